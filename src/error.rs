@@ -1,0 +1,109 @@
+//! The library's error type: one variant per thing a user can act on.
+//!
+//! Messages are complete sentences without a trailing period; the CLI adds `error: `, a hint where one
+//! helps, and the exit code (`cli::error`). Git failures keep libgit2's message with our context.
+
+use std::path::PathBuf;
+
+/// A position in a file, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct Location {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1, counted in characters.
+    pub column: usize,
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid prompt id `{id}`: {problem}; {}", crate::model::id::ID_RULE)]
+    InvalidId { id: String, problem: String },
+
+    #[error("invalid environment name `{name}`: {problem}; {}", crate::model::id::ENV_RULE)]
+    InvalidEnv { name: String, problem: String },
+
+    #[error("unknown environment `{name}`; this registry has: {}", known.join(", "))]
+    UnknownEnv { name: String, known: Vec<String> },
+
+    #[error("{path}: not inside a git repository")]
+    NotARepository { path: PathBuf },
+
+    #[error("{file}:{}:{}: {message}", at.line, at.column)]
+    Parse {
+        file: String,
+        at: Location,
+        message: String,
+    },
+
+    #[error("{file}: {message}")]
+    Unreadable { file: String, message: String },
+
+    #[error("{file}:{}:{}: invalid registry config: {message}", at.line, at.column)]
+    Config {
+        file: String,
+        at: Location,
+        message: String,
+    },
+
+    #[error("prompt `{id}` not found {place}")]
+    PromptNotFound {
+        id: String,
+        place: String,
+        similar: Vec<String>,
+    },
+
+    #[error("`{reference}` does not exist: {reason}")]
+    UnknownReference { reference: String, reason: String },
+
+    #[error("`{reference}` is not a valid reference: {reason}")]
+    BadReference { reference: String, reason: String },
+
+    #[error("this is a bare repository: `{action}` needs a working tree")]
+    BareRepository { action: String },
+
+    #[error("{path} already exists")]
+    AlreadyExists { path: String },
+
+    #[error("{count} prompt(s) failed validation")]
+    Invalid { count: usize },
+
+    #[error("nothing to commit: {reason}")]
+    NothingToCommit { reason: String },
+
+    #[error("{what} changed while this command ran, {attempts} times in a row; nothing was changed")]
+    Conflict { what: String, attempts: u32 },
+
+    #[error("{path} is locked by another process")]
+    Locked { path: PathBuf },
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("{context}: {source}")]
+    Git {
+        context: String,
+        #[source]
+        source: git2::Error,
+    },
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The prompt file format (SPEC §3), ids and environment names (SPEC §2).
+//!
+//! Pure data: nothing here touches the filesystem or git. `load` turns file bytes into a checked
+//! `Prompt` with positions and writes canonical YAML back.
+
+pub mod id;
+pub mod load;
+pub mod prompt;
+pub mod reference;
+
+pub use id::{EnvName, PromptId};
+pub use load::{LoadError, Loaded, SpanIndex};
+pub use prompt::*;
+pub use reference::{Reference, Selector};
+
+/// The extension of prompt files; the id is the path below the root without it.
+pub const PROMPT_EXT: &str = ".prompt.yaml";

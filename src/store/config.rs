@@ -1,0 +1,178 @@
+//! The registry config `.prompts.yaml` (SPEC §2). Every field is optional.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Location};
+use crate::model::EnvName;
+
+/// The config file's name, at the repository root.
+pub const CONFIG_FILE: &str = ".prompts.yaml";
+
+/// `.prompts.yaml` as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Folder holding prompt files, relative to the repository root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// Allowed environment names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<Vec<String>>,
+    /// Model settings `new` writes into prompts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<Defaults>,
+}
+
+/// Defaults used by `prompt new`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub params: IndexMap<String, Value>,
+}
+
+/// The config with defaults applied and every field checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The root folder relative to the repository root, `/`-separated, without trailing `/`;
+    /// empty when prompts live at the repository root.
+    pub root: String,
+    pub environments: Vec<EnvName>,
+    pub defaults: Defaults,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::from_file(ConfigFile::default()).expect("defaults are valid")
+    }
+}
+
+/// Environments a registry has when its config names none.
+pub const DEFAULT_ENVIRONMENTS: [&str; 3] = ["development", "staging", "production"];
+
+impl Config {
+    /// Parses the config file's text.
+    pub fn parse(text: &str) -> Result<Config, Error> {
+        let err = |at: Location, message: String| Error::Config {
+            file: CONFIG_FILE.into(),
+            at,
+            message,
+        };
+        if text.trim().is_empty() {
+            return Ok(Config::default());
+        }
+        let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| {
+            let e = crate::model::load::serde_error(&e);
+            err(e.at, e.message)
+        })?;
+        Config::from_file(file).map_err(|message| err(Location { line: 1, column: 1 }, message))
+    }
+
+    fn from_file(file: ConfigFile) -> Result<Config, String> {
+        let root = normalize_root(file.root.as_deref().unwrap_or("prompts"))?;
+        let names = file.environments.unwrap_or_else(|| {
+            DEFAULT_ENVIRONMENTS.iter().map(|s| s.to_string()).collect()
+        });
+        let mut environments = Vec::new();
+        for name in names {
+            let env = EnvName::parse(&name).map_err(|e| format!("environments: {e}"))?;
+            if environments.contains(&env) {
+                return Err(format!("environments: `{env}` is listed twice"));
+            }
+            environments.push(env);
+        }
+        Ok(Config {
+            root,
+            environments,
+            defaults: file.defaults.unwrap_or_default(),
+        })
+    }
+
+    /// The path of a prompt file relative to the repository root.
+    pub fn path_of(&self, file_name: &str) -> String {
+        if self.root.is_empty() {
+            file_name.to_string()
+        } else {
+            format!("{}/{}", self.root, file_name)
+        }
+    }
+
+    /// Whether `name` is a configured environment.
+    pub fn env(&self, name: &str) -> Option<&EnvName> {
+        self.environments.iter().find(|e| e.as_str() == name)
+    }
+
+    /// The configured environment `name`, or an error listing the known ones.
+    pub fn require_env(&self, name: &str) -> Result<EnvName, Error> {
+        let env = EnvName::parse(name)?;
+        match self.env(env.as_str()) {
+            Some(env) => Ok(env.clone()),
+            None => Err(Error::UnknownEnv {
+                name: env.to_string(),
+                known: self.environments.iter().map(|e| e.to_string()).collect(),
+            }),
+        }
+    }
+}
+
+/// Checks the root folder: relative, inside the repository, plain segments.
+fn normalize_root(root: &str) -> Result<String, String> {
+    let trimmed = root.trim_end_matches('/');
+    if trimmed.is_empty() || trimmed == "." {
+        return Ok(String::new());
+    }
+    if trimmed.starts_with('/') || trimmed.contains('\\') {
+        return Err(format!("root `{root}` must be a relative path with `/` separators"));
+    }
+    for segment in trimmed.split('/') {
+        if segment.is_empty() || segment == "." || segment == ".." || segment == ".git" {
+            return Err(format!("root `{root}` must stay inside the repository"));
+        }
+        if segment.chars().any(char::is_control) {
+            return Err(format!("root `{root}` contains a control character"));
+        }
+    }
+    Ok(trimmed.to_string())
+}
+
+/// The text `prompt init` writes.
+pub fn initial_config_text() -> String {
+    "# Prompt registry config (see `prompt --help`).\n\
+     root: prompts\n\
+     environments: [development, staging, production]\n"
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.root, "prompts");
+        assert_eq!(c.environments.len(), 3);
+        let c = Config::parse(&initial_config_text()).unwrap();
+        assert_eq!(c.path_of("a.prompt.yaml"), "prompts/a.prompt.yaml");
+    }
+
+    #[test]
+    fn root_and_environments_are_checked() {
+        assert_eq!(Config::parse("root: .\n").unwrap().path_of("a"), "a");
+        assert_eq!(Config::parse("root: llm/prompts/\n").unwrap().root, "llm/prompts");
+        for bad in ["root: ../x", "root: /etc", "root: a/../b", "environments: [Prod]"] {
+            assert!(Config::parse(bad).is_err(), "{bad}");
+        }
+        let err = Config::parse("rot: x\n").unwrap_err().to_string();
+        assert!(err.contains(".prompts.yaml:1:1") && err.contains("unknown field"), "{err}");
+        let c = Config::parse("environments: [qa, live]\n").unwrap();
+        let err = c.require_env("prodution").unwrap_err().to_string();
+        assert!(err.contains("qa, live"), "{err}");
+    }
+}

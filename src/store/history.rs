@@ -1,0 +1,198 @@
+//! Versions over first-parent history (SPEC §4), read the fast way.
+//!
+//! A commit is a version of a file when the file's blob id differs from the first parent's. The walk
+//! compares tree-entry ids along the file's path, starting at the root tree: a folder whose id did not
+//! change is not opened, so most commits cost one commit read and no tree read. No tree diffs, no
+//! pathspecs (ENGINEERING.md: about 9x slower).
+
+use std::collections::HashMap;
+
+use git2::{Oid, Repository, Tree};
+
+use crate::error::Error;
+
+fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
+    let context = context.into();
+    move |source| Error::Git { context, source }
+}
+
+/// One version found by the walk, newest first.
+#[derive(Debug, Clone)]
+pub(crate) struct RawVersion {
+    pub commit: Oid,
+    pub blob: Oid,
+}
+
+/// The ids of the trees along a path, then the entry at the path: `[root, dir1, …, file]`;
+/// `None` from where the path stops existing.
+type Chain = Vec<Option<Oid>>;
+
+/// Resolves `components` below `root`, reusing `prev` where ids agree: when a folder has the same id as
+/// in `prev`, everything below it is the same too. The last component is a blob when `file`, else a
+/// folder.
+fn chain(
+    repo: &Repository,
+    root: Oid,
+    components: &[&str],
+    file: bool,
+    prev: &Chain,
+) -> Result<Chain, Error> {
+    let mut out: Chain = Vec::with_capacity(components.len() + 1);
+    out.push(Some(root));
+    for (depth, name) in components.iter().enumerate() {
+        let here = out[depth];
+        if prev.len() == components.len() + 1 && prev[depth] == here {
+            out.extend_from_slice(&prev[depth + 1..]);
+            return Ok(out);
+        }
+        let next = match here {
+            None => None,
+            Some(tree_id) => {
+                let tree = repo.find_tree(tree_id).map_err(git("reading a tree"))?;
+                let entry = tree.get_name(name).map(|e| (e.id(), e.kind()));
+                match entry {
+                    // Folders along the way must be trees, the file a blob.
+                    Some((id, Some(kind)))
+                        if (kind == git2::ObjectType::Tree)
+                            == (depth + 1 < components.len() || !file) =>
+                    {
+                        Some(id)
+                    }
+                    _ => None,
+                }
+            }
+        };
+        out.push(next);
+    }
+    Ok(out)
+}
+
+/// The versions of the file at `path` on the first-parent history of `start`, newest first.
+pub(crate) fn file_versions(
+    repo: &Repository,
+    start: Oid,
+    path: &str,
+) -> Result<Vec<RawVersion>, Error> {
+    let components: Vec<&str> = path.split('/').collect();
+    let mut out = Vec::new();
+    let mut commit = repo.find_commit(start).map_err(git("reading a commit"))?;
+    let mut current = chain(repo, commit.tree_id(), &components, true, &Vec::new())?;
+    loop {
+        let parent = match commit.parent_id(0) {
+            Ok(id) => Some(repo.find_commit(id).map_err(git("reading a commit"))?),
+            Err(_) => None,
+        };
+        let parent_chain = match &parent {
+            Some(p) => chain(repo, p.tree_id(), &components, true, &current)?,
+            None => vec![None; components.len() + 1],
+        };
+        let blob = current.last().copied().flatten();
+        if let Some(blob) = blob {
+            if parent_chain.last().copied().flatten() != Some(blob) {
+                out.push(RawVersion {
+                    commit: commit.id(),
+                    blob,
+                });
+            }
+        }
+        // A later `prompt mv` follows renames here: when the file appears in this commit and the
+        // commit records where it came from, the walk continues with the old path.
+        match parent {
+            Some(p) => {
+                commit = p;
+                current = parent_chain;
+            }
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// For every file below `root_path`, the number of versions and the newest version's commit, in one
+/// walk of first-parent history from `start`. Folders whose ids did not change are skipped.
+pub(crate) fn all_versions(
+    repo: &Repository,
+    start: Oid,
+    root_path: &str,
+) -> Result<HashMap<String, (usize, Oid)>, Error> {
+    let components: Vec<&str> = if root_path.is_empty() {
+        Vec::new()
+    } else {
+        root_path.split('/').collect()
+    };
+    let mut counts: HashMap<String, (usize, Oid)> = HashMap::new();
+    let mut commit = repo.find_commit(start).map_err(git("reading a commit"))?;
+    let root_of = |tree: Oid, prev: &Chain| chain(repo, tree, &components, false, prev);
+    let mut current = root_of(commit.tree_id(), &Vec::new())?;
+    loop {
+        let parent = match commit.parent_id(0) {
+            Ok(id) => Some(repo.find_commit(id).map_err(git("reading a commit"))?),
+            Err(_) => None,
+        };
+        let parent_chain = match &parent {
+            Some(p) => root_of(p.tree_id(), &current)?,
+            None => vec![None; components.len() + 1],
+        };
+        let new_root = current.last().copied().flatten();
+        let old_root = parent_chain.last().copied().flatten();
+        if new_root != old_root {
+            if let Some(new_root) = new_root {
+                let mut changed = Vec::new();
+                diff_trees(repo, old_root, new_root, "", &mut changed)?;
+                for path in changed {
+                    let entry = counts.entry(path).or_insert((0, commit.id()));
+                    entry.0 += 1;
+                }
+            }
+        }
+        match parent {
+            Some(p) => {
+                commit = p;
+                current = parent_chain;
+            }
+            None => break,
+        }
+    }
+    Ok(counts)
+}
+
+/// Collects the paths of blobs in `new` that are absent from or different in `old`.
+fn diff_trees(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Oid,
+    prefix: &str,
+    out: &mut Vec<String>,
+) -> Result<(), Error> {
+    let new_tree = repo.find_tree(new).map_err(git("reading a tree"))?;
+    let old_tree: Option<Tree> = match old {
+        Some(id) => Some(repo.find_tree(id).map_err(git("reading a tree"))?),
+        None => None,
+    };
+    for entry in new_tree.iter() {
+        let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+            continue;
+        };
+        let old_entry = old_tree.as_ref().and_then(|t| t.get_name(name));
+        let old_id = old_entry.as_ref().map(|e| e.id());
+        if old_id == Some(entry.id()) {
+            continue;
+        }
+        let path = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        match entry.kind() {
+            Some(git2::ObjectType::Tree) => {
+                let old_sub = old_entry
+                    .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+                    .map(|e| e.id());
+                diff_trees(repo, old_sub, entry.id(), &path, out)?;
+            }
+            Some(git2::ObjectType::Blob) => out.push(path),
+            _ => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,697 @@
+//! The registry: finding the repository and its config, reading prompt files in the working tree or
+//! at any commit, versions, references and environment tags, and committing prompt files.
+//!
+//! This is the only module that uses git2. Everything it hands out speaks in prompt ids, commit ids,
+//! versions and bytes, so the rest of the crate never sees a git object.
+
+mod commit;
+pub mod config;
+mod history;
+pub mod signature;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use git2::{ErrorCode, Oid, Repository};
+
+pub use commit::{Change, ChangeKind, Committed};
+pub use config::{Config, CONFIG_FILE};
+
+use crate::error::Error;
+use crate::model::id::printable;
+use crate::model::{EnvName, PromptId, Reference, Selector, PROMPT_EXT};
+
+fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
+    let context = context.into();
+    move |source| Error::Git { context, source }
+}
+
+/// A commit id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommitId(Oid);
+
+impl CommitId {
+    /// The first seven hex digits, as `git log --oneline` shows by default.
+    pub fn short(&self) -> String {
+        let mut s = self.0.to_string();
+        s.truncate(7);
+        s
+    }
+}
+
+impl fmt::Display for CommitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where prompt files are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rev {
+    /// The files on disk.
+    WorkingTree,
+    /// The tree of a commit.
+    Commit(CommitId),
+}
+
+/// A version of a prompt: a commit on first-parent history that changed its file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Version {
+    /// From 1, oldest first.
+    pub number: usize,
+    #[serde(serialize_with = "ser_display")]
+    pub commit: CommitId,
+    pub author: String,
+    pub email: String,
+    /// Seconds since the epoch (author time).
+    pub time: i64,
+    /// The author's zone, minutes east of UTC.
+    pub offset_minutes: i32,
+    /// The whole commit message.
+    pub message: String,
+    /// The file's content at this version.
+    #[serde(skip)]
+    blob: Oid,
+}
+
+impl Version {
+    /// The first line of the message.
+    pub fn summary(&self) -> &str {
+        self.message.lines().next().unwrap_or("")
+    }
+}
+
+fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+/// A reference resolved to file bytes.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub id: PromptId,
+    pub rev: Rev,
+    /// The version number at `rev`, when `rev` is a commit on first-parent history that is a version
+    /// of the prompt or comes after one.
+    pub version: Option<usize>,
+    /// The environment the reference named, if any.
+    pub env: Option<EnvName>,
+    /// The file's path relative to the repository root.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Resolved {
+    /// How messages name the file: `prompts/a.prompt.yaml`, with `@commit` when not the working tree.
+    pub fn display_name(&self) -> String {
+        match self.rev {
+            Rev::WorkingTree => self.path.clone(),
+            Rev::Commit(c) => format!("{}@{}", self.path, c.short()),
+        }
+    }
+}
+
+/// An opened registry.
+pub struct Registry {
+    repo: Repository,
+    config: Config,
+}
+
+impl Registry {
+    /// Finds the repository containing `start` (or `start` itself, bare or not) and reads its config.
+    pub fn open(start: &Path) -> Result<Registry, Error> {
+        // Object reads need not re-hash: git itself does not on every read (ENGINEERING.md: 3.4x).
+        git2::opts::strict_hash_verification(false);
+        let repo = Repository::discover(start).map_err(|e| open_error(start, e))?;
+        let config = read_config(&repo)?;
+        Ok(Registry { repo, config })
+    }
+
+    /// The registry config.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The working tree folder, or `None` in a bare repository.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
+    /// The working tree, or an error naming `action` in a bare repository.
+    pub fn require_workdir(&self, action: &str) -> Result<&Path, Error> {
+        self.workdir().ok_or_else(|| Error::BareRepository {
+            action: action.into(),
+        })
+    }
+
+    /// The path of a prompt's file relative to the repository root.
+    pub fn path_of(&self, id: &PromptId) -> String {
+        self.config.path_of(&id.file_name())
+    }
+
+    /// The absolute path of a prompt's file in the working tree.
+    pub fn file_of(&self, id: &PromptId) -> Result<PathBuf, Error> {
+        Ok(self.require_workdir("this command")?.join(self.path_of(id)))
+    }
+
+    /// The commit `HEAD` points at, or `None` in a repository without commits.
+    pub fn head(&self) -> Result<Option<CommitId>, Error> {
+        match self.repo.head() {
+            Ok(r) => Ok(Some(CommitId(
+                r.peel_to_commit().map_err(git("reading HEAD"))?.id(),
+            ))),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(git("reading HEAD")(e)),
+        }
+    }
+
+    /// The default place to read: the working tree, or `HEAD` in a bare repository.
+    pub fn default_rev(&self) -> Result<Option<Rev>, Error> {
+        if self.workdir().is_some() {
+            Ok(Some(Rev::WorkingTree))
+        } else {
+            Ok(self.head()?.map(Rev::Commit))
+        }
+    }
+
+    /// Resolves a git revision (`main`, `HEAD~2`, `abc1234`, a tag) to a commit.
+    pub fn revision(&self, spec: &str) -> Result<Option<CommitId>, Error> {
+        match self.repo.revparse_single(spec) {
+            Ok(obj) => match obj.peel_to_commit() {
+                Ok(c) => Ok(Some(CommitId(c.id()))),
+                Err(_) => Ok(None),
+            },
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Paths (relative to the registry root, `/`-separated) of every `*.prompt.yaml` file at `rev`,
+    /// sorted. Names that are not valid ids are included so that `check` can report them.
+    pub fn prompt_files(&self, rev: Rev) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        match rev {
+            Rev::WorkingTree => {
+                let dir = self.require_workdir("reading the working tree")?;
+                let root = if self.config.root.is_empty() {
+                    dir.to_path_buf()
+                } else {
+                    dir.join(&self.config.root)
+                };
+                walk_dir(&root, "", &mut out)?;
+            }
+            Rev::Commit(c) => {
+                let tree = self.root_tree(c)?;
+                if let Some(tree) = tree {
+                    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                        if entry.kind() == Some(git2::ObjectType::Blob) {
+                            if let Ok(name) = entry.name() {
+                                if name.ends_with(PROMPT_EXT) {
+                                    out.push(format!("{dir}{name}"));
+                                }
+                            }
+                        }
+                        git2::TreeWalkResult::Ok
+                    })
+                    .map_err(git("listing prompts"))?;
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The ids of every prompt at `rev` whose file name is a valid id.
+    pub fn ids(&self, rev: Rev) -> Result<Vec<PromptId>, Error> {
+        Ok(self
+            .prompt_files(rev)?
+            .iter()
+            .filter_map(|f| PromptId::from_file_name(f))
+            .collect())
+    }
+
+    fn root_tree(&self, c: CommitId) -> Result<Option<git2::Tree<'_>>, Error> {
+        let commit = self.repo.find_commit(c.0).map_err(git("reading a commit"))?;
+        let tree = commit.tree().map_err(git("reading a tree"))?;
+        if self.config.root.is_empty() {
+            return Ok(Some(tree));
+        }
+        match tree.get_path(Path::new(&self.config.root)) {
+            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => Ok(Some(
+                self.repo.find_tree(e.id()).map_err(git("reading a tree"))?,
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    /// The bytes of the file at `path` (relative to the repository root) at `rev`, or `None`.
+    pub fn read_path(&self, rev: Rev, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        match rev {
+            Rev::WorkingTree => {
+                let file = self.require_workdir("reading the working tree")?.join(path);
+                read_capped(&file)
+            }
+            Rev::Commit(c) => {
+                let commit = self.repo.find_commit(c.0).map_err(git("reading a commit"))?;
+                let tree = commit.tree().map_err(git("reading a tree"))?;
+                let entry = match tree.get_path(Path::new(path)) {
+                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e,
+                    _ => return Ok(None),
+                };
+                self.blob_bytes(entry.id(), path).map(Some)
+            }
+        }
+    }
+
+    fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
+        let blob = self.repo.find_blob(id).map_err(git(format!("reading {path}")))?;
+        Ok(blob.content().to_vec())
+    }
+
+    /// The bytes of a prompt's file at `rev`, or `None` when it does not exist there.
+    pub fn read(&self, rev: Rev, id: &PromptId) -> Result<Option<Vec<u8>>, Error> {
+        self.read_path(rev, &self.path_of(id))
+    }
+
+    /// The versions of a prompt on the first-parent history of `HEAD`, oldest first.
+    pub fn versions(&self, id: &PromptId) -> Result<Vec<Version>, Error> {
+        let Some(head) = self.head()? else {
+            return Ok(Vec::new());
+        };
+        self.versions_from(head, id)
+    }
+
+    /// The versions of a prompt on the first-parent history of `start`, oldest first.
+    pub fn versions_from(&self, start: CommitId, id: &PromptId) -> Result<Vec<Version>, Error> {
+        let raw = history::file_versions(&self.repo, start.0, &self.path_of(id))?;
+        let count = raw.len();
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let c = self.repo.find_commit(v.commit).map_err(git("reading a commit"))?;
+                let author = c.author();
+                Ok(Version {
+                    number: count - i,
+                    commit: CommitId(v.commit),
+                    author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                    email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+                    time: author.when().seconds(),
+                    offset_minutes: author.when().offset_minutes(),
+                    message: String::from_utf8_lossy(c.message_bytes()).trim_end().to_string(),
+                    blob: v.blob,
+                })
+            })
+            .rev()
+            .collect()
+    }
+
+    /// For every prompt file path (relative to the registry root), how many versions it has and the
+    /// commit of the newest, in one walk of `HEAD`'s first-parent history.
+    pub fn version_counts(&self) -> Result<HashMap<String, (usize, CommitId)>, Error> {
+        let Some(head) = self.head()? else {
+            return Ok(HashMap::new());
+        };
+        let counts = history::all_versions(&self.repo, head.0, &self.config.root)?;
+        Ok(counts
+            .into_iter()
+            .map(|(path, (n, c))| (path, (n, CommitId(c))))
+            .collect())
+    }
+
+    /// The commit the environment tag `ID@ENV` points at, if the tag exists.
+    pub fn env_commit(&self, id: &PromptId, env: &EnvName) -> Result<Option<CommitId>, Error> {
+        let name = format!("refs/tags/{id}@{env}");
+        match self.repo.find_reference(&name) {
+            Ok(r) => Ok(Some(CommitId(
+                r.peel_to_commit().map_err(git(format!("reading {name}")))?.id(),
+            ))),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(git(format!("reading {name}"))(e)),
+        }
+    }
+
+    /// The configured environments of one prompt that have a tag, with their commits.
+    pub fn envs_of(&self, id: &PromptId) -> Result<Vec<(EnvName, CommitId)>, Error> {
+        let mut out = Vec::new();
+        for env in &self.config.environments {
+            if let Some(c) = self.env_commit(id, env)? {
+                out.push((env.clone(), c));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every environment tag of a configured environment, by prompt id.
+    pub fn all_envs(&self) -> Result<HashMap<PromptId, Vec<(EnvName, CommitId)>>, Error> {
+        let mut out: HashMap<PromptId, Vec<(EnvName, CommitId)>> = HashMap::new();
+        let refs = self.repo.references().map_err(git("listing tags"))?;
+        for r in refs.flatten() {
+            let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
+                continue;
+            };
+            let Some((id, env)) = name.rsplit_once('@') else {
+                continue;
+            };
+            let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) else {
+                continue;
+            };
+            if let Ok(c) = r.peel_to_commit() {
+                out.entry(id).or_default().push((env.clone(), CommitId(c.id())));
+            }
+        }
+        for envs in out.values_mut() {
+            envs.sort_by_key(|(e, _)| self.config.environments.iter().position(|x| x == e));
+        }
+        Ok(out)
+    }
+
+    /// Resolves a reference (SPEC §4) to the file's bytes.
+    pub fn resolve(&self, reference: &Reference) -> Result<Resolved, Error> {
+        let id = &reference.id;
+        let path = self.path_of(id);
+        let resolved = |rev: Rev, version: Option<usize>, env: Option<EnvName>, bytes| Resolved {
+            id: id.clone(),
+            rev,
+            version,
+            env,
+            path: path.clone(),
+            bytes,
+        };
+        match &reference.selector {
+            Selector::WorkingTree => {
+                let rev = self.default_rev()?.unwrap_or(Rev::WorkingTree);
+                match self.read(rev, id)? {
+                    Some(bytes) => Ok(resolved(rev, None, None, bytes)),
+                    None => Err(self.not_found(id, rev)),
+                }
+            }
+            Selector::Version(n) => {
+                let versions = self.versions(id)?;
+                let Some(v) = versions.get(n - 1) else {
+                    return Err(Error::UnknownReference {
+                        reference: reference.to_string(),
+                        reason: self.describe_versions(id, versions.len())?,
+                    });
+                };
+                let bytes = self.blob_bytes(v.blob, &path)?;
+                Ok(resolved(Rev::Commit(v.commit), Some(*n), None, bytes))
+            }
+            Selector::Latest => {
+                let versions = self.versions(id)?;
+                let Some(v) = versions.last() else {
+                    return Err(Error::UnknownReference {
+                        reference: reference.to_string(),
+                        reason: self.describe_versions(id, 0)?,
+                    });
+                };
+                let bytes = self.blob_bytes(v.blob, &path)?;
+                Ok(resolved(Rev::Commit(v.commit), Some(v.number), None, bytes))
+            }
+            Selector::Named(name) => {
+                if let Some(env) = self.config.env(name) {
+                    let Some(commit) = self.env_commit(id, env)? else {
+                        let promoted: Vec<String> =
+                            self.envs_of(id)?.into_iter().map(|(e, _)| e.to_string()).collect();
+                        return Err(Error::UnknownReference {
+                            reference: reference.to_string(),
+                            reason: format!(
+                                "`{id}` is not promoted to {env}; it is promoted to: {}",
+                                if promoted.is_empty() {
+                                    "no environment".to_string()
+                                } else {
+                                    promoted.join(", ")
+                                }
+                            ),
+                        });
+                    };
+                    let rev = Rev::Commit(commit);
+                    let Some(bytes) = self.read(rev, id)? else {
+                        return Err(self.not_found(id, rev));
+                    };
+                    let version = self.version_at(id, commit)?;
+                    return Ok(resolved(rev, version, Some(env.clone()), bytes));
+                }
+                let Some(commit) = self.revision(name)? else {
+                    let envs: Vec<String> =
+                        self.config.environments.iter().map(|e| e.to_string()).collect();
+                    return Err(Error::UnknownReference {
+                        reference: printable(&reference.to_string()),
+                        reason: format!(
+                            "`{}` is neither a version number, `latest`, an environment ({}) nor a \
+                             git revision",
+                            printable(name),
+                            envs.join(", ")
+                        ),
+                    });
+                };
+                let rev = Rev::Commit(commit);
+                let Some(bytes) = self.read(rev, id)? else {
+                    return Err(self.not_found(id, rev));
+                };
+                let version = self.version_at(id, commit)?;
+                Ok(resolved(rev, version, None, bytes))
+            }
+        }
+    }
+
+    /// The number of the version a commit shows: the newest version at or before it on its own
+    /// first-parent history, counted from the start of that history.
+    fn version_at(&self, id: &PromptId, commit: CommitId) -> Result<Option<usize>, Error> {
+        let versions = history::file_versions(&self.repo, commit.0, &self.path_of(id))?;
+        Ok((!versions.is_empty()).then_some(versions.len()))
+    }
+
+    fn describe_versions(&self, id: &PromptId, count: usize) -> Result<String, Error> {
+        let envs: Vec<String> = self.envs_of(id)?.into_iter().map(|(e, _)| e.to_string()).collect();
+        let versions = match count {
+            0 => format!("`{id}` has no committed versions yet (run `prompt commit {id}`)"),
+            1 => format!("`{id}` has 1 version (@1)"),
+            n => format!("`{id}` has {n} versions (@1 to @{n})"),
+        };
+        Ok(if envs.is_empty() {
+            versions
+        } else {
+            format!("{versions}; environments: {}", envs.join(", "))
+        })
+    }
+
+    /// A not-found error listing the most similar ids, for a typo.
+    pub fn not_found(&self, id: &PromptId, rev: Rev) -> Error {
+        let place = match rev {
+            Rev::WorkingTree => format!("in the working tree (no file {})", self.path_of(id)),
+            Rev::Commit(c) => format!("at commit {}", c.short()),
+        };
+        let ids = self.ids(rev).unwrap_or_default();
+        Error::PromptNotFound {
+            id: id.to_string(),
+            place,
+            similar: similar_ids(id.as_str(), ids.iter().map(PromptId::as_str)),
+        }
+    }
+
+    /// What differs between the working tree and `HEAD` among prompt files.
+    pub fn changes(&self) -> Result<Vec<Change>, Error> {
+        commit::changes(self)
+    }
+
+    /// Commits the given changes as one commit; see `store::commit`.
+    pub fn commit(&self, changes: &[Change], message: &str) -> Result<Committed, Error> {
+        commit::commit(self, changes, message)
+    }
+
+    /// Creates a new file in the working tree; never overwrites.
+    pub fn create_file(&self, rel_path: &str, text: &str) -> Result<PathBuf, Error> {
+        let path = self.require_workdir("creating files")?.join(rel_path);
+        create_new(&path, text)?;
+        Ok(path)
+    }
+}
+
+/// Writes `text` to a file that must not exist yet, creating parent folders.
+pub fn create_new(path: &Path, text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::AlreadyExists {
+                    path: path.display().to_string(),
+                }
+            } else {
+                Error::io(path, e)
+            }
+        })?;
+    f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+}
+
+/// Initialises a registry in `dir`: `git init` when it is not inside a repository, then
+/// `.prompts.yaml` and the root folder. Returns what was created.
+pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
+    let mut created = Vec::new();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let repo = match Repository::discover(dir) {
+        Ok(r) => r,
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            created.push("a git repository".to_string());
+            Repository::init(dir).map_err(git("git init"))?
+        }
+        Err(e) => return Err(open_error(dir, e)),
+    };
+    let top = repo
+        .workdir()
+        .ok_or_else(|| Error::BareRepository {
+            action: "init".into(),
+        })?
+        .to_path_buf();
+    let config_path = top.join(CONFIG_FILE);
+    let config = if config_path.exists() {
+        read_config(&repo)?
+    } else {
+        create_new(&config_path, &config::initial_config_text())?;
+        created.push(CONFIG_FILE.to_string());
+        Config::parse(&config::initial_config_text())?
+    };
+    let root = top.join(&config.root);
+    if !root.is_dir() {
+        std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        created.push(format!("{}/", config.root));
+    }
+    Ok(created)
+}
+
+fn open_error(start: &Path, e: git2::Error) -> Error {
+    match e.code() {
+        ErrorCode::NotFound => Error::NotARepository {
+            path: start.to_path_buf(),
+        },
+        ErrorCode::Owner => Error::Usage(format!(
+            "{}: the repository is owned by another user; if you trust it, run \
+             `git config --global --add safe.directory <path>`",
+            start.display()
+        )),
+        _ => git(format!("opening the repository at {}", start.display()))(e),
+    }
+}
+
+/// Reads `.prompts.yaml` from the working tree, or from `HEAD` in a bare repository.
+fn read_config(repo: &Repository) -> Result<Config, Error> {
+    let text = match repo.workdir() {
+        Some(dir) => read_capped(&dir.join(CONFIG_FILE))?,
+        None => match repo.head().and_then(|h| h.peel_to_tree()) {
+            Ok(tree) => match tree.get_name(CONFIG_FILE) {
+                Some(e) => repo.find_blob(e.id()).ok().map(|b| b.content().to_vec()),
+                None => None,
+            },
+            Err(_) => None,
+        },
+    };
+    match text {
+        None => Ok(Config::default()),
+        Some(bytes) => {
+            let text = crate::model::load::decode(&bytes).map_err(|e| Error::Config {
+                file: CONFIG_FILE.into(),
+                at: e.at,
+                message: e.message,
+            })?;
+            Config::parse(&text)
+        }
+    }
+}
+
+/// Reads a file no larger than the prompt size cap; `None` when it does not exist.
+fn read_capped(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    // Oversized files are read only up to one byte past the cap; `decode` reports them.
+    let limit = crate::model::load::MAX_FILE_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    use std::io::Read;
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(Some(bytes))
+}
+
+/// Collects `*.prompt.yaml` files below `dir`; hidden entries and symbolic links are skipped.
+fn walk_dir(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), Error> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+        let rel = format!("{prefix}{name}");
+        if kind.is_dir() {
+            walk_dir(&entry.path(), &format!("{rel}/"), out)?;
+        } else if kind.is_file() && name.ends_with(PROMPT_EXT) {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// Up to three ids close to `wanted`, closest first: same last segment, or a small edit distance.
+pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let last = wanted.rsplit('/').next().unwrap_or(wanted);
+    let mut scored: Vec<(usize, &str)> = ids
+        .filter_map(|id| {
+            let d = edit_distance(wanted, id);
+            let same_name = id.rsplit('/').next() == Some(last);
+            let score = if same_name { 0 } else { d };
+            (score <= 2.max(wanted.len() / 4)).then_some((score, id))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, id)| id.to_string()).collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_similar_ids() {
+        let ids = ["support/summarize", "support/triage", "sales/summarize", "x"];
+        assert_eq!(
+            similar_ids("support/sumarize", ids.iter().copied()),
+            vec!["support/summarize"]
+        );
+        assert_eq!(
+            similar_ids("summarize", ids.iter().copied()),
+            vec!["sales/summarize", "support/summarize"]
+        );
+        assert!(similar_ids("completely-else", ids.iter().copied()).is_empty());
+    }
+}

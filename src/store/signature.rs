@@ -1,0 +1,221 @@
+//! Who makes a commit or tag, and when: `GIT_AUTHOR_*` / `GIT_COMMITTER_*` as git reads them, then
+//! `user.name` / `user.email` from git config. libgit2 ignores those variables; scripts and tests
+//! rely on them, so they are honoured here.
+
+use git2::{Repository, Signature, Time};
+
+use crate::error::Error;
+
+/// Which identity to build.
+#[derive(Debug, Clone, Copy)]
+pub enum Role {
+    Author,
+    Committer,
+}
+
+impl Role {
+    fn prefix(self) -> &'static str {
+        match self {
+            Role::Author => "GIT_AUTHOR",
+            Role::Committer => "GIT_COMMITTER",
+        }
+    }
+}
+
+/// The signature for `role`, from the environment and the repository's config.
+pub fn signature(repo: &Repository, role: Role) -> Result<Signature<'static>, Error> {
+    let var = |suffix: &str| {
+        std::env::var(format!("{}_{suffix}", role.prefix()))
+            .ok()
+            .filter(|v| !v.is_empty())
+    };
+    let config = repo.config().ok();
+    let from_config = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+    let name = var("NAME")
+        .or_else(|| from_config("user.name"))
+        .ok_or_else(|| no_identity("user.name"))?;
+    let email = var("EMAIL")
+        .or_else(|| from_config("user.email"))
+        .or_else(|| std::env::var("EMAIL").ok())
+        .ok_or_else(|| no_identity("user.email"))?;
+    let time = match var("DATE") {
+        Some(date) => parse_date(&date).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}_DATE `{date}` is not a date git understands (try `@1700000000 +0000` or \
+                 `2024-01-31T12:00:00Z`)",
+                role.prefix()
+            ))
+        })?,
+        None => now(),
+    };
+    Signature::new(&name, &email, &time).map_err(|source| Error::Git {
+        context: "invalid author or committer identity".into(),
+        source,
+    })
+}
+
+fn no_identity(key: &str) -> Error {
+    Error::Usage(format!(
+        "git does not know who you are: {key} is not set (run `git config --global {key} …`)"
+    ))
+}
+
+fn now() -> Time {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Time::new(secs, 0)
+}
+
+/// Parses the date forms git documents for `GIT_*_DATE`: git's internal `[@]SECONDS ±HHMM`,
+/// ISO 8601 `YYYY-MM-DD[T ]HH:MM:SS[Z|±HH:MM|±HHMM]`, and RFC 2822 `Thu, 07 Apr 2005 22:13:13 +0200`.
+pub fn parse_date(text: &str) -> Option<Time> {
+    let text = text.trim();
+    let (secs_part, tz_part) = match text.rsplit_once(' ') {
+        Some((a, b)) if b.starts_with(['+', '-']) => (a.trim(), Some(b)),
+        _ => (text, None),
+    };
+    let offset = match tz_part {
+        Some(tz) => Some(parse_offset(tz)?),
+        None => None,
+    };
+    // Internal format.
+    let raw = secs_part.strip_prefix('@').unwrap_or(secs_part);
+    if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Time::new(raw.parse().ok()?, offset.unwrap_or(0)));
+    }
+    // RFC 2822: drop the weekday, then `DD Mon YYYY HH:MM:SS`.
+    let rfc = secs_part.split_once(", ").map_or(secs_part, |(_, rest)| rest);
+    let fields: Vec<&str> = rfc.split_whitespace().collect();
+    if fields.len() == 4 {
+        let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(fields[1]))? as u32 + 1;
+        let (h, mi, s) = parse_hms(fields[3])?;
+        let days = days_from_civil(fields[2].parse().ok()?, month, fields[0].parse().ok()?)?;
+        let local = days * 86400 + h * 3600 + mi * 60 + s;
+        let offset = offset.unwrap_or(0);
+        return Some(Time::new(local - i64::from(offset) * 60, offset));
+    }
+    // ISO 8601.
+    let (date, rest) = secs_part.split_at(secs_part.find(['T', ' ']).unwrap_or(secs_part.len()));
+    let mut d = date.split('-');
+    let (y, m, day) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
+    let rest = rest.get(1..).unwrap_or("");
+    let (clock, zone) = match rest.find(['Z', '+', '-']) {
+        Some(i) => (&rest[..i], Some(&rest[i..])),
+        None => (rest, None),
+    };
+    let (h, mi, s) = if clock.is_empty() {
+        (0, 0, 0)
+    } else {
+        parse_hms(clock)?
+    };
+    let offset = match zone {
+        Some("Z") => 0,
+        Some(z) => parse_offset(z)?,
+        None => offset.unwrap_or(0),
+    };
+    let local = days_from_civil(y, m, day)? * 86400 + h * 3600 + mi * 60 + s;
+    Some(Time::new(local - i64::from(offset) * 60, offset))
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+fn parse_hms(s: &str) -> Option<(i64, i64, i64)> {
+    let mut it = s.split(':');
+    let h = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let sec = it.next().map_or(Some(0.0), |x| x.parse::<f64>().ok())? as i64;
+    (h < 24 && m < 60 && sec < 61).then_some((h, m, sec))
+}
+
+/// `±HHMM` or `±HH:MM` to minutes east of UTC.
+fn parse_offset(s: &str) -> Option<i32> {
+    let sign = match s.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = s[1..].chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = digits[2..].parse().ok()?;
+    Some(sign * (h * 60 + m))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146097 + doe - 719468)
+}
+
+/// Formats a commit time as `YYYY-MM-DD HH:MM:SS ±HHMM` in the commit's own zone, as git does.
+pub fn format_time(seconds: i64, offset_minutes: i32) -> String {
+    let local = seconds + i64::from(offset_minutes) * 60;
+    let days = local.div_euclid(86400);
+    let secs = local.rem_euclid(86400);
+    let (y, m, d) = civil_from_days(days);
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let off = offset_minutes.abs();
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} {sign}{:02}{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+        off / 60,
+        off % 60
+    )
+}
+
+/// The inverse of `days_from_civil`.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: &str) -> (i64, i32) {
+        let t = parse_date(s).unwrap_or_else(|| panic!("{s}"));
+        (t.seconds(), t.offset_minutes())
+    }
+
+    #[test]
+    fn parses_git_date_formats() {
+        assert_eq!(secs("@1112911993 +0200"), (1112911993, 120));
+        assert_eq!(secs("1112911993 -0130"), (1112911993, -90));
+        assert_eq!(secs("2005-04-07T22:13:13Z"), (1112911993, 0));
+        assert_eq!(secs("2005-04-08T00:13:13+02:00"), (1112911993, 120));
+        assert_eq!(secs("2005-04-07 22:13:13 +0000"), (1112911993, 0));
+        assert_eq!(secs("Fri, 08 Apr 2005 00:13:13 +0200"), (1112911993, 120));
+        assert!(parse_date("yesterday").is_none());
+        assert!(parse_date("2005-13-01").is_none());
+    }
+
+    #[test]
+    fn formats_in_the_commit_zone() {
+        assert_eq!(format_time(1112911993, 120), "2005-04-08 00:13:13 +0200");
+        assert_eq!(format_time(0, -90), "1969-12-31 22:30:00 -0130");
+    }
+}
