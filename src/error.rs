@@ -20,7 +20,10 @@ pub enum Error {
     #[error("invalid prompt id `{id}`: {problem}; {}", crate::model::id::ID_RULE)]
     InvalidId { id: String, problem: String },
 
-    #[error("invalid environment name `{name}`: {problem}; {}", crate::model::id::ENV_RULE)]
+    #[error(
+        "invalid environment name `{name}`: {problem}; {}",
+        crate::model::id::ENV_RULE
+    )]
     InvalidEnv { name: String, problem: String },
 
     #[error("unknown environment `{name}`; this registry has: {}", known.join(", "))]
@@ -71,7 +74,9 @@ pub enum Error {
     #[error("nothing to commit: {reason}")]
     NothingToCommit { reason: String },
 
-    #[error("{what} changed while this command ran, {attempts} times in a row; nothing was changed")]
+    #[error(
+        "{what} changed while this command ran, {attempts} times in a row; nothing was changed"
+    )]
     Conflict { what: String, attempts: u32 },
 
     #[error("{path} is locked by another process")]

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod error;
 pub mod model;
+pub mod partials;
 pub mod store;
 pub mod template;
 

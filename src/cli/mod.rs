@@ -1,1 +1,129 @@
-//! Command-line interface.
+//! The command line: global flags, one `Command` enum, one `match` that dispatches.
+//!
+//! Commands are thin: each parses its arguments, calls the library and prints through `ui`.
+
+pub mod commands;
+pub mod error;
+pub mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::store::Registry;
+use error::CliError;
+use ui::{ColorChoice, Ui};
+
+/// A Git-backed prompt registry: prompts are YAML files, versions are commits, environments are
+/// tags.
+#[derive(Debug, Parser)]
+#[command(name = "prompt", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// The repository to use (default: the one containing the current directory)
+    #[arg(long, global = true, env = "PROMPT_REPO", value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// When to colour output (NO_COLOR also turns it off)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ColorChoice,
+    /// Print only data and errors, no progress messages
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(commands::init::Args),
+    New(commands::new::Args),
+    List(commands::list::Args),
+    Show(commands::show::Args),
+    Check(commands::check::Args),
+    Commit(commands::commit::Args),
+    Log(commands::log::Args),
+}
+
+/// What a command needs besides its arguments.
+pub struct Context {
+    pub ui: Ui,
+    repo: Option<PathBuf>,
+}
+
+impl Context {
+    /// Opens the registry named by `--repo` / `PROMPT_REPO`, or the one around the current folder.
+    pub fn registry(&self) -> Result<Registry, CliError> {
+        let start = match &self.repo {
+            Some(dir) => dir.clone(),
+            None => std::env::current_dir().map_err(|e| crate::Error::io(".", e))?,
+        };
+        Ok(Registry::open(&start)?)
+    }
+
+    /// The folder `--repo` names, or the current folder.
+    pub fn start_dir(&self) -> Result<PathBuf, CliError> {
+        match &self.repo {
+            Some(dir) => Ok(dir.clone()),
+            None => Ok(std::env::current_dir().map_err(|e| crate::Error::io(".", e))?),
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let ctx = Context {
+        ui: Ui::new(cli.global.color, cli.global.quiet),
+        repo: cli.global.repo.clone(),
+    };
+    match run(cli.command, &ctx) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            ctx.ui.error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
+    match command {
+        Command::Init(args) => commands::init::run(args, ctx),
+        Command::New(args) => commands::new::run(args, ctx),
+        Command::List(args) => commands::list::run(args, ctx),
+        Command::Show(args) => commands::show::run(args, ctx),
+        Command::Check(args) => commands::check::run(args, ctx),
+        Command::Commit(args) => commands::commit::run(args, ctx),
+        Command::Log(args) => commands::log::run(args, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

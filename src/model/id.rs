@@ -240,7 +240,9 @@ mod tests {
         for ok in ["production", "staging", "dev-2", "a_b"] {
             assert!(EnvName::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "latest", "Prod", "2024", "1abc", "-x", "a/b", "a.b", "a@{", "ü"] {
+        for bad in [
+            "", "latest", "Prod", "2024", "1abc", "-x", "a/b", "a.b", "a@{", "ü",
+        ] {
             let err = EnvName::parse(bad).unwrap_err().to_string();
             assert!(err.contains("[a-z][a-z0-9_-]*"), "{bad}: {err}");
         }

@@ -134,7 +134,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, LoadError> {
         Ok(t) => t,
         Err(e) => {
             let at = location_of_byte(bytes, e.valid_up_to());
-            return Err(LoadError::new(at, "invalid UTF-8 (prompt files are UTF-8 text)"));
+            return Err(LoadError::new(
+                at,
+                "invalid UTF-8 (prompt files are UTF-8 text)",
+            ));
         }
     };
     if let Some(i) = text.find('\0') {
@@ -154,8 +157,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, LoadError> {
 fn location_of_byte(bytes: &[u8], offset: usize) -> Location {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     Location { line, column }
 }
 
@@ -174,10 +183,12 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
 
 /// Turns a serde_yaml error into a position and a message without the position repeated.
 pub(crate) fn serde_error(e: &serde_yaml::Error) -> LoadError {
-    let at = e.location().map_or(Location { line: 1, column: 1 }, |l| Location {
-        line: l.line(),
-        column: l.column(),
-    });
+    let at = e
+        .location()
+        .map_or(Location { line: 1, column: 1 }, |l| Location {
+            line: l.line(),
+            column: l.column(),
+        });
     let mut message = e.to_string();
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
@@ -226,32 +237,31 @@ fn index(text: &str) -> Result<SpanIndex, LoadError> {
             line: span.start.line(),
             column: span.start.col() + 1,
         };
-        let (is_node, tag) = match &event {
-            Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(LoadError::new(
-                        at,
-                        "a second YAML document (`---`): a prompt file holds exactly one",
-                    ));
+        let (is_node, tag) =
+            match &event {
+                Event::DocumentStart(_) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return Err(LoadError::new(
+                            at,
+                            "a second YAML document (`---`): a prompt file holds exactly one",
+                        ));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Event::Alias(_) => {
-                return Err(LoadError::new(
+                Event::Alias(_) => return Err(LoadError::new(
                     at,
                     "YAML aliases (`*name`) are not allowed in prompt files: write the value out",
-                ))
-            }
-            Event::Scalar(_, _, _, tag)
-            | Event::SequenceStart(_, tag)
-            | Event::MappingStart(_, tag) => (true, tag.clone()),
-            Event::SequenceEnd | Event::MappingEnd => {
-                stack.pop();
-                continue;
-            }
-            _ => continue,
-        };
+                )),
+                Event::Scalar(_, _, _, tag)
+                | Event::SequenceStart(_, tag)
+                | Event::MappingStart(_, tag) => (true, tag.clone()),
+                Event::SequenceEnd | Event::MappingEnd => {
+                    stack.pop();
+                    continue;
+                }
+                _ => continue,
+            };
         debug_assert!(is_node);
         if let Some(tag) = tag {
             if !tag.is_yaml_core_schema() {
@@ -426,7 +436,10 @@ fn tidy_texts(p: &mut Prompt) {
     for item in p.messages.iter_mut().flatten() {
         match &mut item.content {
             Some(Content::Text(t)) => tidy(t),
-            Some(Content::Parts(parts)) => parts.iter_mut().filter_map(|x| x.text.as_mut()).for_each(tidy),
+            Some(Content::Parts(parts)) => parts
+                .iter_mut()
+                .filter_map(|x| x.text.as_mut())
+                .for_each(tidy),
             None => {}
         }
     }
@@ -466,21 +479,34 @@ messages:
         // `{{ticket}}` is on line 2, column 10 of the block that starts on file line 13.
         assert_eq!(
             loaded.spans.in_text("messages.0.content", 2, 10),
-            Location { line: 15, column: 16 }
+            Location {
+                line: 15,
+                column: 16
+            }
         );
         // Inside a quoted scalar, one column for the quote.
         assert_eq!(
             loaded.spans.in_text("messages.2.content", 1, 1),
-            Location { line: 18, column: 15 }
+            Location {
+                line: 18,
+                column: 15
+            }
         );
-        assert_eq!(loaded.spans.key("inputs.ticket"), Location { line: 9, column: 3 });
+        assert_eq!(
+            loaded.spans.key("inputs.ticket"),
+            Location { line: 9, column: 3 }
+        );
     }
 
     #[test]
     fn unknown_keys_have_positions() {
         let err = parse("format: 1\ntemplate: hi\ntemprature: 1\n").unwrap_err();
         assert_eq!(err.at.line, 3);
-        assert!(err.message.contains("unknown field `temprature`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `temprature`"),
+            "{}",
+            err.message
+        );
         let err = parse("format: 1\nmessages:\n  - role: user\n    contnt: x\n").unwrap_err();
         assert_eq!(err.at.line, 4, "{err:?}");
     }
@@ -488,20 +514,40 @@ messages:
     #[test]
     fn rejects_what_serde_would_accept() {
         let cases = [
-            ("format: 1\ntemplate: a\ntemplate: b\n", 3, "duplicate key `template`"),
+            (
+                "format: 1\ntemplate: a\ntemplate: b\n",
+                3,
+                "duplicate key `template`",
+            ),
             (
                 "format: 1\ntemplate: a\ninputs:\n  x: {}\n  x: {}\n",
                 5,
                 "duplicate key `x`",
             ),
-            ("format: 1\ntemplate: &a hi\ndescription: *a\n", 3, "aliases"),
+            (
+                "format: 1\ntemplate: &a hi\ndescription: *a\n",
+                3,
+                "aliases",
+            ),
             ("format: 1\ntemplate: !custom hi\n", 2, "tag"),
-            ("format: 1\ntemplate: a\n---\nformat: 1\n", 3, "second YAML document"),
+            (
+                "format: 1\ntemplate: a\n---\nformat: 1\n",
+                3,
+                "second YAML document",
+            ),
             ("format: 2\ntemplate: a\n", 1, "format 2"),
             ("format: 1\n", 1, "needs `messages`"),
             ("format: 1\ntemplate: a\nmessages: []\n", 2, "not both"),
-            ("format: 1\nmessages:\n  - role: user\n", 3, "needs `content`"),
-            ("format: 1\nmessages:\n  - history: h\n    role: user\n", 3, "only the key"),
+            (
+                "format: 1\nmessages:\n  - role: user\n",
+                3,
+                "needs `content`",
+            ),
+            (
+                "format: 1\nmessages:\n  - history: h\n    role: user\n",
+                3,
+                "only the key",
+            ),
             (
                 "format: 1\nmessages:\n  - role: user\n    content:\n      - {text: a, image: b}\n",
                 5,
@@ -518,7 +564,11 @@ messages:
 
     #[test]
     fn deep_nesting_is_refused() {
-        let text = format!("format: 1\ntemplate: a\nmetadata: {}{}\n", "[".repeat(100), "]".repeat(100));
+        let text = format!(
+            "format: 1\ntemplate: a\nmetadata: {}{}\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
         assert!(parse(&text).unwrap_err().message.contains("nesting"));
     }
 
@@ -526,9 +576,18 @@ messages:
     fn decode_checks_bytes() {
         assert_eq!(decode(b"\xef\xbb\xbfformat: 1\r\n").unwrap(), "format: 1\n");
         let err = decode(b"format: 1\ntemplate: \xff\n").unwrap_err();
-        assert_eq!(err.at, Location { line: 2, column: 11 });
+        assert_eq!(
+            err.at,
+            Location {
+                line: 2,
+                column: 11
+            }
+        );
         assert!(decode(b"a\0b").unwrap_err().message.contains("NUL"));
-        assert!(decode(&vec![b'a'; MAX_FILE_BYTES + 1]).unwrap_err().message.contains("limit"));
+        assert!(decode(&vec![b'a'; MAX_FILE_BYTES + 1])
+            .unwrap_err()
+            .message
+            .contains("limit"));
     }
 
     #[test]
@@ -548,7 +607,10 @@ messages:
             ..Prompt::default()
         };
         let yaml = to_yaml(&p);
-        assert!(yaml.contains("  content: |\n    Line one\n    Line two\n"), "{yaml}");
+        assert!(
+            yaml.contains("  content: |\n    Line one\n    Line two\n"),
+            "{yaml}"
+        );
         assert!(!yaml.lines().any(|l| l.ends_with(' ')), "{yaml}");
         let back = parse(&yaml).unwrap().prompt;
         assert_eq!(back.description.as_deref(), Some("Two\nlines"));

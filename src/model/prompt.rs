@@ -379,15 +379,27 @@ impl Prompt {
         let mut out = Vec::new();
         for (i, item) in self.messages.iter().flatten().enumerate() {
             if let Some(h) = &item.history {
-                out.push((format!("messages.{i}.history"), h.as_str(), InputType::Messages));
+                out.push((
+                    format!("messages.{i}.history"),
+                    h.as_str(),
+                    InputType::Messages,
+                ));
             }
             if let Some(Content::Parts(parts)) = &item.content {
                 for (j, part) in parts.iter().enumerate() {
                     if let Some(name) = &part.image {
-                        out.push((format!("messages.{i}.content.{j}.image"), name, InputType::Image));
+                        out.push((
+                            format!("messages.{i}.content.{j}.image"),
+                            name,
+                            InputType::Image,
+                        ));
                     }
                     if let Some(name) = &part.audio {
-                        out.push((format!("messages.{i}.content.{j}.audio"), name, InputType::Audio));
+                        out.push((
+                            format!("messages.{i}.content.{j}.audio"),
+                            name,
+                            InputType::Audio,
+                        ));
                     }
                 }
             }

@@ -57,7 +57,9 @@ fn parse_selector(whole: &str, rest: &str) -> Result<Selector, Error> {
         reason: reason.to_string(),
     };
     if rest.is_empty() {
-        return Err(bad("nothing follows `@` (use ID@N, ID@latest, ID@ENV or ID@REV)"));
+        return Err(bad(
+            "nothing follows `@` (use ID@N, ID@latest, ID@ENV or ID@REV)",
+        ));
     }
     if rest.chars().any(char::is_control) {
         return Err(bad("it contains a control character"));
@@ -99,12 +101,22 @@ mod tests {
         assert_eq!(r("a/b@production"), Selector::Named("production".into()));
         assert_eq!(r("a/b@HEAD~2"), Selector::Named("HEAD~2".into()));
         assert_eq!(r("a/b@HEAD@{1}"), Selector::Named("HEAD@{1}".into()));
-        assert_eq!(Reference::parse("a/b@HEAD~2").unwrap().to_string(), "a/b@HEAD~2");
+        assert_eq!(
+            Reference::parse("a/b@HEAD~2").unwrap().to_string(),
+            "a/b@HEAD~2"
+        );
     }
 
     #[test]
     fn rejects_bad_references() {
-        for bad in ["a@", "a@0", "a@99999999999999999999999", "A@1", "../x@1", "a@x\ny"] {
+        for bad in [
+            "a@",
+            "a@0",
+            "a@99999999999999999999999",
+            "A@1",
+            "../x@1",
+            "a@x\ny",
+        ] {
             assert!(Reference::parse(bad).is_err(), "{bad}");
         }
     }

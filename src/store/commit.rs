@@ -106,7 +106,11 @@ pub(super) fn changes(reg: &Registry) -> Result<Vec<Change>, Error> {
 }
 
 /// Commits `changes` on top of `HEAD` with `message`, retrying when the branch moves meanwhile.
-pub(super) fn commit(reg: &Registry, changes: &[Change], message: &str) -> Result<Committed, Error> {
+pub(super) fn commit(
+    reg: &Registry,
+    changes: &[Change],
+    message: &str,
+) -> Result<Committed, Error> {
     reg.require_workdir("commit")?;
     let repo = &reg.repo;
     let mut blobs = Vec::with_capacity(changes.len());
@@ -148,7 +152,9 @@ pub(super) fn commit(reg: &Registry, changes: &[Change], message: &str) -> Resul
         let tree_id = update
             .create_updated(repo, &base)
             .map_err(git("building the commit tree"))?;
-        let tree = repo.find_tree(tree_id).map_err(git("building the commit tree"))?;
+        let tree = repo
+            .find_tree(tree_id)
+            .map_err(git("building the commit tree"))?;
         let parents: Vec<&git2::Commit> = parent_commit.iter().collect();
         let oid = repo
             .commit(None, &author, &committer, message, &tree, &parents)
@@ -159,7 +165,9 @@ pub(super) fn commit(reg: &Registry, changes: &[Change], message: &str) -> Resul
             None => format!("commit (initial): {summary}"),
         };
         let moved = match parent {
-            Some(p) => repo.reference_matching(&branch, oid, true, p.0, &log).map(|_| ()),
+            Some(p) => repo
+                .reference_matching(&branch, oid, true, p.0, &log)
+                .map(|_| ()),
             None => repo.reference(&branch, oid, false, &log).map(|_| ()),
         };
         match moved {
@@ -194,15 +202,26 @@ pub(super) fn commit(reg: &Registry, changes: &[Change], message: &str) -> Resul
 
 /// The reference a commit moves: the branch `HEAD` names (born or not), or `HEAD` when detached.
 fn head_target(reg: &Registry) -> Result<String, Error> {
-    let head = reg.repo.find_reference("HEAD").map_err(git("reading HEAD"))?;
-    Ok(head.symbolic_target().ok().flatten().unwrap_or("HEAD").to_string())
+    let head = reg
+        .repo
+        .find_reference("HEAD")
+        .map_err(git("reading HEAD"))?;
+    Ok(head
+        .symbolic_target()
+        .ok()
+        .flatten()
+        .unwrap_or("HEAD")
+        .to_string())
 }
 
 fn file_mode(c: &Change) -> FileMode {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if c.meta.as_ref().is_some_and(|m| m.permissions().mode() & 0o111 != 0) {
+        if c.meta
+            .as_ref()
+            .is_some_and(|m| m.permissions().mode() & 0o111 != 0)
+        {
             return FileMode::BlobExecutable;
         }
     }
@@ -250,7 +269,8 @@ fn index_entry(path: &str, id: Oid, meta: &std::fs::Metadata, c: &Change) -> Ind
         )
     };
     #[cfg(not(unix))]
-    let (ctime, mtime, dev, ino, uid, gid) = (IndexTime::new(0, 0), IndexTime::new(0, 0), 0, 0, 0, 0);
+    let (ctime, mtime, dev, ino, uid, gid) =
+        (IndexTime::new(0, 0), IndexTime::new(0, 0), 0, 0, 0, 0);
     IndexEntry {
         ctime,
         mtime,

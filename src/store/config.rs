@@ -76,9 +76,9 @@ impl Config {
 
     fn from_file(file: ConfigFile) -> Result<Config, String> {
         let root = normalize_root(file.root.as_deref().unwrap_or("prompts"))?;
-        let names = file.environments.unwrap_or_else(|| {
-            DEFAULT_ENVIRONMENTS.iter().map(|s| s.to_string()).collect()
-        });
+        let names = file
+            .environments
+            .unwrap_or_else(|| DEFAULT_ENVIRONMENTS.iter().map(|s| s.to_string()).collect());
         let mut environments = Vec::new();
         for name in names {
             let env = EnvName::parse(&name).map_err(|e| format!("environments: {e}"))?;
@@ -128,7 +128,9 @@ fn normalize_root(root: &str) -> Result<String, String> {
         return Ok(String::new());
     }
     if trimmed.starts_with('/') || trimmed.contains('\\') {
-        return Err(format!("root `{root}` must be a relative path with `/` separators"));
+        return Err(format!(
+            "root `{root}` must be a relative path with `/` separators"
+        ));
     }
     for segment in trimmed.split('/') {
         if segment.is_empty() || segment == "." || segment == ".." || segment == ".git" {
@@ -165,12 +167,23 @@ mod tests {
     #[test]
     fn root_and_environments_are_checked() {
         assert_eq!(Config::parse("root: .\n").unwrap().path_of("a"), "a");
-        assert_eq!(Config::parse("root: llm/prompts/\n").unwrap().root, "llm/prompts");
-        for bad in ["root: ../x", "root: /etc", "root: a/../b", "environments: [Prod]"] {
+        assert_eq!(
+            Config::parse("root: llm/prompts/\n").unwrap().root,
+            "llm/prompts"
+        );
+        for bad in [
+            "root: ../x",
+            "root: /etc",
+            "root: a/../b",
+            "environments: [Prod]",
+        ] {
             assert!(Config::parse(bad).is_err(), "{bad}");
         }
         let err = Config::parse("rot: x\n").unwrap_err().to_string();
-        assert!(err.contains(".prompts.yaml:1:1") && err.contains("unknown field"), "{err}");
+        assert!(
+            err.contains(".prompts.yaml:1:1") && err.contains("unknown field"),
+            "{err}"
+        );
         let c = Config::parse("environments: [qa, live]\n").unwrap();
         let err = c.require_env("prodution").unwrap_err().to_string();
         assert!(err.contains("qa, live"), "{err}");

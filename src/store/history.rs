@@ -5,8 +5,6 @@
 //! change is not opened, so most commits cost one commit read and no tree read. No tree diffs, no
 //! pathspecs (ENGINEERING.md: about 9x slower).
 
-use std::collections::HashMap;
-
 use git2::{Oid, Repository, Tree};
 
 use crate::error::Error;
@@ -108,19 +106,20 @@ pub(crate) fn file_versions(
     Ok(out)
 }
 
-/// For every file below `root_path`, the number of versions and the newest version's commit, in one
-/// walk of first-parent history from `start`. Folders whose ids did not change are skipped.
-pub(crate) fn all_versions(
+/// Every commit on the first-parent history of `start` that adds or changes a file below
+/// `root_path`, newest first, with the changed paths (relative to `root_path`). One walk; folders
+/// whose ids did not change are not opened.
+pub(crate) fn registry_history(
     repo: &Repository,
     start: Oid,
     root_path: &str,
-) -> Result<HashMap<String, (usize, Oid)>, Error> {
+) -> Result<Vec<(Oid, Vec<String>)>, Error> {
     let components: Vec<&str> = if root_path.is_empty() {
         Vec::new()
     } else {
         root_path.split('/').collect()
     };
-    let mut counts: HashMap<String, (usize, Oid)> = HashMap::new();
+    let mut out = Vec::new();
     let mut commit = repo.find_commit(start).map_err(git("reading a commit"))?;
     let root_of = |tree: Oid, prev: &Chain| chain(repo, tree, &components, false, prev);
     let mut current = root_of(commit.tree_id(), &Vec::new())?;
@@ -135,14 +134,11 @@ pub(crate) fn all_versions(
         };
         let new_root = current.last().copied().flatten();
         let old_root = parent_chain.last().copied().flatten();
-        if new_root != old_root {
-            if let Some(new_root) = new_root {
-                let mut changed = Vec::new();
-                diff_trees(repo, old_root, new_root, "", &mut changed)?;
-                for path in changed {
-                    let entry = counts.entry(path).or_insert((0, commit.id()));
-                    entry.0 += 1;
-                }
+        if let Some(new_root) = new_root.filter(|n| Some(*n) != old_root) {
+            let mut changed = Vec::new();
+            diff_trees(repo, old_root, new_root, "", &mut changed)?;
+            if !changed.is_empty() {
+                out.push((commit.id(), changed));
             }
         }
         match parent {
@@ -153,7 +149,7 @@ pub(crate) fn all_versions(
             None => break,
         }
     }
-    Ok(counts)
+    Ok(out)
 }
 
 /// Collects the paths of blobs in `new` that are absent from or different in `old`.

@@ -86,6 +86,15 @@ fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::
     s.collect_str(v)
 }
 
+/// A commit of the registry's history with the prompt files it changed and their new version numbers.
+#[derive(Debug, Clone)]
+pub struct RegistryCommit {
+    /// The commit's data (`number` is unused: 0).
+    pub version: Version,
+    /// Files relative to the registry root, with the version each became.
+    pub changes: Vec<(String, usize)>,
+}
+
 /// A reference resolved to file bytes.
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -230,7 +239,10 @@ impl Registry {
     }
 
     fn root_tree(&self, c: CommitId) -> Result<Option<git2::Tree<'_>>, Error> {
-        let commit = self.repo.find_commit(c.0).map_err(git("reading a commit"))?;
+        let commit = self
+            .repo
+            .find_commit(c.0)
+            .map_err(git("reading a commit"))?;
         let tree = commit.tree().map_err(git("reading a tree"))?;
         if self.config.root.is_empty() {
             return Ok(Some(tree));
@@ -251,7 +263,10 @@ impl Registry {
                 read_capped(&file)
             }
             Rev::Commit(c) => {
-                let commit = self.repo.find_commit(c.0).map_err(git("reading a commit"))?;
+                let commit = self
+                    .repo
+                    .find_commit(c.0)
+                    .map_err(git("reading a commit"))?;
                 let tree = commit.tree().map_err(git("reading a tree"))?;
                 let entry = match tree.get_path(Path::new(path)) {
                     Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e,
@@ -263,7 +278,10 @@ impl Registry {
     }
 
     fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
-        let blob = self.repo.find_blob(id).map_err(git(format!("reading {path}")))?;
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(git(format!("reading {path}")))?;
         Ok(blob.content().to_vec())
     }
 
@@ -287,34 +305,86 @@ impl Registry {
         raw.into_iter()
             .enumerate()
             .map(|(i, v)| {
-                let c = self.repo.find_commit(v.commit).map_err(git("reading a commit"))?;
-                let author = c.author();
-                Ok(Version {
-                    number: count - i,
-                    commit: CommitId(v.commit),
-                    author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                    email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                    time: author.when().seconds(),
-                    offset_minutes: author.when().offset_minutes(),
-                    message: String::from_utf8_lossy(c.message_bytes()).trim_end().to_string(),
-                    blob: v.blob,
-                })
+                let c = self
+                    .repo
+                    .find_commit(v.commit)
+                    .map_err(git("reading a commit"))?;
+                Ok(self.version_of(&c, count - i, v.blob))
             })
             .rev()
             .collect()
     }
 
-    /// For every prompt file path (relative to the registry root), how many versions it has and the
-    /// commit of the newest, in one walk of `HEAD`'s first-parent history.
-    pub fn version_counts(&self) -> Result<HashMap<String, (usize, CommitId)>, Error> {
+    /// The registry's history on `HEAD`'s first parents, newest first: each commit that changed
+    /// prompt files, with the files (relative to the root) and the version each became.
+    pub fn history(&self) -> Result<Vec<RegistryCommit>, Error> {
+        let Some(head) = self.head()? else {
+            return Ok(Vec::new());
+        };
+        let raw = history::registry_history(&self.repo, head.0, &self.config.root)?;
+        let mut remaining: HashMap<&str, usize> = HashMap::new();
+        for (_, files) in &raw {
+            for f in files {
+                *remaining.entry(f.as_str()).or_default() += 1;
+            }
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        for (oid, files) in &raw {
+            let c = self
+                .repo
+                .find_commit(*oid)
+                .map_err(git("reading a commit"))?;
+            let changes = files
+                .iter()
+                .filter(|f| f.ends_with(PROMPT_EXT))
+                .map(|f| {
+                    let n = remaining.get_mut(f.as_str()).expect("counted above");
+                    *n -= 1;
+                    (f.clone(), *n + 1)
+                })
+                .collect::<Vec<_>>();
+            if changes.is_empty() {
+                continue;
+            }
+            out.push(RegistryCommit {
+                version: self.version_of(&c, 0, Oid::ZERO_SHA1),
+                changes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// For every prompt file (relative to the root), its version commits, oldest first.
+    pub fn version_index(&self) -> Result<HashMap<String, Vec<CommitId>>, Error> {
         let Some(head) = self.head()? else {
             return Ok(HashMap::new());
         };
-        let counts = history::all_versions(&self.repo, head.0, &self.config.root)?;
-        Ok(counts
-            .into_iter()
-            .map(|(path, (n, c))| (path, (n, CommitId(c))))
-            .collect())
+        let mut index: HashMap<String, Vec<CommitId>> = HashMap::new();
+        for (oid, files) in history::registry_history(&self.repo, head.0, &self.config.root)? {
+            for f in files {
+                index.entry(f).or_default().push(CommitId(oid));
+            }
+        }
+        for commits in index.values_mut() {
+            commits.reverse();
+        }
+        Ok(index)
+    }
+
+    fn version_of(&self, c: &git2::Commit, number: usize, blob: Oid) -> Version {
+        let author = c.author();
+        Version {
+            number,
+            commit: CommitId(c.id()),
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            time: author.when().seconds(),
+            offset_minutes: author.when().offset_minutes(),
+            message: String::from_utf8_lossy(c.message_bytes())
+                .trim_end()
+                .to_string(),
+            blob,
+        }
     }
 
     /// The commit the environment tag `ID@ENV` points at, if the tag exists.
@@ -322,7 +392,9 @@ impl Registry {
         let name = format!("refs/tags/{id}@{env}");
         match self.repo.find_reference(&name) {
             Ok(r) => Ok(Some(CommitId(
-                r.peel_to_commit().map_err(git(format!("reading {name}")))?.id(),
+                r.peel_to_commit()
+                    .map_err(git(format!("reading {name}")))?
+                    .id(),
             ))),
             Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
             Err(e) => Err(git(format!("reading {name}"))(e)),
@@ -355,7 +427,9 @@ impl Registry {
                 continue;
             };
             if let Ok(c) = r.peel_to_commit() {
-                out.entry(id).or_default().push((env.clone(), CommitId(c.id())));
+                out.entry(id)
+                    .or_default()
+                    .push((env.clone(), CommitId(c.id())));
             }
         }
         for envs in out.values_mut() {
@@ -409,8 +483,11 @@ impl Registry {
             Selector::Named(name) => {
                 if let Some(env) = self.config.env(name) {
                     let Some(commit) = self.env_commit(id, env)? else {
-                        let promoted: Vec<String> =
-                            self.envs_of(id)?.into_iter().map(|(e, _)| e.to_string()).collect();
+                        let promoted: Vec<String> = self
+                            .envs_of(id)?
+                            .into_iter()
+                            .map(|(e, _)| e.to_string())
+                            .collect();
                         return Err(Error::UnknownReference {
                             reference: reference.to_string(),
                             reason: format!(
@@ -431,8 +508,12 @@ impl Registry {
                     return Ok(resolved(rev, version, Some(env.clone()), bytes));
                 }
                 let Some(commit) = self.revision(name)? else {
-                    let envs: Vec<String> =
-                        self.config.environments.iter().map(|e| e.to_string()).collect();
+                    let envs: Vec<String> = self
+                        .config
+                        .environments
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect();
                     return Err(Error::UnknownReference {
                         reference: printable(&reference.to_string()),
                         reason: format!(
@@ -461,7 +542,11 @@ impl Registry {
     }
 
     fn describe_versions(&self, id: &PromptId, count: usize) -> Result<String, Error> {
-        let envs: Vec<String> = self.envs_of(id)?.into_iter().map(|(e, _)| e.to_string()).collect();
+        let envs: Vec<String> = self
+            .envs_of(id)?
+            .into_iter()
+            .map(|(e, _)| e.to_string())
+            .collect();
         let versions = match count {
             0 => format!("`{id}` has no committed versions yet (run `prompt commit {id}`)"),
             1 => format!("`{id}` has 1 version (@1)"),
@@ -659,7 +744,11 @@ pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, id)| id.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_string())
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -683,7 +772,12 @@ mod tests {
 
     #[test]
     fn suggests_similar_ids() {
-        let ids = ["support/summarize", "support/triage", "sales/summarize", "x"];
+        let ids = [
+            "support/summarize",
+            "support/triage",
+            "sales/summarize",
+            "x",
+        ];
         assert_eq!(
             similar_ids("support/sumarize", ids.iter().copied()),
             vec!["support/summarize"]

@@ -85,10 +85,15 @@ pub fn parse_date(text: &str) -> Option<Time> {
         return Some(Time::new(raw.parse().ok()?, offset.unwrap_or(0)));
     }
     // RFC 2822: drop the weekday, then `DD Mon YYYY HH:MM:SS`.
-    let rfc = secs_part.split_once(", ").map_or(secs_part, |(_, rest)| rest);
+    let rfc = secs_part
+        .split_once(", ")
+        .map_or(secs_part, |(_, rest)| rest);
     let fields: Vec<&str> = rfc.split_whitespace().collect();
     if fields.len() == 4 {
-        let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(fields[1]))? as u32 + 1;
+        let month = MONTHS
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(fields[1]))? as u32
+            + 1;
         let (h, mi, s) = parse_hms(fields[3])?;
         let days = days_from_civil(fields[2].parse().ok()?, month, fields[0].parse().ok()?)?;
         let local = days * 86400 + h * 3600 + mi * 60 + s;
@@ -98,7 +103,11 @@ pub fn parse_date(text: &str) -> Option<Time> {
     // ISO 8601.
     let (date, rest) = secs_part.split_at(secs_part.find(['T', ' ']).unwrap_or(secs_part.len()));
     let mut d = date.split('-');
-    let (y, m, day) = (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
+    let (y, m, day) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
     let rest = rest.get(1..).unwrap_or("");
     let (clock, zone) = match rest.find(['Z', '+', '-']) {
         Some(i) => (&rest[..i], Some(&rest[i..])),

@@ -1,0 +1,590 @@
+//! Validation (SPEC §7): a prompt file in, diagnostics out. Used by `check` and before `commit`.
+//!
+//! Every rule has a name (`Rule`) so that output can be filtered and CI annotations grouped. Rules
+//! read only the prompt and, for partials, other prompts through `PartialSource`: no git here.
+
+pub mod schema;
+pub mod secrets;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::error::Location;
+use crate::model::{load, InputType, Loaded, Prompt, PromptId, TemplateFormat, ToolChoice};
+use crate::template::{Pos, Syntax, Template, UseKind, VarUse};
+
+/// How bad a finding is: errors fail `check` and block `commit`, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// The rules, each with a stable name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// The file is not valid YAML, or not a valid format-1 prompt (unknown keys, wrong types).
+    Schema,
+    /// The file name is not a valid id.
+    Id,
+    /// A template does not parse (unclosed section, bad delimiters).
+    TemplateSyntax,
+    /// A template uses a variable that `inputs` does not declare.
+    UndeclaredVariable,
+    /// An input is declared but never used.
+    UnusedInput,
+    /// An input's type, default, enum, or a sample or example value, does not fit.
+    InputType,
+    /// A partial does not exist, is not a text prompt, or partials include each other.
+    Partial,
+    /// A rule of the model provider that is certain (e.g. anthropic needs max_tokens).
+    Provider,
+    /// A tool's parameters or the response schema is not a valid JSON Schema.
+    JsonSchema,
+    /// Text that looks like an API key or a private key.
+    Secret,
+}
+
+impl Rule {
+    /// Every rule, in the order they are documented.
+    pub const ALL: [Rule; 10] = [
+        Rule::Schema,
+        Rule::Id,
+        Rule::TemplateSyntax,
+        Rule::UndeclaredVariable,
+        Rule::UnusedInput,
+        Rule::InputType,
+        Rule::Partial,
+        Rule::Provider,
+        Rule::JsonSchema,
+        Rule::Secret,
+    ];
+
+    /// The rule's name, as printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Schema => "schema",
+            Rule::Id => "id",
+            Rule::TemplateSyntax => "template-syntax",
+            Rule::UndeclaredVariable => "undeclared-variable",
+            Rule::UnusedInput => "unused-input",
+            Rule::InputType => "input-type",
+            Rule::Partial => "partial",
+            Rule::Provider => "provider",
+            Rule::JsonSchema => "json-schema",
+            Rule::Secret => "secret",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file, relative to the repository root.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub rule: Rule,
+    pub message: String,
+}
+
+/// What a partial name resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartialLookup {
+    /// A text prompt's template.
+    Text(String),
+    /// The name is not a valid id.
+    BadName(String),
+    /// No such prompt.
+    Missing,
+    /// The prompt is a chat prompt: it has no template to include.
+    NotText,
+    /// The prompt does not load.
+    Invalid,
+}
+
+/// Where partials come from: other prompts at the same revision.
+pub trait PartialSource {
+    fn lookup(&self, name: &str) -> PartialLookup;
+}
+
+impl PartialSource for HashMap<String, String> {
+    fn lookup(&self, name: &str) -> PartialLookup {
+        match self.get(name) {
+            Some(t) => PartialLookup::Text(t.clone()),
+            None => PartialLookup::Missing,
+        }
+    }
+}
+
+/// The syntax of a prompt's texts.
+pub fn syntax_of(format: TemplateFormat) -> Syntax {
+    match format {
+        TemplateFormat::Mustache => Syntax::Mustache,
+        TemplateFormat::FString => Syntax::FString,
+        TemplateFormat::None => Syntax::None,
+    }
+}
+
+/// Checks one prompt file's bytes. `file` names it in diagnostics (relative to the repository root);
+/// `name` is its path below the registry root, whose id is checked.
+pub fn check_file(
+    file: &str,
+    name: &str,
+    bytes: &[u8],
+    partials: &dyn PartialSource,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut push = |at: Location, severity, rule, message: String| {
+        out.push(Diagnostic {
+            file: file.to_string(),
+            line: at.line,
+            column: at.column,
+            severity,
+            rule,
+            message,
+        })
+    };
+    let stem = name.strip_suffix(crate::model::PROMPT_EXT).unwrap_or(name);
+    if let Err(e) = PromptId::parse(stem) {
+        push(
+            Location { line: 1, column: 1 },
+            Severity::Error,
+            Rule::Id,
+            e.to_string(),
+        );
+    }
+    let text = match load::decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            push(e.at, Severity::Error, Rule::Schema, e.message);
+            return out;
+        }
+    };
+    for s in secrets::find(&text) {
+        push(
+            Location {
+                line: s.line,
+                column: s.column,
+            },
+            Severity::Error,
+            Rule::Secret,
+            format!(
+                "this looks like {} ({}): keep secrets out of prompts",
+                s.kind, s.redacted
+            ),
+        );
+    }
+    match load::parse(&text) {
+        Ok(loaded) => out.extend(check_prompt(file, &loaded, partials)),
+        Err(e) => push(e.at, Severity::Error, Rule::Schema, e.message),
+    }
+    out.sort_by_key(|d| (d.line, d.column));
+    out
+}
+
+/// A variable use found in the prompt, with where it is in the file.
+struct Use {
+    var: VarUse,
+    at: Location,
+}
+
+/// The semantic rules on a loaded prompt.
+pub fn check_prompt(file: &str, loaded: &Loaded, partials: &dyn PartialSource) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        file,
+        prompt: &loaded.prompt,
+        spans: &loaded.spans,
+        out: Vec::new(),
+    };
+    let uses = c.templates(partials);
+    c.variables(&uses);
+    c.inputs();
+    c.values();
+    c.provider();
+    c.schemas();
+    c.out
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    prompt: &'a Prompt,
+    spans: &'a load::SpanIndex,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, at: Location, severity: Severity, rule: Rule, message: String) {
+        self.out.push(Diagnostic {
+            file: self.file.to_string(),
+            line: at.line,
+            column: at.column,
+            severity,
+            rule,
+            message,
+        });
+    }
+
+    fn error(&mut self, at: Location, rule: Rule, message: String) {
+        self.push(at, Severity::Error, rule, message);
+    }
+
+    /// Parses every template text (syntax errors), follows partials (existence, cycles) and collects
+    /// the variables used, including those used inside partials (which render in this prompt's
+    /// context).
+    fn templates(&mut self, partials: &dyn PartialSource) -> Vec<Use> {
+        let syntax = syntax_of(self.prompt.template_format);
+        let mut uses = Vec::new();
+        for field in self.prompt.template_texts() {
+            let locate = |p: Pos| self.spans.in_text(&field.path, p.line, p.col);
+            let template = match Template::parse(syntax, field.text) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = locate(e.pos);
+                    self.error(at, Rule::TemplateSyntax, e.message.clone());
+                    continue;
+                }
+            };
+            for var in template.variables() {
+                let at = locate(var.pos);
+                uses.push(Use { var, at });
+            }
+            for partial in template.partials() {
+                let at = locate(partial.pos);
+                let mut stack = Vec::new();
+                self.follow_partial(&partial.name, at, partials, &mut stack, &mut uses);
+            }
+        }
+        uses
+    }
+
+    /// Checks one partial and, recursively, the partials it includes. Variables used inside are
+    /// reported at the including tag `at`.
+    fn follow_partial(
+        &mut self,
+        name: &str,
+        at: Location,
+        partials: &dyn PartialSource,
+        stack: &mut Vec<String>,
+        uses: &mut Vec<Use>,
+    ) {
+        if let Some(i) = stack.iter().position(|n| n == name) {
+            let mut cycle: Vec<&str> = stack[i..].iter().map(String::as_str).collect();
+            cycle.push(name);
+            self.error(
+                at,
+                Rule::Partial,
+                format!("partials include each other: {}", cycle.join(" → ")),
+            );
+            return;
+        }
+        let problem = match partials.lookup(name) {
+            PartialLookup::Text(text) => match Template::parse(Syntax::Mustache, &text) {
+                Ok(t) => {
+                    stack.push(name.to_string());
+                    for var in t.variables() {
+                        uses.push(Use { var, at });
+                    }
+                    for p in t.partials() {
+                        self.follow_partial(&p.name, at, partials, stack, uses);
+                    }
+                    stack.pop();
+                    return;
+                }
+                Err(e) => format!(
+                    "partial `{name}` has a template error at {}: {}",
+                    e.pos, e.message
+                ),
+            },
+            PartialLookup::BadName(reason) => {
+                format!("partial `{name}` is not a prompt id: {reason}")
+            }
+            PartialLookup::Missing => {
+                format!("partial `{name}` does not exist (no prompt `{name}`)")
+            }
+            PartialLookup::NotText => {
+                format!("partial `{name}` is a chat prompt; only text prompts (`template`) can be included")
+            }
+            PartialLookup::Invalid => {
+                format!("partial `{name}` does not load (`prompt check {name}`)")
+            }
+        };
+        self.error(at, Rule::Partial, problem);
+    }
+
+    /// Every variable used is declared; every required input is used.
+    fn variables(&mut self, uses: &[Use]) {
+        let inputs = &self.prompt.inputs;
+        let mut reported = HashSet::new();
+        for u in uses {
+            let Some(root) = u.var.root() else { continue };
+            if inputs.contains_key(root) {
+                continue;
+            }
+            // Inside a section a name may be a field of the section's item.
+            let in_item = u.var.sections.iter().any(|s| {
+                let section_root = s.split('.').next().unwrap_or(s);
+                s == "."
+                    || match inputs.get(section_root) {
+                        Some(input) => matches!(
+                            input.kind,
+                            InputType::Array | InputType::Object | InputType::Messages
+                        ),
+                        None => true,
+                    }
+            });
+            if in_item || !reported.insert(root.to_string()) {
+                continue;
+            }
+            let what = match u.var.kind {
+                UseKind::Interpolation => "variable",
+                UseKind::Section | UseKind::InvertedSection => "section variable",
+            };
+            self.error(
+                u.at,
+                Rule::UndeclaredVariable,
+                format!("{what} `{root}` is used but not declared in `inputs`"),
+            );
+        }
+        let structural = self.prompt.structural_inputs();
+        let used: HashSet<&str> = uses
+            .iter()
+            .filter_map(|u| u.var.root())
+            .chain(structural.iter().map(|(_, name, _)| *name))
+            .collect();
+        for (name, input) in inputs {
+            if used.contains(name.as_str()) {
+                continue;
+            }
+            let at = self.spans.key(&format!("inputs.{name}"));
+            if input.is_required() {
+                self.error(
+                    at,
+                    Rule::UnusedInput,
+                    format!("input `{name}` is required but no template uses it"),
+                );
+            } else {
+                self.push(
+                    at,
+                    Severity::Warning,
+                    Rule::UnusedInput,
+                    format!("optional input `{name}` is never used"),
+                );
+            }
+        }
+    }
+
+    /// History placeholders and media parts name declared inputs of the right type; defaults and
+    /// enums fit their type.
+    fn inputs(&mut self) {
+        for (path, name, want) in self.prompt.structural_inputs() {
+            let at = self.spans.value(&path);
+            match self.prompt.inputs.get(name) {
+                None => self.error(
+                    at,
+                    Rule::UndeclaredVariable,
+                    format!(
+                        "input `{name}` is used but not declared in `inputs` (type: {})",
+                        want.as_str()
+                    ),
+                ),
+                Some(input) if input.kind != want => self.error(
+                    at,
+                    Rule::InputType,
+                    format!(
+                        "input `{name}` is used as {} but declared as {}",
+                        want.as_str(),
+                        input.kind.as_str()
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        for (name, input) in &self.prompt.inputs {
+            if !is_input_name(name) {
+                let at = self.spans.key(&format!("inputs.{name}"));
+                self.error(
+                    at,
+                    Rule::Schema,
+                    format!(
+                        "input name `{name}` must match [A-Za-z_][A-Za-z0-9_]* (templates refer to it \
+                         by name)"
+                    ),
+                );
+            }
+            let ty = input.kind;
+            if let Some(default) = &input.default {
+                let at = self.spans.value(&format!("inputs.{name}.default"));
+                if !ty.accepts(default) {
+                    self.error(
+                        at,
+                        Rule::InputType,
+                        format!("the default of `{name}` is not a {}", ty.as_str()),
+                    );
+                } else if let Some(allowed) = &input.allowed {
+                    if !allowed.contains(default) {
+                        self.error(
+                            at,
+                            Rule::InputType,
+                            format!("the default of `{name}` is not one of its `enum` values"),
+                        );
+                    }
+                }
+                if input.required == Some(true) {
+                    self.push(
+                        at,
+                        Severity::Warning,
+                        Rule::InputType,
+                        format!(
+                            "`{name}` is required and has a default: the default is never used"
+                        ),
+                    );
+                }
+            }
+            for (i, v) in input.allowed.iter().flatten().enumerate() {
+                if !ty.accepts(v) {
+                    let at = self.spans.value(&format!("inputs.{name}.enum.{i}"));
+                    self.error(
+                        at,
+                        Rule::InputType,
+                        format!("`enum` value of `{name}` is not a {}", ty.as_str()),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Samples and examples give values for declared inputs, of the declared types.
+    fn values(&mut self) {
+        let mut sets: Vec<(String, &indexmap::IndexMap<String, serde_json::Value>)> = Vec::new();
+        for (name, values) in &self.prompt.samples {
+            sets.push((format!("samples.{name}"), values));
+        }
+        for (i, example) in self.prompt.examples.iter().enumerate() {
+            sets.push((format!("examples.{i}.input"), &example.input));
+        }
+        for (path, values) in sets {
+            for (key, value) in values {
+                let at = self.spans.key(&format!("{path}.{key}"));
+                match self.prompt.inputs.get(key) {
+                    None => self.error(
+                        at,
+                        Rule::InputType,
+                        format!("`{key}` is not a declared input"),
+                    ),
+                    Some(input) if !input.kind.accepts(value) => self.error(
+                        at,
+                        Rule::InputType,
+                        format!("`{key}` should be a {}", input.kind.as_str()),
+                    ),
+                    Some(input) => {
+                        if input.allowed.as_ref().is_some_and(|a| !a.contains(value)) {
+                            self.error(
+                                at,
+                                Rule::InputType,
+                                format!("`{key}` is not one of its `enum` values"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rules of the provider APIs that are certain.
+    fn provider(&mut self) {
+        if let Some(model) = &self.prompt.model {
+            if model.provider == "anthropic" && !model.params.contains_key("max_tokens") {
+                let at = self.spans.key("model");
+                self.error(
+                    at,
+                    Rule::Provider,
+                    "anthropic requires `max_tokens` in `model.params`".into(),
+                );
+            }
+        }
+        let mut names = HashSet::new();
+        for (i, tool) in self.prompt.tools.iter().enumerate() {
+            let at = self.spans.value(&format!("tools.{i}.name"));
+            let valid = !tool.name.is_empty()
+                && tool.name.len() <= 64
+                && tool
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            if !valid {
+                self.error(
+                    at,
+                    Rule::Provider,
+                    format!("tool name `{}` must match [a-zA-Z0-9_-]{{1,64}}", tool.name),
+                );
+            }
+            if !names.insert(tool.name.as_str()) {
+                self.error(
+                    at,
+                    Rule::Provider,
+                    format!("tool `{}` is defined twice", tool.name),
+                );
+            }
+        }
+        if let Some(ToolChoice::Named { name }) = &self.prompt.tool_choice {
+            if !names.contains(name.as_str()) {
+                let at = self.spans.value("tool_choice.name");
+                self.error(
+                    at,
+                    Rule::Provider,
+                    format!("tool_choice names `{name}`, which is not in `tools`"),
+                );
+            }
+        }
+        if self.prompt.tool_choice.is_some() && self.prompt.tools.is_empty() {
+            let at = self.spans.key("tool_choice");
+            self.error(
+                at,
+                Rule::Provider,
+                "tool_choice is set but there are no `tools`".into(),
+            );
+        }
+    }
+
+    /// Tool parameters and the response schema are JSON Schemas.
+    fn schemas(&mut self) {
+        let mut docs = Vec::new();
+        for (i, tool) in self.prompt.tools.iter().enumerate() {
+            if let Some(p) = &tool.parameters {
+                docs.push((format!("tools.{i}.parameters"), p));
+            }
+        }
+        if let Some(rf) = &self.prompt.response_format {
+            docs.push(("response_format.schema".to_string(), &rf.schema));
+        }
+        for (path, doc) in docs {
+            for problem in schema::problems(doc) {
+                let at = self.spans.value(&format!("{path}{}", problem.path));
+                self.error(at, Rule::JsonSchema, problem.message);
+            }
+        }
+    }
+}
+
+/// Input names are looked up by templates: an identifier.
+fn is_input_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Counts errors and warnings.
+pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (errors, diagnostics.len() - errors)
+}

@@ -1,0 +1,151 @@
+//! `prompt check`: validate prompts (SPEC §7).
+
+use serde::Serialize;
+
+use crate::check::{self, Diagnostic, Severity};
+use crate::cli::{error::CliError, ui::Ui, Context};
+use crate::model::PromptId;
+use crate::partials::RegistryPartials;
+use crate::store::{Registry, Rev};
+
+/// Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider
+/// rules, JSON Schemas, secrets. Exits 1 when there are errors.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Prompts to check (default: all)
+    pub ids: Vec<String>,
+    /// Output format: text, json, or github (workflow annotations)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    /// Prompt files checked.
+    checked: usize,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let ids = args
+        .ids
+        .iter()
+        .map(|s| PromptId::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let reg = ctx.registry()?;
+    let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    let files = match ids.is_empty() {
+        true => reg.prompt_files(rev)?,
+        false => {
+            let mut files = Vec::new();
+            for id in &ids {
+                if reg.read(rev, id)?.is_none() {
+                    return Err(reg.not_found(id, rev).into());
+                }
+                files.push(id.file_name());
+            }
+            files
+        }
+    };
+    let diagnostics = check_files(&reg, rev, &files)?;
+    let (errors, warnings) = check::counts(&diagnostics);
+    match args.format {
+        Format::Json => ctx.ui.json(&Report {
+            checked: files.len(),
+            errors,
+            warnings,
+            diagnostics: &diagnostics,
+        })?,
+        Format::Github => {
+            let mut text = String::new();
+            for d in &diagnostics {
+                text.push_str(&github_annotation(d));
+            }
+            ctx.ui.print(&text)?;
+        }
+        Format::Text => {
+            ctx.ui.print(&render_text(&ctx.ui, &diagnostics))?;
+            let files_word = if files.len() == 1 {
+                "prompt"
+            } else {
+                "prompts"
+            };
+            ctx.ui.status(&format!(
+                "checked {} {files_word}: {errors} error(s), {warnings} warning(s)",
+                files.len()
+            ));
+        }
+    }
+    if errors > 0 {
+        return Err(CliError::Reported(1));
+    }
+    Ok(())
+}
+
+/// Checks prompt files (paths below the registry root) at `rev`.
+pub fn check_files(
+    reg: &Registry,
+    rev: Rev,
+    files: &[String],
+) -> Result<Vec<Diagnostic>, CliError> {
+    let partials = RegistryPartials::new(reg, rev);
+    let mut out = Vec::new();
+    for file in files {
+        let path = reg.config().path_of(file);
+        let Some(bytes) = reg.read_path(rev, &path)? else {
+            continue;
+        };
+        out.extend(check::check_file(&path, file, &bytes, &partials));
+    }
+    Ok(out)
+}
+
+/// `file:line:col: error[rule]: message`, one per line, as compilers print them.
+pub fn render_text(ui: &Ui, diagnostics: &[Diagnostic]) -> String {
+    let mut text = String::new();
+    for d in diagnostics {
+        let error = d.severity == Severity::Error;
+        let label = if error { "error" } else { "warning" };
+        text.push_str(&format!(
+            "{}:{}:{}: {}: {}\n",
+            d.file,
+            d.line,
+            d.column,
+            ui.severity(&format!("{label}[{}]", d.rule.name()), error),
+            d.message
+        ));
+    }
+    text
+}
+
+/// A GitHub Actions workflow command that annotates the line.
+fn github_annotation(d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let escape = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |s: &str| escape(s).replace(':', "%3A").replace(',', "%2C");
+    format!(
+        "::{level} file={},line={},col={},title={}::{}\n",
+        property(&d.file),
+        d.line,
+        d.column,
+        property(d.rule.name()),
+        escape(&d.message)
+    )
+}

@@ -1,0 +1,127 @@
+//! `prompt commit`: validate changed prompts and commit them as new versions.
+
+use crate::check::{self, Severity};
+use crate::cli::commands::check::{check_files, render_text};
+use crate::cli::{error::CliError, Context};
+use crate::model::PromptId;
+use crate::store::{ChangeKind, Rev};
+use crate::Error;
+
+/// Validate, then commit changed prompt files as new versions (only prompt files: other staged
+/// changes are left alone)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Prompts to commit (default: every changed prompt)
+    pub ids: Vec<String>,
+    /// The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)
+    #[arg(short, long, value_name = "MSG")]
+    pub message: Vec<String>,
+    /// Commit even when validation finds errors
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let ids = args
+        .ids
+        .iter()
+        .map(|s| PromptId::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let reg = ctx.registry()?;
+    reg.require_workdir("commit")?;
+    let mut changes = reg.changes()?;
+    if !ids.is_empty() {
+        let wanted: Vec<String> = ids.iter().map(PromptId::file_name).collect();
+        for (id, file) in ids.iter().zip(&wanted) {
+            if !changes.iter().any(|c| &c.file == file) {
+                if reg.read(Rev::WorkingTree, id)?.is_none() {
+                    return Err(reg.not_found(id, Rev::WorkingTree).into());
+                }
+                ctx.ui
+                    .status(&format!("{id}: unchanged since its last version"));
+            }
+        }
+        changes.retain(|c| wanted.contains(&c.file));
+    }
+    if changes.is_empty() {
+        return Err(Error::NothingToCommit {
+            reason: "no prompt differs from its last committed version".into(),
+        }
+        .into());
+    }
+    if !args.no_verify {
+        let files: Vec<String> = changes
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Deleted)
+            .map(|c| c.file.clone())
+            .collect();
+        let diagnostics = check_files(&reg, Rev::WorkingTree, &files)?;
+        let (errors, _) = check::counts(&diagnostics);
+        if errors > 0 {
+            let shown: Vec<_> = diagnostics
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
+            eprint!("{}", render_text(&ctx.ui, &shown));
+            let invalid: std::collections::HashSet<&str> =
+                shown.iter().map(|d| d.file.as_str()).collect();
+            return Err(Error::Invalid {
+                count: invalid.len(),
+            }
+            .into());
+        }
+    }
+    let message = message(&args.message, ctx)?;
+    let committed = reg.commit(&changes, &message)?;
+    for warning in &committed.warnings {
+        ctx.ui.warn(warning);
+    }
+    let short = committed.commit.short();
+    let mut text = String::new();
+    for change in &changes {
+        let Some(id) = PromptId::from_file_name(&change.file) else {
+            continue;
+        };
+        let line = match change.kind {
+            ChangeKind::Deleted => format!("{id}: removed ({short})\n"),
+            _ => {
+                let n = reg.versions(&id)?.len();
+                format!("{id}: version {n} ({short})\n")
+            }
+        };
+        text.push_str(&line);
+    }
+    ctx.ui.print(&text)
+}
+
+/// The message from `-m`, or from an editor on a terminal.
+fn message(parts: &[String], ctx: &Context) -> Result<String, CliError> {
+    let text = if !parts.is_empty() {
+        parts.join("\n\n")
+    } else if ctx.ui.can_ask() {
+        let template =
+            "\n# Write the message for this version. Lines starting with '#' are ignored;\n\
+                        # an empty message aborts the commit.\n";
+        let edited = dialoguer::Editor::new()
+            .edit(template)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
+            .unwrap_or_default();
+        edited
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        return Err(CliError::Usage(
+            "a commit message is needed: pass -m MESSAGE (no terminal to open an editor on)".into(),
+        ));
+    };
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return Err(Error::NothingToCommit {
+            reason: "the commit message is empty".into(),
+        }
+        .into());
+    }
+    Ok(text + "\n")
+}

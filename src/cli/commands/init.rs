@@ -1,0 +1,34 @@
+//! `prompt init`: create a registry.
+
+use std::path::PathBuf;
+
+use crate::cli::{error::CliError, Context};
+use crate::store;
+
+/// Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folder to initialise (default: the current folder, or --repo)
+    pub dir: Option<PathBuf>,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let dir = match args.dir {
+        Some(d) => d,
+        None => ctx.start_dir()?,
+    };
+    let created = store::init(&dir)?;
+    if created.is_empty() {
+        ctx.ui.status(&format!(
+            "{}: already a prompt registry, nothing to do",
+            dir.display()
+        ));
+    } else {
+        ctx.ui.status(&format!(
+            "initialised a prompt registry in {}: created {}",
+            dir.display(),
+            created.join(", ")
+        ));
+    }
+    Ok(())
+}

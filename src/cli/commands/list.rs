@@ -1,0 +1,121 @@
+//! `prompt list`: every prompt with its kind, model, latest version and environments.
+
+use serde::Serialize;
+
+use crate::cli::{error::CliError, Context};
+use crate::model::{load, PromptId};
+use crate::store::Rev;
+
+/// List the prompts: id, kind (chat/text), model, latest version, environments
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only prompts promoted to this environment
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Print JSON: an array of {id, kind, model, versions, environments, error}
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    id: String,
+    /// `chat` or `text`; null when the file does not load.
+    kind: Option<&'static str>,
+    /// `provider/name`.
+    model: Option<String>,
+    /// Committed versions on HEAD's first-parent history (the latest is this number).
+    versions: usize,
+    /// Environment name to the version it points at (null when that commit is not a version).
+    environments: indexmap::IndexMap<String, Option<usize>>,
+    /// Why the working-tree file does not load, if it does not.
+    error: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let reg = ctx.registry()?;
+    let only_env = match &args.env {
+        Some(name) => Some(reg.config().require_env(name)?),
+        None => None,
+    };
+    let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    let index = reg.version_index()?;
+    let envs = reg.all_envs()?;
+    let mut rows = Vec::new();
+    for file in reg.prompt_files(rev)? {
+        let Some(id) = PromptId::from_file_name(&file) else {
+            continue;
+        };
+        let commits = index.get(&file).map(Vec::as_slice).unwrap_or_default();
+        let environments: indexmap::IndexMap<String, Option<usize>> = envs
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|(env, commit)| {
+                let version = commits.iter().position(|c| c == commit).map(|i| i + 1);
+                (env.to_string(), version)
+            })
+            .collect();
+        if let Some(env) = &only_env {
+            if !environments.contains_key(env.as_str()) {
+                continue;
+            }
+        }
+        let (kind, model, error) = match reg.read(rev, &id)?.map(|b| load::parse_bytes(&b)) {
+            Some(Ok(l)) => (Some(l.prompt.kind().as_str()), l.prompt.model_label(), None),
+            Some(Err(e)) => (
+                None,
+                None,
+                Some(format!("{}:{}: {}", e.at.line, e.at.column, e.message)),
+            ),
+            None => (None, None, Some("not readable".into())),
+        };
+        rows.push(Row {
+            id: id.to_string(),
+            kind,
+            model,
+            versions: commits.len(),
+            environments,
+            error,
+        });
+    }
+    if args.json {
+        return ctx.ui.json(&rows);
+    }
+    if rows.is_empty() {
+        ctx.ui.status(&format!(
+            "no prompts yet in {}/ (create one with `prompt new ID`)",
+            if reg.config().root.is_empty() {
+                "."
+            } else {
+                &reg.config().root
+            }
+        ));
+        return Ok(());
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.kind.unwrap_or("invalid").to_string(),
+                r.model.clone().unwrap_or_else(|| "-".into()),
+                if r.versions == 0 {
+                    "-".into()
+                } else {
+                    r.versions.to_string()
+                },
+                r.environments
+                    .iter()
+                    .map(|(e, v)| match v {
+                        Some(v) => format!("{e}@{v}"),
+                        None => e.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ]
+        })
+        .collect();
+    ctx.ui
+        .table(&["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"], &table)
+}

@@ -1,0 +1,9 @@
+//! One module per command: an `Args` struct whose doc comments are the `--help` text, and `run`.
+
+pub mod check;
+pub mod commit;
+pub mod init;
+pub mod list;
+pub mod log;
+pub mod new;
+pub mod show;

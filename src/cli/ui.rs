@@ -1,0 +1,170 @@
+//! The only place that writes to stdout and stderr: colour, tables, `--quiet`, JSON.
+//!
+//! Output is for people on a terminal (tables sized to it, colour) and plain and stable otherwise:
+//! tab-separated rows without a header, no colour, so that scripts can cut and grep.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{presets, ContentArrangement, Table};
+use console::Style;
+
+use super::error::CliError;
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output settings for one run.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub quiet: bool,
+    stdout_tty: bool,
+    color_out: bool,
+    color_err: bool,
+}
+
+impl Ui {
+    /// Settings from the global flags and the environment (`NO_COLOR`).
+    pub fn new(color: ColorChoice, quiet: bool) -> Ui {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let pick = |tty: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Ui {
+            quiet,
+            stdout_tty,
+            color_out: pick(stdout_tty),
+            color_err: pick(stderr_tty),
+        }
+    }
+
+    /// Whether stdout is a terminal (tables and questions are for people).
+    pub fn is_terminal(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// Whether a person can answer a question: stdin and stderr are terminals, and not in CI.
+    pub fn can_ask(&self) -> bool {
+        std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none()
+    }
+
+    /// Writes text to stdout as is.
+    pub fn print(&self, text: &str) -> Result<(), CliError> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Writes one line to stdout.
+    pub fn line(&self, text: &str) -> Result<(), CliError> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Writes a value as pretty JSON to stdout.
+    pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<(), CliError> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("writing JSON")))?;
+        self.line(&text)
+    }
+
+    /// A table: bordered and sized to the terminal on a TTY, tab-separated rows without the header
+    /// otherwise.
+    pub fn table(&self, header: &[&str], rows: &[Vec<String>]) -> Result<(), CliError> {
+        if !self.stdout_tty {
+            let mut text = String::new();
+            for row in rows {
+                text.push_str(&row.join("\t"));
+                text.push('\n');
+            }
+            return self.print(&text);
+        }
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_HORIZONTAL_ONLY)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(header.iter().map(|h| self.bold(h)));
+        for row in rows {
+            table.add_row(row);
+        }
+        self.line(&table.to_string())
+    }
+
+    /// A progress or success message on stderr, silenced by `--quiet`.
+    pub fn status(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    /// A warning on stderr (never silenced: it reports something the user must know).
+    pub fn warn(&self, text: &str) {
+        eprintln!(
+            "{} {text}",
+            self.err_paint("warning:", Style::new().yellow().bold())
+        );
+    }
+
+    /// Reports a failure on stderr.
+    pub fn error(&self, err: &CliError) {
+        if let Some(message) = err.message() {
+            eprintln!(
+                "{} {message}",
+                self.err_paint("error:", Style::new().red().bold())
+            );
+        }
+        if let Some(hint) = err.hint() {
+            eprintln!("{} {hint}", self.err_paint("hint:", Style::new().cyan()));
+        }
+    }
+
+    fn err_paint(&self, text: &str, style: Style) -> String {
+        if self.color_err {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Colours text for stdout when colour is on.
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        if self.color_out {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Bold, for headers.
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(text, Style::new().bold())
+    }
+
+    /// Dim, for commit ids.
+    pub fn dim(&self, text: &str) -> String {
+        self.paint(text, Style::new().yellow())
+    }
+
+    /// Colour for a diagnostic's severity on stdout.
+    pub fn severity(&self, text: &str, error: bool) -> String {
+        let style = if error {
+            Style::new().red().bold()
+        } else {
+            Style::new().yellow().bold()
+        };
+        self.paint(text, style)
+    }
+}

@@ -1,0 +1,71 @@
+//! Partials (`{{> other/id}}`): other prompts' `template` text, read from the registry at the same
+//! revision as the prompt that includes them (SPEC §4). One source serves both `check` (does it
+//! exist, is it a text prompt) and rendering (the template engine's resolver).
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::check::{PartialLookup, PartialSource};
+use crate::model::{load, PromptId};
+use crate::store::{Registry, Rev};
+use crate::template::PartialResolver;
+
+/// Partials read from a registry at one revision, each read and parsed once.
+pub struct RegistryPartials<'a> {
+    registry: &'a Registry,
+    rev: Rev,
+    cache: RefCell<HashMap<String, PartialLookup>>,
+}
+
+impl<'a> RegistryPartials<'a> {
+    /// Partials at `rev`.
+    pub fn new(registry: &'a Registry, rev: Rev) -> Self {
+        RegistryPartials {
+            registry,
+            rev,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn load(&self, name: &str) -> PartialLookup {
+        let id = match PromptId::parse(name) {
+            Ok(id) => id,
+            Err(e) => return PartialLookup::BadName(e.to_string()),
+        };
+        let bytes = match self.registry.read(self.rev, &id) {
+            Ok(Some(b)) => b,
+            Ok(None) => return PartialLookup::Missing,
+            Err(_) => return PartialLookup::Invalid,
+        };
+        match load::parse_bytes(&bytes) {
+            Ok(loaded) => match loaded.prompt.template {
+                Some(t) => PartialLookup::Text(t),
+                None => PartialLookup::NotText,
+            },
+            Err(_) => PartialLookup::Invalid,
+        }
+    }
+}
+
+impl PartialSource for RegistryPartials<'_> {
+    fn lookup(&self, name: &str) -> PartialLookup {
+        if let Some(found) = self.cache.borrow().get(name) {
+            return found.clone();
+        }
+        let found = self.load(name);
+        self.cache
+            .borrow_mut()
+            .insert(name.to_string(), found.clone());
+        found
+    }
+}
+
+impl PartialResolver for RegistryPartials<'_> {
+    fn resolve(&self, name: &str) -> Option<Cow<'_, str>> {
+        match self.lookup(name) {
+            PartialLookup::Text(t) => Some(Cow::Owned(t)),
+            _ => None,
+        }
+    }
+}
