@@ -201,8 +201,8 @@ pub fn check_prompt(file: &str, loaded: &Loaded, partials: &dyn PartialSource) -
         spans: &loaded.spans,
         out: Vec::new(),
     };
-    let uses = c.templates(partials);
-    c.variables(&uses);
+    let (uses, complete) = c.templates(partials);
+    c.variables(&uses, complete);
     c.inputs();
     c.values();
     c.provider();
@@ -236,9 +236,11 @@ impl Checker<'_> {
     /// Parses every template text (syntax errors), follows partials (existence, cycles) and collects
     /// the variables used, including those used inside partials (which render in this prompt's
     /// context).
-    fn templates(&mut self, partials: &dyn PartialSource) -> Vec<Use> {
+    /// The second value is false when a template did not parse, so the uses are incomplete.
+    fn templates(&mut self, partials: &dyn PartialSource) -> (Vec<Use>, bool) {
         let syntax = syntax_of(self.prompt.template_format);
         let mut uses = Vec::new();
+        let mut complete = true;
         for field in self.prompt.template_texts() {
             let locate = |p: Pos| self.spans.in_text(&field.path, p.line, p.col);
             let template = match Template::parse(syntax, field.text) {
@@ -246,6 +248,7 @@ impl Checker<'_> {
                 Err(e) => {
                     let at = locate(e.pos);
                     self.error(at, Rule::TemplateSyntax, e.message.clone());
+                    complete = false;
                     continue;
                 }
             };
@@ -259,7 +262,7 @@ impl Checker<'_> {
                 self.follow_partial(&partial.name, at, partials, &mut stack, &mut uses);
             }
         }
-        uses
+        (uses, complete)
     }
 
     /// Checks one partial and, recursively, the partials it includes. Variables used inside are
@@ -316,8 +319,9 @@ impl Checker<'_> {
         self.error(at, Rule::Partial, problem);
     }
 
-    /// Every variable used is declared; every required input is used.
-    fn variables(&mut self, uses: &[Use]) {
+    /// Every variable used is declared; every required input is used (known only when every
+    /// template parsed: `complete`).
+    fn variables(&mut self, uses: &[Use], complete: bool) {
         let inputs = &self.prompt.inputs;
         let mut reported = HashSet::new();
         for u in uses {
@@ -349,6 +353,9 @@ impl Checker<'_> {
                 Rule::UndeclaredVariable,
                 format!("{what} `{root}` is used but not declared in `inputs`"),
             );
+        }
+        if !complete {
+            return;
         }
         let structural = self.prompt.structural_inputs();
         let used: HashSet<&str> = uses
@@ -499,7 +506,7 @@ impl Checker<'_> {
     fn provider(&mut self) {
         if let Some(model) = &self.prompt.model {
             if model.provider == "anthropic" && !model.params.contains_key("max_tokens") {
-                let at = self.spans.key("model");
+                let at = self.spans.key("model.params");
                 self.error(
                     at,
                     Rule::Provider,

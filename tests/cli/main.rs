@@ -1,1 +1,11 @@
+//! Integration tests: the real `prompt` binary against real git repositories in temp folders.
+//!
+//! One test binary (faster to build, one place for helpers); a module per command.
 
+mod common;
+
+mod check;
+mod commit;
+mod init_new;
+mod log;
+mod show_list;

@@ -1,0 +1,184 @@
+//! A sealed test environment: a temp repository, a clean environment (temp HOME, no system git
+//! config, fixed author and dates), and helpers that run `prompt` and `git` in it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The outcome of a command: stdout, stderr and the exit code, asserted together.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+
+    /// Asserts exit 0 and returns self.
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts the exit code and returns self.
+    #[track_caller]
+    pub fn code(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr contains `needle`.
+    #[track_caller]
+    pub fn stderr_has(self, needle: &str) -> Run {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stdout contains `needle`.
+    #[track_caller]
+    pub fn stdout_has(self, needle: &str) -> Run {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    /// Parses stdout as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// A temp folder with a fresh git repository and a sealed environment.
+pub struct TestRepo {
+    dir: tempfile::TempDir,
+    /// Seconds added to the fixed commit date, so that each commit gets its own time.
+    tick: std::cell::Cell<i64>,
+}
+
+impl TestRepo {
+    /// An empty git repository (no registry, no commits), on branch `main`.
+    pub fn bare_git() -> TestRepo {
+        let repo = TestRepo {
+            dir: tempfile::tempdir().expect("temp dir"),
+            tick: std::cell::Cell::new(0),
+        };
+        std::fs::create_dir_all(repo.home()).unwrap();
+        std::fs::create_dir_all(repo.root()).unwrap();
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// A git repository with `prompt init` run in it.
+    pub fn new() -> TestRepo {
+        let repo = TestRepo::bare_git();
+        repo.prompt(&["init"]).success();
+        repo
+    }
+
+    /// The repository's work tree.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// A command with the sealed environment, run in `cwd`.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>, cwd: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        let t = self.tick.get();
+        self.tick.set(t + 60);
+        let date = format!("@{} +0000", 1_700_000_000 + t);
+        cmd.current_dir(cwd)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home().join("gitconfig"))
+            .env("GIT_AUTHOR_NAME", "Ada Author")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada Author")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .env("LANG", "C")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    /// Runs `prompt ARGS` at the repository root.
+    pub fn prompt(&self, args: &[&str]) -> Run {
+        self.prompt_in(&self.root(), args)
+    }
+
+    /// Runs `prompt ARGS` in `cwd`.
+    pub fn prompt_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        let out = self
+            .command(env!("CARGO_BIN_EXE_prompt"), cwd)
+            .args(args)
+            .output()
+            .expect("run prompt");
+        Run::from(out)
+    }
+
+    /// Runs `git ARGS` at the repository root and asserts success; returns stdout.
+    #[track_caller]
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self
+            .command("git", &self.root())
+            .args(args)
+            .output()
+            .expect("run git");
+        let run = Run::from(out);
+        assert_eq!(run.code, 0, "git {args:?} failed:\n{}", run.stderr);
+        run.stdout
+    }
+
+    /// Writes a file below the repository root, creating folders.
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Reads a file below the repository root.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
+    /// Writes a prompt file for `id` under the default root.
+    pub fn write_prompt(&self, id: &str, text: &str) {
+        self.write(&format!("prompts/{id}.prompt.yaml"), text);
+    }
+}
+
+/// A valid text prompt whose template says `text` with one input `name`.
+pub fn text_prompt(text: &str) -> String {
+    format!("format: 1\ninputs:\n  name:\n    type: string\ntemplate: |\n  {text} {{{{name}}}}\n")
+}
