@@ -192,3 +192,93 @@ fn diff_trees(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use git2::{Signature, Time};
+
+    /// Commits `files` (path, content; `None` removes) on top of HEAD with git2 directly.
+    fn commit(repo: &Repository, files: &[(&str, Option<&str>)]) -> Oid {
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, content) in files {
+            match content {
+                Some(c) => {
+                    let blob = repo.blob(c.as_bytes()).unwrap();
+                    update.upsert(*path, blob, git2::FileMode::Blob);
+                }
+                None => {
+                    update.remove(*path);
+                }
+            }
+        }
+        let base = match &parent {
+            Some(p) => p.tree().unwrap(),
+            None => repo
+                .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+                .unwrap(),
+        };
+        let tree = repo
+            .find_tree(update.create_updated(repo, &base).unwrap())
+            .unwrap();
+        let sig = Signature::new("T", "t@example.com", &Time::new(1_700_000_000, 0)).unwrap();
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, "m", &tree, &parents)
+            .unwrap()
+    }
+
+    #[test]
+    fn versions_are_commits_that_change_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let c1 = commit(
+            &repo,
+            &[
+                ("p/a.prompt.yaml", Some("1")),
+                ("p/b.prompt.yaml", Some("1")),
+            ],
+        );
+        let _c2 = commit(
+            &repo,
+            &[("p/b.prompt.yaml", Some("2")), ("other.txt", Some("x"))],
+        );
+        let c3 = commit(&repo, &[("p/a.prompt.yaml", Some("2"))]);
+        let c4 = commit(&repo, &[("p/a.prompt.yaml", None)]);
+        let c5 = commit(&repo, &[("p/a.prompt.yaml", Some("1"))]);
+        let _c6 = commit(&repo, &[("other.txt", Some("y"))]);
+        let head = repo.head().unwrap().target().unwrap();
+
+        let a: Vec<Oid> = file_versions(&repo, head, "p/a.prompt.yaml")
+            .unwrap()
+            .iter()
+            .map(|v| v.commit)
+            .collect();
+        // The removal is not a version; coming back with old content is one.
+        assert_eq!(a, vec![c5, c3, c1]);
+        assert_eq!(
+            file_versions(&repo, head, "p/b.prompt.yaml").unwrap().len(),
+            2
+        );
+        assert!(file_versions(&repo, head, "p/none.prompt.yaml")
+            .unwrap()
+            .is_empty());
+        assert!(
+            file_versions(&repo, head, "p").unwrap().is_empty(),
+            "a folder is not a file"
+        );
+
+        let all = registry_history(&repo, head, "p").unwrap();
+        let changed: Vec<(Oid, Vec<String>)> = all;
+        assert_eq!(changed.len(), 4, "{changed:?}");
+        assert_eq!(changed[0], (c5, vec!["a.prompt.yaml".to_string()]));
+        assert_eq!(
+            changed[3].1,
+            vec!["a.prompt.yaml".to_string(), "b.prompt.yaml".to_string()]
+        );
+        assert!(
+            !changed.iter().any(|(c, _)| *c == c4),
+            "a removal adds nothing"
+        );
+    }
+}
