@@ -85,6 +85,9 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+
     #[error("{context}: {source}")]
     Git {
         context: String,

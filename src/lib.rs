@@ -10,6 +10,7 @@ pub mod cli;
 pub mod error;
 pub mod model;
 pub mod partials;
+pub mod render;
 pub mod store;
 pub mod template;
 

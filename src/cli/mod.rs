@@ -56,6 +56,7 @@ pub enum Command {
     Check(commands::check::Args),
     Commit(commands::commit::Args),
     Log(commands::log::Args),
+    Render(commands::render::Args),
 }
 
 /// What a command needs besides its arguments.
@@ -115,6 +116,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Check(args) => commands::check::run(args, ctx),
         Command::Commit(args) => commands::commit::run(args, ctx),
         Command::Log(args) => commands::log::run(args, ctx),
+        Command::Render(args) => commands::render::run(args, ctx),
     }
 }
 

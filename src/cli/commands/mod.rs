@@ -6,4 +6,5 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod new;
+pub mod render;
 pub mod show;

@@ -1,0 +1,213 @@
+//! `prompt render REF`: fill a prompt's templates, as text, JSON or a provider request body.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::cli::{error::CliError, Context};
+use crate::model::{load, Reference};
+use crate::partials::RegistryPartials;
+use crate::render::{self, values, Format, Given, Prepared, Sources};
+use crate::Error;
+
+/// Render a prompt at a reference with values: text, JSON, or a request body for openai,
+/// anthropic, gemini or bedrock (pipe it to `curl -d @-`)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The reference, e.g. `support/summarize@production`
+    pub reference: String,
+    /// A value: NAME=VALUE (converted to the input's type), NAME=@FILE (the file's text; for image
+    /// and audio inputs, the file itself); repeatable
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// A YAML or JSON file of values (`-` reads stdin)
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    /// Start from the prompt's sample NAME
+    #[arg(long, value_name = "NAME")]
+    pub sample: Option<String>,
+    /// Follow the mustache spec to the letter: missing values and partials render empty, and
+    /// undeclared values are accepted
+    #[arg(long)]
+    pub lenient: bool,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in
+    #[arg(long, value_name = "FILE")]
+    pub batch: Option<PathBuf>,
+    /// With --batch: stop at the first line that fails
+    #[arg(long, requires = "batch")]
+    pub fail_fast: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let reference = Reference::parse(&args.reference)?;
+    let mut layers = Vec::new();
+    if let Some(file) = &args.vars_file {
+        layers.push(read_vars_file(file, args.batch.as_deref())?);
+    }
+    layers.push(parse_vars(&args.vars)?);
+    let reg = ctx.registry()?;
+    let resolved = reg.resolve(&reference)?;
+    let loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
+        file: resolved.display_name(),
+        at: e.at,
+        message: e.message,
+    })?;
+    let partials = RegistryPartials::new(&reg, resolved.rev);
+    let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient).map_err(Error::from)?;
+    let sources = Sources {
+        sample: args.sample.clone(),
+        layers,
+        lenient: args.lenient,
+    };
+    match &args.batch {
+        Some(path) => batch(&prepared, sources, args.format, path, args.fail_fast, ctx),
+        None => {
+            let values = values::collect(&loaded.prompt, &sources).map_err(Error::from)?;
+            let rendered = prepared.render(values).map_err(Error::from)?;
+            let (out, warnings) =
+                render::output(&loaded.prompt, &rendered, args.format).map_err(Error::from)?;
+            for w in warnings {
+                ctx.ui.warn(&w);
+            }
+            match out {
+                Value::String(text) => ctx.ui.print(&text),
+                other => ctx.ui.json(&other),
+            }
+        }
+    }
+}
+
+/// `NAME=VALUE` pairs in order; `NAME=@FILE` reads a file, `NAME=@@…` is a literal `@…`.
+fn parse_vars(pairs: &[String]) -> Result<IndexMap<String, Given>, CliError> {
+    let mut out = IndexMap::new();
+    for pair in pairs {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--var `{pair}`: expected NAME=VALUE (or NAME=@FILE)"
+            )));
+        };
+        let given = match value.strip_prefix('@') {
+            Some(rest) if rest.starts_with('@') => Given::Text(rest.to_string()),
+            Some(path) => Given::File(path.to_string()),
+            None => Given::Text(value.to_string()),
+        };
+        out.insert(name.to_string(), given);
+    }
+    Ok(out)
+}
+
+/// Reads a YAML or JSON object of values.
+fn read_vars_file(
+    path: &std::path::Path,
+    batch: Option<&std::path::Path>,
+) -> Result<IndexMap<String, Given>, CliError> {
+    let stdin = path.as_os_str() == "-";
+    if stdin && batch.is_some_and(|b| b.as_os_str() == "-") {
+        return Err(CliError::Usage(
+            "--vars - and --batch - cannot both read stdin".into(),
+        ));
+    }
+    let text = if stdin {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| Error::io("stdin", e))?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
+    };
+    let value: Value = serde_yaml::from_str(&text).map_err(|e| {
+        let e = load::serde_error(&e);
+        Error::Parse {
+            file: path.display().to_string(),
+            at: e.at,
+            message: e.message,
+        }
+    })?;
+    match value {
+        Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()),
+        Value::Null => Ok(IndexMap::new()),
+        _ => Err(CliError::Usage(format!(
+            "{}: values must be a mapping of input names to values",
+            path.display()
+        ))),
+    }
+}
+
+/// Renders one JSON object of values per input line to one JSON line per output line. A failed
+/// line prints `{"line": N, "error": …}` in its place (and the error on stderr), so output lines
+/// keep matching input lines.
+fn batch(
+    prepared: &Prepared,
+    sources: Sources,
+    format: Format,
+    path: &std::path::Path,
+    fail_fast: bool,
+    ctx: &Context,
+) -> Result<(), CliError> {
+    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut sources = sources;
+    sources.layers.push(IndexMap::new());
+    let mut failed = 0;
+    let mut warned = false;
+    for (i, line) in reader.lines().enumerate() {
+        let n = i + 1;
+        let line = line.map_err(|e| Error::io(path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = render_line(prepared, &mut sources, format, &line);
+        match result {
+            Ok((value, warnings)) => {
+                if !warned {
+                    warnings.iter().for_each(|w| ctx.ui.warn(w));
+                    warned = true;
+                }
+                serde_json::to_writer(&mut out, &value).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+            Err(message) => {
+                failed += 1;
+                let record = serde_json::json!({"line": n, "error": message});
+                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+                out.flush()?;
+                eprintln!("error: line {n}: {message}");
+                if fail_fast {
+                    return Err(CliError::Reported(1));
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        ctx.ui.status(&format!("{failed} line(s) failed"));
+        return Err(CliError::Reported(1));
+    }
+    Ok(())
+}
+
+fn render_line(
+    prepared: &Prepared,
+    sources: &mut Sources,
+    format: Format,
+    line: &str,
+) -> Result<(Value, Vec<String>), String> {
+    let values: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    let Value::Object(map) = values else {
+        return Err("each line must be a JSON object of values".into());
+    };
+    *sources.layers.last_mut().expect("pushed above") =
+        map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect();
+    let values = values::collect(prepared.prompt(), sources).map_err(|e| e.to_string())?;
+    let rendered = prepared.render(values).map_err(|e| e.to_string())?;
+    render::output(prepared.prompt(), &rendered, format).map_err(|e| e.to_string())
+}

@@ -1,0 +1,132 @@
+//! Amazon Bedrock `Converse` (`POST /model/{modelId}/converse`): `messages[].content[]` blocks,
+//! `system` blocks, `inferenceConfig`, `toolConfig.tools[].toolSpec.inputSchema.json`. The model id is
+//! part of the URL; parameters Converse does not name go to `additionalModelRequestFields`.
+
+use serde_json::{json, Map, Value};
+
+use super::{map_params, messages, params, parts, split_system, Body};
+use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
+use crate::render::{MediaSource, Part, RenderError, Rendered};
+
+/// `inferenceConfig` fields, by our parameter name.
+const PARAMS: &[(&str, &str)] = &[
+    ("max_tokens", "maxTokens"),
+    ("maxTokens", "maxTokens"),
+    ("temperature", "temperature"),
+    ("top_p", "topP"),
+    ("topP", "topP"),
+    ("stop", "stopSequences"),
+    ("stop_sequences", "stopSequences"),
+    ("stopSequences", "stopSequences"),
+];
+
+/// The request body.
+pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
+    let provider_error = |message: String| RenderError::Provider {
+        provider: "bedrock".into(),
+        message,
+    };
+    let mut warnings = Vec::new();
+    let mut body = Map::new();
+    let (system, conversation) = split_system(messages(rendered));
+    let mut list = Vec::new();
+    for m in conversation {
+        let role = match m.role {
+            Role::Assistant => "assistant",
+            _ => "user",
+        };
+        let mut blocks = Vec::new();
+        for p in parts(&m.content) {
+            blocks.push(match p {
+                Part::Text(t) => json!({"text": t}),
+                Part::Image(media) => {
+                    let format = match media.format() {
+                        "jpg" => "jpeg",
+                        f => f,
+                    }
+                    .to_string();
+                    let source = match (&media.source, media.base64()) {
+                        (_, Some(data)) => json!({"bytes": data}),
+                        (MediaSource::Url(u), None) if u.starts_with("s3://") => {
+                            json!({"s3Location": {"uri": u}})
+                        }
+                        (MediaSource::Url(u), None) => {
+                            return Err(provider_error(format!(
+                                "images must be local files or s3:// locations, not `{u}`"
+                            )))
+                        }
+                        (MediaSource::Inline { .. }, None) => unreachable!("inline media has data"),
+                    };
+                    json!({"image": {"format": format, "source": source}})
+                }
+                Part::Audio(_) => {
+                    return Err(provider_error("Converse does not take audio input".into()))
+                }
+            });
+        }
+        list.push(json!({"role": role, "content": blocks}));
+    }
+    body.insert("messages".into(), Value::Array(list));
+    if let Some(s) = system {
+        body.insert("system".into(), json!([{"text": s}]));
+    }
+    let mut inference = Map::new();
+    let unknown = map_params(&params(prompt), PARAMS, &mut inference);
+    if !inference.is_empty() {
+        body.insert("inferenceConfig".into(), Value::Object(inference));
+    }
+    if !unknown.is_empty() {
+        let all = params(prompt);
+        let extra: Map<String, Value> = unknown
+            .iter()
+            .map(|k| (k.clone(), all[k].clone()))
+            .collect();
+        body.insert("additionalModelRequestFields".into(), Value::Object(extra));
+    }
+    if !prompt.tools.is_empty() {
+        let tools: Vec<Value> = prompt
+            .tools
+            .iter()
+            .map(|t| {
+                let mut spec = Map::new();
+                spec.insert("name".into(), t.name.clone().into());
+                if let Some(d) = &t.description {
+                    spec.insert("description".into(), d.clone().into());
+                }
+                let schema = t
+                    .parameters
+                    .clone()
+                    .unwrap_or_else(|| json!({"type": "object", "properties": {}}));
+                spec.insert("inputSchema".into(), json!({"json": schema}));
+                json!({"toolSpec": spec})
+            })
+            .collect();
+        let mut config = Map::new();
+        config.insert("tools".into(), Value::Array(tools));
+        match &prompt.tool_choice {
+            Some(ToolChoice::Mode(ToolChoiceMode::Auto)) => {
+                config.insert("toolChoice".into(), json!({"auto": {}}));
+            }
+            Some(ToolChoice::Mode(ToolChoiceMode::Required)) => {
+                config.insert("toolChoice".into(), json!({"any": {}}));
+            }
+            Some(ToolChoice::Named { name }) => {
+                config.insert("toolChoice".into(), json!({"tool": {"name": name}}));
+            }
+            Some(ToolChoice::Mode(ToolChoiceMode::None)) => warnings.push(
+                "bedrock: Converse has no tool_choice `none`; the tools were sent without a choice"
+                    .into(),
+            ),
+            None => {}
+        }
+        body.insert("toolConfig".into(), Value::Object(config));
+    }
+    if prompt.response_format.is_some() {
+        warnings.push(
+            "bedrock: the Converse request has no response_format; the schema was left out (a tool \
+             with that inputSchema and toolChoice {tool: …} forces structured output)"
+                .into(),
+        );
+    }
+    Ok((Value::Object(body), warnings))
+}

@@ -1,0 +1,108 @@
+//! Google Gemini `generateContent` (`POST /v1beta/models/{model}:generateContent`): `contents` with
+//! `parts`, `systemInstruction`, `tools[].functionDeclarations`, `toolConfig`, `generationConfig`.
+//! The model is part of the URL, not the body. Schemas are passed as JSON Schema
+//! (`parametersJsonSchema`, `responseJsonSchema`), which is what prompt files hold.
+
+use serde_json::{json, Map, Value};
+
+use super::{dropped, map_params, messages, params, parts, split_system, Body};
+use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
+use crate::render::{MediaSource, Part, RenderError, Rendered};
+
+/// `generationConfig` fields, by our parameter name.
+const PARAMS: &[(&str, &str)] = &[
+    ("temperature", "temperature"),
+    ("top_p", "topP"),
+    ("topP", "topP"),
+    ("top_k", "topK"),
+    ("topK", "topK"),
+    ("max_tokens", "maxOutputTokens"),
+    ("max_output_tokens", "maxOutputTokens"),
+    ("maxOutputTokens", "maxOutputTokens"),
+    ("stop", "stopSequences"),
+    ("stop_sequences", "stopSequences"),
+    ("stopSequences", "stopSequences"),
+    ("presence_penalty", "presencePenalty"),
+    ("frequency_penalty", "frequencyPenalty"),
+    ("seed", "seed"),
+    ("n", "candidateCount"),
+    ("candidate_count", "candidateCount"),
+    ("thinking_config", "thinkingConfig"),
+    ("thinkingConfig", "thinkingConfig"),
+];
+
+/// The request body.
+pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
+    let mut body = Map::new();
+    let (system, conversation) = split_system(messages(rendered));
+    let mut contents = Vec::new();
+    for m in conversation {
+        let role = match m.role {
+            Role::Assistant => "model",
+            _ => "user",
+        };
+        let mut list = Vec::new();
+        for p in parts(&m.content) {
+            list.push(match p {
+                Part::Text(t) => json!({"text": t}),
+                Part::Image(media) | Part::Audio(media) => match (&media.source, media.base64()) {
+                    (_, Some(data)) => {
+                        json!({"inlineData": {"mimeType": media.mime, "data": data}})
+                    }
+                    (MediaSource::Url(u), None) => {
+                        json!({"fileData": {"mimeType": media.mime, "fileUri": u}})
+                    }
+                    (MediaSource::Inline { .. }, None) => unreachable!("inline media has data"),
+                },
+            });
+        }
+        contents.push(json!({"role": role, "parts": list}));
+    }
+    body.insert("contents".into(), Value::Array(contents));
+    if let Some(s) = system {
+        body.insert("systemInstruction".into(), json!({"parts": [{"text": s}]}));
+    }
+    if !prompt.tools.is_empty() {
+        let decls: Vec<Value> = prompt
+            .tools
+            .iter()
+            .map(|t| {
+                let mut o = Map::new();
+                o.insert("name".into(), t.name.clone().into());
+                if let Some(d) = &t.description {
+                    o.insert("description".into(), d.clone().into());
+                }
+                if let Some(p) = &t.parameters {
+                    o.insert("parametersJsonSchema".into(), p.clone());
+                }
+                Value::Object(o)
+            })
+            .collect();
+        body.insert("tools".into(), json!([{"functionDeclarations": decls}]));
+    }
+    if let Some(choice) = &prompt.tool_choice {
+        let config = match choice {
+            ToolChoice::Mode(ToolChoiceMode::Auto) => json!({"mode": "AUTO"}),
+            ToolChoice::Mode(ToolChoiceMode::None) => json!({"mode": "NONE"}),
+            ToolChoice::Mode(ToolChoiceMode::Required) => json!({"mode": "ANY"}),
+            ToolChoice::Named { name } => json!({"mode": "ANY", "allowedFunctionNames": [name]}),
+        };
+        body.insert(
+            "toolConfig".into(),
+            json!({"functionCallingConfig": config}),
+        );
+    }
+    let mut generation = Map::new();
+    let unknown = map_params(&params(prompt), PARAMS, &mut generation);
+    if let Some(rf) = &prompt.response_format {
+        generation.insert("responseMimeType".into(), "application/json".into());
+        generation.insert("responseJsonSchema".into(), rf.schema.clone());
+    }
+    if !generation.is_empty() {
+        body.insert("generationConfig".into(), Value::Object(generation));
+    }
+    Ok((
+        Value::Object(body),
+        dropped("gemini", &unknown).into_iter().collect(),
+    ))
+}

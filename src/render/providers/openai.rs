@@ -1,0 +1,124 @@
+//! OpenAI Chat Completions (`POST /v1/chat/completions`): model, messages, the params at top level,
+//! tools as `{type: function, function: …}`, tool_choice, response_format as `json_schema`. Also the
+//! shape OpenAI-compatible servers (Azure OpenAI, DeepSeek, xAI, Ollama) take.
+
+use serde_json::{json, Map, Value};
+
+use super::{messages, model_name, params, parts, Body};
+use crate::model::{Prompt, ToolChoice, ToolChoiceMode};
+use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
+
+/// The request body.
+pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
+    let mut warnings = Vec::new();
+    let mut body = Map::new();
+    body.insert("model".into(), model_name(prompt, "openai")?.into());
+    let mut list = Vec::new();
+    for m in messages(rendered) {
+        let mut obj = Map::new();
+        obj.insert("role".into(), m.role.as_str().into());
+        if let Some(n) = &m.name {
+            obj.insert("name".into(), n.clone().into());
+        }
+        let content = match &m.content {
+            Content::Text(t) => Value::String(t.clone()),
+            Content::Parts(_) => Value::Array(
+                parts(&m.content)
+                    .iter()
+                    .map(part)
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        obj.insert("content".into(), content);
+        for (k, v) in &m.extra {
+            obj.insert(k.clone(), v.clone());
+        }
+        list.push(Value::Object(obj));
+    }
+    body.insert("messages".into(), Value::Array(list));
+    for (k, v) in params(prompt) {
+        if body.contains_key(&k)
+            || ["tools", "tool_choice", "response_format"].contains(&k.as_str())
+        {
+            warnings.push(format!(
+                "openai: parameter `{k}` is set by the prompt itself; left out"
+            ));
+            continue;
+        }
+        body.insert(k, v);
+    }
+    if !prompt.tools.is_empty() {
+        let tools: Vec<Value> = prompt
+            .tools
+            .iter()
+            .map(|t| {
+                let mut f = Map::new();
+                f.insert("name".into(), t.name.clone().into());
+                if let Some(d) = &t.description {
+                    f.insert("description".into(), d.clone().into());
+                }
+                if let Some(p) = &t.parameters {
+                    f.insert("parameters".into(), p.clone());
+                }
+                if let Some(s) = t.strict {
+                    f.insert("strict".into(), s.into());
+                }
+                json!({"type": "function", "function": f})
+            })
+            .collect();
+        body.insert("tools".into(), Value::Array(tools));
+    }
+    if let Some(choice) = &prompt.tool_choice {
+        body.insert(
+            "tool_choice".into(),
+            match choice {
+                ToolChoice::Mode(ToolChoiceMode::Auto) => json!("auto"),
+                ToolChoice::Mode(ToolChoiceMode::None) => json!("none"),
+                ToolChoice::Mode(ToolChoiceMode::Required) => json!("required"),
+                ToolChoice::Named { name } => {
+                    json!({"type": "function", "function": {"name": name}})
+                }
+            },
+        );
+    }
+    if let Some(rf) = &prompt.response_format {
+        let mut schema = Map::new();
+        schema.insert("name".into(), rf.name.clone().into());
+        if let Some(d) = &rf.description {
+            schema.insert("description".into(), d.clone().into());
+        }
+        schema.insert("schema".into(), rf.schema.clone());
+        if let Some(s) = rf.strict {
+            schema.insert("strict".into(), s.into());
+        }
+        body.insert(
+            "response_format".into(),
+            json!({"type": "json_schema", "json_schema": schema}),
+        );
+    }
+    Ok((Value::Object(body), warnings))
+}
+
+fn part(p: &Part) -> Result<Value, RenderError> {
+    Ok(match p {
+        Part::Text(t) => json!({"type": "text", "text": t}),
+        Part::Image(m) => {
+            let url = match &m.source {
+                MediaSource::Url(u) => u.clone(),
+                MediaSource::Inline { data, .. } => format!("data:{};base64,{data}", m.mime),
+            };
+            json!({"type": "image_url", "image_url": {"url": url}})
+        }
+        Part::Audio(m) => {
+            let data = m.base64().ok_or_else(|| RenderError::Provider {
+                provider: "openai".into(),
+                message: "audio must be a local file or a data: URL (the API takes base64 audio, not links)".into(),
+            })?;
+            let format = match m.format() {
+                "mpeg" | "mp3" => "mp3",
+                other => other,
+            };
+            json!({"type": "input_audio", "input_audio": {"data": data, "format": format}})
+        }
+    })
+}
