@@ -301,6 +301,6 @@ samples:
         )
         .unwrap();
         assert_eq!(v["extra"], "1");
-        assert!(!v.contains_key("name"));
+        assert_eq!(v["name"], Value::Null, "missing values render empty");
     }
 }

@@ -109,3 +109,6 @@ fn dropped(provider: &str, what: &[String]) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests;
