@@ -8,4 +8,5 @@ mod check;
 mod commit;
 mod init_new;
 mod log;
+mod render;
 mod show_list;

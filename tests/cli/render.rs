@@ -1,0 +1,400 @@
+//! `prompt render`: values, strictness, partials at the same revision, formats, batch.
+
+use crate::common::TestRepo;
+
+const SUMMARIZE: &str = "format: 1
+model:
+  provider: openai
+  name: gpt-4o-mini
+  params:
+    temperature: 0.2
+inputs:
+  ticket:
+    type: string
+  tone:
+    type: string
+    default: neutral
+    enum: [neutral, warm]
+  count:
+    type: integer
+    required: false
+messages:
+  - role: system
+    content: |
+      Summarize in a {{tone}} tone.{{#count}} Use {{count}} bullets.{{/count}}
+  - role: user
+    content: |
+      {{ticket}}
+samples:
+  short:
+    ticket: Refund please.
+";
+
+fn repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write_prompt("support/summarize", SUMMARIZE);
+    repo
+}
+
+#[test]
+fn renders_text_with_values_defaults_and_samples() {
+    let repo = repo();
+    let out = repo
+        .prompt(&[
+            "render",
+            "support/summarize",
+            "--var",
+            "ticket=My <order> {{x}} is late",
+            "--var",
+            "count=3",
+        ])
+        .success();
+    assert_eq!(
+        out.stdout,
+        "[system]\nSummarize in a neutral tone. Use 3 bullets.\n\n[user]\nMy <order> {{x}} is late\n"
+    );
+    repo.prompt(&[
+        "render",
+        "support/summarize",
+        "--sample",
+        "short",
+        "--var",
+        "tone=warm",
+    ])
+    .success()
+    .stdout_has("in a warm tone.\n\n[user]\nRefund please.");
+}
+
+#[test]
+fn strict_errors_name_what_is_wrong() {
+    let repo = repo();
+    repo.prompt(&["render", "support/summarize"])
+        .code(1)
+        .stderr_has("error: missing value for `ticket`");
+    repo.prompt(&[
+        "render",
+        "support/summarize",
+        "--var",
+        "ticket=x",
+        "--var",
+        "tikcet=y",
+    ])
+    .code(1)
+    .stderr_has("`tikcet` is not an input of this prompt (inputs: ticket, tone, count)");
+    repo.prompt(&[
+        "render",
+        "support/summarize",
+        "--var",
+        "ticket=x",
+        "--var",
+        "count=many",
+    ])
+    .code(1)
+    .stderr_has("`count` must be integer: `many` is not a whole number");
+    repo.prompt(&[
+        "render",
+        "support/summarize",
+        "--var",
+        "ticket=x",
+        "--var",
+        "tone=angry",
+    ])
+    .code(1)
+    .stderr_has("not one of its allowed values");
+    repo.prompt(&["render", "support/summarize", "--var", "ticket"])
+        .code(2)
+        .stderr_has("NAME=VALUE");
+    repo.prompt(&["render", "support/summarize", "--sample", "long"])
+        .code(1)
+        .stderr_has("known samples: short");
+
+    repo.write_prompt("t", "format: 1\ntemplate: |\n  Hi {{who}}\n");
+    repo.prompt(&["render", "t"])
+        .code(1)
+        .stderr_has("template: missing variable `who` (used at line 1, column 4)");
+    assert_eq!(
+        repo.prompt(&["render", "t", "--lenient"]).success().stdout,
+        "Hi \n"
+    );
+    assert_eq!(
+        repo.prompt(&["render", "t", "--lenient", "--var", "who=Bo"])
+            .success()
+            .stdout,
+        "Hi Bo\n"
+    );
+}
+
+#[test]
+fn values_from_files_and_stdin() {
+    let repo = repo();
+    repo.write("ticket.txt", "From a file\n");
+    repo.write("vals.yaml", "ticket: From YAML\ncount: 2\n");
+    repo.prompt(&["render", "support/summarize", "--var", "ticket=@ticket.txt"])
+        .success()
+        .stdout_has("[user]\nFrom a file\n");
+    repo.prompt(&["render", "support/summarize", "--vars", "vals.yaml"])
+        .success()
+        .stdout_has("Use 2 bullets.");
+    let out = repo
+        .command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+        .args(["render", "support/summarize", "--vars", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"{\"ticket\": \"From stdin\"}")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("From stdin"));
+    repo.prompt(&[
+        "render",
+        "support/summarize",
+        "--var",
+        "ticket=@missing.txt",
+    ])
+    .code(1)
+    .stderr_has("cannot read `missing.txt` for `ticket`");
+}
+
+#[test]
+fn partials_are_read_at_the_same_revision() {
+    let repo = TestRepo::new();
+    repo.write_prompt("shared/sig", "format: 1\ntemplate: '-- Team v1'\n");
+    repo.write_prompt(
+        "mail",
+        "format: 1\ntemplate: |\n  Hello\n  {{> shared/sig}}\n",
+    );
+    repo.prompt(&["commit", "-m", "v1"]).success();
+    repo.write_prompt("shared/sig", "format: 1\ntemplate: '-- Team v2'\n");
+    repo.prompt(&["commit", "-m", "v2"]).success();
+    repo.write_prompt("shared/sig", "format: 1\ntemplate: '-- Team draft'\n");
+    assert_eq!(
+        repo.prompt(&["render", "mail@1"]).success().stdout,
+        "Hello\n-- Team v1"
+    );
+    // A version pins its partials as they were in its own commit: `mail` last changed in v1.
+    assert_eq!(
+        repo.prompt(&["render", "mail@latest"]).success().stdout,
+        "Hello\n-- Team v1"
+    );
+    assert_eq!(
+        repo.prompt(&["render", "mail@HEAD"]).success().stdout,
+        "Hello\n-- Team v2"
+    );
+    assert_eq!(
+        repo.prompt(&["render", "mail"]).success().stdout,
+        "Hello\n-- Team draft"
+    );
+    repo.write_prompt("mail", "format: 1\ntemplate: '{{> shared/gone}}'\n");
+    repo.prompt(&["render", "mail"])
+        .code(1)
+        .stderr_has("shared/gone");
+}
+
+#[test]
+fn json_and_provider_formats() {
+    let repo = repo();
+    let json = repo
+        .prompt(&[
+            "render",
+            "support/summarize",
+            "--sample",
+            "short",
+            "--format",
+            "json",
+        ])
+        .success()
+        .json();
+    assert_eq!(
+        json["messages"][1],
+        serde_json::json!({"role": "user", "content": "Refund please.\n"})
+    );
+    let body = repo
+        .prompt(&[
+            "render",
+            "support/summarize",
+            "--sample",
+            "short",
+            "-f",
+            "openai",
+        ])
+        .success()
+        .json();
+    assert_eq!(body["model"], "gpt-4o-mini");
+    assert_eq!(body["temperature"], 0.2);
+    repo.prompt(&[
+        "render",
+        "support/summarize",
+        "--sample",
+        "short",
+        "-f",
+        "anthropic",
+    ])
+    .code(1)
+    .stderr_has("anthropic: `max_tokens` is required");
+    let gemini = repo
+        .prompt(&[
+            "render",
+            "support/summarize",
+            "--sample",
+            "short",
+            "-f",
+            "gemini",
+        ])
+        .success()
+        .json();
+    assert_eq!(gemini["generationConfig"]["temperature"], 0.2);
+    repo.prompt(&["render", "support/summarize", "-f", "cohere"])
+        .code(2);
+}
+
+#[test]
+fn text_prompt_f_string_and_none_formats() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "py",
+        "format: 1\ntemplate_format: f-string\ninputs:\n  user:\n    type: object\ntemplate: 'Hi {user[name]}, you have {user.n:>3} {{new}} items'\n",
+    );
+    repo.prompt(&["check", "py"]).success();
+    assert_eq!(
+        repo.prompt(&[
+            "render",
+            "py",
+            "--var",
+            "user={\"name\": \"Ann\", \"n\": 5}"
+        ])
+        .success()
+        .stdout,
+        "Hi Ann, you have   5 {new} items"
+    );
+    repo.write_prompt(
+        "raw",
+        "format: 1\ntemplate_format: none\ntemplate: 'Keep {{this}} as is'\n",
+    );
+    assert_eq!(
+        repo.prompt(&["render", "raw"]).success().stdout,
+        "Keep {{this}} as is"
+    );
+}
+
+#[test]
+fn batch_renders_one_line_per_line_and_reports_failures_by_line() {
+    let repo = repo();
+    repo.write(
+        "in.jsonl",
+        "{\"ticket\": \"a\"}\n{\"ticket\": 5}\n\n{\"ticket\": \"c\", \"tone\": \"warm\"}\nnot json\n",
+    );
+    let out = repo
+        .prompt(&[
+            "render",
+            "support/summarize",
+            "--batch",
+            "in.jsonl",
+            "-f",
+            "json",
+        ])
+        .code(1);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["messages"][1]["content"], "a\n");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("`ticket` must be string"));
+    assert!(lines[2]["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .contains("warm"));
+    assert_eq!(lines[3]["line"], 5);
+    out.stderr_has("error: line 2:")
+        .stderr_has("error: line 5: not JSON");
+
+    let out = repo
+        .prompt(&[
+            "render",
+            "support/summarize",
+            "--batch",
+            "in.jsonl",
+            "--fail-fast",
+            "-f",
+            "openai",
+        ])
+        .code(1);
+    assert_eq!(out.stdout.lines().count(), 2);
+    repo.write("ok.jsonl", "{\"ticket\": \"a\"}\n{\"ticket\": \"b\"}\n");
+    let out = repo
+        .prompt(&["render", "support/summarize", "--batch", "ok.jsonl"])
+        .success();
+    assert_eq!(out.stdout.lines().count(), 2);
+    assert!(
+        out.stdout.starts_with('"'),
+        "text format writes JSON strings: {}",
+        out.stdout
+    );
+}
+
+#[test]
+fn media_parts_and_history() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "vision",
+        "format: 1
+model: {provider: anthropic, name: claude-sonnet-4-5, params: {max_tokens: 100}}
+inputs:
+  photo: {type: image}
+  chat: {type: messages, required: false}
+messages:
+  - history: chat
+  - role: user
+    content:
+      - text: Describe this.
+      - image: photo
+",
+    );
+    repo.write("cat.png", "\u{89}PNG");
+    let body = repo
+        .prompt(&[
+            "render",
+            "vision",
+            "--var",
+            "photo=@cat.png",
+            "--var",
+            "chat=[{\"role\": \"user\", \"content\": \"hi\"}]",
+            "-f",
+            "anthropic",
+        ])
+        .success()
+        .json();
+    assert_eq!(
+        body["messages"][0],
+        serde_json::json!({"role": "user", "content": "hi"})
+    );
+    assert_eq!(
+        body["messages"][1]["content"][1]["source"]["media_type"],
+        "image/png"
+    );
+    repo.prompt(&["render", "vision", "--var", "photo=x.bmp"])
+        .code(1)
+        .stderr_has("unknown file type");
+    repo.prompt(&[
+        "render",
+        "vision",
+        "--var",
+        "photo=a.png",
+        "--var",
+        "chat=[{\"content\": \"x\"}]",
+    ])
+    .code(1)
+    .stderr_has("`chat` item 0: `role` is missing");
+}
