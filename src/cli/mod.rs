@@ -57,6 +57,9 @@ pub enum Command {
     Commit(commands::commit::Args),
     Log(commands::log::Args),
     Render(commands::render::Args),
+    Promote(commands::promote::PromoteArgs),
+    Demote(commands::promote::DemoteArgs),
+    Env(commands::env::Args),
 }
 
 /// What a command needs besides its arguments.
@@ -117,6 +120,9 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Commit(args) => commands::commit::run(args, ctx),
         Command::Log(args) => commands::log::run(args, ctx),
         Command::Render(args) => commands::render::run(args, ctx),
+        Command::Promote(args) => commands::promote::promote(args, ctx),
+        Command::Demote(args) => commands::promote::demote(args, ctx),
+        Command::Env(args) => commands::env::run(args, ctx),
     }
 }
 

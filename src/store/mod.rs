@@ -6,6 +6,7 @@
 
 mod commit;
 pub mod config;
+mod env;
 mod history;
 pub mod signature;
 
@@ -17,6 +18,7 @@ use git2::{ErrorCode, Oid, Repository};
 
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
+pub use env::{EnvState, Promotion};
 
 use crate::error::Error;
 use crate::model::id::printable;
@@ -504,7 +506,7 @@ impl Registry {
                     let Some(bytes) = self.read(rev, id)? else {
                         return Err(self.not_found(id, rev));
                     };
-                    let version = self.version_at(id, commit)?;
+                    let version = self.version_at(id, commit)?.map(|v| v.number);
                     return Ok(resolved(rev, version, Some(env.clone()), bytes));
                 }
                 let Some(commit) = self.revision(name)? else {
@@ -528,17 +530,10 @@ impl Registry {
                 let Some(bytes) = self.read(rev, id)? else {
                     return Err(self.not_found(id, rev));
                 };
-                let version = self.version_at(id, commit)?;
+                let version = self.version_at(id, commit)?.map(|v| v.number);
                 Ok(resolved(rev, version, None, bytes))
             }
         }
-    }
-
-    /// The number of the version a commit shows: the newest version at or before it on its own
-    /// first-parent history, counted from the start of that history.
-    fn version_at(&self, id: &PromptId, commit: CommitId) -> Result<Option<usize>, Error> {
-        let versions = history::file_versions(&self.repo, commit.0, &self.path_of(id))?;
-        Ok((!versions.is_empty()).then_some(versions.len()))
     }
 
     fn describe_versions(&self, id: &PromptId, count: usize) -> Result<String, Error> {

@@ -2,9 +2,11 @@
 
 pub mod check;
 pub mod commit;
+pub mod env;
 pub mod init;
 pub mod list;
 pub mod log;
 pub mod new;
+pub mod promote;
 pub mod render;
 pub mod show;

@@ -1,0 +1,205 @@
+//! `prompt env [ID]` and `prompt env history ID ENV`: where every prompt is deployed.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::cli::{error::CliError, Context};
+use crate::model::PromptId;
+use crate::store::{signature::format_time, Promotion, Rev};
+use crate::Error;
+
+/// Show which version each environment runs (prompts × environments), or a promotion history
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+    /// Only this prompt
+    pub id: Option<String>,
+    /// Print JSON: an array of {id, latest, working, environments}
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `env` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// Every promotion of a prompt to an environment, newest first: version, who, when, note
+    History(HistoryArgs),
+}
+
+/// `env history` arguments.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    pub id: String,
+    pub env: String,
+    /// Print JSON: an array of promotion records, newest first
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    /// The number of the latest committed version (0 when none).
+    latest: usize,
+    /// `unchanged`, `modified` (differs from latest), `new` (never committed) or `missing` (no file).
+    working: &'static str,
+    environments: IndexMap<String, EnvCell>,
+}
+
+#[derive(Serialize)]
+struct EnvCell {
+    version: Option<usize>,
+    commit: String,
+    /// Whether the environment runs an older version than latest.
+    behind: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    if let Some(Action::History(h)) = args.action {
+        return history(h, ctx);
+    }
+    let only = args.id.as_deref().map(PromptId::parse).transpose()?;
+    let reg = ctx.registry()?;
+    let rev = reg.default_rev()?;
+    let envs = reg.all_envs()?;
+    let index = reg.version_index()?;
+    let mut ids: Vec<PromptId> = match rev {
+        Some(rev) => reg.ids(rev)?,
+        None => Vec::new(),
+    };
+    ids.extend(envs.keys().cloned());
+    ids.sort();
+    ids.dedup();
+    if let Some(id) = &only {
+        if !ids.contains(id) {
+            return Err(reg.not_found(id, rev.unwrap_or(Rev::WorkingTree)).into());
+        }
+        ids.retain(|i| i == id);
+    }
+    let mut rows = Vec::new();
+    for id in ids {
+        let commits = index
+            .get(&id.file_name())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let latest = commits.len();
+        let working = match (reg.workdir().is_some(), commits.last()) {
+            (false, _) => "unchanged",
+            (true, last) => {
+                let now = reg.read(Rev::WorkingTree, &id)?;
+                let committed = match last {
+                    Some(c) => reg.read(Rev::Commit(*c), &id)?,
+                    None => None,
+                };
+                match (now, committed) {
+                    (None, _) => "missing",
+                    (Some(_), None) => "new",
+                    (Some(a), Some(b)) if a == b => "unchanged",
+                    _ => "modified",
+                }
+            }
+        };
+        let environments = envs
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|(env, commit)| {
+                let version = commits.iter().position(|c| c == commit).map(|i| i + 1);
+                let cell = EnvCell {
+                    version,
+                    commit: commit.to_string(),
+                    behind: version.is_some_and(|v| v < latest),
+                };
+                (env.to_string(), cell)
+            })
+            .collect();
+        rows.push(Row {
+            id: id.to_string(),
+            latest,
+            working,
+            environments,
+        });
+    }
+    if args.json {
+        return ctx.ui.json(&rows);
+    }
+    let env_names: Vec<String> = reg
+        .config()
+        .environments
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let mut header = vec!["ID", "LATEST", "WORKING"];
+    header.extend(env_names.iter().map(String::as_str));
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.id.clone(),
+                if r.latest == 0 {
+                    "-".into()
+                } else {
+                    r.latest.to_string()
+                },
+                r.working.to_string(),
+            ];
+            for env in &env_names {
+                row.push(match r.environments.get(env) {
+                    None => "-".into(),
+                    Some(c) => match c.version {
+                        Some(v) if c.behind => format!("{v} (behind)"),
+                        Some(v) => v.to_string(),
+                        None => c.commit[..7].to_string(),
+                    },
+                });
+            }
+            row
+        })
+        .collect();
+    ctx.ui.table(&header, &table)
+}
+
+fn history(args: HistoryArgs, ctx: &Context) -> Result<(), CliError> {
+    let id = PromptId::parse(&args.id)?;
+    let reg = ctx.registry()?;
+    let env = reg.config().require_env(&args.env)?;
+    let Some(state) = reg.env_state(&id, &env)? else {
+        return Err(Error::UnknownReference {
+            reference: format!("{id}@{env}"),
+            reason: format!(
+                "`{id}` is not promoted to {env} (a demote removes the history with the tag)"
+            ),
+        }
+        .into());
+    };
+    if args.json {
+        return ctx.ui.json(&state.history);
+    }
+    let mut text = String::new();
+    for p in &state.history {
+        text.push_str(&line(p, ctx));
+    }
+    ctx.ui.print(&text)
+}
+
+fn line(p: &Promotion, ctx: &Context) -> String {
+    let version = p.version.map_or("?".to_string(), |v| format!("@{v}"));
+    let was = match p.previous {
+        Some(v) => format!("  (was @{v})"),
+        None => String::new(),
+    };
+    let note = p
+        .note
+        .as_deref()
+        .map(|n| format!("  {}", n.lines().next().unwrap_or("")))
+        .unwrap_or_default();
+    format!(
+        "{}  {}  {}  {}{was}{note}\n",
+        ctx.ui.bold(&version),
+        ctx.ui.dim(&p.commit[..7.min(p.commit.len())]),
+        format_time(p.time, p.offset_minutes),
+        p.by
+    )
+}
