@@ -136,10 +136,9 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
         .into());
     };
     let version = state.history.first().and_then(|p| p.version);
-    if env.as_str() == GUARDED_ENV && !args.yes && ctx.ui.can_ask() {
-        if !confirm(&format!("Remove {id} from {env}?"))? {
-            return Err(CliError::Usage("not confirmed; nothing was changed".into()));
-        }
+    let guarded = env.as_str() == GUARDED_ENV && !args.yes && ctx.ui.can_ask();
+    if guarded && !confirm(&format!("Remove {id} from {env}?"))? {
+        return Err(CliError::Usage("not confirmed; nothing was changed".into()));
     }
     reg.demote(&id, &env, &state)?;
     let was = version.map_or(String::new(), |v| format!(" (was version {v})"));
