@@ -79,6 +79,18 @@ pub enum Error {
     )]
     Conflict { what: String, attempts: u32 },
 
+    #[error("environment tags moved on {remote} since this clone last saw them; nothing was pushed:\n{}", tags.iter().map(|d| format!("  {}: yours {}, {remote} has {}", d.tag, d.local, d.remote)).collect::<Vec<_>>().join("\n"))]
+    Diverged {
+        remote: String,
+        tags: Vec<crate::store::Divergence>,
+    },
+
+    #[error("{remote} rejected the push:\n{}", refs.iter().map(|(r, why)| format!("  {r}: {why}")).collect::<Vec<_>>().join("\n"))]
+    Rejected {
+        remote: String,
+        refs: Vec<(String, String)>,
+    },
+
     #[error("{path} is locked by another process")]
     Locked { path: PathBuf },
 

@@ -60,6 +60,8 @@ pub enum Command {
     Promote(commands::promote::PromoteArgs),
     Demote(commands::promote::DemoteArgs),
     Env(commands::env::Args),
+    Push(commands::sync::PushArgs),
+    Pull(commands::sync::PullArgs),
 }
 
 /// What a command needs besides its arguments.
@@ -123,6 +125,8 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Promote(args) => commands::promote::promote(args, ctx),
         Command::Demote(args) => commands::promote::demote(args, ctx),
         Command::Env(args) => commands::env::run(args, ctx),
+        Command::Push(args) => commands::sync::push(args, ctx),
+        Command::Pull(args) => commands::sync::pull(args, ctx),
     }
 }
 

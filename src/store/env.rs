@@ -27,6 +27,10 @@ pub struct Promotion {
     pub previous: Option<usize>,
     #[serde(default)]
     pub previous_commit: Option<String>,
+    /// The tag object this promotion replaced: the chain of these tells whether one clone's tag
+    /// builds on another's (a fast-forward) or both moved it (a divergence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_tag: Option<String>,
     /// Who promoted: `Name <email>`.
     pub by: String,
     /// When, seconds since the epoch, and the promoter's zone in minutes east of UTC.
@@ -84,6 +88,7 @@ impl Registry {
                         commit: commit.id().to_string(),
                         previous: None,
                         previous_commit: None,
+                        previous_tag: None,
                         by,
                         time,
                         offset_minutes: offset,
@@ -100,6 +105,7 @@ impl Registry {
                 commit: commit.id().to_string(),
                 previous: None,
                 previous_commit: None,
+                previous_tag: None,
                 by: "unknown (lightweight tag)".into(),
                 time: commit.time().seconds(),
                 offset_minutes: commit.time().offset_minutes(),
@@ -145,6 +151,7 @@ impl Registry {
             commit: version.commit.to_string(),
             previous: expected.and_then(|s| s.history.first().and_then(|p| p.version)),
             previous_commit: expected.map(|s| s.commit.to_string()),
+            previous_tag: expected.map(|s| s.target.to_string()),
             by: who(&tagger),
             time: when.seconds(),
             offset_minutes: when.offset_minutes(),
@@ -215,6 +222,21 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// The tag objects an environment tag object was built on, through its promotion records.
+    pub(crate) fn tag_ancestors(&self, tag: Oid) -> Vec<Oid> {
+        let Ok(t) = self.repo.find_tag(tag) else {
+            return Vec::new();
+        };
+        let message = String::from_utf8_lossy(t.message_bytes().unwrap_or_default());
+        parse_records(&message)
+            .iter()
+            .filter_map(|r| r.previous_tag.as_deref())
+            .filter_map(|o| Oid::from_str(o).ok())
+            .collect()
+    }
+}
+
 fn who(s: &git2::Signature) -> String {
     format!(
         "{} <{}>",
@@ -262,6 +284,73 @@ fn parse_records(message: &str) -> Vec<Promotion> {
 mod tests {
     use super::*;
 
+    /// A registry with one prompt committed twice; returns its two versions.
+    fn registry() -> (tempfile::TempDir, Registry, Vec<Version>) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let mut config = repo.config().unwrap();
+        config.set_str("user.name", "T").unwrap();
+        config.set_str("user.email", "t@example.com").unwrap();
+        let sig =
+            git2::Signature::new("T", "t@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
+        let mut parent: Option<Oid> = None;
+        for text in ["format: 1\ntemplate: a\n", "format: 1\ntemplate: b\n"] {
+            let blob = repo.blob(text.as_bytes()).unwrap();
+            let mut prompts = repo.treebuilder(None).unwrap();
+            prompts.insert("a.prompt.yaml", blob, 0o100644).unwrap();
+            let mut root = repo.treebuilder(None).unwrap();
+            root.insert("prompts", prompts.write().unwrap(), 0o040000)
+                .unwrap();
+            let tree = repo.find_tree(root.write().unwrap()).unwrap();
+            let parents: Vec<git2::Commit> = parent
+                .iter()
+                .map(|p| repo.find_commit(*p).unwrap())
+                .collect();
+            let refs: Vec<&git2::Commit> = parents.iter().collect();
+            parent = Some(
+                repo.commit(Some("HEAD"), &sig, &sig, "v", &tree, &refs)
+                    .unwrap(),
+            );
+        }
+        let reg = Registry::open(dir.path()).unwrap();
+        let versions = reg.versions(&PromptId::parse("a").unwrap()).unwrap();
+        (dir, reg, versions)
+    }
+
+    #[test]
+    fn promotion_is_compare_and_swap() {
+        let (_dir, reg, versions) = registry();
+        let id = PromptId::parse("a").unwrap();
+        let env = EnvName::parse("production").unwrap();
+        assert!(reg.env_state(&id, &env).unwrap().is_none());
+        reg.promote(&id, &env, &versions[0], None, None).unwrap();
+        // A second writer that read "no tag" loses.
+        let err = reg
+            .promote(&id, &env, &versions[1], None, None)
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict { .. }), "{err}");
+        let read = reg.env_state(&id, &env).unwrap().unwrap();
+        reg.promote(&id, &env, &versions[1], Some("next"), Some(&read))
+            .unwrap();
+        // A writer holding the stale state loses, and the tag is unchanged.
+        let err = reg
+            .promote(&id, &env, &versions[0], None, Some(&read))
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict { .. }), "{err}");
+        let now = reg.env_state(&id, &env).unwrap().unwrap();
+        assert_eq!(now.commit, versions[1].commit);
+        assert_eq!(now.history.len(), 2);
+        assert_eq!(now.history[0].previous_tag, Some(read.target.to_string()));
+        assert_eq!(reg.tag_ancestors(now.target), vec![read.target]);
+        // Demote with a stale state loses too.
+        assert!(matches!(
+            reg.demote(&id, &env, &read).unwrap_err(),
+            Error::Conflict { .. }
+        ));
+        reg.demote(&id, &env, &now).unwrap();
+        assert!(reg.env_state(&id, &env).unwrap().is_none());
+    }
+
     #[test]
     fn records_round_trip_through_the_message() {
         let id = PromptId::parse("a/b").unwrap();
@@ -271,6 +360,7 @@ mod tests {
             commit: "c".repeat(40),
             previous: v.checked_sub(1).filter(|p| *p > 0),
             previous_commit: None,
+            previous_tag: None,
             by: "Ada <ada@example.com>".into(),
             time: 1_700_000_000,
             offset_minutes: 60,

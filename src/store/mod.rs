@@ -8,6 +8,7 @@ mod commit;
 pub mod config;
 mod env;
 mod history;
+mod remote;
 pub mod signature;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use git2::{ErrorCode, Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{EnvState, Promotion};
+pub use remote::{Divergence, PullReport, PushReport};
 
 use crate::error::Error;
 use crate::model::id::printable;

@@ -160,6 +160,24 @@ impl TestRepo {
         run.stdout
     }
 
+    /// Runs `git ARGS` in `cwd` and asserts success; returns stdout.
+    #[track_caller]
+    pub fn git_in(&self, cwd: &Path, args: &[&str]) -> String {
+        let out = self
+            .command("git", cwd)
+            .args(args)
+            .output()
+            .expect("run git");
+        let run = Run::from(out);
+        assert_eq!(run.code, 0, "git {args:?} failed:\n{}", run.stderr);
+        run.stdout
+    }
+
+    /// A sibling folder of the repository inside the temp dir (for remotes and other clones).
+    pub fn sibling(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
     /// Writes a file below the repository root, creating folders.
     pub fn write(&self, rel: &str, text: &str) {
         let path = self.root().join(rel);

@@ -6,6 +6,7 @@ mod common;
 
 mod check;
 mod commit;
+mod env;
 mod init_new;
 mod log;
 mod render;

@@ -10,3 +10,4 @@ pub mod new;
 pub mod promote;
 pub mod render;
 pub mod show;
+pub mod sync;
