@@ -97,6 +97,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// The command would lose or hide something and needs an explicit `--force`.
+    #[error("{0}")]
+    Refused(String),
+
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
 

@@ -97,6 +97,7 @@ impl CliError {
                     .into(),
             ),
             Error::Conflict { .. } => Some("run the command again".into()),
+            Error::Refused(_) => Some("nothing was changed".into()),
             Error::Diverged { .. } => Some(
                 "run `prompt pull` to see the remote's promotions, then promote again if yours \
                  should win"

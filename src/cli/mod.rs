@@ -60,6 +60,9 @@ pub enum Command {
     Promote(commands::promote::PromoteArgs),
     Demote(commands::promote::DemoteArgs),
     Env(commands::env::Args),
+    Mv(commands::mv::Args),
+    Cp(commands::cp::Args),
+    Rm(commands::rm::Args),
     Push(commands::sync::PushArgs),
     Pull(commands::sync::PullArgs),
 }
@@ -125,6 +128,9 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Promote(args) => commands::promote::promote(args, ctx),
         Command::Demote(args) => commands::promote::demote(args, ctx),
         Command::Env(args) => commands::env::run(args, ctx),
+        Command::Mv(args) => commands::mv::run(args, ctx),
+        Command::Cp(args) => commands::cp::run(args, ctx),
+        Command::Rm(args) => commands::rm::run(args, ctx),
         Command::Push(args) => commands::sync::push(args, ctx),
         Command::Pull(args) => commands::sync::pull(args, ctx),
     }

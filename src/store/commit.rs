@@ -39,7 +39,7 @@ pub struct Change {
     /// The working-tree content; `None` for a deleted file.
     pub bytes: Option<Vec<u8>>,
     /// File metadata read before the content, for the index entry.
-    meta: Option<std::fs::Metadata>,
+    pub(super) meta: Option<std::fs::Metadata>,
 }
 
 /// The result of a commit.

@@ -121,7 +121,7 @@ impl Registry {
 
     /// The newest version of `id` at or before `commit` on its first-parent history.
     pub fn version_at(&self, id: &PromptId, commit: CommitId) -> Result<Option<Version>, Error> {
-        let raw = super::history::file_versions(&self.repo, commit.0, &self.path_of(id))?;
+        let raw = self.raw_versions(commit, id)?;
         match raw.first() {
             None => Ok(None),
             Some(v) => {
@@ -246,7 +246,7 @@ fn who(s: &git2::Signature) -> String {
 }
 
 /// The tag message: a summary a person reads in `git show`, the note, then the records.
-fn tag_message(id: &PromptId, env: &EnvName, records: &[Promotion]) -> String {
+pub(super) fn tag_message(id: &PromptId, env: &EnvName, records: &[Promotion]) -> String {
     let now = &records[0];
     let mut m = format!(
         "Promote {id} to {env}: version {}",

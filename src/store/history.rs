@@ -65,26 +65,58 @@ fn chain(
     Ok(out)
 }
 
+/// The trailer `prompt mv` writes in its commit message, naming the id the prompt had before.
+pub(crate) const MOVED_FROM: &str = "Prompt-Moved-From:";
+
+/// The id a commit message says the prompt was moved from, if any.
+pub(crate) fn moved_from(message: &str) -> Option<&str> {
+    message
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(MOVED_FROM))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 /// The versions of the file at `path` on the first-parent history of `start`, newest first.
+///
+/// Renames by `prompt mv` are followed: where the file appears in a commit whose message names the
+/// id it was moved from, `old_path` maps that id to its path and the walk goes on there. A pure
+/// move is not a version; a move with edits is.
 pub(crate) fn file_versions(
     repo: &Repository,
     start: Oid,
     path: &str,
+    old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<RawVersion>, Error> {
-    let components: Vec<&str> = path.split('/').collect();
+    let mut owned: Vec<String> = path.split('/').map(str::to_string).collect();
     let mut out = Vec::new();
     let mut commit = repo.find_commit(start).map_err(git("reading a commit"))?;
+    let mut components: Vec<&str> = owned.iter().map(String::as_str).collect();
     let mut current = chain(repo, commit.tree_id(), &components, true, &Vec::new())?;
+    let mut moves = 0;
     loop {
         let parent = match commit.parent_id(0) {
             Ok(id) => Some(repo.find_commit(id).map_err(git("reading a commit"))?),
             Err(_) => None,
         };
-        let parent_chain = match &parent {
+        let mut parent_chain = match &parent {
             Some(p) => chain(repo, p.tree_id(), &components, true, &current)?,
             None => vec![None; components.len() + 1],
         };
         let blob = current.last().copied().flatten();
+        // The file appears here: if the commit says it was moved, continue at the old path.
+        if let (Some(_), None, Some(p)) = (blob, parent_chain.last().copied().flatten(), &parent) {
+            let message = String::from_utf8_lossy(commit.message_bytes());
+            if let Some(old) = moved_from(&message).and_then(old_path) {
+                moves += 1;
+                // A cycle of moves cannot make the walk loop: each move is followed once per commit.
+                debug_assert!(moves <= 1_000_000);
+                owned = old.split('/').map(str::to_string).collect();
+                components = owned.iter().map(String::as_str).collect();
+                parent_chain = chain(repo, p.tree_id(), &components, true, &Vec::new())?;
+            }
+        }
         if let Some(blob) = blob {
             if parent_chain.last().copied().flatten() != Some(blob) {
                 out.push(RawVersion {
@@ -93,8 +125,6 @@ pub(crate) fn file_versions(
                 });
             }
         }
-        // A later `prompt mv` follows renames here: when the file appears in this commit and the
-        // commit records where it came from, the walk continues with the old path.
         match parent {
             Some(p) => {
                 commit = p;
@@ -106,6 +136,16 @@ pub(crate) fn file_versions(
     Ok(out)
 }
 
+/// A commit that added or changed files below the registry root.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Touched {
+    pub commit: Oid,
+    /// Paths relative to the root, of files added or changed (not removed).
+    pub files: Vec<String>,
+    /// The id named by a `Prompt-Moved-From` trailer, when the commit is a `prompt mv`.
+    pub moved_from: Option<String>,
+}
+
 /// Every commit on the first-parent history of `start` that adds or changes a file below
 /// `root_path`, newest first, with the changed paths (relative to `root_path`). One walk; folders
 /// whose ids did not change are not opened.
@@ -113,7 +153,7 @@ pub(crate) fn registry_history(
     repo: &Repository,
     start: Oid,
     root_path: &str,
-) -> Result<Vec<(Oid, Vec<String>)>, Error> {
+) -> Result<Vec<Touched>, Error> {
     let components: Vec<&str> = if root_path.is_empty() {
         Vec::new()
     } else {
@@ -138,7 +178,12 @@ pub(crate) fn registry_history(
             let mut changed = Vec::new();
             diff_trees(repo, old_root, new_root, "", &mut changed)?;
             if !changed.is_empty() {
-                out.push((commit.id(), changed));
+                let message = String::from_utf8_lossy(commit.message_bytes());
+                out.push(Touched {
+                    commit: commit.id(),
+                    files: changed,
+                    moved_from: moved_from(&message).map(str::to_string),
+                });
             }
         }
         match parent {
@@ -249,7 +294,7 @@ mod tests {
         let _c6 = commit(&repo, &[("other.txt", Some("y"))]);
         let head = repo.head().unwrap().target().unwrap();
 
-        let a: Vec<Oid> = file_versions(&repo, head, "p/a.prompt.yaml")
+        let a: Vec<Oid> = file_versions(&repo, head, "p/a.prompt.yaml", &|_| None)
             .unwrap()
             .iter()
             .map(|v| v.commit)
@@ -257,19 +302,24 @@ mod tests {
         // The removal is not a version; coming back with old content is one.
         assert_eq!(a, vec![c5, c3, c1]);
         assert_eq!(
-            file_versions(&repo, head, "p/b.prompt.yaml").unwrap().len(),
+            file_versions(&repo, head, "p/b.prompt.yaml", &|_| None)
+                .unwrap()
+                .len(),
             2
         );
-        assert!(file_versions(&repo, head, "p/none.prompt.yaml")
+        assert!(file_versions(&repo, head, "p/none.prompt.yaml", &|_| None)
             .unwrap()
             .is_empty());
         assert!(
-            file_versions(&repo, head, "p").unwrap().is_empty(),
+            file_versions(&repo, head, "p", &|_| None)
+                .unwrap()
+                .is_empty(),
             "a folder is not a file"
         );
 
         let all = registry_history(&repo, head, "p").unwrap();
-        let changed: Vec<(Oid, Vec<String>)> = all;
+        let changed: Vec<(Oid, Vec<String>)> =
+            all.into_iter().map(|t| (t.commit, t.files)).collect();
         assert_eq!(changed.len(), 4, "{changed:?}");
         assert_eq!(changed[0], (c5, vec!["a.prompt.yaml".to_string()]));
         assert_eq!(

@@ -8,6 +8,7 @@ mod commit;
 pub mod config;
 mod env;
 mod history;
+mod moves;
 mod remote;
 pub mod signature;
 
@@ -20,6 +21,7 @@ use git2::{ErrorCode, Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{EnvState, Promotion};
+pub use moves::Moved;
 pub use remote::{Divergence, PullReport, PushReport};
 
 use crate::error::Error;
@@ -97,6 +99,8 @@ pub struct RegistryCommit {
     pub version: Version,
     /// Files relative to the registry root, with the version each became.
     pub changes: Vec<(String, usize)>,
+    /// Prompts moved by this commit: old file, new file.
+    pub moves: Vec<(String, String)>,
 }
 
 /// A reference resolved to file bytes.
@@ -123,6 +127,13 @@ impl Resolved {
         }
     }
 }
+
+/// A file's bytes and the version number they are.
+type BytesAndVersion = (Vec<u8>, Option<usize>);
+
+/// One commit of the prompt history: the files that got a version (under their current names),
+/// and the moves it made (old file, new file).
+type HistoryEntry = (Oid, Vec<String>, Vec<(String, String)>);
 
 /// An opened registry.
 pub struct Registry {
@@ -304,7 +315,7 @@ impl Registry {
 
     /// The versions of a prompt on the first-parent history of `start`, oldest first.
     pub fn versions_from(&self, start: CommitId, id: &PromptId) -> Result<Vec<Version>, Error> {
-        let raw = history::file_versions(&self.repo, start.0, &self.path_of(id))?;
+        let raw = self.raw_versions(start, id)?;
         let count = raw.len();
         raw.into_iter()
             .enumerate()
@@ -319,52 +330,63 @@ impl Registry {
             .collect()
     }
 
+    /// The versions of `id` from `start`, newest first, following `prompt mv` renames.
+    pub(crate) fn raw_versions(
+        &self,
+        start: CommitId,
+        id: &PromptId,
+    ) -> Result<Vec<history::RawVersion>, Error> {
+        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
+        history::file_versions(&self.repo, start.0, &self.path_of(id), &old_path)
+    }
+
     /// The registry's history on `HEAD`'s first parents, newest first: each commit that changed
     /// prompt files, with the files (relative to the root) and the version each became.
     pub fn history(&self) -> Result<Vec<RegistryCommit>, Error> {
         let Some(head) = self.head()? else {
             return Ok(Vec::new());
         };
-        let raw = history::registry_history(&self.repo, head.0, &self.config.root)?;
+        let raw = self.prompt_history(head)?;
         let mut remaining: HashMap<&str, usize> = HashMap::new();
-        for (_, files) in &raw {
+        for (_, files, _) in &raw {
             for f in files {
                 *remaining.entry(f.as_str()).or_default() += 1;
             }
         }
         let mut out = Vec::with_capacity(raw.len());
-        for (oid, files) in &raw {
-            let c = self
-                .repo
-                .find_commit(*oid)
-                .map_err(git("reading a commit"))?;
+        for (oid, files, moves) in &raw {
             let changes = files
                 .iter()
-                .filter(|f| f.ends_with(PROMPT_EXT))
                 .map(|f| {
                     let n = remaining.get_mut(f.as_str()).expect("counted above");
                     *n -= 1;
                     (f.clone(), *n + 1)
                 })
                 .collect::<Vec<_>>();
-            if changes.is_empty() {
+            if changes.is_empty() && moves.is_empty() {
                 continue;
             }
+            let c = self
+                .repo
+                .find_commit(*oid)
+                .map_err(git("reading a commit"))?;
             out.push(RegistryCommit {
                 version: self.version_of(&c, 0, Oid::ZERO_SHA1),
                 changes,
+                moves: moves.clone(),
             });
         }
         Ok(out)
     }
 
-    /// For every prompt file (relative to the root), its version commits, oldest first.
+    /// For every prompt file (relative to the root, under its current name), its version commits,
+    /// oldest first.
     pub fn version_index(&self) -> Result<HashMap<String, Vec<CommitId>>, Error> {
         let Some(head) = self.head()? else {
             return Ok(HashMap::new());
         };
         let mut index: HashMap<String, Vec<CommitId>> = HashMap::new();
-        for (oid, files) in history::registry_history(&self.repo, head.0, &self.config.root)? {
+        for (oid, files, _) in self.prompt_history(head)? {
             for f in files {
                 index.entry(f).or_default().push(CommitId(oid));
             }
@@ -373,6 +395,40 @@ impl Registry {
             commits.reverse();
         }
         Ok(index)
+    }
+
+    /// The commits that made prompt versions, newest first: each with the prompt files (under the
+    /// names they have at `head`, following `prompt mv`) that got a version, and the moves it made
+    /// (old file, new file). A pure move is not a version.
+    fn prompt_history(&self, head: CommitId) -> Result<Vec<HistoryEntry>, Error> {
+        let raw = history::registry_history(&self.repo, head.0, &self.config.root)?;
+        // Older names of files, mapped to their names at `head`.
+        let mut alias: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::with_capacity(raw.len());
+        for t in raw {
+            let current = |f: &String| alias.get(f).cloned().unwrap_or_else(|| f.clone());
+            let mut files: Vec<String> = t
+                .files
+                .iter()
+                .filter(|f| f.ends_with(PROMPT_EXT))
+                .map(current)
+                .collect();
+            let mut moves = Vec::new();
+            if let Some(old) = t
+                .moved_from
+                .as_deref()
+                .and_then(|o| PromptId::parse(o).ok())
+            {
+                if let [added] = t.files.as_slice() {
+                    let new_name = current(added);
+                    files.retain(|f| *f != new_name);
+                    moves.push((old.file_name(), new_name.clone()));
+                    alias.insert(old.file_name(), new_name);
+                }
+            }
+            out.push((t.commit, files, moves));
+        }
+        Ok(out)
     }
 
     fn version_of(&self, c: &git2::Commit, number: usize, blob: Oid) -> Version {
@@ -505,10 +561,9 @@ impl Registry {
                         });
                     };
                     let rev = Rev::Commit(commit);
-                    let Some(bytes) = self.read(rev, id)? else {
+                    let Some((bytes, version)) = self.read_at_commit(id, commit)? else {
                         return Err(self.not_found(id, rev));
                     };
-                    let version = self.version_at(id, commit)?.map(|v| v.number);
                     return Ok(resolved(rev, version, Some(env.clone()), bytes));
                 }
                 let Some(commit) = self.revision(name)? else {
@@ -529,13 +584,45 @@ impl Registry {
                     });
                 };
                 let rev = Rev::Commit(commit);
-                let Some(bytes) = self.read(rev, id)? else {
+                let Some((bytes, version)) = self.read_at_commit(id, commit)? else {
                     return Err(self.not_found(id, rev));
                 };
-                let version = self.version_at(id, commit)?.map(|v| v.number);
                 Ok(resolved(rev, version, None, bytes))
             }
         }
+    }
+
+    /// A prompt's bytes at a commit and the version number it shows there. When the file is not at
+    /// the id's path in that commit, the prompt may have been moved since: `HEAD`'s history, which
+    /// follows moves, gives the version at or before the commit.
+    fn read_at_commit(
+        &self,
+        id: &PromptId,
+        commit: CommitId,
+    ) -> Result<Option<BytesAndVersion>, Error> {
+        if let Some(bytes) = self.read(Rev::Commit(commit), id)? {
+            let version = self.version_at(id, commit)?.map(|v| v.number);
+            return Ok(Some((bytes, version)));
+        }
+        let Some(head) = self.head()? else {
+            return Ok(None);
+        };
+        let versions = self.raw_versions(head, id)?;
+        let count = versions.len();
+        for (i, v) in versions.iter().enumerate() {
+            let at_or_before = v.commit == commit.0
+                || self
+                    .repo
+                    .graph_descendant_of(commit.0, v.commit)
+                    .unwrap_or(false);
+            if at_or_before {
+                return Ok(Some((
+                    self.blob_bytes(v.blob, &self.path_of(id))?,
+                    Some(count - i),
+                )));
+            }
+        }
+        Ok(None)
     }
 
     fn describe_versions(&self, id: &PromptId, count: usize) -> Result<String, Error> {

@@ -7,6 +7,7 @@ mod common;
 mod check;
 mod commit;
 mod env;
+mod files;
 mod init_new;
 mod log;
 mod render;

@@ -39,6 +39,14 @@ struct RegistryEntry<'a> {
     message: &'a str,
     /// Prompts changed, with the version each became.
     prompts: Vec<PromptVersion>,
+    /// Prompts renamed by `prompt mv` in this commit.
+    moved: Vec<Move>,
+}
+
+#[derive(Serialize)]
+struct Move {
+    from: String,
+    to: String,
 }
 
 #[derive(Serialize)]
@@ -144,6 +152,15 @@ fn registry_log(
                     })
                 })
                 .collect(),
+            moved: c
+                .moves
+                .iter()
+                .filter_map(|(from, to)| {
+                    let from = PromptId::from_file_name(from)?.to_string();
+                    let to = PromptId::from_file_name(to)?.to_string();
+                    Some(Move { from, to })
+                })
+                .collect(),
         })
         .collect();
     if json {
@@ -155,6 +172,7 @@ fn registry_log(
             .prompts
             .iter()
             .map(|p| format!("{}@{}", p.id, p.version))
+            .chain(e.moved.iter().map(|m| format!("{} → {}", m.from, m.to)))
             .collect();
         text.push_str(&format!(
             "{}  {}  {}  {}\n    {}\n",

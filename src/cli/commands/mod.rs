@@ -2,12 +2,15 @@
 
 pub mod check;
 pub mod commit;
+pub mod cp;
 pub mod env;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod mv;
 pub mod new;
 pub mod promote;
 pub mod render;
+pub mod rm;
 pub mod show;
 pub mod sync;

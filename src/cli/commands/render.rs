@@ -83,7 +83,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
 }
 
 /// `NAME=VALUE` pairs in order; `NAME=@FILE` reads a file, `NAME=@@…` is a literal `@…`.
-fn parse_vars(pairs: &[String]) -> Result<IndexMap<String, Given>, CliError> {
+pub(crate) fn parse_vars(pairs: &[String]) -> Result<IndexMap<String, Given>, CliError> {
     let mut out = IndexMap::new();
     for pair in pairs {
         let Some((name, value)) = pair.split_once('=') else {
@@ -102,7 +102,7 @@ fn parse_vars(pairs: &[String]) -> Result<IndexMap<String, Given>, CliError> {
 }
 
 /// Reads a YAML or JSON object of values.
-fn read_vars_file(
+pub(crate) fn read_vars_file(
     path: &std::path::Path,
     batch: Option<&std::path::Path>,
 ) -> Result<IndexMap<String, Given>, CliError> {

@@ -1,0 +1,35 @@
+//! `prompt mv OLD NEW`: rename or move a prompt, keeping its history and environments.
+
+use crate::cli::{error::CliError, Context};
+use crate::model::PromptId;
+
+/// Rename a prompt or move it to another folder; history, version numbers and environment tags
+/// follow it. Never overwrites.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The prompt's current id
+    pub old: String,
+    /// Its new id
+    pub new: String,
+    /// Commit message (default: "Move OLD to NEW")
+    #[arg(short, long, value_name = "MSG")]
+    pub message: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let old = PromptId::parse(&args.old)?;
+    let new = PromptId::parse(&args.new)?;
+    let reg = ctx.registry()?;
+    let moved = reg.move_prompt(&old, &new, args.message.as_deref())?;
+    let mut line = format!("{old} → {new}");
+    match moved.commit {
+        Some(c) => line.push_str(&format!(" ({})", c.short())),
+        None => line.push_str(" (not committed yet: only the file moved)"),
+    }
+    if !moved.envs.is_empty() {
+        let envs: Vec<String> = moved.envs.iter().map(ToString::to_string).collect();
+        line.push_str(&format!("; environments moved: {}", envs.join(", ")));
+    }
+    ctx.ui.line(&line)?;
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! `prompt rm ID`: delete a prompt; its history stays.
+
+use crate::cli::{error::CliError, Context};
+use crate::model::PromptId;
+
+/// Delete a prompt's file and commit the removal. History stays, and environment tags stay until
+/// demoted: while an environment points at the prompt, rm refuses unless --force.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The prompt id
+    pub id: String,
+    /// Commit message (default: "Remove ID")
+    #[arg(short, long, value_name = "MSG")]
+    pub message: Option<String>,
+    /// Remove even while environments point at it, or with uncommitted changes
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let id = PromptId::parse(&args.id)?;
+    let reg = ctx.registry()?;
+    match reg.remove_prompt(&id, args.message.as_deref(), args.force)? {
+        Some(c) => ctx.ui.line(&format!("{id}: removed ({})", c.short()))?,
+        None => ctx
+            .ui
+            .line(&format!("{id}: removed (it was never committed)"))?,
+    }
+    Ok(())
+}

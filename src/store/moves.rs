@@ -1,0 +1,206 @@
+//! Moving and removing prompts (SPEC §6 `mv`, `rm`) as commits that history can follow.
+//!
+//! A move is one commit that removes the old file and adds the new one with the same content, with
+//! a `Prompt-Moved-From: OLD` trailer that the history walk follows, so versions keep their numbers.
+//! Environment tags are renamed with the prompt, keeping their promotion records.
+
+use super::commit::{Change, ChangeKind};
+use super::env::tag_message;
+use super::history::MOVED_FROM;
+use super::signature::{signature, Role};
+use super::{git, CommitId, Registry, Rev};
+use crate::error::Error;
+use crate::model::{EnvName, PromptId};
+
+/// What a move did.
+#[derive(Debug, Clone)]
+pub struct Moved {
+    /// The commit, or `None` when the prompt had never been committed (only the file moved).
+    pub commit: Option<CommitId>,
+    /// Environments whose tags were renamed.
+    pub envs: Vec<EnvName>,
+}
+
+impl Registry {
+    /// Renames `old` to `new` (another folder or name), committing the move and renaming its
+    /// environment tags. Never overwrites: `new` must not exist.
+    pub fn move_prompt(
+        &self,
+        old: &PromptId,
+        new: &PromptId,
+        message: Option<&str>,
+    ) -> Result<Moved, Error> {
+        let workdir = self.require_workdir("mv")?.to_path_buf();
+        if old == new {
+            return Err(Error::Usage(format!("`{old}` is already its name")));
+        }
+        let head = self.head()?;
+        let (old_path, new_path) = (self.path_of(old), self.path_of(new));
+        let working = self.read(Rev::WorkingTree, old)?;
+        let committed = match head {
+            Some(h) => self.read(Rev::Commit(h), old)?,
+            None => None,
+        };
+        let Some(bytes) = working else {
+            return Err(self.not_found(old, Rev::WorkingTree));
+        };
+        let new_taken = self.read(Rev::WorkingTree, new)?.is_some()
+            || match head {
+                Some(h) => self.read(Rev::Commit(h), new)?.is_some(),
+                None => false,
+            };
+        if new_taken {
+            return Err(Error::AlreadyExists { path: new_path });
+        }
+        if committed.as_ref().is_some_and(|c| *c != bytes) {
+            return Err(Error::Refused(format!(
+                "`{old}` has uncommitted changes: commit them first (`prompt commit {old}`) so the \
+                 move is not mixed with an edit"
+            )));
+        }
+        let (from, to) = (workdir.join(&old_path), workdir.join(&new_path));
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::rename(&from, &to).map_err(|e| Error::io(&from, e))?;
+        if committed.is_none() {
+            return Ok(Moved {
+                commit: None,
+                envs: Vec::new(),
+            });
+        }
+        let meta = std::fs::metadata(&to).ok();
+        let changes = [
+            Change {
+                file: old.file_name(),
+                path: old_path,
+                kind: ChangeKind::Deleted,
+                bytes: None,
+                meta: None,
+            },
+            Change {
+                file: new.file_name(),
+                path: new_path,
+                kind: ChangeKind::Added,
+                bytes: Some(bytes),
+                meta,
+            },
+        ];
+        let summary = message.map_or_else(|| format!("Move {old} to {new}"), str::to_string);
+        let text = format!("{}\n\n{MOVED_FROM} {old}\n", summary.trim_end());
+        let committed = match self.commit(&changes, &text) {
+            Ok(c) => c,
+            Err(e) => {
+                // Put the file back: a failed command leaves the repository as it was.
+                let _ = std::fs::rename(&to, &from);
+                return Err(e);
+            }
+        };
+        let mut envs = Vec::new();
+        for env in self.config.environments.clone() {
+            let Some(state) = self.env_state(old, &env)? else {
+                continue;
+            };
+            self.rename_tag(old, new, &env, &state)?;
+            envs.push(env);
+        }
+        Ok(Moved {
+            commit: Some(committed.commit),
+            envs,
+        })
+    }
+
+    /// Creates `NEW@ENV` with the records of `OLD@ENV`, then deletes `OLD@ENV`.
+    fn rename_tag(
+        &self,
+        old: &PromptId,
+        new: &PromptId,
+        env: &EnvName,
+        state: &super::EnvState,
+    ) -> Result<(), Error> {
+        let tagger = signature(&self.repo, Role::Committer)?;
+        let mut message = tag_message(new, env, &state.history);
+        message = message.replacen("\n\n", &format!(" (moved from {old})\n\n"), 1);
+        let object = self
+            .repo
+            .find_object(state.commit.0, Some(git2::ObjectType::Commit))
+            .map_err(git("reading the promoted commit"))?;
+        let name = format!("{new}@{env}");
+        let tag = self
+            .repo
+            .tag_annotation_create(&name, &object, &tagger, &message)
+            .map_err(git(format!("writing the tag {name}")))?;
+        self.repo
+            .reference(
+                &format!("refs/tags/{name}"),
+                tag,
+                false,
+                &format!("mv: from {old}@{env}"),
+            )
+            .map_err(git(format!("creating the tag {name}")))?;
+        self.demote(old, env, state)
+    }
+
+    /// Deletes a prompt's file and commits the removal. History stays; environment tags stay until
+    /// demoted, and while any exists the removal is refused unless `force`.
+    pub fn remove_prompt(
+        &self,
+        id: &PromptId,
+        message: Option<&str>,
+        force: bool,
+    ) -> Result<Option<CommitId>, Error> {
+        let workdir = self.require_workdir("rm")?.to_path_buf();
+        let envs: Vec<String> = self
+            .envs_of(id)?
+            .into_iter()
+            .map(|(e, _)| e.to_string())
+            .collect();
+        if !envs.is_empty() && !force {
+            return Err(Error::Refused(format!(
+                "`{id}` is promoted to {}: demote it first (`prompt demote {id} ENV`) or pass --force",
+                envs.join(", ")
+            )));
+        }
+        let path = self.path_of(id);
+        let in_head = match self.head()? {
+            Some(h) => self.read(Rev::Commit(h), id)?,
+            None => None,
+        };
+        let working = self.read(Rev::WorkingTree, id)?;
+        if in_head.is_none() && working.is_none() {
+            return Err(self.not_found(id, Rev::WorkingTree));
+        }
+        if let (Some(w), Some(c)) = (&working, &in_head) {
+            if w != c && !force {
+                return Err(Error::Refused(format!(
+                    "`{id}` has uncommitted changes that removing it would lose; pass --force to \
+                     remove it anyway"
+                )));
+            }
+        }
+        let file = workdir.join(&path);
+        if working.is_some() {
+            std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+        }
+        if in_head.is_none() {
+            return Ok(None);
+        }
+        let change = Change {
+            file: id.file_name(),
+            path,
+            kind: ChangeKind::Deleted,
+            bytes: None,
+            meta: None,
+        };
+        let text = message.map_or_else(|| format!("Remove {id}"), str::to_string);
+        match self.commit(&[change], &format!("{}\n", text.trim_end())) {
+            Ok(c) => Ok(Some(c.commit)),
+            Err(e) => {
+                if let Some(bytes) = working {
+                    let _ = std::fs::write(&file, bytes);
+                }
+                Err(e)
+            }
+        }
+    }
+}
