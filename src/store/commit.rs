@@ -5,7 +5,7 @@
 //! it first, the tree is rebuilt on the new `HEAD` and the swap retried. Only then are the index
 //! entries of the committed paths updated, so `git status` is clean for them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, IndexEntry, IndexTime, Oid};
@@ -17,7 +17,7 @@ use crate::error::Error;
 /// Attempts at moving the branch before giving up.
 const MAX_ATTEMPTS: u32 = 20;
 /// How long to keep retrying while another process holds a lock, as git waits for a held lock.
-const LOCK_WAIT: Duration = Duration::from_secs(3);
+const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 /// What happened to a prompt file between `HEAD` and the working tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -123,6 +123,8 @@ pub(super) fn commit(
     let author = signature(repo, Role::Author)?;
     let committer = signature(repo, Role::Committer)?;
     let branch = head_target(reg)?;
+    // Taken before anything is written, so that a held lock fails the command with nothing changed.
+    let index_lock = IndexLock::acquire(repo.path())?;
     let started = std::time::Instant::now();
     let mut attempts = 0;
     loop {
@@ -172,7 +174,7 @@ pub(super) fn commit(
         };
         match moved {
             Ok(()) => {
-                let warnings = update_index(reg, changes, &blobs);
+                let warnings = update_index(&index_lock, changes, &blobs);
                 return Ok(Committed {
                     commit: CommitId(oid),
                     warnings,
@@ -229,12 +231,75 @@ fn file_mode(c: &Change) -> FileMode {
     FileMode::Blob
 }
 
+/// `.git/index.lock`, held as git holds it while rewriting the index, so that concurrent
+/// commits (ours, git's) do not lose each other's index entries: the index is read, changed and
+/// replaced under the lock. Dropping the guard removes the lock file.
+struct IndexLock {
+    lock: PathBuf,
+    index: PathBuf,
+}
+
+impl IndexLock {
+    fn acquire(git_dir: &Path) -> Result<IndexLock, Error> {
+        let lock = git_dir.join("index.lock");
+        let started = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock)
+            {
+                Ok(_) => {
+                    return Ok(IndexLock {
+                        lock,
+                        index: git_dir.join("index"),
+                    })
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if started.elapsed() > LOCK_WAIT {
+                        return Err(Error::Locked { path: lock });
+                    }
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                Err(e) => return Err(Error::io(&lock, e)),
+            }
+        }
+    }
+
+    /// Reads the index, applies `change`, and replaces the index file.
+    fn update(
+        &self,
+        change: impl FnOnce(&mut git2::Index) -> Result<(), git2::Error>,
+    ) -> Result<(), String> {
+        let tmp = self
+            .index
+            .with_file_name(format!("index.prompt-{}.tmp", std::process::id()));
+        let result = (|| {
+            if self.index.exists() {
+                std::fs::copy(&self.index, &tmp).map_err(|e| e.to_string())?;
+            }
+            let mut index = git2::Index::open(&tmp).map_err(|e| e.message().to_string())?;
+            change(&mut index).map_err(|e| e.message().to_string())?;
+            index.write().map_err(|e| e.message().to_string())?;
+            std::fs::rename(&tmp, &self.index).map_err(|e| e.to_string())
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.lock);
+    }
+}
+
 /// Points the index entries of the committed paths at the committed blobs. Stat data is what was read
 /// before the content, so a file edited since is seen as changed by git.
-fn update_index(reg: &Registry, changes: &[Change], blobs: &[Option<Oid>]) -> Vec<String> {
-    let result = (|| -> Result<(), git2::Error> {
-        let mut index = reg.repo.index()?;
-        index.read(false)?;
+fn update_index(lock: &IndexLock, changes: &[Change], blobs: &[Option<Oid>]) -> Vec<String> {
+    let result = lock.update(|index| {
         for (c, blob) in changes.iter().zip(blobs) {
             match (blob, &c.meta) {
                 (Some(id), Some(meta)) => index.add(&index_entry(&c.path, *id, meta, c))?,
@@ -243,14 +308,13 @@ fn update_index(reg: &Registry, changes: &[Change], blobs: &[Option<Oid>]) -> Ve
                 }
             }
         }
-        index.write()
-    })();
+        Ok(())
+    });
     match result {
         Ok(()) => Vec::new(),
         Err(e) => vec![format!(
-            "the commit was made, but the index could not be updated ({}); `git status` may list \
-             the committed prompts as changed until `git add` or `git reset` refreshes it",
-            e.message()
+            "the commit was made, but the index could not be updated ({e}); `git status` may list \
+             the committed prompts as changed until `git add` or `git reset` refreshes it"
         )],
     }
 }

@@ -10,5 +10,6 @@ mod env;
 mod files;
 mod init_new;
 mod log;
+mod reliability;
 mod render;
 mod show_list;

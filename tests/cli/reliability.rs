@@ -1,0 +1,122 @@
+//! Concurrency and failure: nothing is lost, nothing is corrupted.
+
+use crate::common::{text_prompt, TestRepo};
+
+#[test]
+fn concurrent_commits_all_land_and_the_index_stays_consistent() {
+    let repo = TestRepo::new();
+    repo.git(&["add", ".prompts.yaml"]);
+    repo.git(&["commit", "-q", "-m", "config"]);
+    const WRITERS: usize = 16;
+    for i in 0..WRITERS {
+        repo.write_prompt(&format!("p{i:02}"), &text_prompt(&format!("Prompt {i}")));
+    }
+    // Start every writer before waiting for any.
+    let children: Vec<_> = (0..WRITERS)
+        .map(|i| {
+            repo.command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+                .args(["commit", &format!("p{i:02}"), "-m", &format!("Add p{i:02}")])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        if !out.status.success() || stderr.contains("warning") {
+            failures.push(stderr);
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    // Every commit is on the branch, each with its own prompt.
+    assert_eq!(
+        repo.git(&["rev-list", "--count", "HEAD"]),
+        format!("{}\n", WRITERS + 1)
+    );
+    for i in 0..WRITERS {
+        let id = format!("p{i:02}");
+        repo.prompt(&["log", &id])
+            .success()
+            .stdout_has(&format!("Add {id}"));
+    }
+    repo.git(&["fsck", "--strict", "--no-progress"]);
+    // The index agrees with HEAD for every prompt.
+    assert_eq!(repo.git(&["status", "--porcelain", "--", "prompts"]), "");
+    assert_eq!(repo.git(&["diff", "--cached", "--name-only"]), "");
+}
+
+#[test]
+fn a_stale_index_lock_is_named_and_nothing_changes() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.write(".git/index.lock", "");
+    repo.prompt(&["commit", "-m", "x"])
+        .code(1)
+        .stderr_has("index.lock is locked by another process")
+        .stderr_has("the lock file is stale");
+    assert!(
+        repo.root().join(".git/index.lock").exists(),
+        "someone else's lock is left alone"
+    );
+    std::fs::remove_file(repo.root().join(".git/index.lock")).unwrap();
+    assert_eq!(repo.git(&["rev-list", "--all", "--count"]), "0\n");
+    repo.prompt(&["commit", "-m", "x"]).success();
+    assert!(
+        !repo.root().join(".git/index.lock").exists(),
+        "our own lock is removed"
+    );
+}
+
+#[test]
+fn concurrent_promotions_of_one_environment_never_lose_a_record() {
+    let repo = TestRepo::new();
+    for text in ["One", "Two", "Three"] {
+        repo.write_prompt("greet", &text_prompt(text));
+        repo.prompt(&["commit", "-m", text]).success();
+    }
+    const PROMOTERS: usize = 8;
+    let children: Vec<_> = (0..PROMOTERS)
+        .map(|i| {
+            repo.command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+                .args([
+                    "promote",
+                    &format!("greet@{}", i % 3 + 1),
+                    "staging",
+                    "-m",
+                    &format!("p{i}"),
+                ])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut won = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => won += 1,
+            Some(1) => assert!(
+                stderr.contains("changed while this command ran") || stderr.contains("already at"),
+                "{stderr}"
+            ),
+            other => panic!("unexpected exit {other:?}: {stderr}"),
+        }
+    }
+    assert!(won >= 1);
+    // Every successful promotion that moved the tag is in the history chain, none lost.
+    let history = repo
+        .prompt(&["env", "history", "greet", "staging", "--json"])
+        .success()
+        .json();
+    let records = history.as_array().unwrap().len();
+    assert!(
+        records >= 1 && records <= won,
+        "{records} records for {won} successes"
+    );
+    repo.git(&["fsck", "--strict", "--no-progress"]);
+}
