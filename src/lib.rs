@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod model;
 pub mod partials;

@@ -191,6 +191,8 @@ pub fn check_file(
 struct Use {
     var: VarUse,
     at: Location,
+    /// The partial the use is in, when it is not in the prompt's own text.
+    via: Option<String>,
 }
 
 /// The semantic rules on a loaded prompt.
@@ -254,7 +256,7 @@ impl Checker<'_> {
             };
             for var in template.variables() {
                 let at = locate(var.pos);
-                uses.push(Use { var, at });
+                uses.push(Use { var, at, via: None });
             }
             for partial in template.partials() {
                 let at = locate(partial.pos);
@@ -290,7 +292,8 @@ impl Checker<'_> {
                 Ok(t) => {
                     stack.push(name.to_string());
                     for var in t.variables() {
-                        uses.push(Use { var, at });
+                        let via = Some(name.to_string());
+                        uses.push(Use { var, at, via });
                     }
                     for p in t.partials() {
                         self.follow_partial(&p.name, at, partials, stack, uses);
@@ -348,10 +351,14 @@ impl Checker<'_> {
                 UseKind::Interpolation => "variable",
                 UseKind::Section | UseKind::InvertedSection => "section variable",
             };
+            let place = match &u.via {
+                Some(partial) => format!(" (in partial `{partial}`)"),
+                None => String::new(),
+            };
             self.error(
                 u.at,
                 Rule::UndeclaredVariable,
-                format!("{what} `{root}` is used but not declared in `inputs`"),
+                format!("{what} `{root}`{place} is used but not declared in `inputs`"),
             );
         }
         if !complete {
@@ -430,7 +437,7 @@ impl Checker<'_> {
                     self.error(
                         at,
                         Rule::InputType,
-                        format!("the default of `{name}` is not a {}", ty.as_str()),
+                        format!("the default of `{name}` is not {}", ty.with_article()),
                     );
                 } else if let Some(allowed) = &input.allowed {
                     if !allowed.contains(default) {
@@ -458,7 +465,7 @@ impl Checker<'_> {
                     self.error(
                         at,
                         Rule::InputType,
-                        format!("`enum` value of `{name}` is not a {}", ty.as_str()),
+                        format!("`enum` value of `{name}` is not {}", ty.with_article()),
                     );
                 }
             }
@@ -486,7 +493,7 @@ impl Checker<'_> {
                     Some(input) if !input.kind.accepts(value) => self.error(
                         at,
                         Rule::InputType,
-                        format!("`{key}` should be a {}", input.kind.as_str()),
+                        format!("`{key}` should be {}", input.kind.with_article()),
                     ),
                     Some(input) => {
                         if input.allowed.as_ref().is_some_and(|a| !a.contains(value)) {

@@ -78,6 +78,9 @@ impl CliError {
             Error::PromptNotFound { .. } => {
                 Some("`prompt list` shows the prompts; `prompt new ID` creates one".into())
             }
+            Error::UnknownReference { reason, .. } if reason.contains("promoted") => {
+                Some("`prompt env ID` shows where a prompt is promoted".into())
+            }
             Error::UnknownReference { .. } => Some("`prompt log ID` lists the versions".into()),
             Error::UnknownEnv { .. } => {
                 Some("environments are configured under `environments:` in .prompts.yaml".into())
@@ -97,7 +100,6 @@ impl CliError {
                     .into(),
             ),
             Error::Conflict { .. } => Some("run the command again".into()),
-            Error::Refused(_) => Some("nothing was changed".into()),
             Error::Diverged { .. } => Some(
                 "run `prompt pull` to see the remote's promotions, then promote again if yours \
                  should win"

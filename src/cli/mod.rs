@@ -3,6 +3,7 @@
 //! Commands are thin: each parses its arguments, calls the library and prints through `ui`.
 
 pub mod commands;
+pub mod complete;
 pub mod error;
 pub mod ui;
 
@@ -26,11 +27,14 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The help heading of the flags every command takes.
+const GLOBAL: &str = "Global options";
+
 /// Flags every command takes.
 #[derive(Debug, clap::Args)]
 pub struct Global {
     /// The repository to use (default: the one containing the current directory)
-    #[arg(long, global = true, env = "PROMPT_REPO", value_name = "DIR")]
+    #[arg(long, global = true, env = "PROMPT_REPO", value_name = "DIR", help_heading = GLOBAL)]
     pub repo: Option<PathBuf>,
     /// When to colour output (NO_COLOR also turns it off)
     #[arg(
@@ -42,7 +46,7 @@ pub struct Global {
     )]
     pub color: ColorChoice,
     /// Print only data and errors, no progress messages
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
 }
 
@@ -56,6 +60,7 @@ pub enum Command {
     Check(commands::check::Args),
     Commit(commands::commit::Args),
     Log(commands::log::Args),
+    Diff(commands::diff::Args),
     Render(commands::render::Args),
     Promote(commands::promote::PromoteArgs),
     Demote(commands::promote::DemoteArgs),
@@ -65,6 +70,7 @@ pub enum Command {
     Rm(commands::rm::Args),
     Push(commands::sync::PushArgs),
     Pull(commands::sync::PullArgs),
+    Completions(commands::completions::Args),
 }
 
 /// What a command needs besides its arguments.
@@ -94,6 +100,8 @@ impl Context {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -124,6 +132,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Check(args) => commands::check::run(args, ctx),
         Command::Commit(args) => commands::commit::run(args, ctx),
         Command::Log(args) => commands::log::run(args, ctx),
+        Command::Diff(args) => commands::diff::run(args, ctx),
         Command::Render(args) => commands::render::run(args, ctx),
         Command::Promote(args) => commands::promote::promote(args, ctx),
         Command::Demote(args) => commands::promote::demote(args, ctx),
@@ -133,6 +142,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Rm(args) => commands::rm::run(args, ctx),
         Command::Push(args) => commands::sync::push(args, ctx),
         Command::Pull(args) => commands::sync::pull(args, ctx),
+        Command::Completions(args) => commands::completions::run(args, ctx),
     }
 }
 

@@ -404,17 +404,11 @@ fn check_shape(prompt: &Prompt, spans: &SpanIndex) -> Result<(), LoadError> {
 pub fn to_yaml(prompt: &Prompt) -> String {
     let mut p = prompt.clone();
     tidy_texts(&mut p);
-    let text = serde_yaml::to_string(&p).unwrap_or_default();
-    let mut out: String = text
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n");
-    out.push('\n');
-    out
+    let value = serde_json::to_value(&p).unwrap_or_default();
+    crate::model::emit::to_yaml(&value)
 }
 
-/// Trailing whitespace on any line makes the YAML writer fall back to a quoted one-line string,
+/// Trailing whitespace on any line would make the writer fall back to a quoted one-line string,
 /// which diffs badly; it carries no meaning for a model, so it goes.
 fn tidy_texts(p: &mut Prompt) {
     fn tidy(s: &mut String) {
@@ -608,7 +602,7 @@ messages:
         };
         let yaml = to_yaml(&p);
         assert!(
-            yaml.contains("  content: |\n    Line one\n    Line two\n"),
+            yaml.contains("    content: |\n      Line one\n      Line two\n"),
             "{yaml}"
         );
         assert!(!yaml.lines().any(|l| l.ends_with(' ')), "{yaml}");

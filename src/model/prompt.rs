@@ -154,6 +154,21 @@ impl InputType {
         }
     }
 
+    /// The type's name with an article, for messages: `an integer`, `a list of messages`.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            InputType::String => "a string",
+            InputType::Number => "a number",
+            InputType::Integer => "an integer",
+            InputType::Boolean => "a boolean",
+            InputType::Array => "an array",
+            InputType::Object => "an object",
+            InputType::Image => "an image (URL or file path)",
+            InputType::Audio => "an audio file (URL or file path)",
+            InputType::Messages => "a list of messages",
+        }
+    }
+
     /// Whether `value` is of this type (images and audio are given as a URL or path string).
     pub fn accepts(self, value: &Value) -> bool {
         match self {

@@ -26,7 +26,7 @@ pub fn to_messages(name: &str, value: &Value) -> Result<Vec<Message>, RenderErro
         _ => {
             return Err(RenderError::WrongType {
                 name: name.to_string(),
-                expected: "messages",
+                expected: "a list of messages",
                 detail: "a history is a list of {role, content} objects".into(),
             })
         }

@@ -96,7 +96,7 @@ fn convert(name: &str, input: &Input, given: &Given) -> Result<Value, RenderErro
     };
     let wrong = |why: &str| RenderError::WrongType {
         name: name.to_string(),
-        expected: ty.as_str(),
+        expected: ty.with_article(),
         detail: why.to_string(),
     };
     Ok(match ty {
@@ -166,7 +166,7 @@ fn check(name: &str, input: &Input, value: &Value) -> Result<(), RenderError> {
     if !input.kind.accepts(value) {
         return Err(RenderError::WrongType {
             name: name.to_string(),
-            expected: input.kind.as_str(),
+            expected: input.kind.with_article(),
             detail: format!("got {}", describe(value)),
         });
     }
@@ -273,7 +273,7 @@ samples:
         };
         assert!(err(vec![]).contains("missing value for `name`"));
         assert!(err(vec![layer(&[("name", "a"), ("nme", "b")])]).contains("`nme` is not an input"));
-        assert!(err(vec![layer(&[("name", "a"), ("n", "x")])]).contains("`n` must be integer"));
+        assert!(err(vec![layer(&[("name", "a"), ("n", "x")])]).contains("`n` must be an integer"));
         assert!(err(vec![layer(&[("name", "a"), ("tone", "loud")])]).contains("warm"));
         let bad_sample = collect(
             &p,

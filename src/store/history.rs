@@ -140,8 +140,10 @@ pub(crate) fn file_versions(
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Touched {
     pub commit: Oid,
-    /// Paths relative to the root, of files added or changed (not removed).
+    /// Paths relative to the root, of files added or changed.
     pub files: Vec<String>,
+    /// Paths relative to the root, of files removed.
+    pub removed: Vec<String>,
     /// The id named by a `Prompt-Moved-From` trailer, when the commit is a `prompt mv`.
     pub moved_from: Option<String>,
 }
@@ -174,14 +176,15 @@ pub(crate) fn registry_history(
         };
         let new_root = current.last().copied().flatten();
         let old_root = parent_chain.last().copied().flatten();
-        if let Some(new_root) = new_root.filter(|n| Some(*n) != old_root) {
-            let mut changed = Vec::new();
-            diff_trees(repo, old_root, new_root, "", &mut changed)?;
-            if !changed.is_empty() {
+        if new_root != old_root {
+            let (mut changed, mut removed) = (Vec::new(), Vec::new());
+            diff_trees(repo, old_root, new_root, "", &mut changed, &mut removed)?;
+            if !changed.is_empty() || !removed.is_empty() {
                 let message = String::from_utf8_lossy(commit.message_bytes());
                 out.push(Touched {
                     commit: commit.id(),
                     files: changed,
+                    removed,
                     moved_from: moved_from(&message).map(str::to_string),
                 });
             }
@@ -197,41 +200,72 @@ pub(crate) fn registry_history(
     Ok(out)
 }
 
-/// Collects the paths of blobs in `new` that are absent from or different in `old`.
+/// Collects the paths of blobs in `new` that are absent from or different in `old` (`changed`),
+/// and of blobs in `old` that are gone from `new` (`removed`). Equal subtrees are not opened.
 fn diff_trees(
     repo: &Repository,
     old: Option<Oid>,
-    new: Oid,
+    new: Option<Oid>,
     prefix: &str,
-    out: &mut Vec<String>,
+    changed: &mut Vec<String>,
+    removed: &mut Vec<String>,
 ) -> Result<(), Error> {
-    let new_tree = repo.find_tree(new).map_err(git("reading a tree"))?;
-    let old_tree: Option<Tree> = match old {
-        Some(id) => Some(repo.find_tree(id).map_err(git("reading a tree"))?),
-        None => None,
+    let read = |id: Option<Oid>| -> Result<Option<Tree>, Error> {
+        id.map(|id| repo.find_tree(id).map_err(git("reading a tree")))
+            .transpose()
     };
-    for entry in new_tree.iter() {
+    let (old_tree, new_tree) = (read(old)?, read(new)?);
+    let path_of = |name: &str| {
+        if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}/{name}")
+        }
+    };
+    let is_tree = |e: &git2::TreeEntry| e.kind() == Some(git2::ObjectType::Tree);
+    for entry in new_tree.iter().flat_map(|t| t.iter()) {
         let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
             continue;
         };
         let old_entry = old_tree.as_ref().and_then(|t| t.get_name(name));
-        let old_id = old_entry.as_ref().map(|e| e.id());
-        if old_id == Some(entry.id()) {
+        if old_entry.as_ref().map(|e| e.id()) == Some(entry.id()) {
             continue;
         }
-        let path = if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}/{name}")
-        };
         match entry.kind() {
             Some(git2::ObjectType::Tree) => {
-                let old_sub = old_entry
-                    .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
-                    .map(|e| e.id());
-                diff_trees(repo, old_sub, entry.id(), &path, out)?;
+                let old_sub = old_entry.filter(is_tree).map(|e| e.id());
+                diff_trees(
+                    repo,
+                    old_sub,
+                    Some(entry.id()),
+                    &path_of(name),
+                    changed,
+                    removed,
+                )?;
             }
-            Some(git2::ObjectType::Blob) => out.push(path),
+            Some(git2::ObjectType::Blob) => changed.push(path_of(name)),
+            _ => {}
+        }
+    }
+    for entry in old_tree.iter().flat_map(|t| t.iter()) {
+        let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+            continue;
+        };
+        let new_entry = new_tree.as_ref().and_then(|t| t.get_name(name));
+        // Gone, or replaced by an entry of the other kind.
+        if new_entry.is_some_and(|n| is_tree(&n) == is_tree(&entry)) {
+            continue;
+        }
+        match entry.kind() {
+            Some(git2::ObjectType::Tree) => diff_trees(
+                repo,
+                Some(entry.id()),
+                None,
+                &path_of(name),
+                changed,
+                removed,
+            )?,
+            Some(git2::ObjectType::Blob) => removed.push(path_of(name)),
             _ => {}
         }
     }
@@ -318,17 +352,17 @@ mod tests {
         );
 
         let all = registry_history(&repo, head, "p").unwrap();
-        let changed: Vec<(Oid, Vec<String>)> =
-            all.into_iter().map(|t| (t.commit, t.files)).collect();
-        assert_eq!(changed.len(), 4, "{changed:?}");
-        assert_eq!(changed[0], (c5, vec!["a.prompt.yaml".to_string()]));
+        let changed: Vec<(Oid, Vec<String>, Vec<String>)> = all
+            .into_iter()
+            .map(|t| (t.commit, t.files, t.removed))
+            .collect();
+        let a = || vec!["a.prompt.yaml".to_string()];
+        assert_eq!(changed.len(), 5, "{changed:?}");
+        assert_eq!(changed[0], (c5, a(), vec![]));
+        assert_eq!(changed[1], (c4, vec![], a()), "a removal is listed as one");
         assert_eq!(
-            changed[3].1,
+            changed[4].1,
             vec!["a.prompt.yaml".to_string(), "b.prompt.yaml".to_string()]
-        );
-        assert!(
-            !changed.iter().any(|(c, _)| *c == c4),
-            "a removal adds nothing"
         );
     }
 }

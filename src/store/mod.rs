@@ -64,7 +64,8 @@ pub enum Rev {
 /// A version of a prompt: a commit on first-parent history that changed its file.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Version {
-    /// From 1, oldest first.
+    /// From 1, oldest first (`version` in JSON, as in every other output).
+    #[serde(rename = "version")]
     pub number: usize,
     #[serde(serialize_with = "ser_display")]
     pub commit: CommitId,
@@ -99,6 +100,8 @@ pub struct RegistryCommit {
     pub version: Version,
     /// Files relative to the registry root, with the version each became.
     pub changes: Vec<(String, usize)>,
+    /// Prompt files removed by this commit.
+    pub removed: Vec<String>,
     /// Prompts moved by this commit: old file, new file.
     pub moves: Vec<(String, String)>,
 }
@@ -131,9 +134,16 @@ impl Resolved {
 /// A file's bytes and the version number they are.
 type BytesAndVersion = (Vec<u8>, Option<usize>);
 
-/// One commit of the prompt history: the files that got a version (under their current names),
-/// and the moves it made (old file, new file).
-type HistoryEntry = (Oid, Vec<String>, Vec<(String, String)>);
+/// One commit of the prompt history, with files under their names at `HEAD`.
+struct HistoryEntry {
+    commit: Oid,
+    /// Prompt files that got a version.
+    files: Vec<String>,
+    /// Prompt files removed (a move's old name is not counted here).
+    removed: Vec<String>,
+    /// Moves: old file, new file.
+    moves: Vec<(String, String)>,
+}
 
 /// An opened registry.
 pub struct Registry {
@@ -176,6 +186,21 @@ impl Registry {
     /// The absolute path of a prompt's file in the working tree.
     pub fn file_of(&self, id: &PromptId) -> Result<PathBuf, Error> {
         Ok(self.require_workdir("this command")?.join(self.path_of(id)))
+    }
+
+    /// The editor git would open: `GIT_EDITOR`, `core.editor`, `VISUAL`, `EDITOR`, then `vi`.
+    pub fn editor(&self) -> String {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        var("GIT_EDITOR")
+            .or_else(|| {
+                self.repo
+                    .config()
+                    .ok()
+                    .and_then(|c| c.get_string("core.editor").ok())
+            })
+            .or_else(|| var("VISUAL"))
+            .or_else(|| var("EDITOR"))
+            .unwrap_or_else(|| "vi".to_string())
     }
 
     /// The commit `HEAD` points at, or `None` in a repository without commits.
@@ -340,6 +365,34 @@ impl Registry {
         history::file_versions(&self.repo, start.0, &self.path_of(id), &old_path)
     }
 
+    /// When the prompt is absent at `HEAD` but was committed before: the commit that removed it
+    /// (walking back only until then).
+    pub fn removal(&self, id: &PromptId) -> Result<Option<Version>, Error> {
+        let Some(head) = self.head()? else {
+            return Ok(None);
+        };
+        let path = self.path_of(id);
+        let mut commit = self
+            .repo
+            .find_commit(head.0)
+            .map_err(git("reading a commit"))?;
+        let has = |c: &git2::Commit| -> bool {
+            c.tree()
+                .map(|t| t.get_path(Path::new(&path)).is_ok())
+                .unwrap_or(false)
+        };
+        if has(&commit) {
+            return Ok(None);
+        }
+        while let Ok(parent) = commit.parent(0) {
+            if has(&parent) {
+                return Ok(Some(self.version_of(&commit, 0, Oid::ZERO_SHA1)));
+            }
+            commit = parent;
+        }
+        Ok(None)
+    }
+
     /// The registry's history on `HEAD`'s first parents, newest first: each commit that changed
     /// prompt files, with the files (relative to the root) and the version each became.
     pub fn history(&self) -> Result<Vec<RegistryCommit>, Error> {
@@ -348,14 +401,15 @@ impl Registry {
         };
         let raw = self.prompt_history(head)?;
         let mut remaining: HashMap<&str, usize> = HashMap::new();
-        for (_, files, _) in &raw {
-            for f in files {
+        for entry in &raw {
+            for f in &entry.files {
                 *remaining.entry(f.as_str()).or_default() += 1;
             }
         }
         let mut out = Vec::with_capacity(raw.len());
-        for (oid, files, moves) in &raw {
-            let changes = files
+        for entry in &raw {
+            let changes = entry
+                .files
                 .iter()
                 .map(|f| {
                     let n = remaining.get_mut(f.as_str()).expect("counted above");
@@ -363,17 +417,18 @@ impl Registry {
                     (f.clone(), *n + 1)
                 })
                 .collect::<Vec<_>>();
-            if changes.is_empty() && moves.is_empty() {
+            if changes.is_empty() && entry.moves.is_empty() && entry.removed.is_empty() {
                 continue;
             }
             let c = self
                 .repo
-                .find_commit(*oid)
+                .find_commit(entry.commit)
                 .map_err(git("reading a commit"))?;
             out.push(RegistryCommit {
                 version: self.version_of(&c, 0, Oid::ZERO_SHA1),
                 changes,
-                moves: moves.clone(),
+                removed: entry.removed.clone(),
+                moves: entry.moves.clone(),
             });
         }
         Ok(out)
@@ -386,9 +441,9 @@ impl Registry {
             return Ok(HashMap::new());
         };
         let mut index: HashMap<String, Vec<CommitId>> = HashMap::new();
-        for (oid, files, _) in self.prompt_history(head)? {
-            for f in files {
-                index.entry(f).or_default().push(CommitId(oid));
+        for entry in self.prompt_history(head)? {
+            for f in entry.files {
+                index.entry(f).or_default().push(CommitId(entry.commit));
             }
         }
         for commits in index.values_mut() {
@@ -413,6 +468,12 @@ impl Registry {
                 .filter(|f| f.ends_with(PROMPT_EXT))
                 .map(current)
                 .collect();
+            let mut removed: Vec<String> = t
+                .removed
+                .iter()
+                .filter(|f| f.ends_with(PROMPT_EXT))
+                .map(current)
+                .collect();
             let mut moves = Vec::new();
             if let Some(old) = t
                 .moved_from
@@ -422,11 +483,17 @@ impl Registry {
                 if let [added] = t.files.as_slice() {
                     let new_name = current(added);
                     files.retain(|f| *f != new_name);
+                    removed.retain(|f| *f != old.file_name());
                     moves.push((old.file_name(), new_name.clone()));
                     alias.insert(old.file_name(), new_name);
                 }
             }
-            out.push((t.commit, files, moves));
+            out.push(HistoryEntry {
+                commit: t.commit,
+                files,
+                removed,
+                moves,
+            });
         }
         Ok(out)
     }
@@ -551,11 +618,11 @@ impl Registry {
                         return Err(Error::UnknownReference {
                             reference: reference.to_string(),
                             reason: format!(
-                                "`{id}` is not promoted to {env}; it is promoted to: {}",
+                                "`{id}` is not promoted to {env}; {}",
                                 if promoted.is_empty() {
-                                    "no environment".to_string()
+                                    "it is not promoted to any environment".to_string()
                                 } else {
-                                    promoted.join(", ")
+                                    format!("it is promoted to: {}", promoted.join(", "))
                                 }
                             ),
                         });
@@ -822,7 +889,7 @@ pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<
     let mut scored: Vec<(usize, &str)> = ids
         .filter_map(|id| {
             let d = edit_distance(wanted, id);
-            let same_name = id.rsplit('/').next() == Some(last);
+            let same_name = last.len() >= 4 && id.rsplit('/').next() == Some(last);
             let score = if same_name { 0 } else { d };
             (score <= 2.max(wanted.len() / 4)).then_some((score, id))
         })

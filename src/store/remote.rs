@@ -45,8 +45,8 @@ pub struct PullReport {
     pub moved: Option<(Option<String>, String)>,
     /// Environment tags created, moved or deleted here, with a description.
     pub tags: Vec<String>,
-    /// Tags kept as they are because they also changed here and were not pushed.
-    pub kept: Vec<String>,
+    /// Tags that had also been promoted here and not pushed: the remote's value replaced them.
+    pub replaced: Vec<String>,
 }
 
 fn tracking_prefix(remote: &str) -> String {
@@ -304,8 +304,9 @@ impl Registry {
         })
     }
 
-    /// Fetches, fast-forwards the current branch, and updates environment tags that moved on the
-    /// remote (unless they also moved here and were not pushed: those are kept and reported).
+    /// Fetches, fast-forwards the current branch, and takes the environment tags that moved on the
+    /// remote. A tag promoted here on top of the remote's is kept (push will publish it); one that
+    /// both sides moved takes the remote's value, and the replaced local promotion is reported.
     pub fn pull(&self, remote: Option<&str>) -> Result<PullReport, Error> {
         self.require_workdir("pull")?;
         let branch = self.current_branch()?;
@@ -350,7 +351,7 @@ impl Registry {
         let local = self.local_env_tags()?;
         let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
         let mut tags = Vec::new();
-        let mut kept = Vec::new();
+        let mut replaced = Vec::new();
         for name in names {
             let (o, n, l) = (before.get(name), after.get(name), local.get(name));
             if l == n {
@@ -376,10 +377,15 @@ impl Registry {
                     None => format!("{name}: removed (demoted on {remote})"),
                 });
             } else {
-                kept.push(format!(
-                    "{name}: kept yours ({}); {remote} has {}",
-                    self.describe_tag(name, l.and_then(|o| self.peel(*o))),
-                    self.describe_tag(name, n.and_then(|o| self.peel(*o)))
+                // Both moved it: the remote's promotion is shared, ours never left this clone.
+                // Take theirs and say so; promoting again builds on it and pushes cleanly.
+                let ours = self.describe_tag(name, l.and_then(|o| self.peel(*o)));
+                self.set_ref(&format!("refs/tags/{name}"), n.copied(), "pull")?;
+                let theirs = self.describe_tag(name, n.and_then(|o| self.peel(*o)));
+                tags.push(format!("{name}: {theirs}"));
+                replaced.push(format!(
+                    "{name}: your unpushed promotion ({ours}) was replaced by {remote}'s ({theirs}); \
+                     promote again if yours should win"
                 ));
             }
         }
@@ -388,7 +394,7 @@ impl Registry {
             branch,
             moved,
             tags,
-            kept,
+            replaced,
         })
     }
 

@@ -18,29 +18,38 @@ fn three_versions() -> TestRepo {
 #[test]
 fn promote_rollback_and_history() {
     let repo = three_versions();
-    repo.prompt(&["promote", "greet@2", "production", "-m", "first launch"])
-        .success()
-        .stdout_has("greet@production: version 2 (");
+    repo.prompt(&[
+        "promote",
+        "greet@2",
+        "production",
+        "--yes",
+        "-m",
+        "first launch",
+    ])
+    .success()
+    .stdout_has("greet@production: version 2 (");
     repo.prompt(&[
         "promote",
         "greet@latest",
         "production",
+        "--yes",
         "-m",
         "roll forward",
     ])
     .success()
     .stdout_has("version 3")
-    .stdout_has("(was version 2)");
+    .stdout_has(", was version 2)");
     repo.prompt(&[
         "promote",
         "greet@1",
         "production",
+        "--yes",
         "-m",
         "rollback: too casual",
     ])
     .success()
-    .stdout_has("(was version 3)");
-    repo.prompt(&["promote", "greet@1", "production"])
+    .stdout_has(", was version 3)");
+    repo.prompt(&["promote", "greet@1", "production", "--yes"])
         .success()
         .stderr_has("already at version 1");
 
@@ -93,7 +102,8 @@ fn promote_rollback_and_history() {
 fn env_table_shows_versions_and_drift() {
     let repo = three_versions();
     repo.prompt(&["promote", "greet@2", "staging"]).success();
-    repo.prompt(&["promote", "greet", "production"]).success();
+    repo.prompt(&["promote", "greet", "production", "--yes"])
+        .success();
     repo.write_prompt("greet", &text_prompt("Draft"));
     repo.write_prompt("fresh", &text_prompt("New"));
     let out = repo.prompt(&["env"]).success();
@@ -157,7 +167,7 @@ fn a_tag_made_with_plain_git_is_an_environment() {
     assert_eq!(json[0]["note"], "by hand");
     repo.prompt(&["promote", "greet@3", "staging"])
         .success()
-        .stdout_has("(was version 2)");
+        .stdout_has(", was version 2)");
 }
 
 /// A bare remote and two clones of it, both with the registry.
@@ -207,7 +217,7 @@ fn two_clones_share_promotions_and_rollbacks() {
         remote,
         other,
     } = team();
-    repo.prompt(&["promote", "greet@3", "production", "-m", "launch"])
+    repo.prompt(&["promote", "greet@3", "production", "--yes", "-m", "launch"])
         .success();
     repo.prompt(&["push"])
         .success()
@@ -225,7 +235,14 @@ fn two_clones_share_promotions_and_rollbacks() {
         .stdout_has("Hey");
     repo.prompt_in(
         &other,
-        &["promote", "greet@1", "production", "-m", "rollback"],
+        &[
+            "promote",
+            "greet@1",
+            "production",
+            "--yes",
+            "-m",
+            "rollback",
+        ],
     )
     .success();
     repo.prompt_in(&other, &["push"])
@@ -269,15 +286,16 @@ fn a_divergent_promotion_is_refused_on_push_and_changes_nothing() {
         remote,
         other,
     } = team();
-    repo.prompt(&["promote", "greet@2", "production"]).success();
+    repo.prompt(&["promote", "greet@2", "production", "--yes"])
+        .success();
     repo.prompt(&["push"]).success();
     repo.prompt_in(&other, &["pull"]).success();
     // Both promote without seeing each other's move.
-    repo.prompt(&["promote", "greet@3", "production", "-m", "mine"])
+    repo.prompt(&["promote", "greet@3", "production", "--yes", "-m", "mine"])
         .success();
     repo.prompt_in(
         &other,
-        &["promote", "greet@1", "production", "-m", "theirs"],
+        &["promote", "greet@1", "production", "--yes", "-m", "theirs"],
     )
     .success();
     repo.prompt_in(&other, &["push"]).success();
@@ -292,10 +310,33 @@ fn a_divergent_promotion_is_refused_on_push_and_changes_nothing() {
         repo.git_in(&remote, &["rev-parse", "refs/tags/greet@production"]),
         before
     );
-    // Pull keeps the unpushed local promotion and says so.
+    // Pull takes the shared promotion and says which unpushed one it replaced.
     repo.prompt(&["pull"])
         .success()
-        .stderr_has("greet@production: kept yours (version 3 (");
+        .stdout_has("greet@production: version 1")
+        .stderr_has("your unpushed promotion (version 3 (");
+    repo.prompt(&["show", "greet@production"])
+        .success()
+        .stdout_has("Hello");
+    // Promoting again builds on the shared tag: the push goes through and keeps both records.
+    repo.prompt(&[
+        "promote",
+        "greet@3",
+        "production",
+        "--yes",
+        "-m",
+        "mine again",
+    ])
+    .success();
+    repo.prompt(&["push"]).success();
+    let history = repo
+        .prompt(&["env", "history", "greet", "production"])
+        .success()
+        .stdout;
+    assert!(
+        history.contains("mine again") && history.contains("theirs"),
+        "{history}"
+    );
 }
 
 #[test]
@@ -330,7 +371,8 @@ fn remote_hooks_rejecting_a_tag_are_errors_naming_the_ref() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    repo.prompt(&["promote", "greet@2", "production"]).success();
+    repo.prompt(&["promote", "greet@2", "production", "--yes"])
+        .success();
     repo.prompt(&["push"])
         .code(1)
         .stderr_has("origin rejected the push")
@@ -428,7 +470,8 @@ fn push_and_pull_through_git_daemon() {
 #[test]
 fn clones_that_both_build_on_a_cloned_tag_diverge() {
     let Team { repo, remote, .. } = team();
-    repo.prompt(&["promote", "greet@1", "production"]).success();
+    repo.prompt(&["promote", "greet@1", "production", "--yes"])
+        .success();
     repo.prompt(&["push"]).success();
     // Two fresh clones: they have the tag but never pulled through `prompt`.
     let a = repo.sibling("a");
@@ -444,12 +487,29 @@ fn clones_that_both_build_on_a_cloned_tag_diverge() {
             ],
         );
     }
-    repo.prompt_in(&a, &["promote", "greet@2", "production"])
+    repo.prompt_in(&a, &["promote", "greet@2", "production", "--yes"])
         .success();
-    repo.prompt_in(&b, &["promote", "greet@3", "production"])
+    repo.prompt_in(&b, &["promote", "greet@3", "production", "--yes"])
         .success();
     repo.prompt_in(&a, &["push"]).success();
     repo.prompt_in(&b, &["push"])
         .code(1)
         .stderr_has("greet@production: yours version 3");
+}
+
+#[test]
+fn production_needs_yes_off_a_terminal() {
+    let repo = three_versions();
+    repo.prompt(&["promote", "greet@2", "production"])
+        .code(2)
+        .stderr_has("production changes need confirmation: pass --yes");
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    repo.prompt(&["promote", "greet@2", "staging"]).success();
+    repo.prompt(&["promote", "greet@2", "production", "--yes"])
+        .success();
+    repo.prompt(&["demote", "greet", "production"])
+        .code(2)
+        .stderr_has("--yes");
+    repo.prompt(&["demote", "greet", "production", "-y"])
+        .success();
 }

@@ -10,7 +10,7 @@ fn repo_with_versions() -> TestRepo {
         repo.prompt(&["commit", "-m", &format!("Say {text}")])
             .success();
     }
-    repo.prompt(&["promote", "greet@1", "production", "-m", "launch"])
+    repo.prompt(&["promote", "greet@1", "production", "--yes", "-m", "launch"])
         .success();
     repo
 }
@@ -67,9 +67,9 @@ fn mv_keeps_history_versions_and_environments() {
     repo.prompt(&["commit", "-m", "Say Three"])
         .success()
         .stdout_has("team/hello: version 3");
-    repo.prompt(&["promote", "team/hello", "production"])
+    repo.prompt(&["promote", "team/hello", "production", "--yes"])
         .success()
-        .stdout_has("(was version 1)");
+        .stdout_has(", was version 1)");
     // Plain git sees an ordinary rename.
     let stat = repo.git(&["show", "--stat", "--format=%B", "-M", "HEAD~1"]);
     assert!(stat.contains("Prompt-Moved-From: greet"), "{stat}");
@@ -134,4 +134,23 @@ fn rm_keeps_history_and_refuses_while_promoted() {
         .success()
         .stdout_has("One");
     repo.prompt(&["log", "greet"]).success().stdout_has("@2");
+}
+
+#[test]
+fn removals_show_in_log() {
+    let repo = repo_with_versions();
+    repo.prompt(&["rm", "greet", "--force"]).success();
+    repo.prompt(&["log", "greet"])
+        .success()
+        .stderr_has("greet was removed in ")
+        .stdout_has("@2");
+    let registry = repo.prompt(&["log", "-n", "1"]).success().stdout;
+    assert!(
+        registry.contains("Remove greet") && registry.contains("greet removed"),
+        "{registry}"
+    );
+    let json = repo.prompt(&["log", "--json", "-n", "1"]).success().json();
+    assert_eq!(json[0]["removed"][0], "greet");
+    let env = repo.prompt(&["env", "--json"]).success().json();
+    assert_eq!(env[0]["working"], "removed");
 }

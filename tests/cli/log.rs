@@ -34,7 +34,7 @@ fn log_lists_versions_newest_first_including_plain_git_commits() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| v["number"].as_u64().unwrap())
+        .map(|v| v["version"].as_u64().unwrap())
         .collect();
     assert_eq!(versions, vec![3, 2, 1]);
     assert_eq!(json[0]["message"], "Third greeting, by plain git");

@@ -6,6 +6,8 @@ mod common;
 
 mod check;
 mod commit;
+mod completions;
+mod diff;
 mod env;
 mod files;
 mod init_new;

@@ -90,7 +90,7 @@ fn strict_errors_name_what_is_wrong() {
         "count=many",
     ])
     .code(1)
-    .stderr_has("`count` must be integer: `many` is not a whole number");
+    .stderr_has("`count` must be an integer: `many` is not a whole number");
     repo.prompt(&[
         "render",
         "support/summarize",
@@ -311,7 +311,7 @@ fn batch_renders_one_line_per_line_and_reports_failures_by_line() {
     assert!(lines[1]["error"]
         .as_str()
         .unwrap()
-        .contains("`ticket` must be string"));
+        .contains("`ticket` must be a string"));
     assert!(lines[2]["messages"][0]["content"]
         .as_str()
         .unwrap()

@@ -13,6 +13,7 @@ use crate::store::{Registry, Rev};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Prompts to check (default: all)
+    #[arg(add = crate::cli::complete::ids())]
     pub ids: Vec<String>,
     /// Output format: text, json, or github (workflow annotations)
     #[arg(long, value_enum, default_value = "text")]

@@ -12,6 +12,7 @@ use crate::Error;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Prompts to commit (default: every changed prompt)
+    #[arg(add = crate::cli::complete::ids())]
     pub ids: Vec<String>,
     /// The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)
     #[arg(short, long, value_name = "MSG")]
@@ -71,7 +72,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .into());
         }
     }
-    let message = message(&args.message, ctx)?;
+    let message = message(&args.message, ctx, &reg)?;
     let committed = reg.commit(&changes, &message)?;
     for warning in &committed.warnings {
         ctx.ui.warn(warning);
@@ -95,7 +96,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
 }
 
 /// The message from `-m`, or from an editor on a terminal.
-fn message(parts: &[String], ctx: &Context) -> Result<String, CliError> {
+fn message(
+    parts: &[String],
+    ctx: &Context,
+    reg: &crate::store::Registry,
+) -> Result<String, CliError> {
     let text = if !parts.is_empty() {
         parts.join("\n\n")
     } else if ctx.ui.can_ask() {
@@ -103,6 +108,7 @@ fn message(parts: &[String], ctx: &Context) -> Result<String, CliError> {
             "\n# Write the message for this version. Lines starting with '#' are ignored;\n\
                         # an empty message aborts the commit.\n";
         let edited = dialoguer::Editor::new()
+            .executable(reg.editor())
             .edit(template)
             .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
             .unwrap_or_default();

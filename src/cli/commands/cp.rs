@@ -12,6 +12,7 @@ use crate::Error;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The source reference, e.g. `support/summarize@production`
+    #[arg(add = crate::cli::complete::references())]
     pub source: String,
     /// The new id
     pub dest: String,

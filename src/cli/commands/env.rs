@@ -15,6 +15,7 @@ pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,
     /// Only this prompt
+    #[arg(add = crate::cli::complete::ids())]
     pub id: Option<String>,
     /// Print JSON: an array of {id, latest, working, environments}
     #[arg(long)]
@@ -43,7 +44,8 @@ struct Row {
     id: String,
     /// The number of the latest committed version (0 when none).
     latest: usize,
-    /// `unchanged`, `modified` (differs from latest), `new` (never committed) or `missing` (no file).
+    /// `unchanged`, `modified` (differs from latest), `new` (never committed), `missing` (no file
+    /// in the working tree) or `removed` (deleted by a commit; its history and tags remain).
     working: &'static str,
     environments: IndexMap<String, EnvCell>,
 }
@@ -65,6 +67,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let rev = reg.default_rev()?;
     let envs = reg.all_envs()?;
     let index = reg.version_index()?;
+    let head = reg.head()?;
     let mut ids: Vec<PromptId> = match rev {
         Some(rev) => reg.ids(rev)?,
         None => Vec::new(),
@@ -85,15 +88,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let latest = commits.len();
-        let working = match (reg.workdir().is_some(), commits.last()) {
+        // HEAD holds the latest version under the prompt's current name, even after a move.
+        let working = match (reg.workdir().is_some(), head) {
             (false, _) => "unchanged",
-            (true, last) => {
+            (true, head) => {
                 let now = reg.read(Rev::WorkingTree, &id)?;
-                let committed = match last {
-                    Some(c) => reg.read(Rev::Commit(*c), &id)?,
+                let committed = match head {
+                    Some(h) => reg.read(Rev::Commit(h), &id)?,
                     None => None,
                 };
                 match (now, committed) {
+                    (None, None) if latest > 0 => "removed",
                     (None, _) => "missing",
                     (Some(_), None) => "new",
                     (Some(a), Some(b)) if a == b => "unchanged",

@@ -29,6 +29,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             dir.display(),
             created.join(", ")
         ));
+        if created.iter().any(|c| c == crate::store::CONFIG_FILE) {
+            ctx.ui.status(
+                "commit the config with git so clones share it: git add .prompts.yaml && git \
+                 commit -m 'Add prompt registry'",
+            );
+        }
     }
     Ok(())
 }

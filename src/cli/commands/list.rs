@@ -10,7 +10,7 @@ use crate::store::Rev;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only prompts promoted to this environment
-    #[arg(long, value_name = "ENV")]
+    #[arg(add = crate::cli::complete::envs(), long, value_name = "ENV")]
     pub env: Option<String>,
     /// Print JSON: an array of {id, kind, model, versions, environments, error}
     #[arg(long)]
@@ -32,6 +32,11 @@ struct Row {
     error: Option<String>,
 }
 
+/// A prompt file name without the extension: what it is listed and sorted by.
+fn stem(file: &str) -> &str {
+    file.strip_suffix(crate::model::PROMPT_EXT).unwrap_or(file)
+}
+
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     let only_env = match &args.env {
@@ -42,8 +47,22 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let index = reg.version_index()?;
     let envs = reg.all_envs()?;
     let mut rows = Vec::new();
-    for file in reg.prompt_files(rev)? {
+    let mut files = reg.prompt_files(rev)?;
+    files.sort_by(|a, b| stem(a).cmp(stem(b)));
+    for file in files {
         let Some(id) = PromptId::from_file_name(&file) else {
+            if only_env.is_none() {
+                rows.push(Row {
+                    id: stem(&file).to_string(),
+                    kind: None,
+                    model: None,
+                    versions: 0,
+                    environments: indexmap::IndexMap::new(),
+                    error: Some(format!(
+                        "`{file}` is not a valid prompt id (see `prompt check`)"
+                    )),
+                });
+            }
             continue;
         };
         let commits = index.get(&file).map(Vec::as_slice).unwrap_or_default();
@@ -83,6 +102,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return ctx.ui.json(&rows);
     }
     if rows.is_empty() {
+        if let Some(env) = &only_env {
+            ctx.ui.status(&format!("no prompt is promoted to {env}"));
+            return Ok(());
+        }
         ctx.ui.status(&format!(
             "no prompts yet in {}/ (create one with `prompt new ID`)",
             if reg.config().root.is_empty() {

@@ -10,6 +10,7 @@ use crate::store::{signature::format_time, Version};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A prompt id; without one, every commit that changed prompts
+    #[arg(add = crate::cli::complete::ids())]
     pub id: Option<String>,
     /// Show at most this many entries
     #[arg(short = 'n', long, value_name = "N")]
@@ -35,10 +36,13 @@ struct RegistryEntry<'a> {
     author: &'a str,
     email: &'a str,
     time: i64,
+    offset_minutes: i32,
     date: String,
     message: &'a str,
     /// Prompts changed, with the version each became.
     prompts: Vec<PromptVersion>,
+    /// Prompts removed by this commit.
+    removed: Vec<String>,
     /// Prompts renamed by `prompt mv` in this commit.
     moved: Vec<Move>,
 }
@@ -81,6 +85,16 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return Ok(());
     }
     let envs = reg.envs_of(&id)?;
+    // A removed prompt keeps its versions; say when it went.
+    if let Some(r) = reg.removal(&id)? {
+        ctx.ui.status(&format!(
+            "{id} was removed in {} ({}, {}): {}",
+            r.commit.short(),
+            format_time(r.time, r.offset_minutes),
+            r.author,
+            r.summary()
+        ));
+    }
     let entries: Vec<Entry> = versions
         .iter()
         .rev()
@@ -140,6 +154,7 @@ fn registry_log(
             author: &c.version.author,
             email: &c.version.email,
             time: c.version.time,
+            offset_minutes: c.version.offset_minutes,
             date: rfc3339(c.version.time, c.version.offset_minutes),
             message: &c.version.message,
             prompts: c
@@ -151,6 +166,11 @@ fn registry_log(
                         version: *n,
                     })
                 })
+                .collect(),
+            removed: c
+                .removed
+                .iter()
+                .filter_map(|f| PromptId::from_file_name(f).map(|id| id.to_string()))
                 .collect(),
             moved: c
                 .moves
@@ -173,6 +193,7 @@ fn registry_log(
             .iter()
             .map(|p| format!("{}@{}", p.id, p.version))
             .chain(e.moved.iter().map(|m| format!("{} → {}", m.from, m.to)))
+            .chain(e.removed.iter().map(|r| format!("{r} removed")))
             .collect();
         text.push_str(&format!(
             "{}  {}  {}  {}\n    {}\n",

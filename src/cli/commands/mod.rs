@@ -2,7 +2,9 @@
 
 pub mod check;
 pub mod commit;
+pub mod completions;
 pub mod cp;
+pub mod diff;
 pub mod env;
 pub mod init;
 pub mod list;

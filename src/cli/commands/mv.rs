@@ -8,6 +8,7 @@ use crate::model::PromptId;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The prompt's current id
+    #[arg(add = crate::cli::complete::ids())]
     pub old: String,
     /// Its new id
     pub new: String,

@@ -10,13 +10,15 @@ use crate::Error;
 #[derive(Debug, clap::Args)]
 pub struct PromoteArgs {
     /// The version to promote, e.g. `support/summarize@3`
+    #[arg(add = crate::cli::complete::references())]
     pub reference: String,
     /// The environment, one of those in .prompts.yaml
+    #[arg(add = crate::cli::complete::envs())]
     pub env: String,
     /// A note recorded with the promotion (why)
     #[arg(short, long, value_name = "NOTE")]
     pub message: Option<String>,
-    /// Do not ask for confirmation when moving production
+    /// Confirm moving production (asked on a terminal, required elsewhere)
     #[arg(short, long)]
     pub yes: bool,
 }
@@ -25,10 +27,12 @@ pub struct PromoteArgs {
 #[derive(Debug, clap::Args)]
 pub struct DemoteArgs {
     /// The prompt id
+    #[arg(add = crate::cli::complete::ids())]
     pub id: String,
     /// The environment
+    #[arg(add = crate::cli::complete::envs())]
     pub env: String,
-    /// Do not ask for confirmation when demoting from production
+    /// Confirm demoting from production (asked on a terminal, required elsewhere)
     #[arg(short, long)]
     pub yes: bool,
 }
@@ -55,20 +59,18 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let previous = state
         .as_ref()
         .and_then(|s| s.history.first().and_then(|p| p.version));
-    if env.as_str() == GUARDED_ENV && !args.yes && ctx.ui.can_ask() {
+    if env.as_str() == GUARDED_ENV && !args.yes {
         let from = previous.map_or("nothing".to_string(), |p| format!("version {p}"));
         let question = format!("Move {id}@{env} from {from} to version {}?", version.number);
-        if !confirm(&question)? {
-            return Err(CliError::Usage("not confirmed; nothing was changed".into()));
-        }
+        confirm(ctx, &question)?;
     }
     let record = reg.promote(&id, &env, &version, args.message.as_deref(), state.as_ref())?;
     let was = match record.previous {
-        Some(p) => format!(" (was version {p})"),
+        Some(p) => format!(", was version {p}"),
         None => String::new(),
     };
     ctx.ui.line(&format!(
-        "{id}@{env}: version {} ({}){was}",
+        "{id}@{env}: version {} ({}{was})",
         version.number,
         version.commit.short()
     ))?;
@@ -116,12 +118,23 @@ fn chosen_version(
     }
 }
 
-fn confirm(question: &str) -> Result<bool, CliError> {
-    dialoguer::Confirm::new()
+/// Asks on a terminal; elsewhere a production change needs `--yes`, so that a script never moves
+/// production by accident.
+fn confirm(ctx: &Context, question: &str) -> Result<(), CliError> {
+    if !ctx.ui.can_ask() {
+        return Err(CliError::Usage(format!(
+            "{GUARDED_ENV} changes need confirmation: pass --yes (no terminal to ask on)"
+        )));
+    }
+    let yes = dialoguer::Confirm::new()
         .with_prompt(question)
         .default(false)
         .interact()
-        .map_err(|e| CliError::Other(anyhow::Error::new(e).context("asking for confirmation")))
+        .map_err(|e| CliError::Other(anyhow::Error::new(e).context("asking for confirmation")))?;
+    if !yes {
+        return Err(Error::Refused("not confirmed; nothing was changed".into()).into());
+    }
+    Ok(())
 }
 
 pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
@@ -136,9 +149,8 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
         .into());
     };
     let version = state.history.first().and_then(|p| p.version);
-    let guarded = env.as_str() == GUARDED_ENV && !args.yes && ctx.ui.can_ask();
-    if guarded && !confirm(&format!("Remove {id} from {env}?"))? {
-        return Err(CliError::Usage("not confirmed; nothing was changed".into()));
+    if env.as_str() == GUARDED_ENV && !args.yes {
+        confirm(ctx, &format!("Remove {id} from {env}?"))?;
     }
     reg.demote(&id, &env, &state)?;
     let was = version.map_or(String::new(), |v| format!(" (was version {v})"));

@@ -17,6 +17,7 @@ use crate::Error;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The reference, e.g. `support/summarize@production`
+    #[arg(add = crate::cli::complete::references())]
     pub reference: String,
     /// A value: NAME=VALUE (converted to the input's type), NAME=@FILE (the file's text; for image
     /// and audio inputs, the file itself); repeatable

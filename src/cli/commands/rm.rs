@@ -8,6 +8,7 @@ use crate::model::PromptId;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The prompt id
+    #[arg(add = crate::cli::complete::ids())]
     pub id: String,
     /// Commit message (default: "Remove ID")
     #[arg(short, long, value_name = "MSG")]

@@ -11,6 +11,7 @@ use crate::Error;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The reference, e.g. `support/summarize@3`
+    #[arg(add = crate::cli::complete::references())]
     pub reference: String,
     /// Print JSON: {id, reference, version, commit, environment, prompt}
     #[arg(long)]

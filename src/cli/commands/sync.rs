@@ -47,10 +47,10 @@ pub fn pull(args: PullArgs, ctx: &Context) -> Result<(), CliError> {
     for t in &report.tags {
         ctx.ui.line(t)?;
     }
-    for k in &report.kept {
-        ctx.ui.warn(k);
+    for r in &report.replaced {
+        ctx.ui.warn(r);
     }
-    if report.moved.is_none() && report.tags.is_empty() && report.kept.is_empty() {
+    if report.moved.is_none() && report.tags.is_empty() {
         ctx.ui
             .status(&format!("already up to date with {}", report.remote));
     }

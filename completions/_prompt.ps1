@@ -1,0 +1,370 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'prompt'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'prompt' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the prompts: id, kind (chat/text), model, latest version, environments')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a prompt at a reference (ID, ID@N, ID@latest, ID@ENV, ID@REV)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider rules, JSON Schemas, secrets. Exits 1 when there are errors')
+            [CompletionResult]::new('commit', 'commit', [CompletionResultType]::ParameterValue, 'Validate, then commit changed prompt files as new versions (only prompt files: other staged changes are left alone)')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show versions newest first: version, commit, date, author, message, environments')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed in prompts, field by field, and which changes break callers')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a prompt at a reference with values: text, JSON, or a request body for openai, anthropic, gemini or bedrock (pipe it to `curl -d @-`)')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest). Rollback is a promote of an older version')
+            [CompletionResult]::new('demote', 'demote', [CompletionResultType]::ParameterValue, 'Remove a prompt from an environment (deletes the tag ID@ENV)')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Show which version each environment runs (prompts × environments), or a promotion history')
+            [CompletionResult]::new('mv', 'mv', [CompletionResultType]::ParameterValue, 'Rename a prompt or move it to another folder; history, version numbers and environment tags follow it. Never overwrites')
+            [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy a prompt (at any reference) to a new id; the copy records its source under `metadata.copied_from`. Never overwrites; the copy is not committed')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch, fast-forward the current branch, and take the remote''s environment tags')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'prompt;init' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;new' {
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'A text prompt with this template')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'A chat prompt with this system message')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'A chat prompt with this user message')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Model provider (openai, anthropic, google, …; default from .prompts.yaml)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model name (default from .prompts.yaml)')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'One-paragraph description')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name')
+            [CompletionResult]::new('--template-format', '--template-format', [CompletionResultType]::ParameterName, 'Template language of the texts')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;list' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only prompts promoted to this environment')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {id, kind, model, versions, environments, error}')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;show' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: {id, reference, version, commit, environment, prompt}')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;check' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: text, json, or github (workflow annotations)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;commit' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Commit even when validation finds errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;log' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show at most this many entries')
+            [CompletionResult]::new('--max-count', '--max-count', [CompletionResultType]::ParameterName, 'Show at most this many entries')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of entries, newest first')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;diff' {
+            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'With --rendered: a value NAME=VALUE (or NAME=@FILE); repeatable')
+            [CompletionResult]::new('--vars', '--vars', [CompletionResultType]::ParameterName, 'With --rendered: a YAML or JSON file of values (`-` reads stdin)')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'With --rendered: start from the prompts'' sample NAME')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: text (coloured on a terminal), markdown (for a pull-request comment), json')
+            [CompletionResult]::new('--textconv', '--textconv', [CompletionResultType]::ParameterName, 'Print one prompt file in a normalised form, for git''s textconv diff driver')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--rendered', '--rendered', [CompletionResultType]::ParameterName, 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit with 1 when there are differences')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'prompt;render' {
+            [CompletionResult]::new('--var', '--var', [CompletionResultType]::ParameterName, 'A value: NAME=VALUE (converted to the input''s type), NAME=@FILE (the file''s text; for image and audio inputs, the file itself); repeatable')
+            [CompletionResult]::new('--vars', '--vars', [CompletionResultType]::ParameterName, 'A YAML or JSON file of values (`-` reads stdin)')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Start from the prompt''s sample NAME')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--lenient', '--lenient', [CompletionResultType]::ParameterName, 'Follow the mustache spec to the letter: missing values and partials render empty, and undeclared values are accepted')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'With --batch: stop at the first line that fails')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;promote' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'A note recorded with the promotion (why)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'A note recorded with the promotion (why)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm moving production (asked on a terminal, required elsewhere)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm moving production (asked on a terminal, required elsewhere)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;demote' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm demoting from production (asked on a terminal, required elsewhere)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm demoting from production (asked on a terminal, required elsewhere)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;env' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {id, latest, working, environments}')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every promotion of a prompt to an environment, newest first: version, who, when, note')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'prompt;env;history' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of promotion records, newest first')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;env;help' {
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every promotion of a prompt to an environment, newest first: version, who, when, note')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'prompt;env;help;history' {
+            break
+        }
+        'prompt;env;help;help' {
+            break
+        }
+        'prompt;mv' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Commit message (default: "Move OLD to NEW")')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Commit message (default: "Move OLD to NEW")')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;cp' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;rm' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Commit message (default: "Remove ID")')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Commit message (default: "Remove ID")')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove even while environments point at it, or with uncommitted changes')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;push' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;pull' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;completions' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'prompt;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the prompts: id, kind (chat/text), model, latest version, environments')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a prompt at a reference (ID, ID@N, ID@latest, ID@ENV, ID@REV)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider rules, JSON Schemas, secrets. Exits 1 when there are errors')
+            [CompletionResult]::new('commit', 'commit', [CompletionResultType]::ParameterValue, 'Validate, then commit changed prompt files as new versions (only prompt files: other staged changes are left alone)')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show versions newest first: version, commit, date, author, message, environments')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed in prompts, field by field, and which changes break callers')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render a prompt at a reference with values: text, JSON, or a request body for openai, anthropic, gemini or bedrock (pipe it to `curl -d @-`)')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest). Rollback is a promote of an older version')
+            [CompletionResult]::new('demote', 'demote', [CompletionResultType]::ParameterValue, 'Remove a prompt from an environment (deletes the tag ID@ENV)')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Show which version each environment runs (prompts × environments), or a promotion history')
+            [CompletionResult]::new('mv', 'mv', [CompletionResultType]::ParameterValue, 'Rename a prompt or move it to another folder; history, version numbers and environment tags follow it. Never overwrites')
+            [CompletionResult]::new('cp', 'cp', [CompletionResultType]::ParameterValue, 'Copy a prompt (at any reference) to a new id; the copy records its source under `metadata.copied_from`. Never overwrites; the copy is not committed')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch, fast-forward the current branch, and take the remote''s environment tags')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'prompt;help;init' {
+            break
+        }
+        'prompt;help;new' {
+            break
+        }
+        'prompt;help;list' {
+            break
+        }
+        'prompt;help;show' {
+            break
+        }
+        'prompt;help;check' {
+            break
+        }
+        'prompt;help;commit' {
+            break
+        }
+        'prompt;help;log' {
+            break
+        }
+        'prompt;help;diff' {
+            break
+        }
+        'prompt;help;render' {
+            break
+        }
+        'prompt;help;promote' {
+            break
+        }
+        'prompt;help;demote' {
+            break
+        }
+        'prompt;help;env' {
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Every promotion of a prompt to an environment, newest first: version, who, when, note')
+            break
+        }
+        'prompt;help;env;history' {
+            break
+        }
+        'prompt;help;mv' {
+            break
+        }
+        'prompt;help;cp' {
+            break
+        }
+        'prompt;help;rm' {
+            break
+        }
+        'prompt;help;push' {
+            break
+        }
+        'prompt;help;pull' {
+            break
+        }
+        'prompt;help;completions' {
+            break
+        }
+        'prompt;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,321 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[prompt] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'prompt'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'prompt'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)'
+            cand new 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'
+            cand list 'List the prompts: id, kind (chat/text), model, latest version, environments'
+            cand show 'Print a prompt at a reference (ID, ID@N, ID@latest, ID@ENV, ID@REV)'
+            cand check 'Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider rules, JSON Schemas, secrets. Exits 1 when there are errors'
+            cand commit 'Validate, then commit changed prompt files as new versions (only prompt files: other staged changes are left alone)'
+            cand log 'Show versions newest first: version, commit, date, author, message, environments'
+            cand diff 'Show what changed in prompts, field by field, and which changes break callers'
+            cand render 'Render a prompt at a reference with values: text, JSON, or a request body for openai, anthropic, gemini or bedrock (pipe it to `curl -d @-`)'
+            cand promote 'Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest). Rollback is a promote of an older version'
+            cand demote 'Remove a prompt from an environment (deletes the tag ID@ENV)'
+            cand env 'Show which version each environment runs (prompts × environments), or a promotion history'
+            cand mv 'Rename a prompt or move it to another folder; history, version numbers and environment tags follow it. Never overwrites'
+            cand cp 'Copy a prompt (at any reference) to a new id; the copy records its source under `metadata.copied_from`. Never overwrites; the copy is not committed'
+            cand rm 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
+            cand push 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
+            cand pull 'Fetch, fast-forward the current branch, and take the remote''s environment tags'
+            cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prompt;init'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;new'= {
+            cand --text 'A text prompt with this template'
+            cand --system 'A chat prompt with this system message'
+            cand --user 'A chat prompt with this user message'
+            cand --provider 'Model provider (openai, anthropic, google, …; default from .prompts.yaml)'
+            cand --model 'Model name (default from .prompts.yaml)'
+            cand --description 'One-paragraph description'
+            cand --name 'Display name'
+            cand --template-format 'Template language of the texts'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;list'= {
+            cand --env 'Only prompts promoted to this environment'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Print JSON: an array of {id, kind, model, versions, environments, error}'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;show'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Print JSON: {id, reference, version, commit, environment, prompt}'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;check'= {
+            cand --format 'Output format: text, json, or github (workflow annotations)'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;commit'= {
+            cand -m 'The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)'
+            cand --message 'The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --no-verify 'Commit even when validation finds errors'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;log'= {
+            cand -n 'Show at most this many entries'
+            cand --max-count 'Show at most this many entries'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Print JSON: an array of entries, newest first'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;diff'= {
+            cand --var 'With --rendered: a value NAME=VALUE (or NAME=@FILE); repeatable'
+            cand --vars 'With --rendered: a YAML or JSON file of values (`-` reads stdin)'
+            cand --sample 'With --rendered: start from the prompts'' sample NAME'
+            cand --format 'Output format: text (coloured on a terminal), markdown (for a pull-request comment), json'
+            cand --textconv 'Print one prompt file in a normalised form, for git''s textconv diff driver'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --rendered 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)'
+            cand --exit-code 'Exit with 1 when there are differences'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'prompt;render'= {
+            cand --var 'A value: NAME=VALUE (converted to the input''s type), NAME=@FILE (the file''s text; for image and audio inputs, the file itself); repeatable'
+            cand --vars 'A YAML or JSON file of values (`-` reads stdin)'
+            cand --sample 'Start from the prompt''s sample NAME'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --batch 'Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --lenient 'Follow the mustache spec to the letter: missing values and partials render empty, and undeclared values are accepted'
+            cand --fail-fast 'With --batch: stop at the first line that fails'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;promote'= {
+            cand -m 'A note recorded with the promotion (why)'
+            cand --message 'A note recorded with the promotion (why)'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -y 'Confirm moving production (asked on a terminal, required elsewhere)'
+            cand --yes 'Confirm moving production (asked on a terminal, required elsewhere)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;demote'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -y 'Confirm demoting from production (asked on a terminal, required elsewhere)'
+            cand --yes 'Confirm demoting from production (asked on a terminal, required elsewhere)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;env'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Print JSON: an array of {id, latest, working, environments}'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand history 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prompt;env;history'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Print JSON: an array of promotion records, newest first'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;env;help'= {
+            cand history 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prompt;env;help;history'= {
+        }
+        &'prompt;env;help;help'= {
+        }
+        &'prompt;mv'= {
+            cand -m 'Commit message (default: "Move OLD to NEW")'
+            cand --message 'Commit message (default: "Move OLD to NEW")'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;cp'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;rm'= {
+            cand -m 'Commit message (default: "Remove ID")'
+            cand --message 'Commit message (default: "Remove ID")'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --force 'Remove even while environments point at it, or with uncommitted changes'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;push'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;pull'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;completions'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'prompt;help'= {
+            cand init 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)'
+            cand new 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'
+            cand list 'List the prompts: id, kind (chat/text), model, latest version, environments'
+            cand show 'Print a prompt at a reference (ID, ID@N, ID@latest, ID@ENV, ID@REV)'
+            cand check 'Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider rules, JSON Schemas, secrets. Exits 1 when there are errors'
+            cand commit 'Validate, then commit changed prompt files as new versions (only prompt files: other staged changes are left alone)'
+            cand log 'Show versions newest first: version, commit, date, author, message, environments'
+            cand diff 'Show what changed in prompts, field by field, and which changes break callers'
+            cand render 'Render a prompt at a reference with values: text, JSON, or a request body for openai, anthropic, gemini or bedrock (pipe it to `curl -d @-`)'
+            cand promote 'Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest). Rollback is a promote of an older version'
+            cand demote 'Remove a prompt from an environment (deletes the tag ID@ENV)'
+            cand env 'Show which version each environment runs (prompts × environments), or a promotion history'
+            cand mv 'Rename a prompt or move it to another folder; history, version numbers and environment tags follow it. Never overwrites'
+            cand cp 'Copy a prompt (at any reference) to a new id; the copy records its source under `metadata.copied_from`. Never overwrites; the copy is not committed'
+            cand rm 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
+            cand push 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
+            cand pull 'Fetch, fast-forward the current branch, and take the remote''s environment tags'
+            cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'prompt;help;init'= {
+        }
+        &'prompt;help;new'= {
+        }
+        &'prompt;help;list'= {
+        }
+        &'prompt;help;show'= {
+        }
+        &'prompt;help;check'= {
+        }
+        &'prompt;help;commit'= {
+        }
+        &'prompt;help;log'= {
+        }
+        &'prompt;help;diff'= {
+        }
+        &'prompt;help;render'= {
+        }
+        &'prompt;help;promote'= {
+        }
+        &'prompt;help;demote'= {
+        }
+        &'prompt;help;env'= {
+            cand history 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
+        }
+        &'prompt;help;env;history'= {
+        }
+        &'prompt;help;mv'= {
+        }
+        &'prompt;help;cp'= {
+        }
+        &'prompt;help;rm'= {
+        }
+        &'prompt;help;push'= {
+        }
+        &'prompt;help;pull'= {
+        }
+        &'prompt;help;completions'= {
+        }
+        &'prompt;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
