@@ -718,7 +718,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__init)
-            opts="-q -h --repo --color --quiet --help"
+            opts="-q -h --diff-driver --repo --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -54,6 +54,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand init" -l repo -d 'The repo
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c prompt -n "__fish_prompt_using_subcommand init" -l diff-driver -d 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config)'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l text -d 'A text prompt with this template' -r

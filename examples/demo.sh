@@ -119,7 +119,7 @@ run prompt render support/reply-email --sample delayed --var agent_name=Kim
 say "prompt render support/triage --sample outage --format openai | head -n 12"
 prompt render support/triage --sample outage --format openai | head -n 12
 fails prompt render research/summarize-paper --var title=Raft
-run prompt promote research/summarize-paper@2 production -m "Reviewed by Grace"
+run prompt promote research/summarize-paper@2 production --yes -m "Reviewed by Grace"
 run prompt promote research/summarize-paper@latest staging
 run prompt env
 run prompt log research/summarize-paper

@@ -1,9 +1,12 @@
 //! `prompt`: a Git-backed prompt registry.
 //!
-//! Data flows one way: the CLI (`cli`) parses arguments and calls the library; the registry
-//! (`store`, the only module that uses git2) finds the repository and reads prompt files at a
-//! revision; `model` turns bytes into checked `Prompt`s; `template` parses and renders template text;
-//! `check` turns prompts into diagnostics (used by `check` and `commit`).
+//! Data flows one way. The CLI (`cli`) parses arguments, calls the library and prints. The registry
+//! (`store`, the only module that uses git2) finds the repository, reads prompt files in the working
+//! tree or at any revision, walks versions, moves environment tags and commits. `model` turns bytes
+//! into checked `Prompt`s (and writes canonical YAML back); `template` parses and renders template
+//! text; `partials` serves other prompts' templates at the same revision; `check` turns prompts into
+//! diagnostics (for `check` and `commit`); `render` fills a prompt with values and shapes provider
+//! request bodies; `diff` compares two prompts for reviewers.
 
 pub mod check;
 pub mod cli;

@@ -223,6 +223,20 @@ impl Registry {
         }
     }
 
+    /// The best common ancestor of two commits (what `A...B` compares from).
+    pub fn merge_base(&self, a: CommitId, b: CommitId) -> Result<CommitId, Error> {
+        self.repo
+            .merge_base(a.0, b.0)
+            .map(CommitId)
+            .map_err(|e| match e.code() {
+                ErrorCode::NotFound => Error::UnknownReference {
+                    reference: format!("{}...{}", a.short(), b.short()),
+                    reason: "the two revisions have no common ancestor".into(),
+                },
+                _ => git("finding the merge base")(e),
+            })
+    }
+
     /// Resolves a git revision (`main`, `HEAD~2`, `abc1234`, a tag) to a commit.
     pub fn revision(&self, spec: &str) -> Result<Option<CommitId>, Error> {
         match self.repo.revparse_single(spec) {
@@ -797,6 +811,52 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
         created.push(format!("{}/", config.root));
     }
     Ok(created)
+}
+
+/// The `.gitattributes` line that routes prompt files through the `prompt` diff driver.
+pub const DIFF_ATTRIBUTE: &str = "*.prompt.yaml diff=prompt";
+/// The textconv command git runs for that driver.
+pub const DIFF_TEXTCONV: &str = "prompt diff --textconv";
+
+/// Makes plain `git diff` and `git log -p` show prompt files in `prompt diff`'s readable form:
+/// `.gitattributes` gets `*.prompt.yaml diff=prompt` and the repository's config gets
+/// `diff.prompt.textconv`. Returns what changed (nothing when already set up).
+pub fn install_diff_driver(dir: &Path) -> Result<Vec<String>, Error> {
+    let repo = Repository::discover(dir).map_err(|e| open_error(dir, e))?;
+    let top = repo
+        .workdir()
+        .ok_or_else(|| Error::BareRepository {
+            action: "init --diff-driver".into(),
+        })?
+        .to_path_buf();
+    let mut changed = Vec::new();
+    let attributes = top.join(".gitattributes");
+    let existing = match std::fs::read_to_string(&attributes) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::io(&attributes, e)),
+    };
+    if !existing.lines().any(|l| l.trim() == DIFF_ATTRIBUTE) {
+        let mut text = existing;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(DIFF_ATTRIBUTE);
+        text.push('\n');
+        std::fs::write(&attributes, text).map_err(|e| Error::io(&attributes, e))?;
+        changed.push(".gitattributes".to_string());
+    }
+    let config = repo.config().map_err(git("reading git config"))?;
+    let mut local = config
+        .open_level(git2::ConfigLevel::Local)
+        .map_err(git("opening .git/config"))?;
+    if local.get_string("diff.prompt.textconv").ok().as_deref() != Some(DIFF_TEXTCONV) {
+        local
+            .set_str("diff.prompt.textconv", DIFF_TEXTCONV)
+            .map_err(git("writing diff.prompt.textconv"))?;
+        changed.push("diff.prompt.textconv in .git/config".to_string());
+    }
+    Ok(changed)
 }
 
 fn open_error(start: &Path, e: git2::Error) -> Error {

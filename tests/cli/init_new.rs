@@ -111,3 +111,48 @@ fn new_adds_max_tokens_for_anthropic() {
         .contains("max_tokens: 1024"));
     repo.prompt(&["check", "a"]).success();
 }
+
+#[test]
+fn init_can_install_the_git_diff_driver() {
+    let repo = TestRepo::new();
+    repo.write(".gitattributes", "*.png binary");
+    repo.prompt(&["init", "--diff-driver"])
+        .success()
+        .stderr_has("set up the prompt diff driver: .gitattributes, diff.prompt.textconv");
+    assert_eq!(
+        repo.read(".gitattributes"),
+        "*.png binary\n*.prompt.yaml diff=prompt\n"
+    );
+    assert_eq!(
+        repo.git(&["config", "diff.prompt.textconv"]),
+        "prompt diff --textconv\n"
+    );
+    repo.prompt(&["init", "--diff-driver"])
+        .success()
+        .stderr_has("already set up");
+    // Plain git diff now shows the readable form (with `prompt` on PATH).
+    repo.write_prompt("a", "format: 1\nmodel: {provider: openai, name: gpt-4o, params: {temperature: 0.1}}\ntemplate: hi\n");
+    repo.prompt(&["commit", "-m", "one"]).success();
+    repo.write_prompt("a", "format: 1\nmodel: {provider: openai, name: gpt-4o, params: {temperature: 0.9}}\ntemplate: hi\n");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_prompt"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = repo
+        .command("git", &repo.root())
+        .env("PATH", path)
+        .args(["diff"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("-model.params.temperature: 0.1")
+            && text.contains("+model.params.temperature: 0.9"),
+        "{text}"
+    );
+}

@@ -173,7 +173,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             old,
             new,
             merge_base,
-        } => range(&reg, ctx, old, new, merge_base)?,
+        } => range(&reg, old, new, merge_base)?,
     };
     match args.format {
         Format::Json => ctx.ui.json(&report)?,
@@ -299,13 +299,7 @@ fn render_side(
 }
 
 /// Every prompt that differs between two revisions.
-fn range(
-    reg: &Registry,
-    ctx: &Context,
-    old: String,
-    new: String,
-    merge_base: bool,
-) -> Result<Report, CliError> {
+fn range(reg: &Registry, old: String, new: String, merge_base: bool) -> Result<Report, CliError> {
     let commit = |spec: &str| -> Result<CommitId, CliError> {
         reg.revision(spec)?.ok_or_else(|| {
             CliError::Other(anyhow::anyhow!(
@@ -316,7 +310,7 @@ fn range(
     let new_commit = commit(&new)?;
     let mut old_commit = commit(&old)?;
     if merge_base {
-        old_commit = merge_base_of(reg, ctx, old_commit, new_commit)?;
+        old_commit = reg.merge_base(old_commit, new_commit)?;
     }
     let files = |c: CommitId| -> Result<Vec<(String, Vec<u8>)>, CliError> {
         let rev = Rev::Commit(c);
@@ -369,34 +363,6 @@ fn range(
         }),
         prompts,
     })
-}
-
-/// The merge base of two commits, for `A...B`.
-// TODO(store): this belongs in `Registry` (`git2::Repository::merge_base`); it runs the `git`
-// program only because `store` is being changed concurrently.
-fn merge_base_of(
-    reg: &Registry,
-    ctx: &Context,
-    a: CommitId,
-    b: CommitId,
-) -> Result<CommitId, CliError> {
-    let dir = ctx.start_dir()?;
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(&dir)
-        .args(["merge-base", &a.to_string(), &b.to_string()])
-        .output()
-        .map_err(|e| anyhow::anyhow!("running `git merge-base`: {e}"))?;
-    let hex = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    if !out.status.success() || hex.is_empty() {
-        return Err(CliError::Other(anyhow::anyhow!(
-            "{} and {} have no common ancestor",
-            a.short(),
-            b.short()
-        )));
-    }
-    reg.revision(&hex)?
-        .ok_or_else(|| CliError::Other(anyhow::anyhow!("`git merge-base` gave `{hex}`")))
 }
 
 /// `--textconv FILE`: the file as git should diff it; a file that is not a valid prompt is

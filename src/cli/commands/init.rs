@@ -10,6 +10,10 @@ use crate::store;
 pub struct Args {
     /// Folder to initialise (default: the current folder, or --repo)
     pub dir: Option<PathBuf>,
+    /// Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them
+    /// (`.gitattributes` plus `diff.prompt.textconv` in .git/config)
+    #[arg(long)]
+    pub diff_driver: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -29,11 +33,22 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             dir.display(),
             created.join(", ")
         ));
-        if created.iter().any(|c| c == crate::store::CONFIG_FILE) {
+        if created.iter().any(|c| c == store::CONFIG_FILE) {
             ctx.ui.status(
                 "commit the config with git so clones share it: git add .prompts.yaml && git \
                  commit -m 'Add prompt registry'",
             );
+        }
+    }
+    if args.diff_driver {
+        let changed = store::install_diff_driver(&dir)?;
+        if changed.is_empty() {
+            ctx.ui.status("the prompt diff driver is already set up");
+        } else {
+            ctx.ui.status(&format!(
+                "set up the prompt diff driver: {}",
+                changed.join(", ")
+            ));
         }
     }
     Ok(())
