@@ -99,6 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             break
         }
         'prompt;check' {
+            [CompletionResult]::new('--against', '--against', [CompletionResultType]::ParameterName, 'Also report changes that break callers of each prompt at REF: `@production` (each prompt''s environment), or a git revision such as `origin/main`')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: text, json, or github (workflow annotations)')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')

@@ -174,12 +174,16 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__check)
-            opts="-q -h --format --repo --color --quiet --help"
+            opts="-q -h --against --format --repo --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --against)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
                     return 0

@@ -91,6 +91,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --help 'Print help'
         }
         &'prompt;check'= {
+            cand --against 'Also report changes that break callers of each prompt at REF: `@production` (each prompt''s environment), or a git revision such as `origin/main`'
             cand --format 'Output format: text, json, or github (workflow annotations)'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'

@@ -88,6 +88,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l json -d 'Print JSON: {id, reference, version, commit, environment, prompt}'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -s h -l help -d 'Print help'
+complete -c prompt -n "__fish_prompt_using_subcommand check" -l against -d 'Also report changes that break callers of each prompt at REF: `@production` (each prompt\'s environment), or a git revision such as `origin/main`' -r
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l format -d 'Output format: text, json, or github (workflow annotations)' -r -f -a "text\t''
 json\t''
 github\t''"

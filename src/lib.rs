@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod interchange;
 pub mod model;
 pub mod partials;
 pub mod render;

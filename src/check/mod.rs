@@ -46,11 +46,13 @@ pub enum Rule {
     JsonSchema,
     /// Text that looks like an API key or a private key.
     Secret,
+    /// A change that breaks callers of the reference given to `check --against`.
+    Breaking,
 }
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::Schema,
         Rule::Id,
         Rule::TemplateSyntax,
@@ -61,6 +63,7 @@ impl Rule {
         Rule::Provider,
         Rule::JsonSchema,
         Rule::Secret,
+        Rule::Breaking,
     ];
 
     /// The rule's name, as printed.
@@ -76,6 +79,7 @@ impl Rule {
             Rule::Provider => "provider",
             Rule::JsonSchema => "json-schema",
             Rule::Secret => "secret",
+            Rule::Breaking => "breaking",
         }
     }
 }
@@ -592,6 +596,30 @@ fn is_input_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The changes from `old` (the prompt at the `--against` reference) to `new` that break callers:
+/// inputs added as required, removed, retyped. Each is an error at the input it concerns.
+pub fn against(file: &str, new: &Loaded, old: &Prompt, reference: &str) -> Vec<Diagnostic> {
+    crate::diff::breaking_changes(Some(old), Some(&new.prompt))
+        .into_iter()
+        .map(|message| {
+            // Point at the input the message names, when it still exists.
+            let at = message
+                .split('`')
+                .nth(1)
+                .map(|name| new.spans.key(&format!("inputs.{name}")))
+                .unwrap_or(Location { line: 1, column: 1 });
+            Diagnostic {
+                file: file.to_string(),
+                line: at.line,
+                column: at.column,
+                severity: Severity::Error,
+                rule: Rule::Breaking,
+                message: format!("against {reference}: {message}"),
+            }
+        })
+        .collect()
 }
 
 /// Counts errors and warnings.

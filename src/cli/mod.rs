@@ -70,6 +70,9 @@ pub enum Command {
     Rm(commands::rm::Args),
     Push(commands::sync::PushArgs),
     Pull(commands::sync::PullArgs),
+    Import(commands::import::Args),
+    Export(commands::export::Args),
+    Bundle(commands::bundle::Args),
     Completions(commands::completions::Args),
 }
 
@@ -142,6 +145,9 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Rm(args) => commands::rm::run(args, ctx),
         Command::Push(args) => commands::sync::push(args, ctx),
         Command::Pull(args) => commands::sync::pull(args, ctx),
+        Command::Import(args) => commands::import::run(args, ctx),
+        Command::Export(args) => commands::export::run(args, ctx),
+        Command::Bundle(args) => commands::bundle::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
     }
 }

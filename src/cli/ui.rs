@@ -93,10 +93,19 @@ impl Ui {
             return self.print(&text);
         }
         let mut table = Table::new();
+        // Headers stay unstyled: escape codes would count as width when columns are measured.
         table
             .load_preset(presets::UTF8_HORIZONTAL_ONLY)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(header.iter().map(|h| self.bold(h)));
+            .set_header(header.to_vec());
+        // Fit the terminal when its width is known; a pty without a size reports 0.
+        let (_, cols) = console::Term::stdout().size();
+        if cols >= 20 {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(cols);
+        } else {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
         for row in rows {
             table.add_row(row);
         }

@@ -8,6 +8,7 @@ mod commit;
 pub mod config;
 mod env;
 mod history;
+mod import;
 mod moves;
 mod remote;
 pub mod signature;

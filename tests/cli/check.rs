@@ -228,3 +228,37 @@ fn unknown_ids_are_reported() {
         .code(2)
         .stderr_has("invalid prompt id");
 }
+
+#[test]
+fn against_reports_breaking_input_changes() {
+    let repo = TestRepo::new();
+    repo.write_prompt("greet", &text_prompt("Hi"));
+    repo.write_prompt("other", &text_prompt("Yo"));
+    repo.prompt(&["commit", "-m", "v1"]).success();
+    repo.prompt(&["promote", "greet", "production", "--yes"])
+        .success();
+    // A new required input breaks callers; other prompts and unpromoted ones are fine.
+    repo.write_prompt(
+        "greet",
+        "format: 1\ninputs:\n  name:\n    type: string\n  title:\n    type: string\ntemplate: '{{title}} {{name}}'\n",
+    );
+    repo.write_prompt("other", "format: 1\ntemplate: 'Yo'\n");
+    let out = repo
+        .prompt(&["check", "greet", "--against", "@production"])
+        .code(1);
+    assert!(
+        out.stdout.contains("prompts/greet.prompt.yaml:5:3: error[breaking]: against greet@production: input `title`"),
+        "{}",
+        out.stdout
+    );
+    repo.prompt(&["check", "--against", "HEAD"])
+        .code(1)
+        .stdout_has("other@HEAD: input `name`");
+    repo.prompt(&["check", "greet", "--against", "@prodution"])
+        .code(1)
+        .stderr_has("unknown environment");
+    repo.prompt(&["check", "--against", "nobranch"])
+        .code(2)
+        .stderr_has("not a git revision");
+    repo.prompt(&["check", "--against", "@staging"]).success();
+}

@@ -4,9 +4,10 @@ use serde::Serialize;
 
 use crate::check::{self, Diagnostic, Severity};
 use crate::cli::{error::CliError, ui::Ui, Context};
-use crate::model::PromptId;
+use crate::model::{load, PromptId, Reference};
 use crate::partials::RegistryPartials;
 use crate::store::{Registry, Rev};
+use crate::Error;
 
 /// Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider
 /// rules, JSON Schemas, secrets. Exits 1 when there are errors.
@@ -15,6 +16,10 @@ pub struct Args {
     /// Prompts to check (default: all)
     #[arg(add = crate::cli::complete::ids())]
     pub ids: Vec<String>,
+    /// Also report changes that break callers of each prompt at REF: `@production` (each prompt's
+    /// environment), or a git revision such as `origin/main`
+    #[arg(long, value_name = "REF")]
+    pub against: Option<String>,
     /// Output format: text, json, or github (workflow annotations)
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -58,7 +63,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             files
         }
     };
-    let diagnostics = check_files(&reg, rev, &files)?;
+    let mut diagnostics = check_files(&reg, rev, &files)?;
+    if let Some(against) = &args.against {
+        diagnostics.extend(breaking_against(&reg, rev, &files, against)?);
+        diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
     let (errors, warnings) = check::counts(&diagnostics);
     match args.format {
         Format::Json => ctx.ui.json(&Report {
@@ -91,6 +100,55 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return Err(CliError::Reported(1));
     }
     Ok(())
+}
+
+/// Breaking changes of each prompt against its state at `against` (`@ENV` or a git revision).
+/// Prompts that do not exist there (new, or never promoted) have nothing to break.
+fn breaking_against(
+    reg: &Registry,
+    rev: Rev,
+    files: &[String],
+    against: &str,
+) -> Result<Vec<Diagnostic>, CliError> {
+    // A typo here must fail loudly, not find "nothing to break".
+    match against.strip_prefix('@') {
+        Some(name) if name != "latest" && !name.bytes().all(|b| b.is_ascii_digit()) => {
+            reg.config().require_env(name)?;
+        }
+        Some(_) => {}
+        None => {
+            if reg.revision(against)?.is_none() {
+                return Err(CliError::Usage(format!(
+                    "--against `{against}`: not a git revision; use @ENV for an environment"
+                )));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let Some(id) = PromptId::from_file_name(file) else {
+            continue;
+        };
+        let reference = match against.strip_prefix('@') {
+            Some(_) => format!("{id}{against}"),
+            None => format!("{id}@{against}"),
+        };
+        let old = match reg.resolve(&Reference::parse(&reference)?) {
+            Ok(r) => r,
+            Err(Error::UnknownReference { .. } | Error::PromptNotFound { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let path = reg.config().path_of(file);
+        let (Some(new_bytes), Ok(old)) =
+            (reg.read_path(rev, &path)?, load::parse_bytes(&old.bytes))
+        else {
+            continue;
+        };
+        if let Ok(new) = load::parse_bytes(&new_bytes) {
+            out.extend(check::against(&path, &new, &old.prompt, &reference));
+        }
+    }
+    Ok(out)
 }
 
 /// Checks prompt files (paths below the registry root) at `rev`.

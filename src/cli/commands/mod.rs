@@ -1,11 +1,14 @@
 //! One module per command: an `Args` struct whose doc comments are the `--help` text, and `run`.
 
+pub mod bundle;
 pub mod check;
 pub mod commit;
 pub mod completions;
 pub mod cp;
 pub mod diff;
 pub mod env;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod log;
