@@ -121,6 +121,24 @@ impl Registry {
 
     /// The newest version of `id` at or before `commit` on its first-parent history.
     pub fn version_at(&self, id: &PromptId, commit: CommitId) -> Result<Option<Version>, Error> {
+        // Most commits asked about are versions on HEAD's history (environment tags point at
+        // them): the cached history answers without a walk.
+        if let Some(head) = self.head()? {
+            let on_head = self.head_raw_versions(head, id)?;
+            let found = if commit == head {
+                Some(0)
+            } else {
+                on_head.iter().position(|v| v.commit == commit.0)
+            };
+            if let Some(i) = found.filter(|i| *i < on_head.len()) {
+                let v = &on_head[i];
+                let c = self
+                    .repo
+                    .find_commit(v.commit)
+                    .map_err(git("reading a commit"))?;
+                return Ok(Some(self.version_of(&c, on_head.len() - i, v.blob)));
+            }
+        }
         let raw = self.raw_versions(commit, id)?;
         match raw.first() {
             None => Ok(None),

@@ -140,8 +140,8 @@ pub(crate) fn file_versions(
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Touched {
     pub commit: Oid,
-    /// Paths relative to the root, of files added or changed.
-    pub files: Vec<String>,
+    /// Paths relative to the root, of files added or changed, with their new blob ids.
+    pub files: Vec<(String, Oid)>,
     /// Paths relative to the root, of files removed.
     pub removed: Vec<String>,
     /// The id named by a `Prompt-Moved-From` trailer, when the commit is a `prompt mv`.
@@ -151,11 +151,15 @@ pub(crate) struct Touched {
 /// Every commit on the first-parent history of `start` that adds or changes a file below
 /// `root_path`, newest first, with the changed paths (relative to `root_path`). One walk; folders
 /// whose ids did not change are not opened.
+///
+/// The walk stops before `stop` (a commit whose history is already known, e.g. cached) and then
+/// says so with `true`.
 pub(crate) fn registry_history(
     repo: &Repository,
     start: Oid,
     root_path: &str,
-) -> Result<Vec<Touched>, Error> {
+    stop: Option<Oid>,
+) -> Result<(Vec<Touched>, bool), Error> {
     let components: Vec<&str> = if root_path.is_empty() {
         Vec::new()
     } else {
@@ -164,11 +168,15 @@ pub(crate) fn registry_history(
     let mut out = Vec::new();
     let mut commit = repo.find_commit(start).map_err(git("reading a commit"))?;
     let root_of = |tree: Oid, prev: &Chain| chain(repo, tree, &components, false, prev);
+    if Some(start) == stop {
+        return Ok((Vec::new(), true));
+    }
     let mut current = root_of(commit.tree_id(), &Vec::new())?;
     loop {
-        let parent = match commit.parent_id(0) {
-            Ok(id) => Some(repo.find_commit(id).map_err(git("reading a commit"))?),
-            Err(_) => None,
+        let parent_id = commit.parent_id(0).ok();
+        let parent = match parent_id {
+            Some(id) => Some(repo.find_commit(id).map_err(git("reading a commit"))?),
+            None => None,
         };
         let parent_chain = match &parent {
             Some(p) => root_of(p.tree_id(), &current)?,
@@ -189,6 +197,9 @@ pub(crate) fn registry_history(
                 });
             }
         }
+        if parent_id.is_some() && parent_id == stop {
+            return Ok((out, true));
+        }
         match parent {
             Some(p) => {
                 commit = p;
@@ -197,7 +208,52 @@ pub(crate) fn registry_history(
             None => break,
         }
     }
-    Ok(out)
+    Ok((out, false))
+}
+
+/// The versions of the file `path` (relative to the registry root) from a registry history
+/// (newest first), following moves like `file_versions` does: the same result without a walk.
+pub(crate) fn versions_in(
+    history: &[Touched],
+    path: &str,
+    old_path: &dyn Fn(&str) -> Option<String>,
+) -> Vec<RawVersion> {
+    // The blob a file has just before entry `from` (None: absent), from the older entries.
+    let before = |from: usize, file: &str| -> Option<Oid> {
+        for t in &history[from + 1..] {
+            if let Some((_, blob)) = t.files.iter().find(|(f, _)| f == file) {
+                return Some(*blob);
+            }
+            if t.removed.iter().any(|f| f == file) {
+                return None;
+            }
+        }
+        None
+    };
+    let mut current = path.to_string();
+    let mut out = Vec::new();
+    for (i, t) in history.iter().enumerate() {
+        let Some((_, blob)) = t.files.iter().find(|(f, _)| *f == current) else {
+            continue;
+        };
+        let moved = t.moved_from.as_deref().and_then(old_path);
+        if let Some(old) = moved.filter(|_| before(i, &current).is_none()) {
+            // Appeared here by a move: a version only if the content changed on the way.
+            if before(i, &old) != Some(*blob) {
+                out.push(RawVersion {
+                    commit: t.commit,
+                    blob: *blob,
+                });
+            }
+            current = old;
+            continue;
+        }
+        out.push(RawVersion {
+            commit: t.commit,
+            blob: *blob,
+        });
+    }
+    out
 }
 
 /// Collects the paths of blobs in `new` that are absent from or different in `old` (`changed`),
@@ -207,7 +263,7 @@ fn diff_trees(
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &str,
-    changed: &mut Vec<String>,
+    changed: &mut Vec<(String, Oid)>,
     removed: &mut Vec<String>,
 ) -> Result<(), Error> {
     let read = |id: Option<Oid>| -> Result<Option<Tree>, Error> {
@@ -243,7 +299,7 @@ fn diff_trees(
                     removed,
                 )?;
             }
-            Some(git2::ObjectType::Blob) => changed.push(path_of(name)),
+            Some(git2::ObjectType::Blob) => changed.push((path_of(name), entry.id())),
             _ => {}
         }
     }
@@ -351,10 +407,17 @@ mod tests {
             "a folder is not a file"
         );
 
-        let all = registry_history(&repo, head, "p").unwrap();
+        let (all, stopped) = registry_history(&repo, head, "p", None).unwrap();
+        assert!(!stopped);
         let changed: Vec<(Oid, Vec<String>, Vec<String>)> = all
-            .into_iter()
-            .map(|t| (t.commit, t.files, t.removed))
+            .iter()
+            .map(|t| {
+                (
+                    t.commit,
+                    t.files.iter().map(|f| f.0.clone()).collect(),
+                    t.removed.clone(),
+                )
+            })
             .collect();
         let a = || vec!["a.prompt.yaml".to_string()];
         assert_eq!(changed.len(), 5, "{changed:?}");
@@ -364,5 +427,16 @@ mod tests {
             changed[4].1,
             vec!["a.prompt.yaml".to_string(), "b.prompt.yaml".to_string()]
         );
+        // The versions read off the registry history are the walk's.
+        for file in ["a.prompt.yaml", "b.prompt.yaml", "none.prompt.yaml"] {
+            let walked = file_versions(&repo, head, &format!("p/{file}"), &|_| None).unwrap();
+            let listed = versions_in(&all, file, &|_| None);
+            let pairs = |v: &[RawVersion]| v.iter().map(|r| (r.commit, r.blob)).collect::<Vec<_>>();
+            assert_eq!(pairs(&walked), pairs(&listed), "{file}");
+        }
+        // A walk told where to stop stops there.
+        let (newer, stopped) = registry_history(&repo, head, "p", Some(c4)).unwrap();
+        assert!(stopped);
+        assert_eq!(newer.len(), 1);
     }
 }

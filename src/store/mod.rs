@@ -4,6 +4,7 @@
 //! This is the only module that uses git2. Everything it hands out speaks in prompt ids, commit ids,
 //! versions and bytes, so the rest of the crate never sees a git object.
 
+mod cache;
 mod commit;
 pub mod config;
 mod env;
@@ -130,6 +131,11 @@ impl Resolved {
             Rev::Commit(c) => format!("{}@{}", self.path, c.short()),
         }
     }
+}
+
+/// Whether the history cache is bypassed (`PROMPT_NO_CACHE`).
+fn cache_disabled() -> bool {
+    std::env::var_os("PROMPT_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// A file's bytes and the version number they are.
@@ -345,17 +351,37 @@ impl Registry {
         self.read_path(rev, &self.path_of(id))
     }
 
-    /// The versions of a prompt on the first-parent history of `HEAD`, oldest first.
+    /// The versions of a prompt on the first-parent history of `HEAD`, oldest first (from the
+    /// history cache).
     pub fn versions(&self, id: &PromptId) -> Result<Vec<Version>, Error> {
         let Some(head) = self.head()? else {
             return Ok(Vec::new());
         };
-        self.versions_from(head, id)
+        let raw = self.head_raw_versions(head, id)?;
+        self.numbered(raw)
     }
 
-    /// The versions of a prompt on the first-parent history of `start`, oldest first.
-    pub fn versions_from(&self, start: CommitId, id: &PromptId) -> Result<Vec<Version>, Error> {
-        let raw = self.raw_versions(start, id)?;
+    /// The versions of `id` on `HEAD`'s history, newest first, read off the cached registry
+    /// history (the same result as walking, which `PROMPT_NO_CACHE=1` does).
+    pub(crate) fn head_raw_versions(
+        &self,
+        head: CommitId,
+        id: &PromptId,
+    ) -> Result<Vec<history::RawVersion>, Error> {
+        if cache_disabled() {
+            return self.raw_versions(head, id);
+        }
+        let entries = cache::history(&self.repo, head.0, &self.config.root)?;
+        let root_relative = |id: &PromptId| id.file_name();
+        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| root_relative(&old));
+        Ok(history::versions_in(
+            &entries,
+            &root_relative(id),
+            &old_path,
+        ))
+    }
+
+    fn numbered(&self, raw: Vec<history::RawVersion>) -> Result<Vec<Version>, Error> {
         let count = raw.len();
         raw.into_iter()
             .enumerate()
@@ -368,6 +394,12 @@ impl Registry {
             })
             .rev()
             .collect()
+    }
+
+    /// The versions of a prompt on the first-parent history of `start`, oldest first.
+    pub fn versions_from(&self, start: CommitId, id: &PromptId) -> Result<Vec<Version>, Error> {
+        let raw = self.raw_versions(start, id)?;
+        self.numbered(raw)
     }
 
     /// The versions of `id` from `start`, newest first, following `prompt mv` renames.
@@ -471,7 +503,7 @@ impl Registry {
     /// names they have at `head`, following `prompt mv`) that got a version, and the moves it made
     /// (old file, new file). A pure move is not a version.
     fn prompt_history(&self, head: CommitId) -> Result<Vec<HistoryEntry>, Error> {
-        let raw = history::registry_history(&self.repo, head.0, &self.config.root)?;
+        let raw = cache::history(&self.repo, head.0, &self.config.root)?;
         // Older names of files, mapped to their names at `head`.
         let mut alias: HashMap<String, String> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
@@ -480,6 +512,7 @@ impl Registry {
             let mut files: Vec<String> = t
                 .files
                 .iter()
+                .map(|(f, _)| f)
                 .filter(|f| f.ends_with(PROMPT_EXT))
                 .map(current)
                 .collect();
@@ -495,7 +528,7 @@ impl Registry {
                 .as_deref()
                 .and_then(|o| PromptId::parse(o).ok())
             {
-                if let [added] = t.files.as_slice() {
+                if let [(added, _)] = t.files.as_slice() {
                     let new_name = current(added);
                     files.retain(|f| *f != new_name);
                     removed.retain(|f| *f != old.file_name());
@@ -689,7 +722,7 @@ impl Registry {
         let Some(head) = self.head()? else {
             return Ok(None);
         };
-        let versions = self.raw_versions(head, id)?;
+        let versions = self.head_raw_versions(head, id)?;
         let count = versions.len();
         for (i, v) in versions.iter().enumerate() {
             let at_or_before = v.commit == commit.0

@@ -190,3 +190,61 @@ fn closed_stdout_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn the_history_cache_never_changes_an_answer() {
+    let repo = three_versions();
+    repo.write_prompt("other", &text_prompt("O"));
+    repo.prompt(&["commit", "-m", "other"]).success();
+    repo.prompt(&["mv", "greet", "team/greet"]).success();
+    repo.write_prompt("team/greet", &text_prompt("Moved and edited"));
+    repo.prompt(&["commit", "-m", "edit after move"]).success();
+    repo.prompt(&["rm", "other"]).success();
+    repo.write_prompt("other", &text_prompt("Back"));
+    repo.prompt(&["commit", "-m", "other is back"]).success();
+    repo.prompt(&["promote", "team/greet@2", "staging"])
+        .success();
+
+    let answers = |no_cache: bool| -> Vec<String> {
+        let run = |args: &[&str]| {
+            let mut cmd = repo.command(env!("CARGO_BIN_EXE_prompt"), &repo.root());
+            if no_cache {
+                cmd.env("PROMPT_NO_CACHE", "1");
+            }
+            let out = cmd.args(args).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        vec![
+            run(&["log", "team/greet", "--json"]),
+            run(&["log", "other", "--json"]),
+            run(&["log", "--json"]),
+            run(&["list", "--json"]),
+            run(&["env", "--json"]),
+            run(&["show", "team/greet@1"]),
+            run(&["show", "team/greet@staging", "--json"]),
+        ]
+    };
+    let cache = repo.root().join(".git/prompt-history-v1");
+    std::fs::remove_file(&cache).unwrap();
+    let walked = answers(true);
+    assert!(!cache.exists(), "PROMPT_NO_CACHE writes no cache");
+    let built = answers(false);
+    assert!(cache.exists());
+    assert_eq!(walked, built);
+    assert!(walked[0].contains("\"version\": 4"), "{}", walked[0]);
+    // Warm, extended after HEAD moves, and rebuilt when damaged: always the same answers.
+    assert_eq!(answers(false), walked);
+    repo.write_prompt("other", &text_prompt("Again"));
+    repo.prompt(&["commit", "-m", "other again"]).success();
+    let moved_on = answers(true);
+    assert_eq!(answers(false), moved_on);
+    std::fs::write(&cache, "prompt-history-v1\nroot\tprompts\ntip\tnot-hex\n").unwrap();
+    assert_eq!(answers(false), moved_on);
+    repo.git(&["reset", "-q", "--hard", "HEAD~2"]);
+    assert_eq!(answers(false), answers(true));
+}
