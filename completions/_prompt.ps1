@@ -46,6 +46,9 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch, fast-forward the current branch, and take the remote''s environment tags')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from a hosted registry''s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version''s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -273,6 +276,42 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'prompt;import' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The service the JSON comes from')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Import as this id instead of the slugged name (a payload with one prompt)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'Commit each version the payload holds, oldest first, with its message, and tag the versions its tags or environments name (configured environments only)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite prompts that exist (with --history, the versions are committed on top)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'prompt;export' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The service to write for')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'prompt;bundle' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The environment to bundle')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The file to write (`-` writes stdout)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The file to write (`-` writes stdout)')
+            [CompletionResult]::new('--ref', '--ref', [CompletionResultType]::ParameterName, 'Take the set of prompts from this revision (default: HEAD)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'prompt;completions' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
@@ -300,6 +339,9 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch, fast-forward the current branch, and take the remote''s environment tags')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from a hosted registry''s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version''s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -357,6 +399,15 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             break
         }
         'prompt;help;pull' {
+            break
+        }
+        'prompt;help;import' {
+            break
+        }
+        'prompt;help;export' {
+            break
+        }
+        'prompt;help;bundle' {
             break
         }
         'prompt;help;completions' {

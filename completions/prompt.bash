@@ -16,6 +16,9 @@ _prompt() {
             ",$1")
                 cmd="prompt"
                 ;;
+            prompt,bundle)
+                cmd="prompt__subcmd__bundle"
+                ;;
             prompt,check)
                 cmd="prompt__subcmd__check"
                 ;;
@@ -37,8 +40,14 @@ _prompt() {
             prompt,env)
                 cmd="prompt__subcmd__env"
                 ;;
+            prompt,export)
+                cmd="prompt__subcmd__export"
+                ;;
             prompt,help)
                 cmd="prompt__subcmd__help"
+                ;;
+            prompt,import)
+                cmd="prompt__subcmd__import"
                 ;;
             prompt,init)
                 cmd="prompt__subcmd__init"
@@ -85,6 +94,9 @@ _prompt() {
             prompt__subcmd__env__subcmd__help,history)
                 cmd="prompt__subcmd__env__subcmd__help__subcmd__history"
                 ;;
+            prompt__subcmd__help,bundle)
+                cmd="prompt__subcmd__help__subcmd__bundle"
+                ;;
             prompt__subcmd__help,check)
                 cmd="prompt__subcmd__help__subcmd__check"
                 ;;
@@ -106,8 +118,14 @@ _prompt() {
             prompt__subcmd__help,env)
                 cmd="prompt__subcmd__help__subcmd__env"
                 ;;
+            prompt__subcmd__help,export)
+                cmd="prompt__subcmd__help__subcmd__export"
+                ;;
             prompt__subcmd__help,help)
                 cmd="prompt__subcmd__help__subcmd__help"
+                ;;
+            prompt__subcmd__help,import)
+                cmd="prompt__subcmd__help__subcmd__import"
                 ;;
             prompt__subcmd__help,init)
                 cmd="prompt__subcmd__help__subcmd__init"
@@ -152,12 +170,50 @@ _prompt() {
 
     case "${cmd}" in
         prompt)
-            opts="-q -h -V --repo --color --quiet --help --version init new list show check commit log diff render promote demote env mv cp rm push pull completions help"
+            opts="-q -h -V --repo --color --quiet --help --version init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prompt__subcmd__bundle)
+            opts="-o -q -h --env --output --ref --repo --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --repo)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -427,9 +483,49 @@ _prompt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        prompt__subcmd__help)
-            opts="init new list show check commit log diff render promote demote env mv cp rm push pull completions help"
+        prompt__subcmd__export)
+            opts="-q -h --to --repo --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "phoenix langwatch freeplay bifrost" -- "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prompt__subcmd__help)
+            opts="init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prompt__subcmd__help__subcmd__bundle)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -553,7 +649,35 @@ _prompt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        prompt__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         prompt__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prompt__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -714,6 +838,36 @@ _prompt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prompt__subcmd__import)
+            opts="-q -h --from --history --force --id --repo --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -W "phoenix langwatch freeplay bifrost" -- "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -104,7 +104,13 @@ fn block(s: &str, indent: usize, out: &mut String) {
     let body = s.trim_end_matches('\n');
     let trailing = s.len() - body.len();
     out.push_str(" |");
-    if body.starts_with(' ') {
+    // The indentation of a block is read off its first non-empty line: tell it when that line
+    // itself starts with a space.
+    if body
+        .split('\n')
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l.starts_with(' '))
+    {
         out.push('2');
     }
     match trailing {
@@ -145,13 +151,23 @@ fn scalar_string(s: &str, out: &mut String) {
     }
 }
 
-/// Double-quoted: JSON string escapes are valid YAML double-quoted escapes.
+/// Double-quoted: JSON string escapes are valid YAML double-quoted escapes. JSON leaves C1 controls
+/// and the Unicode separators raw, which YAML would read as line breaks: those are escaped too.
 fn quoted(s: &str, out: &mut String) {
-    out.push_str(&serde_json::to_string(s).expect("strings serialize"));
+    let json = serde_json::to_string(s).expect("strings serialize");
+    for c in json.chars() {
+        if is_unprintable(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
 }
 
+/// Characters a YAML reader would not give back as written outside double quotes: controls, the
+/// byte order mark, and the Unicode line and paragraph separators (line breaks to YAML 1.1).
 fn is_unprintable(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || c == '\u{feff}'
+    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Whether a plain (unquoted) scalar reads back as this same string.
@@ -261,6 +277,10 @@ metadata: {}
             "back\\slash",
             "bom\u{feff}",
             "bell\u{7}",
+            "ls\u{2028}x",
+            "nel\u{85}y",
+            "\n a",
+            "\n\n  b\nc",
             "true",
             "off",
             "2024-01-01",
@@ -270,6 +290,8 @@ metadata: {}
             "\n",
             "\nleading blank",
             "  indented\nx\n",
+            "\n a",
+            "\n\n  b\nc",
             "line with trailing space \nnext\n",
             "crlf\r\nline",
             "a\n\n\nb",

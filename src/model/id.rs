@@ -248,3 +248,38 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_text_is_accepted_or_rejected_without_panic(s in "\\PC*") {
+            let _ = PromptId::parse(&s);
+            let _ = EnvName::parse(&s);
+        }
+
+        #[test]
+        fn accepted_ids_are_safe_paths(s in "[a-z0-9_./@ -]{0,40}") {
+            if let Ok(id) = PromptId::parse(&s) {
+                prop_assert!(!id.as_str().split('/').any(|seg| seg == ".." || seg == "." || seg.is_empty()));
+                prop_assert!(!id.as_str().starts_with('/'));
+                prop_assert!(!id.as_str().contains(['@', '.', ' ', '\\']));
+                prop_assert_eq!(PromptId::from_file_name(&id.file_name()), Some(id));
+            }
+        }
+
+        #[test]
+        fn generated_valid_ids_are_accepted(
+            segs in proptest::collection::vec("[a-z0-9]([a-z0-9_-]{0,8}[a-z0-9])?", 1..4)
+        ) {
+            let id = segs.join("/");
+            let windows = segs.iter().any(|s| WINDOWS_DEVICES.contains(&s.as_str()));
+            prop_assert_eq!(PromptId::parse(&id).is_ok(), !windows, "{}", id);
+        }
+    }
+}

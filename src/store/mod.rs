@@ -195,6 +195,11 @@ impl Registry {
         Ok(self.require_workdir("this command")?.join(self.path_of(id)))
     }
 
+    /// Whether this is a shallow clone, whose history (and so version numbering) is cut short.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
     /// The editor git would open: `GIT_EDITOR`, `core.editor`, `VISUAL`, `EDITOR`, then `vi`.
     pub fn editor(&self) -> String {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());

@@ -463,3 +463,33 @@ mod tests {
             .starts_with("in partial `hdr`: line 1, column 2"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn mustache_parse_and_render_never_panic(src in "([a-z .#^/>!&={}]|\\{\\{|\\}\\}|\n){0,60}") {
+            if let Ok(t) = Template::parse(Syntax::Mustache, &src) {
+                let ctx = serde_json::json!({"a": [1, {"b": true}], "b": "x", "c": {"d": null}});
+                let partials: HashMap<String, String> = [("p".to_string(), src.clone())].into();
+                let _ = t.render(&ctx, &partials, &RenderOptions::default());
+                let lenient = RenderOptions { strict: false, ..RenderOptions::default() };
+                let _ = t.render(&ctx, &partials, &lenient);
+                let _ = t.variables();
+            }
+        }
+
+        #[test]
+        fn fstring_parse_and_render_never_panic(src in "([a-z0-9.:!<>^=+ _\\[\\]]|\\{|\\}){0,40}") {
+            if let Ok(t) = Template::parse(Syntax::FString, &src) {
+                let ctx = serde_json::json!({"a": [1, 2.5], "b": "x", "c": {"d": -3}});
+                let _ = t.render(&ctx, &NoPartials, &RenderOptions::default());
+            }
+        }
+    }
+}

@@ -62,6 +62,12 @@ struct PromptVersion {
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let id = args.id.as_deref().map(PromptId::parse).transpose()?;
     let reg = ctx.registry()?;
+    if reg.is_shallow() {
+        ctx.ui.warn(
+            "this is a shallow clone: history is incomplete, so versions are counted from the \
+             oldest commit it has (`git fetch --unshallow` fetches the rest)",
+        );
+    }
     let limit = args.max_count.unwrap_or(usize::MAX);
     let Some(id) = id else {
         return registry_log(&reg, limit, args.json, ctx);

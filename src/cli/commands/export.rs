@@ -1,0 +1,67 @@
+//! `prompt export REF --to SERVICE`: the request body that creates this version in a hosted
+//! registry.
+
+use crate::cli::{error::CliError, Context};
+use crate::interchange::{self, ExportInput, Service};
+use crate::model::{load, Reference};
+use crate::store::Rev;
+use crate::Error;
+
+/// Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts),
+/// LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions)
+/// or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is
+/// reported on stderr.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The reference, e.g. `support/summarize@production`
+    pub reference: String,
+    /// The service to write for
+    #[arg(long, value_enum, value_name = "SERVICE")]
+    pub to: Service,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let reference = Reference::parse(&args.reference)?;
+    let reg = ctx.registry()?;
+    let resolved = reg.resolve(&reference)?;
+    let loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
+        file: resolved.display_name(),
+        at: e.at,
+        message: e.message,
+    })?;
+    let id = &resolved.id;
+    // A committed version carries its message, and the environments it is promoted to.
+    let (message, environments) = match (resolved.rev, resolved.version) {
+        (Rev::Commit(c), Some(_)) => {
+            let version = reg.version_at(id, c)?;
+            let envs: Vec<String> = reg
+                .envs_of(id)?
+                .into_iter()
+                .filter(|(_, at)| version.as_ref().is_some_and(|v| v.commit == *at))
+                .map(|(e, _)| e.to_string())
+                .collect();
+            (version.map(|v| v.message), envs)
+        }
+        _ => (None, Vec::new()),
+    };
+    let defaults = &reg.config().defaults;
+    let default_model = match (&defaults.provider, &defaults.model) {
+        (Some(p), Some(m)) => Some((p.as_str(), m.as_str())),
+        _ => None,
+    };
+    let exported = interchange::export(
+        args.to,
+        &ExportInput {
+            id,
+            prompt: &loaded.prompt,
+            message: message.as_deref(),
+            environments: &environments,
+            default_model,
+        },
+    )?;
+    for w in &exported.warnings {
+        ctx.ui.warn(w);
+    }
+    ctx.ui.status(&exported.endpoint);
+    ctx.ui.json(&exported.body)
+}

@@ -1,0 +1,176 @@
+//! Bundles (SPEC §10): every prompt promoted to one environment, at its promoted version, in one
+//! JSON file, for programs that run without git.
+//!
+//! The shape is stable (format 1); a program can rely on it:
+//!
+//! ```json
+//! {
+//!   "format": 1,
+//!   "environment": "production",
+//!   "generated_from": "<full commit id of --ref, default HEAD>",
+//!   "prompts": {
+//!     "support/summarize": {
+//!       "id": "support/summarize",
+//!       "version": 3,
+//!       "commit": "<full commit id of the promoted version>",
+//!       "prompt": { "format": 1, "model": {…}, "inputs": {…}, "messages": […], … },
+//!       "partials": { "shared/header": "template text" }
+//!     }
+//!   }
+//! }
+//! ```
+//!
+//! `prompts` is keyed and sorted by id. `version` is the version number at the promoted commit
+//! (`null` when the tag points at a commit that is no version of the prompt). `prompt` is the
+//! prompt file as JSON, with the keys and meaning of SPEC §3. `partials` is present only when the
+//! prompt's templates include partials: each included prompt's template text, read at the same
+//! commit as the prompt (SPEC §4), including partials of partials. The prompts are those present
+//! at `generated_from` that have an `ID@ENV` tag.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::check::{PartialLookup, PartialSource};
+use crate::error::Error;
+use crate::model::{load, EnvName, Prompt, PromptId, Reference, Selector, TemplateFormat};
+use crate::partials::RegistryPartials;
+use crate::store::{CommitId, Registry, Rev};
+use crate::template::{Syntax, Template};
+
+/// The version of the bundle shape.
+pub const BUNDLE_FORMAT: u32 = 1;
+
+/// How deep partials of partials are followed.
+const MAX_PARTIAL_DEPTH: usize = 16;
+
+/// A bundle file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bundle {
+    /// Always 1 for this shape.
+    pub format: u32,
+    /// The environment bundled.
+    pub environment: String,
+    /// The commit the set of prompts was taken from.
+    pub generated_from: String,
+    /// By id, sorted.
+    pub prompts: IndexMap<String, BundledPrompt>,
+}
+
+/// One prompt of a bundle.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundledPrompt {
+    pub id: String,
+    /// The promoted version's number.
+    pub version: Option<usize>,
+    /// The promoted version's commit.
+    pub commit: String,
+    pub prompt: Prompt,
+    /// Template texts of the partials the prompt includes, at the same commit.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub partials: IndexMap<String, String>,
+}
+
+/// A bundle, and what was left out of it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub bundle: Bundle,
+    /// Each says what was left out and why.
+    pub warnings: Vec<String>,
+}
+
+/// Builds the bundle of `env` from the prompts present at `rev`.
+pub fn build(reg: &Registry, env: &EnvName, rev: CommitId) -> Result<Built, Error> {
+    let present: BTreeSet<PromptId> = reg.ids(Rev::Commit(rev))?.into_iter().collect();
+    let promoted: BTreeSet<PromptId> = reg
+        .all_envs()?
+        .into_iter()
+        .filter(|(_, envs)| envs.iter().any(|(e, _)| e == env))
+        .map(|(id, _)| id)
+        .collect();
+    let mut warnings = Vec::new();
+    let mut prompts = IndexMap::new();
+    for id in promoted {
+        if !present.contains(&id) {
+            warnings.push(format!(
+                "{id} is promoted to {env} but is not at {}; left out",
+                rev.short()
+            ));
+            continue;
+        }
+        let resolved = reg.resolve(&Reference {
+            id: id.clone(),
+            selector: Selector::Named(env.to_string()),
+        })?;
+        let Rev::Commit(commit) = resolved.rev else {
+            continue;
+        };
+        let loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
+            file: resolved.display_name(),
+            at: e.at,
+            message: e.message,
+        })?;
+        let partials = partials_of(reg, &loaded.prompt, commit, &id, &mut warnings);
+        prompts.insert(
+            id.to_string(),
+            BundledPrompt {
+                id: id.to_string(),
+                version: resolved.version,
+                commit: commit.to_string(),
+                prompt: loaded.prompt,
+                partials,
+            },
+        );
+    }
+    Ok(Built {
+        bundle: Bundle {
+            format: BUNDLE_FORMAT,
+            environment: env.to_string(),
+            generated_from: rev.to_string(),
+            prompts,
+        },
+        warnings,
+    })
+}
+
+/// The partials a prompt includes, recursively, read at `commit`.
+fn partials_of(
+    reg: &Registry,
+    prompt: &Prompt,
+    commit: CommitId,
+    id: &PromptId,
+    warnings: &mut Vec<String>,
+) -> IndexMap<String, String> {
+    let mut out = IndexMap::new();
+    if prompt.template_format != TemplateFormat::Mustache {
+        return out;
+    }
+    let source = RegistryPartials::new(reg, Rev::Commit(commit));
+    let mut queue: Vec<(String, usize)> = Vec::new();
+    let names = |text: &str| -> Vec<String> {
+        Template::parse(Syntax::Mustache, text)
+            .map(|t| t.partials().into_iter().map(|p| p.name).collect())
+            .unwrap_or_default()
+    };
+    for field in prompt.template_texts() {
+        queue.extend(names(field.text).into_iter().map(|n| (n, 1)));
+    }
+    while let Some((name, depth)) = queue.pop() {
+        if out.contains_key(&name) || depth > MAX_PARTIAL_DEPTH {
+            continue;
+        }
+        match source.lookup(&name) {
+            PartialLookup::Text(text) => {
+                queue.extend(names(&text).into_iter().map(|n| (n, depth + 1)));
+                out.insert(name, text);
+            }
+            _ => warnings.push(format!(
+                "{id}: the partial `{name}` cannot be read at {}; left out",
+                commit.short()
+            )),
+        }
+    }
+    out.sort_keys();
+    out
+}
