@@ -46,9 +46,9 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch, fast-forward the current branch, and take the remote''s environment tags')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from a hosted registry''s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version''s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr')
-            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -308,8 +308,8 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'prompt;completions' {
@@ -339,9 +339,9 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch, fast-forward the current branch, and take the remote''s environment tags')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from a hosted registry''s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version''s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr')
-            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -43,9 +43,9 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand rm 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
             cand push 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
             cand pull 'Fetch, fast-forward the current branch, and take the remote''s environment tags'
-            cand import 'Import prompts from a hosted registry''s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version''s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force'
-            cand export 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr'
-            cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id'
+            cand import 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
+            cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
+            cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -281,8 +281,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'prompt;completions'= {
             cand --repo 'The repository to use (default: the one containing the current directory)'
@@ -310,9 +310,9 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand rm 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
             cand push 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
             cand pull 'Fetch, fast-forward the current branch, and take the remote''s environment tags'
-            cand import 'Import prompts from a hosted registry''s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version''s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force'
-            cand export 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr'
-            cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id'
+            cand import 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
+            cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
+            cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -48,9 +48,9 @@ complete -c prompt -n "__fish_prompt_needs_command" -f -a "cp" -d 'Copy a prompt
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "rm" -d 'Delete a prompt\'s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "push" -d 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "pull" -d 'Fetch, fast-forward the current branch, and take the remote\'s environment tags'
-complete -c prompt -n "__fish_prompt_needs_command" -f -a "import" -d 'Import prompts from a hosted registry\'s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version\'s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force'
-complete -c prompt -n "__fish_prompt_needs_command" -f -a "export" -d 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr'
-complete -c prompt -n "__fish_prompt_needs_command" -f -a "bundle" -d 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id'
+complete -c prompt -n "__fish_prompt_needs_command" -f -a "import" -d 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
+complete -c prompt -n "__fish_prompt_needs_command" -f -a "export" -d 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
+complete -c prompt -n "__fish_prompt_needs_command" -f -a "bundle" -d 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "completions" -d 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
@@ -216,10 +216,10 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -s h -l help -d 'Print help'
-complete -c prompt -n "__fish_prompt_using_subcommand import" -l from -d 'The service the JSON comes from' -r -f -a "phoenix\t'Arize Phoenix prompts (`POST /v1/prompts`)'
-langwatch\t'LangWatch prompts (`POST /api/prompts`)'
-freeplay\t'Freeplay prompt templates (`POST …/prompt-templates/id/{template_id}/versions`)'
-bifrost\t'The Bifrost gateway\'s prompt repository (`POST /api/prompt-repo/prompts/{id}/versions`)'"
+complete -c prompt -n "__fish_prompt_using_subcommand import" -l from -d 'The service the JSON comes from' -r -f -a "phoenix\t'Arize Phoenix prompts'
+langwatch\t'LangWatch prompts'
+freeplay\t'Freeplay prompt templates'
+bifrost\t'The Bifrost gateway\'s prompt repository'"
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l id -d 'Import as this id instead of the slugged name (a payload with one prompt)' -r
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
@@ -229,10 +229,10 @@ complete -c prompt -n "__fish_prompt_using_subcommand import" -l history -d 'Com
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l force -d 'Overwrite prompts that exist (with --history, the versions are committed on top)'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c prompt -n "__fish_prompt_using_subcommand export" -l to -d 'The service to write for' -r -f -a "phoenix\t'Arize Phoenix prompts (`POST /v1/prompts`)'
-langwatch\t'LangWatch prompts (`POST /api/prompts`)'
-freeplay\t'Freeplay prompt templates (`POST …/prompt-templates/id/{template_id}/versions`)'
-bifrost\t'The Bifrost gateway\'s prompt repository (`POST /api/prompt-repo/prompts/{id}/versions`)'"
+complete -c prompt -n "__fish_prompt_using_subcommand export" -l to -d 'The service to write for' -r -f -a "phoenix\t'Arize Phoenix prompts'
+langwatch\t'LangWatch prompts'
+freeplay\t'Freeplay prompt templates'
+bifrost\t'The Bifrost gateway\'s prompt repository'"
 complete -c prompt -n "__fish_prompt_using_subcommand export" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand export" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -247,7 +247,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l color -d 'When 
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s q -l quiet -d 'Print only data and errors, no progress messages'
-complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s h -l help -d 'Print help'
+complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -271,9 +271,9 @@ complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_
 complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "rm" -d 'Delete a prompt\'s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "push" -d 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "pull" -d 'Fetch, fast-forward the current branch, and take the remote\'s environment tags'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "import" -d 'Import prompts from a hosted registry\'s JSON: a create request or a get response of Phoenix, LangWatch, Freeplay or Bifrost. Writes the newest version\'s file (commit it yourself), or with --history commits every version oldest first and creates the environment tags its tags name. Never overwrites an existing prompt without --force'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "export" -d 'Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts), LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions) or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is reported on stderr'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "bundle" -d 'Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}}, sorted by id'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "import" -d 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "export" -d 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "bundle" -d 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "completions" -d 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "history" -d 'Every promotion of a prompt to an environment, newest first: version, who, when, note'

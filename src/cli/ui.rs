@@ -10,6 +10,10 @@ use console::Style;
 
 use super::error::CliError;
 
+fn asked(e: dialoguer::Error) -> CliError {
+    CliError::Other(anyhow::Error::new(e).context("asking on the terminal"))
+}
+
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -56,6 +60,64 @@ impl Ui {
         std::io::stdin().is_terminal()
             && std::io::stderr().is_terminal()
             && std::env::var_os("CI").is_none()
+    }
+
+    /// Asks to pick one of `items` (on a terminal; check `can_ask` first). Returns the index.
+    pub fn select(
+        &self,
+        question: &str,
+        items: &[&str],
+        default: usize,
+    ) -> Result<usize, CliError> {
+        dialoguer::Select::new()
+            .with_prompt(question)
+            .items(items)
+            .default(default)
+            .interact()
+            .map_err(asked)
+    }
+
+    /// Asks to pick any of `items`, all picked to begin with. Returns the indexes.
+    pub fn pick(&self, question: &str, items: &[String]) -> Result<Vec<usize>, CliError> {
+        let all = vec![true; items.len()];
+        dialoguer::MultiSelect::new()
+            .with_prompt(question)
+            .items(items)
+            .defaults(&all)
+            .interact()
+            .map_err(asked)
+    }
+
+    /// Asks for a line of text, with a default.
+    pub fn input(&self, question: &str, default: &str) -> Result<String, CliError> {
+        dialoguer::Input::<String>::new()
+            .with_prompt(question)
+            .default(default.to_string())
+            .interact_text()
+            .map_err(asked)
+    }
+
+    /// Asks yes or no (default no).
+    pub fn confirm(&self, question: &str) -> Result<bool, CliError> {
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .map_err(asked)
+    }
+
+    /// Opens `editor` on `template`; returns the text without lines starting with `#`.
+    pub fn edit(&self, editor: &str, template: &str) -> Result<String, CliError> {
+        let text = dialoguer::Editor::new()
+            .executable(editor)
+            .edit(template)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
+            .unwrap_or_default();
+        Ok(text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     /// Writes text to stdout as is.

@@ -43,6 +43,8 @@ pub struct Plan {
 #[derive(Debug, Clone)]
 pub struct PlannedPrompt {
     pub id: PromptId,
+    /// The service's name for the prompt, when it names one.
+    pub source_name: Option<String>,
     /// The file, relative to the repository root.
     pub path: String,
     /// Whether a prompt with this id exists (in the working tree or at `HEAD`).
@@ -194,6 +196,7 @@ pub fn plan(
         }
         plan.prompts.push(PlannedPrompt {
             id,
+            source_name: p.source_name,
             path,
             exists,
             versions,

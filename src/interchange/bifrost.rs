@@ -14,10 +14,11 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    aside_at, content_text, finish, keep_provider, meta_str, provider_from, provider_to,
-    report_common, report_mustache_only, response_format_from_openai, response_format_to_openai,
-    role_from, service_meta, set_aside, set_service_meta, str_of, text_of, tool_choice_from_openai,
-    tool_choice_to_openai, tool_from_openai, tool_to_openai, Notes, ProviderTable,
+    aside_at, content_text, finish, keep_provider, meta_str, plain_metadata, provider_from,
+    provider_to, report_common, report_mustache_only, response_format_from_openai,
+    response_format_to_openai, role_from, service_meta, set_aside, set_service_meta, str_of,
+    text_of, tool_choice_from_openai, tool_choice_to_openai, tool_from_openai, tool_to_openai,
+    Notes, ProviderTable,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -120,12 +121,8 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if p.description.is_some() {
         notes.warn("the description cannot be held; left out");
     }
-    let other: Vec<&str> = p
-        .metadata
-        .keys()
-        .filter(|k| k.as_str() != SERVICE.name())
-        .map(String::as_str)
-        .collect();
+    let other_meta = plain_metadata(p);
+    let other: Vec<&str> = other_meta.keys().map(String::as_str).collect();
     if !other.is_empty() {
         notes.warn(format!(
             "metadata ({}) cannot be held; left out",

@@ -58,12 +58,13 @@ pub(crate) fn set_service_meta(prompt: &mut Prompt, service: Service, meta: Map<
     }
 }
 
-/// The prompt's metadata without the bags of the services, for a service's free-form metadata.
-pub(crate) fn plain_metadata(prompt: &Prompt, service: Service) -> Map<String, Value> {
+/// The prompt's own metadata: without the `metadata.<service>` bags, which are bookkeeping for
+/// the services, not the prompt's.
+pub(crate) fn plain_metadata(prompt: &Prompt) -> Map<String, Value> {
     prompt
         .metadata
         .iter()
-        .filter(|(k, _)| k.as_str() != service.name())
+        .filter(|(k, _)| !Service::ALL.iter().any(|s| s.name() == k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }

@@ -146,7 +146,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if p.description.is_some() {
         notes.warn("the description cannot be held; left out");
     }
-    let other_meta = plain_metadata(p, SERVICE);
+    let other_meta = plain_metadata(p);
     if !other_meta.is_empty() {
         let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
         notes.warn(format!(

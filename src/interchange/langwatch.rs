@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    content_text, finish, keep_provider, provider_from, provider_to, report_common,
+    content_text, finish, keep_provider, plain_metadata, provider_from, provider_to, report_common,
     report_mustache_only, role_from, service_meta, set_service_meta, str_of, text_of, Notes,
     ProviderTable,
 };
@@ -219,16 +219,12 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if p.description.is_some() {
         notes.warn("the description cannot be held; left out");
     }
-    let other_meta: Vec<String> = p
-        .metadata
-        .keys()
-        .filter(|k| k.as_str() != SERVICE.name())
-        .cloned()
-        .collect();
+    let other_meta = plain_metadata(p);
     if !other_meta.is_empty() {
+        let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
         notes.warn(format!(
             "metadata ({}) cannot be held; left out",
-            other_meta.join(", ")
+            keys.join(", ")
         ));
     }
     report_common(p, &mut notes, true, false);
@@ -729,13 +725,6 @@ fn import_row(row: &Value, notes: &mut Notes) -> Result<Prompt, String> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let default_outputs = outputs.len() == 1
-        && str_of(&outputs[0], "identifier") == Some("output")
-        && str_of(&outputs[0], "type") == Some("str")
-        && outputs[0].get("json_schema").is_none();
-    if !outputs.is_empty() && !default_outputs {
-        meta.insert("outputs".into(), Value::Array(outputs.clone()));
-    }
     let rf = row
         .get("responseFormat")
         .or_else(|| row.get("response_format"))
@@ -763,6 +752,10 @@ fn import_row(row: &Value, notes: &mut Notes) -> Result<Prompt, String> {
             }),
     };
 
+    // Outputs are kept only when an export would not derive the same from the response format.
+    if !outputs.is_empty() && export_outputs(&p, &Map::new()) != outputs {
+        meta.insert("outputs".into(), Value::Array(outputs.clone()));
+    }
     if let Some(d) = row.get("demonstrations").filter(|d| !d.is_null()) {
         let output_names: Vec<String> = outputs
             .iter()

@@ -29,13 +29,13 @@ use crate::model::{Prompt, PromptId};
 /// A hosted prompt registry we read and write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Service {
-    /// Arize Phoenix prompts (`POST /v1/prompts`).
+    /// Arize Phoenix prompts
     Phoenix,
-    /// LangWatch prompts (`POST /api/prompts`).
+    /// LangWatch prompts
     Langwatch,
-    /// Freeplay prompt templates (`POST …/prompt-templates/id/{template_id}/versions`).
+    /// Freeplay prompt templates
     Freeplay,
-    /// The Bifrost gateway's prompt repository (`POST /api/prompt-repo/prompts/{id}/versions`).
+    /// The Bifrost gateway's prompt repository
     Bifrost,
 }
 

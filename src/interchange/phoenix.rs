@@ -231,7 +231,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if let Some(s) = meta.get("source_prompt_id") {
         prompt.insert("source_prompt_id".into(), s.clone());
     }
-    let metadata = plain_metadata(p, SERVICE);
+    let metadata = plain_metadata(p);
     if !metadata.is_empty() {
         prompt.insert("metadata".into(), Value::Object(metadata));
     }

@@ -12,6 +12,7 @@ mod env;
 mod files;
 mod hostile;
 mod init_new;
+mod interactive;
 mod interchange;
 mod log;
 mod reliability;

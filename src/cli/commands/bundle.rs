@@ -8,9 +8,13 @@ use crate::cli::{error::CliError, Context};
 use crate::interchange::bundle;
 use crate::Error;
 
-/// Write every prompt promoted to ENV, at its promoted version, to one JSON file for programs
-/// that run without git: {"format": 1, "environment", "generated_from", "prompts": {ID: {"id",
-/// "version", "commit", "prompt", "partials"?}}}, sorted by id
+/// Write every prompt promoted to ENV, at its promoted version, to one JSON file
+///
+/// For programs that run without git. The shape is stable: {"format": 1, "environment": ENV,
+/// "generated_from": COMMIT, "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}},
+/// sorted by id; `prompt` is the prompt file as JSON, `partials` the template texts of the
+/// partials it includes, at the same commit. Only prompts present at --ref (default HEAD) are
+/// included.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The environment to bundle

@@ -44,6 +44,29 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         }
         changes.retain(|c| wanted.contains(&c.file));
     }
+    // On a terminal, `prompt commit` alone lets you pick which changed prompts to commit.
+    if ids.is_empty() && args.message.is_empty() && ctx.ui.can_ask() && changes.len() > 1 {
+        let labels: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({:?})",
+                    c.file.trim_end_matches(crate::model::PROMPT_EXT),
+                    c.kind
+                )
+                .to_lowercase()
+            })
+            .collect();
+        let picked = ctx
+            .ui
+            .pick("Prompts to commit (space toggles, enter confirms)", &labels)?;
+        changes = changes
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| picked.contains(i))
+            .map(|(_, c)| c)
+            .collect();
+    }
     if changes.is_empty() {
         return Err(Error::NothingToCommit {
             reason: "no prompt differs from its last committed version".into(),
@@ -107,16 +130,7 @@ fn message(
         let template =
             "\n# Write the message for this version. Lines starting with '#' are ignored;\n\
                         # an empty message aborts the commit.\n";
-        let edited = dialoguer::Editor::new()
-            .executable(reg.editor())
-            .edit(template)
-            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
-            .unwrap_or_default();
-        edited
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .collect::<Vec<_>>()
-            .join("\n")
+        ctx.ui.edit(&reg.editor(), template)?
     } else {
         return Err(CliError::Usage(
             "a commit message is needed: pass -m MESSAGE (no terminal to open an editor on)".into(),

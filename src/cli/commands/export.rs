@@ -7,10 +7,13 @@ use crate::model::{load, Reference};
 use crate::store::Rev;
 use crate::Error;
 
-/// Print the JSON request body that creates this prompt version in Phoenix (POST /v1/prompts),
-/// LangWatch (POST /api/prompts), Freeplay (POST …/prompt-templates/id/{template_id}/versions)
-/// or Bifrost (POST /api/prompt-repo/prompts/{id}/versions). What the service cannot hold is
-/// reported on stderr.
+/// Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or
+/// Bifrost
+///
+/// Phoenix: POST /v1/prompts. LangWatch: POST /api/prompts. Freeplay: POST
+/// /api/v2/projects/{project_id}/prompt-templates/id/{template_id}/versions. Bifrost: POST
+/// /api/prompt-repo/prompts/{id}/versions. The endpoint is printed on stderr (with the ids an
+/// import kept); what the service cannot hold is reported on stderr as a warning.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The reference, e.g. `support/summarize@production`

@@ -12,10 +12,14 @@ use crate::Error;
 /// Largest payload read, in bytes: exports of whole prompt repositories fit well within it.
 const MAX_PAYLOAD_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Import prompts from a hosted registry's JSON: a create request or a get response of Phoenix,
-/// LangWatch, Freeplay or Bifrost. Writes the newest version's file (commit it yourself), or with
-/// --history commits every version oldest first and creates the environment tags its tags name.
-/// Never overwrites an existing prompt without --force.
+/// Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON
+///
+/// Reads the service's create request or get response (every version it holds). Writes the newest
+/// version's file (commit it yourself), or with --history commits every version oldest first with
+/// its message and creates the environment tags its tags name. Ids are the service's names,
+/// slugged (lower case, `-` for other characters), in the Bifrost folder or LangWatch namespace.
+/// What the prompt format cannot hold is kept under `metadata.<service>`, so that an export gives
+/// it back. Never overwrites an existing prompt without --force.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The service's JSON (`-` reads stdin)
@@ -51,6 +55,16 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         id,
     };
     let plan = apply::plan(&reg, imported, args.from, &options)?;
+    for p in &plan.prompts {
+        if let Some(name) = p
+            .source_name
+            .as_ref()
+            .filter(|n| n.as_str() != p.id.as_str())
+        {
+            ctx.ui
+                .status(&format!("{} `{name}` becomes {}", args.from.name(), p.id));
+        }
+    }
     for w in &plan.warnings {
         ctx.ui.warn(w);
     }

@@ -51,7 +51,7 @@ pub enum FormatArg {
     None,
 }
 
-pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
     let id = PromptId::parse(&args.id)?;
     let reg = ctx.registry()?;
     reg.require_workdir("new")?;
@@ -60,11 +60,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return Err(crate::Error::AlreadyExists { path }.into());
     }
     if args.text.is_none() && args.system.is_none() && args.user.is_none() {
-        return Err(CliError::Usage(
-            "say what the prompt holds: --text TEXT for a text prompt, or --system TEXT and/or \
-             --user TEXT for a chat prompt"
-                .into(),
-        ));
+        if !ctx.ui.can_ask() {
+            return Err(CliError::Usage(
+                "say what the prompt holds: --text TEXT for a text prompt, or --system TEXT and/or \
+                 --user TEXT for a chat prompt"
+                    .into(),
+            ));
+        }
+        ask(&mut args, &reg, ctx)?;
     }
     let template_format = match args.template_format {
         FormatArg::Mustache => TemplateFormat::Mustache,
@@ -128,6 +131,58 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             format!(", inputs: {}", names.join(", "))
         }
     ));
+    Ok(())
+}
+
+/// The interactive form: what the flags did not give, asked on the terminal.
+fn ask(args: &mut Args, reg: &crate::store::Registry, ctx: &Context) -> Result<(), CliError> {
+    let chat = ctx.ui.select(
+        "Kind of prompt",
+        &["chat (messages)", "text (one template)"],
+        0,
+    )? == 0;
+    let defaults = &reg.config().defaults;
+    if args.provider.is_none() {
+        let default = defaults.provider.clone().unwrap_or_else(|| "openai".into());
+        args.provider = Some(ctx.ui.input("Model provider", &default)?);
+    }
+    if args.model.is_none() {
+        let default = defaults
+            .model
+            .clone()
+            .unwrap_or_else(|| match args.provider.as_deref() {
+                Some("anthropic") => "claude-sonnet-4-5".into(),
+                Some("google") => "gemini-2.5-flash".into(),
+                _ => "gpt-4o-mini".into(),
+            });
+        args.model = Some(ctx.ui.input("Model name", &default)?);
+    }
+    let editor = reg.editor();
+    let write = |what: &str| -> Result<Option<String>, CliError> {
+        let template = format!(
+            "\n# Write the {what}. Use {{{{name}}}} for values; each becomes an input.\n\
+             # Lines starting with '#' are ignored; leave it empty to skip it.\n"
+        );
+        let text = ctx.ui.edit(&editor, &template)?;
+        let text = text.trim_matches('\n');
+        Ok((!text.trim().is_empty()).then(|| format!("{text}\n")))
+    };
+    if chat {
+        args.system = write("system message")?;
+        args.user = write("user message")?;
+        if args.system.is_none() && args.user.is_none() {
+            return Err(CliError::Usage(
+                "both messages were empty; nothing was created".into(),
+            ));
+        }
+    } else {
+        args.text = write("template")?;
+        if args.text.is_none() {
+            return Err(CliError::Usage(
+                "the template was empty; nothing was created".into(),
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -126,12 +126,7 @@ fn confirm(ctx: &Context, question: &str) -> Result<(), CliError> {
             "{GUARDED_ENV} changes need confirmation: pass --yes (no terminal to ask on)"
         )));
     }
-    let yes = dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()
-        .map_err(|e| CliError::Other(anyhow::Error::new(e).context("asking for confirmation")))?;
-    if !yes {
+    if !ctx.ui.confirm(question)? {
         return Err(Error::Refused("not confirmed; nothing was changed".into()).into());
     }
     Ok(())

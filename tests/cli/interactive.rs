@@ -1,0 +1,136 @@
+//! Interactive flows, run in a pseudo-terminal (`script` from util-linux): `new` asks for what the
+//! flags did not give, `commit` lets you pick prompts and write the message, and production moves
+//! ask for confirmation. Off a terminal the same commands never ask (tested elsewhere).
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::common::{text_prompt, Run, TestRepo};
+
+/// Runs `prompt ARGS` on a pseudo-terminal, typing `keys` one group at a time, with `editor` as
+/// the editor. `None` when `script` is not installed.
+fn on_terminal(repo: &TestRepo, args: &[&str], keys: &[&str], editor: &str) -> Option<Run> {
+    let script_ok = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !script_ok {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return None;
+    }
+    let line = std::iter::once(env!("CARGO_BIN_EXE_prompt").to_string())
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = repo
+        .command("script", &repo.root())
+        .args(["-qfec", &line, "/dev/null"])
+        .env("GIT_EDITOR", editor)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for k in keys {
+        std::thread::sleep(Duration::from_millis(400));
+        stdin.write_all(k.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    let out = child.wait_with_output().unwrap();
+    Some(Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    })
+}
+
+/// An editor that writes the given texts, one per call.
+fn fake_editor(repo: &TestRepo, texts: &[&str]) -> String {
+    let dir = repo.sibling("editor");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, t) in texts.iter().enumerate() {
+        std::fs::write(dir.join(format!("text{}", i + 1)), t).unwrap();
+    }
+    let script = dir.join("edit.sh");
+    let counter = dir.join("count");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nn=$(cat '{c}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{c}'\ncat '{d}/text'$n > \"$1\"\n",
+            c = counter.display(),
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    script.display().to_string()
+}
+
+#[test]
+fn new_asks_for_what_the_flags_did_not_give() {
+    let repo = TestRepo::new();
+    let editor = fake_editor(
+        &repo,
+        &["You help with {{topic}}.\n", "Tell me about {{topic}}.\n"],
+    );
+    // Enter three times: chat, the default provider, the default model; then two editors.
+    let Some(out) = on_terminal(&repo, &["new", "help/topic"], &["\r", "\r", "\r"], &editor) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let text = repo.read("prompts/help/topic.prompt.yaml");
+    assert!(
+        text.contains("provider: openai") && text.contains("name: gpt-4o-mini"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - role: system\n    content: |\n      You help with {{topic}}.\n"),
+        "{text}"
+    );
+    assert!(text.contains("  topic:\n    type: string\n"), "{text}");
+    repo.prompt(&["check", "help/topic"]).success();
+}
+
+#[test]
+fn commit_lets_you_pick_prompts_and_write_the_message() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.write_prompt("b", &text_prompt("B"));
+    let editor = fake_editor(&repo, &["Only b, picked by hand\n\n# a comment line\n"]);
+    // Space unticks the first (a), enter confirms; then the editor writes the message.
+    let Some(out) = on_terminal(&repo, &["commit"], &[" ", "\r"], &editor) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%B"]),
+        "Only b, picked by hand\n\n"
+    );
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "prompts/b.prompt.yaml\n"
+    );
+}
+
+#[test]
+fn production_asks_for_confirmation_on_a_terminal() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.prompt(&["commit", "-m", "a"]).success();
+    let Some(no) = on_terminal(&repo, &["promote", "a", "production"], &["n"], "true") else {
+        return;
+    };
+    assert_eq!(no.code, 1, "{}", no.stdout);
+    assert!(no.stdout.contains("not confirmed"), "{}", no.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    let yes = on_terminal(&repo, &["promote", "a", "production"], &["y"], "true").unwrap();
+    assert_eq!(yes.code, 0, "{}", yes.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "a@production\n");
+}
