@@ -170,7 +170,7 @@ _prompt() {
 
     case "${cmd}" in
         prompt)
-            opts="-q -h -V --repo --color --quiet --help --version init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help"
+            opts="-q -h -V --repo --color --quiet --no-pager --help --version init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,7 +192,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__bundle)
-            opts="-o -q -h --env --output --ref --repo --color --quiet --help"
+            opts="-o -q -h --env --output --ref --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,7 +230,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__check)
-            opts="-q -h --against --format --repo --color --quiet --help"
+            opts="-q -h --against --format --json --allow-secret --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +242,10 @@ _prompt() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -260,7 +264,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__commit)
-            opts="-m -q -h --message --no-verify --repo --color --quiet --help"
+            opts="-m -q -h --message --no-verify --allow-secret --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,6 +275,10 @@ _prompt() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -290,7 +298,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__completions)
-            opts="-q -h --repo --color --quiet --help bash elvish fish powershell zsh"
+            opts="-q -h --repo --color --quiet --no-pager --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,7 +320,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__cp)
-            opts="-q -h --repo --color --quiet --help"
+            opts="-q -h --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,7 +342,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__demote)
-            opts="-y -q -h --yes --repo --color --quiet --help"
+            opts="-y -q -h --yes --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,7 +364,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__diff)
-            opts="-q -h --rendered --var --vars --sample --format --exit-code --textconv --repo --color --quiet --help"
+            opts="-q -h --rendered --var --vars --sample --format --json --exit-code --textconv --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,7 +406,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__env)
-            opts="-q -h --json --repo --color --quiet --help history help"
+            opts="-q -h --json --repo --color --quiet --no-pager --help history help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -462,7 +470,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__env__subcmd__history)
-            opts="-q -h --json --repo --color --quiet --help"
+            opts="-q -h --json --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,7 +492,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__export)
-            opts="-q -h --to --repo --color --quiet --help"
+            opts="-q -h --to --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,7 +854,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__import)
-            opts="-q -h --from --history --force --id --repo --color --quiet --help"
+            opts="-q -h --from --history --force --id --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,7 +884,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__init)
-            opts="-q -h --diff-driver --repo --color --quiet --help"
+            opts="-q -h --diff-driver --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -898,7 +906,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__list)
-            opts="-q -h --env --json --repo --color --quiet --help"
+            opts="-q -h --env --json --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -924,7 +932,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__log)
-            opts="-n -q -h --max-count --json --repo --color --quiet --help"
+            opts="-n -q -h --max-count --json --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -954,7 +962,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__mv)
-            opts="-m -q -h --message --repo --color --quiet --help"
+            opts="-m -q -h --message --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,7 +992,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__new)
-            opts="-q -h --text --system --user --provider --model --description --name --template-format --repo --color --quiet --help"
+            opts="-q -h --text --system --user --provider --model --description --name --template-format --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,7 +1046,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__promote)
-            opts="-m -y -q -h --message --yes --repo --color --quiet --help"
+            opts="-m -y -q -h --message --yes --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1068,7 +1076,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__pull)
-            opts="-q -h --repo --color --quiet --help"
+            opts="-q -h --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,7 +1098,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__push)
-            opts="-q -h --repo --color --quiet --help"
+            opts="-q -h --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1112,7 +1120,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__render)
-            opts="-f -q -h --var --vars --sample --lenient --format --batch --fail-fast --repo --color --quiet --help"
+            opts="-f -q -h --var --vars --sample --lenient --format --batch --fail-fast --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,7 +1166,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__rm)
-            opts="-m -q -h --message --force --repo --color --quiet --help"
+            opts="-m -q -h --message --force --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1188,7 +1196,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__show)
-            opts="-q -h --json --repo --color --quiet --help"
+            opts="-q -h --json --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -22,6 +22,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -55,6 +56,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --diff-driver 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -71,6 +73,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -81,6 +84,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --json 'Print JSON: an array of {id, kind, model, versions, environments, error}'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -90,27 +94,33 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --json 'Print JSON: {id, reference, version, commit, environment, prompt}'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'prompt;check'= {
             cand --against 'Also report changes that break callers of each prompt at REF: `@production` (each prompt''s environment), or a git revision such as `origin/main`'
             cand --format 'Output format: text, json, or github (workflow annotations)'
+            cand --allow-secret 'Do not report the flagged secret with this fingerprint (a false positive); repeatable. To keep it allowed, list it under `allowed_secrets` in .prompts.yaml'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Same as --format json'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'prompt;commit'= {
             cand -m 'The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)'
             cand --message 'The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)'
+            cand --allow-secret 'Do not refuse for the flagged secret with this fingerprint (a false positive); repeatable'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --no-verify 'Commit even when validation finds errors'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -122,6 +132,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --json 'Print JSON: an array of entries, newest first'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -134,9 +145,11 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --rendered 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)'
+            cand --json 'Same as --format json'
             cand --exit-code 'Exit with 1 when there are differences'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -153,6 +166,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --fail-fast 'With --batch: stop at the first line that fails'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -165,6 +179,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --yes 'Confirm moving production (asked on a terminal, required elsewhere)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -175,6 +190,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --yes 'Confirm demoting from production (asked on a terminal, required elsewhere)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -184,6 +200,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --json 'Print JSON: an array of {id, latest, working, environments}'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
             cand history 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
@@ -195,6 +212,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --json 'Print JSON: an array of promotion records, newest first'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -213,6 +231,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -221,6 +240,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -232,6 +252,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --force 'Remove even while environments point at it, or with uncommitted changes'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -240,6 +261,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -248,6 +270,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -260,6 +283,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --force 'Overwrite prompts that exist (with --history, the versions are committed on top)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -269,6 +293,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -281,6 +306,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -289,6 +315,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
         }

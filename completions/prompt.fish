@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_prompt_global_optspecs
-    string join \n repo= color= q/quiet h/help V/version
+    string join \n repo= color= q/quiet no-pager h/help V/version
 end
 
 function __fish_prompt_needs_command
@@ -29,6 +29,7 @@ complete -c prompt -n "__fish_prompt_needs_command" -l color -d 'When to colour 
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_needs_command" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_needs_command" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_needs_command" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_needs_command" -s V -l version -d 'Print version'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "init" -d 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)'
@@ -59,6 +60,7 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l diff-driver -d 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config)'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand init" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l text -d 'A text prompt with this template' -r
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l system -d 'A chat prompt with this system message' -r
@@ -75,6 +77,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand new" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand new" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand new" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand new" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l env -d 'Only prompts promoted to this environment' -r
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
@@ -83,6 +86,7 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l json -d 'Print JSON: an array of {id, kind, model, versions, environments, error}'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand list" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
@@ -90,24 +94,30 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l json -d 'Print JSON: {id, reference, version, commit, environment, prompt}'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand show" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l against -d 'Also report changes that break callers of each prompt at REF: `@production` (each prompt\'s environment), or a git revision such as `origin/main`' -r
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l format -d 'Output format: text, json, or github (workflow annotations)' -r -f -a "text\t''
 json\t''
 github\t''"
+complete -c prompt -n "__fish_prompt_using_subcommand check" -l allow-secret -d 'Do not report the flagged secret with this fingerprint (a false positive); repeatable. To keep it allowed, list it under `allowed_secrets` in .prompts.yaml' -r
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c prompt -n "__fish_prompt_using_subcommand check" -l json -d 'Same as --format json'
 complete -c prompt -n "__fish_prompt_using_subcommand check" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand check" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand check" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand commit" -s m -l message -d 'The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)' -r
+complete -c prompt -n "__fish_prompt_using_subcommand commit" -l allow-secret -d 'Do not refuse for the flagged secret with this fingerprint (a false positive); repeatable' -r
 complete -c prompt -n "__fish_prompt_using_subcommand commit" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand commit" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand commit" -l no-verify -d 'Commit even when validation finds errors'
 complete -c prompt -n "__fish_prompt_using_subcommand commit" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand commit" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand commit" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand log" -s n -l max-count -d 'Show at most this many entries' -r
 complete -c prompt -n "__fish_prompt_using_subcommand log" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
@@ -116,6 +126,7 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand log" -l json -d 'Print JSON: an array of entries, newest first'
 complete -c prompt -n "__fish_prompt_using_subcommand log" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand log" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand log" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l var -d 'With --rendered: a value NAME=VALUE (or NAME=@FILE); repeatable' -r
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l vars -d 'With --rendered: a YAML or JSON file of values (`-` reads stdin)' -r -F
@@ -129,8 +140,10 @@ complete -c prompt -n "__fish_prompt_using_subcommand diff" -l color -d 'When to
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l rendered -d 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)'
+complete -c prompt -n "__fish_prompt_using_subcommand diff" -l json -d 'Same as --format json'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l exit-code -d 'Exit with 1 when there are differences'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand diff" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l var -d 'A value: NAME=VALUE (converted to the input\'s type), NAME=@FILE (the file\'s text; for image and audio inputs, the file itself); repeatable' -r
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l vars -d 'A YAML or JSON file of values (`-` reads stdin)' -r -F
@@ -149,6 +162,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l lenient -d 'Follow the mustache spec to the letter: missing values and partials render empty, and undeclared values are accepted'
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l fail-fast -d 'With --batch: stop at the first line that fails'
 complete -c prompt -n "__fish_prompt_using_subcommand render" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand render" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand render" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand promote" -s m -l message -d 'A note recorded with the promotion (why)' -r
 complete -c prompt -n "__fish_prompt_using_subcommand promote" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
@@ -157,6 +171,7 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand promote" -s y -l yes -d 'Confirm moving production (asked on a terminal, required elsewhere)'
 complete -c prompt -n "__fish_prompt_using_subcommand promote" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand promote" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand promote" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand demote" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand demote" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
@@ -164,6 +179,7 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand demote" -s y -l yes -d 'Confirm demoting from production (asked on a terminal, required elsewhere)'
 complete -c prompt -n "__fish_prompt_using_subcommand demote" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand demote" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand demote" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
@@ -171,6 +187,7 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l json -d 'Print JSON: an array of {id, latest, working, environments}'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -a "history" -d 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -180,6 +197,7 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from history" -l json -d 'Print JSON: an array of promotion records, newest first'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from history" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "history" -d 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -189,12 +207,14 @@ complete -c prompt -n "__fish_prompt_using_subcommand mv" -l color -d 'When to c
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand mv" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand mv" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand mv" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand cp" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand cp" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand cp" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand cp" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand rm" -s m -l message -d 'Commit message (default: "Remove ID")' -r
 complete -c prompt -n "__fish_prompt_using_subcommand rm" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
@@ -203,18 +223,21 @@ always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand rm" -l force -d 'Remove even while environments point at it, or with uncommitted changes'
 complete -c prompt -n "__fish_prompt_using_subcommand rm" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand rm" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand push" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand push" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand push" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand push" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand push" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand pull" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l from -d 'The service the JSON comes from' -r -f -a "phoenix\t'Arize Phoenix prompts'
 langwatch\t'LangWatch prompts'
@@ -228,6 +251,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l history -d 'Commit each version the payload holds, oldest first, with its message, and tag the versions its tags or environments name (configured environments only)'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l force -d 'Overwrite prompts that exist (with --history, the versions are committed on top)'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand import" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand export" -l to -d 'The service to write for' -r -f -a "phoenix\t'Arize Phoenix prompts'
 langwatch\t'LangWatch prompts'
@@ -238,6 +262,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand export" -l color -d 'When 
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand export" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand export" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l env -d 'The environment to bundle' -r
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s o -l output -d 'The file to write (`-` writes stdout)' -r -F
@@ -247,12 +272,14 @@ complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l color -d 'When 
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand completions" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "init" -d 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "new" -d 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'

@@ -142,6 +142,17 @@ pub fn check_file(
     bytes: &[u8],
     partials: &dyn PartialSource,
 ) -> Vec<Diagnostic> {
+    check_file_allowing(file, name, bytes, partials, &[])
+}
+
+/// `check_file`, not reporting secrets whose fingerprints are in `allowed_secrets`.
+pub fn check_file_allowing(
+    file: &str,
+    name: &str,
+    bytes: &[u8],
+    partials: &dyn PartialSource,
+    allowed_secrets: &[String],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut push = |at: Location, severity, rule, message: String| {
         out.push(Diagnostic {
@@ -170,6 +181,9 @@ pub fn check_file(
         }
     };
     for s in secrets::find(&text) {
+        if allowed_secrets.contains(&s.fingerprint) {
+            continue;
+        }
         push(
             Location {
                 line: s.line,
@@ -178,8 +192,9 @@ pub fn check_file(
             Severity::Error,
             Rule::Secret,
             format!(
-                "this looks like {} ({}): keep secrets out of prompts",
-                s.kind, s.redacted
+                "this looks like {} ({}): keep secrets out of prompts (not a secret? allow it \
+                 with --allow-secret {})",
+                s.kind, s.redacted, s.fingerprint
             ),
         );
     }

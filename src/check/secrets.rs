@@ -14,6 +14,20 @@ pub struct Finding {
     pub kind: &'static str,
     /// The first characters, then `…`: enough to find it, too little to use it.
     pub redacted: String,
+    /// A stable name for this exact value, to allow a false positive without writing it out
+    /// (`check --allow-secret FINGERPRINT`, or `allowed_secrets` in .prompts.yaml).
+    pub fingerprint: String,
+}
+
+/// 64-bit FNV-1a of the value, as 16 hex digits: stable across runs and machines, and says
+/// nothing useful about the value.
+pub fn fingerprint(value: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in value.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// A key format: a literal prefix, the characters that may follow, and how many at least.
@@ -117,6 +131,7 @@ pub fn find(text: &str) -> Vec<Finding> {
                 column: line[..col].chars().count() + 1,
                 kind: "a private key block",
                 redacted: "-----BEGIN … PRIVATE KEY-----".into(),
+                fingerprint: fingerprint(line.trim()),
             });
             continue;
         }
@@ -143,6 +158,7 @@ pub fn find(text: &str) -> Vec<Finding> {
                         column: line[..at].chars().count() + 1,
                         kind: shape.kind,
                         redacted: format!("{}…", &line[at..at + shown]),
+                        fingerprint: fingerprint(&line[at..at + len]),
                     });
                     at += len;
                 }

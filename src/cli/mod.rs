@@ -48,6 +48,9 @@ pub struct Global {
     /// Print only data and errors, no progress messages
     #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
+    /// Never send long output (log, diff) through a pager
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub no_pager: bool,
 }
 
 /// The commands.
@@ -113,8 +116,13 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Ctrl-C (or SIGTERM) mid-command: remove our lock files, then exit as interrupted.
+    let _ = ctrlc::set_handler(|| {
+        crate::store::release_held_locks();
+        std::process::exit(130);
+    });
     let ctx = Context {
-        ui: Ui::new(cli.global.color, cli.global.quiet),
+        ui: Ui::new(cli.global.color, cli.global.quiet, !cli.global.no_pager),
         repo: cli.global.repo.clone(),
     };
     match run(cli.command, &ctx) {

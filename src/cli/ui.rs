@@ -26,6 +26,8 @@ pub enum ColorChoice {
 #[derive(Debug, Clone)]
 pub struct Ui {
     pub quiet: bool,
+    /// Long output goes through a pager on a terminal (off with `--no-pager`).
+    pub pager: bool,
     stdout_tty: bool,
     color_out: bool,
     color_err: bool,
@@ -33,7 +35,7 @@ pub struct Ui {
 
 impl Ui {
     /// Settings from the global flags and the environment (`NO_COLOR`).
-    pub fn new(color: ColorChoice, quiet: bool) -> Ui {
+    pub fn new(color: ColorChoice, quiet: bool, pager: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -44,6 +46,7 @@ impl Ui {
         };
         Ui {
             quiet,
+            pager,
             stdout_tty,
             color_out: pick(stdout_tty),
             color_err: pick(stderr_tty),
@@ -128,6 +131,39 @@ impl Ui {
         Ok(())
     }
 
+    /// Writes text to stdout, through a pager when stdout is a terminal, as git does: `GIT_PAGER`,
+    /// else `PAGER`, else `less` with `LESS=FRX` (which prints short text and quits).
+    pub fn page(&self, text: &str) -> Result<(), CliError> {
+        if !self.pager || !self.stdout_tty || text.is_empty() {
+            return self.print(text);
+        }
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let command = var("GIT_PAGER")
+            .or_else(|| var("PAGER"))
+            .unwrap_or_else(|| "less".into());
+        if command.trim() == "cat" {
+            return self.print(text);
+        }
+        let mut child = match std::process::Command::new("sh")
+            .args(["-c", &command])
+            .env("LESS", var("LESS").unwrap_or_else(|| "FRX".into()))
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+        {
+            Ok(c) => c,
+            Err(_) => return self.print(text),
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            // The reader quitting early (`q` in less) is not an error.
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        // `sh` answers 127 when the pager is not installed: then the text goes out unpaged.
+        match child.wait() {
+            Ok(status) if status.code() == Some(127) => self.print(text),
+            _ => Ok(()),
+        }
+    }
+
     /// Writes one line to stdout.
     pub fn line(&self, text: &str) -> Result<(), CliError> {
         let mut out = std::io::stdout().lock();
@@ -160,7 +196,7 @@ impl Ui {
             .load_preset(presets::UTF8_HORIZONTAL_ONLY)
             .set_header(header.to_vec());
         // Fit the terminal when its width is known; a pty without a size reports 0.
-        let (_, cols) = console::Term::stdout().size();
+        let cols = console::Term::stdout().size_checked().map_or(0, |(_, c)| c);
         if cols >= 20 {
             table
                 .set_content_arrangement(ContentArrangement::Dynamic)

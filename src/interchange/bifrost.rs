@@ -129,7 +129,14 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             other.join(", ")
         ));
     }
-    report_common(p, &mut notes, false, false);
+    let literal_images: Vec<&str> = meta
+        .get("image_urls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    report_common(p, &mut notes, false, &literal_images);
     report_mustache_only(p, &mut notes);
     let prompt_id = meta_str(&meta, "prompt_id").unwrap_or("{id}");
     Ok(Exported {

@@ -240,8 +240,10 @@ pub(crate) fn content_text(content: &Option<Content>) -> String {
     }
 }
 
-/// Reports the parts of the file format no service holds (besides those the caller handles).
-pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, inputs: bool) {
+/// Reports the parts of the file format no service holds (besides those the caller handles):
+/// `examples` says whether the service holds few-shot examples; input details are reported except
+/// for the inputs in `held` (which the service carries some other way).
+pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, held: &[&str]) {
     if !prompt.labels.is_empty() {
         notes.warn(format!(
             "labels ({}) cannot be held; left out",
@@ -264,19 +266,18 @@ pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, 
             prompt.examples.len()
         ));
     }
-    if !inputs {
-        let detailed: Vec<&str> = prompt
-            .inputs
-            .iter()
-            .filter(|(_, i)| i.description.is_some() || i.default.is_some() || i.allowed.is_some())
-            .map(|(n, _)| n.as_str())
-            .collect();
-        if !detailed.is_empty() {
-            notes.warn(format!(
-                "input descriptions, defaults and enums ({}) cannot be held; left out",
-                detailed.join(", ")
-            ));
-        }
+    let detailed: Vec<&str> = prompt
+        .inputs
+        .iter()
+        .filter(|(_, i)| i.description.is_some() || i.default.is_some() || i.allowed.is_some())
+        .map(|(n, _)| n.as_str())
+        .filter(|n| !held.contains(n))
+        .collect();
+    if !detailed.is_empty() {
+        notes.warn(format!(
+            "input descriptions, defaults and enums ({}) cannot be held; left out",
+            detailed.join(", ")
+        ));
     }
 }
 

@@ -154,7 +154,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             keys.join(", ")
         ));
     }
-    report_common(p, &mut notes, false, false);
+    report_common(p, &mut notes, false, &[]);
     report_mustache_only(p, &mut notes);
     let project = meta_str(&meta, "project_id").unwrap_or("{project_id}");
     let template = meta_str(&meta, "template_id").unwrap_or("{template_id}");
@@ -433,12 +433,21 @@ fn import_version(v: &Value, notes: &mut Notes) -> Result<Prompt, String> {
         }
     }
     let mut params: IndexMap<String, Value> = params.into_iter().collect();
-    if let Some(choice) = params.shift_remove("tool_choice") {
-        match tool_choice_from_openai(&choice) {
-            Some(c) => p.tool_choice = Some(c),
-            None => {
-                params.insert("tool_choice".into(), choice);
-            }
+    for t in v
+        .get("tool_schema")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(tool) = super::common::tool_from_openai(t) {
+            p.tools.push(tool);
+        }
+    }
+    // A tool choice without tools stays a parameter (`check` refuses it as a `tool_choice`).
+    if !p.tools.is_empty() {
+        if let Some(choice) = params.get("tool_choice").and_then(tool_choice_from_openai) {
+            p.tool_choice = Some(choice);
+            params.shift_remove("tool_choice");
         }
     }
     match (provider, model_name) {
@@ -463,25 +472,6 @@ fn import_version(v: &Value, notes: &mut Notes) -> Result<Prompt, String> {
         .and_then(Value::as_array)
         .ok_or("a template version has no message list")?;
     p.messages = Some(import_messages(messages, &mut meta, notes)?);
-    for t in v
-        .get("tool_schema")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(tool) = super::common::tool_from_openai(t) {
-            p.tools.push(tool);
-        }
-    }
-    if p.tools.is_empty() && p.tool_choice.is_some() {
-        // `check` refuses a tool choice without tools.
-        if let (Some(choice), Some(m)) = (p.tool_choice.take(), p.model.as_mut()) {
-            m.params.insert(
-                "tool_choice".into(),
-                super::common::tool_choice_to_openai(&choice),
-            );
-        }
-    }
     if let Some(schema) = v.get("output_schema").filter(|s| s.is_object()) {
         p.response_format = Some(match (schema.get("schema"), str_of(schema, "name")) {
             (Some(inner), Some(name)) => {

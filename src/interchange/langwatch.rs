@@ -32,6 +32,7 @@ const SERVICE: Service = Service::Langwatch;
 const PROVIDERS: ProviderTable = &[
     ("azure_openai", "azure"),
     ("google", "gemini"),
+    ("google", "vertex_ai"),
     ("aws", "bedrock"),
 ];
 
@@ -227,7 +228,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             keys.join(", ")
         ));
     }
-    report_common(p, &mut notes, true, false);
+    report_common(p, &mut notes, true, &[]);
     report_mustache_only(p, &mut notes);
     Ok(Exported {
         endpoint: "POST /api/prompts".into(),
@@ -383,11 +384,7 @@ fn export_outputs(p: &Prompt, meta: &Map<String, Value>) -> Vec<Value> {
 }
 
 /// Our examples as a LangWatch inline dataset, stored by column.
-pub fn export_demonstrations(
-    p: &Prompt,
-    meta: &Map<String, Value>,
-    output_names: &[String],
-) -> Value {
+fn export_demonstrations(p: &Prompt, meta: &Map<String, Value>, output_names: &[String]) -> Value {
     let kept = meta.get("demonstrations").and_then(Value::as_object);
     let kept_outputs: Vec<String> = kept
         .and_then(|k| k.get("output_columns"))
@@ -784,7 +781,7 @@ fn import_row(row: &Value, notes: &mut Notes) -> Result<Prompt, String> {
 
 /// LangWatch's demonstrations (an inline dataset by column, or columns and rows) as examples:
 /// the columns named like an output are the answer, the others the input values.
-pub(crate) fn import_demonstrations(
+fn import_demonstrations(
     d: &Value,
     output_names: &[String],
     p: &mut Prompt,

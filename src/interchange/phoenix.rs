@@ -235,7 +235,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if !metadata.is_empty() {
         prompt.insert("metadata".into(), Value::Object(metadata));
     }
-    report_common(p, &mut notes, false, false);
+    report_common(p, &mut notes, false, &[]);
     Ok(Exported {
         endpoint: "POST /v1/prompts".into(),
         body: json!({"prompt": prompt, "version": version}),

@@ -674,3 +674,43 @@ fn bifrost_tool_calls_and_results_are_kept_aside_and_put_back() {
     assert_eq!(out.body["messages"], payload["messages"]);
     assert_eq!(out.body["name"], "Order Bot");
 }
+
+#[test]
+fn provider_names_come_back_as_the_service_wrote_them() {
+    let payload = json!({
+        "handle": "geo",
+        "model": "vertex_ai/gemini-1.5-pro",
+        "prompt": "Where is {{place}}?"
+    });
+    let imported = import_ok(Service::Langwatch, &payload);
+    let model = imported.prompts[0].versions[0]
+        .prompt
+        .model
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (model.provider.as_str(), model.name.as_str()),
+        ("google", "gemini-1.5-pro")
+    );
+    let out = export_version(Service::Langwatch, &imported, 0);
+    assert_eq!(out.body["model"], "vertex_ai/gemini-1.5-pro");
+    // Written fresh, google is litellm's gemini.
+    let mut p = imported.prompts[0].versions[0].prompt.clone();
+    p.metadata.clear();
+    assert_eq!(
+        simple("geo", &p, Service::Langwatch).body["model"],
+        "gemini/gemini-1.5-pro"
+    );
+    assert_eq!(
+        simple("geo", &p, Service::Bifrost).body["provider"],
+        "gemini"
+    );
+    assert_eq!(
+        simple("geo", &p, Service::Freeplay).body["provider"],
+        "gemini"
+    );
+    assert_eq!(
+        simple("geo", &p, Service::Phoenix).body["version"]["model_provider"],
+        "GOOGLE"
+    );
+}

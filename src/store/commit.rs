@@ -239,23 +239,42 @@ struct IndexLock {
     index: PathBuf,
 }
 
+/// Lock files this process holds, for the Ctrl-C handler (`release_held_locks`).
+static HELD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the lock files this process holds. Called on SIGINT/SIGTERM before exiting, so an
+/// interrupted command leaves no stale `index.lock` behind (a SIGKILL still can: git's own rule).
+pub fn release_held_locks() {
+    if let Ok(mut held) = HELD.lock() {
+        for path in held.drain(..) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 impl IndexLock {
     fn acquire(git_dir: &Path) -> Result<IndexLock, Error> {
         let lock = git_dir.join("index.lock");
         let started = std::time::Instant::now();
         loop {
+            // Listed while it is created, so that no moment has an unlisted lock.
+            let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
             match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(&lock)
             {
                 Ok(_) => {
+                    held.push(lock.clone());
+                    drop(held);
+                    failpoint("hold-index-lock");
                     return Ok(IndexLock {
                         lock,
                         index: git_dir.join("index"),
-                    })
+                    });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    drop(held);
                     if started.elapsed() > LOCK_WAIT {
                         return Err(Error::Locked { path: lock });
                     }
@@ -292,7 +311,17 @@ impl IndexLock {
 
 impl Drop for IndexLock {
     fn drop(&mut self) {
+        let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+        held.retain(|p| *p != self.lock);
         let _ = std::fs::remove_file(&self.lock);
+    }
+}
+
+/// A pause at a named point, for tests that interrupt or kill a command there
+/// (`PROMPT_FAILPOINT=NAME`); does nothing otherwise.
+fn failpoint(name: &str) {
+    if std::env::var("PROMPT_FAILPOINT").is_ok_and(|v| v == name) {
+        std::thread::sleep(Duration::from_secs(10));
     }
 }
 

@@ -23,6 +23,9 @@ pub struct ConfigFile {
     /// Model settings `new` writes into prompts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<Defaults>,
+    /// Fingerprints of values `check` flagged as secrets that are not (false positives).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_secrets: Vec<String>,
 }
 
 /// Defaults used by `prompt new`.
@@ -45,6 +48,8 @@ pub struct Config {
     pub root: String,
     pub environments: Vec<EnvName>,
     pub defaults: Defaults,
+    /// Secret fingerprints allowed by the config.
+    pub allowed_secrets: Vec<String>,
 }
 
 impl Default for Config {
@@ -91,6 +96,7 @@ impl Config {
             root,
             environments,
             defaults: file.defaults.unwrap_or_default(),
+            allowed_secrets: file.allowed_secrets,
         })
     }
 

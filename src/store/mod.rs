@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{ErrorCode, Oid, Repository};
 
-pub use commit::{Change, ChangeKind, Committed};
+pub use commit::{release_held_locks, Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{EnvState, Promotion};
 pub use moves::Moved;

@@ -183,7 +183,7 @@ samples:
 }
 
 #[test]
-fn secrets_are_errors_shown_redacted() {
+fn secrets_are_errors_shown_redacted_and_can_be_allowed() {
     let repo = TestRepo::new();
     let key = format!("sk-proj-{}", "Ab3d".repeat(10));
     repo.write_prompt(
@@ -193,6 +193,30 @@ fn secrets_are_errors_shown_redacted() {
     let out = repo.prompt(&["check"]).code(1);
     assert!(out.stdout.contains("prompts/leak.prompt.yaml:3:11: error[secret]: this looks like an OpenAI project API key (sk-proj-Ab3d…)"), "{}", out.stdout);
     assert!(!out.stdout.contains(&key));
+    repo.prompt(&["commit", "-m", "leak"])
+        .code(1)
+        .stderr_has("error[secret]");
+    // The fingerprint allows exactly this value, on the command line or in the config.
+    let fingerprint = out
+        .stdout
+        .split("--allow-secret ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .trim_end_matches(')')
+        .to_string();
+    assert_eq!(fingerprint.len(), 16, "{fingerprint}");
+    repo.prompt(&["check", "--allow-secret", &fingerprint])
+        .success();
+    repo.prompt(&["check", "--allow-secret", "0000000000000000"])
+        .code(1);
+    let config = repo.read(".prompts.yaml");
+    repo.write(
+        ".prompts.yaml",
+        &format!("{config}allowed_secrets: [{fingerprint}]\n"),
+    );
+    repo.prompt(&["check"]).success();
+    repo.prompt(&["commit", "-m", "not a real key"]).success();
 }
 
 #[test]

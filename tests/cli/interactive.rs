@@ -134,3 +134,42 @@ fn production_asks_for_confirmation_on_a_terminal() {
     assert_eq!(yes.code, 0, "{}", yes.stdout);
     assert_eq!(repo.git(&["tag", "-l"]), "a@production\n");
 }
+
+#[test]
+fn long_log_goes_through_the_pager_on_a_terminal() {
+    let repo = TestRepo::new();
+    for text in ["One", "Two"] {
+        repo.write_prompt("a", &text_prompt(text));
+        repo.prompt(&["commit", "-m", text]).success();
+    }
+    let paged = repo.sibling("paged.txt");
+    let pager = format!("cat > '{}'", paged.display());
+    let run = |args: &[&str]| {
+        let line = std::iter::once(env!("CARGO_BIN_EXE_prompt").to_string())
+            .chain(args.iter().map(|a| a.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        repo.command("script", &repo.root())
+            .args(["-qfec", &line, "/dev/null"])
+            .env("GIT_PAGER", &pager)
+            .output()
+    };
+    if run(&["--version"]).is_err() {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return;
+    }
+    run(&["log", "a"]).unwrap();
+    let text = std::fs::read_to_string(&paged).unwrap_or_default();
+    assert!(text.contains("@2") && text.contains("@1"), "{text:?}");
+    std::fs::remove_file(&paged).unwrap();
+    let out = run(&["--no-pager", "log", "a"]).unwrap();
+    assert!(!paged.exists());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("@2"));
+    // Piped output never pages.
+    repo.command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+        .env("GIT_PAGER", &pager)
+        .args(["log", "a"])
+        .output()
+        .unwrap();
+    assert!(!paged.exists());
+}

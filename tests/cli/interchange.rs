@@ -369,7 +369,7 @@ fn bifrost_folder_and_every_version() {
     .success()
     .stdout_has("https://cdn.example.com/receipts/sample-receipt.png")
     .stdout_has("\"refund_policy\"");
-    let exported = repo
+    let out = repo
         .prompt(&[
             "export",
             "customer-support/refund-reply@latest",
@@ -377,8 +377,9 @@ fn bifrost_folder_and_every_version() {
             "bifrost",
         ])
         .success()
-        .stderr_has("POST /api/prompt-repo/prompts/4f6c2a1e-8d3b-4b7a-9c2e-1a5d7e9f0b3c/versions")
-        .json();
+        .stderr_has("POST /api/prompt-repo/prompts/4f6c2a1e-8d3b-4b7a-9c2e-1a5d7e9f0b3c/versions");
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    let exported = out.json();
     let want = &fixture_json("bifrost-prompt.json")["prompt"]["versions"][0];
     for key in ["model_params", "provider", "model", "commit_message"] {
         assert_eq!(exported[key], want[key], "{key}");

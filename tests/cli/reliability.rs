@@ -120,3 +120,94 @@ fn concurrent_promotions_of_one_environment_never_lose_a_record() {
     );
     repo.git(&["fsck", "--strict", "--no-progress"]);
 }
+
+#[test]
+fn ctrl_c_removes_the_lock_it_holds_and_changes_nothing() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    let mut child = repo
+        .command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+        .env("PROMPT_FAILPOINT", "hold-index-lock")
+        .args(["commit", "-m", "interrupted"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = repo.root().join(".git/index.lock");
+    let held = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        lock.exists()
+    });
+    assert!(held, "the command never took the lock");
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!lock.exists(), "the interrupted command removed its lock");
+    assert_eq!(repo.git(&["rev-list", "--all", "--count"]), "0\n");
+    repo.prompt(&["commit", "-m", "now"]).success();
+}
+
+#[test]
+fn killed_at_random_points_the_repository_stays_consistent() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("v0"));
+    repo.prompt(&["commit", "-m", "v0"]).success();
+    let mut landed = 1;
+    for round in 1..=12u64 {
+        repo.write_prompt("a", &text_prompt(&format!("v{round}")));
+        let mut child = repo
+            .command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+            .args(["commit", "-m", &format!("v{round}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread the kills over the command's life (a few milliseconds to a few tens).
+        std::thread::sleep(std::time::Duration::from_millis((round * 7) % 40));
+        let _ = child.kill();
+        let _ = child.wait();
+        // A SIGKILL cannot clean up: a lock it left is stale, as after a killed git.
+        let _ = std::fs::remove_file(repo.root().join(".git/index.lock"));
+        repo.git(&["fsck", "--strict", "--no-progress"]);
+        let count: usize = repo
+            .git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(
+            count == landed || count == landed + 1,
+            "round {round}: {count} commits"
+        );
+        landed = count;
+        // Whatever landed is a readable version with its own message.
+        let log = repo.prompt(&["log", "a", "--json"]).success().json();
+        assert_eq!(log.as_array().unwrap().len(), landed);
+    }
+    // Promotions killed midway leave the tag at the old or the new version.
+    for round in 0..8u64 {
+        let before = repo.git(&["tag", "-l"]);
+        let mut child = repo
+            .command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+            .args(["promote", &format!("a@{}", round % 3 + 1), "staging"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis((round * 5) % 25));
+        let _ = child.kill();
+        let _ = child.wait();
+        repo.git(&["fsck", "--strict", "--no-progress"]);
+        let after = repo.git(&["tag", "-l"]);
+        assert!(
+            after.is_empty() || after == "a@staging\n",
+            "{before} -> {after}"
+        );
+        if !after.is_empty() {
+            repo.prompt(&["env", "history", "a", "staging"]).success();
+        }
+    }
+}

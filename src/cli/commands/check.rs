@@ -23,6 +23,13 @@ pub struct Args {
     /// Output format: text, json, or github (workflow annotations)
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Do not report the flagged secret with this fingerprint (a false positive); repeatable.
+    /// To keep it allowed, list it under `allowed_secrets` in .prompts.yaml
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub allow_secret: Vec<String>,
 }
 
 /// How diagnostics are printed.
@@ -63,13 +70,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             files
         }
     };
-    let mut diagnostics = check_files(&reg, rev, &files)?;
+    let mut diagnostics = check_files(&reg, rev, &files, &args.allow_secret)?;
     if let Some(against) = &args.against {
         diagnostics.extend(breaking_against(&reg, rev, &files, against)?);
         diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     }
     let (errors, warnings) = check::counts(&diagnostics);
-    match args.format {
+    let format = if args.json { Format::Json } else { args.format };
+    match format {
         Format::Json => ctx.ui.json(&Report {
             checked: files.len(),
             errors,
@@ -156,7 +164,10 @@ pub fn check_files(
     reg: &Registry,
     rev: Rev,
     files: &[String],
+    allow_secrets: &[String],
 ) -> Result<Vec<Diagnostic>, CliError> {
+    let mut allowed = reg.config().allowed_secrets.clone();
+    allowed.extend(allow_secrets.iter().cloned());
     let partials = RegistryPartials::new(reg, rev);
     let mut out = Vec::new();
     for file in files {
@@ -164,7 +175,9 @@ pub fn check_files(
         let Some(bytes) = reg.read_path(rev, &path)? else {
             continue;
         };
-        out.extend(check::check_file(&path, file, &bytes, &partials));
+        out.extend(check::check_file_allowing(
+            &path, file, &bytes, &partials, &allowed,
+        ));
     }
     Ok(out)
 }

@@ -20,6 +20,9 @@ pub struct Args {
     /// Commit even when validation finds errors
     #[arg(long)]
     pub no_verify: bool,
+    /// Do not refuse for the flagged secret with this fingerprint (a false positive); repeatable
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub allow_secret: Vec<String>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -79,7 +82,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .filter(|c| c.kind != ChangeKind::Deleted)
             .map(|c| c.file.clone())
             .collect();
-        let diagnostics = check_files(&reg, Rev::WorkingTree, &files)?;
+        let diagnostics = check_files(&reg, Rev::WorkingTree, &files, &args.allow_secret)?;
         let (errors, _) = check::counts(&diagnostics);
         if errors > 0 {
             let shown: Vec<_> = diagnostics

@@ -49,6 +49,9 @@ pub struct Args {
     /// Output format: text (coloured on a terminal), markdown (for a pull-request comment), json
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
     /// Exit with 1 when there are differences
     #[arg(long)]
     pub exit_code: bool,
@@ -175,13 +178,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             merge_base,
         } => range(&reg, old, new, merge_base)?,
     };
-    match args.format {
+    let format = if args.json { Format::Json } else { args.format };
+    match format {
         Format::Json => ctx.ui.json(&report)?,
         _ if report.prompts.is_empty() => {}
         Format::Markdown => ctx.ui.print(&format::to_markdown(&report))?,
         Format::Text => ctx
             .ui
-            .print(&format::to_text(&report, &UiPaint::new(&ctx.ui)))?,
+            .page(&format::to_text(&report, &UiPaint::new(&ctx.ui)))?,
     }
     if args.exit_code && !report.prompts.is_empty() {
         return Err(CliError::Reported(1));

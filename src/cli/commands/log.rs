@@ -142,7 +142,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             envs
         ));
     }
-    ctx.ui.print(&text)
+    ctx.ui.page(&text)
 }
 
 fn registry_log(
@@ -210,7 +210,7 @@ fn registry_log(
             prompts.join(" ")
         ));
     }
-    ctx.ui.print(&text)
+    ctx.ui.page(&text)
 }
 
 /// `2005-04-08T00:13:13+02:00`.
