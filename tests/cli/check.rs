@@ -286,3 +286,30 @@ fn against_reports_breaking_input_changes() {
         .stderr_has("not a git revision");
     repo.prompt(&["check", "--against", "@staging"]).success();
 }
+
+#[test]
+fn the_example_prompts_pass_check() {
+    let repo = TestRepo::new();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/prompts");
+    let mut copied = 0;
+    let mut stack = vec![examples.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(&examples).unwrap();
+                repo.write(
+                    &format!("prompts/{}", rel.display()),
+                    &std::fs::read_to_string(&path).unwrap(),
+                );
+                copied += 1;
+            }
+        }
+    }
+    assert!(copied >= 4, "{copied} example prompts");
+    repo.prompt(&["check"])
+        .success()
+        .stderr_has(" 0 error(s), 0 warning(s)");
+}
