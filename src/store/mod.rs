@@ -903,10 +903,20 @@ fn open_error(start: &Path, e: git2::Error) -> Error {
         ErrorCode::NotFound => Error::NotARepository {
             path: start.to_path_buf(),
         },
-        ErrorCode::Owner => Error::Usage(format!(
+        ErrorCode::Owner => Error::Refused(format!(
             "{}: the repository is owned by another user; if you trust it, run \
              `git config --global --add safe.directory <path>`",
             start.display()
+        )),
+        _ if e.message().contains("extensions.refstorage") => Error::Refused(format!(
+            "{}: this repository stores references in a format prompt cannot read yet \
+             (reftable); a clone with `git clone --ref-format=files` can be used",
+            start.display()
+        )),
+        _ if e.message().contains("unsupported extension") => Error::Refused(format!(
+            "{}: the repository uses a git feature prompt cannot read ({})",
+            start.display(),
+            e.message()
         )),
         _ => git(format!("opening the repository at {}", start.display()))(e),
     }

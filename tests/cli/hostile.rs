@@ -212,3 +212,43 @@ fn repository_states_get_clear_messages() {
         .success()
         .stderr_has("shallow clone");
 }
+
+#[test]
+fn unreadable_repositories_say_why() {
+    let repo = TestRepo::new();
+    let reftable = repo.sibling("reftable");
+    let made = repo
+        .command("git", repo.root().parent().unwrap())
+        .args([
+            "init",
+            "-q",
+            "--ref-format=reftable",
+            reftable.to_str().unwrap(),
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        repo.prompt_in(&reftable, &["list"])
+            .code(1)
+            .stderr_has("reftable");
+    } else {
+        eprintln!("skipping reftable: this git cannot create one");
+    }
+    // Owned by another user: only testable as root, where chown works.
+    let foreign = repo.sibling("foreign");
+    repo.git_in(
+        repo.root().parent().unwrap(),
+        &["init", "-q", foreign.to_str().unwrap()],
+    );
+    let chowned = std::process::Command::new("chown")
+        .args(["-R", "nobody", foreign.to_str().unwrap()])
+        .status()
+        .is_ok_and(|s| s.success());
+    if chowned {
+        repo.prompt_in(&foreign, &["list"])
+            .code(1)
+            .stderr_has("safe.directory");
+    } else {
+        eprintln!("skipping ownership: cannot chown here");
+    }
+}
