@@ -3,7 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{dropped, map_params, messages, model_name, params, parts, split_system, Body};
+use super::{
+    dropped, map_params, messages, model_name, params, parts, split_system, tool_declaration, Body,
+};
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
 
@@ -106,20 +108,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         let tools: Vec<Value> = prompt
             .tools
             .iter()
-            .map(|t| {
-                let mut o = Map::new();
-                o.insert("name".into(), t.name.clone().into());
-                if let Some(d) = &t.description {
-                    o.insert("description".into(), d.clone().into());
-                }
-                o.insert(
-                    "input_schema".into(),
-                    t.parameters
-                        .clone()
-                        .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
-                );
-                Value::Object(o)
-            })
+            .map(|t| Value::Object(tool_declaration(t, "input_schema", true)))
             .collect();
         body.insert("tools".into(), Value::Array(tools));
     }

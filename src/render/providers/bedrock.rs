@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{map_params, messages, params, parts, split_system, Body};
+use super::{map_params, messages, params, parts, split_system, tool_declaration, Body};
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{MediaSource, Part, RenderError, Rendered};
 
@@ -88,17 +88,10 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
             .tools
             .iter()
             .map(|t| {
-                let mut spec = Map::new();
-                spec.insert("name".into(), t.name.clone().into());
-                if let Some(d) = &t.description {
-                    spec.insert("description".into(), d.clone().into());
-                }
-                let schema = t
-                    .parameters
-                    .clone()
-                    .unwrap_or_else(|| json!({"type": "object", "properties": {}}));
-                spec.insert("inputSchema".into(), json!({"json": schema}));
-                json!({"toolSpec": spec})
+                let mut spec = tool_declaration(t, "inputSchema", true);
+                let schema = spec.remove("inputSchema").unwrap_or_default();
+                spec.insert("inputSchema".into(), json!({ "json": schema }));
+                json!({ "toolSpec": spec })
             })
             .collect();
         let mut config = Map::new();

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{dropped, map_params, messages, params, parts, split_system, Body};
+use super::{dropped, map_params, messages, params, parts, split_system, tool_declaration, Body};
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{MediaSource, Part, RenderError, Rendered};
 
@@ -66,17 +66,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         let decls: Vec<Value> = prompt
             .tools
             .iter()
-            .map(|t| {
-                let mut o = Map::new();
-                o.insert("name".into(), t.name.clone().into());
-                if let Some(d) = &t.description {
-                    o.insert("description".into(), d.clone().into());
-                }
-                if let Some(p) = &t.parameters {
-                    o.insert("parametersJsonSchema".into(), p.clone());
-                }
-                Value::Object(o)
-            })
+            .map(|t| Value::Object(tool_declaration(t, "parametersJsonSchema", false)))
             .collect();
         body.insert("tools".into(), json!([{"functionDeclarations": decls}]));
     }

@@ -8,13 +8,32 @@ pub mod gemini;
 pub mod openai;
 
 use indexmap::IndexMap;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{Content, Message, Part, RenderError};
-use crate::model::{Prompt, Role};
+use crate::model::{Prompt, Role, Tool};
 
 /// A body and what could not be put in it.
 pub type Body = (Value, Vec<String>);
+
+/// A tool as `{name, description, <schema_key>: parameters}`, the shape every provider starts
+/// from. Providers that require a schema get an empty object schema when the tool has none.
+fn tool_declaration(tool: &Tool, schema_key: &str, require_schema: bool) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("name".into(), tool.name.clone().into());
+    if let Some(d) = &tool.description {
+        o.insert("description".into(), d.clone().into());
+    }
+    let schema = match (&tool.parameters, require_schema) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => Some(serde_json::json!({"type": "object", "properties": {}})),
+        (None, false) => None,
+    };
+    if let Some(schema) = schema {
+        o.insert(schema_key.into(), schema);
+    }
+    o
+}
 
 /// The model's invocation parameters (empty without a model).
 fn params(prompt: &Prompt) -> IndexMap<String, Value> {

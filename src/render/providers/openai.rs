@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{messages, model_name, params, parts, Body};
+use super::{messages, model_name, params, parts, tool_declaration, Body};
 use crate::model::{Prompt, ToolChoice, ToolChoiceMode};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
 
@@ -52,16 +52,9 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
             .tools
             .iter()
             .map(|t| {
-                let mut f = Map::new();
-                f.insert("name".into(), t.name.clone().into());
-                if let Some(d) = &t.description {
-                    f.insert("description".into(), d.clone().into());
-                }
-                if let Some(p) = &t.parameters {
-                    f.insert("parameters".into(), p.clone());
-                }
-                if let Some(s) = t.strict {
-                    f.insert("strict".into(), s.into());
+                let mut f = tool_declaration(t, "parameters", false);
+                if let Some(strict) = t.strict {
+                    f.insert("strict".into(), strict.into());
                 }
                 json!({"type": "function", "function": f})
             })
