@@ -15,6 +15,35 @@ use crate::model::{
 };
 use crate::template::{Template, UseKind};
 
+/// The model an export names: the prompt's, else the registry default (with a warning), else an
+/// error, for services whose create body requires one (`label` names the service in the message).
+pub(crate) fn required_model(
+    input: &super::ExportInput<'_>,
+    notes: &mut Notes,
+    label: &str,
+) -> Result<crate::model::Model, crate::Error> {
+    match (&input.prompt.model, input.default_model) {
+        (Some(m), _) => Ok(m.clone()),
+        (None, Some((provider, name))) => {
+            notes.warn(format!(
+                "the prompt names no model; using the registry default {provider}/{name}"
+            ));
+            Ok(crate::model::Model {
+                provider: provider.to_string(),
+                name: name.to_string(),
+                params: IndexMap::new(),
+            })
+        }
+        (None, None) => Err(crate::Error::Unreadable {
+            file: input.id.to_string(),
+            message: format!(
+                "{label} needs a model: set `model` in the prompt, or `defaults` (provider, model) \
+                 in .prompts.yaml"
+            ),
+        }),
+    }
+}
+
 /// Warnings of one mapping, each prefixed with the service's name.
 pub(crate) struct Notes {
     service: Service,

@@ -9,6 +9,7 @@
 //! are `tool_schema` (`{name, description, parameters}`); structured output is `output_schema`, a
 //! JSON Schema. A version lists the `environments` it is deployed to.
 
+use crate::interchange::common::required_model;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
@@ -66,27 +67,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     let p = input.prompt;
     let mut notes = Notes::new(SERVICE);
     let meta = service_meta(p, SERVICE);
-    let model = match (&p.model, input.default_model) {
-        (Some(m), _) => m.clone(),
-        (None, Some((provider, name))) => {
-            notes.warn(format!(
-                "the prompt names no model; using the registry default {provider}/{name}"
-            ));
-            Model {
-                provider: provider.to_string(),
-                name: name.to_string(),
-                params: IndexMap::new(),
-            }
-        }
-        (None, None) => {
-            return Err(Error::Unreadable {
-                file: input.id.to_string(),
-                message: "Freeplay needs a model: set `model` in the prompt, or `defaults` \
-                          (provider, model) in .prompts.yaml"
-                    .into(),
-            })
-        }
-    };
+    let model = required_model(input, &mut notes, "Freeplay")?;
     let mut body = Map::new();
     body.insert(
         "template_messages".into(),

@@ -10,6 +10,7 @@
 //! version to import them as environments; a version list may sit beside the prompt as
 //! `{prompt, versions}`.
 
+use crate::interchange::common::required_model;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
@@ -149,27 +150,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     let p = input.prompt;
     let mut notes = Notes::new(SERVICE);
     let meta = service_meta(p, SERVICE);
-    let model = match (&p.model, input.default_model) {
-        (Some(m), _) => m.clone(),
-        (None, Some((provider, name))) => {
-            notes.warn(format!(
-                "the prompt names no model; using the registry default {provider}/{name}"
-            ));
-            Model {
-                provider: provider.to_string(),
-                name: name.to_string(),
-                params: IndexMap::new(),
-            }
-        }
-        (None, None) => {
-            return Err(Error::Unreadable {
-                file: input.id.to_string(),
-                message: "Phoenix needs a model: set `model` in the prompt, or `defaults` \
-                          (provider, model) in .prompts.yaml"
-                    .into(),
-            })
-        }
-    };
+    let model = required_model(input, &mut notes, "Phoenix")?;
     if !PROVIDERS.contains(&model.provider.as_str()) {
         notes.warn(format!(
             "Phoenix has no model provider `{}` (it has {}); sent as `{}`",
