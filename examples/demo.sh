@@ -5,9 +5,11 @@
 #
 # Builds `prompt`, creates a registry in a temporary folder, adds the prompts from
 # examples/prompts/, makes versions with `prompt commit` and with plain `git commit`, reads them
-# back by reference, renders and promotes them, and shows `prompt check` catching a mistake.
-# Nothing outside the temporary folder is touched; it is removed on exit. Needs only cargo and
-# git.
+# back by reference, renders them (text and an OpenAI request body), diffs versions and an
+# uncommitted edit, promotes and rolls back, exports one prompt for Phoenix, bundles production,
+# and shows `prompt check` catching a mistake. Nothing outside the temporary folder is touched; it
+# is removed on exit. Needs only cargo and git, reads nothing from stdin, and asks no questions
+# (production moves pass --yes), so it runs unattended with CI=true.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -42,7 +44,8 @@ say() {
     printf '\n%s$ %s%s\n' "$bold" "$1" "$reset"
 }
 
-# Prints a command, then runs it (stderr joined to stdout so that the order is kept).
+# Prints a command, then runs it (stderr joined to stdout so that the order is kept; stdin is
+# /dev/null, so nothing can stop to ask a question even when the demo runs on a terminal).
 run() {
     local shown='' arg
     for arg in "$@"; do
@@ -53,7 +56,7 @@ run() {
         fi
     done
     say "${shown# }"
-    "$@" 2>&1
+    "$@" 2>&1 </dev/null
 }
 
 # Runs a command that must fail, and shows its exit code.
@@ -71,11 +74,12 @@ paper=prompts/research/summarize-paper.prompt.yaml
 mkdir "$tmp/registry"
 cd "$tmp/registry"
 
-# 1. A new registry (this runs `git init` too, as the folder is not in a repository yet).
+# 1. A new registry (this runs `git init` too, as the folder is not in a repository yet). The diff
+#    driver makes plain `git diff` show prompt files the way `prompt diff` reads them.
 run prompt --version
-run prompt init
-run cat .prompts.yaml
-run git add .prompts.yaml
+run prompt init --diff-driver
+run cat .prompts.yaml .gitattributes
+run git add .prompts.yaml .gitattributes
 run git commit --quiet -m "Set up the prompt registry"
 
 # 2. Add the example prompts, check them, and commit them as version 1 of each.
@@ -113,22 +117,42 @@ prompt show research/summarize-paper@2 --json | head -n 12
 fails prompt show research/summarize-paper@7
 fails prompt show ../secrets
 
-# 6. Render a version with values, and promote one to an environment (the git tag ID@ENV).
+# 6. Render a version with values: as text, with a partial, and as an OpenAI request body.
 run prompt render research/summarize-paper@latest --sample raft
 run prompt render support/reply-email --sample delayed --var agent_name=Kim
-say "prompt render support/triage --sample outage --format openai | head -n 12"
-prompt render support/triage --sample outage --format openai | head -n 12
+say "prompt render support/triage --sample outage -f openai | head -n 12"
+prompt render support/triage --sample outage -f openai | head -n 12
 fails prompt render research/summarize-paper --var title=Raft
+
+# 7. What changed: between two versions, and between the latest version and an edit.
+run prompt diff research/summarize-paper@1 research/summarize-paper@3
+say "sed -i 's/Do not use marketing language./Do not use marketing language or superlatives./' $paper"
+sed -i.bak 's/Do not use marketing language\./Do not use marketing language or superlatives./' "$paper" &&
+    rm "$paper.bak"
+run prompt diff research/summarize-paper
+run prompt commit research/summarize-paper -m "No superlatives either"
+
+# 8. Promote versions to environments (the git tags ID@ENV), roll staging back, and read the
+#    promotion history. Production is guarded: off a terminal it needs --yes.
+fails prompt promote research/summarize-paper@2 production -m "Reviewed by Grace"
 run prompt promote research/summarize-paper@2 production --yes -m "Reviewed by Grace"
 run prompt promote research/summarize-paper@latest staging
+run prompt promote research/summarize-paper@3 staging -m "Roll back: keep the old wording for now"
 run prompt env
+run prompt env history research/summarize-paper staging
 run prompt log research/summarize-paper
 say "prompt show research/summarize-paper@production | grep -E 'temperature|default: [0-9]'"
 prompt show research/summarize-paper@production | grep -E 'temperature|default: [0-9]'
 run git tag --list
 
-# 7. A mistake: a variable that `inputs` does not declare. `check` points at it, and `commit`
-#    refuses to record it.
+# 9. Leave git: one prompt as a Phoenix create request, and production as one JSON bundle.
+say "prompt export research/summarize-paper@production --to phoenix 2>&1 | head -n 16"
+prompt export research/summarize-paper@production --to phoenix 2>&1 | head -n 16
+say "prompt bundle --env production -o - | head -n 12"
+prompt bundle --env production -o - | head -n 12
+
+# 10. A mistake: a variable that `inputs` does not declare. `check` points at it, and `commit`
+#     refuses to record it.
 say "sed -i 's/{{bullets}} bullet points/{{bullet_count}} bullet points/' $paper"
 sed -i.bak 's/{{bullets}} bullet points/{{bullet_count}} bullet points/' "$paper" &&
     rm "$paper.bak"
@@ -137,7 +161,7 @@ fails prompt check
 fails prompt check --format github
 fails prompt commit -m "Ask for a bullet count"
 
-# 8. Put it right.
+# 11. Put it right.
 run git checkout -- "$paper"
 run prompt check
 run git status --short
