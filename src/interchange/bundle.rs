@@ -116,7 +116,7 @@ pub fn build(reg: &Registry, env: &EnvName, rev: CommitId) -> Result<Built, Erro
             id.to_string(),
             BundledPrompt {
                 id: id.to_string(),
-                version: resolved.version,
+                version: reg.version_number(&resolved)?,
                 commit: commit.to_string(),
                 prompt: loaded.prompt,
                 partials,

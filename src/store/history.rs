@@ -278,50 +278,53 @@ fn diff_trees(
             format!("{prefix}/{name}")
         }
     };
-    let is_tree = |e: &git2::TreeEntry| e.kind() == Some(git2::ObjectType::Tree);
-    for entry in new_tree.iter().flat_map(|t| t.iter()) {
+    // Both trees are sorted in git's order (a folder's name compares as if it ended in `/`), so
+    // one merge pass pairs their entries without looking names up.
+    let key = |e: &git2::TreeEntry| {
+        let mut k = e.name_bytes().to_vec();
+        k.push(if e.kind() == Some(git2::ObjectType::Tree) {
+            b'/'
+        } else {
+            0
+        });
+        k
+    };
+    let mut olds = old_tree.iter().flat_map(|t| t.iter()).peekable();
+    let mut news = new_tree.iter().flat_map(|t| t.iter()).peekable();
+    loop {
+        let order = match (olds.peek(), news.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(o), Some(n)) => key(o).cmp(&key(n)),
+        };
+        let (old_entry, new_entry) = match order {
+            std::cmp::Ordering::Less => (olds.next(), None),
+            std::cmp::Ordering::Greater => (None, news.next()),
+            std::cmp::Ordering::Equal => (olds.next(), news.next()),
+        };
+        let entry = new_entry
+            .as_ref()
+            .or(old_entry.as_ref())
+            .expect("one side has an entry");
         let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
             continue;
         };
-        let old_entry = old_tree.as_ref().and_then(|t| t.get_name(name));
-        if old_entry.as_ref().map(|e| e.id()) == Some(entry.id()) {
+        let (old_id, new_id) = (
+            old_entry.as_ref().map(|e| e.id()),
+            new_entry.as_ref().map(|e| e.id()),
+        );
+        if old_id == new_id {
             continue;
         }
         match entry.kind() {
             Some(git2::ObjectType::Tree) => {
-                let old_sub = old_entry.filter(is_tree).map(|e| e.id());
-                diff_trees(
-                    repo,
-                    old_sub,
-                    Some(entry.id()),
-                    &path_of(name),
-                    changed,
-                    removed,
-                )?;
+                diff_trees(repo, old_id, new_id, &path_of(name), changed, removed)?
             }
-            Some(git2::ObjectType::Blob) => changed.push((path_of(name), entry.id())),
-            _ => {}
-        }
-    }
-    for entry in old_tree.iter().flat_map(|t| t.iter()) {
-        let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
-            continue;
-        };
-        let new_entry = new_tree.as_ref().and_then(|t| t.get_name(name));
-        // Gone, or replaced by an entry of the other kind.
-        if new_entry.is_some_and(|n| is_tree(&n) == is_tree(&entry)) {
-            continue;
-        }
-        match entry.kind() {
-            Some(git2::ObjectType::Tree) => diff_trees(
-                repo,
-                Some(entry.id()),
-                None,
-                &path_of(name),
-                changed,
-                removed,
-            )?,
-            Some(git2::ObjectType::Blob) => removed.push(path_of(name)),
+            Some(git2::ObjectType::Blob) => match new_id {
+                Some(id) => changed.push((path_of(name), id)),
+                None => removed.push(path_of(name)),
+            },
             _ => {}
         }
     }

@@ -113,8 +113,8 @@ pub struct RegistryCommit {
 pub struct Resolved {
     pub id: PromptId,
     pub rev: Rev,
-    /// The version number at `rev`, when `rev` is a commit on first-parent history that is a version
-    /// of the prompt or comes after one.
+    /// The version number, when the reference named one (`@N`, `@latest`) or it was found for
+    /// free; `Registry::version_number` gives it for any reference.
     pub version: Option<usize>,
     /// The environment the reference named, if any.
     pub env: Option<EnvName>,
@@ -163,6 +163,13 @@ impl Registry {
     pub fn open(start: &Path) -> Result<Registry, Error> {
         // Object reads need not re-hash: git itself does not on every read (ENGINEERING.md: 3.4x).
         git2::opts::strict_hash_verification(false);
+        // Folder trees of a large registry are a few KiB: cache them (the default limit of 4 KiB
+        // made the history walk inflate each changed folder twice).
+        // SAFETY: a process-wide libgit2 setting, changed before any repository is in use here and
+        // set to the same value on every call.
+        unsafe {
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 256 * 1024);
+        }
         let repo = Repository::discover(start).map_err(|e| open_error(start, e))?;
         let config = read_config(&repo)?;
         Ok(Registry { repo, config })
@@ -712,6 +719,16 @@ impl Registry {
         }
     }
 
+    /// The version number a resolved reference shows: known for `@N` and `@latest`, looked up (in
+    /// the history cache, or by a walk) for environments and revisions, none for the working tree.
+    pub fn version_number(&self, resolved: &Resolved) -> Result<Option<usize>, Error> {
+        match (resolved.version, resolved.rev) {
+            (Some(n), _) => Ok(Some(n)),
+            (None, Rev::Commit(c)) => Ok(self.version_at(&resolved.id, c)?.map(|v| v.number)),
+            (None, Rev::WorkingTree) => Ok(None),
+        }
+    }
+
     /// A prompt's bytes at a commit and the version number it shows there. When the file is not at
     /// the id's path in that commit, the prompt may have been moved since: `HEAD`'s history, which
     /// follows moves, gives the version at or before the commit.
@@ -721,8 +738,8 @@ impl Registry {
         commit: CommitId,
     ) -> Result<Option<BytesAndVersion>, Error> {
         if let Some(bytes) = self.read(Rev::Commit(commit), id)? {
-            let version = self.version_at(id, commit)?.map(|v| v.number);
-            return Ok(Some((bytes, version)));
+            // The number costs a history lookup; `version_number` works it out when asked.
+            return Ok(Some((bytes, None)));
         }
         let Some(head) = self.head()? else {
             return Ok(None);

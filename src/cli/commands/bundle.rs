@@ -41,7 +41,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             reason: "the repository has no commits yet".into(),
         })?,
     };
-    let built = bundle::build(&reg, &env, rev)?;
+    let built = bundle::build(reg, &env, rev)?;
     for w in &built.warnings {
         ctx.ui.warn(w);
     }

@@ -70,9 +70,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             files
         }
     };
-    let mut diagnostics = check_files(&reg, rev, &files, &args.allow_secret)?;
+    let mut diagnostics = check_files(reg, rev, &files, &args.allow_secret)?;
     if let Some(against) = &args.against {
-        diagnostics.extend(breaking_against(&reg, rev, &files, against)?);
+        diagnostics.extend(breaking_against(reg, rev, &files, against)?);
         diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     }
     let (errors, warnings) = check::counts(&diagnostics);

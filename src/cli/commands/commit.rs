@@ -82,7 +82,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .filter(|c| c.kind != ChangeKind::Deleted)
             .map(|c| c.file.clone())
             .collect();
-        let diagnostics = check_files(&reg, Rev::WorkingTree, &files, &args.allow_secret)?;
+        let diagnostics = check_files(reg, Rev::WorkingTree, &files, &args.allow_secret)?;
         let (errors, _) = check::counts(&diagnostics);
         if errors > 0 {
             let shown: Vec<_> = diagnostics
@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .into());
         }
     }
-    let message = message(&args.message, ctx, &reg)?;
+    let message = message(&args.message, ctx, reg)?;
     let committed = reg.commit(&changes, &message)?;
     for warning in &committed.warnings {
         ctx.ui.warn(warning);

@@ -33,7 +33,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         at: e.at,
         message: e.message,
     })?;
-    let origin = match (resolved.version, resolved.rev) {
+    let origin = match (reg.version_number(&resolved)?, resolved.rev) {
         (Some(v), Rev::Commit(c)) => format!("{}@{v} ({})", source.id, c.short()),
         _ => source.to_string(),
     };

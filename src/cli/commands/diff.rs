@@ -170,13 +170,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 layers,
                 sample: args.sample.clone(),
             });
-            refs(&reg, &old, &new, implicit, rendered)?
+            refs(reg, &old, &new, implicit, rendered)?
         }
         Plan::Range {
             old,
             new,
             merge_base,
-        } => range(&reg, old, new, merge_base)?,
+        } => range(reg, old, new, merge_base)?,
     };
     let format = if args.json { Format::Json } else { args.format };
     match format {
@@ -226,14 +226,16 @@ fn refs(
     if a.is_none() && b.is_none() {
         return Err(reg.not_found(&old.id, Rev::WorkingTree).into());
     }
-    let source = |r: &Resolved, reference: &Reference| Source {
-        side: side_of(r, reference.to_string()),
-        file: r.display_name(),
-        bytes: r.bytes.clone(),
+    let source = |r: &Resolved, reference: &Reference| -> Result<Source, CliError> {
+        Ok(Source {
+            side: side_of(reg, r, reference.to_string())?,
+            file: r.display_name(),
+            bytes: r.bytes.clone(),
+        })
     };
     let (sa, sb) = (
-        a.as_ref().map(|r| source(r, old)),
-        b.as_ref().map(|r| source(r, new)),
+        a.as_ref().map(|r| source(r, old)).transpose()?,
+        b.as_ref().map(|r| source(r, new)).transpose()?,
     );
     let id = new.id.to_string();
     let mut entry = Entry::compare(&id, Some(old.id.as_str()), false, sa.as_ref(), sb.as_ref());
@@ -253,16 +255,16 @@ fn refs(
     })
 }
 
-fn side_of(r: &Resolved, reference: String) -> Side {
-    Side {
+fn side_of(reg: &Registry, r: &Resolved, reference: String) -> Result<Side, CliError> {
+    Ok(Side {
         reference,
-        version: r.version,
+        version: reg.version_number(r)?,
         commit: match r.rev {
             Rev::Commit(c) => Some(c.to_string()),
             Rev::WorkingTree => None,
         },
         environment: r.env.as_ref().map(ToString::to_string),
-    }
+    })
 }
 
 /// The rendered text of one side, with only the values that side declares.

@@ -34,7 +34,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     })?;
     let id = &resolved.id;
     // A committed version carries its message, and the environments it is promoted to.
-    let (message, environments) = match (resolved.rev, resolved.version) {
+    let (message, environments) = match (resolved.rev, reg.version_number(&resolved)?) {
         (Rev::Commit(c), Some(_)) => {
             let version = reg.version_at(id, c)?;
             let envs: Vec<String> = reg

@@ -54,7 +54,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         force: args.force,
         id,
     };
-    let plan = apply::plan(&reg, imported, args.from, &options)?;
+    let plan = apply::plan(reg, imported, args.from, &options)?;
     for p in &plan.prompts {
         if let Some(name) = p
             .source_name
@@ -75,7 +75,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return Err(Error::Invalid { count: files.len() }.into());
     }
     let history = args.history;
-    let outcome = apply::apply(&reg, plan)?;
+    let outcome = apply::apply(reg, plan)?;
     for w in &outcome.warnings {
         ctx.ui.warn(w);
     }

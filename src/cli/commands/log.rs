@@ -70,7 +70,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     }
     let limit = args.max_count.unwrap_or(usize::MAX);
     let Some(id) = id else {
-        return registry_log(&reg, limit, args.json, ctx);
+        return registry_log(reg, limit, args.json, ctx);
     };
     let versions = reg.versions(&id)?;
     if versions.is_empty() {

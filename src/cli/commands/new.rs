@@ -67,7 +67,7 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
                     .into(),
             ));
         }
-        ask(&mut args, &reg, ctx)?;
+        ask(&mut args, reg, ctx)?;
     }
     let template_format = match args.template_format {
         FormatArg::Mustache => TemplateFormat::Mustache,

@@ -45,7 +45,7 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let id = reference.id.clone();
-    let version = chosen_version(&reg, &reference, ctx)?;
+    let version = chosen_version(reg, &reference, ctx)?;
     let state = reg.env_state(&id, &env)?;
     if let Some(s) = &state {
         if s.commit == version.commit {

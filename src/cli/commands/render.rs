@@ -58,7 +58,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         at: e.at,
         message: e.message,
     })?;
-    let partials = RegistryPartials::new(&reg, resolved.rev);
+    let partials = RegistryPartials::new(reg, resolved.rev);
     let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient).map_err(Error::from)?;
     let sources = Sources {
         sample: args.sample.clone(),

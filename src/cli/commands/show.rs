@@ -47,7 +47,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     ctx.ui.json(&Shown {
         id: resolved.id.to_string(),
         reference: reference.to_string(),
-        version: resolved.version,
+        version: reg.version_number(&resolved)?,
         commit: match resolved.rev {
             Rev::Commit(c) => Some(c.to_string()),
             Rev::WorkingTree => None,
