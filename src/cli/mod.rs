@@ -42,7 +42,8 @@ pub struct Global {
         global = true,
         value_enum,
         default_value = "auto",
-        value_name = "WHEN"
+        value_name = "WHEN",
+        help_heading = GLOBAL
     )]
     pub color: ColorChoice,
     /// Print only data and errors, no progress messages

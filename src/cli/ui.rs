@@ -138,10 +138,11 @@ impl Ui {
             return self.print(text);
         }
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let command = var("GIT_PAGER")
-            .or_else(|| var("PAGER"))
-            .unwrap_or_else(|| "less".into());
-        if command.trim() == "cat" {
+        // As git: a pager variable set to nothing, or to `cat`, means no pager.
+        let command = std::env::var("GIT_PAGER")
+            .or_else(|_| std::env::var("PAGER"))
+            .unwrap_or_else(|_| "less".into());
+        if command.trim().is_empty() || command.trim() == "cat" {
             return self.print(text);
         }
         let mut child = match std::process::Command::new("sh")

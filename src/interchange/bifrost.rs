@@ -82,28 +82,15 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         "commit_message".into(),
         json!(input.message.map(str::trim).unwrap_or_default()),
     );
-    let model = p.model.clone().or_else(|| {
-        input.default_model.map(|(provider, name)| Model {
-            provider: provider.into(),
-            name: name.into(),
-            params: IndexMap::new(),
-        })
-    });
+    // A version without a model is not one Bifrost can run: refuse rather than send "".
+    let m = crate::interchange::common::required_model(input, &mut notes, "Bifrost")?;
     let mut params = Map::new();
-    match &model {
-        Some(m) => {
-            body.insert(
-                "provider".into(),
-                json!(provider_to(PROVIDERS, &m.provider, &meta)),
-            );
-            body.insert("model".into(), json!(m.name));
-            params.extend(m.params.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        None => {
-            body.insert("provider".into(), json!(""));
-            body.insert("model".into(), json!(""));
-        }
-    }
+    body.insert(
+        "provider".into(),
+        json!(provider_to(PROVIDERS, &m.provider, &meta)),
+    );
+    body.insert("model".into(), json!(m.name));
+    params.extend(m.params.iter().map(|(k, v)| (k.clone(), v.clone())));
     if !p.tools.is_empty() {
         params.insert(
             "tools".into(),

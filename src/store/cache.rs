@@ -26,6 +26,11 @@ fn disabled() -> bool {
     std::env::var_os("PROMPT_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
+/// Whether a cache file is there (it may still be stale or foreign: `history` checks).
+pub(crate) fn exists(repo: &Repository) -> bool {
+    file(repo).exists()
+}
+
 /// The registry history from `head`, newest first, through the cache.
 pub(crate) fn history(repo: &Repository, head: Oid, root: &str) -> Result<Vec<Touched>, Error> {
     if disabled() {

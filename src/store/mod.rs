@@ -380,7 +380,9 @@ impl Registry {
         head: CommitId,
         id: &PromptId,
     ) -> Result<Vec<history::RawVersion>, Error> {
-        if cache_disabled() {
+        // Without a cache yet, one file's walk is much cheaper than building the whole cache (which
+        // commands that need every prompt's history do, and which every later command extends).
+        if cache_disabled() || !cache::exists(&self.repo) {
             return self.raw_versions(head, id);
         }
         let entries = cache::history(&self.repo, head.0, &self.config.root)?;
@@ -422,6 +424,12 @@ impl Registry {
     ) -> Result<Vec<history::RawVersion>, Error> {
         let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
         history::file_versions(&self.repo, start.0, &self.path_of(id), &old_path)
+    }
+
+    /// A commit made by `prompt mv` names the old id in a trailer: `moved_away` tells whether the
+    /// removal found by `removal` was such a move.
+    pub fn moved_away(&self, id: &PromptId, removal: &Version) -> bool {
+        history::moved_from(&removal.message) == Some(id.as_str())
     }
 
     /// When the prompt is absent at `HEAD` but was committed before: the commit that removed it

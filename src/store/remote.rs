@@ -336,10 +336,17 @@ impl Registry {
         if self.repo.find_reference(&tracking_branch).is_ok() {
             let out = self.run_git(&["merge", "--ff-only", "--quiet", &tracking_branch])?;
             if !out.status.success() {
-                return Err(Error::Usage(format!(
-                    "cannot fast-forward {branch} to {remote}/{upstream}: {}; merge or rebase \
-                     with git, then pull again",
-                    String::from_utf8_lossy(&out.stderr).trim()
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                // git's hints span many lines; its final line says what happened.
+                let why = stderr
+                    .lines()
+                    .rev()
+                    .map(|l| l.trim().trim_start_matches("fatal: "))
+                    .find(|l| !l.is_empty())
+                    .unwrap_or("the branches have diverged");
+                return Err(Error::Refused(format!(
+                    "cannot fast-forward {branch} to {remote}/{upstream} ({why}); merge or rebase \
+                     with git, then pull again"
                 )));
             }
             let new_head = self.head()?.map(|c| c.to_string());

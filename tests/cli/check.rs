@@ -282,9 +282,14 @@ fn against_reports_breaking_input_changes() {
         .code(1)
         .stderr_has("unknown environment");
     repo.prompt(&["check", "--against", "nobranch"])
-        .code(2)
-        .stderr_has("not a git revision");
+        .code(1)
+        .stderr_has("--against takes a git revision");
     repo.prompt(&["check", "--against", "@staging"]).success();
+    // A promoted prompt that is gone breaks its callers too.
+    std::fs::remove_file(repo.root().join("prompts/greet.prompt.yaml")).unwrap();
+    repo.prompt(&["check", "--against", "@production"])
+        .code(1)
+        .stdout_has("prompts/greet.prompt.yaml:1:1: error[breaking]: against greet@production: the prompt was removed");
 }
 
 #[test]

@@ -353,7 +353,7 @@ fn pull_refuses_when_the_branch_cannot_fast_forward() {
     repo.write_prompt("greet", &text_prompt("Mine"));
     repo.prompt(&["commit", "-m", "mine"]).success();
     repo.prompt(&["pull"])
-        .code(2)
+        .code(1)
         .stderr_has("cannot fast-forward main");
     repo.prompt(&["push"]).code(1).stderr_has("rejected");
     repo.prompt(&["push", "nowhere"])

@@ -48,6 +48,9 @@ fn mv_keeps_history_versions_and_environments() {
         .success()
         .stdout_has("launch");
     repo.prompt(&["show", "greet@production"]).code(1);
+    repo.prompt(&["log", "greet"])
+        .success()
+        .stderr_has("greet was moved away in");
     let list = repo.prompt(&["list"]).success().stdout;
     assert_eq!(list, "team/hello\ttext\t-\t2\tproduction@1\n");
     let registry_log = repo.prompt(&["log"]).success().stdout;

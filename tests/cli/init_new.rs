@@ -10,7 +10,9 @@ fn init_creates_config_and_root_and_is_idempotent() {
         .stderr_has("created .prompts.yaml, prompts/");
     assert!(repo.read(".prompts.yaml").contains("root: prompts"));
     assert!(repo.root().join("prompts").is_dir());
-    repo.prompt(&["init"]).success().stderr_has("nothing to do");
+    repo.prompt(&["init"])
+        .success()
+        .stderr_has("already a prompt registry");
 }
 
 #[test]

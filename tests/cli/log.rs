@@ -230,7 +230,7 @@ fn the_history_cache_never_changes_an_answer() {
         ]
     };
     let cache = repo.root().join(".git/prompt-history-v1");
-    std::fs::remove_file(&cache).unwrap();
+    let _ = std::fs::remove_file(&cache);
     let walked = answers(true);
     assert!(!cache.exists(), "PROMPT_NO_CACHE writes no cache");
     let built = answers(false);

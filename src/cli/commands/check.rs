@@ -72,7 +72,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     };
     let mut diagnostics = check_files(reg, rev, &files, &args.allow_secret)?;
     if let Some(against) = &args.against {
-        diagnostics.extend(breaking_against(reg, rev, &files, against)?);
+        diagnostics.extend(breaking_against(reg, rev, &files, against, ids.is_empty())?);
         diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     }
     let (errors, warnings) = check::counts(&diagnostics);
@@ -117,6 +117,7 @@ fn breaking_against(
     rev: Rev,
     files: &[String],
     against: &str,
+    all: bool,
 ) -> Result<Vec<Diagnostic>, CliError> {
     // A typo here must fail loudly, not find "nothing to break".
     match against.strip_prefix('@') {
@@ -126,9 +127,11 @@ fn breaking_against(
         Some(_) => {}
         None => {
             if reg.revision(against)?.is_none() {
-                return Err(CliError::Usage(format!(
-                    "--against `{against}`: not a git revision; use @ENV for an environment"
-                )));
+                return Err(Error::UnknownReference {
+                    reference: against.to_string(),
+                    reason: "--against takes a git revision, or @ENV for an environment".into(),
+                }
+                .into());
             }
         }
     }
@@ -154,6 +157,40 @@ fn breaking_against(
         };
         if let Ok(new) = load::parse_bytes(&new_bytes) {
             out.extend(check::against(&path, &new, &old.prompt, &reference));
+        }
+    }
+    // A prompt that exists at the reference but not any more breaks every caller.
+    if all {
+        let there: Vec<PromptId> = match against.strip_prefix('@') {
+            Some(env) => reg
+                .all_envs()?
+                .into_iter()
+                .filter(|(_, envs)| envs.iter().any(|(e, _)| e.as_str() == env))
+                .map(|(id, _)| id)
+                .collect(),
+            None => match reg.revision(against)? {
+                Some(c) => reg.ids(Rev::Commit(c))?,
+                None => Vec::new(),
+            },
+        };
+        for id in there {
+            if files.contains(&id.file_name()) {
+                continue;
+            }
+            let reference = match against.strip_prefix('@') {
+                Some(_) => format!("{id}{against}"),
+                None => format!("{id}@{against}"),
+            };
+            out.push(Diagnostic {
+                file: reg.path_of(&id),
+                line: 1,
+                column: 1,
+                severity: check::Severity::Error,
+                rule: check::Rule::Breaking,
+                message: format!(
+                    "against {reference}: the prompt was removed: its callers will fail"
+                ),
+            });
         }
     }
     Ok(out)

@@ -23,10 +23,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     };
     let created = store::init(&dir)?;
     if created.is_empty() {
-        ctx.ui.status(&format!(
-            "{}: already a prompt registry, nothing to do",
-            dir.display()
-        ));
+        ctx.ui
+            .status(&format!("{}: already a prompt registry", dir.display()));
     } else {
         ctx.ui.status(&format!(
             "initialised a prompt registry in {}: created {}",

@@ -93,8 +93,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let envs = reg.envs_of(&id)?;
     // A removed prompt keeps its versions; say when it went.
     if let Some(r) = reg.removal(&id)? {
+        let how = if reg.moved_away(&id, &r) {
+            "moved away"
+        } else {
+            "removed"
+        };
         ctx.ui.status(&format!(
-            "{id} was removed in {} ({}, {}): {}",
+            "{id} was {how} in {} ({}, {}): {}",
             r.commit.short(),
             format_time(r.time, r.offset_minutes),
             r.author,
