@@ -211,6 +211,9 @@ fn repository_states_get_clear_messages() {
     repo.prompt_in(&shallow, &["log", "greet"])
         .success()
         .stderr_has("shallow clone");
+    repo.prompt_in(&shallow, &["list"])
+        .success()
+        .stderr_has("shallow clone");
 }
 
 #[test]

@@ -44,6 +44,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         None => None,
     };
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    if reg.is_shallow() {
+        ctx.ui
+            .warn("this is a shallow clone: version counts start at the oldest commit it has");
+    }
     let index = reg.version_index()?;
     let envs = reg.all_envs()?;
     let mut rows = Vec::new();
