@@ -10,15 +10,17 @@
 //! (`{originalType, payload: {role, content}}`) or plain OpenAI messages (`{role, content}`,
 //! which is what we write). Templates use `{{ variable }}`. Bifrost has no tags or environments.
 
+use crate::interchange::common::{
+    report_description_and_metadata, report_history, report_participant_name,
+};
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    aside_at, content_text, finish, keep_provider, meta_str, plain_metadata, provider_from,
-    provider_to, report_common, report_mustache_only, response_format_from_openai,
-    response_format_to_openai, role_from, service_meta, set_aside, set_service_meta, str_of,
-    text_of, tool_choice_from_openai, tool_choice_to_openai, tool_from_openai, tool_to_openai,
-    Notes, ProviderTable,
+    aside_at, content_text, finish, keep_provider, meta_str, provider_from, provider_to,
+    report_common, report_mustache_only, response_format_from_openai, response_format_to_openai,
+    role_from, service_meta, set_aside, set_service_meta, str_of, text_of, tool_choice_from_openai,
+    tool_choice_to_openai, tool_from_openai, tool_to_openai, Notes, ProviderTable,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -105,17 +107,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     }
     body.insert("model_params".into(), Value::Object(params));
     body.insert("messages".into(), export_messages(p, &meta, &mut notes));
-    if p.description.is_some() {
-        notes.warn("the description cannot be held; left out");
-    }
-    let other_meta = plain_metadata(p);
-    let other: Vec<&str> = other_meta.keys().map(String::as_str).collect();
-    if !other.is_empty() {
-        notes.warn(format!(
-            "metadata ({}) cannot be held; left out",
-            other.join(", ")
-        ));
-    }
+    report_description_and_metadata(p, &mut notes);
     let literal_images: Vec<&str> = meta
         .get("image_urls")
         .and_then(Value::as_array)
@@ -152,19 +144,11 @@ fn export_messages(p: &Prompt, meta: &Map<String, Value>, notes: &mut Notes) -> 
     for (i, item) in items.iter().enumerate() {
         out.extend(aside_at(meta, i));
         if let Some(h) = &item.history {
-            notes.warn(format!(
-                "the history placeholder `{h}` (message {}) cannot be held; left out",
-                i + 1
-            ));
+            report_history(h, i, notes);
             continue;
         }
         let Some(role) = item.role else { continue };
-        if item.name.is_some() {
-            notes.warn(format!(
-                "message {} has a participant `name`, which cannot be held; left out",
-                i + 1
-            ));
-        }
+        report_participant_name(item, i, notes);
         if let Some(original) = raw.and_then(|r| r.get(&i.to_string())) {
             if message_text(original) == content_text(&item.content) {
                 out.push(original.clone());

@@ -272,6 +272,43 @@ pub(crate) fn content_text(content: &Option<Content>) -> String {
 /// Reports the parts of the file format no service holds (besides those the caller handles):
 /// `examples` says whether the service holds few-shot examples; input details are reported except
 /// for the inputs in `held` (which the service carries some other way).
+/// Warns that the prompt's description and free-form metadata have no place in the target.
+pub(crate) fn report_description_and_metadata(p: &Prompt, notes: &mut Notes) {
+    if p.description.is_some() {
+        notes.warn("the description cannot be held; left out");
+    }
+    let other_meta = plain_metadata(p);
+    if !other_meta.is_empty() {
+        let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
+        notes.warn(format!(
+            "metadata ({}) cannot be held; left out",
+            keys.join(", ")
+        ));
+    }
+}
+
+/// Warns that message `i` (from 0) names a participant the target cannot hold.
+pub(crate) fn report_participant_name(
+    item: &crate::model::MessageItem,
+    i: usize,
+    notes: &mut Notes,
+) {
+    if item.name.is_some() {
+        notes.warn(format!(
+            "message {} has a participant `name`, which cannot be held; left out",
+            i + 1
+        ));
+    }
+}
+
+/// Warns that the history placeholder of message `i` (from 0) cannot be held.
+pub(crate) fn report_history(name: &str, i: usize, notes: &mut Notes) {
+    notes.warn(format!(
+        "the history placeholder `{name}` (message {}) cannot be held; left out",
+        i + 1
+    ));
+}
+
 pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, held: &[&str]) {
     if !prompt.labels.is_empty() {
         notes.warn(format!(

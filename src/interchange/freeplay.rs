@@ -10,13 +10,14 @@
 //! JSON Schema. A version lists the `environments` it is deployed to.
 
 use crate::interchange::common::required_model;
+use crate::interchange::common::{report_description_and_metadata, report_participant_name};
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    content_text, finish, keep_provider, meta_str, plain_metadata, provider_from, provider_to,
-    report_common, report_mustache_only, role_from, service_meta, set_service_meta, str_of,
-    text_of, tool_choice_from_openai, Notes, ProviderTable,
+    content_text, finish, keep_provider, meta_str, provider_from, provider_to, report_common,
+    report_mustache_only, role_from, service_meta, set_service_meta, str_of, text_of,
+    tool_choice_from_openai, Notes, ProviderTable,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -124,17 +125,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if !input.environments.is_empty() {
         body.insert("environments".into(), json!(input.environments));
     }
-    if p.description.is_some() {
-        notes.warn("the description cannot be held; left out");
-    }
-    let other_meta = plain_metadata(p);
-    if !other_meta.is_empty() {
-        let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
-        notes.warn(format!(
-            "metadata ({}) cannot be held; left out",
-            keys.join(", ")
-        ));
-    }
+    report_description_and_metadata(p, &mut notes);
     report_common(p, &mut notes, false, &[]);
     report_mustache_only(p, &mut notes);
     let project = meta_str(&meta, "project_id").unwrap_or("{project_id}");
@@ -211,12 +202,7 @@ fn export_messages(p: &Prompt, meta: &Map<String, Value>, notes: &mut Notes) -> 
             continue;
         }
         let Some(role) = item.role else { continue };
-        if item.name.is_some() {
-            notes.warn(format!(
-                "message {} has a participant `name`, which cannot be held; left out",
-                i + 1
-            ));
-        }
+        report_participant_name(item, i, notes);
         let text = content_text(&item.content);
         let mut slots = Vec::new();
         if let Some(Content::Parts(parts)) = &item.content {

@@ -9,13 +9,14 @@
 //! a `responseFormat` (also a `json_schema` output). Version rows carry `tags` (`latest` is not an
 //! environment and is skipped).
 
+use crate::interchange::common::{report_description_and_metadata, report_participant_name};
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    content_text, finish, keep_provider, plain_metadata, provider_from, provider_to, report_common,
+    content_text, finish, keep_provider, provider_from, provider_to, report_common,
     report_mustache_only, role_from, service_meta, set_service_meta, str_of, text_of, Notes,
     ProviderTable,
 };
@@ -217,17 +218,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             "the display name `{n}` cannot be held by a create request; left out"
         ));
     }
-    if p.description.is_some() {
-        notes.warn("the description cannot be held; left out");
-    }
-    let other_meta = plain_metadata(p);
-    if !other_meta.is_empty() {
-        let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
-        notes.warn(format!(
-            "metadata ({}) cannot be held; left out",
-            keys.join(", ")
-        ));
-    }
+    report_description_and_metadata(p, &mut notes);
     report_common(p, &mut notes, true, &[]);
     report_mustache_only(p, &mut notes);
     Ok(Exported {
@@ -281,12 +272,7 @@ fn export_messages(p: &Prompt, notes: &mut Notes) -> (Option<String>, Vec<Value>
             continue;
         }
         let Some(role) = item.role else { continue };
-        if item.name.is_some() {
-            notes.warn(format!(
-                "message {} has a participant `name`, which cannot be held; left out",
-                i + 1
-            ));
-        }
+        report_participant_name(item, i, notes);
         if let Some(Content::Parts(parts)) = &item.content {
             for part in parts {
                 if let Some(name) = part.image.as_ref().or(part.audio.as_ref()) {

@@ -11,6 +11,7 @@
 //! `{prompt, versions}`.
 
 use crate::interchange::common::required_model;
+use crate::interchange::common::{report_history, report_participant_name};
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
@@ -247,19 +248,11 @@ fn export_messages(items: &[MessageItem], meta: &Map<String, Value>, notes: &mut
     for (i, item) in items.iter().enumerate() {
         out.extend(aside_at(meta, i));
         if let Some(h) = &item.history {
-            notes.warn(format!(
-                "the history placeholder `{h}` (message {}) cannot be held; left out",
-                i + 1
-            ));
+            report_history(h, i, notes);
             continue;
         }
         let Some(role) = item.role else { continue };
-        if item.name.is_some() {
-            notes.warn(format!(
-                "message {} has a participant `name`, which cannot be held; left out",
-                i + 1
-            ));
-        }
+        report_participant_name(item, i, notes);
         let text_parts: Vec<&str> = match &item.content {
             Some(Content::Text(t)) => vec![t.as_str()],
             Some(Content::Parts(parts)) => {
