@@ -1,5 +1,5 @@
 //! The history cache: which commits of `HEAD`'s first-parent history changed which prompt files,
-//! kept in `.git/prompt-history-v1` so that `log`, `list` and `env` need not walk history again.
+//! kept in `.git/prompt-history-v2` so that `log`, `list` and `env` need not walk history again.
 //!
 //! Keyed by the tip commit it was built for. When `HEAD` moves forward, only the new commits are
 //! walked and the cache is extended; when the tip is not found (a reset, a rebase) it is rebuilt.
@@ -15,7 +15,9 @@ use git2::{Oid, Repository};
 use super::history::{registry_history, Touched};
 use crate::error::Error;
 
-const HEADER: &str = "prompt-history-v1";
+const HEADER: &str = "prompt-history-v2";
+/// The first format (no commit info), removed when a v2 file is written.
+const OLD_HEADERS: [&str; 1] = ["prompt-history-v1"];
 
 fn file(repo: &Repository) -> PathBuf {
     repo.path().join(HEADER)
@@ -36,7 +38,8 @@ pub(crate) fn history(repo: &Repository, head: Oid, root: &str) -> Result<Vec<To
     if disabled() {
         return Ok(registry_history(repo, head, root, None)?.0);
     }
-    let cached = load(&file(repo), root);
+    let bytes = std::fs::read(file(repo)).unwrap_or_default();
+    let cached = parse(&bytes, root, None);
     let tip = cached.as_ref().map(|(tip, _)| *tip);
     let (mut entries, stopped) = registry_history(repo, head, root, tip)?;
     if stopped {
@@ -51,37 +54,178 @@ pub(crate) fn history(repo: &Repository, head: Oid, root: &str) -> Result<Vec<To
     Ok(entries)
 }
 
-/// Reads the cache for `root`; `None` when missing, for another root, or unreadable.
-fn load(path: &Path, root: &str) -> Option<(Oid, Vec<Touched>)> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let mut lines = text.split('\n');
-    if lines.next()? != HEADER || lines.next()?.strip_prefix("root\t")? != root {
+/// The part of the registry history from `head` that one file's versions need: the commits that
+/// touch `path` or a file some `prompt mv` moved from (`old_path` maps a `Prompt-Moved-From` id to
+/// its file), with only those files. `history::versions_in` gives the same versions on this as on
+/// the whole history, because it never looks at other files. When the cache is not up to date
+/// with `head`, this is `history` (which brings it up to date).
+///
+/// This is the read `log ID` and `show ID@N` do on every call, so it parses no more than it keeps:
+/// a registry of 5,000 commits has a cache of about 1 MiB, nearly all of it other files.
+pub(crate) fn history_of(
+    repo: &Repository,
+    head: Oid,
+    root: &str,
+    path: &str,
+    old_path: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Touched>, Error> {
+    if !disabled() {
+        let bytes = std::fs::read(file(repo)).unwrap_or_default();
+        if tip_of(&bytes, root) == Some(head) {
+            let wanted = Wanted {
+                files: vec![path.to_string()],
+                old_path,
+            };
+            if let Some((_, entries)) = parse(&bytes, root, Some(wanted)) {
+                return Ok(entries);
+            }
+        }
+    }
+    history(repo, head, root)
+}
+
+/// The lines of a cache file after its header (`None` when the header is not for `root`), and the
+/// tip it was built for.
+fn body<'a>(bytes: &'a [u8], root: &str) -> Option<(Oid, impl Iterator<Item = &'a [u8]>)> {
+    let mut lines = lines(bytes);
+    if lines.next()? != HEADER.as_bytes()
+        || lines.next()?.strip_prefix(b"root\t")? != root.as_bytes()
+    {
         return None;
     }
-    let tip = Oid::from_str(lines.next()?.strip_prefix("tip\t")?).ok()?;
+    let tip = oid(lines.next()?.strip_prefix(b"tip\t")?)?;
+    Some((tip, lines))
+}
+
+/// The lines of `bytes`, each without its `\n`; text after the last `\n` is not a line (a file
+/// cut short there is caught by its missing `end`).
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', bytes).map(move |end| {
+        let line = &bytes[start..end];
+        start = end + 1;
+        line
+    })
+}
+
+fn tip_of(bytes: &[u8], root: &str) -> Option<Oid> {
+    body(bytes, root).map(|(tip, _)| tip)
+}
+
+/// The files a filtered read keeps: one file, and the files moves into it came from, added as the
+/// read meets the moves. The cache lists commits newest first, so a move is met before any line
+/// of the older file it came from.
+struct Wanted<'a> {
+    files: Vec<String>,
+    old_path: &'a dyn Fn(&str) -> Option<String>,
+}
+
+const OID_HEX: usize = 40;
+
+fn oid(hex: &[u8]) -> Option<Oid> {
+    if hex.len() != OID_HEX {
+        return None;
+    }
+    let mut raw = [0u8; OID_HEX / 2];
+    for (byte, pair) in raw.iter_mut().zip(hex.chunks_exact(2)) {
+        let digit = |c: u8| (c as char).to_digit(16);
+        *byte = u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?;
+    }
+    Oid::from_bytes(&raw).ok()
+}
+
+/// Parses a cache file for `root`; `None` when it is for another root, damaged or cut short.
+/// With `wanted`, only the files it names are read, and commits left with no file are dropped.
+fn parse(bytes: &[u8], root: &str, mut wanted: Option<Wanted>) -> Option<(Oid, Vec<Touched>)> {
+    let (tip, lines) = body(bytes, root)?;
+    let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
     let mut entries: Vec<Touched> = Vec::new();
+    // The newest commit line with its info line, and whether it is in `entries` yet: with
+    // `wanted`, a commit is parsed and added only once one of its files is kept.
+    let mut commit: Option<(&[u8], &[u8], &[u8])> = None;
+    let mut added = false;
     let mut complete = false;
     for line in lines {
-        let mut fields = line.splitn(3, '\t');
-        match (fields.next()?, fields.next(), fields.next()) {
-            ("C", Some(commit), moved) => entries.push(Touched {
-                commit: Oid::from_str(commit).ok()?,
-                files: Vec::new(),
-                removed: Vec::new(),
-                moved_from: moved.filter(|m| !m.is_empty()).map(str::to_string),
-            }),
-            ("+", Some(blob), Some(path)) => entries
-                .last_mut()?
-                .files
-                .push((path.to_string(), Oid::from_str(blob).ok()?)),
-            ("-", Some(path), None) => entries.last_mut()?.removed.push(path.to_string()),
-            ("end", None, None) => complete = true,
-            ("", None, None) => {}
-            _ => return None,
+        if complete && !line.is_empty() {
+            return None;
+        }
+        let info_missing = matches!(commit, Some((_, _, b"")));
+        if let Some(rest) = line.strip_prefix(b"C\t") {
+            if info_missing {
+                return None;
+            }
+            let (id, moved) = rest.split_at_checked(OID_HEX)?;
+            let moved = moved.strip_prefix(b"\t")?;
+            commit = Some((id, moved, b""));
+            added = false;
+            match wanted.as_mut() {
+                None => added = true,
+                Some(w) if !moved.is_empty() => {
+                    let old = (w.old_path)(std::str::from_utf8(moved).ok()?);
+                    w.files.extend(old);
+                }
+                Some(_) => {}
+            }
+            continue;
+        }
+        if let Some(info) = line.strip_prefix(b"A\t") {
+            // Each commit line is followed by its info line.
+            let (id, moved, b"") = commit? else {
+                return None;
+            };
+            commit = Some((id, moved, info));
+            if added {
+                entries.push(touched(commit?)?);
+            }
+            continue;
+        }
+        let (blob, path) = if let Some(rest) = line.strip_prefix(b"+\t") {
+            let (blob, path) = rest.split_at_checked(OID_HEX)?;
+            (Some(blob), path.strip_prefix(b"\t")?)
+        } else if let Some(path) = line.strip_prefix(b"-\t") {
+            (None, path)
+        } else {
+            match line {
+                b"end" if !info_missing => complete = true,
+                b"" => {}
+                _ => return None,
+            }
+            continue;
+        };
+        // A file line before any commit and info line is damage.
+        let current = commit.filter(|(_, _, info)| !info.is_empty())?;
+        if let Some(w) = &wanted {
+            if !w.files.iter().any(|f| f.as_bytes() == path) {
+                continue;
+            }
+        }
+        if !added {
+            entries.push(touched(current)?);
+            added = true;
+        }
+        let last = entries.last_mut()?;
+        match blob {
+            Some(blob) => last.files.push((text(path)?, oid(blob)?)),
+            None => last.removed.push(text(path)?),
         }
     }
     // A file cut short (a crash mid-write of an old version) is not trusted.
     complete.then_some((tip, entries))
+}
+
+/// A commit's entry from its commit and info lines, without files yet.
+fn touched((commit, moved, info): (&[u8], &[u8], &[u8])) -> Option<Touched> {
+    let moved_from = match moved {
+        b"" => None,
+        moved => Some(std::str::from_utf8(moved).ok()?.to_string()),
+    };
+    Some(Touched {
+        commit: oid(commit)?,
+        info: serde_json::from_slice(info).ok()?,
+        files: Vec::new(),
+        removed: Vec::new(),
+        moved_from,
+    })
 }
 
 fn save(path: &Path, root: &str, tip: Oid, entries: &[Touched]) -> std::io::Result<()> {
@@ -103,6 +247,9 @@ fn save(path: &Path, root: &str, tip: Oid, entries: &[Touched]) -> std::io::Resu
             t.commit,
             t.moved_from.as_deref().unwrap_or("")
         ));
+        // JSON has no raw line breaks or tabs: one line whatever the message holds.
+        let info = serde_json::to_string(&t.info).map_err(std::io::Error::other)?;
+        text.push_str(&format!("A\t{info}\n"));
         for (f, blob) in &t.files {
             text.push_str(&format!("+\t{blob}\t{f}\n"));
         }
@@ -117,12 +264,32 @@ fn save(path: &Path, root: &str, tip: Oid, entries: &[Touched]) -> std::io::Resu
     drop(f);
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-    })
+    })?;
+    if let Some(dir) = path.parent() {
+        for old in OLD_HEADERS {
+            let _ = std::fs::remove_file(dir.join(old));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(path: &Path, root: &str) -> Option<(Oid, Vec<Touched>)> {
+        parse(&std::fs::read(path).ok()?, root, None)
+    }
+
+    fn info(n: u8) -> crate::store::history::CommitInfo {
+        crate::store::history::CommitInfo {
+            author: format!("Author {n}"),
+            email: "a@example.com".into(),
+            time: 1_700_000_000 + i64::from(n),
+            offset_minutes: -90,
+            message: format!("Change {n}\n\nWith\ttabs and \"quotes\"\r\nand lines"),
+        }
+    }
 
     #[test]
     fn round_trips_and_rejects_damage() {
@@ -132,12 +299,14 @@ mod tests {
         let entries = vec![
             Touched {
                 commit: oid(1),
+                info: info(1),
                 files: vec![("a.prompt.yaml".into(), oid(2))],
                 removed: vec!["b.prompt.yaml".into()],
                 moved_from: Some("old/a".into()),
             },
             Touched {
                 commit: oid(3),
+                info: info(3),
                 files: vec![
                     ("b.prompt.yaml".into(), oid(4)),
                     ("c d.prompt.yaml".into(), oid(5)),
@@ -159,5 +328,79 @@ mod tests {
         );
         std::fs::write(&path, "garbage\n").unwrap();
         assert!(load(&path, "prompts").is_none());
+        // A commit without its info line (as a v1 file had) is not trusted either.
+        let no_info: String = text
+            .lines()
+            .filter(|l| !l.starts_with("A\t"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&path, no_info).unwrap();
+        assert!(load(&path, "prompts").is_none());
+        // Writing the current format removes a file of the old one.
+        let v1 = dir.path().join(OLD_HEADERS[0]);
+        std::fs::write(&v1, "prompt-history-v1\n").unwrap();
+        save(&path, "prompts", oid(9), &entries).unwrap();
+        assert!(!v1.exists());
+    }
+
+    #[test]
+    fn a_filtered_read_keeps_only_the_wanted_files_and_their_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let oid = |n: u8| Oid::from_bytes(&[n; 20]).unwrap();
+        let t = |c: u8, files: &[(&str, u8)], removed: &[&str], moved: Option<&str>| Touched {
+            commit: oid(c),
+            info: info(c),
+            files: files
+                .iter()
+                .map(|(f, b)| (f.to_string(), oid(*b)))
+                .collect(),
+            removed: removed.iter().map(|f| f.to_string()).collect(),
+            moved_from: moved.map(str::to_string),
+        };
+        let entries = vec![
+            t(
+                1,
+                &[("b.prompt.yaml", 2), ("new.prompt.yaml", 3)],
+                &["old.prompt.yaml"],
+                Some("old"),
+            ),
+            t(4, &[("b.prompt.yaml", 5)], &[], None),
+            t(
+                6,
+                &[("old.prompt.yaml", 7), ("c.prompt.yaml", 8)],
+                &[],
+                None,
+            ),
+        ];
+        save(&path, "prompts", oid(9), &entries).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let old_path = |id: &str| Some(format!("{id}.prompt.yaml"));
+        let wanted = || Wanted {
+            files: vec!["new.prompt.yaml".into()],
+            old_path: &old_path,
+        };
+        let (tip, kept) = parse(&bytes, "prompts", Some(wanted())).unwrap();
+        assert_eq!(tip, oid(9));
+        assert_eq!(
+            kept,
+            vec![
+                t(
+                    1,
+                    &[("new.prompt.yaml", 3)],
+                    &["old.prompt.yaml"],
+                    Some("old")
+                ),
+                t(6, &[("old.prompt.yaml", 7)], &[], None),
+            ]
+        );
+        assert_eq!(
+            crate::store::history::versions_in(&kept, "new.prompt.yaml", &old_path),
+            crate::store::history::versions_in(&entries, "new.prompt.yaml", &old_path),
+        );
+        // A file line before any commit line is damage, filtered or not.
+        let damaged = format!("{HEADER}\nroot\tprompts\ntip\t{}\n-\tx\nend\n", oid(9));
+        assert!(parse(damaged.as_bytes(), "prompts", Some(wanted())).is_none());
+        assert!(parse(damaged.as_bytes(), "prompts", None).is_none());
     }
 }

@@ -132,23 +132,19 @@ impl Registry {
             };
             if let Some(i) = found.filter(|i| *i < on_head.len()) {
                 let v = &on_head[i];
-                let c = self
-                    .repo
-                    .find_commit(v.commit)
-                    .map_err(git("reading a commit"))?;
-                return Ok(Some(self.version_of(&c, on_head.len() - i, v.blob)));
+                let number = on_head.len() - i;
+                return Ok(Some(Version::new(v.commit, number, v.blob, v.info.clone())));
             }
         }
         let raw = self.raw_versions(commit, id)?;
         match raw.first() {
             None => Ok(None),
-            Some(v) => {
-                let c = self
-                    .repo
-                    .find_commit(v.commit)
-                    .map_err(git("reading a commit"))?;
-                Ok(Some(self.version_of(&c, raw.len(), v.blob)))
-            }
+            Some(v) => Ok(Some(Version::new(
+                v.commit,
+                raw.len(),
+                v.blob,
+                v.info.clone(),
+            ))),
         }
     }
 

@@ -15,10 +15,40 @@ fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
 }
 
 /// One version found by the walk, newest first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RawVersion {
     pub commit: Oid,
     pub blob: Oid,
+    pub info: CommitInfo,
+}
+
+/// What a version shows of its commit. Read during the walk, which has the commit at hand, so
+/// that numbering versions needs no second read of each commit (and the history cache keeps it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CommitInfo {
+    pub author: String,
+    pub email: String,
+    /// Author time, seconds since the epoch.
+    pub time: i64,
+    /// The author's zone, minutes east of UTC.
+    pub offset_minutes: i32,
+    /// The whole message without trailing white space.
+    pub message: String,
+}
+
+impl CommitInfo {
+    pub(crate) fn of(c: &git2::Commit) -> CommitInfo {
+        let author = c.author();
+        CommitInfo {
+            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            time: author.when().seconds(),
+            offset_minutes: author.when().offset_minutes(),
+            message: String::from_utf8_lossy(c.message_bytes())
+                .trim_end()
+                .to_string(),
+        }
+    }
 }
 
 /// The ids of the trees along a path, then the entry at the path: `[root, dir1, …, file]`;
@@ -122,6 +152,7 @@ pub(crate) fn file_versions(
                 out.push(RawVersion {
                     commit: commit.id(),
                     blob,
+                    info: CommitInfo::of(&commit),
                 });
             }
         }
@@ -140,6 +171,7 @@ pub(crate) fn file_versions(
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Touched {
     pub commit: Oid,
+    pub info: CommitInfo,
     /// Paths relative to the root, of files added or changed, with their new blob ids.
     pub files: Vec<(String, Oid)>,
     /// Paths relative to the root, of files removed.
@@ -191,6 +223,7 @@ pub(crate) fn registry_history(
                 let message = String::from_utf8_lossy(commit.message_bytes());
                 out.push(Touched {
                     commit: commit.id(),
+                    info: CommitInfo::of(&commit),
                     files: changed,
                     removed,
                     moved_from: moved_from(&message).map(str::to_string),
@@ -243,6 +276,7 @@ pub(crate) fn versions_in(
                 out.push(RawVersion {
                     commit: t.commit,
                     blob: *blob,
+                    info: t.info.clone(),
                 });
             }
             current = old;
@@ -251,6 +285,7 @@ pub(crate) fn versions_in(
         out.push(RawVersion {
             commit: t.commit,
             blob: *blob,
+            info: t.info.clone(),
         });
     }
     out

@@ -85,6 +85,19 @@ pub struct Version {
 }
 
 impl Version {
+    fn new(commit: Oid, number: usize, blob: Oid, info: history::CommitInfo) -> Version {
+        Version {
+            number,
+            commit: CommitId(commit),
+            author: info.author,
+            email: info.email,
+            time: info.time,
+            offset_minutes: info.offset_minutes,
+            message: info.message,
+            blob,
+        }
+    }
+
     /// The first line of the message.
     pub fn summary(&self) -> &str {
         self.message.lines().next().unwrap_or("")
@@ -144,6 +157,7 @@ type BytesAndVersion = (Vec<u8>, Option<usize>);
 /// One commit of the prompt history, with files under their names at `HEAD`.
 struct HistoryEntry {
     commit: Oid,
+    info: history::CommitInfo,
     /// Prompt files that got a version.
     files: Vec<String>,
     /// Prompt files removed (a move's old name is not counted here).
@@ -385,29 +399,21 @@ impl Registry {
         if cache_disabled() || !cache::exists(&self.repo) {
             return self.raw_versions(head, id);
         }
-        let entries = cache::history(&self.repo, head.0, &self.config.root)?;
         let root_relative = |id: &PromptId| id.file_name();
         let old_path = |old: &str| PromptId::parse(old).ok().map(|old| root_relative(&old));
-        Ok(history::versions_in(
-            &entries,
-            &root_relative(id),
-            &old_path,
-        ))
+        let path = root_relative(id);
+        let entries = cache::history_of(&self.repo, head.0, &self.config.root, &path, &old_path)?;
+        Ok(history::versions_in(&entries, &path, &old_path))
     }
 
     fn numbered(&self, raw: Vec<history::RawVersion>) -> Result<Vec<Version>, Error> {
         let count = raw.len();
-        raw.into_iter()
+        Ok(raw
+            .into_iter()
             .enumerate()
-            .map(|(i, v)| {
-                let c = self
-                    .repo
-                    .find_commit(v.commit)
-                    .map_err(git("reading a commit"))?;
-                Ok(self.version_of(&c, count - i, v.blob))
-            })
+            .map(|(i, v)| Version::new(v.commit, count - i, v.blob, v.info))
             .rev()
-            .collect()
+            .collect())
     }
 
     /// The versions of a prompt on the first-parent history of `start`, oldest first.
@@ -487,12 +493,8 @@ impl Registry {
             if changes.is_empty() && entry.moves.is_empty() && entry.removed.is_empty() {
                 continue;
             }
-            let c = self
-                .repo
-                .find_commit(entry.commit)
-                .map_err(git("reading a commit"))?;
             out.push(RegistryCommit {
-                version: self.version_of(&c, 0, Oid::ZERO_SHA1),
+                version: Version::new(entry.commit, 0, Oid::ZERO_SHA1, entry.info.clone()),
                 changes,
                 removed: entry.removed.clone(),
                 moves: entry.moves.clone(),
@@ -558,6 +560,7 @@ impl Registry {
             }
             out.push(HistoryEntry {
                 commit: t.commit,
+                info: t.info,
                 files,
                 removed,
                 moves,
@@ -567,19 +570,7 @@ impl Registry {
     }
 
     fn version_of(&self, c: &git2::Commit, number: usize, blob: Oid) -> Version {
-        let author = c.author();
-        Version {
-            number,
-            commit: CommitId(c.id()),
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-            time: author.when().seconds(),
-            offset_minutes: author.when().offset_minutes(),
-            message: String::from_utf8_lossy(c.message_bytes())
-                .trim_end()
-                .to_string(),
-            blob,
-        }
+        Version::new(c.id(), number, blob, history::CommitInfo::of(c))
     }
 
     /// The commit the environment tag `ID@ENV` points at, if the tag exists.

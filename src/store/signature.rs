@@ -171,20 +171,50 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
 
 /// Formats a commit time as `YYYY-MM-DD HH:MM:SS ±HHMM` in the commit's own zone, as git does.
 pub fn format_time(seconds: i64, offset_minutes: i32) -> String {
+    write_time(seconds, offset_minutes, ' ', "")
+}
+
+/// Formats a commit time as RFC 3339 in the commit's own zone: `YYYY-MM-DDTHH:MM:SS±HH:MM`.
+pub fn format_rfc3339(seconds: i64, offset_minutes: i32) -> String {
+    write_time(seconds, offset_minutes, 'T', ":")
+}
+
+/// The two formats differ only in the separators; digits are written directly (`log` formats
+/// one date per version, and `format!` with widths was a tenth of a warm `log` of 500 versions).
+fn write_time(seconds: i64, offset_minutes: i32, between: char, zone_colon: &str) -> String {
+    fn two(out: &mut String, n: i64) {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
     let local = seconds + i64::from(offset_minutes) * 60;
-    let days = local.div_euclid(86400);
+    let (y, m, d) = civil_from_days(local.div_euclid(86400));
     let secs = local.rem_euclid(86400);
-    let (y, m, d) = civil_from_days(days);
-    let sign = if offset_minutes < 0 { '-' } else { '+' };
-    let off = offset_minutes.abs();
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} {sign}{:02}{:02}",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60,
-        off / 60,
-        off % 60
-    )
+    let mut out = String::with_capacity(26);
+    if (0..=9999).contains(&y) {
+        two(&mut out, y / 100);
+        two(&mut out, y % 100);
+    } else {
+        out.push_str(&y.to_string());
+    }
+    out.push('-');
+    two(&mut out, i64::from(m));
+    out.push('-');
+    two(&mut out, i64::from(d));
+    out.push(between);
+    two(&mut out, secs / 3600);
+    out.push(':');
+    two(&mut out, secs % 3600 / 60);
+    out.push(':');
+    two(&mut out, secs % 60);
+    if between == ' ' {
+        out.push(' ');
+    }
+    out.push(if offset_minutes < 0 { '-' } else { '+' });
+    let off = i64::from(offset_minutes.unsigned_abs());
+    two(&mut out, off / 60);
+    out.push_str(zone_colon);
+    two(&mut out, off % 60);
+    out
 }
 
 /// The inverse of `days_from_civil`.
@@ -226,5 +256,11 @@ mod tests {
     fn formats_in_the_commit_zone() {
         assert_eq!(format_time(1112911993, 120), "2005-04-08 00:13:13 +0200");
         assert_eq!(format_time(0, -90), "1969-12-31 22:30:00 -0130");
+        assert_eq!(format_rfc3339(1112911993, 120), "2005-04-08T00:13:13+02:00");
+        assert_eq!(format_rfc3339(0, -90), "1969-12-31T22:30:00-01:30");
+        assert_eq!(
+            format_rfc3339(253402300800, 0),
+            "10000-01-01T00:00:00+00:00"
+        );
     }
 }

@@ -4,7 +4,10 @@ use serde::Serialize;
 
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
-use crate::store::{signature::format_time, Version};
+use crate::store::{
+    signature::{format_rfc3339, format_time},
+    Version,
+};
 
 /// Show versions newest first: version, commit, date, author, message, environments
 #[derive(Debug, clap::Args)]
@@ -112,7 +115,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .take(limit)
         .map(|v| Entry {
             version: v,
-            date: rfc3339(v.time, v.offset_minutes),
+            date: format_rfc3339(v.time, v.offset_minutes),
             environments: envs
                 .iter()
                 .filter(|(_, c)| *c == v.commit)
@@ -166,7 +169,7 @@ fn registry_log(
             email: &c.version.email,
             time: c.version.time,
             offset_minutes: c.version.offset_minutes,
-            date: rfc3339(c.version.time, c.version.offset_minutes),
+            date: format_rfc3339(c.version.time, c.version.offset_minutes),
             message: &c.version.message,
             prompts: c
                 .changes
@@ -216,14 +219,4 @@ fn registry_log(
         ));
     }
     ctx.ui.page(&text)
-}
-
-/// `2005-04-08T00:13:13+02:00`.
-fn rfc3339(time: i64, offset: i32) -> String {
-    let t = format_time(time, offset);
-    // `YYYY-MM-DD HH:MM:SS +HHMM` -> `YYYY-MM-DDTHH:MM:SS+HH:MM`
-    let (date, rest) = t.split_at(10);
-    let clock = &rest[1..9];
-    let zone = &rest[10..];
-    format!("{date}T{clock}{}:{}", &zone[..3], &zone[3..])
 }
