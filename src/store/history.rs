@@ -5,7 +5,9 @@
 //! change is not opened, so most commits cost one commit read and no tree read. No tree diffs, no
 //! pathspecs (ENGINEERING.md: about 9x slower).
 
-use git2::{Oid, Repository, Tree};
+use git2::{Oid, Repository};
+
+use super::objects::{Kind, Objects, Tree};
 
 use crate::error::Error;
 
@@ -59,7 +61,7 @@ type Chain = Vec<Option<Oid>>;
 /// in `prev`, everything below it is the same too. The last component is a blob when `file`, else a
 /// folder.
 fn chain(
-    repo: &Repository,
+    objects: &Objects,
     root: Oid,
     components: &[&str],
     file: bool,
@@ -76,15 +78,13 @@ fn chain(
         let next = match here {
             None => None,
             Some(tree_id) => {
-                let tree = repo.find_tree(tree_id).map_err(git("reading a tree"))?;
-                let entry = tree.get_name(name).map(|e| (e.id(), e.kind()));
-                match entry {
+                let tree = objects.tree(tree_id)?;
+                match tree.get(name)? {
                     // Folders along the way must be trees, the file a blob.
-                    Some((id, Some(kind)))
-                        if (kind == git2::ObjectType::Tree)
-                            == (depth + 1 < components.len() || !file) =>
+                    Some(e)
+                        if (e.kind == Kind::Tree) == (depth + 1 < components.len() || !file) =>
                     {
-                        Some(id)
+                        (e.kind != Kind::Commit).then_some(e.id)
                     }
                     _ => None,
                 }
@@ -119,49 +119,49 @@ pub(crate) fn file_versions(
     path: &str,
     old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<RawVersion>, Error> {
+    let objects = Objects::new(repo)?;
+    let full = |id: Oid| repo.find_commit(id).map_err(git("reading a commit"));
     let mut owned: Vec<String> = path.split('/').map(str::to_string).collect();
     let mut out = Vec::new();
-    let mut commit = repo.find_commit(start).map_err(git("reading a commit"))?;
+    let (mut id, mut commit) = (start, objects.commit(start)?);
     let mut components: Vec<&str> = owned.iter().map(String::as_str).collect();
-    let mut current = chain(repo, commit.tree_id(), &components, true, &Vec::new())?;
+    let mut current = chain(&objects, commit.tree, &components, true, &Vec::new())?;
     let mut moves = 0;
     loop {
-        let parent = match commit.parent_id(0) {
-            Ok(id) => Some(repo.find_commit(id).map_err(git("reading a commit"))?),
-            Err(_) => None,
-        };
+        let parent = commit.parent.map(|p| objects.commit(p)).transpose()?;
         let mut parent_chain = match &parent {
-            Some(p) => chain(repo, p.tree_id(), &components, true, &current)?,
+            Some(p) => chain(&objects, p.tree, &components, true, &current)?,
             None => vec![None; components.len() + 1],
         };
         let blob = current.last().copied().flatten();
         // The file appears here: if the commit says it was moved, continue at the old path.
         if let (Some(_), None, Some(p)) = (blob, parent_chain.last().copied().flatten(), &parent) {
-            let message = String::from_utf8_lossy(commit.message_bytes());
+            let c = full(id)?;
+            let message = String::from_utf8_lossy(c.message_bytes());
             if let Some(old) = moved_from(&message).and_then(old_path) {
                 moves += 1;
                 // A cycle of moves cannot make the walk loop: each move is followed once per commit.
                 debug_assert!(moves <= 1_000_000);
                 owned = old.split('/').map(str::to_string).collect();
                 components = owned.iter().map(String::as_str).collect();
-                parent_chain = chain(repo, p.tree_id(), &components, true, &Vec::new())?;
+                parent_chain = chain(&objects, p.tree, &components, true, &Vec::new())?;
             }
         }
         if let Some(blob) = blob {
             if parent_chain.last().copied().flatten() != Some(blob) {
                 out.push(RawVersion {
-                    commit: commit.id(),
+                    commit: id,
                     blob,
-                    info: CommitInfo::of(&commit),
+                    info: CommitInfo::of(&full(id)?),
                 });
             }
         }
-        match parent {
-            Some(p) => {
-                commit = p;
+        match (commit.parent, parent) {
+            (Some(parent_id), Some(p)) => {
+                (id, commit) = (parent_id, p);
                 current = parent_chain;
             }
-            None => break,
+            _ => break,
         }
     }
     Ok(out)
@@ -197,48 +197,46 @@ pub(crate) fn registry_history(
     } else {
         root_path.split('/').collect()
     };
+    let objects = Objects::new(repo)?;
     let mut out = Vec::new();
-    let mut commit = repo.find_commit(start).map_err(git("reading a commit"))?;
-    let root_of = |tree: Oid, prev: &Chain| chain(repo, tree, &components, false, prev);
     if Some(start) == stop {
         return Ok((Vec::new(), true));
     }
-    let mut current = root_of(commit.tree_id(), &Vec::new())?;
+    let (mut id, mut commit) = (start, objects.commit(start)?);
+    let root_of = |tree: Oid, prev: &Chain| chain(&objects, tree, &components, false, prev);
+    let mut current = root_of(commit.tree, &Vec::new())?;
     loop {
-        let parent_id = commit.parent_id(0).ok();
-        let parent = match parent_id {
-            Some(id) => Some(repo.find_commit(id).map_err(git("reading a commit"))?),
-            None => None,
-        };
+        let parent = commit.parent.map(|p| objects.commit(p)).transpose()?;
         let parent_chain = match &parent {
-            Some(p) => root_of(p.tree_id(), &current)?,
+            Some(p) => root_of(p.tree, &current)?,
             None => vec![None; components.len() + 1],
         };
         let new_root = current.last().copied().flatten();
         let old_root = parent_chain.last().copied().flatten();
         if new_root != old_root {
             let (mut changed, mut removed) = (Vec::new(), Vec::new());
-            diff_trees(repo, old_root, new_root, "", &mut changed, &mut removed)?;
+            diff_trees(&objects, old_root, new_root, "", &mut changed, &mut removed)?;
             if !changed.is_empty() || !removed.is_empty() {
-                let message = String::from_utf8_lossy(commit.message_bytes());
+                let c = repo.find_commit(id).map_err(git("reading a commit"))?;
+                let message = String::from_utf8_lossy(c.message_bytes());
                 out.push(Touched {
-                    commit: commit.id(),
-                    info: CommitInfo::of(&commit),
+                    commit: id,
+                    info: CommitInfo::of(&c),
                     files: changed,
                     removed,
                     moved_from: moved_from(&message).map(str::to_string),
                 });
             }
         }
-        if parent_id.is_some() && parent_id == stop {
+        if commit.parent.is_some() && commit.parent == stop {
             return Ok((out, true));
         }
-        match parent {
-            Some(p) => {
-                commit = p;
+        match (commit.parent, parent) {
+            (Some(parent_id), Some(p)) => {
+                (id, commit) = (parent_id, p);
                 current = parent_chain;
             }
-            None => break,
+            _ => break,
         }
     }
     Ok((out, false))
@@ -294,18 +292,22 @@ pub(crate) fn versions_in(
 /// Collects the paths of blobs in `new` that are absent from or different in `old` (`changed`),
 /// and of blobs in `old` that are gone from `new` (`removed`). Equal subtrees are not opened.
 fn diff_trees(
-    repo: &Repository,
+    objects: &Objects,
     old: Option<Oid>,
     new: Option<Oid>,
     prefix: &str,
     changed: &mut Vec<(String, Oid)>,
     removed: &mut Vec<String>,
 ) -> Result<(), Error> {
-    let read = |id: Option<Oid>| -> Result<Option<Tree>, Error> {
-        id.map(|id| repo.find_tree(id).map_err(git("reading a tree")))
-            .transpose()
-    };
+    let read = |id: Option<Oid>| id.map(|id| objects.tree(id)).transpose();
     let (old_tree, new_tree) = (read(old)?, read(new)?);
+    let no_entries = Vec::new;
+    let olds = old_tree
+        .as_ref()
+        .map_or_else(|| Ok(no_entries()), Tree::entries)?;
+    let news = new_tree
+        .as_ref()
+        .map_or_else(|| Ok(no_entries()), Tree::entries)?;
     let path_of = |name: &str| {
         if prefix.is_empty() {
             name.to_string()
@@ -315,52 +317,35 @@ fn diff_trees(
     };
     // Both trees are sorted in git's order (a folder's name compares as if it ended in `/`), so
     // one merge pass pairs their entries without looking names up.
-    let key = |e: &git2::TreeEntry| {
-        let mut k = e.name_bytes().to_vec();
-        k.push(if e.kind() == Some(git2::ObjectType::Tree) {
-            b'/'
-        } else {
-            0
-        });
-        k
-    };
-    let mut olds = old_tree.iter().flat_map(|t| t.iter()).peekable();
-    let mut news = new_tree.iter().flat_map(|t| t.iter()).peekable();
+    let mut olds = olds.into_iter().peekable();
+    let mut news = news.into_iter().peekable();
     loop {
         let order = match (olds.peek(), news.peek()) {
             (None, None) => break,
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some(o), Some(n)) => key(o).cmp(&key(n)),
+            (Some(o), Some(n)) => o.sort_key().cmp(n.sort_key()),
         };
         let (old_entry, new_entry) = match order {
             std::cmp::Ordering::Less => (olds.next(), None),
             std::cmp::Ordering::Greater => (None, news.next()),
             std::cmp::Ordering::Equal => (olds.next(), news.next()),
         };
-        let entry = new_entry
-            .as_ref()
-            .or(old_entry.as_ref())
-            .expect("one side has an entry");
-        let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+        let entry = new_entry.or(old_entry).expect("one side has an entry");
+        let Ok(name) = std::str::from_utf8(entry.name) else {
             continue;
         };
-        let (old_id, new_id) = (
-            old_entry.as_ref().map(|e| e.id()),
-            new_entry.as_ref().map(|e| e.id()),
-        );
+        let (old_id, new_id) = (old_entry.map(|e| e.id), new_entry.map(|e| e.id));
         if old_id == new_id {
             continue;
         }
-        match entry.kind() {
-            Some(git2::ObjectType::Tree) => {
-                diff_trees(repo, old_id, new_id, &path_of(name), changed, removed)?
-            }
-            Some(git2::ObjectType::Blob) => match new_id {
+        match entry.kind {
+            Kind::Tree => diff_trees(objects, old_id, new_id, &path_of(name), changed, removed)?,
+            Kind::Blob => match new_id {
                 Some(id) => changed.push((path_of(name), id)),
                 None => removed.push(path_of(name)),
             },
-            _ => {}
+            Kind::Commit => {}
         }
     }
     Ok(())

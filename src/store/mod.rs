@@ -11,6 +11,7 @@ mod env;
 mod history;
 mod import;
 mod moves;
+mod objects;
 mod remote;
 pub mod signature;
 
