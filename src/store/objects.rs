@@ -49,6 +49,8 @@ pub(crate) struct Objects<'r> {
     /// In a shallow clone, the commits whose parents were not fetched (`.git/shallow`): their
     /// parent lines name commits that are not there, so the walk treats them as roots, as git does.
     shallow: std::collections::HashSet<Oid>,
+    /// `git commit-graph write` output, when there is one: a commit found there is not read at all.
+    graph: Option<CommitGraph>,
 }
 
 fn malformed(what: &str, id: Oid) -> Error {
@@ -67,7 +69,7 @@ fn read_error(what: &'static str) -> impl FnOnce(git2::Error) -> Error {
 
 impl<'r> Objects<'r> {
     pub(crate) fn new(repo: &'r Repository) -> Result<Objects<'r>, Error> {
-        let shallow = if repo.is_shallow() {
+        let shallow: std::collections::HashSet<Oid> = if repo.is_shallow() {
             let list = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
             list.split(|b| *b == b'\n')
                 .filter_map(oid_from_hex)
@@ -75,13 +77,23 @@ impl<'r> Objects<'r> {
         } else {
             Default::default()
         };
+        // git ignores the commit-graph in a shallow clone; so does this.
+        let graph = if shallow.is_empty() {
+            CommitGraph::read(&repo.path().join("objects/info/commit-graph"))
+        } else {
+            None
+        };
         Ok(Objects {
             odb: repo.odb().map_err(read_error("repository"))?,
             shallow,
+            graph,
         })
     }
 
     pub(crate) fn commit(&self, id: Oid) -> Result<CommitHead, Error> {
+        if let Some(head) = self.graph.as_ref().and_then(|g| g.commit(id)) {
+            return Ok(head);
+        }
         let object = self.odb.read(id).map_err(read_error("commit"))?;
         if object.kind() != git2::ObjectType::Commit {
             return Err(malformed("commit", id));
@@ -100,6 +112,117 @@ impl<'r> Objects<'r> {
             return Err(malformed("tree", id));
         }
         Ok(Tree { id, object })
+    }
+}
+
+/// A commit-graph file (git's `Documentation/gitformat-commit-graph.txt`): the ids of the commits
+/// it covers, sorted, and for each its tree and parents as positions in that list. Only a single
+/// file of SHA-1 ids is read; a split chain (`commit-graphs/`), another hash or any inconsistency
+/// means no graph, and commits are read from the object database as without one.
+struct CommitGraph {
+    bytes: Vec<u8>,
+    /// Offsets of the fan-out, id list and commit data chunks.
+    fanout: usize,
+    ids: usize,
+    data: usize,
+    count: usize,
+}
+
+const GRAPH_ID: usize = 20;
+/// Tree id, first parent, second parent, generation and time.
+const GRAPH_DATA: usize = GRAPH_ID + 16;
+const GRAPH_NO_PARENT: u32 = 0x7000_0000;
+
+impl CommitGraph {
+    fn read(path: &std::path::Path) -> Option<CommitGraph> {
+        let bytes = std::fs::read(path).ok()?;
+        let be32 = |at: usize| -> Option<u32> {
+            Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+        };
+        let be64 = |at: usize| -> Option<usize> {
+            usize::try_from(u64::from_be_bytes(bytes.get(at..at + 8)?.try_into().ok()?)).ok()
+        };
+        // Signature, version 1, hash version 1 (SHA-1), chunk count, no base graphs.
+        let header = bytes.get(..8)?;
+        if &header[..6] != b"CGPH\x01\x01" || header[7] != 0 {
+            return None;
+        }
+        let chunks = usize::from(header[6]);
+        let (mut fanout, mut ids, mut data) = (None, None, None);
+        for i in 0..chunks {
+            let at = 8 + 12 * i;
+            let offset = be64(at + 4)?;
+            match bytes.get(at..at + 4)? {
+                b"OIDF" => fanout = Some(offset),
+                b"OIDL" => ids = Some(offset),
+                b"CDAT" => data = Some(offset),
+                _ => {}
+            }
+        }
+        let (fanout, ids, data) = (fanout?, ids?, data?);
+        let count = usize::try_from(be32(fanout + 255 * 4)?).ok()?;
+        let fits = |start: usize, len: usize| {
+            count.checked_mul(len).and_then(|n| n.checked_add(start)) <= Some(bytes.len())
+        };
+        if !fits(fanout, 0)
+            || fanout + 256 * 4 > bytes.len()
+            || !fits(ids, GRAPH_ID)
+            || !fits(data, GRAPH_DATA)
+        {
+            return None;
+        }
+        Some(CommitGraph {
+            bytes,
+            fanout,
+            ids,
+            data,
+            count,
+        })
+    }
+
+    fn id_at(&self, position: usize) -> &[u8] {
+        let at = self.ids + position * GRAPH_ID;
+        &self.bytes[at..at + GRAPH_ID]
+    }
+
+    fn count_below(&self, first_byte: usize) -> usize {
+        let at = self.fanout + first_byte * 4;
+        let raw: [u8; 4] = self.bytes[at..at + 4].try_into().expect("4 bytes");
+        (u32::from_be_bytes(raw) as usize).min(self.count)
+    }
+
+    /// The commit's tree and first parent, if the graph has the commit.
+    fn commit(&self, id: Oid) -> Option<CommitHead> {
+        let key = id.as_bytes();
+        let first = usize::from(key[0]);
+        let low = if first == 0 {
+            0
+        } else {
+            self.count_below(first - 1)
+        };
+        let (mut low, mut high) = (low, self.count_below(first).max(low));
+        let position = loop {
+            if low >= high {
+                return None;
+            }
+            let middle = low + (high - low) / 2;
+            match self.id_at(middle).cmp(key) {
+                std::cmp::Ordering::Equal => break middle,
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+            }
+        };
+        let at = self.data + position * GRAPH_DATA;
+        let record = &self.bytes[at..at + GRAPH_DATA];
+        let tree = Oid::from_bytes(&record[..GRAPH_ID]).ok()?;
+        let first_parent = u32::from_be_bytes(record[GRAPH_ID..GRAPH_ID + 4].try_into().ok()?);
+        let parent = match first_parent {
+            GRAPH_NO_PARENT => None,
+            p if (p as usize) < self.count => Some(Oid::from_bytes(self.id_at(p as usize)).ok()?),
+            // A position outside this file: read the commit itself.
+            _ => return None,
+        };
+        Some(CommitHead { tree, parent })
     }
 }
 
@@ -243,5 +366,74 @@ mod tests {
         assert!(commit_head(b"tree nothex\n").is_none());
         assert!(commit_head(b"parent 0000\n").is_none());
         assert_eq!(oid_from_hex(b"zz"), None);
+    }
+
+    #[test]
+    fn a_commit_graph_gives_what_the_commits_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(args)
+                .current_dir(dir.path())
+                .env("HOME", dir.path())
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_AUTHOR_NAME", "A")
+                .env("GIT_AUTHOR_EMAIL", "a@example.com")
+                .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+                .env("GIT_COMMITTER_NAME", "A")
+                .env("GIT_COMMITTER_EMAIL", "a@example.com")
+                .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        git(&["init", "-q", "-b", "main"]);
+        for i in 0..40 {
+            std::fs::write(dir.path().join(format!("f{}", i % 7)), format!("{i}\n")).unwrap();
+            git(&["add", "."]);
+            git(&["commit", "-q", "-m", &format!("c{i}")]);
+        }
+        git(&["checkout", "-q", "-b", "side", "HEAD~5"]);
+        std::fs::write(dir.path().join("side"), "side\n").unwrap();
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "side"]);
+        git(&["checkout", "-q", "main"]);
+        git(&["merge", "-q", "--no-ff", "-m", "merge", "side"]);
+        // Written after 'later', so that one commit is missing from the graph.
+        git(&["commit-graph", "write", "--reachable"]);
+        git(&["commit", "-q", "--allow-empty", "-m", "later"]);
+
+        let repo = Repository::open(dir.path()).unwrap();
+        let objects = Objects::new(&repo).unwrap();
+        let graph = objects.graph.as_ref().expect("the commit-graph is read");
+        assert_eq!(graph.count, 42);
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_head().unwrap();
+        let mut seen = 0;
+        for id in walk {
+            let id = id.unwrap();
+            let c = repo.find_commit(id).unwrap();
+            let head = objects.commit(id).unwrap();
+            assert_eq!(
+                (head.tree, head.parent),
+                (c.tree_id(), c.parent_id(0).ok()),
+                "{id}"
+            );
+            seen += usize::from(graph.commit(id).is_some());
+        }
+        assert_eq!(seen, 42, "every commit but the last comes from the graph");
+
+        // A damaged graph is no graph.
+        let path = dir.path().join(".git/objects/info/commit-graph");
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(CommitGraph::read(&path).is_none());
+        std::fs::write(&path, b"CGPH").unwrap();
+        assert!(CommitGraph::read(&path).is_none());
     }
 }
