@@ -1,8 +1,11 @@
 //! Likely secrets in prompt text: provider API keys, cloud credentials, private key blocks.
 //!
 //! A prompt is shared with a model provider and with everyone who can read the repository; a key
-//! pasted into one leaks twice. Detection is by the documented shapes of well-known key formats,
-//! so false positives are rare; findings are shown redacted.
+//! pasted into one leaks twice. Detection is first by the documented shapes of well-known key
+//! formats, so false positives are rare; then by randomness, for keys of services with no known
+//! shape: a long token mixing upper case, lower case and digits whose characters are about as
+//! varied as random base64 (Shannon entropy, as secret scanners such as detect-secrets use).
+//! Findings are shown redacted.
 
 /// A secret found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +52,14 @@ fn upper_or_digit(b: u8) -> bool {
 fn alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
+
+/// What a random-looking token is reported as (it has no prefix).
+const RANDOM: Shape = Shape {
+    prefix: "",
+    kind: "a random token (possibly a key)",
+    body: token_char,
+    min_body: RANDOM_MIN,
+};
 
 /// Ordered so that the more specific prefix wins (`sk-ant-` before `sk-`).
 const SHAPES: &[Shape] = &[
@@ -120,6 +131,56 @@ const SHAPES: &[Shape] = &[
     },
 ];
 
+/// Characters of a base64 or URL-safe token (not `/`, which would make every path a token; `=`
+/// only as padding at the end, so that `token=…` is not part of the token).
+fn token_char(b: u8) -> bool {
+    key_char(b) || b == b'+'
+}
+
+/// Tokens shorter than this are not judged by randomness: too few characters to tell.
+const RANDOM_MIN: usize = 32;
+/// Longer runs are data (an inline base64 image), not a credential.
+const RANDOM_MAX: usize = 200;
+/// Bits per character. Random base64 scores 4.3-4.8 at 32 characters (so some short keys pass
+/// unseen) and 4.7-5.2 at 43 or more; camel-case phrases such as `SummarizeTheDocumentIn3Points`
+/// score 4.1-4.3, and hex digests at most 4, below the line.
+const RANDOM_BITS: f64 = 4.4;
+
+/// The length of the token at the start of `bytes` when it looks random enough to be a key.
+fn random_token(bytes: &[u8]) -> Option<usize> {
+    let n = bytes.iter().take_while(|b| token_char(**b)).count();
+    if !(RANDOM_MIN..=RANDOM_MAX).contains(&n) {
+        return None;
+    }
+    let token = &bytes[..n];
+    let n = n + bytes[n..]
+        .iter()
+        .take(2)
+        .take_while(|b| **b == b'=')
+        .count();
+    let mixed = token.iter().any(u8::is_ascii_uppercase)
+        && token.iter().any(u8::is_ascii_lowercase)
+        && token.iter().any(u8::is_ascii_digit);
+    (mixed && entropy(token) >= RANDOM_BITS).then_some(n)
+}
+
+/// Shannon entropy of the byte distribution, in bits per byte.
+fn entropy(bytes: &[u8]) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in bytes {
+        counts[usize::from(*b)] += 1;
+    }
+    let len = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = *c as f64 / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
 /// Finds likely secrets in `text`, one finding per occurrence.
 pub fn find(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -149,10 +210,17 @@ pub fn find(text: &str) -> Vec<Finding> {
                         (n >= s.min_body && ends).then_some((s, s.prefix.len() + n))
                     })
                 })
-                .flatten();
+                .flatten()
+                .or_else(|| {
+                    let after_base64 = line[..at].ends_with("base64,");
+                    let starts =
+                        boundary && !after_base64 && (at == 0 || !token_char(bytes[at - 1]));
+                    let n = starts.then(|| random_token(&bytes[at..])).flatten()?;
+                    Some((&RANDOM, n))
+                });
             match found {
                 Some((shape, len)) => {
-                    let shown = (shape.prefix.len() + 4).min(len);
+                    let shown = (shape.prefix.len().max(2) + 4).min(len);
                     out.push(Finding {
                         line: i + 1,
                         column: line[..at].chars().count() + 1,
@@ -193,6 +261,34 @@ mod tests {
         );
         assert_eq!(found[0].redacted, "sk-a1B2…");
         assert!(found[..3].iter().all(|f| f.redacted.chars().count() <= 12));
+    }
+
+    #[test]
+    fn random_looking_tokens_are_found_and_words_are_not() {
+        let key = "Zx9Qm2Lp7Vt4Rk8Wn3Bc6Hd1Jf5Gs0Ay";
+        let found = find(&format!("Use token={key} for the partner API."));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, "a random token (possibly a key)");
+        assert_eq!((found[0].line, found[0].column), (1, 11));
+        assert_eq!(found[0].redacted, "Zx9Qm2…");
+        assert_eq!(found[0].fingerprint, fingerprint(key));
+        for text in [
+            "thisIsAVeryLongIdentifierName2024Version",
+            "ReturnTheAnswerAsJSONWithFields1And2",
+            "SummarizeTheDocumentIn3BulletPointsPlease",
+            // A hex digest, a UUID, a path: no upper case, or not one token.
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "see /Zx9Qm2Lp7/Vt4Rk8Wn3B/c6Hd1Jf5Gs0Ay/",
+            // Too short to judge.
+            "Zx9Qm2Lp7Vt4Rk8Wn3Bc",
+        ] {
+            assert!(find(text).is_empty(), "{text}: {:?}", find(text));
+        }
+        // Inline data is not a credential.
+        let image = format!("data:image/png;base64,{}", key.repeat(3));
+        assert!(find(&image).is_empty());
+        assert!(find(&key.repeat(8)).is_empty(), "longer than a key");
     }
 
     #[test]

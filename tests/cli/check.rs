@@ -217,6 +217,21 @@ fn secrets_are_errors_shown_redacted_and_can_be_allowed() {
     );
     repo.prompt(&["check"]).success();
     repo.prompt(&["commit", "-m", "not a real key"]).success();
+
+    // A key with no known shape is still caught by how random it looks.
+    repo.write_prompt(
+        "partner",
+        "format: 1\ntemplate: |\n  Call with X-Api-Key: Zx9Qm2Lp7Vt4Rk8Wn3Bc6Hd1Jf5Gs0Ay\n",
+    );
+    let out = repo.prompt(&["check", "partner"]).code(1);
+    assert!(
+        out.stdout.contains("prompts/partner.prompt.yaml:3:24: error[secret]: this looks like a random token (possibly a key) (Zx9Qm2…)"),
+        "{}",
+        out.stdout
+    );
+    repo.prompt(&["commit", "partner", "-m", "partner key"])
+        .code(1)
+        .stderr_has("error[secret]");
 }
 
 #[test]
