@@ -310,6 +310,14 @@ pub(crate) fn report_history(name: &str, i: usize, notes: &mut Notes) {
 }
 
 pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, held: &[&str]) {
+    let partials = partials_used(prompt);
+    if !partials.is_empty() {
+        notes.warn(format!(
+            "partials ({}) are not expanded: the service gets the `{{{{> name}}}}` tags as written \
+             and has no prompts to fill them from (`prompt bundle` carries partials)",
+            partials.join(", ")
+        ));
+    }
     if !prompt.labels.is_empty() {
         notes.warn(format!(
             "labels ({}) cannot be held; left out",
@@ -507,4 +515,24 @@ pub fn env_alias(name: &str) -> Option<&'static str> {
         "dev" => Some("development"),
         _ => None,
     }
+}
+
+/// The partials a mustache prompt's templates include, each once, in order of first use.
+fn partials_used(prompt: &Prompt) -> Vec<String> {
+    use crate::template::{Syntax, Template};
+    if prompt.template_format != crate::model::TemplateFormat::Mustache {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = Vec::new();
+    for field in prompt.template_texts() {
+        let Ok(template) = Template::parse(Syntax::Mustache, field.text) else {
+            continue;
+        };
+        for p in template.partials() {
+            if !names.contains(&p.name) {
+                names.push(p.name);
+            }
+        }
+    }
+    names
 }

@@ -567,6 +567,24 @@ samples:
 }
 
 #[test]
+fn export_says_partials_are_not_expanded() {
+    let repo = TestRepo::new();
+    repo.write_prompt("shared/tone", "format: 1\ntemplate: Be brief.\n");
+    repo.write_prompt(
+        "support/answer",
+        "format: 1\nmodel: {provider: openai, name: gpt-4o}\ninputs:\n  question: {type: string}\nmessages:\n  - role: system\n    content: \"{{> shared/tone}} Answer {{question}}.\"\n",
+    );
+    repo.prompt(&["check"]).success();
+    for service in ["phoenix", "langwatch", "freeplay", "bifrost"] {
+        repo.prompt(&["export", "support/answer", "--to", service])
+            .success()
+            .stderr_has(&format!(
+                "warning: {service}: partials (shared/tone) are not expanded"
+            ));
+    }
+}
+
+#[test]
 fn export_needs_a_model_for_phoenix_and_freeplay() {
     let repo = repo();
     repo.write_prompt("greet", &text_prompt("Hello"));
