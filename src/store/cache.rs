@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use super::history::{registry_history, Touched};
+use super::objects::oid_from_hex as oid;
 use crate::error::Error;
 
 const HEADER: &str = "prompt-history-v2";
@@ -121,18 +122,6 @@ struct Wanted<'a> {
 }
 
 const OID_HEX: usize = 40;
-
-fn oid(hex: &[u8]) -> Option<Oid> {
-    if hex.len() != OID_HEX {
-        return None;
-    }
-    let mut raw = [0u8; OID_HEX / 2];
-    for (byte, pair) in raw.iter_mut().zip(hex.chunks_exact(2)) {
-        let digit = |c: u8| (c as char).to_digit(16);
-        *byte = u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?;
-    }
-    Oid::from_bytes(&raw).ok()
-}
 
 /// Parses a cache file for `root`; `None` when it is for another root, damaged or cut short.
 /// With `wanted`, only the files it names are read, and commits left with no file are dropped.
