@@ -34,10 +34,9 @@ use serde::Serialize;
 
 use crate::check::{PartialLookup, PartialSource};
 use crate::error::Error;
-use crate::model::{load, EnvName, Prompt, PromptId, Reference, Selector, TemplateFormat};
-use crate::partials::RegistryPartials;
+use crate::model::{load, EnvName, Prompt, PromptId, Reference, Selector};
+use crate::partials::{included_by, names_in, RegistryPartials};
 use crate::store::{CommitId, Registry, Rev};
-use crate::template::{Syntax, Template};
 
 /// The version of the bundle shape.
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -143,26 +142,15 @@ fn partials_of(
     warnings: &mut Vec<String>,
 ) -> IndexMap<String, String> {
     let mut out = IndexMap::new();
-    if prompt.template_format != TemplateFormat::Mustache {
-        return out;
-    }
     let source = RegistryPartials::new(reg, Rev::Commit(commit));
-    let mut queue: Vec<(String, usize)> = Vec::new();
-    let names = |text: &str| -> Vec<String> {
-        Template::parse(Syntax::Mustache, text)
-            .map(|t| t.partials().into_iter().map(|p| p.name).collect())
-            .unwrap_or_default()
-    };
-    for field in prompt.template_texts() {
-        queue.extend(names(field.text).into_iter().map(|n| (n, 1)));
-    }
+    let mut queue: Vec<(String, usize)> = included_by(prompt).into_iter().map(|n| (n, 1)).collect();
     while let Some((name, depth)) = queue.pop() {
         if out.contains_key(&name) || depth > MAX_PARTIAL_DEPTH {
             continue;
         }
         match source.lookup(&name) {
             PartialLookup::Text(text) => {
-                queue.extend(names(&text).into_iter().map(|n| (n, depth + 1)));
+                queue.extend(names_in(&text).into_iter().map(|n| (n, depth + 1)));
                 out.insert(name, text);
             }
             _ => warnings.push(format!(

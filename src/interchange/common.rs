@@ -310,7 +310,7 @@ pub(crate) fn report_history(name: &str, i: usize, notes: &mut Notes) {
 }
 
 pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, held: &[&str]) {
-    let partials = partials_used(prompt);
+    let partials = crate::partials::included_by(prompt);
     if !partials.is_empty() {
         notes.warn(format!(
             "partials ({}) are not expanded: the service gets the `{{{{> name}}}}` tags as written \
@@ -515,24 +515,4 @@ pub fn env_alias(name: &str) -> Option<&'static str> {
         "dev" => Some("development"),
         _ => None,
     }
-}
-
-/// The partials a mustache prompt's templates include, each once, in order of first use.
-fn partials_used(prompt: &Prompt) -> Vec<String> {
-    use crate::template::{Syntax, Template};
-    if prompt.template_format != crate::model::TemplateFormat::Mustache {
-        return Vec::new();
-    }
-    let mut names: Vec<String> = Vec::new();
-    for field in prompt.template_texts() {
-        let Ok(template) = Template::parse(Syntax::Mustache, field.text) else {
-            continue;
-        };
-        for p in template.partials() {
-            if !names.contains(&p.name) {
-                names.push(p.name);
-            }
-        }
-    }
-    names
 }
