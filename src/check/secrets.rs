@@ -53,14 +53,6 @@ fn alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
-/// What a random-looking token is reported as (it has no prefix).
-const RANDOM: Shape = Shape {
-    prefix: "",
-    kind: "a random token (possibly a key)",
-    body: token_char,
-    min_body: RANDOM_MIN,
-};
-
 /// Ordered so that the more specific prefix wins (`sk-ant-` before `sk-`).
 const SHAPES: &[Shape] = &[
     Shape {
@@ -146,22 +138,23 @@ const RANDOM_MAX: usize = 200;
 /// score 4.1-4.3, and hex digests at most 4, below the line.
 const RANDOM_BITS: f64 = 4.4;
 
-/// The length of the token at the start of `bytes` when it looks random enough to be a key.
+/// The length of the token at the start of `bytes` (with its `=` padding) when it looks random
+/// enough to be a key.
 fn random_token(bytes: &[u8]) -> Option<usize> {
-    let n = bytes.iter().take_while(|b| token_char(**b)).count();
-    if !(RANDOM_MIN..=RANDOM_MAX).contains(&n) {
+    let len = bytes.iter().take_while(|b| token_char(**b)).count();
+    if !(RANDOM_MIN..=RANDOM_MAX).contains(&len) {
         return None;
     }
-    let token = &bytes[..n];
-    let n = n + bytes[n..]
+    let token = &bytes[..len];
+    let mixed = token.iter().any(u8::is_ascii_uppercase)
+        && token.iter().any(u8::is_ascii_lowercase)
+        && token.iter().any(u8::is_ascii_digit);
+    let padding = bytes[len..]
         .iter()
         .take(2)
         .take_while(|b| **b == b'=')
         .count();
-    let mixed = token.iter().any(u8::is_ascii_uppercase)
-        && token.iter().any(u8::is_ascii_lowercase)
-        && token.iter().any(u8::is_ascii_digit);
-    (mixed && entropy(token) >= RANDOM_BITS).then_some(n)
+    (mixed && entropy(token) >= RANDOM_BITS).then_some(len + padding)
 }
 
 /// Shannon entropy of the byte distribution, in bits per byte.
@@ -181,6 +174,30 @@ fn entropy(bytes: &[u8]) -> f64 {
         .sum()
 }
 
+/// The key starting at byte `at` of `line`, if one does: what it looks like, how many bytes of it
+/// a finding shows, and its length. A known shape wins over randomness.
+fn key_at(line: &str, at: usize) -> Option<(&'static str, usize, usize)> {
+    let bytes = line.as_bytes();
+    let before = at.checked_sub(1).map(|i| bytes[i]);
+    // A key starts at a word boundary.
+    if before.is_some_and(key_char) {
+        return None;
+    }
+    let known = SHAPES.iter().find_map(|s| {
+        let rest = bytes[at..].strip_prefix(s.prefix.as_bytes())?;
+        let n = rest.iter().take_while(|b| (s.body)(**b)).count();
+        let ends = rest.get(n).is_none_or(|b| !key_char(*b));
+        (n >= s.min_body && ends).then_some((s.kind, s.prefix.len() + 4, s.prefix.len() + n))
+    });
+    known.or_else(|| {
+        if before.is_some_and(token_char) || line[..at].ends_with("base64,") {
+            return None;
+        }
+        let n = random_token(&bytes[at..])?;
+        Some(("a random token (possibly a key)", 6, n))
+    })
+}
+
 /// Finds likely secrets in `text`, one finding per occurrence.
 pub fn find(text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -196,36 +213,15 @@ pub fn find(text: &str) -> Vec<Finding> {
             });
             continue;
         }
-        let bytes = line.as_bytes();
         let mut at = 0;
-        while at < bytes.len() {
-            // A key starts at a word boundary.
-            let boundary = at == 0 || !key_char(bytes[at - 1]);
-            let found = boundary
-                .then(|| {
-                    SHAPES.iter().find_map(|s| {
-                        let rest = bytes[at..].strip_prefix(s.prefix.as_bytes())?;
-                        let n = rest.iter().take_while(|b| (s.body)(**b)).count();
-                        let ends = rest.get(n).is_none_or(|b| !key_char(*b));
-                        (n >= s.min_body && ends).then_some((s, s.prefix.len() + n))
-                    })
-                })
-                .flatten()
-                .or_else(|| {
-                    let after_base64 = line[..at].ends_with("base64,");
-                    let starts =
-                        boundary && !after_base64 && (at == 0 || !token_char(bytes[at - 1]));
-                    let n = starts.then(|| random_token(&bytes[at..])).flatten()?;
-                    Some((&RANDOM, n))
-                });
-            match found {
-                Some((shape, len)) => {
-                    let shown = (shape.prefix.len().max(2) + 4).min(len);
+        while at < line.len() {
+            match key_at(line, at) {
+                Some((kind, shown, len)) => {
                     out.push(Finding {
                         line: i + 1,
                         column: line[..at].chars().count() + 1,
-                        kind: shape.kind,
-                        redacted: format!("{}…", &line[at..at + shown]),
+                        kind,
+                        redacted: format!("{}…", &line[at..at + shown.min(len)]),
                         fingerprint: fingerprint(&line[at..at + len]),
                     });
                     at += len;
