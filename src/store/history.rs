@@ -7,14 +7,10 @@
 
 use git2::{Oid, Repository};
 
+use super::git;
 use super::objects::{Kind, Objects, Tree};
 
 use crate::error::Error;
-
-fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
-    let context = context.into();
-    move |source| Error::Git { context, source }
-}
 
 /// One version found by the walk, newest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,10 +116,9 @@ pub(crate) fn file_versions(
     old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<RawVersion>, Error> {
     let objects = Objects::new(repo)?;
-    let full = |id: Oid| repo.find_commit(id).map_err(git("reading a commit"));
     let mut owned: Vec<String> = path.split('/').map(str::to_string).collect();
     let mut out = Vec::new();
-    let (mut id, mut commit) = (start, objects.commit(start)?);
+    let mut commit = objects.commit(start)?;
     let mut components: Vec<&str> = owned.iter().map(String::as_str).collect();
     let mut current = chain(&objects, commit.tree, &components, true, &Vec::new())?;
     let mut moves = 0;
@@ -134,9 +129,14 @@ pub(crate) fn file_versions(
             None => vec![None; components.len() + 1],
         };
         let blob = current.last().copied().flatten();
+        // The whole commit (message, author) is read only where the file changes.
+        let mut full = None;
         // The file appears here: if the commit says it was moved, continue at the old path.
         if let (Some(_), None, Some(p)) = (blob, parent_chain.last().copied().flatten(), &parent) {
-            let c = full(id)?;
+            let c = full.insert(
+                repo.find_commit(commit.id)
+                    .map_err(git("reading a commit"))?,
+            );
             let message = String::from_utf8_lossy(c.message_bytes());
             if let Some(old) = moved_from(&message).and_then(old_path) {
                 moves += 1;
@@ -149,19 +149,25 @@ pub(crate) fn file_versions(
         }
         if let Some(blob) = blob {
             if parent_chain.last().copied().flatten() != Some(blob) {
+                let c = match full {
+                    Some(c) => c,
+                    None => repo
+                        .find_commit(commit.id)
+                        .map_err(git("reading a commit"))?,
+                };
                 out.push(RawVersion {
-                    commit: id,
+                    commit: commit.id,
                     blob,
-                    info: CommitInfo::of(&full(id)?),
+                    info: CommitInfo::of(&c),
                 });
             }
         }
-        match (commit.parent, parent) {
-            (Some(parent_id), Some(p)) => {
-                (id, commit) = (parent_id, p);
+        match parent {
+            Some(p) => {
+                commit = p;
                 current = parent_chain;
             }
-            _ => break,
+            None => break,
         }
     }
     Ok(out)
@@ -202,7 +208,7 @@ pub(crate) fn registry_history(
     if Some(start) == stop {
         return Ok((Vec::new(), true));
     }
-    let (mut id, mut commit) = (start, objects.commit(start)?);
+    let mut commit = objects.commit(start)?;
     let root_of = |tree: Oid, prev: &Chain| chain(&objects, tree, &components, false, prev);
     let mut current = root_of(commit.tree, &Vec::new())?;
     loop {
@@ -217,10 +223,12 @@ pub(crate) fn registry_history(
             let (mut changed, mut removed) = (Vec::new(), Vec::new());
             diff_trees(&objects, old_root, new_root, "", &mut changed, &mut removed)?;
             if !changed.is_empty() || !removed.is_empty() {
-                let c = repo.find_commit(id).map_err(git("reading a commit"))?;
+                let c = repo
+                    .find_commit(commit.id)
+                    .map_err(git("reading a commit"))?;
                 let message = String::from_utf8_lossy(c.message_bytes());
                 out.push(Touched {
-                    commit: id,
+                    commit: commit.id,
                     info: CommitInfo::of(&c),
                     files: changed,
                     removed,
@@ -231,12 +239,12 @@ pub(crate) fn registry_history(
         if commit.parent.is_some() && commit.parent == stop {
             return Ok((out, true));
         }
-        match (commit.parent, parent) {
-            (Some(parent_id), Some(p)) => {
-                (id, commit) = (parent_id, p);
+        match parent {
+            Some(p) => {
+                commit = p;
                 current = parent_chain;
             }
-            _ => break,
+            None => break,
         }
     }
     Ok((out, false))
@@ -301,13 +309,16 @@ fn diff_trees(
 ) -> Result<(), Error> {
     let read = |id: Option<Oid>| id.map(|id| objects.tree(id)).transpose();
     let (old_tree, new_tree) = (read(old)?, read(new)?);
-    let no_entries = Vec::new;
     let olds = old_tree
         .as_ref()
-        .map_or_else(|| Ok(no_entries()), Tree::entries)?;
+        .map(Tree::entries)
+        .transpose()?
+        .unwrap_or_default();
     let news = new_tree
         .as_ref()
-        .map_or_else(|| Ok(no_entries()), Tree::entries)?;
+        .map(Tree::entries)
+        .transpose()?
+        .unwrap_or_default();
     let path_of = |name: &str| {
         if prefix.is_empty() {
             name.to_string()

@@ -8,6 +8,7 @@
 
 use git2::{Odb, OdbObject, Oid, Repository};
 
+use super::git;
 use crate::error::Error;
 
 /// What kind of object a tree entry names, from its mode.
@@ -36,9 +37,10 @@ pub(crate) struct Entry<'a> {
     pub id: Oid,
 }
 
-/// A commit's tree and first parent.
+/// A commit's id, tree and first parent.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CommitHead {
+    pub id: Oid,
     pub tree: Oid,
     pub parent: Option<Oid>,
 }
@@ -60,13 +62,6 @@ fn malformed(what: &str, id: Oid) -> Error {
     }
 }
 
-fn read_error(what: &'static str) -> impl FnOnce(git2::Error) -> Error {
-    move |source| Error::Git {
-        context: format!("reading a {what}"),
-        source,
-    }
-}
-
 impl<'r> Objects<'r> {
     pub(crate) fn new(repo: &'r Repository) -> Result<Objects<'r>, Error> {
         let shallow: std::collections::HashSet<Oid> = if repo.is_shallow() {
@@ -84,7 +79,7 @@ impl<'r> Objects<'r> {
             None
         };
         Ok(Objects {
-            odb: repo.odb().map_err(read_error("repository"))?,
+            odb: repo.odb().map_err(git("opening the object database"))?,
             shallow,
             graph,
         })
@@ -94,11 +89,11 @@ impl<'r> Objects<'r> {
         if let Some(head) = self.graph.as_ref().and_then(|g| g.commit(id)) {
             return Ok(head);
         }
-        let object = self.odb.read(id).map_err(read_error("commit"))?;
+        let object = self.odb.read(id).map_err(git("reading a commit"))?;
         if object.kind() != git2::ObjectType::Commit {
             return Err(malformed("commit", id));
         }
-        let mut head = commit_head(object.data()).ok_or_else(|| malformed("commit", id))?;
+        let mut head = commit_head(id, object.data()).ok_or_else(|| malformed("commit", id))?;
         if self.shallow.contains(&id) {
             head.parent = None;
         }
@@ -107,7 +102,7 @@ impl<'r> Objects<'r> {
 
     /// A tree's bytes; `entries` reads them.
     pub(crate) fn tree(&self, id: Oid) -> Result<Tree<'_>, Error> {
-        let object = self.odb.read(id).map_err(read_error("tree"))?;
+        let object = self.odb.read(id).map_err(git("reading a tree"))?;
         if object.kind() != git2::ObjectType::Tree {
             return Err(malformed("tree", id));
         }
@@ -222,7 +217,7 @@ impl CommitGraph {
             // A position outside this file: read the commit itself.
             _ => return None,
         };
-        Some(CommitHead { tree, parent })
+        Some(CommitHead { id, tree, parent })
     }
 }
 
@@ -235,27 +230,38 @@ pub(crate) struct Tree<'r> {
 impl Tree<'_> {
     /// The entries in the tree's order.
     pub(crate) fn entries(&self) -> Result<Vec<Entry<'_>>, Error> {
-        let mut out = Vec::new();
-        let mut rest = self.object.data();
-        while !rest.is_empty() {
-            let (entry, after) = entry(rest).ok_or_else(|| malformed("tree", self.id))?;
-            out.push(entry);
-            rest = after;
-        }
-        Ok(out)
+        self.iter().collect()
     }
 
     /// The entry called `name`, if any.
     pub(crate) fn get(&self, name: &str) -> Result<Option<Entry<'_>>, Error> {
-        let mut rest = self.object.data();
-        while !rest.is_empty() {
-            let (entry, after) = entry(rest).ok_or_else(|| malformed("tree", self.id))?;
+        for entry in self.iter() {
+            let entry = entry?;
             if entry.name == name.as_bytes() {
                 return Ok(Some(entry));
             }
-            rest = after;
         }
         Ok(None)
+    }
+
+    /// Reads the entries one by one; an entry that cannot be read ends it with an error.
+    fn iter(&self) -> impl Iterator<Item = Result<Entry<'_>, Error>> {
+        let mut rest = self.object.data();
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            match entry(rest) {
+                Some((entry, after)) => {
+                    rest = after;
+                    Some(Ok(entry))
+                }
+                None => {
+                    rest = &[];
+                    Some(Err(malformed("tree", self.id)))
+                }
+            }
+        })
     }
 }
 
@@ -278,14 +284,14 @@ fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
 }
 
 /// The `tree` and first `parent` header lines of a commit's bytes.
-fn commit_head(bytes: &[u8]) -> Option<CommitHead> {
+fn commit_head(id: Oid, bytes: &[u8]) -> Option<CommitHead> {
     let mut lines = bytes.split(|b| *b == b'\n');
     let tree = oid_from_hex(lines.next()?.strip_prefix(b"tree ")?)?;
     let parent = match lines.next()?.strip_prefix(b"parent ") {
         Some(hex) => Some(oid_from_hex(hex)?),
         None => None,
     };
-    Some(CommitHead { tree, parent })
+    Some(CommitHead { id, tree, parent })
 }
 
 /// A 40-digit hexadecimal object id.
@@ -363,8 +369,8 @@ mod tests {
     fn malformed_bytes_are_errors_not_panics() {
         assert!(entry(b"100644 name").is_none());
         assert!(entry(b"100644 name\0short").is_none());
-        assert!(commit_head(b"tree nothex\n").is_none());
-        assert!(commit_head(b"parent 0000\n").is_none());
+        assert!(commit_head(Oid::ZERO_SHA1, b"tree nothex\n").is_none());
+        assert!(commit_head(Oid::ZERO_SHA1, b"parent 0000\n").is_none());
         assert_eq!(oid_from_hex(b"zz"), None);
     }
 
