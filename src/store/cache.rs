@@ -40,7 +40,18 @@ pub(crate) fn history(repo: &Repository, head: Oid, root: &str) -> Result<Vec<To
         return Ok(registry_history(repo, head, root, None)?.0);
     }
     let bytes = std::fs::read(file(repo)).unwrap_or_default();
-    let cached = parse(&bytes, root, None);
+    brought_up_to_date(repo, head, root, &bytes)
+}
+
+/// The whole history from `head`: the cached part of `bytes` (a cache file's content), the rest
+/// walked, and the cache rewritten when it was not for `head`.
+fn brought_up_to_date(
+    repo: &Repository,
+    head: Oid,
+    root: &str,
+    bytes: &[u8],
+) -> Result<Vec<Touched>, Error> {
+    let cached = parse(bytes, root, None);
     let tip = cached.as_ref().map(|(tip, _)| *tip);
     let (mut entries, stopped) = registry_history(repo, head, root, tip)?;
     if stopped {
@@ -70,19 +81,20 @@ pub(crate) fn history_of(
     path: &str,
     old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<Touched>, Error> {
-    if !disabled() {
-        let bytes = std::fs::read(file(repo)).unwrap_or_default();
-        if tip_of(&bytes, root) == Some(head) {
-            let wanted = Wanted {
-                files: vec![path.to_string()],
-                old_path,
-            };
-            if let Some((_, entries)) = parse(&bytes, root, Some(wanted)) {
-                return Ok(entries);
-            }
+    if disabled() {
+        return history(repo, head, root);
+    }
+    let bytes = std::fs::read(file(repo)).unwrap_or_default();
+    if tip_of(&bytes, root) == Some(head) {
+        let wanted = Wanted {
+            files: vec![path.to_string()],
+            old_path,
+        };
+        if let Some((_, entries)) = parse(&bytes, root, Some(wanted)) {
+            return Ok(entries);
         }
     }
-    history(repo, head, root)
+    brought_up_to_date(repo, head, root, &bytes)
 }
 
 /// The lines of a cache file after its header (`None` when the header is not for `root`), and the
@@ -129,42 +141,38 @@ fn parse(bytes: &[u8], root: &str, mut wanted: Option<Wanted>) -> Option<(Oid, V
     let (tip, lines) = body(bytes, root)?;
     let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
     let mut entries: Vec<Touched> = Vec::new();
-    // The newest commit line with its info line, and whether it is in `entries` yet: with
-    // `wanted`, a commit is parsed and added only once one of its files is kept.
-    let mut commit: Option<(&[u8], &[u8], &[u8])> = None;
-    let mut added = false;
+    let mut current: Option<Current> = None;
     let mut complete = false;
     for line in lines {
         if complete && !line.is_empty() {
             return None;
         }
-        let info_missing = matches!(commit, Some((_, _, b"")));
+        // Each commit line is followed by its info line before anything else.
+        let info_missing = current.as_ref().is_some_and(|c| c.info.is_none());
         if let Some(rest) = line.strip_prefix(b"C\t") {
             if info_missing {
                 return None;
             }
             let (id, moved) = rest.split_at_checked(OID_HEX)?;
             let moved = moved.strip_prefix(b"\t")?;
-            commit = Some((id, moved, b""));
-            added = false;
-            match wanted.as_mut() {
-                None => added = true,
-                Some(w) if !moved.is_empty() => {
-                    let old = (w.old_path)(std::str::from_utf8(moved).ok()?);
-                    w.files.extend(old);
-                }
-                Some(_) => {}
+            if let (Some(w), false) = (wanted.as_mut(), moved.is_empty()) {
+                w.files
+                    .extend((w.old_path)(std::str::from_utf8(moved).ok()?));
             }
+            current = Some(Current {
+                id,
+                moved,
+                info: None,
+                added: false,
+            });
             continue;
         }
         if let Some(info) = line.strip_prefix(b"A\t") {
-            // Each commit line is followed by its info line.
-            let (id, moved, b"") = commit? else {
-                return None;
-            };
-            commit = Some((id, moved, info));
-            if added {
-                entries.push(touched(commit?)?);
+            let c = current.as_mut().filter(|c| c.info.is_none())?;
+            c.info = Some(info);
+            if wanted.is_none() {
+                entries.push(c.touched()?);
+                c.added = true;
             }
             continue;
         }
@@ -182,15 +190,15 @@ fn parse(bytes: &[u8], root: &str, mut wanted: Option<Wanted>) -> Option<(Oid, V
             continue;
         };
         // A file line before any commit and info line is damage.
-        let current = commit.filter(|(_, _, info)| !info.is_empty())?;
+        let c = current.as_mut().filter(|c| c.info.is_some())?;
         if let Some(w) = &wanted {
             if !w.files.iter().any(|f| f.as_bytes() == path) {
                 continue;
             }
         }
-        if !added {
-            entries.push(touched(current)?);
-            added = true;
+        if !c.added {
+            entries.push(c.touched()?);
+            c.added = true;
         }
         let last = entries.last_mut()?;
         match blob {
@@ -202,19 +210,33 @@ fn parse(bytes: &[u8], root: &str, mut wanted: Option<Wanted>) -> Option<(Oid, V
     complete.then_some((tip, entries))
 }
 
-/// A commit's entry from its commit and info lines, without files yet.
-fn touched((commit, moved, info): (&[u8], &[u8], &[u8])) -> Option<Touched> {
-    let moved_from = match moved {
-        b"" => None,
-        moved => Some(std::str::from_utf8(moved).ok()?.to_string()),
-    };
-    Some(Touched {
-        commit: oid(commit)?,
-        info: serde_json::from_slice(info).ok()?,
-        files: Vec::new(),
-        removed: Vec::new(),
-        moved_from,
-    })
+/// The commit whose lines a parse is reading.
+struct Current<'b> {
+    id: &'b [u8],
+    /// The `Prompt-Moved-From` id, or empty.
+    moved: &'b [u8],
+    /// The JSON of its info line, once read.
+    info: Option<&'b [u8]>,
+    /// Whether it is in the parse's entries yet: a filtered parse adds a commit only once one of
+    /// its files is kept.
+    added: bool,
+}
+
+impl Current<'_> {
+    /// The commit's entry, without files yet.
+    fn touched(&self) -> Option<Touched> {
+        let moved_from = match self.moved {
+            b"" => None,
+            moved => Some(std::str::from_utf8(moved).ok()?.to_string()),
+        };
+        Some(Touched {
+            commit: oid(self.id)?,
+            info: serde_json::from_slice(self.info?).ok()?,
+            files: Vec::new(),
+            removed: Vec::new(),
+            moved_from,
+        })
+    }
 }
 
 fn save(path: &Path, root: &str, tip: Oid, entries: &[Touched]) -> std::io::Result<()> {
