@@ -171,17 +171,19 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
 
 /// Formats a commit time as `YYYY-MM-DD HH:MM:SS ±HHMM` in the commit's own zone, as git does.
 pub fn format_time(seconds: i64, offset_minutes: i32) -> String {
-    write_time(seconds, offset_minutes, ' ', "")
+    write_time(seconds, offset_minutes, [" ", " ", ""])
 }
 
 /// Formats a commit time as RFC 3339 in the commit's own zone: `YYYY-MM-DDTHH:MM:SS±HH:MM`.
 pub fn format_rfc3339(seconds: i64, offset_minutes: i32) -> String {
-    write_time(seconds, offset_minutes, 'T', ":")
+    write_time(seconds, offset_minutes, ["T", "", ":"])
 }
 
-/// The two formats differ only in the separators; digits are written directly (`log` formats
-/// one date per version, and `format!` with widths was a tenth of a warm `log` of 500 versions).
-fn write_time(seconds: i64, offset_minutes: i32, between: char, zone_colon: &str) -> String {
+/// The two formats differ only in the separators: between date and time, between time and zone,
+/// and inside the zone. Digits are written directly (`log` formats one date per version, and
+/// `format!` with widths was a tenth of a warm `log` of 500 versions).
+fn write_time(seconds: i64, offset_minutes: i32, separators: [&str; 3]) -> String {
+    let [date_time, time_zone, zone_colon] = separators;
     fn two(out: &mut String, n: i64) {
         out.push(char::from(b'0' + (n / 10 % 10) as u8));
         out.push(char::from(b'0' + (n % 10) as u8));
@@ -200,15 +202,13 @@ fn write_time(seconds: i64, offset_minutes: i32, between: char, zone_colon: &str
     two(&mut out, i64::from(m));
     out.push('-');
     two(&mut out, i64::from(d));
-    out.push(between);
+    out.push_str(date_time);
     two(&mut out, secs / 3600);
     out.push(':');
     two(&mut out, secs % 3600 / 60);
     out.push(':');
     two(&mut out, secs % 60);
-    if between == ' ' {
-        out.push(' ');
-    }
+    out.push_str(time_zone);
     out.push(if offset_minutes < 0 { '-' } else { '+' });
     let off = i64::from(offset_minutes.unsigned_abs());
     two(&mut out, off / 60);
