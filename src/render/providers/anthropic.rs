@@ -4,8 +4,8 @@
 use serde_json::{json, Map, Value};
 
 use super::{
-    dropped, map_params, messages, model_name, params, parts, split_system, tool_declaration,
-    unheld_response_fields, Body,
+    dropped, map_params, messages, model_name, params, parts, split_system, tool_call_id,
+    tool_calls, tool_declaration, unheld_response_fields, Body,
 };
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
@@ -55,10 +55,8 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         };
         let mut blocks = Vec::new();
         if m.role == Role::Tool {
-            let id = m.extra.get("tool_call_id").cloned().unwrap_or(Value::Null);
-            blocks.push(
-                json!({"type": "tool_result", "tool_use_id": id, "content": m.content.text()}),
-            );
+            blocks.push(json!({"type": "tool_result", "tool_use_id": tool_call_id(&m),
+                               "content": m.content.text()}));
         } else {
             for p in parts(&m.content) {
                 match p {
@@ -81,22 +79,12 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                     }
                 }
             }
-            for call in m
-                .extra
-                .get("tool_calls")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let args = call
-                    .pointer("/function/arguments")
-                    .and_then(Value::as_str)
-                    .unwrap_or("{}");
+            for call in tool_calls(&m) {
                 blocks.push(json!({
                     "type": "tool_use",
-                    "id": call.get("id").cloned().unwrap_or(Value::Null),
-                    "name": call.pointer("/function/name").cloned().unwrap_or(Value::Null),
-                    "input": serde_json::from_str::<Value>(args).unwrap_or(json!({})),
+                    "id": call.id,
+                    "name": call.name,
+                    "input": call.input,
                 }));
             }
         }

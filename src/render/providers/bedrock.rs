@@ -5,8 +5,8 @@
 use serde_json::{json, Map, Value};
 
 use super::{
-    map_params, messages, params, parts, split_system, tool_declaration, unheld_response_fields,
-    Body,
+    map_params, messages, params, parts, split_system, tool_call_id, tool_calls, tool_declaration,
+    unheld_response_fields, Body,
 };
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{MediaSource, Part, RenderError, Rendered};
@@ -37,8 +37,17 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
             _ => "user",
         };
         let mut blocks = Vec::new();
+        if m.role == Role::Tool {
+            let result = json!({"toolResult": {
+                "toolUseId": tool_call_id(&m),
+                "content": [{"text": m.content.text()}],
+            }});
+            push_turn(&mut list, "user", vec![result]);
+            continue;
+        }
         for p in parts(&m.content) {
             blocks.push(match p {
+                Part::Text(t) if t.is_empty() => continue,
                 Part::Text(t) => json!({"text": t}),
                 Part::Image(media) => {
                     let format = match media.format() {
@@ -65,7 +74,12 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                 }
             });
         }
-        list.push(json!({"role": role, "content": blocks}));
+        for call in tool_calls(&m) {
+            blocks.push(json!({"toolUse": {
+                "toolUseId": call.id, "name": call.name, "input": call.input,
+            }}));
+        }
+        push_turn(&mut list, role, blocks);
     }
     body.insert("messages".into(), Value::Array(list));
     if let Some(s) = system {
@@ -138,4 +152,16 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         warnings.extend(unheld_response_fields("bedrock", rf, true));
     }
     Ok((Value::Object(body), warnings))
+}
+
+/// Appends a turn, joining it to the previous one when the role is the same: Converse wants
+/// user and assistant turns to alternate (a tool result and the next user text are one turn).
+fn push_turn(list: &mut Vec<Value>, role: &str, blocks: Vec<Value>) {
+    if let Some(last) = list.last_mut().filter(|l| l["role"] == role) {
+        if let Some(content) = last["content"].as_array_mut() {
+            content.extend(blocks);
+            return;
+        }
+    }
+    list.push(json!({"role": role, "content": blocks}));
 }

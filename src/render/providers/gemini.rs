@@ -6,8 +6,8 @@
 use serde_json::{json, Map, Value};
 
 use super::{
-    dropped, map_params, messages, params, parts, split_system, tool_declaration,
-    unheld_response_fields, Body,
+    dropped, map_params, messages, params, parts, split_system, tool_call_id, tool_calls,
+    tool_declaration, unheld_response_fields, Body,
 };
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{MediaSource, Part, RenderError, Rendered};
@@ -35,7 +35,24 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     let mut body = Map::new();
     let (system, conversation) = split_system(messages(rendered));
     let mut contents = Vec::new();
+    // Gemini answers a call by the function's name: remember the names by call id.
+    let mut called: Vec<(Value, Value)> = Vec::new();
     for m in conversation {
+        if m.role == Role::Tool {
+            let id = tool_call_id(&m);
+            let name = called
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map_or(Value::Null, |(_, n)| n.clone());
+            let mut response = Map::new();
+            response.insert("name".into(), name);
+            if !id.is_null() {
+                response.insert("id".into(), id);
+            }
+            response.insert("response".into(), json!({"output": m.content.text()}));
+            contents.push(json!({"role": "user", "parts": [{"functionResponse": response}]}));
+            continue;
+        }
         let role = match m.role {
             Role::Assistant => "model",
             _ => "user",
@@ -43,6 +60,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         let mut list = Vec::new();
         for p in parts(&m.content) {
             list.push(match p {
+                Part::Text(t) if t.is_empty() => continue,
                 Part::Text(t) => json!({"text": t}),
                 Part::Image(media) | Part::Audio(media) => match (&media.source, media.base64()) {
                     (_, Some(data)) => {
@@ -54,6 +72,16 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                     (MediaSource::Inline { .. }, None) => unreachable!("inline media has data"),
                 },
             });
+        }
+        for call in tool_calls(&m) {
+            let mut f = Map::new();
+            if !call.id.is_null() {
+                f.insert("id".into(), call.id.clone());
+            }
+            f.insert("name".into(), call.name.clone());
+            f.insert("args".into(), call.input);
+            called.push((call.id, call.name));
+            list.push(json!({ "functionCall": f }));
         }
         contents.push(json!({"role": role, "parts": list}));
     }

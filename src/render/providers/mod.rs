@@ -93,6 +93,46 @@ fn parts(content: &Content) -> Vec<Part> {
     }
 }
 
+/// A tool call an assistant history message carried (OpenAI's `tool_calls` shape).
+struct ToolCall {
+    id: Value,
+    name: Value,
+    /// The arguments, parsed from their JSON text (an object; `{}` when unparsable).
+    input: Value,
+}
+
+/// The tool calls of a history message.
+fn tool_calls(m: &Message) -> Vec<ToolCall> {
+    m.extra
+        .get("tool_calls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|call| {
+            let args = call
+                .pointer("/function/arguments")
+                .and_then(Value::as_str)
+                .unwrap_or("{}");
+            ToolCall {
+                id: call.get("id").cloned().unwrap_or(Value::Null),
+                name: call
+                    .pointer("/function/name")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                input: serde_json::from_str::<Value>(args)
+                    .ok()
+                    .filter(Value::is_object)
+                    .unwrap_or_else(|| Value::Object(Map::new())),
+            }
+        })
+        .collect()
+}
+
+/// The id of the call a tool message answers.
+fn tool_call_id(m: &Message) -> Value {
+    m.extra.get("tool_call_id").cloned().unwrap_or(Value::Null)
+}
+
 /// Spellings of one parameter across providers and registries, mapped to the name the tables
 /// below use (`max_tokens` for `maxOutputTokens`, `stop` for `stop_sequences`, …), so a prompt
 /// imported from one service renders for every provider.
