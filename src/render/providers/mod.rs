@@ -153,8 +153,9 @@ const EQUIVALENTS: &[(&str, &str)] = &[
     ("reasoningEffort", "reasoning_effort"),
 ];
 
-/// The name `key` goes by in the provider tables.
-fn canonical(key: &str) -> &str {
+/// The name `key` goes by in the provider tables (`maxOutputTokens` → `max_tokens`, …). Also
+/// used by the registry exports, which rename parameters the same way.
+pub fn canonical(key: &str) -> &str {
     EQUIVALENTS
         .iter()
         .find(|(alias, _)| *alias == key)
