@@ -133,7 +133,7 @@ pub fn invocation_parameters(
             let ours = crate::render::providers::canonical(key);
             let Some((_, name)) = names.iter().find(|(c, _)| *c == ours) else {
                 notes.push(format!(
-                    "model.params.{key} is not an invocation parameter Phoenix holds for \
+                    "model.params.{key} is not an invocation parameter Phoenix accepts for \
                      {provider}; left out"
                 ));
                 continue;

@@ -325,7 +325,11 @@ fn langwatch_create_request_round_trips() {
     );
     let out = export_version(Service::Langwatch, &imported, 0);
     assert_eq!(out.body, payload);
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        out.warnings,
+        ["langwatch: the create request (LangWatch's PostApiPromptsBody) has no `demonstrations`: \
+          they are sent, but a server that follows its schema ignores them"]
+    );
 }
 
 #[test]
@@ -361,10 +365,18 @@ fn langwatch_version_rows_group_and_map_outputs() {
         "prompt",
         "inputs",
         "outputs",
-        "responseFormat",
     ] {
         assert_eq!(out.body[key], row[key], "{key}");
     }
+    // The create request has no `responseFormat`: the outputs carry the schema, with a warning.
+    assert!(out.body.get("responseFormat").is_none());
+    assert!(
+        out.warnings.iter().any(|w| w.contains(
+            "has no `responseFormat`: the schema is sent as the json_schema output `lead_score`"
+        )),
+        "{:?}",
+        out.warnings
+    );
     assert_eq!(out.body["messages"], json!([row["messages"][1]]));
     assert_eq!(out.body["commitMessage"], "Score as structured output");
 }

@@ -186,7 +186,13 @@ fn langwatch_create_request_writes_the_working_tree_only() {
         .success()
         .stderr_has("POST /api/prompts");
     assert_eq!(out.json(), fixture_json("langwatch-create.json"));
-    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    // The one warning: LangWatch's create request defines no `demonstrations`.
+    let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("warning")).collect();
+    assert_eq!(
+        warnings,
+        ["warning: langwatch: the create request (LangWatch's PostApiPromptsBody) has no \
+          `demonstrations`: they are sent, but a server that follows its schema ignores them"]
+    );
 }
 
 #[test]
@@ -224,10 +230,11 @@ fn langwatch_versions_keep_messages_and_skip_the_latest_tag() {
     ])
     .success()
     .stdout_has("\"max_tokens\": 300");
-    let exported = repo
+    let out = repo
         .prompt(&["export", "sales/lead-score@production", "--to", "langwatch"])
         .success()
-        .json();
+        .stderr_has("has no `responseFormat`: the schema is sent as the json_schema output `lead_score`");
+    let exported = out.json();
     let row = &fixture_json("langwatch-versions.json")[0];
     for key in [
         "model",
@@ -236,11 +243,11 @@ fn langwatch_versions_keep_messages_and_skip_the_latest_tag() {
         "prompt",
         "inputs",
         "outputs",
-        "responseFormat",
         "commitMessage",
     ] {
         assert_eq!(exported[key], row[key], "{key}");
     }
+    assert!(exported.get("responseFormat").is_none());
     assert_eq!(exported["messages"], json!([row["messages"][1]]));
 }
 
@@ -546,10 +553,13 @@ samples:
         .stderr_has("model.params.logit_bias is not an invocation parameter Phoenix accepts")
         .stderr_has("labels (vision) cannot be held")
         .stderr_has("samples (cat) cannot be held");
-    repo.prompt(&["export", "vision/describe", "--to", "langwatch"])
+    let langwatch = repo
+        .prompt(&["export", "vision/describe", "--to", "langwatch"])
         .success()
-        .stderr_has("warning: langwatch: tools (zoom) cannot be held")
-        .stderr_has("model.params.logit_bias cannot be held");
+        .stderr_has("warning: langwatch: tools (zoom) cannot be held");
+    // Parameters besides temperature and maxTokens travel in the free-form `parameters`.
+    assert!(!langwatch.stderr.contains("logit_bias"), "{}", langwatch.stderr);
+    assert_eq!(langwatch.json()["parameters"]["logit_bias"], json!({}));
     let freeplay = repo
         .prompt(&["export", "vision/describe", "--to", "freeplay"])
         .success()
