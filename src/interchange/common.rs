@@ -169,7 +169,7 @@ pub(crate) fn tool_from_openai(v: &Value) -> Option<Tool> {
     let f = v.get("function").unwrap_or(v);
     Some(Tool {
         name: str_of(f, "name")?.to_string(),
-        description: str_of(f, "description").map(str::to_string),
+        description: text_of(f, "description").map(str::to_string),
         parameters: f.get("parameters").filter(|p| !p.is_null()).cloned(),
         strict: f.get("strict").and_then(Value::as_bool),
     })

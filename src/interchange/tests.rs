@@ -480,7 +480,11 @@ fn freeplay_history_and_media_slots_map_to_placeholders_and_parts() {
     ] {
         assert_eq!(out.body[key], payload[key], "{key}");
     }
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        out.warnings,
+        ["freeplay: the Freeplay SDK's create_version has no output_schema: it is in this body, \
+          but a version created through the SDK loses it"]
+    );
 }
 
 #[test]
@@ -501,8 +505,8 @@ fn freeplay_template_versions_keep_ids_and_environments() {
     let out = export_version(Service::Freeplay, &imported, 1);
     assert_eq!(
         out.endpoint,
-        "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/id/\
-         6e1b7f0a-3c1d-4e55-9a5e-2f0d7c8b9a10/versions"
+        "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/name/\
+         Order%20Status/versions"
     );
     assert_eq!(out.body["template_messages"], payload["data"][0]["content"]);
     assert_eq!(

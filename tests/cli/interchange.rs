@@ -290,7 +290,8 @@ fn freeplay_history_placeholder_and_media_slot_round_trip() {
     let exported = repo
         .prompt(&["export", "shop/assistant@staging", "--to", "freeplay"])
         .success()
-        .stderr_has("prompt-templates/id/{template_id}/versions")
+        .stderr_has("prompt-templates/name/shop%2Fassistant/versions")
+        .stderr_has("create_version has no output_schema")
         .json();
     let want = fixture_json("freeplay-create.json");
     for key in [
@@ -333,7 +334,8 @@ fn freeplay_environment_aliases_are_reported() {
         .prompt(&["export", "order-status@production", "--to", "freeplay"])
         .success()
         .stderr_has(
-            "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/id/",
+            "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/name/\
+             Order%20Status/versions",
         )
         .json();
     let want = &fixture_json("freeplay-versions.json")["data"][0];
