@@ -77,6 +77,12 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     );
     body.insert("model".into(), json!(model.name));
     let provider = provider_to(PROVIDERS, &model.provider, &meta);
+    super::common::report_provider_read_back(
+        &model.provider,
+        &provider,
+        &provider_from(PROVIDERS, &provider),
+        &mut notes,
+    );
     body.insert("provider".into(), json!(provider));
     let message = input.message.map(str::trim).filter(|m| !m.is_empty());
     body.insert(

@@ -144,12 +144,23 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         body.insert("commitMessage".into(), json!(m));
     }
     if let Some(model) = &p.model {
-        body.insert("model".into(), json!(model_string(model, &meta)));
+        let sent = model_string(model, &meta);
+        if let Some((theirs, _)) = sent.split_once('/') {
+            super::common::report_provider_read_back(
+                &model.provider,
+                theirs,
+                &split_model(&sent).0,
+                &mut notes,
+            );
+        }
+        body.insert("model".into(), json!(sent));
         // `temperature` and `maxTokens` have their own fields; every other parameter goes in
         // the free-form `parameters` object under its own name.
         let mut parameters = Map::new();
         for (key, value) in &model.params {
-            match crate::render::providers::canonical(key) {
+            // Only these exact names: another spelling (`max_output_tokens`) stays in
+            // `parameters`, so an import gives back what was sent.
+            match key.as_str() {
                 "temperature" if !body.contains_key("temperature") => {
                     body.insert("temperature".into(), value.clone());
                 }
@@ -820,6 +831,7 @@ fn import_demonstrations(
     let mut columns: Vec<(String, String)> = Vec::new();
     let mut types: Vec<Value> = Vec::new();
     let mut rows: Vec<Map<String, Value>> = Vec::new();
+    let mut derived_types = false;
     if let Some(inline) = d.get("inline") {
         let records = inline
             .get("records")
@@ -839,6 +851,17 @@ fn import_demonstrations(
             .unwrap_or(0);
         for name in records.keys() {
             columns.push((name.clone(), name.clone()));
+        }
+        // Column types an export derives from the values again need not be kept.
+        let derived: Vec<Value> = records
+            .iter()
+            .map(|(name, values)| {
+                let values = values.as_array().cloned().unwrap_or_default();
+                json!({"name": name, "type": column_type(&values)})
+            })
+            .collect();
+        if types == derived {
+            derived_types = true;
         }
         for i in 0..count {
             let mut row = Map::new();
@@ -939,7 +962,7 @@ fn import_demonstrations(
             kept.insert(key.into(), v.clone());
         }
     }
-    if !types.is_empty() {
+    if !types.is_empty() && !derived_types {
         kept.insert("columnTypes".into(), Value::Array(types));
     }
     if output_columns.len() > 1 || output_names.first() != output_columns.first() {

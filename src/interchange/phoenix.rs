@@ -165,6 +165,12 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             provider.to_ascii_uppercase()
         ));
     }
+    super::common::report_provider_read_back(
+        &model.provider,
+        &provider.to_ascii_uppercase(),
+        provider,
+        &mut notes,
+    );
     if provider == "anthropic" && !model.params.contains_key("max_tokens") {
         notes.warn("Phoenix requires max_tokens for anthropic; model.params has none");
     }

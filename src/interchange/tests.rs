@@ -730,3 +730,280 @@ fn provider_names_come_back_as_the_service_wrote_them() {
         "GOOGLE"
     );
 }
+
+/// Prompts for the round trips: one per feature a registry may or may not hold.
+const ROUND_TRIP: &[(&str, &str)] = &[
+    (
+        "text",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {temperature: 0.2, max_tokens: 100}}
+inputs: {ticket: {type: string}}
+template: 'Summarize: {{ticket}}'
+",
+    ),
+    (
+        "chat",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {temperature: 0.2, max_tokens: 100}}
+inputs: {q: {type: string}}
+messages:
+  - {role: system, content: You are terse.}
+  - {role: user, content: Hello.}
+  - {role: assistant, content: Hi.}
+  - {role: user, content: '{{q}}'}
+",
+    ),
+    (
+        "tools",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+messages:
+  - {role: user, content: Find order 7.}
+tools:
+  - name: lookup
+    description: Find an order.
+    parameters: {type: object, properties: {id: {type: string}}, required: [id]}
+tool_choice: {name: lookup}
+",
+    ),
+    (
+        "response-format",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+messages:
+  - {role: user, content: Rate it.}
+response_format:
+  name: output
+  schema: {type: object, properties: {stars: {type: integer}}, required: [stars]}
+",
+    ),
+    (
+        "examples",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+inputs: {q: {type: string}}
+messages:
+  - {role: system, content: Translate to French.}
+  - {role: user, content: '{{q}}'}
+examples:
+  - input: {q: cat}
+    output: chat
+",
+    ),
+    (
+        "params",
+        "format: 1
+model:
+  provider: openai
+  name: gpt-4o-mini
+  params: {temperature: 0.2, top_p: 0.9, max_tokens: 100, stop: [END], seed: 7, presence_penalty: 0.1, frequency_penalty: 0.2}
+messages:
+  - {role: user, content: Hi.}
+",
+    ),
+    (
+        "gemini",
+        "format: 1
+model: {provider: gemini, name: gemini-2.5-flash, params: {temperature: 0.2, max_output_tokens: 100, top_k: 5}}
+template: Hi.
+",
+    ),
+    (
+        "bedrock",
+        "format: 1
+model: {provider: bedrock, name: anthropic.claude-3-haiku, params: {max_tokens: 100, stop_sequences: [END]}}
+template: Hi.
+",
+    ),
+    (
+        "history-and-image",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+inputs: {history: {type: messages}, photo: {type: image}}
+messages:
+  - {role: system, content: Describe images.}
+  - history: history
+  - role: user
+    content: [{text: What is this?}, {image: photo}]
+",
+    ),
+];
+
+const SERVICES: [Service; 4] = [
+    Service::Phoenix,
+    Service::Langwatch,
+    Service::Freeplay,
+    Service::Bifrost,
+];
+
+/// The top-level fields in which two prompts differ.
+fn differing_fields(a: &Prompt, b: &Prompt) -> Vec<String> {
+    let (Value::Object(a), Value::Object(b)) =
+        (serde_json::to_value(a).unwrap(), serde_json::to_value(b).unwrap())
+    else {
+        panic!("prompts serialize as objects")
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| match (a.get(k), b.get(k)) {
+            (Some(x), Some(y)) => format!("{k}: {x} -> {y}"),
+            (x, y) => format!("{k}: {} -> {}", x.map_or("none".into(), Value::to_string), y.map_or("none".into(), Value::to_string)),
+        })
+        .collect()
+}
+
+/// Export -> import for every registry and every prompt of the corpus: the prompt comes back
+/// identical, or the export or the import warned about each difference. The whole table (what
+/// each format warns about, and what comes back changed) is pinned in a snapshot.
+#[test]
+fn every_registry_round_trips_the_corpus_and_warns_about_the_rest() {
+    let mut report = String::new();
+    let mut identical = Vec::new();
+    for (name, yaml) in ROUND_TRIP {
+        let prompt = load::parse(yaml).unwrap().prompt;
+        report.push_str(&format!("{name}\n"));
+        for service in SERVICES {
+            let out = simple("rt", &prompt, service);
+            let imported = import(service, &out.body, "rt.json").unwrap();
+            let back = &imported.prompts[0].versions[0].prompt;
+            report.push_str(&format!("  {}:\n", service.name()));
+            for w in &out.warnings {
+                report.push_str(&format!("    export warning: {w}\n"));
+            }
+            for w in &imported.warnings {
+                report.push_str(&format!("    import warning: {w}\n"));
+            }
+            let diff = differing_fields(&prompt, back);
+            if diff.is_empty() {
+                report.push_str("    round trip: identical\n");
+                identical.push((*name, service));
+            } else {
+                assert!(
+                    !out.warnings.is_empty() || !imported.warnings.is_empty(),
+                    "{name} through {}: changed without a warning: {diff:?}",
+                    service.name()
+                );
+                for d in diff {
+                    report.push_str(&format!("    round trip changes {d}\n"));
+                }
+            }
+        }
+    }
+    // What each registry can hold comes back unchanged.
+    for want in [
+        ("text", Service::Phoenix),
+        ("chat", Service::Phoenix),
+        ("tools", Service::Phoenix),
+        ("params", Service::Phoenix),
+        ("chat", Service::Langwatch),
+        ("params", Service::Langwatch),
+        ("examples", Service::Langwatch),
+        ("response-format", Service::Langwatch),
+        ("chat", Service::Freeplay),
+        ("tools", Service::Freeplay),
+        ("params", Service::Freeplay),
+        ("history-and-image", Service::Freeplay),
+        ("chat", Service::Bifrost),
+        ("params", Service::Bifrost),
+    ] {
+        assert!(identical.contains(&want), "{want:?}\n{report}");
+    }
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn phoenix_maps_gemini_and_bedrock_to_its_provider_names() {
+    let gemini = load::parse(ROUND_TRIP[6].1).unwrap().prompt;
+    let out = simple("g", &gemini, Service::Phoenix);
+    assert_eq!(out.body["version"]["model_provider"], "GOOGLE");
+    assert_eq!(
+        out.body["version"]["invocation_parameters"],
+        json!({"type": "google", "google": {"temperature": 0.2, "max_output_tokens": 100, "top_k": 5}})
+    );
+    assert_eq!(
+        out.warnings,
+        ["phoenix: model.provider `gemini` is sent as `GOOGLE`, which reads back as `google`"]
+    );
+    let bedrock = load::parse(ROUND_TRIP[7].1).unwrap().prompt;
+    let out = simple("b", &bedrock, Service::Phoenix);
+    assert_eq!(out.body["version"]["model_provider"], "AWS");
+    assert_eq!(
+        out.body["version"]["invocation_parameters"],
+        json!({"type": "aws", "aws": {"max_tokens": 100, "stop_sequences": ["END"]}})
+    );
+    // Well-known equivalents are renamed for the provider, the rest named in a warning.
+    let mut params = IndexMap::new();
+    params.insert("max_tokens".to_string(), json!(10));
+    params.insert("stop".to_string(), json!("END"));
+    params.insert("seed".to_string(), json!(1));
+    let mut notes = Vec::new();
+    let google = phoenix::invocation_parameters("google", &params, &mut notes);
+    assert_eq!(
+        google,
+        json!({"type": "google", "google": {"max_output_tokens": 10, "stop_sequences": ["END"]}})
+    );
+    assert_eq!(
+        notes,
+        ["model.params.seed is not an invocation parameter Phoenix accepts for google; left out"]
+    );
+    assert_eq!(phoenix::provider_name("bedrock"), "aws");
+    assert_eq!(phoenix::provider_name("zai"), "zai");
+}
+
+#[test]
+fn langwatch_import_keeps_every_parameter() {
+    let payload = json!({
+        "handle": "p",
+        "model": "openai/gpt-4o",
+        "prompt": "Hi.",
+        "parameters": {"stop": ["END"], "top_p": 0.5, "custom": {"a": 1}}
+    });
+    let imported = import_ok(Service::Langwatch, &payload);
+    let params = &imported.prompts[0].versions[0]
+        .prompt
+        .model
+        .as_ref()
+        .unwrap()
+        .params;
+    assert_eq!(params["stop"], json!(["END"]));
+    assert_eq!(params["custom"], json!({"a": 1}));
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+
+    // Without a model the parameters cannot be model.params: kept, with a warning, and sent back.
+    let payload = json!({"handle": "p", "prompt": "Hi.", "parameters": {"seed": 3}});
+    let imported = import_ok(Service::Langwatch, &payload);
+    assert_eq!(
+        imported.warnings,
+        ["langwatch: a version without a `model` has parameters (seed): kept under \
+          metadata.langwatch (model.params needs a model)"]
+    );
+    let out = export_version(Service::Langwatch, &imported, 0);
+    assert_eq!(out.body["parameters"], json!({"seed": 3}));
+}
+
+#[test]
+fn freeplay_import_keeps_the_version_id_and_environment() {
+    let payload = json!({
+        "prompt_template_id": "t-1",
+        "prompt_template_version_id": "v-9",
+        "prompt_template_name": "greet",
+        "environment": "prod",
+        "project_id": "p-1",
+        "format_version": 2,
+        "metadata": {"provider": "openai", "model": "gpt-4o", "params": {"temperature": 0.1}},
+        "content": [{"role": "user", "content": "Hi."}]
+    });
+    let imported = import_ok(Service::Freeplay, &payload);
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+    let meta = &imported.prompts[0].versions[0].prompt.metadata["freeplay"];
+    assert_eq!(meta["version_id"], "v-9");
+    assert_eq!(meta["environment"], "prod");
+    let out = export_version(Service::Freeplay, &imported, 0);
+    assert_eq!(
+        out.endpoint,
+        "POST /api/v2/projects/p-1/prompt-templates/name/greet/versions"
+    );
+}
