@@ -1,4 +1,4 @@
-//! Freeplay prompt templates: `POST /api/v2/projects/{project_id}/prompt-templates/id/{template_id}/versions`
+//! Freeplay prompt templates: `POST /api/v2/projects/{project_id}/prompt-templates/name/{name}/versions`
 //! bodies out; create requests, template version get responses (`{prompt_template_name, metadata:
 //! {provider, model, params, flavor}, content, tool_schema, output_schema}`) and lists of them in.
 //!

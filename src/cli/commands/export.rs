@@ -11,7 +11,7 @@ use crate::Error;
 /// Bifrost
 ///
 /// Phoenix: POST /v1/prompts. LangWatch: POST /api/prompts. Freeplay: POST
-/// /api/v2/projects/{project_id}/prompt-templates/id/{template_id}/versions. Bifrost: POST
+/// /api/v2/projects/{project_id}/prompt-templates/name/{template_name}/versions. Bifrost: POST
 /// /api/prompt-repo/prompts/{id}/versions. The endpoint is printed on stderr (with the ids an
 /// import kept); what the service cannot hold is reported on stderr as a warning.
 #[derive(Debug, clap::Args)]
