@@ -107,6 +107,18 @@ model:
 messages:
   - {role: user, content: Hi.}
 """, {}),
+    ("gemini-model", """format: 1
+model: {provider: gemini, name: gemini-2.5-flash, params: {temperature: 0.2, max_output_tokens: 64, stop_sequences: [END], top_k: 5}}
+messages:
+  - {role: system, content: Be brief.}
+  - {role: user, content: Hi.}
+""", {}),
+    ("bedrock-model", """format: 1
+model: {provider: bedrock, name: anthropic.claude-3-haiku, params: {maxTokens: 64, temperature: 0.2, stop: END}}
+messages:
+  - {role: system, content: Be brief.}
+  - {role: user, content: Hi.}
+""", {}),
 ]
 
 # What the mock server answers, by provider.
@@ -230,11 +242,22 @@ def send_gemini(base, body, model):
     return last_request()[1]
 
 
+PHOENIX = None
+
+
 def check_phoenix(body):
+    """Validates with the client's TypedDicts, closed: a key they do not define fails."""
+    global PHOENIX
     import pydantic
-    from phoenix.client.__generated__.v1 import CreatePromptRequestBody
-    adapter = pydantic.TypeAdapter(CreatePromptRequestBody)
-    adapter.validate_python(body, strict=False)
+    if PHOENIX is None:
+        from typing import is_typeddict
+        import phoenix.client.__generated__.v1 as v1
+        for name in dir(v1):
+            t = getattr(v1, name)
+            if isinstance(t, type) and is_typeddict(t):
+                t.__pydantic_config__ = pydantic.ConfigDict(extra="forbid")
+        PHOENIX = pydantic.TypeAdapter(v1.CreatePromptRequestBody)
+    PHOENIX.validate_python(body)
 
 
 def check_langwatch(body):
