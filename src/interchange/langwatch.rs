@@ -656,9 +656,7 @@ fn import_row(row: &Value, notes: &mut Notes) -> Result<Prompt, String> {
             }
         }
         None | Some(Value::Null) => {}
-        Some(other) => notes.warn(format!(
-            "`parameters` is not an object ({other}); ignored"
-        )),
+        Some(other) => notes.warn(format!("`parameters` is not an object ({other}); ignored")),
     }
     if text_of(row, "model").is_none() && !params.is_empty() {
         let names: Vec<&str> = params.keys().map(String::as_str).collect();

@@ -838,9 +838,10 @@ const SERVICES: [Service; 4] = [
 
 /// The top-level fields in which two prompts differ.
 fn differing_fields(a: &Prompt, b: &Prompt) -> Vec<String> {
-    let (Value::Object(a), Value::Object(b)) =
-        (serde_json::to_value(a).unwrap(), serde_json::to_value(b).unwrap())
-    else {
+    let (Value::Object(a), Value::Object(b)) = (
+        serde_json::to_value(a).unwrap(),
+        serde_json::to_value(b).unwrap(),
+    ) else {
         panic!("prompts serialize as objects")
     };
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
@@ -850,7 +851,11 @@ fn differing_fields(a: &Prompt, b: &Prompt) -> Vec<String> {
         .filter(|k| a.get(*k) != b.get(*k))
         .map(|k| match (a.get(k), b.get(k)) {
             (Some(x), Some(y)) => format!("{k}: {x} -> {y}"),
-            (x, y) => format!("{k}: {} -> {}", x.map_or("none".into(), Value::to_string), y.map_or("none".into(), Value::to_string)),
+            (x, y) => format!(
+                "{k}: {} -> {}",
+                x.map_or("none".into(), Value::to_string),
+                y.map_or("none".into(), Value::to_string)
+            ),
         })
         .collect()
 }
@@ -977,8 +982,10 @@ fn langwatch_import_keeps_every_parameter() {
     let imported = import_ok(Service::Langwatch, &payload);
     assert_eq!(
         imported.warnings,
-        ["langwatch: a version without a `model` has parameters (seed): kept under \
-          metadata.langwatch (model.params needs a model)"]
+        [
+            "langwatch: a version without a `model` has parameters (seed): kept under \
+          metadata.langwatch (model.params needs a model)"
+        ]
     );
     let out = export_version(Service::Langwatch, &imported, 0);
     assert_eq!(out.body["parameters"], json!({"seed": 3}));

@@ -468,8 +468,10 @@ examples:
         )
         .unwrap();
         let Rendered::Chat(m) = &r else { panic!() };
-        let texts: Vec<(&str, String)> =
-            m.iter().map(|m| (m.role.as_str(), m.content.text())).collect();
+        let texts: Vec<(&str, String)> = m
+            .iter()
+            .map(|m| (m.role.as_str(), m.content.text()))
+            .collect();
         assert_eq!(
             texts,
             [
@@ -511,17 +513,28 @@ examples:
         let Rendered::Chat(m) = &r else { panic!() };
         assert_eq!(m.len(), 3);
         // The example's turn has its own text, the declared default, and no live image.
-        assert_eq!(m[0].content, Content::Parts(vec![Part::Text("calm: old".into())]));
+        assert_eq!(
+            m[0].content,
+            Content::Parts(vec![Part::Text("calm: old".into())])
+        );
         assert_eq!(m[1].content.text(), "seen");
-        let Content::Parts(live) = &m[2].content else { panic!() };
+        let Content::Parts(live) = &m[2].content else {
+            panic!()
+        };
         assert_eq!(live.len(), 2);
         assert!(matches!(live[1], Part::Image(_)));
 
         // No value for the optional image: its part is left out, no error.
-        let r = render(yaml, serde_json::json!({"q": "new", "tone": "loud", "photo": null}))
-            .unwrap();
+        let r = render(
+            yaml,
+            serde_json::json!({"q": "new", "tone": "loud", "photo": null}),
+        )
+        .unwrap();
         let Rendered::Chat(m) = &r else { panic!() };
-        assert_eq!(m[2].content, Content::Parts(vec![Part::Text("loud: new".into())]));
+        assert_eq!(
+            m[2].content,
+            Content::Parts(vec![Part::Text("loud: new".into())])
+        );
     }
 
     #[test]

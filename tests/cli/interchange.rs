@@ -187,11 +187,17 @@ fn langwatch_create_request_writes_the_working_tree_only() {
         .stderr_has("POST /api/prompts");
     assert_eq!(out.json(), fixture_json("langwatch-create.json"));
     // The one warning: LangWatch's create request defines no `demonstrations`.
-    let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("warning")).collect();
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
     assert_eq!(
         warnings,
-        ["warning: langwatch: the create request (LangWatch's PostApiPromptsBody) has no \
-          `demonstrations`: they are sent, but a server that follows its schema ignores them"]
+        [
+            "warning: langwatch: the create request (LangWatch's PostApiPromptsBody) has no \
+          `demonstrations`: they are sent, but a server that follows its schema ignores them"
+        ]
     );
 }
 
@@ -233,7 +239,9 @@ fn langwatch_versions_keep_messages_and_skip_the_latest_tag() {
     let out = repo
         .prompt(&["export", "sales/lead-score@production", "--to", "langwatch"])
         .success()
-        .stderr_has("has no `responseFormat`: the schema is sent as the json_schema output `lead_score`");
+        .stderr_has(
+            "has no `responseFormat`: the schema is sent as the json_schema output `lead_score`",
+        );
     let exported = out.json();
     let row = &fixture_json("langwatch-versions.json")[0];
     for key in [
@@ -560,7 +568,11 @@ samples:
         .success()
         .stderr_has("warning: langwatch: tools (zoom) cannot be held");
     // Parameters besides temperature and maxTokens travel in the free-form `parameters`.
-    assert!(!langwatch.stderr.contains("logit_bias"), "{}", langwatch.stderr);
+    assert!(
+        !langwatch.stderr.contains("logit_bias"),
+        "{}",
+        langwatch.stderr
+    );
     assert_eq!(langwatch.json()["parameters"]["logit_bias"], json!({}));
     let freeplay = repo
         .prompt(&["export", "vision/describe", "--to", "freeplay"])

@@ -416,7 +416,9 @@ response_format:
   schema: {type: object, properties: {stars: {type: integer}}, required: [stars]}
 ",
     );
-    let out = repo.prompt(&["render", "rate", "-f", "anthropic"]).success();
+    let out = repo
+        .prompt(&["render", "rate", "-f", "anthropic"])
+        .success();
     let body = out.json();
     assert_eq!(body["max_tokens"], 64);
     assert_eq!(body["stop_sequences"], serde_json::json!(["END"]));
@@ -425,7 +427,9 @@ response_format:
         serde_json::json!(["stars"])
     );
     assert!(body.get("temperature").is_none());
-    out.stderr_has("anthropic: left out parameters the request does not define: temperature, top_k");
+    out.stderr_has(
+        "anthropic: left out parameters the request does not define: temperature, top_k",
+    );
 
     let out = repo.prompt(&["render", "rate", "-f", "openai"]).success();
     let body = out.json();
@@ -484,15 +488,24 @@ examples:
         .success()
         .json();
     let messages = body["messages"].as_array().unwrap();
-    let roles: Vec<&str> = messages.iter().map(|m| m["role"].as_str().unwrap()).collect();
-    assert_eq!(roles, ["system", "user", "assistant", "user", "assistant", "user"]);
+    let roles: Vec<&str> = messages
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        ["system", "user", "assistant", "user", "assistant", "user"]
+    );
     // The example's turn carries its own text and not the live image.
     assert_eq!(
         messages[1]["content"],
         serde_json::json!([{"type": "text", "text": "What is 2+2?"}])
     );
     assert_eq!(messages[3]["content"], "hi");
-    assert_eq!(messages[5]["content"][1]["image_url"]["url"], "https://x.test/cat.png");
+    assert_eq!(
+        messages[5]["content"][1]["image_url"]["url"],
+        "https://x.test/cat.png"
+    );
 
     for extra in [&[][..], &["--lenient"][..]] {
         let mut args = vec!["render", "look", "--var", "q=Hi", "-f", "json"];

@@ -37,7 +37,13 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     body.insert("model".into(), model_name(prompt, "anthropic")?.into());
     let mut rest = Map::new();
     let mut warnings = Vec::new();
-    let unknown = map_params("anthropic", &params(prompt), PARAMS, &mut rest, &mut warnings);
+    let unknown = map_params(
+        "anthropic",
+        &params(prompt),
+        PARAMS,
+        &mut rest,
+        &mut warnings,
+    );
     warnings.extend(dropped("anthropic", &unknown));
     let max_tokens = rest
         .remove("max_tokens")
@@ -55,8 +61,10 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         };
         let mut blocks = Vec::new();
         if m.role == Role::Tool {
-            blocks.push(json!({"type": "tool_result", "tool_use_id": tool_call_id(&m),
-                               "content": m.content.text()}));
+            blocks.push(
+                json!({"type": "tool_result", "tool_use_id": tool_call_id(&m),
+                               "content": m.content.text()}),
+            );
         } else {
             for p in parts(&m.content) {
                 match p {

@@ -122,7 +122,13 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         );
     }
     let mut generation = Map::new();
-    let unknown = map_params("gemini", &params(prompt), PARAMS, &mut generation, &mut warnings);
+    let unknown = map_params(
+        "gemini",
+        &params(prompt),
+        PARAMS,
+        &mut generation,
+        &mut warnings,
+    );
     warnings.extend(dropped("gemini", &unknown));
     if let Some(rf) = &prompt.response_format {
         warnings.extend(unheld_response_fields("gemini", rf, false));

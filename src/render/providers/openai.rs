@@ -46,7 +46,13 @@ const PARAMS: &[(&str, &str)] = &[
 ];
 
 /// Request fields the prompt itself sets; a parameter of that name is left out.
-const OWN_FIELDS: &[&str] = &["model", "messages", "tools", "tool_choice", "response_format"];
+const OWN_FIELDS: &[&str] = &[
+    "model",
+    "messages",
+    "tools",
+    "tool_choice",
+    "response_format",
+];
 
 /// The request body.
 pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {

@@ -52,13 +52,16 @@ fn walk(model: &Value, name: &str, value: &Value, path: &str, errors: &mut Vec<S
             let Some(obj) = value.as_object() else {
                 return fail(format!("expected an object, got {value}"));
             };
-            let members = shape["members"].as_object().expect("a structure has members");
+            let members = shape["members"]
+                .as_object()
+                .expect("a structure has members");
             for key in obj.keys() {
                 match members.get(key) {
                     None => fail(format!("`{key}` is not a member")),
-                    Some(m) if m.get("location").is_some() => {
-                        fail(format!("`{key}` travels in the {}, not the body", m["location"]))
-                    }
+                    Some(m) if m.get("location").is_some() => fail(format!(
+                        "`{key}` travels in the {}, not the body",
+                        m["location"]
+                    )),
                     Some(_) => {}
                 }
             }
@@ -69,7 +72,10 @@ fn walk(model: &Value, name: &str, value: &Value, path: &str, errors: &mut Vec<S
                 }
             }
             if shape["union"] == true && obj.len() != 1 {
-                fail(format!("a union sets exactly one member, not {}", obj.len()));
+                fail(format!(
+                    "a union sets exactly one member, not {}",
+                    obj.len()
+                ));
             }
             for (key, v) in obj {
                 if let Some(m) = members.get(key) {
@@ -97,7 +103,13 @@ fn walk(model: &Value, name: &str, value: &Value, path: &str, errors: &mut Vec<S
                 shape["value"]["shape"].as_str().unwrap(),
             );
             for (key, item) in obj {
-                walk(model, k, &Value::String(key.clone()), &format!("{path}<key>"), errors);
+                walk(
+                    model,
+                    k,
+                    &Value::String(key.clone()),
+                    &format!("{path}<key>"),
+                    errors,
+                );
                 walk(model, v, item, &format!("{path}.{key}"), errors);
             }
         }
@@ -312,7 +324,10 @@ fn render_corpus(name: &str, format: Format, png: &str) -> Result<(Value, Vec<St
         panic!("values are an object")
     };
     let sources = Sources {
-        layers: vec![given.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()],
+        layers: vec![given
+            .into_iter()
+            .map(|(k, v)| (k, Given::Json(v)))
+            .collect()],
         ..Sources::default()
     };
     let v = values::collect(&prompt, &sources).unwrap();
@@ -390,10 +405,17 @@ fn the_definitions_reject_wrong_bodies() {
     let anthropic = validator("anthropic-messages-create.schema.json");
     let (b, _) = render_corpus("chat", Format::Anthropic, &photo).unwrap();
     assert!(anthropic.is_valid(&b));
-    for (key, value) in [("temperature", json!(0.2)), ("top_k", json!(3)), ("response_format", json!({}))] {
+    for (key, value) in [
+        ("temperature", json!(0.2)),
+        ("top_k", json!(3)),
+        ("response_format", json!({})),
+    ] {
         let mut wrong = b.clone();
         wrong[key] = value;
-        assert!(!anthropic.is_valid(&wrong), "{key} is not in the Messages definition");
+        assert!(
+            !anthropic.is_valid(&wrong),
+            "{key} is not in the Messages definition"
+        );
     }
 
     let model = fixture("bedrock-runtime-service-2.json");
@@ -401,26 +423,47 @@ fn the_definitions_reject_wrong_bodies() {
     assert!(converse_errors(&model, &b).is_empty());
     let cases = [
         ("/messages/0/role", json!("narrator"), "is not one of"),
-        ("/messages/0/content/1/image/format", json!("bmp"), "is not one of"),
-        ("/messages/0/content/1/image/source/bytes", json!("not base64!"), "base64"),
+        (
+            "/messages/0/content/1/image/format",
+            json!("bmp"),
+            "is not one of",
+        ),
+        (
+            "/messages/0/content/1/image/source/bytes",
+            json!("not base64!"),
+            "base64",
+        ),
         ("/inferenceConfig/maxTokens", json!(0), "below the minimum"),
     ];
     for (pointer, value, why) in cases {
         let mut wrong = b.clone();
         *wrong.pointer_mut(pointer).unwrap() = value;
         let errors = converse_errors(&model, &wrong);
-        assert!(errors.iter().any(|e| e.contains(why)), "{pointer}: {errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains(why)),
+            "{pointer}: {errors:?}"
+        );
     }
     let mut wrong = b.clone();
     wrong["modelId"] = json!("m-1");
     wrong["temperature"] = json!(0.1);
-    wrong["messages"][0]["content"][1]["image"]["source"]["s3Location"] = json!({"uri": "s3://b/k"});
+    wrong["messages"][0]["content"][1]["image"]["source"]["s3Location"] =
+        json!({"uri": "s3://b/k"});
     let errors = converse_errors(&model, &wrong).join("\n");
-    assert!(errors.contains("`modelId` travels in the \"uri\""), "{errors}");
+    assert!(
+        errors.contains("`modelId` travels in the \"uri\""),
+        "{errors}"
+    );
     assert!(errors.contains("`temperature` is not a member"), "{errors}");
-    assert!(errors.contains("a union sets exactly one member"), "{errors}");
+    assert!(
+        errors.contains("a union sets exactly one member"),
+        "{errors}"
+    );
     let mut wrong = b.clone();
-    wrong["messages"][0].as_object_mut().unwrap().remove("content");
+    wrong["messages"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("content");
     assert!(converse_errors(&model, &wrong)
         .iter()
         .any(|e| e.contains("required member `content`")));
@@ -495,7 +538,10 @@ fn anthropic_body_has_native_structured_output_and_no_sampling_parameters() {
     let (b, _) = render_corpus("tools-required", Format::Anthropic, &photo).unwrap();
     assert_eq!(b["tool_choice"], json!({"type": "any"}));
     assert_eq!(b["tools"][0]["strict"], true);
-    assert_eq!(b["tools"][1]["input_schema"], json!({"type": "object", "properties": {}}));
+    assert_eq!(
+        b["tools"][1]["input_schema"],
+        json!({"type": "object", "properties": {}})
+    );
 }
 
 #[test]
@@ -539,7 +585,9 @@ fn bedrock_body_uses_converse_blocks_and_output_config() {
     let schema = &format["structure"]["jsonSchema"];
     assert_eq!(schema["name"], "rating");
     assert_eq!(schema["description"], "A rating from 1 to 5.");
-    let text = schema["schema"].as_str().expect("Converse takes the schema as JSON text");
+    let text = schema["schema"]
+        .as_str()
+        .expect("Converse takes the schema as JSON text");
     let parsed: Value = serde_json::from_str(text).unwrap();
     assert_eq!(parsed["required"], json!(["stars"]));
     assert_eq!(
@@ -560,10 +608,16 @@ fn bedrock_body_uses_converse_blocks_and_output_config() {
         b["additionalModelRequestFields"],
         json!({"top_k": 40, "seed": 7, "presence_penalty": 0.1, "frequency_penalty": 0.2})
     );
-    assert!(warnings[0].contains("additionalModelRequestFields"), "{warnings:?}");
+    assert!(
+        warnings[0].contains("additionalModelRequestFields"),
+        "{warnings:?}"
+    );
     assert!(warnings[0].ends_with("top_k, seed, presence_penalty, frequency_penalty"));
     let (b, _) = render_corpus("tools-named", Format::Bedrock, &photo).unwrap();
-    assert_eq!(b["toolConfig"]["toolChoice"], json!({"tool": {"name": "lookup"}}));
+    assert_eq!(
+        b["toolConfig"]["toolChoice"],
+        json!({"tool": {"name": "lookup"}})
+    );
     assert_eq!(b["toolConfig"]["tools"][0]["toolSpec"]["strict"], true);
 }
 
@@ -579,7 +633,16 @@ fn examples_come_before_the_history_in_every_body() {
         .collect();
     assert_eq!(
         texts,
-        ["Translate to French.", "cat", "chat", "dog", "chien", "hi", "salut", "bird"]
+        [
+            "Translate to French.",
+            "cat",
+            "chat",
+            "dog",
+            "chien",
+            "hi",
+            "salut",
+            "bird"
+        ]
     );
     let (b, _) = render_corpus("examples", Format::Anthropic, &photo).unwrap();
     assert_eq!(b["messages"][0], json!({"role": "user", "content": "cat"}));
