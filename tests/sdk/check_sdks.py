@@ -1,6 +1,6 @@
 """Checks `prompt` bodies with the clients their users call (see tests/sdk/README.md).
 
-For every prompt of a small corpus, `prompt render -f openai|anthropic|bedrock|gemini` is sent
+For every case of the corpus in tests/fixtures/render-corpus, `prompt render -f openai|anthropic|bedrock|gemini` is sent
 through the provider's official SDK to a mock server on 127.0.0.1, and the JSON the SDK sent is
 compared with the body `prompt` wrote; `prompt export --to phoenix|langwatch|freeplay|bifrost` is
 validated with the registry's own client types. Prints one line per check; exits 1 on a failure.
@@ -23,103 +23,20 @@ PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
 
-# (id, prompt file, values). `@PNG` is replaced by the path of a local PNG file.
-CORPUS = [
-    ("text", """format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 100}}
-inputs: {t: {type: string}}
-template: 'Summarize: {{t}}'
-""", {"t": "a long ticket"}),
-    ("chat", """format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 200, temperature: 0.3}}
-inputs: {q: {type: string}}
-messages:
-  - {role: system, content: You are terse.}
-  - {role: user, content: Hello.}
-  - {role: assistant, content: Hi.}
-  - {role: user, content: '{{q}}'}
-""", {"q": "Why?"}),
-] + [
-    (f"tools-{name}", f"""format: 1
-model: {{provider: openai, name: m-1, params: {{max_tokens: 50}}}}
-messages:
-  - {{role: user, content: Find order 7.}}
-tools:
-  - name: lookup
-    description: Find an order.
-    parameters: {{type: object, properties: {{id: {{type: string}}}}, required: [id]}}
-tool_choice: {choice}
-""", {}) for name, choice in [("auto", "auto"), ("none", "none"), ("required", "required"),
-                              ("named", "{name: lookup}")]
-] + [
-    ("response-format", """format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-messages:
-  - {role: user, content: Rate this.}
-response_format:
-  name: rating
-  schema: {type: object, properties: {stars: {type: integer}}, required: [stars], additionalProperties: false}
-""", {}),
-    ("image-url", """format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {photo: {type: image}}
-messages:
-  - role: user
-    content: [{text: What is this?}, {image: photo}]
-""", {"photo": "https://x.test/cat.png"}),
-    ("image-file", """format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {photo: {type: image}}
-messages:
-  - role: user
-    content: [{text: What is this?}, {image: photo}]
-""", {"photo": "@PNG"}),
-    ("history", """format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {past: {type: messages}, q: {type: string}}
-tools:
-  - {name: lookup, parameters: {type: object, properties: {q: {type: string}}}}
-messages:
-  - {role: system, content: Use the tool.}
-  - history: past
-  - {role: user, content: '{{q}}'}
-""", {"q": "And now?", "past": [
-        {"role": "user", "content": "What is it?"},
-        {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "call_1", "type": "function",
-             "function": {"name": "lookup", "arguments": "{\"q\": \"cat\"}"}}]},
-        {"role": "tool", "tool_call_id": "call_1", "content": "a cat"},
-        {"role": "assistant", "content": "It is a cat."}]}),
-    ("examples", """format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {q: {type: string}}
-messages:
-  - {role: system, content: Translate to French.}
-  - {role: user, content: '{{q}}'}
-examples:
-  - {input: {q: cat}, output: chat}
-""", {"q": "bird"}),
-    ("params", """format: 1
-model:
-  provider: openai
-  name: m-1
-  params: {temperature: 0.5, top_p: 0.9, top_k: 40, max_tokens: 64, stop: [END], seed: 7, presence_penalty: 0.1, frequency_penalty: 0.2}
-messages:
-  - {role: user, content: Hi.}
-""", {}),
-    ("gemini-model", """format: 1
-model: {provider: gemini, name: gemini-2.5-flash, params: {temperature: 0.2, max_output_tokens: 64, stop_sequences: [END], top_k: 5}}
-messages:
-  - {role: system, content: Be brief.}
-  - {role: user, content: Hi.}
-""", {}),
-    ("bedrock-model", """format: 1
-model: {provider: bedrock, name: anthropic.claude-3-haiku, params: {maxTokens: 64, temperature: 0.2, stop: END}}
-messages:
-  - {role: system, content: Be brief.}
-  - {role: user, content: Hi.}
-""", {}),
-]
+# The corpus shared with src/render/providers/tests.rs.
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "render-corpus"
+
+
+def corpus():
+    """(id, prompt file text, values) for every case of the corpus."""
+    out = []
+    for case in json.loads((CORPUS_DIR / "cases.json").read_text()):
+        text = (CORPUS_DIR / f"{case['prompt']}.prompt.yaml").read_text()
+        if "tool_choice" in case:
+            text = text.replace("tool_choice: auto", f"tool_choice: {case['tool_choice']}")
+        out.append((case["name"], text, case.get("values", {})))
+    return out
+
 
 # What the mock server answers, by provider.
 REPLIES = {
@@ -320,7 +237,8 @@ def main():
         repo = Path(tmp)
         subprocess.run([args.prompt, "init", str(repo)], check=True, capture_output=True)
         (repo / "cat.png").write_bytes(PNG)
-        for pid, yaml, values in CORPUS:
+        cases = corpus()
+        for pid, yaml, values in cases:
             (repo / "prompts" / f"{pid}.prompt.yaml").write_text(yaml)
             vals = json.loads(json.dumps(values).replace("@PNG", str(repo / "cat.png")))
             (repo / f"{pid}.vars.json").write_text(json.dumps(vals))
@@ -329,7 +247,7 @@ def main():
             return subprocess.run([args.prompt, "--repo", str(repo), *argv],
                                   capture_output=True, text=True)
 
-        for pid, _, _ in CORPUS:
+        for pid, _, _ in cases:
             for fmt in ("openai", "anthropic", "bedrock", "gemini"):
                 out = run("render", pid, "--vars", str(repo / f"{pid}.vars.json"), "-f", fmt)
                 warnings = [w for w in out.stderr.splitlines() if w.startswith("warning")]

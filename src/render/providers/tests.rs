@@ -160,174 +160,43 @@ fn converse_errors(model: &Value, body: &Value) -> Vec<String> {
     errors
 }
 
-/// The corpus: (name, prompt file, values). `@PNG` in a value is replaced by a local PNG file.
-const CORPUS: &[(&str, &str, &str)] = &[
-    (
-        "text",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 100}}
-inputs: {t: {type: string}}
-template: 'Summarize: {{t}}'
-",
-        r#"{"t": "a long ticket"}"#,
-    ),
-    (
-        "chat",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 200, temperature: 0.3}}
-inputs: {q: {type: string}}
-messages:
-  - {role: system, content: You are terse.}
-  - {role: developer, content: Answer in English.}
-  - {role: user, content: Hello.}
-  - {role: assistant, content: Hi.}
-  - {role: user, content: '{{q}}'}
-",
-        r#"{"q": "Why?"}"#,
-    ),
-    ("tools-auto", "auto", "{}"),
-    ("tools-none", "none", "{}"),
-    ("tools-required", "required", "{}"),
-    ("tools-named", "{name: lookup}", "{}"),
-    (
-        "response-format",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-messages:
-  - {role: system, content: Reply in JSON.}
-  - {role: user, content: Rate this.}
-response_format:
-  name: rating
-  description: A rating from 1 to 5.
-  schema: {type: object, properties: {stars: {type: integer}}, required: [stars], additionalProperties: false}
-  strict: true
-",
-        "{}",
-    ),
-    (
-        "image-url",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {photo: {type: image}}
-messages:
-  - role: user
-    content: [{text: What is this?}, {image: photo}]
-",
-        r#"{"photo": "https://x.test/cat.png"}"#,
-    ),
-    (
-        "image-file",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {photo: {type: image}}
-messages:
-  - role: user
-    content: [{text: What is this?}, {image: photo}]
-",
-        r#"{"photo": "@PNG"}"#,
-    ),
-    (
-        "image-optional-missing",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {photo: {type: image, required: false}}
-messages:
-  - role: user
-    content: [{text: What is this?}, {image: photo}]
-",
-        "{}",
-    ),
-    (
-        "history",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {past: {type: messages}, q: {type: string}}
-tools:
-  - {name: lookup, parameters: {type: object, properties: {q: {type: string}}}}
-messages:
-  - {role: system, content: Use the tool.}
-  - history: past
-  - {role: user, content: '{{q}}'}
-",
-        r#"{"q": "And now?", "past": [
-            {"role": "user", "content": [{"type": "text", "text": "Look at"}, {"type": "image_url", "image_url": {"url": "@PNG"}}]},
-            {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": "{\"q\": \"cat\"}"}}]},
-            {"role": "tool", "tool_call_id": "call_1", "content": "a cat"},
-            {"role": "assistant", "content": "It is a cat."}]}"#,
-    ),
-    (
-        "examples",
-        "format: 1
-model: {provider: openai, name: m-1, params: {max_tokens: 50}}
-inputs: {past: {type: messages, required: false}, q: {type: string}}
-messages:
-  - {role: system, content: Translate to French.}
-  - history: past
-  - {role: user, content: '{{q}}'}
-examples:
-  - {input: {q: cat}, output: chat}
-  - {input: {q: dog}, output: chien}
-",
-        r#"{"q": "bird", "past": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "salut"}]}"#,
-    ),
-    (
-        "params-common",
-        "format: 1
-model:
-  provider: openai
-  name: m-1
-  params: {temperature: 0.5, top_p: 0.9, top_k: 40, max_tokens: 64, stop: END, seed: 7, presence_penalty: 0.1, frequency_penalty: 0.2}
-template: Hi.
-",
-        "{}",
-    ),
-    (
-        "params-google-names",
-        "format: 1
-model:
-  provider: google
-  name: m-1
-  params: {maxOutputTokens: 64, stop_sequences: [END, STOP], topP: 0.8, candidateCount: 1}
-template: Hi.
-",
-        "{}",
-    ),
-];
-
-/// The prompt file of the `tools-*` entries, for a tool_choice.
-fn tools_prompt(choice: &str) -> String {
-    format!(
-        "format: 1
-model: {{provider: openai, name: m-1, params: {{max_tokens: 50}}}}
-messages:
-  - {{role: user, content: Find order 7.}}
-tools:
-  - name: lookup
-    description: Find an order.
-    parameters: {{type: object, properties: {{id: {{type: string}}}}, required: [id]}}
-    strict: true
-  - name: ping
-tool_choice: {choice}
-"
-    )
+/// The corpus directory (shared with tests/sdk/check_sdks.py).
+fn corpus_dir() -> String {
+    format!("{}/tests/fixtures/render-corpus", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn render_corpus(name: &str, format: Format, png: &str) -> Result<(Value, Vec<String>), String> {
-    let &(_, yaml, values) = CORPUS.iter().find(|(n, ..)| *n == name).unwrap();
-    let yaml = match name.strip_prefix("tools-") {
-        Some(_) => tools_prompt(yaml),
-        None => yaml.to_string(),
+/// The cases of the corpus, from its `cases.json`; a missing file fails the test.
+fn cases() -> Vec<Value> {
+    let path = format!("{}/cases.json", corpus_dir());
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the render corpus {path} is missing: {e}"));
+    let Value::Array(list) = serde_json::from_str(&text).expect("cases.json is JSON") else {
+        panic!("cases.json is a list")
     };
+    list
+}
+
+/// Renders corpus case `name` in `format`; `@PNG` in its values is the local file `png`.
+fn render_corpus(name: &str, format: Format, png: &str) -> Result<(Value, Vec<String>), String> {
+    let case = cases()
+        .into_iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no corpus case {name}"));
+    let file = format!("{}/{}.prompt.yaml", corpus_dir(), case["prompt"].as_str().unwrap());
+    let mut yaml = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    if let Some(choice) = case["tool_choice"].as_str() {
+        yaml = yaml.replace("tool_choice: auto", &format!("tool_choice: {choice}"));
+    }
     let prompt = load::parse(&yaml).unwrap().prompt;
     let prepared = Prepared::new(&prompt, &crate::template::NoPartials, false).unwrap();
-    let Value::Object(given) = serde_json::from_str(&values.replace("@PNG", png)).unwrap() else {
+    let values = case.get("values").cloned().unwrap_or_else(|| json!({}));
+    let Value::Object(given) = serde_json::from_str(&values.to_string().replace("@PNG", png))
+        .unwrap()
+    else {
         panic!("values are an object")
     };
     let sources = Sources {
-        layers: vec![given
-            .into_iter()
-            .map(|(k, v)| (k, Given::Json(v)))
-            .collect()],
+        layers: vec![given.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()],
         ..Sources::default()
     };
     let v = values::collect(&prompt, &sources).unwrap();
@@ -360,7 +229,8 @@ fn every_corpus_body_follows_the_providers_definition() {
     let bedrock = fixture("bedrock-runtime-service-2.json");
     let mut report = String::new();
     let mut failures = Vec::new();
-    for (name, ..) in CORPUS {
+    for case in cases() {
+        let name = case["name"].as_str().unwrap();
         report.push_str(&format!("{name}\n"));
         for (format, label) in FORMATS {
             let (body, warnings) = match render_corpus(name, format, &photo) {
