@@ -734,3 +734,39 @@ fn bundle_takes_the_prompts_of_a_revision() {
         .code(1)
         .stderr_has("no commits yet");
 }
+
+#[test]
+fn a_gemini_prompt_goes_to_phoenix_as_google_and_comes_back_with_a_warning() {
+    let repo = repo();
+    repo.write_prompt(
+        "geo",
+        "format: 1
+model: {provider: gemini, name: gemini-2.5-flash, params: {temperature: 0.2, max_tokens: 64, seed: 1}}
+template: Where is it?
+",
+    );
+    let out = repo
+        .prompt(&["export", "geo", "--to", "phoenix"])
+        .success()
+        .stderr_has("model.provider `gemini` is sent as `GOOGLE`, which reads back as `google`")
+        .stderr_has("model.params.seed is not an invocation parameter Phoenix accepts for google");
+    let body = out.json();
+    assert_eq!(body["version"]["model_provider"], "GOOGLE");
+    assert_eq!(
+        body["version"]["invocation_parameters"],
+        json!({"type": "google", "google": {"temperature": 0.2, "max_output_tokens": 64}})
+    );
+    repo.write("geo.json", &out.stdout);
+    repo.prompt(&["import", "geo.json", "--from", "phoenix", "--force"])
+        .success();
+    let yaml = repo.read("prompts/geo.prompt.yaml");
+    assert!(yaml.contains("provider: google"), "{yaml}");
+    assert!(yaml.contains("max_output_tokens: 64"), "{yaml}");
+    repo.prompt(&["check"]).success();
+    // The imported prompt renders for Gemini with the parameter under Gemini's name.
+    let gemini = repo
+        .prompt(&["render", "geo", "-f", "gemini"])
+        .success()
+        .json();
+    assert_eq!(gemini["generationConfig"]["maxOutputTokens"], 64);
+}

@@ -162,7 +162,10 @@ fn converse_errors(model: &Value, body: &Value) -> Vec<String> {
 
 /// The corpus directory (shared with tests/sdk/check_sdks.py).
 fn corpus_dir() -> String {
-    format!("{}/tests/fixtures/render-corpus", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/render-corpus",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// The cases of the corpus, from its `cases.json`; a missing file fails the test.
@@ -182,7 +185,11 @@ fn render_corpus(name: &str, format: Format, png: &str) -> Result<(Value, Vec<St
         .into_iter()
         .find(|c| c["name"] == name)
         .unwrap_or_else(|| panic!("no corpus case {name}"));
-    let file = format!("{}/{}.prompt.yaml", corpus_dir(), case["prompt"].as_str().unwrap());
+    let file = format!(
+        "{}/{}.prompt.yaml",
+        corpus_dir(),
+        case["prompt"].as_str().unwrap()
+    );
     let mut yaml = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
     if let Some(choice) = case["tool_choice"].as_str() {
         yaml = yaml.replace("tool_choice: auto", &format!("tool_choice: {choice}"));
@@ -190,13 +197,16 @@ fn render_corpus(name: &str, format: Format, png: &str) -> Result<(Value, Vec<St
     let prompt = load::parse(&yaml).unwrap().prompt;
     let prepared = Prepared::new(&prompt, &crate::template::NoPartials, false).unwrap();
     let values = case.get("values").cloned().unwrap_or_else(|| json!({}));
-    let Value::Object(given) = serde_json::from_str(&values.to_string().replace("@PNG", png))
-        .unwrap()
+    let Value::Object(given) =
+        serde_json::from_str(&values.to_string().replace("@PNG", png)).unwrap()
     else {
         panic!("values are an object")
     };
     let sources = Sources {
-        layers: vec![given.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()],
+        layers: vec![given
+            .into_iter()
+            .map(|(k, v)| (k, Given::Json(v)))
+            .collect()],
         ..Sources::default()
     };
     let v = values::collect(&prompt, &sources).unwrap();
