@@ -1014,3 +1014,48 @@ fn freeplay_import_keeps_the_version_id_and_environment() {
         "POST /api/v2/projects/p-1/prompt-templates/name/greet/versions"
     );
 }
+
+/// Every Phoenix export of the round-trip corpus (and of the fixture) validates against
+/// `arize-phoenix-client`'s own `CreatePromptRequestBody`, closed to unknown keys (vendored in
+/// tests/fixtures/provider-schemas as JSON Schema).
+#[test]
+fn phoenix_exports_validate_against_the_clients_create_request_type() {
+    let path = format!(
+        "{}/tests/fixtures/provider-schemas/phoenix-create-prompt-request.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the vendored definition {path} is missing: {e}"));
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let mut bodies: Vec<(String, Value)> = ROUND_TRIP
+        .iter()
+        .map(|(name, yaml)| {
+            let prompt = load::parse(yaml).unwrap().prompt;
+            (
+                name.to_string(),
+                simple("rt", &prompt, Service::Phoenix).body,
+            )
+        })
+        .collect();
+    let imported = import_ok(Service::Phoenix, &fixture("phoenix-create.json"));
+    bodies.push((
+        "fixture".into(),
+        export_version(Service::Phoenix, &imported, 0).body,
+    ));
+    for (name, body) in &bodies {
+        let errors: Vec<String> = validator
+            .iter_errors(body)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .take(5)
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}\n{body:#}");
+    }
+    // What main wrote before this change (GEMINI, and google's parameters under `gemini`) fails.
+    let mut wrong = bodies[6].1.clone();
+    wrong["version"]["model_provider"] = json!("GEMINI");
+    assert!(!validator.is_valid(&wrong));
+    let mut wrong = bodies[6].1.clone();
+    wrong["version"]["invocation_parameters"]["google"]["seed"] = json!(1);
+    assert!(!validator.is_valid(&wrong), "unknown parameters fail");
+}
