@@ -146,7 +146,11 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     }
     let types: HashMap<String, InputType> =
         p.inputs.iter().map(|(k, i)| (k.clone(), i.kind)).collect();
-    let pieces = handlebars::read(body.trim(), &types)?;
+    // dotprompt trims the body after front matter; a file without one (a partial, often) is
+    // used as it is.
+    let has_front = text.trim_start_matches('\u{feff}').trim_start().starts_with("---");
+    let source = if has_front { body.trim() } else { body.as_str() };
+    let pieces = handlebars::read(source, &types)?;
     if partial {
         let mut text = String::new();
         for piece in pieces {

@@ -14,6 +14,7 @@ mod hostile;
 mod init_new;
 mod interactive;
 mod interchange;
+mod interchange_files;
 mod log;
 mod reliability;
 mod render;

@@ -1,0 +1,253 @@
+//! Prompt files other tools keep in git (dotprompt, Prompty) and Langfuse (SPEC §10): imported,
+//! checked, and rendered to the same message texts the source tool's own renderer gives.
+//!
+//! The expected outputs (`cases.expected.json` beside each fixture folder) were produced by the
+//! tools themselves (Google's `dotprompt` package, Microsoft's `prompty` runtime, Langfuse's
+//! Python client) with `tests/interchange/run.sh`; this test needs neither Node nor Python.
+
+use serde_json::{json, Value};
+
+use crate::common::TestRepo;
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/interchange/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn read_json(name: &str) -> Value {
+    let path = fixture(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Role, text and media of each message, as `render --format json` gives them.
+fn rendered_messages(out: &Value) -> Vec<(String, String, Vec<String>)> {
+    out["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let role = m["role"].as_str().unwrap().to_string();
+            match &m["content"] {
+                Value::String(s) => (role, s.clone(), Vec::new()),
+                Value::Array(parts) => {
+                    let text: String = parts.iter().filter_map(|p| p["text"].as_str()).collect();
+                    let media = parts
+                        .iter()
+                        .filter_map(|p| p["url"].as_str().map(str::to_string))
+                        .collect();
+                    (role, text, media)
+                }
+                other => panic!("content {other}"),
+            }
+        })
+        .collect()
+}
+
+/// Renders each case of `folder/cases.json` and compares with what the tool gave, both sides
+/// passed through `ends` (what the tool does to the ends of a message after rendering, which a
+/// template cannot say: Prompty strips line breaks; dotprompt keeps the ones around its role
+/// markers, which the import drops, so there white space at both ends is compared trimmed).
+fn compare_cases(
+    repo: &TestRepo,
+    folder: &str,
+    roles: &[(&str, &str)],
+    media_key: &str,
+    ends: fn(&str) -> &str,
+) {
+    let cases = read_json(&format!("{folder}/cases.json"));
+    let expected = read_json(&format!("{folder}/cases.expected.json"));
+    let cases = cases.as_array().unwrap();
+    assert_eq!(cases.len(), expected.as_array().unwrap().len(), "{folder}: run tests/interchange/run.sh");
+    for (case, want) in cases.iter().zip(expected.as_array().unwrap()) {
+        let name = case["name"].as_str().unwrap();
+        assert_eq!(want["name"], case["name"]);
+        let mut values = case["input"].clone();
+        for thread in case["threads"].as_array().into_iter().flatten() {
+            values[thread.as_str().unwrap()] = json!([{"role": "user", "content": "<history message>"}]);
+        }
+        if case.get("history").is_some() {
+            values["history"] = case["history"].clone();
+        }
+        let vars = repo.root().join(format!("{name}.vars.json"));
+        std::fs::write(&vars, values.to_string()).unwrap();
+        let out = repo
+            .prompt(&["render", case["id"].as_str().unwrap(), "--vars", vars.to_str().unwrap(), "--format", "json"])
+            .success();
+        std::fs::remove_file(&vars).unwrap();
+        let got = rendered_messages(&out.json());
+        let want: Vec<(String, String, Vec<String>)> = want["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let role = m["role"].as_str().unwrap();
+                let role = roles.iter().find(|(t, _)| *t == role).map_or(role, |(_, o)| o);
+                let media = m[media_key]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|u| u.as_str().unwrap().to_string())
+                    .collect();
+                (role.to_string(), m["text"].as_str().unwrap().to_string(), media)
+            })
+            .collect();
+        let norm = |v: Vec<(String, String, Vec<String>)>| -> Vec<(String, String, Vec<String>)> {
+            v.into_iter()
+                .map(|(r, t, m)| (r, ends(&t).to_string(), m))
+                .collect()
+        };
+        assert_eq!(norm(got), norm(want), "case {name}");
+    }
+}
+
+#[test]
+fn dotprompt_folder_imports_checks_and_renders_as_dotprompt_does() {
+    let repo = TestRepo::new();
+    let out = repo
+        .prompt(&["import", &fixture("dotprompt"), "--from", "dotprompt"])
+        .success();
+    assert!(out.stdout.contains("greeting: wrote prompts/greeting.prompt.yaml"), "{}", out.stdout);
+    assert!(out.stdout.contains("header: wrote prompts/header.prompt.yaml"), "{}", out.stdout);
+    assert!(out.stdout.contains("vision/describe: wrote"), "{}", out.stdout);
+    repo.prompt(&["check"]).success();
+    let yaml = repo.read("prompts/greeting.prompt.yaml");
+    assert!(yaml.contains("provider: gemini\n  name: gemini-2.0-flash"), "{yaml}");
+    assert!(yaml.contains("max_tokens: 256"), "{yaml}");
+    assert!(yaml.contains("top_k: 20"), "{yaml}");
+    assert!(yaml.contains("{{#vip}}"), "{yaml}");
+    assert!(yaml.contains("{{^vip}}"), "{yaml}");
+    assert!(yaml.contains("- I like {{.}}."), "{yaml}");
+    let yaml = repo.read("prompts/vision/describe.prompt.yaml");
+    assert!(yaml.contains("- history: history"), "{yaml}");
+    assert!(yaml.contains("- image: photo"), "{yaml}");
+    assert!(yaml.contains("response_format:"), "{yaml}");
+    compare_cases(&repo, "dotprompt", &[("model", "assistant")], "media", str::trim);
+}
+
+#[test]
+fn dotprompt_constructs_without_a_mustache_equivalent_are_refused_by_name() {
+    let repo = TestRepo::new();
+    for (file, named) in [
+        ("helper.prompt", "the helper `json`"),
+        ("index.prompt", "`@index`"),
+        ("if-list.prompt", "`{{#if items}}` on an array"),
+    ] {
+        let path = fixture(&format!("dotprompt-refused/{file}"));
+        repo.prompt(&["import", &path, "--from", "dotprompt"])
+            .code(1)
+            .stderr_has("error: ")
+            .stderr_has(named);
+    }
+    assert!(!repo.root().join("prompts/helper.prompt.yaml").exists());
+    assert!(!repo.root().join("prompts/index.prompt.yaml").exists());
+}
+
+#[test]
+fn dotprompt_export_writes_a_file_that_imports_back_to_the_same_prompt() {
+    let repo = TestRepo::new();
+    repo.prompt(&["import", &fixture("dotprompt"), "--from", "dotprompt"]).success();
+    let out = repo
+        .prompt(&["export", "greeting", "--to", "dotprompt"])
+        .success();
+    let file = out.stdout.clone();
+    assert!(file.starts_with("---\n"), "{file}");
+    assert!(file.contains("model: googleai/gemini-2.0-flash"), "{file}");
+    assert!(file.contains("maxOutputTokens: 256"), "{file}");
+    assert!(file.contains("{{role \"system\"}}"), "{file}");
+    assert!(file.contains("{{#vip}}"), "{file}");
+    assert!(file.contains("{{this}}"), "{file}");
+    assert!(file.contains("style?(enum, how to greet)"), "{file}");
+    // -o writes the same file; importing it gives the same prompt file back.
+    let other = TestRepo::new();
+    let path = other.root().join("greeting.prompt");
+    repo.prompt(&["export", "greeting", "--to", "dotprompt", "-o", path.to_str().unwrap()])
+        .success();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), file);
+    other.prompt(&["import", path.to_str().unwrap(), "--from", "dotprompt"]).success();
+    assert_eq!(
+        other.read("prompts/greeting.prompt.yaml"),
+        repo.read("prompts/greeting.prompt.yaml")
+    );
+    // What dotprompt cannot hold is a warning that names it.
+    repo.write_prompt(
+        "tooled",
+        "format: 1\nlabels: [a]\nmodel: {provider: openai, name: gpt-4o}\ntools:\n  - name: lookup\n    parameters: {type: object}\nmessages:\n  - role: user\n    content: hi\n",
+    );
+    repo.prompt(&["export", "tooled", "--to", "dotprompt"])
+        .success()
+        .stderr_has("warning: dotprompt: tools (lookup) are written by name")
+        .stderr_has("labels (a) cannot be held");
+}
+
+#[test]
+fn prompty_files_import_check_and_render_as_prompty_does() {
+    let repo = TestRepo::new();
+    repo.prompt(&["import", &fixture("prompty"), "--from", "prompty"])
+        .success()
+        .stderr_has("connection settings are kept under metadata.prompty.model");
+    repo.prompt(&["check"]).success();
+    let yaml = repo.read("prompts/chat-basic.prompt.yaml");
+    assert!(yaml.contains("name: Support triage"), "{yaml}");
+    assert!(yaml.contains("labels:\n  - support\n  - triage"), "{yaml}");
+    assert!(yaml.contains("max_tokens: 300"), "{yaml}");
+    assert!(yaml.contains("seed: 7"), "{yaml}");
+    assert!(yaml.contains("response_format:"), "{yaml}");
+    let yaml = repo.read("prompts/jinja-loop.prompt.yaml");
+    assert!(yaml.contains("- history: conversation"), "{yaml}");
+    assert!(yaml.contains("{{#items}}"), "{yaml}");
+    assert!(yaml.contains("{{name}} x{{count}}"), "{yaml}");
+    let yaml = repo.read("prompts/legacy/basic-v1.prompt.yaml");
+    assert!(yaml.contains("provider: azure_openai\n  name: gpt-35-turbo"), "{yaml}");
+    compare_cases(&repo, "prompty", &[], "images", |t| t.trim_matches('\n'));
+}
+
+#[test]
+fn prompty_jinja2_without_a_mustache_equivalent_is_refused_by_name() {
+    let repo = TestRepo::new();
+    for (file, named) in [
+        ("filter.prompty", "`name | upper`"),
+        ("loop-index.prompty", "`loop.index`"),
+        ("elif.prompty", "the Jinja2 tag `elif`"),
+    ] {
+        let path = fixture(&format!("prompty-refused/{file}"));
+        repo.prompt(&["import", &path, "--from", "prompty"])
+            .code(1)
+            .stderr_has("error: ")
+            .stderr_has(named);
+    }
+}
+
+#[test]
+fn prompty_export_writes_a_v2_file_that_imports_back() {
+    let repo = TestRepo::new();
+    repo.prompt(&["import", &fixture("prompty/chat-basic.prompty"), "--from", "prompty"])
+        .success();
+    let out = repo
+        .prompt(&["export", "chat-basic", "--to", "prompty"])
+        .success();
+    let file = out.stdout.clone();
+    for needle in [
+        "id: gpt-4o-mini",
+        "maxOutputTokens: 300",
+        "kind: mustache",
+        "- name: ticket\n  kind: string",
+        "system:\nYou sort tickets for {{customer}}.",
+        "user:\n{{ticket}}",
+    ] {
+        assert!(file.contains(needle), "{needle} in {file}");
+    }
+    let other = TestRepo::new();
+    let path = other.root().join("chat-basic.prompty");
+    std::fs::write(&path, &file).unwrap();
+    other.prompt(&["import", path.to_str().unwrap(), "--from", "prompty"]).success();
+    other.prompt(&["check"]).success();
+    let vars = json!({"customer": "Ann", "ticket": "Hi", "vip": true}).to_string();
+    std::fs::write(repo.root().join("v.json"), &vars).unwrap();
+    std::fs::write(other.root().join("v.json"), &vars).unwrap();
+    let a = repo.prompt(&["render", "chat-basic", "--vars", "v.json", "--format", "json"]).success();
+    let b = other.prompt(&["render", "chat-basic", "--vars", "v.json", "--format", "json"]).success();
+    assert_eq!(a.json(), b.json());
+}
