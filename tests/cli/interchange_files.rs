@@ -24,6 +24,9 @@ fn read_json(name: &str) -> Value {
 
 /// Role, text and media of each message, as `render --format json` gives them.
 fn rendered_messages(out: &Value) -> Vec<(String, String, Vec<String>)> {
+    if let Some(text) = out["text"].as_str() {
+        return vec![("text".into(), text.to_string(), Vec::new())];
+    }
     out["messages"]
         .as_array()
         .unwrap()
@@ -69,7 +72,8 @@ fn compare_cases(
             values[thread.as_str().unwrap()] = json!([{"role": "user", "content": "<history message>"}]);
         }
         if case.get("history").is_some() {
-            values["history"] = case["history"].clone();
+            let slot = case["placeholder"].as_str().unwrap_or("history");
+            values[slot] = case["history"].clone();
         }
         let vars = repo.root().join(format!("{name}.vars.json"));
         std::fs::write(&vars, values.to_string()).unwrap();
@@ -87,8 +91,8 @@ fn compare_cases(
                 let role = roles.iter().find(|(t, _)| *t == role).map_or(role, |(_, o)| o);
                 let media = m[media_key]
                     .as_array()
-                    .unwrap()
-                    .iter()
+                    .into_iter()
+                    .flatten()
                     .map(|u| u.as_str().unwrap().to_string())
                     .collect();
                 (role.to_string(), m["text"].as_str().unwrap().to_string(), media)
@@ -250,4 +254,96 @@ fn prompty_export_writes_a_v2_file_that_imports_back() {
     let a = repo.prompt(&["render", "chat-basic", "--vars", "v.json", "--format", "json"]).success();
     let b = other.prompt(&["render", "chat-basic", "--vars", "v.json", "--format", "json"]).success();
     assert_eq!(a.json(), b.json());
+}
+
+/// A registry whose config is committed, so that history starts with it.
+fn committed_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.git(&["add", ".prompts.yaml"]);
+    repo.git(&["commit", "-q", "-m", "registry config"]);
+    repo
+}
+
+#[test]
+fn langfuse_versions_import_with_history_labels_and_render_as_langfuse_compiles() {
+    let repo = committed_repo();
+    let out = repo
+        .prompt(&[
+            "import",
+            &fixture("langfuse/support-summarize-versions.json"),
+            "--from",
+            "langfuse",
+            "--history",
+        ])
+        .success()
+        .stderr_has("config names no provider: `openai` taken from the model name `gpt-4o-mini`");
+    assert!(out.stdout.contains("support/summarize: versions 1 ("), "{}", out.stdout);
+    assert!(out.stdout.contains("support/summarize@staging: version 1"), "{}", out.stdout);
+    assert!(out.stdout.contains("support/summarize@production: version 2"), "{}", out.stdout);
+    let log = repo.git(&["log", "--reverse", "--format=%s", "--", "prompts/support/summarize.prompt.yaml"]);
+    assert_eq!(
+        log.lines().collect::<Vec<_>>(),
+        ["First summarizer", "Tone, a word limit and the conversation so far"]
+    );
+    repo.prompt(&["import", &fixture("langfuse/welcome-text.json"), "--from", "langfuse"])
+        .success()
+        .stderr_has("environments (production) are created only with --history");
+    repo.prompt(&["check"]).success();
+    let yaml = repo.read("prompts/support/summarize.prompt.yaml");
+    assert!(yaml.contains("labels:\n  - support"), "{yaml}");
+    assert!(yaml.contains("- history: conversation"), "{yaml}");
+    assert!(yaml.contains("max_tokens: 400"), "{yaml}");
+    assert!(yaml.contains("response_format:\n  name: summary"), "{yaml}");
+    let yaml = repo.read("prompts/welcome-email.prompt.yaml");
+    assert!(yaml.contains("provider: anthropic"), "{yaml}");
+    compare_cases(&repo, "langfuse", &[], "media", |t| t);
+}
+
+#[test]
+fn langfuse_export_is_the_create_body_with_environments_as_labels() {
+    let repo = committed_repo();
+    repo.prompt(&[
+        "import",
+        &fixture("langfuse/support-summarize-versions.json"),
+        "--from",
+        "langfuse",
+        "--history",
+    ])
+    .success();
+    let out = repo
+        .prompt(&["export", "support/summarize@production", "--to", "langfuse"])
+        .success()
+        .stderr_has("POST /api/public/v2/prompts");
+    let body = out.json();
+    assert_eq!(body["name"], "support/summarize");
+    assert_eq!(body["type"], "chat");
+    assert_eq!(body["labels"], json!(["production"]));
+    assert_eq!(body["tags"], json!(["support"]));
+    assert_eq!(body["commitMessage"], "Tone, a word limit and the conversation so far");
+    assert_eq!(body["prompt"][1], json!({"type": "placeholder", "name": "conversation"}));
+    assert_eq!(
+        body["prompt"][2],
+        json!({"type": "chatmessage", "role": "user", "content": "Ticket #{{ticket_id}}:\n{{ticket}}"})
+    );
+    assert_eq!(body["config"]["model"], "gpt-4o-mini");
+    assert_eq!(body["config"]["max_tokens"], 400);
+    assert_eq!(body["config"]["response_format"]["json_schema"]["name"], "summary");
+    // Sections have no Langfuse equivalent: exported with a warning that names the tag.
+    repo.write_prompt(
+        "flagged",
+        "format: 1\ninputs:\n  vip: {type: boolean}\ntemplate: \"{{#vip}}Dear VIP{{/vip}}\"\n",
+    );
+    repo.prompt(&["export", "flagged", "--to", "langfuse"])
+        .success()
+        .stderr_has("warning: langfuse: `{{#vip}}` is not a plain variable");
+}
+
+#[test]
+fn langfuse_text_that_mustache_reads_differently_is_refused() {
+    let repo = TestRepo::new();
+    repo.prompt(&["import", &fixture("langfuse/refused-section.json"), "--from", "langfuse"])
+        .code(1)
+        .stderr_has("error: ")
+        .stderr_has("`{{#vip}}` is not a plain variable");
+    assert!(!repo.root().join("prompts/conditional.prompt.yaml").exists());
 }
