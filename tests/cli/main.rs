@@ -17,5 +17,6 @@ mod interchange;
 mod interchange_files;
 mod log;
 mod reliability;
+mod schema;
 mod render;
 mod show_list;
