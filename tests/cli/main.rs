@@ -17,6 +17,7 @@ mod interchange;
 mod interchange_files;
 mod log;
 mod reliability;
+mod sarif;
 mod schema;
 mod render;
 mod show_list;
