@@ -21,3 +21,4 @@ mod sarif;
 mod schema;
 mod render;
 mod show_list;
+mod tooling;
