@@ -144,6 +144,9 @@ mod tests {
 
     #[test]
     fn paths_become_uri_references() {
-        assert_eq!(uri("prompts/a b/ü.prompt.yaml"), "prompts/a%20b/%C3%BC.prompt.yaml");
+        assert_eq!(
+            uri("prompts/a b/ü.prompt.yaml"),
+            "prompts/a%20b/%C3%BC.prompt.yaml"
+        );
     }
 }

@@ -14,8 +14,8 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    finish, keep_provider, plain_metadata, provider_from, provider_to, report_common,
-    service_meta, set_service_meta, Notes, ProviderTable,
+    finish, keep_provider, plain_metadata, provider_from, provider_to, report_common, service_meta,
+    set_service_meta, Notes, ProviderTable,
 };
 use super::files::{front_matter, id_of, write_front_matter};
 use super::handlebars::{self, Piece};
@@ -54,7 +54,10 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
         ..Prompt::default()
     };
     let mut meta = Map::new();
-    p.name = front.get("name").and_then(Value::as_str).map(str::to_string);
+    p.name = front
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     p.description = front
         .get("description")
         .and_then(Value::as_str)
@@ -148,8 +151,15 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
         p.inputs.iter().map(|(k, i)| (k.clone(), i.kind)).collect();
     // dotprompt trims the body after front matter; a file without one (a partial, often) is
     // used as it is.
-    let has_front = text.trim_start_matches('\u{feff}').trim_start().starts_with("---");
-    let source = if has_front { body.trim() } else { body.as_str() };
+    let has_front = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("---");
+    let source = if has_front {
+        body.trim()
+    } else {
+        body.as_str()
+    };
     let pieces = handlebars::read(source, &types)?;
     if partial {
         let mut text = String::new();
@@ -172,7 +182,11 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     set_service_meta(&mut p, SERVICE, meta);
     finish(&mut p, &mut notes);
     // dotprompt renders `{{history}}` as nothing when it is given no messages.
-    if let Some(h) = p.inputs.get_mut("history").filter(|i| i.kind == InputType::Messages) {
+    if let Some(h) = p
+        .inputs
+        .get_mut("history")
+        .filter(|i| i.kind == InputType::Messages)
+    {
         h.required = Some(false);
     }
     Ok(Imported {
@@ -347,11 +361,13 @@ fn messages(
 /// optional `, description`; scalars are `type, description`.
 pub(crate) fn to_json_schema(schema: &Value) -> Result<Value, String> {
     match schema {
-        Value::String(s) => pico(schema).or_else(|_| Err(format!("unknown schema type `{s}`"))),
+        Value::String(_) => pico(schema),
         Value::Object(m) => {
             let is_json = m.get("type").and_then(Value::as_str).is_some_and(|t| {
-                ["any", "boolean", "integer", "null", "number", "string", "object", "array"]
-                    .contains(&t)
+                [
+                    "any", "boolean", "integer", "null", "number", "string", "object", "array",
+                ]
+                .contains(&t)
             });
             if is_json {
                 return Ok(schema.clone());
@@ -482,7 +498,10 @@ fn inputs_schema(p: &Prompt, notes: &mut Notes) -> Map<String, Value> {
             .map(|d| format!(", {}", d.replace('\n', " ")))
             .unwrap_or_default();
         if let Some(list) = &input.allowed {
-            out.insert(format!("{name}{opt}(enum{desc})"), Value::Array(list.clone()));
+            out.insert(
+                format!("{name}{opt}(enum{desc})"),
+                Value::Array(list.clone()),
+            );
             continue;
         }
         let kind = match input.kind {
@@ -529,7 +548,11 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if let Some(m) = &p.model {
         front.insert(
             "model".into(),
-            json!(format!("{}/{}", provider_to(PROVIDERS, &m.provider, &meta), m.name)),
+            json!(format!(
+                "{}/{}",
+                provider_to(PROVIDERS, &m.provider, &meta),
+                m.name
+            )),
         );
         if !m.params.is_empty() {
             let config: Map<String, Value> = m
@@ -612,13 +635,19 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     let other_meta = plain_metadata(p);
     if !other_meta.is_empty() {
         let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
-        notes.warn(format!("metadata ({}) cannot be held; left out", keys.join(", ")));
+        notes.warn(format!(
+            "metadata ({}) cannot be held; left out",
+            keys.join(", ")
+        ));
     }
     let held: Vec<&str> = p.inputs.keys().map(String::as_str).collect();
     report_common(p, &mut notes, false, &held);
     let body = body_of(p, &mut notes).map_err(fail)?;
     Ok(Exported {
-        endpoint: format!("{}.prompt", input.id.as_str().rsplit('/').next().unwrap_or("prompt")),
+        endpoint: format!(
+            "{}.prompt",
+            input.id.as_str().rsplit('/').next().unwrap_or("prompt")
+        ),
         body: Value::String(write_front_matter(&front, &body)),
         warnings: notes.into_vec(),
     })
@@ -664,7 +693,10 @@ fn body_of(p: &Prompt, notes: &mut Notes) -> Result<String, String> {
             Role::Assistant => "model",
             Role::Tool => "tool",
             Role::Developer => {
-                notes.warn(format!("message {}: the developer role is written as system", i + 1));
+                notes.warn(format!(
+                    "message {}: the developer role is written as system",
+                    i + 1
+                ));
                 "system"
             }
         };
@@ -678,7 +710,10 @@ fn body_of(p: &Prompt, notes: &mut Notes) -> Result<String, String> {
                         out.push_str(&convert(p, t, notes)?);
                     } else if let Some(name) = part.image.as_ref().or(part.audio.as_ref()) {
                         let literal = p.inputs.get(name).filter(|i| literal_media(i));
-                        match literal.and_then(|i| i.default.as_ref()).and_then(Value::as_str) {
+                        match literal
+                            .and_then(|i| i.default.as_ref())
+                            .and_then(Value::as_str)
+                        {
                             Some(url) => out.push_str(&format!("{{{{media url=\"{url}\"}}}}")),
                             None => out.push_str(&format!("{{{{media url={name}}}}}")),
                         }

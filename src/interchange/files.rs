@@ -81,7 +81,10 @@ fn read_text(path: &Path) -> Result<String, Error> {
 /// Splits `---\nYAML\n---\nbody` (blank and `#` lines may come first); the front matter as a
 /// JSON object. A file without front matter is all body.
 pub(crate) fn front_matter(text: &str) -> Result<(Map<String, Value>, String), String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim();
@@ -95,7 +98,9 @@ pub(crate) fn front_matter(text: &str) -> Result<(Map<String, Value>, String), S
                     .find("\n---")
                     .filter(|&i| {
                         let after = &rest[i + 4..];
-                        after.is_empty() || after.starts_with('\n') || after.trim_start_matches([' ', '\t']).starts_with('\n')
+                        after.is_empty()
+                            || after.starts_with('\n')
+                            || after.trim_start_matches([' ', '\t']).starts_with('\n')
                     })
                     .ok_or("the front matter is not closed by a `---` line")?;
                 let after = &rest[end + 4..];

@@ -22,7 +22,10 @@ pub(crate) enum Piece {
     /// `{{history}}`: the conversation so far.
     History,
     /// `{{media url=x}}`: an image from the input `x`, or from a literal URL.
-    Media { input: Option<String>, url: Option<String> },
+    Media {
+        input: Option<String>,
+        url: Option<String>,
+    },
 }
 
 /// An open block while reading: the Handlebars helper and the mustache name it became.
@@ -71,7 +74,9 @@ pub(crate) fn read(src: &str, types: &HashMap<String, InputType>) -> Result<Vec<
         if triple {
             text.push_str(&format!("{{{{{}}}}}", path(inner_trim)?));
         } else {
-            tag(inner_trim, standalone, &mut text, &mut out, &mut stack, types)?;
+            tag(
+                inner_trim, standalone, &mut text, &mut out, &mut stack, types,
+            )?;
         }
         consumed += at + len;
         rest = &rest[at + len..];
@@ -90,8 +95,13 @@ pub(crate) fn read(src: &str, types: &HashMap<String, InputType>) -> Result<Vec<
 fn is_standalone(src: &str, start: usize, end: usize) -> bool {
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = src[end..].find('\n').map_or(src.len(), |i| end + i);
-    src[line_start..start].chars().all(|c| c == ' ' || c == '\t')
-        && src[end..line_end].trim_end_matches('\r').chars().all(|c| c == ' ' || c == '\t')
+    src[line_start..start]
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        && src[end..line_end]
+            .trim_end_matches('\r')
+            .chars()
+            .all(|c| c == ' ' || c == '\t')
 }
 
 fn tag(
@@ -202,7 +212,9 @@ fn tag(
     }
     if words.first() == Some(&"else") {
         if words.len() > 1 {
-            return Err(format!("`{{{{{inner}}}}}` (an else-if chain) has no mustache equivalent"));
+            return Err(format!(
+                "`{{{{{inner}}}}}` (an else-if chain) has no mustache equivalent"
+            ));
         }
         return else_tag(standalone, text, stack);
     }
@@ -226,7 +238,9 @@ fn tag(
     match words.as_slice() {
         ["role", role] => {
             if !stack.is_empty() {
-                return Err(format!("`{{{{{inner}}}}}` inside a block has no equivalent"));
+                return Err(format!(
+                    "`{{{{{inner}}}}}` inside a block has no equivalent"
+                ));
             }
             flush(text, out);
             out.push(Piece::Role(unquote(role)?.to_string()));
@@ -242,7 +256,9 @@ fn tag(
         }
         ["media", args @ ..] => {
             if !stack.is_empty() {
-                return Err(format!("`{{{{{inner}}}}}` inside a block has no equivalent"));
+                return Err(format!(
+                    "`{{{{{inner}}}}}` inside a block has no equivalent"
+                ));
             }
             let mut input = None;
             let mut url = None;
@@ -303,9 +319,15 @@ fn else_tag(standalone: bool, text: &mut String, stack: &mut [Block]) -> Result<
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
             .collect();
-        text.push_str(&format!("{{{{/{}}}}}\n{indent}{{{{{inverse}{}}}}}", block.name, block.name));
+        text.push_str(&format!(
+            "{{{{/{}}}}}\n{indent}{{{{{inverse}{}}}}}",
+            block.name, block.name
+        ));
     } else {
-        text.push_str(&format!("{{{{/{}}}}}{{{{{inverse}{}}}}}", block.name, block.name));
+        text.push_str(&format!(
+            "{{{{/{}}}}}{{{{{inverse}{}}}}}",
+            block.name, block.name
+        ));
     }
     Ok(())
 }
@@ -314,8 +336,18 @@ fn else_tag(standalone: bool, text: &mut String, stack: &mut [Block]) -> Result<
 fn is_helper(name: &str) -> bool {
     matches!(
         name,
-        "if" | "unless" | "each" | "with" | "lookup" | "log" | "json" | "role" | "history"
-            | "media" | "section" | "ifEquals" | "unlessEquals"
+        "if" | "unless"
+            | "each"
+            | "with"
+            | "lookup"
+            | "log"
+            | "json"
+            | "role"
+            | "history"
+            | "media"
+            | "section"
+            | "ifEquals"
+            | "unlessEquals"
     )
 }
 
@@ -339,7 +371,9 @@ fn path(p: &str) -> Result<String, String> {
     };
     let ok = !p.is_empty()
         && p.split('.').all(|s| {
-            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         });
     if !ok {
         return Err(format!("`{p}` is not a name mustache can look up"));
@@ -376,7 +410,9 @@ pub(crate) fn write(src: &str) -> Result<String, String> {
         };
         let body = inner.trim_start_matches('{').trim_end_matches('}').trim();
         match body.chars().next() {
-            Some('=') => return Err("set delimiters `{{=…=}}` have no Handlebars equivalent".into()),
+            Some('=') => {
+                return Err("set delimiters `{{=…=}}` have no Handlebars equivalent".into())
+            }
             Some('<' | '$') => {
                 return Err(format!(
                     "the inheritance tag `{inner}` has no Handlebars equivalent"

@@ -17,10 +17,10 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    finish, plain_metadata, report_common, report_participant_name,
-    response_format_from_openai, response_format_to_openai, role_from, service_meta,
-    set_service_meta, str_of, tool_choice_from_openai, tool_choice_to_openai, tool_from_openai,
-    tool_to_openai, unknown_keys, Notes,
+    finish, plain_metadata, report_common, report_participant_name, response_format_from_openai,
+    response_format_to_openai, role_from, service_meta, set_service_meta, str_of,
+    tool_choice_from_openai, tool_choice_to_openai, tool_from_openai, tool_to_openai, unknown_keys,
+    Notes,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -29,7 +29,13 @@ use crate::model::{Content, MessageItem, Model, Prompt, TemplateFormat, FORMAT_V
 const SERVICE: Service = Service::Langfuse;
 
 /// `config` keys that are not params.
-const CONFIG_KEYS: &[&str] = &["model", "provider", "tools", "tool_choice", "response_format"];
+const CONFIG_KEYS: &[&str] = &[
+    "model",
+    "provider",
+    "tools",
+    "tool_choice",
+    "response_format",
+];
 
 /// Fields of a prompt version read by `import_version` or assigned by the server.
 const VERSION_KEYS: &[&str] = &[
@@ -78,7 +84,11 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     body.insert("name".into(), json!(name));
     body.insert("type".into(), json!(p.kind().as_str()));
     let prompt = match &p.messages {
-        None => json!(check_text(p, p.template.as_deref().unwrap_or_default(), &mut notes)),
+        None => json!(check_text(
+            p,
+            p.template.as_deref().unwrap_or_default(),
+            &mut notes
+        )),
         Some(items) => {
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
@@ -138,7 +148,9 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         body.insert("commitMessage".into(), json!(m));
     }
     if p.name.is_some() {
-        notes.warn("the display name cannot be held (Langfuse names a prompt by its path); left out");
+        notes.warn(
+            "the display name cannot be held (Langfuse names a prompt by its path); left out",
+        );
     }
     if p.description.is_some() {
         notes.warn("the description cannot be held; left out");
@@ -146,7 +158,10 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     let other_meta = plain_metadata(p);
     if !other_meta.is_empty() {
         let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
-        notes.warn(format!("metadata ({}) cannot be held; left out", keys.join(", ")));
+        notes.warn(format!(
+            "metadata ({}) cannot be held; left out",
+            keys.join(", ")
+        ));
     }
     // Tags hold the labels; everything else `report_common` knows about is left out.
     let mut rest = p.clone();
@@ -208,8 +223,10 @@ fn plain_variable(tag: &str) -> Result<(), &'static str> {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err("is not a plain variable (mustache reads it as a section, partial, comment \
-                    or dotted name)");
+        return Err(
+            "is not a plain variable (mustache reads it as a section, partial, comment \
+                    or dotted name)",
+        );
     }
     Ok(())
 }
@@ -238,7 +255,10 @@ pub fn import(payload: &Value) -> Result<Imported, String> {
             ));
         }
         let version = v.get("version").and_then(Value::as_i64).unwrap_or(i as i64);
-        by_name.entry(name.to_string()).or_default().push((version, v));
+        by_name
+            .entry(name.to_string())
+            .or_default()
+            .push((version, v));
     }
     let mut prompts = Vec::new();
     for (name, mut versions) in by_name {
@@ -287,10 +307,19 @@ fn import_version(name: &str, v: &Value, notes: &mut Notes) -> Result<Prompt, St
         ..Prompt::default()
     };
     let mut meta = Map::new();
-    if super::slug::path_id(name).map(|id| id.to_string()).ok().as_deref() != Some(name) {
+    if super::slug::path_id(name)
+        .map(|id| id.to_string())
+        .ok()
+        .as_deref()
+        != Some(name)
+    {
         meta.insert("name".into(), json!(name));
     }
-    let kind = str_of(v, "type").unwrap_or(if v["prompt"].is_string() { "text" } else { "chat" });
+    let kind = str_of(v, "type").unwrap_or(if v["prompt"].is_string() {
+        "text"
+    } else {
+        "chat"
+    });
     match (kind, &v["prompt"]) {
         ("text", Value::String(t)) => {
             check_import_text(t)?;
@@ -307,19 +336,24 @@ fn import_version(name: &str, v: &Value, notes: &mut Notes) -> Result<Prompt, St
                     });
                     continue;
                 }
-                let role_name = str_of(m, "role").ok_or(format!("message {} has no role", i + 1))?;
-                let role = role_from(role_name)
-                    .ok_or(format!("message {}: the role `{role_name}` has no equivalent", i + 1))?;
-                let content = str_of(m, "content").ok_or(format!(
-                    "message {}: `content` is not text",
+                let role_name =
+                    str_of(m, "role").ok_or(format!("message {} has no role", i + 1))?;
+                let role = role_from(role_name).ok_or(format!(
+                    "message {}: the role `{role_name}` has no equivalent",
                     i + 1
                 ))?;
+                let content = str_of(m, "content")
+                    .ok_or(format!("message {}: `content` is not text", i + 1))?;
                 check_import_text(content)?;
                 messages.push(MessageItem::text(role, content));
             }
             p.messages = Some(messages);
         }
-        (t, _) => return Err(format!("`type: {t}` with this `prompt` is neither text nor chat")),
+        (t, _) => {
+            return Err(format!(
+                "`type: {t}` with this `prompt` is neither text nor chat"
+            ))
+        }
     }
     let config = v.get("config").cloned().unwrap_or(Value::Null);
     if let Value::Object(c) = &config {
@@ -361,7 +395,9 @@ fn import_version(name: &str, v: &Value, notes: &mut Notes) -> Result<Prompt, St
         } else {
             let params = unknown_keys(&config, CONFIG_KEYS);
             if !params.is_empty() {
-                notes.warn("config names no model: its parameters are kept under metadata.langfuse.config");
+                notes.warn(
+                    "config names no model: its parameters are kept under metadata.langfuse.config",
+                );
                 meta.insert("config".into(), Value::Object(params));
             }
         }
@@ -369,7 +405,9 @@ fn import_version(name: &str, v: &Value, notes: &mut Notes) -> Result<Prompt, St
             p.tools = tools.iter().filter_map(tool_from_openai).collect();
         }
         p.tool_choice = c.get("tool_choice").and_then(tool_choice_from_openai);
-        p.response_format = c.get("response_format").and_then(response_format_from_openai);
+        p.response_format = c
+            .get("response_format")
+            .and_then(response_format_from_openai);
     }
     p.labels = v
         .get("tags")

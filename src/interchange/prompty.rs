@@ -17,9 +17,7 @@
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
-use super::common::{
-    finish, plain_metadata, report_common, service_meta, set_service_meta, Notes,
-};
+use super::common::{finish, plain_metadata, report_common, service_meta, set_service_meta, Notes};
 use super::files::{front_matter, id_of, write_front_matter};
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -68,7 +66,10 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
         ..Prompt::default()
     };
     let mut meta = Map::new();
-    p.name = front.get("name").and_then(Value::as_str).map(str::to_string);
+    p.name = front
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     p.description = front
         .get("description")
         .and_then(Value::as_str)
@@ -83,7 +84,11 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
         }
     }
     if let Some(Value::Array(tags)) = metadata.remove("tags") {
-        p.labels = tags.iter().filter_map(Value::as_str).map(str::to_string).collect();
+        p.labels = tags
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
     }
     for (k, v) in metadata {
         p.metadata.insert(k, v);
@@ -100,7 +105,8 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
                 input.default.get_or_insert_with(|| v.clone());
             }
         }
-        p.samples.insert("sample".into(), sample.clone().into_iter().collect());
+        p.samples
+            .insert("sample".into(), sample.clone().into_iter().collect());
     }
     if let Some(outputs) = front.get("outputs") {
         let mut properties = Map::new();
@@ -139,7 +145,9 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
         .and_then(Value::as_str)
         .filter(|k| *k != "prompty")
     {
-        return Err(format!("the parser `{parser}` is not Prompty's role-line parser"));
+        return Err(format!(
+            "the parser `{parser}` is not Prompty's role-line parser"
+        ));
     }
     for (k, v) in &front {
         if !KNOWN.contains(&k.as_str()) {
@@ -150,7 +158,11 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     let body = match format.as_str() {
         "mustache" => body,
         "jinja2" | "jinja" => jinja_to_mustache(&body, &p.inputs)?,
-        other => return Err(format!("the template format `{other}` is not mustache or jinja2")),
+        other => {
+            return Err(format!(
+                "the template format `{other}` is not mustache or jinja2"
+            ))
+        }
     };
     if format != "mustache" {
         meta.insert("template_format".into(), json!(format));
@@ -173,7 +185,11 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     })
 }
 
-fn model_of(model: &Value, meta: &mut Map<String, Value>, notes: &mut Notes) -> Result<Model, String> {
+fn model_of(
+    model: &Value,
+    meta: &mut Map<String, Value>,
+    notes: &mut Notes,
+) -> Result<Model, String> {
     if let Value::String(id) = model {
         return Ok(Model {
             provider: "openai".into(),
@@ -185,7 +201,11 @@ fn model_of(model: &Value, meta: &mut Map<String, Value>, notes: &mut Notes) -> 
     let name = model
         .get("id")
         .and_then(Value::as_str)
-        .or_else(|| config.and_then(|c| c.get("azure_deployment")).and_then(Value::as_str))
+        .or_else(|| {
+            config
+                .and_then(|c| c.get("azure_deployment"))
+                .and_then(Value::as_str)
+        })
         .or_else(|| config.and_then(|c| c.get("model")).and_then(Value::as_str))
         .ok_or("`model` names no model (`model.id`)")?;
     let provider = model
@@ -258,14 +278,25 @@ fn declared(v: Option<&Value>) -> Result<Vec<(String, Input)>, String> {
             "thread" => InputType::Messages,
             "image" => InputType::Image,
             "audio" => InputType::Audio,
-            other => return Err(format!("the input `{name}` is of kind `{other}`, which has no equivalent")),
+            other => {
+                return Err(format!(
+                    "the input `{name}` is of kind `{other}`, which has no equivalent"
+                ))
+            }
         };
         Ok(Input {
             kind,
-            description: spec.get("description").and_then(Value::as_str).map(str::to_string),
+            description: spec
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             required: spec.get("required").and_then(Value::as_bool),
             default: spec.get("default").cloned(),
-            allowed: spec.get("enumValues").or_else(|| spec.get("enum")).and_then(Value::as_array).cloned(),
+            allowed: spec
+                .get("enumValues")
+                .or_else(|| spec.get("enum"))
+                .and_then(Value::as_array)
+                .cloned(),
         })
     };
     match v {
@@ -321,7 +352,11 @@ fn messages(body: &str, inputs: &mut IndexMap<String, Input>) -> Result<Vec<Mess
     let mut name: Option<String> = None;
     let mut lines: Vec<&str> = Vec::new();
     let mut started = false;
-    let flush = |role: Role, name: &Option<String>, lines: &mut Vec<&str>, out: &mut Vec<MessageItem>| -> Result<(), String> {
+    let flush = |role: Role,
+                 name: &Option<String>,
+                 lines: &mut Vec<&str>,
+                 out: &mut Vec<MessageItem>|
+     -> Result<(), String> {
         if lines.is_empty() {
             return Ok(());
         }
@@ -365,7 +400,12 @@ fn split_rich(
 ) -> Result<(), String> {
     let rich = inputs
         .iter()
-        .filter(|(_, i)| matches!(i.kind, InputType::Messages | InputType::Image | InputType::Audio))
+        .filter(|(_, i)| {
+            matches!(
+                i.kind,
+                InputType::Messages | InputType::Image | InputType::Audio
+            )
+        })
         .find_map(|(n, i)| {
             [format!("{{{{{n}}}}}"), format!("{{{{ {n} }}}}")]
                 .into_iter()
@@ -401,15 +441,27 @@ fn split_rich(
     }
     let mut parts = Vec::new();
     if !before.is_empty() {
-        parts.push(Part { text: Some(before.to_string()), ..Part::default() });
+        parts.push(Part {
+            text: Some(before.to_string()),
+            ..Part::default()
+        });
     }
     parts.push(if kind == InputType::Image {
-        Part { image: Some(input), ..Part::default() }
+        Part {
+            image: Some(input),
+            ..Part::default()
+        }
     } else {
-        Part { audio: Some(input), ..Part::default() }
+        Part {
+            audio: Some(input),
+            ..Part::default()
+        }
     });
     if !after.is_empty() {
-        parts.push(Part { text: Some(after.to_string()), ..Part::default() });
+        parts.push(Part {
+            text: Some(after.to_string()),
+            ..Part::default()
+        });
     }
     out.push(message(Content::Parts(parts)));
     Ok(())
@@ -437,11 +489,15 @@ fn jinja_to_mustache(src: &str, inputs: &IndexMap<String, Input>) -> Result<Stri
             }
         };
         out.push_str(&rest[..at]);
-        let end = after.find(close).ok_or_else(|| format!("an unclosed `{}`", &after[..2]))?;
+        let end = after
+            .find(close)
+            .ok_or_else(|| format!("an unclosed `{}`", &after[..2]))?;
         let raw = &after[..end + 2];
         let inner = &after[2..end];
         if inner.starts_with(['-', '+']) || inner.ends_with(['-', '+']) {
-            return Err(format!("whitespace control in `{raw}` has no mustache equivalent"));
+            return Err(format!(
+                "whitespace control in `{raw}` has no mustache equivalent"
+            ));
         }
         let inner = inner.trim();
         let loop_var = stack.iter().rev().find_map(|(_, _, v, _)| v.clone());
@@ -449,7 +505,9 @@ fn jinja_to_mustache(src: &str, inputs: &IndexMap<String, Input>) -> Result<Stri
             let ok = !expr.is_empty()
                 && expr.split('.').all(|s| {
                     !s.is_empty()
-                        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && s.chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 });
             if !ok {
@@ -463,7 +521,10 @@ fn jinja_to_mustache(src: &str, inputs: &IndexMap<String, Input>) -> Result<Stri
             }
             match &loop_var {
                 Some(v) if expr == v => Ok(".".into()),
-                Some(v) => Ok(expr.strip_prefix(&format!("{v}.")).unwrap_or(expr).to_string()),
+                Some(v) => Ok(expr
+                    .strip_prefix(&format!("{v}."))
+                    .unwrap_or(expr)
+                    .to_string()),
                 None => Ok(expr.to_string()),
             }
         };
@@ -478,7 +539,10 @@ fn jinja_to_mustache(src: &str, inputs: &IndexMap<String, Input>) -> Result<Stri
                         let name = name_of(x)?;
                         let root = name.split('.').next().unwrap_or(&name);
                         if let Some(i) = inputs.get(root).filter(|i| {
-                            matches!(i.kind, InputType::Array | InputType::Object | InputType::Messages)
+                            matches!(
+                                i.kind,
+                                InputType::Array | InputType::Object | InputType::Messages
+                            )
                         }) {
                             return Err(format!(
                                 "`{raw}` on {} has no mustache equivalent (a section loops over a \
@@ -486,7 +550,10 @@ fn jinja_to_mustache(src: &str, inputs: &IndexMap<String, Input>) -> Result<Stri
                                 i.kind.with_article()
                             ));
                         }
-                        out.push_str(&format!("{{{{{}{name}}}}}", if negated { '^' } else { '#' }));
+                        out.push_str(&format!(
+                            "{{{{{}{name}}}}}",
+                            if negated { '^' } else { '#' }
+                        ));
                         stack.push(("if", name, None, negated));
                     }
                     ["for", var, "in", xs] => {
@@ -503,7 +570,10 @@ fn jinja_to_mustache(src: &str, inputs: &IndexMap<String, Input>) -> Result<Stri
                         }
                         *negated = !*negated;
                         *var = None;
-                        out.push_str(&format!("{{{{/{name}}}}}{{{{{}{name}}}}}", if *negated { '^' } else { '#' }));
+                        out.push_str(&format!(
+                            "{{{{/{name}}}}}{{{{{}{name}}}}}",
+                            if *negated { '^' } else { '#' }
+                        ));
                     }
                     ["endif"] | ["endfor"] => {
                         let want = if words[0] == "endif" { "if" } else { "for" };
@@ -552,11 +622,16 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         message: format!("cannot write as Prompty: {message}"),
     };
     if p.template_format == TemplateFormat::FString {
-        return Err(fail("f-string templates have no Prompty equivalent (mustache or jinja2)".into()));
+        return Err(fail(
+            "f-string templates have no Prompty equivalent (mustache or jinja2)".into(),
+        ));
     }
     let mut front = Map::new();
     let last = input.id.as_str().rsplit('/').next().unwrap_or_default();
-    front.insert("name".into(), json!(p.name.clone().unwrap_or_else(|| last.to_string())));
+    front.insert(
+        "name".into(),
+        json!(p.name.clone().unwrap_or_else(|| last.to_string())),
+    );
     if let Some(d) = &p.description {
         front.insert("description".into(), json!(d));
     }
@@ -636,7 +711,10 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             .map(|(name, prop)| {
                 let mut o = Map::new();
                 o.insert("name".into(), json!(name));
-                o.insert("kind".into(), prop.get("type").cloned().unwrap_or(json!("string")));
+                o.insert(
+                    "kind".into(),
+                    prop.get("type").cloned().unwrap_or(json!("string")),
+                );
                 if let Some(d) = prop.get("description") {
                     o.insert("description".into(), d.clone());
                 }
@@ -659,7 +737,9 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         }
     }
     if !p.tools.is_empty() || p.tool_choice.is_some() {
-        notes.warn("tools and tool_choice are not written (Prompty v2 tools bind to code); left out");
+        notes.warn(
+            "tools and tool_choice are not written (Prompty v2 tools bind to code); left out",
+        );
     }
     let mut rest = p.clone();
     rest.labels.clear();

@@ -63,13 +63,18 @@ fn compare_cases(
     let cases = read_json(&format!("{folder}/cases.json"));
     let expected = read_json(&format!("{folder}/cases.expected.json"));
     let cases = cases.as_array().unwrap();
-    assert_eq!(cases.len(), expected.as_array().unwrap().len(), "{folder}: run tests/interchange/run.sh");
+    assert_eq!(
+        cases.len(),
+        expected.as_array().unwrap().len(),
+        "{folder}: run tests/interchange/run.sh"
+    );
     for (case, want) in cases.iter().zip(expected.as_array().unwrap()) {
         let name = case["name"].as_str().unwrap();
         assert_eq!(want["name"], case["name"]);
         let mut values = case["input"].clone();
         for thread in case["threads"].as_array().into_iter().flatten() {
-            values[thread.as_str().unwrap()] = json!([{"role": "user", "content": "<history message>"}]);
+            values[thread.as_str().unwrap()] =
+                json!([{"role": "user", "content": "<history message>"}]);
         }
         if case.get("history").is_some() {
             let slot = case["placeholder"].as_str().unwrap_or("history");
@@ -78,7 +83,14 @@ fn compare_cases(
         let vars = repo.root().join(format!("{name}.vars.json"));
         std::fs::write(&vars, values.to_string()).unwrap();
         let out = repo
-            .prompt(&["render", case["id"].as_str().unwrap(), "--vars", vars.to_str().unwrap(), "--format", "json"])
+            .prompt(&[
+                "render",
+                case["id"].as_str().unwrap(),
+                "--vars",
+                vars.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
             .success();
         std::fs::remove_file(&vars).unwrap();
         let got = rendered_messages(&out.json());
@@ -88,14 +100,21 @@ fn compare_cases(
             .iter()
             .map(|m| {
                 let role = m["role"].as_str().unwrap();
-                let role = roles.iter().find(|(t, _)| *t == role).map_or(role, |(_, o)| o);
+                let role = roles
+                    .iter()
+                    .find(|(t, _)| *t == role)
+                    .map_or(role, |(_, o)| o);
                 let media = m[media_key]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .map(|u| u.as_str().unwrap().to_string())
                     .collect();
-                (role.to_string(), m["text"].as_str().unwrap().to_string(), media)
+                (
+                    role.to_string(),
+                    m["text"].as_str().unwrap().to_string(),
+                    media,
+                )
             })
             .collect();
         let norm = |v: Vec<(String, String, Vec<String>)>| -> Vec<(String, String, Vec<String>)> {
@@ -113,12 +132,29 @@ fn dotprompt_folder_imports_checks_and_renders_as_dotprompt_does() {
     let out = repo
         .prompt(&["import", &fixture("dotprompt"), "--from", "dotprompt"])
         .success();
-    assert!(out.stdout.contains("greeting: wrote prompts/greeting.prompt.yaml"), "{}", out.stdout);
-    assert!(out.stdout.contains("header: wrote prompts/header.prompt.yaml"), "{}", out.stdout);
-    assert!(out.stdout.contains("vision/describe: wrote"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("greeting: wrote prompts/greeting.prompt.yaml"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("header: wrote prompts/header.prompt.yaml"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("vision/describe: wrote"),
+        "{}",
+        out.stdout
+    );
     repo.prompt(&["check"]).success();
     let yaml = repo.read("prompts/greeting.prompt.yaml");
-    assert!(yaml.contains("provider: gemini\n  name: gemini-2.0-flash"), "{yaml}");
+    assert!(
+        yaml.contains("provider: gemini\n  name: gemini-2.0-flash"),
+        "{yaml}"
+    );
     assert!(yaml.contains("max_tokens: 256"), "{yaml}");
     assert!(yaml.contains("top_k: 20"), "{yaml}");
     assert!(yaml.contains("{{#vip}}"), "{yaml}");
@@ -128,7 +164,13 @@ fn dotprompt_folder_imports_checks_and_renders_as_dotprompt_does() {
     assert!(yaml.contains("- history: history"), "{yaml}");
     assert!(yaml.contains("- image: photo"), "{yaml}");
     assert!(yaml.contains("response_format:"), "{yaml}");
-    compare_cases(&repo, "dotprompt", &[("model", "assistant")], "media", str::trim);
+    compare_cases(
+        &repo,
+        "dotprompt",
+        &[("model", "assistant")],
+        "media",
+        str::trim,
+    );
 }
 
 #[test]
@@ -152,7 +194,8 @@ fn dotprompt_constructs_without_a_mustache_equivalent_are_refused_by_name() {
 #[test]
 fn dotprompt_export_writes_a_file_that_imports_back_to_the_same_prompt() {
     let repo = TestRepo::new();
-    repo.prompt(&["import", &fixture("dotprompt"), "--from", "dotprompt"]).success();
+    repo.prompt(&["import", &fixture("dotprompt"), "--from", "dotprompt"])
+        .success();
     let out = repo
         .prompt(&["export", "greeting", "--to", "dotprompt"])
         .success();
@@ -167,10 +210,19 @@ fn dotprompt_export_writes_a_file_that_imports_back_to_the_same_prompt() {
     // -o writes the same file; importing it gives the same prompt file back.
     let other = TestRepo::new();
     let path = other.root().join("greeting.prompt");
-    repo.prompt(&["export", "greeting", "--to", "dotprompt", "-o", path.to_str().unwrap()])
-        .success();
+    repo.prompt(&[
+        "export",
+        "greeting",
+        "--to",
+        "dotprompt",
+        "-o",
+        path.to_str().unwrap(),
+    ])
+    .success();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), file);
-    other.prompt(&["import", path.to_str().unwrap(), "--from", "dotprompt"]).success();
+    other
+        .prompt(&["import", path.to_str().unwrap(), "--from", "dotprompt"])
+        .success();
     assert_eq!(
         other.read("prompts/greeting.prompt.yaml"),
         repo.read("prompts/greeting.prompt.yaml")
@@ -204,7 +256,10 @@ fn prompty_files_import_check_and_render_as_prompty_does() {
     assert!(yaml.contains("{{#items}}"), "{yaml}");
     assert!(yaml.contains("{{name}} x{{count}}"), "{yaml}");
     let yaml = repo.read("prompts/legacy/basic-v1.prompt.yaml");
-    assert!(yaml.contains("provider: azure_openai\n  name: gpt-35-turbo"), "{yaml}");
+    assert!(
+        yaml.contains("provider: azure_openai\n  name: gpt-35-turbo"),
+        "{yaml}"
+    );
     compare_cases(&repo, "prompty", &[], "images", |t| t.trim_matches('\n'));
 }
 
@@ -227,8 +282,13 @@ fn prompty_jinja2_without_a_mustache_equivalent_is_refused_by_name() {
 #[test]
 fn prompty_export_writes_a_v2_file_that_imports_back() {
     let repo = TestRepo::new();
-    repo.prompt(&["import", &fixture("prompty/chat-basic.prompty"), "--from", "prompty"])
-        .success();
+    repo.prompt(&[
+        "import",
+        &fixture("prompty/chat-basic.prompty"),
+        "--from",
+        "prompty",
+    ])
+    .success();
     let out = repo
         .prompt(&["export", "chat-basic", "--to", "prompty"])
         .success();
@@ -246,13 +306,33 @@ fn prompty_export_writes_a_v2_file_that_imports_back() {
     let other = TestRepo::new();
     let path = other.root().join("chat-basic.prompty");
     std::fs::write(&path, &file).unwrap();
-    other.prompt(&["import", path.to_str().unwrap(), "--from", "prompty"]).success();
+    other
+        .prompt(&["import", path.to_str().unwrap(), "--from", "prompty"])
+        .success();
     other.prompt(&["check"]).success();
     let vars = json!({"customer": "Ann", "ticket": "Hi", "vip": true}).to_string();
     std::fs::write(repo.root().join("v.json"), &vars).unwrap();
     std::fs::write(other.root().join("v.json"), &vars).unwrap();
-    let a = repo.prompt(&["render", "chat-basic", "--vars", "v.json", "--format", "json"]).success();
-    let b = other.prompt(&["render", "chat-basic", "--vars", "v.json", "--format", "json"]).success();
+    let a = repo
+        .prompt(&[
+            "render",
+            "chat-basic",
+            "--vars",
+            "v.json",
+            "--format",
+            "json",
+        ])
+        .success();
+    let b = other
+        .prompt(&[
+            "render",
+            "chat-basic",
+            "--vars",
+            "v.json",
+            "--format",
+            "json",
+        ])
+        .success();
     assert_eq!(a.json(), b.json());
 }
 
@@ -277,17 +357,44 @@ fn langfuse_versions_import_with_history_labels_and_render_as_langfuse_compiles(
         ])
         .success()
         .stderr_has("config names no provider: `openai` taken from the model name `gpt-4o-mini`");
-    assert!(out.stdout.contains("support/summarize: versions 1 ("), "{}", out.stdout);
-    assert!(out.stdout.contains("support/summarize@staging: version 1"), "{}", out.stdout);
-    assert!(out.stdout.contains("support/summarize@production: version 2"), "{}", out.stdout);
-    let log = repo.git(&["log", "--reverse", "--format=%s", "--", "prompts/support/summarize.prompt.yaml"]);
+    assert!(
+        out.stdout.contains("support/summarize: versions 1 ("),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("support/summarize@staging: version 1"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("support/summarize@production: version 2"),
+        "{}",
+        out.stdout
+    );
+    let log = repo.git(&[
+        "log",
+        "--reverse",
+        "--format=%s",
+        "--",
+        "prompts/support/summarize.prompt.yaml",
+    ]);
     assert_eq!(
         log.lines().collect::<Vec<_>>(),
-        ["First summarizer", "Tone, a word limit and the conversation so far"]
+        [
+            "First summarizer",
+            "Tone, a word limit and the conversation so far"
+        ]
     );
-    repo.prompt(&["import", &fixture("langfuse/welcome-text.json"), "--from", "langfuse"])
-        .success()
-        .stderr_has("environments (production) are created only with --history");
+    repo.prompt(&[
+        "import",
+        &fixture("langfuse/welcome-text.json"),
+        "--from",
+        "langfuse",
+    ])
+    .success()
+    .stderr_has("environments (production) are created only with --history");
     repo.prompt(&["check"]).success();
     let yaml = repo.read("prompts/support/summarize.prompt.yaml");
     assert!(yaml.contains("labels:\n  - support"), "{yaml}");
@@ -319,15 +426,24 @@ fn langfuse_export_is_the_create_body_with_environments_as_labels() {
     assert_eq!(body["type"], "chat");
     assert_eq!(body["labels"], json!(["production"]));
     assert_eq!(body["tags"], json!(["support"]));
-    assert_eq!(body["commitMessage"], "Tone, a word limit and the conversation so far");
-    assert_eq!(body["prompt"][1], json!({"type": "placeholder", "name": "conversation"}));
+    assert_eq!(
+        body["commitMessage"],
+        "Tone, a word limit and the conversation so far"
+    );
+    assert_eq!(
+        body["prompt"][1],
+        json!({"type": "placeholder", "name": "conversation"})
+    );
     assert_eq!(
         body["prompt"][2],
         json!({"type": "chatmessage", "role": "user", "content": "Ticket #{{ticket_id}}:\n{{ticket}}"})
     );
     assert_eq!(body["config"]["model"], "gpt-4o-mini");
     assert_eq!(body["config"]["max_tokens"], 400);
-    assert_eq!(body["config"]["response_format"]["json_schema"]["name"], "summary");
+    assert_eq!(
+        body["config"]["response_format"]["json_schema"]["name"],
+        "summary"
+    );
     // Sections have no Langfuse equivalent: exported with a warning that names the tag.
     repo.write_prompt(
         "flagged",
@@ -341,9 +457,14 @@ fn langfuse_export_is_the_create_body_with_environments_as_labels() {
 #[test]
 fn langfuse_text_that_mustache_reads_differently_is_refused() {
     let repo = TestRepo::new();
-    repo.prompt(&["import", &fixture("langfuse/refused-section.json"), "--from", "langfuse"])
-        .code(1)
-        .stderr_has("error: ")
-        .stderr_has("`{{#vip}}` is not a plain variable");
+    repo.prompt(&[
+        "import",
+        &fixture("langfuse/refused-section.json"),
+        "--from",
+        "langfuse",
+    ])
+    .code(1)
+    .stderr_has("error: ")
+    .stderr_has("`{{#vip}}` is not a plain variable");
     assert!(!repo.root().join("prompts/conditional.prompt.yaml").exists());
 }

@@ -39,22 +39,36 @@ fn sarif_has_rules_with_help_and_results_with_file_line_and_column() {
     assert_eq!(run["tool"]["driver"]["name"], "prompt");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert!(ids.contains(&"undeclared-variable") && ids.contains(&"schema"), "{ids:?}");
-    assert!(rules.iter().all(|r| r["help"]["text"].as_str().is_some_and(|h| !h.is_empty())));
+    assert!(
+        ids.contains(&"undeclared-variable") && ids.contains(&"schema"),
+        "{ids:?}"
+    );
+    assert!(rules
+        .iter()
+        .all(|r| r["help"]["text"].as_str().is_some_and(|h| !h.is_empty())));
     let results = run["results"].as_array().unwrap();
     let undeclared = results
         .iter()
         .find(|r| r["ruleId"] == "undeclared-variable")
         .expect("an undeclared-variable result");
     assert_eq!(undeclared["level"], "error");
-    assert!(undeclared["message"]["text"].as_str().unwrap().contains("name"));
+    assert!(undeclared["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("name"));
     let location = &undeclared["locations"][0]["physicalLocation"];
-    assert_eq!(location["artifactLocation"]["uri"], "prompts/support/reply.prompt.yaml");
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "prompts/support/reply.prompt.yaml"
+    );
     assert_eq!(location["region"]["startLine"], 8);
     assert_eq!(location["region"]["startColumn"], 7);
     let index = undeclared["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "undeclared-variable");
-    let unused = results.iter().find(|r| r["ruleId"] == "unused-input").unwrap();
+    let unused = results
+        .iter()
+        .find(|r| r["ruleId"] == "unused-input")
+        .unwrap();
     assert_eq!(unused["level"], "warning");
     // The schema does catch a log that breaks it.
     let mut broken = log.clone();

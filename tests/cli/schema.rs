@@ -43,8 +43,17 @@ fn prompt_schema_prints_the_schema_in_the_repository_and_editors_are_pointed_at_
         serde_json::from_str::<Value>(&repo.read(".prompts.schema.json")).unwrap(),
         schema()
     );
-    repo.prompt(&["new", "support/greet", "--provider", "openai", "--model", "gpt-4o", "--user", "Hi {{name}}"])
-        .success();
+    repo.prompt(&[
+        "new",
+        "support/greet",
+        "--provider",
+        "openai",
+        "--model",
+        "gpt-4o",
+        "--user",
+        "Hi {{name}}",
+    ])
+    .success();
     let text = repo.read("prompts/support/greet.prompt.yaml");
     assert!(
         text.starts_with("# yaml-language-server: $schema=../../.prompts.schema.json\n"),
@@ -52,11 +61,18 @@ fn prompt_schema_prints_the_schema_in_the_repository_and_editors_are_pointed_at_
     );
     let path = repo.root().join("prompts/support/greet.prompt.yaml");
     let target = path.parent().unwrap().join("../../.prompts.schema.json");
-    assert!(target.exists(), "the modeline's path resolves from the file");
+    assert!(
+        target.exists(),
+        "the modeline's path resolves from the file"
+    );
     repo.prompt(&["check"]).success();
     let written = repo.root().join("copy.json");
-    repo.prompt(&["schema", "-o", written.to_str().unwrap()]).success();
-    assert_eq!(std::fs::read_to_string(written).unwrap(), repo.read(".prompts.schema.json"));
+    repo.prompt(&["schema", "-o", written.to_str().unwrap()])
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(written).unwrap(),
+        repo.read(".prompts.schema.json")
+    );
 }
 
 #[test]
@@ -75,7 +91,11 @@ fn every_example_fixture_and_imported_prompt_is_valid_against_the_schema() {
         ("langfuse/welcome-text.json", "langfuse", None),
         ("phoenix-create.json", "phoenix", None),
         ("langwatch-create.json", "langwatch", None),
-        ("freeplay-create.json", "freeplay", Some("freeplay/imported")),
+        (
+            "freeplay-create.json",
+            "freeplay",
+            Some("freeplay/imported"),
+        ),
         ("bifrost-version.json", "bifrost", Some("bifrost/imported")),
     ] {
         let path = fixtures.join(file);
@@ -104,19 +124,49 @@ fn files_check_rejects_for_schema_reasons_are_rejected_by_the_schema() {
         ("unknown-key", "format: 1\ntemplate: hi\ntemprature: 1\n"),
         ("format-2", "format: 2\ntemplate: hi\n"),
         ("no-format", "template: hi\n"),
-        ("both-bodies", "format: 1\ntemplate: hi\nmessages:\n  - role: user\n    content: hi\n"),
+        (
+            "both-bodies",
+            "format: 1\ntemplate: hi\nmessages:\n  - role: user\n    content: hi\n",
+        ),
         ("no-body", "format: 1\nname: x\n"),
-        ("bad-role", "format: 1\nmessages:\n  - role: robot\n    content: hi\n"),
+        (
+            "bad-role",
+            "format: 1\nmessages:\n  - role: robot\n    content: hi\n",
+        ),
         ("no-content", "format: 1\nmessages:\n  - role: user\n"),
-        ("history-with-role", "format: 1\nmessages:\n  - history: h\n    role: user\n"),
-        ("two-keys-part", "format: 1\nmessages:\n  - role: user\n    content:\n      - {text: a, image: b}\n"),
-        ("model-without-name", "format: 1\nmodel: {provider: openai}\ntemplate: hi\n"),
-        ("bad-input-type", "format: 1\ninputs:\n  x: {type: text}\ntemplate: '{{x}}'\n"),
-        ("unknown-input-key", "format: 1\ninputs:\n  x: {typ: string}\ntemplate: '{{x}}'\n"),
-        ("bad-tool-choice", "format: 1\ntemplate: hi\ntool_choice: sometimes\n"),
+        (
+            "history-with-role",
+            "format: 1\nmessages:\n  - history: h\n    role: user\n",
+        ),
+        (
+            "two-keys-part",
+            "format: 1\nmessages:\n  - role: user\n    content:\n      - {text: a, image: b}\n",
+        ),
+        (
+            "model-without-name",
+            "format: 1\nmodel: {provider: openai}\ntemplate: hi\n",
+        ),
+        (
+            "bad-input-type",
+            "format: 1\ninputs:\n  x: {type: text}\ntemplate: '{{x}}'\n",
+        ),
+        (
+            "unknown-input-key",
+            "format: 1\ninputs:\n  x: {typ: string}\ntemplate: '{{x}}'\n",
+        ),
+        (
+            "bad-tool-choice",
+            "format: 1\ntemplate: hi\ntool_choice: sometimes\n",
+        ),
         ("bad-escape", "format: 1\ntemplate: hi\nescape: xml\n"),
-        ("labels-not-list", "format: 1\ntemplate: hi\nlabels: support\n"),
-        ("response-format-without-schema", "format: 1\ntemplate: hi\nresponse_format: {name: x}\n"),
+        (
+            "labels-not-list",
+            "format: 1\ntemplate: hi\nlabels: support\n",
+        ),
+        (
+            "response-format-without-schema",
+            "format: 1\ntemplate: hi\nresponse_format: {name: x}\n",
+        ),
     ];
     let repo = TestRepo::new();
     for (name, text) in bad {

@@ -47,7 +47,10 @@ fn the_workflow_checks_out_full_history_annotates_comments_and_promotes() {
     let mut scripts = String::new();
     for job in ["check", "promote"] {
         for step in steps(&workflow, job) {
-            if step["uses"].as_str().is_some_and(|u| u.starts_with("actions/checkout")) {
+            if step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout"))
+            {
                 assert_eq!(step["with"]["fetch-depth"], 0, "{job}: full history");
             }
             scripts.push_str(step["run"].as_str().unwrap_or_default());
@@ -63,12 +66,20 @@ fn the_workflow_checks_out_full_history_annotates_comments_and_promotes() {
     ] {
         assert!(scripts.contains(needle), "{needle}");
     }
-    let uploads = steps(&workflow, "check")
-        .iter()
-        .any(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif")));
+    let uploads = steps(&workflow, "check").iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))
+    });
     assert!(uploads);
-    assert_eq!(workflow["jobs"]["check"]["permissions"]["security-events"], "write");
-    assert_eq!(workflow["jobs"]["promote"]["permissions"]["contents"], "write");
+    assert_eq!(
+        workflow["jobs"]["check"]["permissions"]["security-events"],
+        "write"
+    );
+    assert_eq!(
+        workflow["jobs"]["promote"]["permissions"]["contents"],
+        "write"
+    );
 }
 
 #[test]
@@ -77,14 +88,20 @@ fn the_workflow_commands_work_on_a_pull_request_and_its_merge() {
     let remote = repo.sibling("remote.git");
     repo.git(&["init", "-q", "--bare", remote.to_str().unwrap()]);
     repo.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
-    repo.write_prompt("greet", "format: 1\ninputs:\n  name: {type: string}\ntemplate: 'Hi {{name}}'\n");
+    repo.write_prompt(
+        "greet",
+        "format: 1\ninputs:\n  name: {type: string}\ntemplate: 'Hi {{name}}'\n",
+    );
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "greet"]);
     repo.git(&["push", "-q", "origin", "main"]);
     let before = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
     // The pull request: a branch that changes the prompt.
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write_prompt("greet", "format: 1\ninputs:\n  name: {type: string}\ntemplate: 'Hello {{name}}'\n");
+    repo.write_prompt(
+        "greet",
+        "format: 1\ninputs:\n  name: {type: string}\ntemplate: 'Hello {{name}}'\n",
+    );
     repo.git(&["commit", "-q", "-am", "warmer greeting"]);
     repo.git(&["fetch", "-q", "origin"]);
     repo.prompt(&["check", "--format", "github"]).success();
@@ -109,8 +126,14 @@ fn the_workflow_commands_work_on_a_pull_request_and_its_merge() {
         .collect();
     assert_eq!(ids, ["greet"]);
     for id in ids {
-        repo.prompt(&["promote", &format!("{id}@latest"), "staging", "-m", "merged"])
-            .success();
+        repo.prompt(&[
+            "promote",
+            &format!("{id}@latest"),
+            "staging",
+            "-m",
+            "merged",
+        ])
+        .success();
     }
     repo.prompt(&["push", "origin"]).success();
     let tags = repo.git(&["ls-remote", "--tags", remote.to_str().unwrap()]);

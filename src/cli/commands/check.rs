@@ -86,9 +86,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             warnings,
             diagnostics: &diagnostics,
         })?,
-        Format::Sarif => {
-            ctx.ui.json(&check::sarif::log(&diagnostics, env!("CARGO_PKG_VERSION")))?
-        }
+        Format::Sarif => ctx
+            .ui
+            .json(&check::sarif::log(&diagnostics, env!("CARGO_PKG_VERSION")))?,
         Format::Github => {
             let mut text = String::new();
             for d in &diagnostics {

@@ -4,13 +4,13 @@ use indexmap::IndexMap;
 
 use crate::check::syntax_of;
 use crate::cli::{error::CliError, Context};
+use crate::model::schema;
 use crate::model::{
     load, Input, InputType, MessageItem, Model, Prompt, PromptId, Role, TemplateFormat,
     FORMAT_VERSION,
 };
-use crate::template::{Template, UseKind};
-use crate::model::schema;
 use crate::store::Rev;
+use crate::template::{Template, UseKind};
 
 /// Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string,
 /// `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites.
@@ -125,7 +125,10 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
     // keeps at its root.
     let yaml = format!("{}{}", schema::modeline(&path), load::to_yaml(&prompt));
     reg.create_file(&path, &yaml)?;
-    if reg.read_path(Rev::WorkingTree, schema::SCHEMA_FILE)?.is_none() {
+    if reg
+        .read_path(Rev::WorkingTree, schema::SCHEMA_FILE)?
+        .is_none()
+    {
         reg.create_file(schema::SCHEMA_FILE, schema::JSON_SCHEMA)?;
     }
     let names: Vec<&str> = prompt.inputs.keys().map(String::as_str).collect();
