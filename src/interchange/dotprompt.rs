@@ -14,16 +14,16 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    finish, keep_provider, plain_metadata, provider_from, provider_to, report_common, service_meta,
-    set_service_meta, Notes, ProviderTable,
+    finish, keep_provider, provider_from, provider_to, report_common,
+    report_description_and_metadata, service_meta, set_service_meta, Notes, ProviderTable,
 };
-use super::files::{front_matter, id_of, write_front_matter};
+use super::files::{front_matter, id_of, one_file, prompt_from_front, write_front_matter};
 use super::handlebars::{self, Piece};
-use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
+use super::{ExportInput, Exported, Imported, Service};
 use crate::error::Error;
 use crate::model::{
     Content, Input, InputType, MessageItem, Model, Part, Prompt, ResponseFormat, Role,
-    TemplateFormat, FORMAT_VERSION,
+    TemplateFormat,
 };
 
 const SERVICE: Service = Service::Dotprompt;
@@ -49,19 +49,8 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     let (front, body) = front_matter(text)?;
     let id = id_of(path, "prompt")?;
     let partial = path.rsplit('/').next().is_some_and(|f| f.starts_with('_'));
-    let mut p = Prompt {
-        format: FORMAT_VERSION,
-        ..Prompt::default()
-    };
+    let mut p = prompt_from_front(&front);
     let mut meta = Map::new();
-    p.name = front
-        .get("name")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    p.description = front
-        .get("description")
-        .and_then(Value::as_str)
-        .map(str::to_string);
     if let Some(model) = front.get("model").and_then(Value::as_str) {
         let (prefix, name) = model.split_once('/').unwrap_or(("", model));
         if prefix.is_empty() {
@@ -189,19 +178,7 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     {
         h.required = Some(false);
     }
-    Ok(Imported {
-        prompts: vec![ImportedPrompt {
-            id: Some(id),
-            source_name: Some(path.to_string()),
-            versions: vec![ImportedVersion {
-                prompt: p,
-                message: None,
-                tags: Vec::new(),
-                label: path.to_string(),
-            }],
-        }],
-        warnings: notes.into_vec(),
-    })
+    Ok(one_file(id, path, p, notes.into_vec()))
 }
 
 /// An input from a JSON Schema property (`type` may be `[t, "null"]` for an optional one).
@@ -632,14 +609,10 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     if p.tool_choice.is_some() {
         notes.warn("tool_choice cannot be held; left out");
     }
-    let other_meta = plain_metadata(p);
-    if !other_meta.is_empty() {
-        let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
-        notes.warn(format!(
-            "metadata ({}) cannot be held; left out",
-            keys.join(", ")
-        ));
-    }
+    // The description is held (front matter `description`); free-form metadata is not.
+    let mut undescribed = p.clone();
+    undescribed.description = None;
+    report_description_and_metadata(&undescribed, &mut notes);
     let held: Vec<&str> = p.inputs.keys().map(String::as_str).collect();
     report_common(p, &mut notes, false, &held);
     let body = body_of(p, &mut notes).map_err(fail)?;

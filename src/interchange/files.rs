@@ -155,3 +155,36 @@ pub(crate) fn id_of(path: &str, ext: &str) -> Result<PromptId, String> {
     };
     super::slug::path_id(&handle).map_err(|e| e.to_string())
 }
+
+/// A new prompt with the `name` and `description` of the front matter (both formats have them).
+pub(crate) fn prompt_from_front(front: &Map<String, Value>) -> crate::model::Prompt {
+    let text = |key: &str| front.get(key).and_then(Value::as_str).map(str::to_string);
+    crate::model::Prompt {
+        format: crate::model::FORMAT_VERSION,
+        name: text("name"),
+        description: text("description"),
+        ..crate::model::Prompt::default()
+    }
+}
+
+/// What reading one file gives: one prompt with one version, named by the file's path.
+pub(crate) fn one_file(
+    id: PromptId,
+    path: &str,
+    prompt: crate::model::Prompt,
+    warnings: Vec<String>,
+) -> super::Imported {
+    super::Imported {
+        prompts: vec![super::ImportedPrompt {
+            id: Some(id),
+            source_name: Some(path.to_string()),
+            versions: vec![super::ImportedVersion {
+                prompt,
+                message: None,
+                tags: Vec::new(),
+                label: path.to_string(),
+            }],
+        }],
+        warnings,
+    }
+}

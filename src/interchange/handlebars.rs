@@ -435,3 +435,84 @@ pub(crate) fn write(src: &str) -> Result<String, String> {
     out.push_str(rest);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(src: &str) -> Result<String, String> {
+        let types = HashMap::from([("xs".to_string(), InputType::Array)]);
+        let pieces = read(src, &types)?;
+        Ok(pieces
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => t,
+                other => format!("<{other:?}>"),
+            })
+            .collect())
+    }
+
+    #[test]
+    fn blocks_become_sections_and_a_standalone_else_stays_standalone() {
+        assert_eq!(
+            text("{{#if a}}\n  A\n  {{else}}\n  B\n{{/if}}").unwrap(),
+            "{{#a}}\n  A\n  {{/a}}\n  {{^a}}\n  B\n{{/a}}"
+        );
+        assert_eq!(
+            text("{{#if a}}A{{else}}B{{/if}}").unwrap(),
+            "{{#a}}A{{/a}}{{^a}}B{{/a}}"
+        );
+        assert_eq!(
+            text("{{#unless a}}A{{else}}B{{/unless}}").unwrap(),
+            "{{^a}}A{{/a}}{{#a}}B{{/a}}"
+        );
+        assert_eq!(
+            text("{{#each xs}}{{this}},{{this.n}}{{else}}none{{/each}}").unwrap(),
+            "{{#xs}}{{.}},{{n}}{{/xs}}{{^xs}}none{{/xs}}"
+        );
+        assert_eq!(
+            text("{{{raw}}} {{&amp}} {{!-- c --}}").unwrap(),
+            "{{raw}} {{amp}} {{! c}}"
+        );
+        assert_eq!(text("{{> shared/Header}}").unwrap(), "{{> shared/header}}");
+        assert_eq!(
+            text("a{{role \"system\"}}b{{history}}{{media url=pic}}").unwrap(),
+            "a<Role(\"system\")>b<History><Media { input: Some(\"pic\"), url: None }>"
+        );
+    }
+
+    #[test]
+    fn constructs_without_an_equivalent_are_named() {
+        for (src, named) in [
+            ("{{json x}}", "the helper `json`"),
+            ("{{#each xs}}{{@index}}{{/each}}", "`@index`"),
+            ("{{#each xs}}{{../name}}{{/each}}", "`../name`"),
+            ("{{#with a}}{{/with}}", "`{{#with}}`"),
+            ("{{~x}}", "whitespace control"),
+            ("{{#if xs}}{{/if}}", "on an array"),
+            ("{{#each xs as |x|}}{{/each}}", "block parameters"),
+            ("{{upper (lower x)}}", "sub-expression"),
+            ("\\{{x}}", "escaped"),
+            ("{{#if a}}{{role \"user\"}}{{/if}}", "inside a block"),
+            ("{{#if a}}A{{else if b}}B{{/if}}", "else-if"),
+            ("{{#if a}}", "not closed"),
+            ("{{> p ctx}}", "arguments"),
+        ] {
+            let err = text(src).unwrap_err();
+            assert!(err.contains(named), "{src}: {err}");
+        }
+    }
+
+    #[test]
+    fn mustache_is_written_back_where_handlebars_has_it() {
+        assert_eq!(
+            write("{{#a}}{{.}}{{/a}}{{^b}}x{{/b}}").unwrap(),
+            "{{#a}}{{this}}{{/a}}{{^b}}x{{/b}}"
+        );
+        assert!(write("{{=<% %>=}}").unwrap_err().contains("set delimiters"));
+        assert!(write("{{<base}}{{/base}}")
+            .unwrap_err()
+            .contains("inheritance"));
+        assert!(write("{{>*dyn}}").unwrap_err().contains("dynamic partial"));
+    }
+}

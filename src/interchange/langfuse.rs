@@ -17,10 +17,10 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    finish, plain_metadata, report_common, report_participant_name, response_format_from_openai,
-    response_format_to_openai, role_from, service_meta, set_service_meta, str_of,
-    tool_choice_from_openai, tool_choice_to_openai, tool_from_openai, tool_to_openai, unknown_keys,
-    Notes,
+    finish, report_common, report_description_and_metadata, report_participant_name,
+    response_format_from_openai, response_format_to_openai, role_from, service_meta,
+    set_service_meta, str_of, tool_choice_from_openai, tool_choice_to_openai, tool_from_openai,
+    tool_to_openai, unknown_keys, Notes,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -152,17 +152,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             "the display name cannot be held (Langfuse names a prompt by its path); left out",
         );
     }
-    if p.description.is_some() {
-        notes.warn("the description cannot be held; left out");
-    }
-    let other_meta = plain_metadata(p);
-    if !other_meta.is_empty() {
-        let keys: Vec<&str> = other_meta.keys().map(String::as_str).collect();
-        notes.warn(format!(
-            "metadata ({}) cannot be held; left out",
-            keys.join(", ")
-        ));
-    }
+    report_description_and_metadata(p, &mut notes);
     // Tags hold the labels; everything else `report_common` knows about is left out.
     let mut rest = p.clone();
     rest.labels.clear();

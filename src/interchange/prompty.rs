@@ -18,12 +18,11 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{finish, plain_metadata, report_common, service_meta, set_service_meta, Notes};
-use super::files::{front_matter, id_of, write_front_matter};
-use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
+use super::files::{front_matter, id_of, one_file, prompt_from_front, write_front_matter};
+use super::{ExportInput, Exported, Imported, Service};
 use crate::error::Error;
 use crate::model::{
-    Content, Input, InputType, MessageItem, Model, Part, Prompt, ResponseFormat, Role,
-    TemplateFormat, FORMAT_VERSION,
+    Content, Input, InputType, MessageItem, Model, Part, ResponseFormat, Role, TemplateFormat,
 };
 
 const SERVICE: Service = Service::Prompty;
@@ -61,19 +60,8 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     let mut notes = Notes::new(SERVICE);
     let (front, body) = front_matter(text)?;
     let id = id_of(path, "prompty")?;
-    let mut p = Prompt {
-        format: FORMAT_VERSION,
-        ..Prompt::default()
-    };
+    let mut p = prompt_from_front(&front);
     let mut meta = Map::new();
-    p.name = front
-        .get("name")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    p.description = front
-        .get("description")
-        .and_then(Value::as_str)
-        .map(str::to_string);
     let mut metadata = match front.get("metadata") {
         Some(Value::Object(m)) => m.clone(),
         _ => Map::new(),
@@ -170,19 +158,7 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
     p.messages = Some(messages(&body, &mut p.inputs)?);
     set_service_meta(&mut p, SERVICE, meta);
     finish(&mut p, &mut notes);
-    Ok(Imported {
-        prompts: vec![ImportedPrompt {
-            id: Some(id),
-            source_name: Some(path.to_string()),
-            versions: vec![ImportedVersion {
-                prompt: p,
-                message: None,
-                tags: Vec::new(),
-                label: path.to_string(),
-            }],
-        }],
-        warnings: notes.into_vec(),
-    })
+    Ok(one_file(id, path, p, notes.into_vec()))
 }
 
 fn model_of(

@@ -22,6 +22,13 @@ fn read_json(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// Asserts that a written prompt file contains every needle.
+fn has(yaml: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(yaml.contains(needle), "{needle:?} in:\n{yaml}");
+    }
+}
+
 /// Role, text and media of each message, as `render --format json` gives them.
 fn rendered_messages(out: &Value) -> Vec<(String, String, Vec<String>)> {
     if let Some(text) = out["text"].as_str() {
@@ -155,15 +162,21 @@ fn dotprompt_folder_imports_checks_and_renders_as_dotprompt_does() {
         yaml.contains("provider: gemini\n  name: gemini-2.0-flash"),
         "{yaml}"
     );
-    assert!(yaml.contains("max_tokens: 256"), "{yaml}");
-    assert!(yaml.contains("top_k: 20"), "{yaml}");
-    assert!(yaml.contains("{{#vip}}"), "{yaml}");
-    assert!(yaml.contains("{{^vip}}"), "{yaml}");
-    assert!(yaml.contains("- I like {{.}}."), "{yaml}");
+    has(
+        &yaml,
+        &[
+            "max_tokens: 256",
+            "top_k: 20",
+            "{{#vip}}",
+            "{{^vip}}",
+            "- I like {{.}}.",
+        ],
+    );
     let yaml = repo.read("prompts/vision/describe.prompt.yaml");
-    assert!(yaml.contains("- history: history"), "{yaml}");
-    assert!(yaml.contains("- image: photo"), "{yaml}");
-    assert!(yaml.contains("response_format:"), "{yaml}");
+    has(
+        &yaml,
+        &["- history: history", "- image: photo", "response_format:"],
+    );
     compare_cases(
         &repo,
         "dotprompt",
@@ -173,22 +186,35 @@ fn dotprompt_folder_imports_checks_and_renders_as_dotprompt_does() {
     );
 }
 
-#[test]
-fn dotprompt_constructs_without_a_mustache_equivalent_are_refused_by_name() {
+/// Imports each file of `folder` and expects an error that names the construct; nothing written.
+fn assert_refused(from: &str, folder: &str, cases: &[(&str, &str)]) {
     let repo = TestRepo::new();
-    for (file, named) in [
-        ("helper.prompt", "the helper `json`"),
-        ("index.prompt", "`@index`"),
-        ("if-list.prompt", "`{{#if items}}` on an array"),
-    ] {
-        let path = fixture(&format!("dotprompt-refused/{file}"));
-        repo.prompt(&["import", &path, "--from", "dotprompt"])
+    for (file, named) in cases {
+        let path = fixture(&format!("{folder}/{file}"));
+        repo.prompt(&["import", &path, "--from", from])
             .code(1)
             .stderr_has("error: ")
             .stderr_has(named);
     }
-    assert!(!repo.root().join("prompts/helper.prompt.yaml").exists());
-    assert!(!repo.root().join("prompts/index.prompt.yaml").exists());
+    assert_eq!(
+        std::fs::read_dir(repo.root().join("prompts"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn dotprompt_constructs_without_a_mustache_equivalent_are_refused_by_name() {
+    assert_refused(
+        "dotprompt",
+        "dotprompt-refused",
+        &[
+            ("helper.prompt", "the helper `json`"),
+            ("index.prompt", "`@index`"),
+            ("if-list.prompt", "`{{#if items}}` on an array"),
+        ],
+    );
 }
 
 #[test]
@@ -246,15 +272,25 @@ fn prompty_files_import_check_and_render_as_prompty_does() {
         .stderr_has("connection settings are kept under metadata.prompty.model");
     repo.prompt(&["check"]).success();
     let yaml = repo.read("prompts/chat-basic.prompt.yaml");
-    assert!(yaml.contains("name: Support triage"), "{yaml}");
-    assert!(yaml.contains("labels:\n  - support\n  - triage"), "{yaml}");
-    assert!(yaml.contains("max_tokens: 300"), "{yaml}");
-    assert!(yaml.contains("seed: 7"), "{yaml}");
-    assert!(yaml.contains("response_format:"), "{yaml}");
+    has(
+        &yaml,
+        &[
+            "name: Support triage",
+            "labels:\n  - support\n  - triage",
+            "max_tokens: 300",
+            "seed: 7",
+            "response_format:",
+        ],
+    );
     let yaml = repo.read("prompts/jinja-loop.prompt.yaml");
-    assert!(yaml.contains("- history: conversation"), "{yaml}");
-    assert!(yaml.contains("{{#items}}"), "{yaml}");
-    assert!(yaml.contains("{{name}} x{{count}}"), "{yaml}");
+    has(
+        &yaml,
+        &[
+            "- history: conversation",
+            "{{#items}}",
+            "{{name}} x{{count}}",
+        ],
+    );
     let yaml = repo.read("prompts/legacy/basic-v1.prompt.yaml");
     assert!(
         yaml.contains("provider: azure_openai\n  name: gpt-35-turbo"),
@@ -265,18 +301,15 @@ fn prompty_files_import_check_and_render_as_prompty_does() {
 
 #[test]
 fn prompty_jinja2_without_a_mustache_equivalent_is_refused_by_name() {
-    let repo = TestRepo::new();
-    for (file, named) in [
-        ("filter.prompty", "`name | upper`"),
-        ("loop-index.prompty", "`loop.index`"),
-        ("elif.prompty", "the Jinja2 tag `elif`"),
-    ] {
-        let path = fixture(&format!("prompty-refused/{file}"));
-        repo.prompt(&["import", &path, "--from", "prompty"])
-            .code(1)
-            .stderr_has("error: ")
-            .stderr_has(named);
-    }
+    assert_refused(
+        "prompty",
+        "prompty-refused",
+        &[
+            ("filter.prompty", "`name | upper`"),
+            ("loop-index.prompty", "`loop.index`"),
+            ("elif.prompty", "the Jinja2 tag `elif`"),
+        ],
+    );
 }
 
 #[test]
@@ -397,10 +430,15 @@ fn langfuse_versions_import_with_history_labels_and_render_as_langfuse_compiles(
     .stderr_has("environments (production) are created only with --history");
     repo.prompt(&["check"]).success();
     let yaml = repo.read("prompts/support/summarize.prompt.yaml");
-    assert!(yaml.contains("labels:\n  - support"), "{yaml}");
-    assert!(yaml.contains("- history: conversation"), "{yaml}");
-    assert!(yaml.contains("max_tokens: 400"), "{yaml}");
-    assert!(yaml.contains("response_format:\n  name: summary"), "{yaml}");
+    has(
+        &yaml,
+        &[
+            "labels:\n  - support",
+            "- history: conversation",
+            "max_tokens: 400",
+            "response_format:\n  name: summary",
+        ],
+    );
     let yaml = repo.read("prompts/welcome-email.prompt.yaml");
     assert!(yaml.contains("provider: anthropic"), "{yaml}");
     compare_cases(&repo, "langfuse", &[], "media", |t| t);
