@@ -10,8 +10,40 @@ use console::Style;
 
 use super::error::CliError;
 
+/// A question's failure. Ctrl-C (which dialoguer reads as an interrupted read) restores the
+/// terminal and exits 130 like an interrupted command, with nothing changed.
 fn asked(e: dialoguer::Error) -> CliError {
+    let dialoguer::Error::IO(io) = &e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        restore_terminal();
+        return CliError::Reported(130);
+    }
     CliError::Other(anyhow::Error::new(e).context("asking on the terminal"))
+}
+
+/// Shows the cursor again (questions hide it while they draw) and ends the question's line, so
+/// that an interrupted question leaves the shell usable. Harmless when nothing was hidden.
+pub fn restore_terminal() {
+    let term = console::Term::stderr();
+    if term.is_term() {
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+    }
+}
+
+/// The line below which an edited text is help, never content (as in `git commit -v`).
+pub const SCISSORS: &str = "# ------------------------ >8 ------------------------";
+
+/// The part of `text` above the scissors line (all of it when the line was removed).
+fn above_scissors(text: &str) -> &str {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == SCISSORS {
+            return &text[..at];
+        }
+        at += line.len();
+    }
+    text
 }
 
 /// When to colour output.
@@ -107,6 +139,18 @@ impl Ui {
             .default(false)
             .interact()
             .map_err(asked)
+    }
+
+    /// Opens `editor` on an empty text followed by git's scissors line and `help`; returns what
+    /// was written above the scissors line, every line kept (a Markdown `# Heading` included).
+    pub fn edit_above_scissors(&self, editor: &str, help: &str) -> Result<String, CliError> {
+        let template = format!("\n{SCISSORS}\n{help}");
+        let text = dialoguer::Editor::new()
+            .executable(editor)
+            .edit(&template)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
+            .unwrap_or_default();
+        Ok(above_scissors(&text).to_string())
     }
 
     /// Opens `editor` on `template`; returns the text without lines starting with `#`.
@@ -274,5 +318,25 @@ impl Ui {
             Style::new().yellow().bold()
         };
         self.paint(text, style)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_text_above_the_scissors_line_is_kept() {
+        let help = format!("{SCISSORS}\n# help\n");
+        assert_eq!(
+            above_scissors(&format!("# Role\nYou help.\n{help}")),
+            "# Role\nYou help.\n"
+        );
+        assert_eq!(above_scissors(&format!("\n{help}")), "\n");
+        assert_eq!(
+            above_scissors("no scissors\n# kept\n"),
+            "no scissors\n# kept\n"
+        );
+        assert_eq!(above_scissors(&format!("a\r\n{SCISSORS}\r\nb")), "a\r\n");
     }
 }

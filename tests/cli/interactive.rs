@@ -173,3 +173,107 @@ fn long_log_goes_through_the_pager_on_a_terminal() {
         .unwrap();
     assert!(!paged.exists());
 }
+
+/// An editor that writes `text` above what it was given (so the help block below the scissors
+/// line stays, as when a person types at the top), and keeps a copy of what it was given.
+fn typing_editor(repo: &TestRepo, text: &str) -> String {
+    let dir = repo.sibling("typing");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("text"), text).unwrap();
+    let script = dir.join("edit.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncp \"$1\" '{d}/given'\n{{ cat '{d}/text'; cat \"$1\"; }} > '{d}/out'\n\
+             cat '{d}/out' > \"$1\"\n",
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    script.display().to_string()
+}
+
+#[test]
+fn new_keeps_markdown_headings_and_drops_only_the_help_below_the_scissors() {
+    let repo = TestRepo::new();
+    let editor = typing_editor(
+        &repo,
+        "# Role\nYou sort {{ticket}}.\n\n# Rules\n- Be brief.\n",
+    );
+    // Down arrow picks "text", then the default provider and model.
+    let Some(out) = on_terminal(
+        &repo,
+        &["new", "triage"],
+        &["\x1b[B", "\r", "\r", "\r"],
+        &editor,
+    ) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let given = std::fs::read_to_string(repo.sibling("typing").join("given")).unwrap();
+    assert!(
+        given.contains("# ------------------------ >8 ------------------------\n"),
+        "{given}"
+    );
+    let text = repo.read("prompts/triage.prompt.yaml");
+    assert!(
+        text.contains(
+            "template: |\n  # Role\n  You sort {{ticket}}.\n\n  # Rules\n  - Be brief.\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains(">8") && !text.contains("Do not modify"),
+        "{text}"
+    );
+    repo.prompt(&["check", "triage"]).success();
+}
+
+/// The last cursor command in `screen` shows the cursor (or none was ever hidden).
+fn cursor_shown(screen: &str) -> bool {
+    match (screen.rfind("\x1b[?25l"), screen.rfind("\x1b[?25h")) {
+        (Some(hidden), Some(shown)) => shown > hidden,
+        (Some(_), None) => false,
+        _ => true,
+    }
+}
+
+#[test]
+fn ctrl_c_at_any_question_restores_the_terminal_and_exits_130_changing_nothing() {
+    let repo = TestRepo::new();
+    // The kind picker of `new`.
+    let Some(out) = on_terminal(&repo, &["new", "x"], &["\x03"], "true") else {
+        return;
+    };
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert!(!out.stdout.contains("error:"), "{:?}", out.stdout);
+    assert!(!repo.root().join("prompts/x.prompt.yaml").exists());
+
+    // A text question of `new`.
+    let out = on_terminal(&repo, &["new", "x"], &["\r", "\x03"], "true").unwrap();
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert!(!repo.root().join("prompts/x.prompt.yaml").exists());
+
+    // The commit picker.
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.write_prompt("b", &text_prompt("B"));
+    let before = repo.git(&["rev-list", "--all", "--count"]);
+    let out = on_terminal(&repo, &["commit"], &["\x03"], "true").unwrap();
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert_eq!(repo.git(&["rev-list", "--all", "--count"]), before);
+
+    // The production confirmation.
+    repo.prompt(&["commit", "-m", "a and b"]).success();
+    let out = on_terminal(&repo, &["promote", "a", "production"], &["\x03"], "true").unwrap();
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+}

@@ -7,6 +7,7 @@ mod common;
 mod check;
 mod commit;
 mod completions;
+mod daily;
 mod diff;
 mod env;
 mod files;
