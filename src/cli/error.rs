@@ -82,6 +82,11 @@ impl CliError {
                 Some("`prompt env ID` shows where a prompt is promoted".into())
             }
             Error::UnknownReference { .. } => Some("`prompt log ID` lists the versions".into()),
+            Error::UnknownRevision { .. } => Some(
+                "`git branch -a` and `git tag` list revisions; a CI checkout may need \
+                 `git fetch origin BRANCH` first"
+                    .into(),
+            ),
             Error::UnknownEnv { .. } => {
                 Some("environments are configured under `environments:` in .prompts.yaml".into())
             }

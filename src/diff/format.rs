@@ -515,6 +515,17 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// A file that does not parse, as git's textconv shows it: one line naming the parse error, then
+/// the file as it is, so that a diff shows both the mistake and the changed lines.
+pub fn unparsed_textconv(error: &str, text: &str) -> String {
+    let mut out = format!("!! not a valid prompt file: {error}\n");
+    out.push_str(text);
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// A prompt file as git's textconv shows it: one `path: value` line per setting (tools, response
 /// formats, examples and samples down to their leaves), each message's text indented under a
 /// `messages.N (role):` line, so that a plain `git diff` shows which setting or which message a

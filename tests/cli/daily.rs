@@ -135,3 +135,109 @@ fn markdown_and_plain_text_hold_no_word_markers_unless_asked() {
         marked.stdout
     );
 }
+
+#[test]
+fn yaml_mistakes_come_with_a_hint() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "typo",
+        "format: 1\nmessage:\n  - role: user\n    content: hi\n",
+    );
+    repo.write_prompt(
+        "indent",
+        "format: 1\nmessages:\n  - role: user\n   content: hi\n",
+    );
+    let out = repo.prompt(&["check"]).code(1);
+    assert!(
+        out.stdout
+            .contains("unknown field `message` (did you mean `messages`?)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("check the indentation"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_diff_driver_is_recorded_by_absolute_path_and_shows_parse_errors() {
+    let repo = TestRepo::new();
+    repo.prompt(&["init", "--diff-driver"]).success();
+    let textconv = repo.git(&["config", "diff.prompt.textconv"]);
+    let bin = std::fs::canonicalize(env!("CARGO_BIN_EXE_prompt")).unwrap();
+    assert_eq!(textconv, format!("'{}' diff --textconv\n", bin.display()));
+    repo.write_prompt("a", "format: 1\ntemplate: |\n  hi\n");
+    repo.prompt(&["commit", "-m", "one"]).success();
+    // A one-space slip: the file no longer parses. PATH holds git but not prompt.
+    repo.write_prompt("a", "format: 1\ntemplate: |\n  hi\n there\n");
+    let out = repo
+        .command("git", &repo.root())
+        .args(["diff"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("+!! not a valid prompt file: line 4"),
+        "{text}"
+    );
+    assert!(text.contains("+ there"), "{text}");
+}
+
+#[test]
+fn hints_point_at_what_exists() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a/b", &text_prompt("Hi"));
+    repo.prompt(&["commit", "-m", "one"]).success();
+    let out = repo.prompt(&["diff", "a/b@1", "a/nope@1"]).code(1);
+    assert!(
+        !out.stderr.contains("prompt commit a/nope"),
+        "{}",
+        out.stderr
+    );
+    out.stderr_has("`a/nope`").stderr_has("hint:");
+    let out = repo.prompt(&["check", "--against", "nobranch"]).code(1);
+    assert!(!out.stderr.contains("prompt log ID"), "{}", out.stderr);
+    out.stderr_has("`nobranch` is not a git revision")
+        .stderr_has("hint: `git branch -a`");
+}
+
+#[test]
+fn pull_quiet_prints_nothing_on_success() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("Hi"));
+    repo.prompt(&["commit", "-m", "one"]).success();
+    repo.prompt(&["promote", "a@1", "staging"]).success();
+    let remote = repo.sibling("remote.git");
+    repo.git(&[
+        "init",
+        "-q",
+        "--bare",
+        "-b",
+        "main",
+        remote.to_str().unwrap(),
+    ]);
+    repo.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    repo.prompt(&["push", "origin"]).success();
+    let clone = repo.sibling("clone");
+    repo.git(&[
+        "clone",
+        "-q",
+        remote.to_str().unwrap(),
+        clone.to_str().unwrap(),
+    ]);
+    repo.prompt(&["promote", "a@1", "development"]).success();
+    repo.prompt(&["push", "origin"]).success();
+    let out = repo.prompt_in(&clone, &["pull", "-q"]).success();
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
+    assert!(repo
+        .git_in(&clone, &["tag", "-l"])
+        .contains("a@development"));
+}

@@ -277,3 +277,62 @@ fn ctrl_c_at_any_question_restores_the_terminal_and_exits_130_changing_nothing()
     assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
     assert_eq!(repo.git(&["tag", "-l"]), "");
 }
+
+#[test]
+fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
+    let repo = TestRepo::new();
+    repo.prompt(&[
+        "new",
+        "customer-support/refund-reply",
+        "--provider",
+        "anthropic",
+        "--model",
+        "claude-sonnet-4-5-20250929",
+        "--text",
+        "Refund {{order}}",
+    ])
+    .success();
+    repo.write_prompt("triage", &text_prompt("T"));
+    repo.prompt(&["commit", "-m", "both"]).success();
+    for command in ["list", "env"] {
+        let line = format!(
+            "stty cols 80 rows 30; {} {command}",
+            env!("CARGO_BIN_EXE_prompt")
+        );
+        let Ok(out) = repo
+            .command("script", &repo.root())
+            .args(["-qfec", &line, "/dev/null"])
+            .env("TERM", "xterm")
+            .output()
+        else {
+            eprintln!("skipping: `script` (util-linux) is not installed");
+            return;
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("customer-support/refund-reply "),
+            "{command}:\n{text}"
+        );
+        if command == "list" {
+            assert!(
+                text.contains("anthropic/claude-sonnet-4-5-20250929"),
+                "{text}"
+            );
+        } else {
+            assert!(text.contains("production"), "{text}");
+        }
+        for l in text.lines() {
+            assert!(console_width(l) <= 80, "{command}: too wide: {l:?}");
+        }
+        // One rule above and below, one under the header: none between rows.
+        let rules = text
+            .lines()
+            .filter(|l| l.contains("──") || l.contains("══"))
+            .count();
+        assert_eq!(rules, 3, "{command}:\n{text}");
+    }
+}
+
+fn console_width(line: &str) -> usize {
+    line.trim_end_matches('\r').chars().count()
+}

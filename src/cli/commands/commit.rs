@@ -150,10 +150,11 @@ fn message(
     };
     let text = text.trim().to_string();
     if text.is_empty() {
-        return Err(Error::NothingToCommit {
-            reason: "the commit message is empty".into(),
-        }
-        .into());
+        // As git: an empty message aborts; the changes stay in the working tree.
+        return Err(CliError::Other(anyhow::anyhow!(
+            "aborting the commit: the message is empty (your changes are still in the working \
+             tree)"
+        )));
     }
     Ok(text + "\n")
 }

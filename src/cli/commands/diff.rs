@@ -423,12 +423,19 @@ fn compare_revs(reg: &Registry, old: Option<CommitId>, new: Rev) -> Result<Vec<E
 }
 
 /// `--textconv FILE`: the file as git should diff it; a file that is not a valid prompt is
-/// printed as it is, so that `git diff` still works.
+/// printed as it is under a line naming the parse error, so that `git diff` still works and
+/// shows why the readable form is missing.
 fn textconv(file: &std::path::Path, ctx: &Context) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
     match load::parse_bytes(&bytes) {
         Ok(loaded) => ctx.ui.print(&format::textconv(&loaded.prompt)),
-        Err(_) => ctx.ui.print(&String::from_utf8_lossy(&bytes)),
+        Err(e) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let at = format!("line {}, column {}: ", e.at.line, e.at.column);
+            let error = e.message.lines().next().unwrap_or_default().to_string();
+            ctx.ui
+                .print(&format::unparsed_textconv(&format!("{at}{error}"), &text))
+        }
     }
 }
 
