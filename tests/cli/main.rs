@@ -16,6 +16,7 @@ mod init_new;
 mod interactive;
 mod interchange;
 mod log;
+mod man;
 mod reliability;
 mod render;
 mod show_list;
