@@ -9,6 +9,7 @@ mod commit;
 mod completions;
 mod daily;
 mod diff;
+mod docs;
 mod env;
 mod files;
 mod hostile;
