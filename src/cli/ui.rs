@@ -432,16 +432,12 @@ mod tests {
             "@12".into(),
             "production @12, staging @12, development @12".into(),
         ]];
-        assert_eq!(
-            fitting_columns(&header, &rows, &[0, 2], 200),
-            [0, 1, 2, 3, 4]
-        );
-        assert_eq!(
-            fitting_columns(&header, &rows, &[0, 2], 80),
-            [0, 1, 2, 3, 4]
-        );
-        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 70), [0, 1, 2, 3]);
-        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 60), [0, 1, 2]);
+        let fit = |cols| fitting_columns(&header, &rows, &[0, 2], cols);
+        assert_eq!(fit(200), [0, 1, 2, 3, 4]);
+        assert_eq!(fit(100), [0, 1, 2, 3, 4]);
+        assert_eq!(fit(80), [0, 1, 2, 3]);
+        assert_eq!(fit(70), [0, 1, 2]);
+        assert_eq!(fit(60), [0, 2]);
         assert_eq!(fitting_columns(&header, &rows, &[0, 2], 20), [0, 2]);
     }
 }

@@ -721,7 +721,7 @@ messages:
             "{md}"
         );
         assert!(
-            md.contains("```diff\n+inputs.customer: string, required (breaking)\n```"),
+            md.contains("```diff\n+inputs.customer: string, required (breaking)\n@@"),
             "{md}"
         );
         assert!(

@@ -52,7 +52,11 @@ fn steps(text: &str) -> Vec<Step> {
         i += 1;
         while i < lines.len() && lines[i].trim_end() != fence {
             let Some(first) = lines[i].strip_prefix("$ ") else {
-                panic!("line {}: a console block starts with `$ `: {:?}", i + 1, lines[i]);
+                panic!(
+                    "line {}: a console block starts with `$ `: {:?}",
+                    i + 1,
+                    lines[i]
+                );
             };
             let mut command = first.to_string();
             i += 1;
@@ -126,7 +130,11 @@ fn line_matches(expected: &str, actual: &str) -> bool {
 /// Runs one command with `sh` in `cwd`; returns its output lines (stdout and stderr joined).
 fn run(command: &str, cwd: &Path, home: &Path, examples: &Path) -> Vec<String> {
     let bin = Path::new(env!("CARGO_BIN_EXE_prompt")).parent().unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("exec 2>&1\n{command}"))
@@ -220,7 +228,11 @@ fn every_console_example_in_the_docs_runs_as_shown() {
 fn the_readme_is_short_and_starts_with_the_two_commands() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    assert!(readme.lines().count() <= 400, "{} lines", readme.lines().count());
+    assert!(
+        readme.lines().count() <= 400,
+        "{} lines",
+        readme.lines().count()
+    );
     let head: String = readme.lines().take(40).collect::<Vec<_>>().join("\n");
     assert!(
         head.contains("examples/demo.sh") && head.contains("cargo test"),
@@ -255,7 +267,8 @@ fn the_runner_matches_wildcards_and_reads_commands() {
     assert!(!matches(&s(&["a", "z"]), &s(&["a", "b", "z"])));
     assert!(line_matches("commit [..] made", "commit 1a2b3c4 made"));
     assert!(!line_matches("commit [..] made", "commit 1a2b3c4"));
-    let text = "x\n```console\n$ echo a \\\n> b\na b\n$ cat <<'EOF'\nhi\nEOF\nhi\n```\n```sh\n$ no\n```\n";
+    let text =
+        "x\n```console\n$ echo a \\\n> b\na b\n$ cat <<'EOF'\nhi\nEOF\nhi\n```\n```sh\n$ no\n```\n";
     let st = steps(text);
     assert_eq!(st.len(), 2);
     assert_eq!(st[0].command, "echo a \\\nb");

@@ -9,7 +9,9 @@ fn pages() -> Vec<(String, String)> {
     cmd.build();
     let render = |c: clap::Command| {
         let mut out = Vec::new();
-        clap_mangen::Man::new(c).render(&mut out).expect("render a man page");
+        clap_mangen::Man::new(c)
+            .render(&mut out)
+            .expect("render a man page");
         String::from_utf8(out).expect("roff is UTF-8")
     };
     let mut pages = vec![("prompt.1".to_string(), render(cmd.clone()))];
