@@ -220,8 +220,8 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     ))
 }
 
-/// Levenshtein distance, for short key names.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, for short names (keys, ids).
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -54,17 +54,21 @@ fn fake_editor(repo: &TestRepo, texts: &[&str]) -> String {
     for (i, t) in texts.iter().enumerate() {
         std::fs::write(dir.join(format!("text{}", i + 1)), t).unwrap();
     }
-    let script = dir.join("edit.sh");
     let counter = dir.join("count");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nn=$(cat '{c}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{c}'\ncat '{d}/text'$n > \"$1\"\n",
+    write_script(
+        &dir,
+        &format!(
+            "n=$(cat '{c}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{c}'\ncat '{d}/text'$n > \"$1\"\n",
             c = counter.display(),
             d = dir.display()
         ),
     )
-    .unwrap();
+}
+
+/// Writes an executable `edit.sh` with `body` in `dir`; returns its path.
+fn write_script(dir: &std::path::Path, body: &str) -> String {
+    let script = dir.join("edit.sh");
+    std::fs::write(&script, format!("#!/bin/sh\n{body}")).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -180,22 +184,14 @@ fn typing_editor(repo: &TestRepo, text: &str) -> String {
     let dir = repo.sibling("typing");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("text"), text).unwrap();
-    let script = dir.join("edit.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\ncp \"$1\" '{d}/given'\n{{ cat '{d}/text'; cat \"$1\"; }} > '{d}/out'\n\
+    write_script(
+        &dir,
+        &format!(
+            "cp \"$1\" '{d}/given'\n{{ cat '{d}/text'; cat \"$1\"; }} > '{d}/out'\n\
              cat '{d}/out' > \"$1\"\n",
             d = dir.display()
         ),
     )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    script.display().to_string()
 }
 
 #[test]
