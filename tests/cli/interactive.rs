@@ -332,3 +332,17 @@ fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
 fn console_width(line: &str) -> usize {
     line.trim_end_matches('\r').chars().count()
 }
+
+#[test]
+fn the_commit_picker_lists_prompts_by_id() {
+    let repo = TestRepo::new();
+    repo.write_prompt("triage-v2", &text_prompt("Two"));
+    repo.write_prompt("triage", &text_prompt("One"));
+    let Some(out) = on_terminal(&repo, &["commit"], &["\x03"], "true") else {
+        return;
+    };
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    let first = out.stdout.find("triage (").expect("triage listed");
+    let second = out.stdout.find("triage-v2 (").expect("triage-v2 listed");
+    assert!(first < second, "{:?}", out.stdout);
+}
