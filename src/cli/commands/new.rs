@@ -169,11 +169,12 @@ fn ask(args: &mut Args, reg: &crate::store::Registry, ctx: &Context) -> Result<(
     }
     let editor = reg.editor();
     let write = |what: &str| -> Result<Option<String>, CliError> {
-        let template = format!(
-            "\n# Write the {what}. Use {{{{name}}}} for values; each becomes an input.\n\
-             # Lines starting with '#' are ignored; leave it empty to skip it.\n"
+        let help = format!(
+            "# Do not modify or remove the line above.\n\
+             # Write the {what} above it; everything below it is ignored.\n\
+             # Use {{{{name}}}} for values; each becomes an input. Leave it empty to skip it.\n"
         );
-        let text = ctx.ui.edit(&editor, &template)?;
+        let text = ctx.ui.edit_above_scissors(&editor, &help)?;
         let text = text.trim_matches('\n');
         Ok((!text.trim().is_empty()).then(|| format!("{text}\n")))
     };
