@@ -131,13 +131,16 @@ impl VarUse {
     }
 }
 
-/// A partial inclusion (`{{> name}}`) found by [`Template::partials`].
+/// A partial inclusion (`{{> name}}`) or parent (`{{< name}}…{{/name}}`) found by
+/// [`Template::partials`]. Both name another prompt at the same revision.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PartialUse {
     /// The partial's name as written, without surrounding spaces.
     pub name: String,
     /// Where the partial tag starts.
     pub pos: Pos,
+    /// A parent tag (inheritance) rather than a plain partial.
+    pub parent: bool,
 }
 
 /// A parsed template of either syntax, reusable for many renders (parse once, render many).
