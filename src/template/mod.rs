@@ -190,6 +190,24 @@ impl Template {
         }
     }
 
+    /// Every mustache parent tag (`{{<base}}…{{/base}}`) with the blocks it overrides; empty for
+    /// other syntaxes.
+    pub fn parents(&self) -> Vec<mustache::ParentUse> {
+        match self {
+            Template::Mustache(t) => t.parents(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The names of the mustache blocks (`{{$name}}`) anywhere in the template; empty for other
+    /// syntaxes.
+    pub fn block_names(&self) -> Vec<String> {
+        match self {
+            Template::Mustache(t) => t.block_names(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Renders against `ctx`, taking partial text from `partials`. Each partial the template can
     /// reach is resolved and parsed once per call; to reuse that work across many renders, use
     /// [`Template::prepare_partials`] and [`Template::render_prepared`].
@@ -211,6 +229,21 @@ impl Template {
         match self {
             Template::Mustache(t) => mustache::Partials::load(t, resolver),
             _ => mustache::Partials::default(),
+        }
+    }
+
+    /// As [`Template::render_prepared`], asking `resolver` for the partials that could not be
+    /// prepared (mustache dynamic names, `{{>*name}}`, whose value names the partial).
+    pub fn render_prepared_with(
+        &self,
+        ctx: &Value,
+        partials: &mustache::Partials,
+        resolver: &dyn PartialResolver,
+        opts: &RenderOptions,
+    ) -> Result<String, RenderError> {
+        match self {
+            Template::Mustache(t) => t.render_prepared_with(ctx, partials, Some(resolver), opts),
+            _ => self.render_prepared(ctx, partials, opts),
         }
     }
 
