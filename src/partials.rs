@@ -7,27 +7,28 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::check::{PartialLookup, PartialSource};
-use crate::model::{load, Prompt, PromptId, TemplateFormat};
+use crate::model::{load, Prompt, PromptId};
 use crate::store::{Registry, Rev};
 use crate::template::{PartialResolver, Syntax, Template};
 
-/// The partials a mustache template text includes, in source order (none when it does not parse:
-/// `check` reports that).
+/// The partials and parents a mustache template text names, in source order (none when it does
+/// not parse: `check` reports that).
 pub fn names_in(text: &str) -> Vec<String> {
     Template::parse(Syntax::Mustache, text)
         .map(|t| t.partials().into_iter().map(|p| p.name).collect())
         .unwrap_or_default()
 }
 
-/// The partials a prompt's own templates include, each once, in order of first use; none unless
-/// the prompt is mustache (the only syntax with partials).
+/// The partials, parents (mustache) and included templates (Jinja2) a prompt's own templates
+/// name, each once, in order of first use.
 pub fn included_by(prompt: &Prompt) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    if prompt.template_format != TemplateFormat::Mustache {
-        return names;
-    }
+    let syntax = crate::check::syntax_of(prompt.template_format);
     for field in prompt.template_texts() {
-        for name in names_in(field.text) {
+        let found = Template::parse(syntax, field.text)
+            .map(|t| t.partials().into_iter().map(|p| p.name).collect())
+            .unwrap_or_else(|_| Vec::new());
+        for name in found {
             if !names.contains(&name) {
                 names.push(name);
             }

@@ -131,6 +131,7 @@ pub fn syntax_of(format: TemplateFormat) -> Syntax {
     match format {
         TemplateFormat::Mustache => Syntax::Mustache,
         TemplateFormat::FString => Syntax::FString,
+        TemplateFormat::Jinja2 => Syntax::Jinja2,
         TemplateFormat::None => Syntax::None,
     }
 }
@@ -259,6 +260,11 @@ impl Checker<'_> {
     /// the variables used, including those used inside partials (which render in this prompt's
     /// context).
     /// The second value is false when a template did not parse, so the uses are incomplete.
+    /// The syntax of this prompt's texts, and of the partials or includes they name.
+    fn syntax(&self) -> Syntax {
+        syntax_of(self.prompt.template_format)
+    }
+
     fn templates(&mut self, partials: &dyn PartialSource) -> (Vec<Use>, bool) {
         let syntax = syntax_of(self.prompt.template_format);
         let mut uses = Vec::new();
@@ -313,7 +319,7 @@ impl Checker<'_> {
             return;
         }
         let problem = match partials.lookup(name) {
-            PartialLookup::Text(text) => match Template::parse(Syntax::Mustache, &text) {
+            PartialLookup::Text(text) => match Template::parse(self.syntax(), &text) {
                 Ok(t) => {
                     stack.push(name.to_string());
                     for var in t.variables() {

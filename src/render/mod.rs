@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::model::{Content as SourceContent, Escape, MessageItem, Prompt, Role};
-use crate::template::{self, mustache::Partials, PartialResolver, RenderOptions, Template};
+use crate::template::{self, PartialResolver, Partials, RenderOptions, Template};
 
 pub use media::{Media, MediaSource};
 pub use values::{Given, Sources};

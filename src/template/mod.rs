@@ -2,20 +2,24 @@
 //!
 //! This module owns template syntax: parsing with positions, listing the variables and partials a
 //! template uses (for `check`), and rendering a parsed template against a JSON context (for
-//! `render`, including batch runs that render one template many times). Two languages live here:
-//! [`mustache`] (the default, the full mustache spec without lambdas) and [`fstring`] (Python
-//! `str.format` fields); `none` passes the text through.
+//! `render`, including batch runs that render one template many times). Three languages live
+//! here, each in its own module behind [`Template`]: [`mustache`] (the default: the spec with its
+//! inheritance and dynamic-names modules, without lambdas), [`fstring`] (Python's `str.format`)
+//! and [`jinja`] (Python's Jinja2, through minijinja); `none` passes the text through.
 //!
 //! It knows nothing about prompt files, declared inputs or where partials are stored: partial text
-//! comes only through a [`PartialResolver`], never from the filesystem.
+//! (and parent or included template text) comes only through a [`PartialResolver`], never from
+//! the filesystem.
 
 // Everything here is used by other modules of the crate; an undocumented item is a contract gap.
 #![warn(missing_docs)]
 
 pub mod fstring;
+pub mod jinja;
 pub mod mustache;
 
 mod error;
+mod python;
 mod value;
 
 use std::borrow::Cow;
@@ -56,6 +60,8 @@ pub enum Syntax {
     Mustache,
     /// `f-string`: Python `str.format` fields.
     FString,
+    /// `jinja2`: Python's Jinja2.
+    Jinja2,
     /// `none`: the text is used as it is.
     None,
 }
@@ -66,6 +72,7 @@ impl Syntax {
         match name {
             "mustache" => Some(Syntax::Mustache),
             "f-string" => Some(Syntax::FString),
+            "jinja2" => Some(Syntax::Jinja2),
             "none" => Some(Syntax::None),
             _ => None,
         }
@@ -76,6 +83,7 @@ impl Syntax {
         match self {
             Syntax::Mustache => "mustache",
             Syntax::FString => "f-string",
+            Syntax::Jinja2 => "jinja2",
             Syntax::None => "none",
         }
     }
@@ -150,6 +158,8 @@ pub enum Template {
     Mustache(mustache::Template),
     /// A Python `str.format` template.
     FString(fstring::Template),
+    /// A Jinja2 template.
+    Jinja(jinja::Template),
     /// Text used as it is (`template_format: none`).
     Plain(String),
 }
@@ -160,6 +170,7 @@ impl Template {
         Ok(match syntax {
             Syntax::Mustache => Template::Mustache(mustache::Template::parse(src)?),
             Syntax::FString => Template::FString(fstring::Template::parse(src)?),
+            Syntax::Jinja2 => Template::Jinja(jinja::Template::parse(src)?),
             Syntax::None => Template::Plain(src.to_string()),
         })
     }
@@ -169,6 +180,7 @@ impl Template {
         match self {
             Template::Mustache(_) => Syntax::Mustache,
             Template::FString(_) => Syntax::FString,
+            Template::Jinja(_) => Syntax::Jinja2,
             Template::Plain(_) => Syntax::None,
         }
     }
@@ -178,14 +190,17 @@ impl Template {
         match self {
             Template::Mustache(t) => t.variables(),
             Template::FString(t) => t.variables(),
+            Template::Jinja(t) => t.variables(),
             Template::Plain(_) => Vec::new(),
         }
     }
 
-    /// Every partial inclusion, in source order; empty for syntaxes without partials.
+    /// Every partial inclusion (mustache partials and parents, Jinja2 includes, extends and
+    /// imports), in source order; empty for syntaxes without them.
     pub fn partials(&self) -> Vec<PartialUse> {
         match self {
             Template::Mustache(t) => t.partials(),
+            Template::Jinja(t) => t.includes(),
             Template::FString(_) | Template::Plain(_) => Vec::new(),
         }
     }
@@ -219,16 +234,18 @@ impl Template {
     ) -> Result<String, RenderError> {
         match self {
             Template::Mustache(t) => t.render(ctx, partials, opts),
-            _ => self.render_prepared(ctx, &mustache::Partials::default(), opts),
+            Template::Jinja(t) => t.render(ctx, partials, opts),
+            _ => self.render_prepared(ctx, &Partials::None, opts),
         }
     }
 
     /// Resolves and parses every partial this template can reach, for
     /// [`Template::render_prepared`]. Empty for syntaxes without partials.
-    pub fn prepare_partials(&self, resolver: &dyn PartialResolver) -> mustache::Partials {
+    pub fn prepare_partials(&self, resolver: &dyn PartialResolver) -> Partials {
         match self {
-            Template::Mustache(t) => mustache::Partials::load(t, resolver),
-            _ => mustache::Partials::default(),
+            Template::Mustache(t) => Partials::Mustache(mustache::Partials::load(t, resolver)),
+            Template::Jinja(t) => Partials::Jinja(jinja::Includes::load(t, resolver)),
+            _ => Partials::None,
         }
     }
 
@@ -237,12 +254,14 @@ impl Template {
     pub fn render_prepared_with(
         &self,
         ctx: &Value,
-        partials: &mustache::Partials,
+        partials: &Partials,
         resolver: &dyn PartialResolver,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
-        match self {
-            Template::Mustache(t) => t.render_prepared_with(ctx, partials, Some(resolver), opts),
+        match (self, partials) {
+            (Template::Mustache(t), Partials::Mustache(p)) => {
+                t.render_prepared_with(ctx, p, Some(resolver), opts)
+            }
             _ => self.render_prepared(ctx, partials, opts),
         }
     }
@@ -252,11 +271,20 @@ impl Template {
     pub fn render_prepared(
         &self,
         ctx: &Value,
-        partials: &mustache::Partials,
+        partials: &Partials,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
+        let none = mustache::Partials::default();
+        let no_includes = jinja::Includes::default();
         match self {
-            Template::Mustache(t) => t.render_prepared(ctx, partials, opts),
+            Template::Mustache(t) => match partials {
+                Partials::Mustache(p) => t.render_prepared(ctx, p, opts),
+                _ => t.render_prepared(ctx, &none, opts),
+            },
+            Template::Jinja(t) => match partials {
+                Partials::Jinja(p) => t.render_prepared(ctx, p, opts),
+                _ => t.render_prepared(ctx, &no_includes, opts),
+            },
             Template::FString(t) => t.render(ctx, opts),
             Template::Plain(text) => {
                 let mut out = value::Output::new(text.len(), opts.max_output_bytes);
@@ -265,6 +293,19 @@ impl Template {
             }
         }
     }
+}
+
+/// The partials (mustache) or included templates (Jinja2) a template reaches, read and parsed
+/// once by [`Template::prepare_partials`] for many renders.
+#[derive(Debug, Clone, Default)]
+pub enum Partials {
+    /// For a mustache template.
+    Mustache(mustache::Partials),
+    /// For a Jinja2 template.
+    Jinja(jinja::Includes),
+    /// For a syntax that includes nothing.
+    #[default]
+    None,
 }
 
 /// Where partial text comes from (the registry, or a map in tests). Partials are looked up only
@@ -402,10 +443,11 @@ mod tests {
 
     #[test]
     fn syntax_names_round_trip() {
-        for s in [Syntax::Mustache, Syntax::FString, Syntax::None] {
+        for s in [Syntax::Mustache, Syntax::FString, Syntax::Jinja2, Syntax::None] {
             assert_eq!(Syntax::from_name(s.name()), Some(s));
         }
         assert_eq!(Syntax::from_name("jinja"), None);
+        assert_eq!(Syntax::from_name("jinja2"), Some(Syntax::Jinja2));
     }
 
     #[test]
@@ -424,6 +466,7 @@ mod tests {
         let cases = [
             (Syntax::Mustache, "{{x}} {{y.z}}", "<&> 2"),
             (Syntax::FString, "{x} {y.z}", "<&> 2"),
+            (Syntax::Jinja2, "{{ x }} {{ y.z }}", "<&> 2"),
             (Syntax::None, "{{x}} {x}", "{{x}} {x}"),
         ];
         for (syntax, src, want) in cases {

@@ -13,10 +13,11 @@
 //! inputs) and nested fields inside a format spec (`{x:{w}}`). One product rule differs from
 //! Python: a null (an optional input that was not given) is empty text.
 
-mod python;
+
 
 use serde_json::{Number, Value};
 
+use super::python;
 use super::value::{self, Output};
 use super::{LineCounter, ParseError, Pos, RenderError, RenderOptions, UseKind, VarUse};
 

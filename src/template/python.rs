@@ -1,5 +1,6 @@
-//! JSON values seen as the Python objects `json.loads` would make of them: `str()`, `repr()` and
-//! `ascii()` exactly as Python 3 writes them (strings, ints, floats, `True`/`False`, lists, dicts).
+//! JSON values seen as the Python objects `json.loads` would make of them (shared by the f-string
+//! and Jinja2 engines): `str()`, `repr()` and `ascii()` exactly as Python 3 writes them (strings,
+//! ints, floats, `True`/`False`, lists, dicts).
 //!
 //! One product rule stays: null is empty text under `str()` (an optional input that was not given
 //! renders as nothing, as in mustache); `repr()` of null is `None`.
@@ -10,7 +11,7 @@ use std::fmt::Write;
 use serde_json::{Number, Value};
 
 /// Python's `str(v)` (null: empty text).
-pub(super) fn str_of(v: &Value) -> Cow<'_, str> {
+pub(crate) fn str_of(v: &Value) -> Cow<'_, str> {
     match v {
         Value::String(s) => Cow::Borrowed(s),
         Value::Null => Cow::Borrowed(""),
@@ -19,14 +20,14 @@ pub(super) fn str_of(v: &Value) -> Cow<'_, str> {
 }
 
 /// Python's `repr(v)`.
-pub(super) fn repr(v: &Value) -> String {
+pub(crate) fn repr(v: &Value) -> String {
     let mut out = String::new();
     write_repr(v, &mut out);
     out
 }
 
 /// Python's `ascii(v)`: `repr` with every non-ASCII character escaped.
-pub(super) fn ascii(v: &Value) -> String {
+pub(crate) fn ascii(v: &Value) -> String {
     let mut out = String::new();
     for c in repr(v).chars() {
         if c.is_ascii() {
@@ -71,7 +72,7 @@ fn write_repr(v: &Value, out: &mut String) {
 }
 
 /// An int as Python writes it, or a float as `repr(float)` does.
-pub(super) fn number(n: &Number) -> String {
+pub(crate) fn number(n: &Number) -> String {
     if n.is_f64() {
         float_repr(n.as_f64().unwrap_or(0.0))
     } else {
@@ -81,7 +82,7 @@ pub(super) fn number(n: &Number) -> String {
 
 /// `repr(float)`: the shortest digits that round-trip, fixed notation for exponents from -4 to
 /// 15, scientific (`1e+16`, `1.5e-05`) outside, and always a `.0` on whole numbers.
-pub(super) fn float_repr(x: f64) -> String {
+pub(crate) fn float_repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();
     }
