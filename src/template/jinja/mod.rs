@@ -201,24 +201,94 @@ fn environment(escape: Escape, strict: bool, opts: &RenderOptions) -> Environmen
     };
     env.set_auto_escape_callback(move |_| auto.clone());
     env.set_fuel(Some(opts.max_steps as u64));
+    env.add_filter("truncate", truncate);
+    env.add_filter("escape", escape_filter);
+    env.add_filter("e", escape_filter);
     env.set_formatter(|out, state, value| {
-        let python = match value.kind() {
+        let text = match value.kind() {
             ValueKind::None => return Ok(()),
-            ValueKind::Bool => Some(if value.is_true() { "True" } else { "False" }.to_string()),
-            ValueKind::Number if value.as_i64().is_none() => {
-                f64::try_from(value.clone()).ok().map(python::float_repr)
-            }
-            ValueKind::Seq | ValueKind::Map if !value.is_safe() => serde_json::to_value(value)
-                .ok()
-                .map(|v| python::repr(&v)),
-            _ => None,
+            _ if value.is_safe() => return minijinja::escape_formatter(out, state, value),
+            ValueKind::Bool => if value.is_true() { "True" } else { "False" }.to_string(),
+            ValueKind::Number if !value.is_integer() => match f64::try_from(value.clone()) {
+                Ok(x) => python::float_repr(x),
+                Err(_) => value.to_string(),
+            },
+            ValueKind::Seq | ValueKind::Map => match serde_json::to_value(value) {
+                Ok(v) => python::repr(&v),
+                Err(_) => value.to_string(),
+            },
+            _ => value.to_string(),
         };
-        match python {
-            Some(text) => minijinja::escape_formatter(out, state, &minijinja::Value::from(text)),
-            None => minijinja::escape_formatter(out, state, value),
-        }
+        let text = match state.auto_escape() {
+            AutoEscape::Html => html_escape(&text),
+            _ => text,
+        };
+        out.write_str(&text).map_err(minijinja::Error::from)
     });
     env
+}
+
+/// Jinja2's `truncate(s, length=255, killwords=False, end='...', leeway=5)`: text up to `length +
+/// leeway` characters is kept whole; longer text is cut to `length` characters including `end`,
+/// at the last space unless `killwords`.
+fn truncate(
+    s: &str,
+    length: Option<usize>,
+    killwords: Option<bool>,
+    end: Option<&str>,
+    leeway: Option<usize>,
+) -> Result<String, minijinja::Error> {
+    let length = length.unwrap_or(255);
+    let end = end.unwrap_or("...");
+    let leeway = leeway.unwrap_or(5);
+    let chars: Vec<char> = s.chars().collect();
+    let end_len = end.chars().count();
+    if length < end_len {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            format!("truncate: expected length >= {end_len}, got {length}"),
+        ));
+    }
+    if chars.len() <= length + leeway {
+        return Ok(s.to_string());
+    }
+    let kept: String = chars[..length - end_len].iter().collect();
+    if killwords.unwrap_or(false) {
+        return Ok(kept + end);
+    }
+    let cut = match kept.rfind(' ') {
+        Some(i) => &kept[..i],
+        None => &kept[..],
+    };
+    Ok(format!("{cut}{end}"))
+}
+
+/// HTML escaping as Jinja2 (markupsafe) does it: `& < > " '` become `&amp; &lt; &gt; &#34; &#39;`.
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The `escape`/`e` filter with markupsafe's table; text already marked safe is left alone.
+fn escape_filter(value: minijinja::Value) -> minijinja::Value {
+    if value.is_safe() {
+        return value;
+    }
+    let text = match value.as_str() {
+        Some(s) => s.to_string(),
+        None => value.to_string(),
+    };
+    minijinja::Value::from_safe_string(html_escape(&text))
 }
 
 /// The root-and-attribute names the template reads and does not set.
@@ -411,3 +481,6 @@ impl Drop for Shared {
         *self.done.lock().unwrap_or_else(|e| e.into_inner()) = std::mem::take(&mut self.inner.buf);
     }
 }
+
+#[cfg(test)]
+mod differential;
