@@ -423,12 +423,14 @@ fn engine_error(e: &minijinja::Error, sources: &BTreeMap<&str, &str>) -> RenderE
             name: span.to_string(),
             pos,
         },
+        // The engine knows only the templates read beforehand: the missing one is the first
+        // name this template includes that was not found.
         (ErrorKind::TemplateNotFound, _) => RenderError::MissingPartial {
-            name: e
-                .detail()
-                .and_then(|d| d.split('"').nth(1))
-                .unwrap_or("?")
-                .to_string(),
+            name: included_names(src)
+                .into_iter()
+                .map(|(n, ..)| n)
+                .find(|n| !sources.contains_key(n.as_str()))
+                .unwrap_or_else(|| e.detail().unwrap_or("?").to_string()),
             pos,
         },
         _ => {
@@ -484,3 +486,5 @@ impl Drop for Shared {
 
 #[cfg(test)]
 mod differential;
+#[cfg(test)]
+mod tests;
