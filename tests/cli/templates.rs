@@ -211,3 +211,126 @@ fn dynamic_partials_through_the_cli_are_strict_by_default() {
         .code(1)
         .stderr_has("cards/long");
 }
+
+const JINJA_CHAT: &str = "format: 1
+template_format: jinja2
+inputs:
+  customer:
+    type: object
+  tickets:
+    type: array
+  tone:
+    type: string
+    default: warm
+messages:
+  - role: system
+    content: |
+      {% include 'shared/policy' %}
+      Be {{ tone | upper }}.
+  - role: user
+    content: |
+      {% for t in tickets -%}
+      {{ loop.index }}. {{ t.title | truncate(20) }}{{ ' (last)' if loop.last }}
+      {% endfor -%}
+      Customer: {{ customer.name }} ({{ customer.plans | join(', ') }})
+";
+
+#[test]
+fn a_jinja2_prompt_renders_as_python_jinja2_would() {
+    let repo = TestRepo::new();
+    repo.write_prompt("shared/policy", "format: 1\ntemplate: 'Never share passwords.'\n");
+    repo.write_prompt("support/jinja", JINJA_CHAT);
+    repo.write(
+        "vals.json",
+        r#"{"customer": {"name": "Ada", "plans": ["pro", "team"]},
+            "tickets": [{"title": "Refund for the order that never arrived"}, {"title": "Login"}]}"#,
+    );
+    repo.prompt(&["check"])
+        .success()
+        .stderr_has("0 error(s), 0 warning(s)");
+    let out = repo
+        .prompt(&["render", "support/jinja", "--vars", "vals.json", "--format", "json"])
+        .success();
+    let messages = &out.json()["messages"];
+    assert_eq!(messages[0]["content"], "Never share passwords.\nBe WARM.");
+    assert_eq!(
+        messages[1]["content"],
+        "1. Refund for the...\n2. Login (last)\nCustomer: Ada (pro, team)"
+    );
+    // Strict: an undefined value is an error that names it.
+    repo.write("partial.json", r#"{"tickets": []}"#);
+    repo.prompt(&["render", "support/jinja", "--vars", "partial.json"])
+        .code(1)
+        .stderr_has("customer");
+    // An include that is not a prompt of the registry fails; nothing is read from disk.
+    repo.write_prompt(
+        "leak",
+        "format: 1\ntemplate_format: jinja2\ntemplate: \"{% include '../../etc/passwd' %}\"\n",
+    );
+    repo.prompt(&["render", "leak"]).code(1);
+}
+
+#[test]
+fn check_reports_jinja2_variables_at_their_line_in_the_yaml() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "j",
+        "format: 1
+template_format: jinja2
+inputs:
+  name:
+    type: string
+  unused:
+    type: string
+template: |
+  Hello {{ name }}.
+  {% set greeting = 'hi' %}{{ greeting }} {{ plan.tier }}
+  {{ raw_text | default('none') }}
+",
+    );
+    let out = repo.prompt(&["check"]).code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "prompts/j.prompt.yaml:6:3: error[unused-input]: input `unused` is required but no template uses it",
+            "prompts/j.prompt.yaml:10:46: error[undeclared-variable]: variable `plan` is used but not declared in `inputs`",
+            "prompts/j.prompt.yaml:11:6: error[undeclared-variable]: variable `raw_text` is used but not declared in `inputs`",
+        ],
+        "{}",
+        out.stdout
+    );
+    repo.write_prompt(
+        "bad",
+        "format: 1\ntemplate_format: jinja2\ntemplate: |\n  ok\n  {% if %}\n",
+    );
+    repo.prompt(&["check", "bad"])
+        .code(1)
+        .stdout_has("prompts/bad.prompt.yaml:5:");
+}
+
+#[test]
+fn new_infers_jinja2_inputs_and_diff_renders_them() {
+    let repo = TestRepo::new();
+    repo.prompt(&[
+        "new",
+        "j",
+        "--template-format",
+        "jinja2",
+        "--text",
+        "{% for t in tags %}{{ t }} {% endfor %}{{ name | upper }}",
+    ])
+    .success()
+    .stderr_has("inputs: tags, name");
+    let text = repo.read("prompts/j.prompt.yaml");
+    assert!(text.contains("template_format: jinja2"), "{text}");
+    repo.prompt(&["commit", "-m", "v1"]).success();
+    repo.write_prompt(
+        "j",
+        &text.replace("{{ name | upper }}", "{{ name | lower }}"),
+    );
+    let out = repo
+        .prompt(&["diff", "j", "--rendered", "--var", "name=Ada", "--var", "tags=x"])
+        .success();
+    assert!(out.stdout.contains("ADA") && out.stdout.contains("ada"), "{}", out.stdout);
+}
