@@ -552,10 +552,11 @@ mod properties {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
-        fn mustache_parse_and_render_never_panic(src in "([a-z .#^/>!&={}]|\\{\\{|\\}\\}|\n){0,60}") {
+        fn mustache_parse_and_render_never_panic(src in "([a-z .#^/>!&={}<$*]|\\{\\{|\\}\\}|\n){0,60}") {
             if let Ok(t) = Template::parse(Syntax::Mustache, &src) {
                 let ctx = serde_json::json!({"a": [1, {"b": true}], "b": "x", "c": {"d": null}});
-                let partials: HashMap<String, String> = [("p".to_string(), src.clone())].into();
+                let partials: HashMap<String, String> =
+                    [("p".to_string(), src.clone()), ("b".to_string(), "{{$a}}x{{/a}}".into())].into();
                 let _ = t.render(&ctx, &partials, &RenderOptions::default());
                 let lenient = RenderOptions { strict: false, ..RenderOptions::default() };
                 let _ = t.render(&ctx, &partials, &lenient);

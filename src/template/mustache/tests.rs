@@ -685,3 +685,92 @@ mod unit {
         }
     }
 }
+
+mod inheritance {
+    use super::super::*;
+    use crate::template::NoPartials;
+    use serde_json::json;
+    use std::collections::HashMap;
+
+    fn partials(list: &[(&str, &str)]) -> HashMap<String, String> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn strict_mode_names_a_missing_parent_and_a_missing_dynamic_name() {
+        let t = Template::parse("x\n{{<base}}{{$a}}1{{/a}}{{/base}}").unwrap();
+        let err = t
+            .render(&json!({}), &NoPartials, &RenderOptions::default())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            RenderError::MissingPartial {
+                name: "base".into(),
+                pos: Pos::new(2, 1)
+            }
+        );
+        let t = Template::parse("{{>*which}}").unwrap();
+        let err = t
+            .render(&json!({}), &NoPartials, &RenderOptions::default())
+            .unwrap_err();
+        assert!(
+            matches!(&err, RenderError::MissingVariable { name, .. } if name == "which"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn an_override_that_expands_itself_stops_at_the_depth_limit() {
+        let t = Template::parse("{{<p}}{{$a}}[{{$a}}{{/a}}]{{/a}}{{/p}}").unwrap();
+        let err = t
+            .render(
+                &json!({}),
+                &partials(&[("p", "{{$a}}{{/a}}")]),
+                &RenderOptions::default(),
+            )
+            .unwrap_err();
+        assert!(matches!(err, RenderError::PartialDepth { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn variables_of_blocks_and_dynamic_names_are_listed() {
+        let t = Template::parse(
+            "{{<base}}{{$body}}{{who}}{{/body}}ignored {{not_me}}{{/base}}{{$tail}}{{end}}{{/tail}}{{>*pick}}",
+        )
+        .unwrap();
+        let names: Vec<String> = t.variables().iter().map(VarUse::dotted).collect();
+        assert_eq!(names, ["who", "end", "pick"]);
+        let parents = t.parents();
+        assert_eq!(parents.len(), 1);
+        assert_eq!(parents[0].name, "base");
+        assert_eq!(parents[0].blocks, [("body".to_string(), Pos::new(1, 10))]);
+        assert_eq!(t.block_names(), ["body", "tail"]);
+        let p: Vec<(String, bool)> = t.partials().into_iter().map(|p| (p.name, p.parent)).collect();
+        assert_eq!(p, [("base".to_string(), true)]);
+    }
+
+    #[test]
+    fn parse_errors_for_inheritance_tags() {
+        let err = Template::parse("{{<base}}{{$a}}{{/base}}").unwrap_err();
+        assert!(err.message.contains("does not match"), "{err}");
+        let err = Template::parse("{{$a}}").unwrap_err();
+        assert!(err.message.contains("unclosed section"), "{err}");
+        let err = Template::parse("{{< }}{{/}}").unwrap_err();
+        assert!(err.message.contains("empty partial name"), "{err}");
+    }
+
+    #[test]
+    fn a_base_prompt_with_an_indented_block() {
+        let base = "You help {{customer}}.\n  {{$rules}}\n  Be brief.\n  {{/rules}}\nThanks.\n";
+        let child = "{{<base}}\n{{$rules}}\nOnly {{plan}}.\nNo promises.\n{{/rules}}\n{{/base}}\n";
+        let ctx = json!({"customer": "Ada", "plan": "Pro"});
+        let map = partials(&[("base", base)]);
+        let out = Template::parse(child)
+            .unwrap()
+            .render(&ctx, &map, &RenderOptions::default())
+            .unwrap();
+        assert_eq!(out, "You help Ada.\n  Only Pro.\n  No promises.\nThanks.\n");
+    }
+}
