@@ -18,6 +18,7 @@ pub mod fstring;
 pub mod jinja;
 pub mod mustache;
 
+mod engine;
 mod error;
 mod python;
 mod value;
@@ -28,6 +29,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+pub use engine::Engine;
 pub use error::{ParseError, RenderError};
 
 /// 1-based position inside the template text (line, column counted in chars).
@@ -151,7 +153,8 @@ pub struct PartialUse {
     pub parent: bool,
 }
 
-/// A parsed template of either syntax, reusable for many renders (parse once, render many).
+/// A parsed template of any syntax, reusable for many renders (parse once, render many). Each
+/// language implements [`Engine`]; this enum dispatches to it.
 #[derive(Debug, Clone)]
 pub enum Template {
     /// A mustache template.
@@ -168,9 +171,9 @@ impl Template {
     /// Parses `src` in the given syntax. Fails with the position of the first problem found.
     pub fn parse(syntax: Syntax, src: &str) -> Result<Template, ParseError> {
         Ok(match syntax {
-            Syntax::Mustache => Template::Mustache(mustache::Template::parse(src)?),
-            Syntax::FString => Template::FString(fstring::Template::parse(src)?),
-            Syntax::Jinja2 => Template::Jinja(jinja::Template::parse(src)?),
+            Syntax::Mustache => Template::Mustache(Engine::parse(src)?),
+            Syntax::FString => Template::FString(Engine::parse(src)?),
+            Syntax::Jinja2 => Template::Jinja(Engine::parse(src)?),
             Syntax::None => Template::Plain(src.to_string()),
         })
     }
@@ -188,20 +191,21 @@ impl Template {
     /// Every variable use, in source order (partials are not followed: check them on their own).
     pub fn variables(&self) -> Vec<VarUse> {
         match self {
-            Template::Mustache(t) => t.variables(),
-            Template::FString(t) => t.variables(),
-            Template::Jinja(t) => t.variables(),
+            Template::Mustache(t) => Engine::variables(t),
+            Template::FString(t) => Engine::variables(t),
+            Template::Jinja(t) => Engine::variables(t),
             Template::Plain(_) => Vec::new(),
         }
     }
 
-    /// Every partial inclusion (mustache partials and parents, Jinja2 includes, extends and
-    /// imports), in source order; empty for syntaxes without them.
+    /// Every other prompt the template names (mustache partials and parents, Jinja2 includes,
+    /// extends and imports), in source order; empty for syntaxes without them.
     pub fn partials(&self) -> Vec<PartialUse> {
         match self {
-            Template::Mustache(t) => t.partials(),
+            Template::Mustache(t) => t.includes(),
+            Template::FString(t) => t.includes(),
             Template::Jinja(t) => t.includes(),
-            Template::FString(_) | Template::Plain(_) => Vec::new(),
+            Template::Plain(_) => Vec::new(),
         }
     }
 
@@ -232,20 +236,16 @@ impl Template {
         partials: &dyn PartialResolver,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
-        match self {
-            Template::Mustache(t) => t.render(ctx, partials, opts),
-            Template::Jinja(t) => t.render(ctx, partials, opts),
-            _ => self.render_prepared(ctx, &Partials::None, opts),
-        }
+        self.render_prepared_with(ctx, &self.prepare_partials(partials), partials, opts)
     }
 
     /// Resolves and parses every partial this template can reach, for
     /// [`Template::render_prepared`]. Empty for syntaxes without partials.
     pub fn prepare_partials(&self, resolver: &dyn PartialResolver) -> Partials {
         match self {
-            Template::Mustache(t) => Partials::Mustache(mustache::Partials::load(t, resolver)),
-            Template::Jinja(t) => Partials::Jinja(jinja::Includes::load(t, resolver)),
-            _ => Partials::None,
+            Template::Mustache(t) => Partials::Mustache(t.prepare(resolver)),
+            Template::Jinja(t) => Partials::Jinja(t.prepare(resolver)),
+            Template::FString(_) | Template::Plain(_) => Partials::None,
         }
     }
 
@@ -258,12 +258,7 @@ impl Template {
         resolver: &dyn PartialResolver,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
-        match (self, partials) {
-            (Template::Mustache(t), Partials::Mustache(p)) => {
-                t.render_prepared_with(ctx, p, Some(resolver), opts)
-            }
-            _ => self.render_prepared(ctx, partials, opts),
-        }
+        self.dispatch(ctx, partials, Some(resolver), opts)
     }
 
     /// Renders against `ctx` with partials prepared beforehand (see
@@ -274,19 +269,23 @@ impl Template {
         partials: &Partials,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
-        let none = mustache::Partials::default();
-        let no_includes = jinja::Includes::default();
-        match self {
-            Template::Mustache(t) => match partials {
-                Partials::Mustache(p) => t.render_prepared(ctx, p, opts),
-                _ => t.render_prepared(ctx, &none, opts),
-            },
-            Template::Jinja(t) => match partials {
-                Partials::Jinja(p) => t.render_prepared(ctx, p, opts),
-                _ => t.render_prepared(ctx, &no_includes, opts),
-            },
-            Template::FString(t) => t.render(ctx, opts),
-            Template::Plain(text) => {
+        self.dispatch(ctx, partials, None, opts)
+    }
+
+    fn dispatch(
+        &self,
+        ctx: &Value,
+        partials: &Partials,
+        resolver: Option<&dyn PartialResolver>,
+        opts: &RenderOptions,
+    ) -> Result<String, RenderError> {
+        match (self, partials) {
+            (Template::Mustache(t), Partials::Mustache(p)) => t.render_with(ctx, p, resolver, opts),
+            (Template::Mustache(t), _) => t.render_with(ctx, &Default::default(), resolver, opts),
+            (Template::Jinja(t), Partials::Jinja(p)) => t.render_with(ctx, p, resolver, opts),
+            (Template::Jinja(t), _) => t.render_with(ctx, &Default::default(), resolver, opts),
+            (Template::FString(t), _) => t.render_with(ctx, &(), resolver, opts),
+            (Template::Plain(text), _) => {
                 let mut out = value::Output::new(text.len(), opts.max_output_bytes);
                 out.push(text)?;
                 Ok(out.finish())
@@ -443,7 +442,12 @@ mod tests {
 
     #[test]
     fn syntax_names_round_trip() {
-        for s in [Syntax::Mustache, Syntax::FString, Syntax::Jinja2, Syntax::None] {
+        for s in [
+            Syntax::Mustache,
+            Syntax::FString,
+            Syntax::Jinja2,
+            Syntax::None,
+        ] {
             assert_eq!(Syntax::from_name(s.name()), Some(s));
         }
         assert_eq!(Syntax::from_name("jinja"), None);

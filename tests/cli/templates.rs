@@ -10,9 +10,13 @@ use serde_json::Value;
 use crate::common::TestRepo;
 
 fn spec_suite(file: &str) -> Vec<Value> {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/mustache-spec", file]
-        .iter()
-        .collect();
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests/fixtures/mustache-spec",
+        file,
+    ]
+    .iter()
+    .collect();
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("mustache spec fixture {} missing: {e}", path.display()));
     let doc: Value = serde_json::from_str(&text).unwrap();
@@ -43,7 +47,10 @@ fn run_through_cli(file: &str) -> (usize, usize) {
         for (name, text) in &partials {
             repo.write_prompt(name, &prompt_file(text.as_str().unwrap()));
         }
-        repo.write_prompt("spec-main", &prompt_file(test["template"].as_str().unwrap()));
+        repo.write_prompt(
+            "spec-main",
+            &prompt_file(test["template"].as_str().unwrap()),
+        );
         repo.write("data.json", &test["data"].to_string());
         let run = repo.prompt(&[
             "render",
@@ -124,9 +131,19 @@ fn a_child_prompt_overrides_a_block_of_its_base() {
         .success()
         .stderr_has("0 error(s), 0 warning(s)");
     let out = repo
-        .prompt(&["render", "billing", "--var", "customer=Ada", "--var", "plan=Pro"])
+        .prompt(&[
+            "render",
+            "billing",
+            "--var",
+            "customer=Ada",
+            "--var",
+            "plan=Pro",
+        ])
         .success();
-    assert_eq!(out.stdout, "You help Ada.\n  Only discuss the Pro plan.\nThanks.\n");
+    assert_eq!(
+        out.stdout,
+        "You help Ada.\n  Only discuss the Pro plan.\nThanks.\n"
+    );
     let base = repo
         .prompt(&["render", "base/support", "--var", "customer=Ada"])
         .success();
@@ -138,7 +155,14 @@ fn a_child_prompt_overrides_a_block_of_its_base() {
         "format: 1\ninputs:\n  customer:\n    type: string\ntemplate: 'Draft {{customer}} {{$rules}}{{/rules}}'\n",
     );
     let old = repo
-        .prompt(&["render", "billing@HEAD", "--var", "customer=Ada", "--var", "plan=Pro"])
+        .prompt(&[
+            "render",
+            "billing@HEAD",
+            "--var",
+            "customer=Ada",
+            "--var",
+            "plan=Pro",
+        ])
         .success();
     assert!(old.stdout.starts_with("You help Ada."), "{}", old.stdout);
 }
@@ -169,7 +193,10 @@ template: |
     );
     repo.write_prompt("loop/a", "format: 1\ntemplate: '{{<loop/b}}{{/loop/b}}'\n");
     repo.write_prompt("loop/b", "format: 1\ntemplate: '{{<loop/a}}{{/loop/a}}'\n");
-    repo.write_prompt("orphan", "format: 1\ntemplate: '{{<base/gone}}{{/base/gone}}'\n");
+    repo.write_prompt(
+        "orphan",
+        "format: 1\ntemplate: '{{<base/gone}}{{/base/gone}}'\n",
+    );
     let out = repo.prompt(&["check"]).code(1);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
@@ -188,7 +215,8 @@ template: |
         out.stdout
     );
     assert!(
-        out.stdout.contains("error[partial]: parents include each other: loop/b → loop/a → loop/b"),
+        out.stdout
+            .contains("error[partial]: parents include each other: loop/b → loop/a → loop/b"),
         "{}",
         out.stdout
     );
@@ -204,12 +232,26 @@ fn dynamic_partials_through_the_cli_are_strict_by_default() {
         "format: 1\ninputs:\n  style:\n    type: string\n  body:\n    type: string\ntemplate: '{{>*style}}'\n",
     );
     let out = repo
-        .prompt(&["render", "card", "--var", "style=cards/short", "--var", "body=Hi"])
+        .prompt(&[
+            "render",
+            "card",
+            "--var",
+            "style=cards/short",
+            "--var",
+            "body=Hi",
+        ])
         .success();
     assert_eq!(out.stdout, "Short: Hi");
-    repo.prompt(&["render", "card", "--var", "style=cards/long", "--var", "body=Hi"])
-        .code(1)
-        .stderr_has("cards/long");
+    repo.prompt(&[
+        "render",
+        "card",
+        "--var",
+        "style=cards/long",
+        "--var",
+        "body=Hi",
+    ])
+    .code(1)
+    .stderr_has("cards/long");
 }
 
 const JINJA_CHAT: &str = "format: 1
@@ -238,7 +280,10 @@ messages:
 #[test]
 fn a_jinja2_prompt_renders_as_python_jinja2_would() {
     let repo = TestRepo::new();
-    repo.write_prompt("shared/policy", "format: 1\ntemplate: 'Never share passwords.'\n");
+    repo.write_prompt(
+        "shared/policy",
+        "format: 1\ntemplate: 'Never share passwords.'\n",
+    );
     repo.write_prompt("support/jinja", JINJA_CHAT);
     repo.write(
         "vals.json",
@@ -249,7 +294,14 @@ fn a_jinja2_prompt_renders_as_python_jinja2_would() {
         .success()
         .stderr_has("0 error(s), 0 warning(s)");
     let out = repo
-        .prompt(&["render", "support/jinja", "--vars", "vals.json", "--format", "json"])
+        .prompt(&[
+            "render",
+            "support/jinja",
+            "--vars",
+            "vals.json",
+            "--format",
+            "json",
+        ])
         .success();
     let messages = &out.json()["messages"];
     assert_eq!(messages[0]["content"], "Never share passwords.\nBe WARM.");
@@ -330,7 +382,19 @@ fn new_infers_jinja2_inputs_and_diff_renders_them() {
         &text.replace("{{ name | upper }}", "{{ name | lower }}"),
     );
     let out = repo
-        .prompt(&["diff", "j", "--rendered", "--var", "name=Ada", "--var", "tags=x"])
+        .prompt(&[
+            "diff",
+            "j",
+            "--rendered",
+            "--var",
+            "name=Ada",
+            "--var",
+            "tags=x",
+        ])
         .success();
-    assert!(out.stdout.contains("ADA") && out.stdout.contains("ada"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("ADA") && out.stdout.contains("ada"),
+        "{}",
+        out.stdout
+    );
 }

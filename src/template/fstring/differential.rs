@@ -11,9 +11,12 @@ use crate::template::RenderOptions;
 
 #[test]
 fn python_str_format_corpus() {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/fstring/corpus.json"]
-        .iter()
-        .collect();
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests/fixtures/fstring/corpus.json",
+    ]
+    .iter()
+    .collect();
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("f-string corpus {} missing: {e}", path.display()));
     let doc: Value = serde_json::from_str(&text).unwrap();
@@ -43,5 +46,10 @@ fn python_str_format_corpus() {
         failures.len()
     );
     assert!(cases.len() >= 600, "corpus too small: {}", cases.len());
-    assert!(failures.is_empty(), "{}\n{} differences", failures.join("\n"), failures.len());
+    assert!(
+        failures.is_empty(),
+        "{}\n{} differences",
+        failures.join("\n"),
+        failures.len()
+    );
 }

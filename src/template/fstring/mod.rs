@@ -13,8 +13,6 @@
 //! inputs) and nested fields inside a format spec (`{x:{w}}`). One product rule differs from
 //! Python: a null (an optional input that was not given) is empty text.
 
-
-
 use serde_json::{Number, Value};
 
 use super::python;
@@ -818,7 +816,11 @@ fn general(x: f64, precision: usize, no_type: bool, upper: bool, alt: bool) -> S
         let decimals = (p as i64 - 1 - exp).max(0) as usize;
         let fixed = format!("{x:.decimals$}");
         if alt {
-            return if fixed.contains('.') { fixed } else { fixed + "." };
+            return if fixed.contains('.') {
+                fixed
+            } else {
+                fixed + "."
+            };
         }
         let mut trimmed = strip_zeros(&fixed).to_string();
         if no_type && !trimmed.contains('.') {

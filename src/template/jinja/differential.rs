@@ -12,9 +12,12 @@ use crate::template::{Escape, RenderOptions};
 
 #[test]
 fn python_jinja2_corpus() {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/jinja2/corpus.json"]
-        .iter()
-        .collect();
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests/fixtures/jinja2/corpus.json",
+    ]
+    .iter()
+    .collect();
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("jinja2 corpus {} missing: {e}", path.display()));
     let doc: Value = serde_json::from_str(&text).unwrap();
@@ -58,5 +61,10 @@ fn python_jinja2_corpus() {
         cases.len() - failures.len(),
         failures.len()
     );
-    assert!(failures.is_empty(), "{}\n{} differences", failures.join("\n"), failures.len());
+    assert!(
+        failures.is_empty(),
+        "{}\n{} differences",
+        failures.join("\n"),
+        failures.len()
+    );
 }

@@ -33,8 +33,24 @@ const MAIN: &str = "(this prompt)";
 
 /// Names the engine provides itself; a template that uses them does not need an input.
 const GLOBALS: &[&str] = &[
-    "range", "dict", "namespace", "cycler", "joiner", "loop", "self", "super", "caller", "varargs",
-    "kwargs", "debug", "true", "false", "none", "True", "False", "None",
+    "range",
+    "dict",
+    "namespace",
+    "cycler",
+    "joiner",
+    "loop",
+    "self",
+    "super",
+    "caller",
+    "varargs",
+    "kwargs",
+    "debug",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
 ];
 
 /// A parsed Jinja2 template: its syntax was checked; rendering compiles it with the templates it
@@ -148,7 +164,8 @@ impl Template {
             inner: writer,
             done: Arc::clone(&buf),
         };
-        let result = template.render_captured_to(minijinja::Value::from(minijinja::value::Serde(ctx)), sink);
+        let result =
+            template.render_captured_to(minijinja::Value::from(minijinja::value::Serde(ctx)), sink);
         if *full.lock().unwrap_or_else(|e| e.into_inner()) {
             return Err(RenderError::OutputTooLarge {
                 limit: opts.max_output_bytes,
@@ -306,7 +323,9 @@ fn undeclared(src: &str) -> Vec<String> {
     // A root that only appears with attributes is listed through them.
     for root in roots {
         if !GLOBALS.contains(&root.as_str())
-            && !out.iter().any(|n| n.split('.').next() == Some(root.as_str()))
+            && !out
+                .iter()
+                .any(|n| n.split('.').next() == Some(root.as_str()))
         {
             out.push(root);
         }
@@ -325,7 +344,9 @@ fn included_names(src: &str) -> Vec<(String, usize, bool)> {
         let Some(len) = src[start..].find("%}") else {
             break;
         };
-        let body = src[start + 2..start + len].trim_start_matches(['-', '+']).trim();
+        let body = src[start + 2..start + len]
+            .trim_start_matches(['-', '+'])
+            .trim();
         at = start + len + 2;
         let Some((keyword, rest)) = body.split_once(char::is_whitespace) else {
             continue;
@@ -343,7 +364,11 @@ fn included_names(src: &str) -> Vec<(String, usize, bool)> {
             if c != '"' && c != '\'' {
                 continue;
             }
-            let name: String = chars.by_ref().map(|(_, c)| c).take_while(|d| *d != c).collect();
+            let name: String = chars
+                .by_ref()
+                .map(|(_, c)| c)
+                .take_while(|d| *d != c)
+                .collect();
             out.push((name, start, keyword == "extends"));
         }
     }
@@ -434,10 +459,9 @@ fn engine_error(e: &minijinja::Error, sources: &BTreeMap<&str, &str>) -> RenderE
             pos,
         },
         _ => {
-            let what = e.detail().map_or_else(
-                || e.kind().to_string(),
-                |d| format!("{}: {d}", e.kind()),
-            );
+            let what = e
+                .detail()
+                .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
             let what = match span {
                 Some(span) => format!("{what} (`{span}`)"),
                 None => what,

@@ -13,7 +13,9 @@ fn strict() -> RenderOptions {
 }
 
 fn render(src: &str, ctx: Value) -> Result<String, RenderError> {
-    Template::parse(src).unwrap().render(&ctx, &NoPartials, &strict())
+    Template::parse(src)
+        .unwrap()
+        .render(&ctx, &NoPartials, &strict())
 }
 
 #[test]
@@ -33,7 +35,11 @@ fn undefined_is_an_error_naming_it_with_its_position() {
     );
     // Guarded uses are fine, as in Jinja2.
     assert_eq!(
-        render("{% if x is defined %}{{ x }}{% endif %}{{ y|default('d') }}", json!({})).unwrap(),
+        render(
+            "{% if x is defined %}{{ x }}{% endif %}{{ y|default('d') }}",
+            json!({})
+        )
+        .unwrap(),
         "d"
     );
 }
@@ -105,16 +111,24 @@ fn variables_are_listed_with_positions() {
 #[test]
 fn includes_come_only_from_the_resolver() {
     let t = Template::parse("{% include 'shared/head' %}|{% extends \"base\" %}").unwrap();
-    let names: Vec<(String, bool)> = t.includes().into_iter().map(|p| (p.name, p.parent)).collect();
+    let names: Vec<(String, bool)> = t
+        .includes()
+        .into_iter()
+        .map(|p| (p.name, p.parent))
+        .collect();
     assert_eq!(
         names,
-        [("shared/head".to_string(), false), ("base".to_string(), true)]
+        [
+            ("shared/head".to_string(), false),
+            ("base".to_string(), true)
+        ]
     );
     let t = Template::parse("A{% include 'shared/head' %}").unwrap();
     let partials: HashMap<String, String> =
         [("shared/head".to_string(), "[{{ who }}]".to_string())].into();
     assert_eq!(
-        t.render(&json!({"who": "Bo"}), &partials, &strict()).unwrap(),
+        t.render(&json!({"who": "Bo"}), &partials, &strict())
+            .unwrap(),
         "A[Bo]"
     );
     let err = t.render(&json!({}), &NoPartials, &strict()).unwrap_err();
@@ -148,7 +162,8 @@ fn output_and_work_are_bounded() {
         Err(RenderError::TooManySteps { limit: 1000 })
     );
     // A template that includes itself stops at the engine's recursion limit.
-    let partials: HashMap<String, String> = [("me".to_string(), "{% include 'me' %}".to_string())].into();
+    let partials: HashMap<String, String> =
+        [("me".to_string(), "{% include 'me' %}".to_string())].into();
     let t = Template::parse("{% include 'me' %}").unwrap();
     assert!(t.render(&json!({}), &partials, &strict()).is_err());
 }
@@ -156,8 +171,17 @@ fn output_and_work_are_bounded() {
 #[test]
 fn truncate_follows_jinja2() {
     let long = "The quick brown fox jumps over the lazy dog";
-    assert_eq!(truncate(long, Some(20), None, None, None).unwrap(), "The quick brown...");
-    assert_eq!(truncate(long, Some(20), Some(true), None, None).unwrap(), "The quick brown f...");
-    assert_eq!(truncate("short", Some(3), None, None, None).unwrap(), "short");
+    assert_eq!(
+        truncate(long, Some(20), None, None, None).unwrap(),
+        "The quick brown..."
+    );
+    assert_eq!(
+        truncate(long, Some(20), Some(true), None, None).unwrap(),
+        "The quick brown f..."
+    );
+    assert_eq!(
+        truncate("short", Some(3), None, None, None).unwrap(),
+        "short"
+    );
     assert!(truncate(long, Some(1), None, None, None).is_err());
 }

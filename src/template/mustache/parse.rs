@@ -5,10 +5,11 @@
 use super::{Block, Name, Node, Target, MAX_SECTION_DEPTH};
 use crate::template::{LineCounter, ParseError, Pos};
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TagKind {
-    Var { raw: bool },
+    Var {
+        raw: bool,
+    },
     Section,
     Inverted,
     Close,
@@ -519,7 +520,8 @@ fn block(src: &str, open: &Tag<'_>, close: &Tag<'_>, mut children: Vec<Node>) ->
         };
     }
     let content = &src[open.inner..close.inner.max(open.inner)];
-    let leading = |line: &'_ str| -> usize { line.len() - line.trim_start_matches([' ', '\t']).len() };
+    let leading =
+        |line: &'_ str| -> usize { line.len() - line.trim_start_matches([' ', '\t']).len() };
     let mut prefix: Option<&str> = None;
     for line in content.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -530,7 +532,11 @@ fn block(src: &str, open: &Tag<'_>, close: &Tag<'_>, mut children: Vec<Node>) ->
         prefix = Some(match prefix {
             None => ws,
             Some(p) => {
-                let common = p.bytes().zip(ws.bytes()).take_while(|(a, b)| a == b).count();
+                let common = p
+                    .bytes()
+                    .zip(ws.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
                 &p[..common]
             }
         });

@@ -59,8 +59,13 @@ struct Renderer<'a> {
 enum Exit {
     Nothing,
     PopContext,
-    LeavePartial { pop_indent: bool, pop_overrides: bool },
-    LeaveBlock { pop_indent: bool },
+    LeavePartial {
+        pop_indent: bool,
+        pop_overrides: bool,
+    },
+    LeaveBlock {
+        pop_indent: bool,
+    },
 }
 
 /// One level of the explicit render stack, standing in for a recursive call.
@@ -388,4 +393,3 @@ fn lookup<'v>(stack: &[&'v Value], name: &Name) -> Option<&'v Value> {
     }
     Some(found)
 }
-

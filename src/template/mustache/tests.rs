@@ -10,9 +10,13 @@ mod spec_tests {
     /// The vendored copy of the official spec (tests/fixtures/mustache-spec, with its licence).
     /// A missing file fails the test: a suite that silently skips proves nothing.
     fn suite(file: &str) -> Value {
-        let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests/fixtures/mustache-spec", file]
-            .iter()
-            .collect();
+        let path: PathBuf = [
+            env!("CARGO_MANIFEST_DIR"),
+            "tests/fixtures/mustache-spec",
+            file,
+        ]
+        .iter()
+        .collect();
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("mustache spec fixture {} missing: {e}", path.display()));
         serde_json::from_str(&text).unwrap()
@@ -747,7 +751,11 @@ mod inheritance {
         assert_eq!(parents[0].name, "base");
         assert_eq!(parents[0].blocks, [("body".to_string(), Pos::new(1, 10))]);
         assert_eq!(t.block_names(), ["body", "tail"]);
-        let p: Vec<(String, bool)> = t.partials().into_iter().map(|p| (p.name, p.parent)).collect();
+        let p: Vec<(String, bool)> = t
+            .partials()
+            .into_iter()
+            .map(|p| (p.name, p.parent))
+            .collect();
         assert_eq!(p, [("base".to_string(), true)]);
     }
 
