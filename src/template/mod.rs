@@ -18,6 +18,8 @@ pub mod fstring;
 pub mod jinja;
 pub mod mustache;
 
+#[cfg(test)]
+mod corpus;
 mod engine;
 mod error;
 mod python;
