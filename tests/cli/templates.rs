@@ -39,8 +39,7 @@ fn run_through_cli(file: &str) -> (usize, usize) {
     let (mut passed, mut skipped, mut failures) = (0, 0, Vec::new());
     for test in spec_suite(file) {
         let partials = test["partials"].as_object().cloned().unwrap_or_default();
-        if partials.keys().any(|name| PromptId::parse(name).is_err()) || !test["data"].is_object()
-        {
+        if partials.keys().any(|name| PromptId::parse(name).is_err()) || !test["data"].is_object() {
             skipped += 1;
             continue;
         }
@@ -425,4 +424,42 @@ fn new_infers_jinja2_inputs_and_diff_renders_them() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn bundles_carry_parents_and_jinja2_includes_like_partials() {
+    let repo = TestRepo::new();
+    base_and_child(&repo);
+    repo.write_prompt(
+        "shared/policy",
+        "format: 1\ntemplate: 'Be kind. {% include \"shared/sign\" %}'\n",
+    );
+    repo.write_prompt("shared/sign", "format: 1\ntemplate: '-- Support'\n");
+    repo.write_prompt(
+        "j",
+        "format: 1\ntemplate_format: jinja2\ntemplate: \"{% include 'shared/policy' %}\"\n",
+    );
+    repo.prompt(&["commit", "-m", "v1"]).success();
+    for id in ["billing", "j"] {
+        repo.prompt(&["promote", id, "production", "--yes"])
+            .success();
+    }
+    let bundle = repo
+        .prompt(&["bundle", "--env", "production", "-o", "-"])
+        .success()
+        .json();
+    let parents: Vec<&String> = bundle["prompts"]["billing"]["partials"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(parents, ["base/support"]);
+    let includes: Vec<&String> = bundle["prompts"]["j"]["partials"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(includes, ["shared/policy", "shared/sign"]);
+    let out = repo.prompt(&["render", "j"]).success();
+    assert_eq!(out.stdout, "Be kind. -- Support");
 }
