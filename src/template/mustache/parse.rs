@@ -279,14 +279,14 @@ fn mark_standalone(src: &str, tokens: &mut [Token<'_>]) {
             i += 1;
             continue;
         }
-        let (last, kind) = match tokens.get(i + 1) {
+        // The tags judged together: this one, or this one and the next when they form a pair.
+        let (first, last, last_end, kind) = match tokens.get(i + 1) {
             Some(Token::Tag(next)) => match pair(tag, next) {
-                Some(kind) => (i + 1, Some(kind)),
-                None => (i, None),
+                Some(kind) => (i, i + 1, next.end, Some(kind)),
+                None => (i, i, tag.end, None),
             },
-            _ => (i, None),
+            _ => (i, i, tag.end, None),
         };
-        let next_i = last + 1;
         // Decisions use the original text ranges, so trimming one tag's line cannot change the
         // verdict for the next tag.
         let line_start = match i.checked_sub(1).map(|j| &tokens[j]) {
@@ -299,10 +299,6 @@ fn mark_standalone(src: &str, tokens: &mut [Token<'_>]) {
                     None => (i == 1 && is_blank(text)).then_some(*start),
                 }
             }
-        };
-        let last_end = match &tokens[last] {
-            Token::Tag(t) => t.end,
-            Token::Text { end, .. } => *end,
         };
         // (where the line ends, where the text after the tags starts being kept)
         let line_end = match tokens.get(last + 1) {
@@ -331,11 +327,10 @@ fn mark_standalone(src: &str, tokens: &mut [Token<'_>]) {
                 })
             }
         };
-        i = next_i;
+        i = last + 1;
         let (Some(line_start), Some((line_end, keep_from))) = (line_start, line_end) else {
             continue;
         };
-        let first = last - usize::from(kind.is_some());
         for (k, token) in tokens[first..=last].iter_mut().enumerate() {
             let Token::Tag(tag) = token else { continue };
             tag.standalone = true;
