@@ -1055,7 +1055,7 @@ _prompt() {
                     return 0
                     ;;
                 --template-format)
-                    COMPREPLY=($(compgen -W "mustache f-string none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mustache f-string jinja2 none" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

@@ -72,6 +72,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand new" -l description -d 'On
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l name -d 'Display name' -r
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l template-format -d 'Template language of the texts' -r -f -a "mustache\t''
 f-string\t''
+jinja2\t''
 none\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''

@@ -24,4 +24,5 @@ mod render;
 mod sarif;
 mod schema;
 mod show_list;
+mod templates;
 mod tooling;
