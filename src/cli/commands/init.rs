@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use crate::cli::{error::CliError, Context};
 use crate::store;
 
-/// Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)
+/// Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init`
+/// first outside a repository)
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder to initialise (default: the current folder, or --repo)
+    /// Folder to initialise (default: the current folder, or --repo); inside an existing
+    /// repository the registry is always at its root
     pub dir: Option<PathBuf>,
     /// Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them
     /// (`.gitattributes` plus `diff.prompt.textconv` in .git/config)
@@ -21,17 +23,29 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         Some(d) => d,
         None => ctx.start_dir()?,
     };
-    let created = store::init(&dir)?;
-    if created.is_empty() {
+    let done = store::init(&dir)?;
+    let top = done.top.display().to_string();
+    let top = top.trim_end_matches('/');
+    if done.created.is_empty() {
         ctx.ui
-            .status(&format!("{}: already a prompt registry", dir.display()));
+            .status(&format!("{top}: already a prompt registry"));
     } else {
+        let created: Vec<String> = done
+            .created
+            .iter()
+            .map(|c| {
+                if c.starts_with("a git") {
+                    c.clone()
+                } else {
+                    format!("{top}/{c}")
+                }
+            })
+            .collect();
         ctx.ui.status(&format!(
-            "initialised a prompt registry in {}: created {}",
-            dir.display(),
+            "initialised a prompt registry in {top}: created {}",
             created.join(", ")
         ));
-        if created.iter().any(|c| c == store::CONFIG_FILE) {
+        if done.created.iter().any(|c| c == store::CONFIG_FILE) {
             ctx.ui.status(
                 "commit the config with git so clones share it: git add .prompts.yaml && git \
                  commit -m 'Add prompt registry'",
