@@ -242,6 +242,20 @@ impl Registry {
         Ok(out)
     }
 
+    /// `symlinks`, as the warnings every command that lists prompts prints.
+    pub fn symlink_warnings(&self) -> Result<Vec<String>, Error> {
+        Ok(self
+            .symlinks()?
+            .into_iter()
+            .map(|link| {
+                format!(
+                    "{link} is a symbolic link: prompt leaves it alone (never follows, commits, \
+                     writes through or deletes it)"
+                )
+            })
+            .collect())
+    }
+
     /// Refuses while a merge, rebase, cherry-pick, revert or `git am` is in progress, naming the
     /// git command that finishes or aborts it.
     pub fn require_clean_state(&self, action: &str) -> Result<(), Error> {

@@ -16,11 +16,25 @@ pub struct Args {
     /// Remove even while environments point at it, or with uncommitted changes
     #[arg(long)]
     pub force: bool,
+    /// Confirm removing a prompt a protected environment serves (asked on a terminal, required
+    /// elsewhere)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let id = PromptId::parse(&args.id)?;
     let reg = ctx.registry()?;
+    if args.force {
+        let protected: Vec<String> = reg
+            .envs_of(&id)?
+            .into_iter()
+            .filter(|(env, _)| reg.config().is_protected(env.as_str()))
+            .map(|(env, _)| format!("{id}@{env}"))
+            .collect();
+        let question = format!("Remove {id}, which {} still serves?", protected.join(", "));
+        ctx.ui.confirm_protected(args.yes, &protected, &question)?;
+    }
     match reg.remove_prompt(&id, args.message.as_deref(), args.force)? {
         Some(c) => ctx.ui.line(&format!("{id}: removed ({})", c.short()))?,
         None => ctx
