@@ -334,6 +334,9 @@ pub(super) fn commit(
         let Some(moved) = moved else {
             return Err(Error::Refused("interrupted; nothing was committed".into()));
         };
+        if moved.is_ok() {
+            interrupt::release(&new_index.tmp);
+        }
         match moved {
             Ok(warning) => {
                 failpoint("after-ref");
@@ -495,8 +498,9 @@ impl IndexLock {
 
     /// Replaces the index with the prepared one (an atomic rename, as git does).
     fn install(&self, prepared: &PreparedIndex) -> Result<(), String> {
+        // Called at the commit point, under the interruption mutex: the caller forgets the
+        // temporary file afterwards.
         std::fs::rename(&prepared.tmp, &self.index)
-            .map(|()| interrupt::release(&prepared.tmp))
             .map_err(|e| {
                 format!(
                     "the commit was made, but the index could not be replaced ({e}); run \
