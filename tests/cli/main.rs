@@ -18,3 +18,5 @@ mod log;
 mod reliability;
 mod render;
 mod show_list;
+mod signals;
+mod writes;
