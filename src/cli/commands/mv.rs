@@ -25,6 +25,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let old = PromptId::parse(&args.old)?;
     let new = PromptId::parse(&args.new)?;
     let reg = ctx.registry()?;
+    reg.require_workdir("mv")?;
     let protected: Vec<String> = reg
         .envs_of(&old)?
         .into_iter()

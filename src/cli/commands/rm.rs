@@ -25,6 +25,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let id = PromptId::parse(&args.id)?;
     let reg = ctx.registry()?;
+    reg.require_workdir("rm")?;
     if args.force {
         let protected: Vec<String> = reg
             .envs_of(&id)?
