@@ -132,7 +132,13 @@ pub fn main() -> ExitCode {
         ui: Ui::new(cli.global.color, cli.global.quiet, !cli.global.no_pager),
         repo: cli.global.repo.clone(),
     };
-    match run(cli.command, &ctx) {
+    let result = run(cli.command, &ctx);
+    if crate::store::stopping() {
+        // The signal handler removed our locks and is exiting as interrupted: so do we, whatever
+        // the command made of the files it lost.
+        std::process::exit(130);
+    }
+    match result {
         Ok(()) => {
             if crate::store::interrupted_after_commit() {
                 ctx.ui

@@ -320,34 +320,46 @@ pub(super) fn commit(
             Some(_) => format!("commit: {summary}"),
             None => format!("commit (initial): {summary}"),
         };
+        // Stage first, as `git add` then `git commit` would: a process killed between the two
+        // steps leaves the prompt staged with its working-tree content, never a new HEAD with an
+        // old index (which a later plain `git commit` would turn into a revert). A branch that
+        // does not move puts the old index back.
         let moved = interrupt::commit_point(|| {
+            let staged = index_lock.stage(&new_index).map_err(Failure::Index)?;
             let moved = match parent {
                 Some(p) => repo
                     .reference_matching(&branch, oid, true, p.0, &log)
                     .map(|_| ()),
                 None => repo.reference(&branch, oid, false, &log).map(|_| ()),
             };
-            // The index follows the branch at once, so that no moment has a new HEAD and an old
-            // index (a later plain `git commit` would revert the prompt).
-            moved.map(|()| index_lock.install(&new_index).err())
+            match moved {
+                Ok(()) => {
+                    staged.keep();
+                    Ok(())
+                }
+                Err(e) => {
+                    staged.restore();
+                    Err(Failure::Ref(e))
+                }
+            }
         });
+        // Installed or not, the prepared file is gone or about to be (`PreparedIndex` drops it).
+        interrupt::release(&new_index.tmp);
         let Some(moved) = moved else {
             return Err(Error::Refused("interrupted; nothing was committed".into()));
         };
-        if moved.is_ok() {
-            interrupt::release(&new_index.tmp);
-        }
         match moved {
-            Ok(warning) => {
+            Ok(()) => {
                 failpoint("after-ref");
                 return Ok(Committed {
                     commit: CommitId(oid),
                     changes: kept,
-                    warnings: warning.into_iter().collect(),
+                    warnings: Vec::new(),
                 });
             }
+            Err(Failure::Index(e)) => return Err(e),
             // Lost the race: someone moved the branch (or created it) since we read it.
-            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+            Err(Failure::Ref(e)) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
                 if attempts >= MAX_ATTEMPTS {
                     return Err(Error::Conflict {
                         what: branch.clone(),
@@ -355,7 +367,7 @@ pub(super) fn commit(
                     });
                 }
             }
-            Err(e) if e.code() == ErrorCode::Locked => {
+            Err(Failure::Ref(e)) if e.code() == ErrorCode::Locked => {
                 if started.elapsed() > LOCK_WAIT {
                     let path = repo.path().join(format!("{branch}.lock"));
                     return Err(Error::Locked { path });
@@ -363,9 +375,15 @@ pub(super) fn commit(
                 std::thread::sleep(Duration::from_millis(20 + u64::from(attempts) * 10));
                 attempts -= 1;
             }
-            Err(e) => return Err(git(format!("updating {branch}"))(e)),
+            Err(Failure::Ref(e)) => return Err(git(format!("updating {branch}"))(e)),
         }
     }
+}
+
+/// Why the commit point failed: the index could not be staged, or the branch did not move.
+enum Failure {
+    Index(Error),
+    Ref(git2::Error),
 }
 
 /// The reference a commit moves: the branch `HEAD` names (born or not), or `HEAD` when detached.
@@ -496,18 +514,58 @@ impl IndexLock {
         Ok(prepared)
     }
 
-    /// Replaces the index with the prepared one (an atomic rename, as git does).
-    fn install(&self, prepared: &PreparedIndex) -> Result<(), String> {
-        // Called at the commit point, under the interruption mutex: the caller forgets the
-        // temporary file afterwards.
-        std::fs::rename(&prepared.tmp, &self.index)
-            .map_err(|e| {
-                format!(
-                    "the commit was made, but the index could not be replaced ({e}); run \
-                     `git reset -q -- {}` so that a later `git commit` does not undo it",
-                    self.index.display()
-                )
-            })
+    /// Replaces the index with the prepared one (an atomic rename, as git does), keeping the old
+    /// one beside it until the branch has moved. Runs at the commit point, under the interruption
+    /// mutex, so it takes no part in the interruption bookkeeping itself.
+    fn stage(&self, prepared: &PreparedIndex) -> Result<Staged, Error> {
+        let backup = match self.index.exists() {
+            true => {
+                let backup = prepared.tmp.with_extension("old");
+                let _ = std::fs::remove_file(&backup);
+                std::fs::hard_link(&self.index, &backup)
+                    .or_else(|_| std::fs::copy(&self.index, &backup).map(|_| ()))
+                    .map_err(|e| Error::io(&backup, e))?;
+                Some(backup)
+            }
+            false => None,
+        };
+        if let Err(e) = std::fs::rename(&prepared.tmp, &self.index) {
+            if let Some(b) = &backup {
+                let _ = std::fs::remove_file(b);
+            }
+            return Err(Error::io(&self.index, e));
+        }
+        Ok(Staged {
+            index: self.index.clone(),
+            backup,
+        })
+    }
+}
+
+/// The prepared index, installed; the old one kept until the branch moved.
+struct Staged {
+    index: PathBuf,
+    backup: Option<PathBuf>,
+}
+
+impl Staged {
+    /// The branch moved: the old index is no longer needed.
+    fn keep(self) {
+        if let Some(b) = &self.backup {
+            let _ = std::fs::remove_file(b);
+        }
+    }
+
+    /// The branch did not move: the old index comes back.
+    fn restore(self) {
+        match &self.backup {
+            Some(b) => {
+                let _ = std::fs::rename(b, &self.index);
+            }
+            None => {
+                let _ = std::fs::remove_file(&self.index);
+            }
+        }
     }
 }
 

@@ -80,6 +80,12 @@ pub fn interrupt() -> bool {
     true
 }
 
+/// Whether a signal stopped the process before any commit point (its handler is exiting with
+/// 130): the command's own outcome no longer matters.
+pub fn stopping() -> bool {
+    state().stopping
+}
+
 /// Whether a signal arrived after a commit point (the command finished the write anyway).
 pub fn interrupted_after_commit() -> bool {
     state().deferred

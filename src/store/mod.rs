@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorCode, Oid, Repository};
 
 pub use commit::{Change, ChangeKind, Committed};
-pub use interrupt::{interrupt, interrupted_after_commit};
+pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{EnvState, Promotion};
 pub use moves::Moved;
