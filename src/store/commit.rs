@@ -430,9 +430,9 @@ struct PreparedIndex {
 
 impl Drop for PreparedIndex {
     fn drop(&mut self) {
-        if std::fs::remove_file(&self.tmp).is_ok() {
-            interrupt::release(&self.tmp);
-        }
+        let _ = std::fs::remove_file(&self.tmp);
+        interrupt::release(&self.tmp);
+        interrupt::release(&PathBuf::from(format!("{}.lock", self.tmp.display())));
     }
 }
 
@@ -482,36 +482,54 @@ impl IndexLock {
         let tmp = self
             .index
             .with_file_name(format!("index.prompt-{}.tmp", std::process::id()));
-        let copied = interrupt::hold(tmp.clone(), || {
-            if self.index.exists() {
-                std::fs::copy(&self.index, &tmp).map(|_| ())
-            } else {
-                Ok(())
+        // libgit2 and git write the temporary index through `<file>.lock`. The whole write runs
+        // guarded, so that an interruption waits for it and then removes both files.
+        let tmp_lock = PathBuf::from(format!("{}.lock", tmp.display()));
+        let written = interrupt::guarded(|held| {
+            held.push(tmp.clone());
+            held.push(tmp_lock.clone());
+            let result = self.write_prepared(reg, workdir, &tmp, changes, blobs);
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+                held.retain(|p| *p != tmp && *p != tmp_lock);
             }
-        })
-        .map_err(|e| Error::io(&tmp, e))?;
-        if !copied {
-            return Err(Error::Refused("interrupted; nothing was changed".into()));
+            result
+        });
+        match written {
+            None => Err(Error::Refused("interrupted; nothing was changed".into())),
+            Some(Err(e)) => Err(e),
+            Some(Ok(())) => Ok(PreparedIndex { tmp }),
         }
-        let prepared = PreparedIndex { tmp };
-        let readable = !self.index.exists() || git2::Index::open(&prepared.tmp).is_ok();
-        if readable {
-            let mut index = git2::Index::open(&prepared.tmp).map_err(git("reading the index"))?;
-            for (c, blob) in changes.iter().zip(blobs) {
-                match (blob, &c.meta) {
-                    (Some(id), Some(meta)) => index
-                        .add(&index_entry(&c.path, *id, meta, c))
-                        .map_err(git("updating the index"))?,
-                    _ => {
-                        let _ = index.remove_path(Path::new(&c.path));
-                    }
+    }
+
+    /// Copies the index to `tmp` and points the committed paths at the committed blobs there.
+    fn write_prepared(
+        &self,
+        reg: &Registry,
+        workdir: &Path,
+        tmp: &Path,
+        changes: &[Change],
+        blobs: &[Option<Oid>],
+    ) -> Result<(), Error> {
+        if self.index.exists() {
+            std::fs::copy(&self.index, tmp).map_err(|e| Error::io(tmp, e))?;
+        }
+        let readable = !self.index.exists() || git2::Index::open(tmp).is_ok();
+        if !readable {
+            return update_with_git(reg, workdir, tmp, changes, blobs);
+        }
+        let mut index = git2::Index::open(tmp).map_err(git("reading the index"))?;
+        for (c, blob) in changes.iter().zip(blobs) {
+            match (blob, &c.meta) {
+                (Some(id), Some(meta)) => index
+                    .add(&index_entry(&c.path, *id, meta, c))
+                    .map_err(git("updating the index"))?,
+                _ => {
+                    let _ = index.remove_path(Path::new(&c.path));
                 }
             }
-            index.write().map_err(git("writing the index"))?;
-        } else {
-            update_with_git(reg, workdir, &prepared.tmp, changes, blobs)?;
         }
-        Ok(prepared)
+        index.write().map_err(git("writing the index"))
     }
 
     /// Replaces the index with the prepared one (an atomic rename, as git does), keeping the old

@@ -45,6 +45,16 @@ pub(super) fn hold(path: PathBuf, create: impl FnOnce() -> std::io::Result<()>) 
     Ok(true)
 }
 
+/// Runs `write`, which creates files it records in the list it is given, so that an interruption
+/// waits until it is done and then removes them; `None` when the process is already stopping.
+pub(super) fn guarded<T>(write: impl FnOnce(&mut Vec<PathBuf>) -> T) -> Option<T> {
+    let mut s = state();
+    if s.stopping {
+        return None;
+    }
+    Some(write(&mut s.held))
+}
+
 /// Forgets a file recorded by `hold` (it was removed or renamed into place).
 pub(super) fn release(path: &std::path::Path) {
     state().held.retain(|p| p != path);

@@ -506,9 +506,8 @@ fn init_in_a_subfolder_says_where_it_wrote() {
         out.stderr.contains(&format!(
             "initialised a prompt registry in {}",
             root.display()
-        )) && out
-            .stderr
-            .contains(&format!("{}/.prompts.yaml", root.display())),
+        )) && out.stderr.contains("created .prompts.yaml, prompts/")
+            && out.stderr.contains("is inside that repository"),
         "{}",
         out.stderr
     );

@@ -30,21 +30,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui
             .status(&format!("{top}: already a prompt registry"));
     } else {
-        let created: Vec<String> = done
-            .created
-            .iter()
-            .map(|c| {
-                if c.starts_with("a git") {
-                    c.clone()
-                } else {
-                    format!("{top}/{c}")
-                }
-            })
-            .collect();
         ctx.ui.status(&format!(
             "initialised a prompt registry in {top}: created {}",
-            created.join(", ")
+            done.created.join(", ")
         ));
+        let asked = std::path::absolute(&dir).unwrap_or(dir.clone());
+        if asked.canonicalize().ok().as_deref() != done.top.canonicalize().ok().as_deref() {
+            ctx.ui.status(&format!(
+                "{} is inside that repository: the registry config always sits at its root",
+                dir.display()
+            ));
+        }
         if done.created.iter().any(|c| c == store::CONFIG_FILE) {
             ctx.ui.status(
                 "commit the config with git so clones share it: git add .prompts.yaml && git \
