@@ -207,7 +207,9 @@ pub(super) fn require_clean_state(reg: &Registry, action: &str) -> Result<(), Er
     let (what, finish, abort) = match reg.repo.state() {
         S::Clean | S::Bisect => return Ok(()),
         S::Merge => ("a merge", "git commit", "git merge --abort"),
-        S::Revert | S::RevertSequence => ("a revert", "git revert --continue", "git revert --abort"),
+        S::Revert | S::RevertSequence => {
+            ("a revert", "git revert --continue", "git revert --abort")
+        }
         S::CherryPick | S::CherryPickSequence => (
             "a cherry-pick",
             "git cherry-pick --continue",
@@ -216,7 +218,9 @@ pub(super) fn require_clean_state(reg: &Registry, action: &str) -> Result<(), Er
         S::Rebase | S::RebaseInteractive | S::RebaseMerge => {
             ("a rebase", "git rebase --continue", "git rebase --abort")
         }
-        S::ApplyMailbox | S::ApplyMailboxOrRebase => ("`git am`", "git am --continue", "git am --abort"),
+        S::ApplyMailbox | S::ApplyMailboxOrRebase => {
+            ("`git am`", "git am --continue", "git am --abort")
+        }
     };
     Err(Error::Refused(format!(
         "{what} is in progress, and `prompt {action}` would record only prompt files on top of it; \
@@ -600,7 +604,9 @@ fn update_with_git(
     let mut input = String::new();
     for (c, blob) in changes.iter().zip(blobs) {
         match blob {
-            Some(id) => input.push_str(&format!("{:o} {id}\t{}\n", u32::from(file_mode(c)), c.path)),
+            Some(id) => {
+                input.push_str(&format!("{:o} {id}\t{}\n", u32::from(file_mode(c)), c.path))
+            }
             None => input.push_str(&format!("0 {}\t{}\n", Oid::ZERO_SHA1, c.path)),
         }
     }

@@ -35,7 +35,10 @@ fn state() -> MutexGuard<'static, State> {
 
 /// Records a file to remove if the process is interrupted before its commit point. Returns
 /// `false` (and records nothing) when the process is already stopping.
-pub(super) fn hold(path: PathBuf, create: impl FnOnce() -> std::io::Result<()>) -> std::io::Result<bool> {
+pub(super) fn hold(
+    path: PathBuf,
+    create: impl FnOnce() -> std::io::Result<()>,
+) -> std::io::Result<bool> {
     let mut s = state();
     if s.stopping {
         return Ok(false);

@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorCode, Oid, Repository};
 
 pub use commit::{Change, ChangeKind, Committed};
-pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{EnvState, Promotion};
+pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use moves::Moved;
 pub use remote::{Divergence, PullReport, PushReport};
 
@@ -236,7 +236,12 @@ impl Registry {
             return Ok(vec![link]);
         }
         let mut links = Vec::new();
-        walk_dir(&dir.join(&self.config.root), "", &mut Vec::new(), &mut links)?;
+        walk_dir(
+            &dir.join(&self.config.root),
+            "",
+            &mut Vec::new(),
+            &mut links,
+        )?;
         let mut out: Vec<String> = links.iter().map(|l| self.config.path_of(l)).collect();
         out.sort();
         Ok(out)

@@ -103,7 +103,10 @@ pub fn parse_date(text: &str) -> Option<Time> {
     let raw = secs_part.strip_prefix('@').unwrap_or(secs_part);
     if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
         let secs = raw.parse().ok()?;
-        return Some(Time::new(secs, offset.unwrap_or_else(|| local_offset(secs))));
+        return Some(Time::new(
+            secs,
+            offset.unwrap_or_else(|| local_offset(secs)),
+        ));
     }
     // RFC 2822: drop the weekday, then `DD Mon YYYY HH:MM:SS`.
     let rfc = secs_part

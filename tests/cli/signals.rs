@@ -59,7 +59,10 @@ fn locks(repo: &TestRepo) -> Vec<String> {
 /// Whether the index disagrees with both `HEAD` and the working tree for a prompt: an index left
 /// behind by a commit, which a later plain `git commit` would turn into a revert.
 fn stale_index(repo: &TestRepo) -> bool {
-    staged(repo) && !repo.git(&["diff", "--name-only", "--", "prompts"]).is_empty()
+    staged(repo)
+        && !repo
+            .git(&["diff", "--name-only", "--", "prompts"])
+            .is_empty()
 }
 
 /// Whether a prompt is staged (the index differs from `HEAD`).
@@ -106,7 +109,10 @@ fn sigterm_at_the_commit_point_finishes_or_changes_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout.contains("a: version 2 ("), "{stdout}");
-    assert!(stderr.contains("interrupted after the write was made"), "{stderr}");
+    assert!(
+        stderr.contains("interrupted after the write was made"),
+        "{stderr}"
+    );
     assert_ne!(head(&repo), before);
     assert!(locks(&repo).is_empty(), "{:?}", locks(&repo));
     assert!(!stale_index(&repo));
@@ -215,7 +221,11 @@ fn concurrent_commits_of_one_change_make_one_commit_claimed_once() {
     let mut made_per_run = Vec::new();
     for round in 1..=50u64 {
         repo.write_prompt("a", &text_prompt(&format!("v{round}")));
-        let before: usize = repo.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap();
+        let before: usize = repo
+            .git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap();
         let children: Vec<_> = (0..PROCESSES)
             .map(|_| spawn(&repo, &["commit", "a", "-m", &format!("v{round}")], None))
             .collect();
@@ -230,7 +240,11 @@ fn concurrent_commits_of_one_change_make_one_commit_claimed_once() {
                 other => panic!("exit {other:?}: {stderr}"),
             }
         }
-        let after: usize = repo.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap();
+        let after: usize = repo
+            .git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap();
         made_per_run.push(after - before);
         assert_eq!(after - before, 1, "round {round}");
         assert_eq!(claimed.len(), 1, "round {round}: {claimed:?}");

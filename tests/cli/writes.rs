@@ -90,7 +90,8 @@ fn a_sparse_index_is_updated_and_prompts_outside_the_cone_stay() {
     repo.git(&["sparse-checkout", "reapply"]);
     assert!(!repo.root().join("prompts/out").exists());
     assert!(
-        repo.git(&["ls-files", "--sparse"]).contains("prompts/out/\n"),
+        repo.git(&["ls-files", "--sparse"])
+            .contains("prompts/out/\n"),
         "the index is not sparse"
     );
     repo.write_prompt("in/a", &text_prompt("In again"));
@@ -189,7 +190,10 @@ fn symlinked_folders_and_files_are_never_followed_or_written_through() {
     repo.prompt(&["commit", "-m", "all"])
         .code(1)
         .stderr_has("nothing to commit");
-    assert_eq!(repo.git(&["ls-files", "prompts"]), "prompts/real.prompt.yaml\n");
+    assert_eq!(
+        repo.git(&["ls-files", "prompts"]),
+        "prompts/real.prompt.yaml\n"
+    );
 }
 
 #[cfg(unix)]
@@ -285,7 +289,10 @@ fn a_merge_in_progress_is_left_for_git_to_finish() {
     // Finishing as the message says makes the merge commit with both parents.
     repo.git(&["add", "prompts/a.prompt.yaml"]);
     repo.git(&["commit", "-q", "--no-edit"]);
-    assert_eq!(repo.git(&["log", "-1", "--format=%p"]).split(' ').count(), 2);
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%p"]).split(' ').count(),
+        2
+    );
 }
 
 #[test]
@@ -340,16 +347,36 @@ fn commit_dates_carry_the_local_time_zone_as_git_does() {
             cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
         }
         let out = cmd.args(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     let offsets = |repo: &TestRepo| repo.git(&["log", "-1", "--format=%ai|%ci"]);
     let prompt = env!("CARGO_BIN_EXE_prompt");
     for (tz, date, want) in [
         ("Asia/Kolkata", None, "+0530"),
-        ("Europe/Paris", Some("2024-07-31 12:00:00"), "2024-07-31 12:00:00 +0200"),
-        ("Europe/Paris", Some("2024-01-31T12:00:00"), "2024-01-31 12:00:00 +0100"),
-        ("Europe/Paris", Some("@1700000000"), "2023-11-14 23:13:20 +0100"),
-        ("America/Los_Angeles", Some("2024-07-31 12:00:00 +0000"), "+0000"),
+        (
+            "Europe/Paris",
+            Some("2024-07-31 12:00:00"),
+            "2024-07-31 12:00:00 +0200",
+        ),
+        (
+            "Europe/Paris",
+            Some("2024-01-31T12:00:00"),
+            "2024-01-31 12:00:00 +0100",
+        ),
+        (
+            "Europe/Paris",
+            Some("@1700000000"),
+            "2023-11-14 23:13:20 +0100",
+        ),
+        (
+            "America/Los_Angeles",
+            Some("2024-07-31 12:00:00 +0000"),
+            "+0000",
+        ),
     ] {
         repo.write_prompt("a", &text_prompt(&format!("{tz} {date:?}")));
         run(prompt, &["commit", "-m", "by prompt"], tz, date);
@@ -360,7 +387,12 @@ fn commit_dates_carry_the_local_time_zone_as_git_does() {
         let theirs = offsets(&repo);
         assert!(ours.contains(want), "{tz} {date:?}: {ours}");
         // Same zone as git's own commit (the times differ only for `now`).
-        let zone = |s: &str| s.trim().split('|').map(|d| d[20..].to_string()).collect::<Vec<_>>();
+        let zone = |s: &str| {
+            s.trim()
+                .split('|')
+                .map(|d| d[20..].to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(zone(&ours), zone(&theirs), "{tz} {date:?}");
     }
 }

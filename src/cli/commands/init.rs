@@ -27,8 +27,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let top = done.top.display().to_string();
     let top = top.trim_end_matches('/');
     if done.created.is_empty() {
-        ctx.ui
-            .status(&format!("{top}: already a prompt registry"));
+        ctx.ui.status(&format!("{top}: already a prompt registry"));
     } else {
         ctx.ui.status(&format!(
             "initialised a prompt registry in {top}: created {}",

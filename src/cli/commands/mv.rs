@@ -32,10 +32,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .filter(|(env, _)| reg.config().is_protected(env.as_str()))
         .map(|(env, _)| format!("{old}@{env}"))
         .collect();
-    let question = format!(
-        "Move {} to {new}?",
-        protected.join(", ")
-    );
+    let question = format!("Move {} to {new}?", protected.join(", "));
     ctx.ui.confirm_protected(args.yes, &protected, &question)?;
     let moved = reg.move_prompt(&old, &new, args.message.as_deref())?;
     let mut line = format!("{old} → {new}");
