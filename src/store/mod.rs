@@ -247,6 +247,17 @@ impl Registry {
         Ok(out)
     }
 
+    /// The tags `ID@ENV` of `id` in protected environments (SPEC §5), which a command that moves or
+    /// removes them must have confirmed.
+    pub fn protected_tags(&self, id: &PromptId) -> Result<Vec<String>, Error> {
+        Ok(self
+            .envs_of(id)?
+            .into_iter()
+            .filter(|(env, _)| self.config.is_protected(env.as_str()))
+            .map(|(env, _)| format!("{id}@{env}"))
+            .collect())
+    }
+
     /// `symlinks`, as the warnings every command that lists prompts prints.
     pub fn symlink_warnings(&self) -> Result<Vec<String>, Error> {
         Ok(self

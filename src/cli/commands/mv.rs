@@ -26,12 +26,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let new = PromptId::parse(&args.new)?;
     let reg = ctx.registry()?;
     reg.require_workdir("mv")?;
-    let protected: Vec<String> = reg
-        .envs_of(&old)?
-        .into_iter()
-        .filter(|(env, _)| reg.config().is_protected(env.as_str()))
-        .map(|(env, _)| format!("{old}@{env}"))
-        .collect();
+    let protected = reg.protected_tags(&old)?;
     let question = format!("Move {} to {new}?", protected.join(", "));
     ctx.ui.confirm_protected(args.yes, &protected, &question)?;
     let moved = reg.move_prompt(&old, &new, args.message.as_deref())?;

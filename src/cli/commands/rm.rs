@@ -27,12 +27,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     reg.require_workdir("rm")?;
     if args.force {
-        let protected: Vec<String> = reg
-            .envs_of(&id)?
-            .into_iter()
-            .filter(|(env, _)| reg.config().is_protected(env.as_str()))
-            .map(|(env, _)| format!("{id}@{env}"))
-            .collect();
+        let protected = reg.protected_tags(&id)?;
         let question = format!("Remove {id}, which {} still serves?", protected.join(", "));
         ctx.ui.confirm_protected(args.yes, &protected, &question)?;
     }
