@@ -559,6 +559,7 @@ impl IndexLock {
         }
         Ok(Staged {
             index: self.index.clone(),
+            tmp: prepared.tmp.clone(),
             backup,
         })
     }
@@ -567,6 +568,8 @@ impl IndexLock {
 /// The prepared index, installed; the old one kept until the branch moved.
 struct Staged {
     index: PathBuf,
+    /// Where the prepared index waits, for another attempt after a lost race.
+    tmp: PathBuf,
     backup: Option<PathBuf>,
 }
 
@@ -578,8 +581,11 @@ impl Staged {
         }
     }
 
-    /// The branch did not move: the old index comes back.
+    /// The branch did not move: the old index comes back (atomically), and the prepared one goes
+    /// back to its temporary name for the next attempt.
     fn restore(self) {
+        let _ = std::fs::hard_link(&self.index, &self.tmp)
+            .or_else(|_| std::fs::copy(&self.index, &self.tmp).map(|_| ()));
         match &self.backup {
             Some(b) => {
                 let _ = std::fs::rename(b, &self.index);

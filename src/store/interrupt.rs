@@ -105,16 +105,29 @@ pub fn interrupted_after_commit() -> bool {
 }
 
 /// A pause at a named point, for tests that interrupt or kill a command there
-/// (`PROMPT_FAILPOINT=NAME`, debug builds only). The pause ends early once a signal was deferred.
+/// (`PROMPT_FAILPOINT=NAME[:MS]`, debug builds only; once per process). The pause ends early once
+/// a signal was deferred.
 #[cfg(debug_assertions)]
 pub(super) fn failpoint(name: &str) {
-    if std::env::var("PROMPT_FAILPOINT").is_ok_and(|v| v == name) {
-        for _ in 0..400 {
-            if interrupted_after_commit() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Once per process: a retried step does not pause again.
+    static FIRED: AtomicBool = AtomicBool::new(false);
+    let Ok(spec) = std::env::var("PROMPT_FAILPOINT") else {
+        return;
+    };
+    // `NAME` pauses 10 s; `NAME:MS` pauses MS milliseconds.
+    let (point, ms) = match spec.split_once(':') {
+        Some((point, ms)) => (point, ms.parse().unwrap_or(10_000u64)),
+        None => (spec.as_str(), 10_000),
+    };
+    if point != name || FIRED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    for _ in 0..ms.div_ceil(25) {
+        if interrupted_after_commit() {
+            return;
         }
+        std::thread::sleep(std::time::Duration::from_millis(25));
     }
 }
 

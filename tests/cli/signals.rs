@@ -130,6 +130,34 @@ fn sigterm_at_the_commit_point_finishes_or_changes_nothing() {
 }
 
 #[test]
+fn a_branch_moved_by_git_meanwhile_is_committed_onto() {
+    let repo = repo();
+    repo.write("notes.txt", "x\n");
+    repo.git(&["add", "notes.txt"]);
+    repo.git(&["commit", "-q", "-m", "notes"]);
+    let notes = head(&repo);
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    repo.write_prompt("a", &text_prompt("raced"));
+    let child = spawn(&repo, &["commit", "-m", "raced"], Some("before-ref:1500"));
+    std::thread::sleep(Duration::from_millis(300));
+    // The branch moves under it without the index lock, as a fetch or `git update-ref` would.
+    repo.git(&["update-ref", "refs/heads/main", notes.trim()]);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(repo.git(&["rev-parse", "HEAD~1"]), notes);
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "prompts/a.prompt.yaml\n"
+    );
+    assert!(!stale_index(&repo) && !staged(&repo));
+    assert!(locks(&repo).is_empty(), "{:?}", locks(&repo));
+}
+
+#[test]
 fn sigterm_at_random_points_loses_nothing_and_claims_nothing_false() {
     let repo = repo();
     let mut f = Figures::default();

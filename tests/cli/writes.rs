@@ -80,6 +80,23 @@ fn a_split_index_is_updated_like_git_updates_it() {
 }
 
 #[test]
+fn index_version_4_skip_hash_and_untracked_cache_are_kept_in_step() {
+    for (key, value) in [
+        ("index.version", "4"),
+        ("index.skipHash", "true"),
+        ("core.untrackedCache", "true"),
+    ] {
+        let repo = repo();
+        repo.git(&["config", key, value]);
+        // Rewrite the index in that format before prompt reads it.
+        repo.git(&["update-index", "--index-version", "4"]);
+        repo.git(&["status", "--porcelain"]);
+        commit_then_plain_git_commit(&repo);
+        repo.git(&["fsck", "--strict", "--no-progress"]);
+    }
+}
+
+#[test]
 fn a_sparse_index_is_updated_and_prompts_outside_the_cone_stay() {
     let repo = repo();
     repo.write_prompt("in/a", &text_prompt("In"));
