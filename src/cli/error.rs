@@ -100,6 +100,12 @@ impl CliError {
                     .into(),
             ),
             Error::Conflict { .. } => Some("run the command again".into()),
+            Error::ShallowHistory { .. } => Some(SHALLOW_FIX.into()),
+            Error::NoReleaseLine { .. } => Some(
+                "set `release_branch: BRANCH` in .prompts.yaml, or fetch the release branch \
+                 (`git fetch origin main`)"
+                    .into(),
+            ),
             Error::Diverged { .. } => Some(
                 "run `prompt pull` to see the remote's promotions, then promote again if yours \
                  should win"
@@ -109,6 +115,10 @@ impl CliError {
         }
     }
 }
+
+/// What fixes a shallow clone, for every message that meets one.
+pub const SHALLOW_FIX: &str = "run `git fetch --unshallow` to fetch the whole history; in CI, check \
+     out the full history (GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
 
 /// `a`, `a or b`, `a, b or c` with backticks.
 pub fn quote_list(items: &[String]) -> String {

@@ -26,6 +26,13 @@ pub struct ConfigFile {
     /// Fingerprints of values `check` flagged as secrets that are not (false positives).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_secrets: Vec<String>,
+    /// The branch whose first-parent history numbers versions (SPEC §4); by default `origin/HEAD`'s
+    /// branch, else `main`, else `master`, else the current branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_branch: Option<String>,
+    /// Environments whose tags need confirmation to move and never receive a draft (SPEC §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protected_environments: Option<Vec<String>>,
 }
 
 /// Defaults used by `prompt new`.
@@ -50,6 +57,10 @@ pub struct Config {
     pub defaults: Defaults,
     /// Secret fingerprints allowed by the config.
     pub allowed_secrets: Vec<String>,
+    /// The configured release branch, if any (`Registry::release_line` applies the defaults).
+    pub release_branch: Option<String>,
+    /// Environments that need confirmation and never receive a draft; default `[production]`.
+    pub protected_environments: Vec<String>,
 }
 
 impl Default for Config {
@@ -92,11 +103,24 @@ impl Config {
             }
             environments.push(env);
         }
+        let release_branch = match file.release_branch {
+            Some(b) if !valid_branch_name(&b) => {
+                return Err(format!(
+                    "release_branch `{}` is not a branch name",
+                    crate::model::id::printable(&b)
+                ))
+            }
+            b => b,
+        };
         Ok(Config {
             root,
             environments,
             defaults: file.defaults.unwrap_or_default(),
             allowed_secrets: file.allowed_secrets,
+            release_branch,
+            protected_environments: file
+                .protected_environments
+                .unwrap_or_else(|| vec!["production".to_string()]),
         })
     }
 
@@ -107,6 +131,11 @@ impl Config {
         } else {
             format!("{}/{}", self.root, file_name)
         }
+    }
+
+    /// Whether moving `env`'s tags needs confirmation and refuses drafts.
+    pub fn is_protected(&self, env: &str) -> bool {
+        self.protected_environments.iter().any(|e| e == env)
     }
 
     /// Whether `name` is a configured environment.
@@ -125,6 +154,21 @@ impl Config {
             }),
         }
     }
+}
+
+/// A plausible branch name: what `git check-ref-format --branch` accepts, roughly, and never
+/// something `git` could read as an option.
+fn valid_branch_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['-', '/', '.'])
+        && !name.ends_with(['/', '.'])
+        && !name.ends_with(".lock")
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && !name
+            .chars()
+            .any(|c| c.is_control() || " ~^:?*[\\".contains(c))
 }
 
 /// Checks the root folder: relative, inside the repository, plain segments.
@@ -190,6 +234,14 @@ mod tests {
             err.contains(".prompts.yaml:1:1") && err.contains("unknown field"),
             "{err}"
         );
+        let c = Config::parse("release_branch: trunk\nprotected_environments: [live]\n").unwrap();
+        assert_eq!(c.release_branch.as_deref(), Some("trunk"));
+        assert!(c.is_protected("live") && !c.is_protected("production"));
+        assert!(Config::parse("").unwrap().is_protected("production"));
+        for bad in ["-x", "a..b", "a b", "x.lock", ""] {
+            let text = format!("release_branch: '{bad}'\n");
+            assert!(Config::parse(&text).is_err(), "{bad}");
+        }
         let c = Config::parse("environments: [qa, live]\n").unwrap();
         let err = c.require_env("prodution").unwrap_err().to_string();
         assert!(err.contains("qa, live"), "{err}");

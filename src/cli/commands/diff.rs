@@ -331,11 +331,10 @@ fn range(reg: &Registry, old: String, new: String, merge_base: bool) -> Result<R
     let (old_files, new_files) = (files(old_commit)?, files(new_commit)?);
     let source = |c: CommitId, (id, bytes): &(String, Vec<u8>)| -> Result<Source, CliError> {
         let pid = PromptId::parse(id)?;
-        let versions = reg.versions_from(c, &pid)?.len();
         Ok(Source {
             side: Side {
                 reference: format!("{id}@{}", c.short()),
-                version: (versions > 0).then_some(versions),
+                version: reg.number_at(&pid, c)?,
                 commit: Some(c.to_string()),
                 environment: None,
             },

@@ -1,8 +1,8 @@
 //! `prompt promote REF ENV` and `prompt demote ID ENV`: move and remove environment tags.
 
 use crate::cli::{error::CliError, Context};
-use crate::model::{PromptId, Reference, Selector};
-use crate::store::{Registry, Rev, Version};
+use crate::model::{EnvName, PromptId, Reference, Selector};
+use crate::store::{Registry, Rev, VersionOrDraft};
 use crate::Error;
 
 /// Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest).
@@ -18,7 +18,8 @@ pub struct PromoteArgs {
     /// A note recorded with the promotion (why)
     #[arg(short, long, value_name = "NOTE")]
     pub message: Option<String>,
-    /// Confirm moving production (asked on a terminal, required elsewhere)
+    /// Confirm moving a protected environment such as production (asked on a terminal, required
+    /// elsewhere)
     #[arg(short, long)]
     pub yes: bool,
 }
@@ -32,75 +33,87 @@ pub struct DemoteArgs {
     /// The environment
     #[arg(add = crate::cli::complete::envs())]
     pub env: String,
-    /// Confirm demoting from production (asked on a terminal, required elsewhere)
+    /// Confirm demoting from a protected environment such as production (asked on a terminal,
+    /// required elsewhere)
     #[arg(short, long)]
     pub yes: bool,
 }
-
-/// The environment whose moves are confirmed on a terminal.
-const GUARDED_ENV: &str = "production";
 
 pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let reference = Reference::parse(&args.reference)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let id = reference.id.clone();
-    let version = chosen_version(reg, &reference, ctx)?;
+    let chosen = chosen_version(reg, &reference, ctx)?;
     let state = reg.env_state(&id, &env)?;
     if let Some(s) = &state {
-        if s.commit == version.commit {
+        if s.commit == chosen.commit() {
             ctx.ui.status(&format!(
-                "{id}@{env} is already at version {}; nothing to do",
-                version.number
+                "{id}@{env} is already at {}; nothing to do",
+                chosen.label()
             ));
             return Ok(());
+        }
+    }
+    let protected = reg.config().is_protected(env.as_str());
+    if let VersionOrDraft::Draft(d) = &chosen {
+        if !protected {
+            ctx.ui.warn(&format!(
+                "{id}@{} is a {}: it is not on the release line, so it has no version number; \
+                 {env} will show it as a draft",
+                d.commit.short(),
+                d.label()
+            ));
         }
     }
     let previous = state
         .as_ref()
         .and_then(|s| s.history.first().and_then(|p| p.version));
-    if env.as_str() == GUARDED_ENV && !args.yes {
+    if protected && !args.yes && matches!(chosen, VersionOrDraft::Version(_)) {
         let from = previous.map_or("nothing".to_string(), |p| format!("version {p}"));
-        let question = format!("Move {id}@{env} from {from} to version {}?", version.number);
-        confirm(ctx, &question)?;
+        let question = format!("Move {id}@{env} from {from} to {}?", chosen.label());
+        confirm(ctx, &env, &question)?;
     }
-    let record = reg.promote(&id, &env, &version, args.message.as_deref(), state.as_ref())?;
+    // The library refuses a draft for a protected environment, with or without --yes.
+    let record = reg.promote(&id, &env, &chosen, args.message.as_deref(), state.as_ref())?;
     let was = match record.previous {
         Some(p) => format!(", was version {p}"),
         None => String::new(),
     };
-    ctx.ui.line(&format!(
-        "{id}@{env}: version {} ({}{was})",
-        version.number,
-        version.commit.short()
-    ))?;
+    let what = match &chosen {
+        VersionOrDraft::Version(v) => format!("version {} ({}{was})", v.number, v.commit.short()),
+        VersionOrDraft::Draft(d) => format!("{}{was}", d.label()),
+    };
+    ctx.ui.line(&format!("{id}@{env}: {what}"))?;
     Ok(())
 }
 
-/// The version a reference names, for promotion: always a committed version.
+/// What a reference names, for promotion: a committed version, or a draft (a commit off the
+/// release line).
 fn chosen_version(
     reg: &Registry,
     reference: &Reference,
     ctx: &Context,
-) -> Result<Version, CliError> {
+) -> Result<VersionOrDraft, CliError> {
     let id = &reference.id;
-    let latest = || -> Result<Version, CliError> {
-        reg.versions(id)?.pop().ok_or_else(|| {
+    let latest = || -> Result<VersionOrDraft, CliError> {
+        let v = reg.versions(id)?.pop().ok_or_else(|| {
             CliError::Lib(Error::UnknownReference {
                 reference: format!("{id}@latest"),
                 reason: format!("`{id}` has no committed versions yet (run `prompt commit {id}`)"),
             })
-        })
+        })?;
+        Ok(VersionOrDraft::Version(v))
     };
     if reference.selector == Selector::WorkingTree {
         let v = latest()?;
         if reg.workdir().is_some() {
             let working = reg.read(Rev::WorkingTree, id)?;
-            let committed = reg.read(Rev::Commit(v.commit), id)?;
+            let committed = reg.read(Rev::Commit(v.commit()), id)?;
             if working != committed {
                 ctx.ui.warn(&format!(
-                    "{id} has uncommitted changes; promoting the latest committed version ({})",
-                    v.number
+                    "{id} has uncommitted changes; promoting the latest committed {}",
+                    v.label()
                 ));
             }
         }
@@ -108,7 +121,7 @@ fn chosen_version(
     }
     let resolved = reg.resolve(reference)?;
     match resolved.rev {
-        Rev::Commit(c) => reg.version_at(id, c)?.ok_or_else(|| {
+        Rev::Commit(c) => reg.state_at(id, c)?.ok_or_else(|| {
             CliError::Lib(Error::UnknownReference {
                 reference: reference.to_string(),
                 reason: format!("`{id}` has no committed version at that revision"),
@@ -118,12 +131,12 @@ fn chosen_version(
     }
 }
 
-/// Asks on a terminal; elsewhere a production change needs `--yes`, so that a script never moves
-/// production by accident.
-fn confirm(ctx: &Context, question: &str) -> Result<(), CliError> {
+/// Asks on a terminal; elsewhere a change to a protected environment needs `--yes`, so that a
+/// script never moves production by accident.
+fn confirm(ctx: &Context, env: &EnvName, question: &str) -> Result<(), CliError> {
     if !ctx.ui.can_ask() {
         return Err(CliError::Usage(format!(
-            "{GUARDED_ENV} changes need confirmation: pass --yes (no terminal to ask on)"
+            "{env} changes need confirmation: pass --yes (no terminal to ask on)"
         )));
     }
     if !ctx.ui.confirm(question)? {
@@ -144,8 +157,8 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
         .into());
     };
     let version = state.history.first().and_then(|p| p.version);
-    if env.as_str() == GUARDED_ENV && !args.yes {
-        confirm(ctx, &format!("Remove {id} from {env}?"))?;
+    if reg.config().is_protected(env.as_str()) && !args.yes {
+        confirm(ctx, &env, &format!("Remove {id} from {env}?"))?;
     }
     reg.demote(&id, &env, &state)?;
     let was = version.map_or(String::new(), |v| format!(" (was version {v})"));
