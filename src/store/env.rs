@@ -291,7 +291,7 @@ mod tests {
     use super::*;
 
     /// A registry with one prompt committed twice; returns its two versions.
-    fn registry() -> (tempfile::TempDir, Registry, Vec<Version>) {
+    fn registry() -> (tempfile::TempDir, Registry, Vec<VersionOrDraft>) {
         let dir = tempfile::tempdir().unwrap();
         let repo = git2::Repository::init(dir.path()).unwrap();
         let mut config = repo.config().unwrap();
@@ -320,6 +320,7 @@ mod tests {
         }
         let reg = Registry::open(dir.path()).unwrap();
         let versions = reg.versions(&PromptId::parse("a").unwrap()).unwrap();
+        let versions = versions.into_iter().map(VersionOrDraft::Version).collect();
         (dir, reg, versions)
     }
 
@@ -344,7 +345,7 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Conflict { .. }), "{err}");
         let now = reg.env_state(&id, &env).unwrap().unwrap();
-        assert_eq!(now.commit, versions[1].commit);
+        assert_eq!(now.commit, versions[1].commit());
         assert_eq!(now.history.len(), 2);
         assert_eq!(now.history[0].previous_tag, Some(read.target.to_string()));
         assert_eq!(reg.tag_ancestors(now.target), vec![read.target]);

@@ -277,6 +277,18 @@ impl Registry {
         Ok(Some(VersionOrDraft::Draft(draft(last, branch))))
     }
 
+    /// What a resolved reference is: `None` for the working tree, and where the answer is unknown
+    /// (a shallow clone, no release line) rather than an error, for commands that only read.
+    pub fn state_of(&self, resolved: &super::Resolved) -> Result<Option<VersionOrDraft>, Error> {
+        let super::Rev::Commit(c) = resolved.rev else {
+            return Ok(None);
+        };
+        match self.state_at(&resolved.id, c) {
+            Err(Error::ShallowHistory { .. } | Error::NoReleaseLine { .. }) => Ok(None),
+            other => other,
+        }
+    }
+
     /// The drafts of `id` reachable from `HEAD` and not from the release line, newest first: the
     /// commits on `HEAD`'s first-parent history since it left the release line that change the
     /// prompt.

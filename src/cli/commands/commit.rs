@@ -4,7 +4,7 @@ use crate::check::{self, Severity};
 use crate::cli::commands::check::{check_files, render_text};
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
-use crate::store::{ChangeKind, Rev};
+use crate::store::{ChangeKind, Rev, VersionOrDraft};
 use crate::Error;
 
 /// Validate, then commit changed prompt files as new versions (only prompt files: other staged
@@ -104,6 +104,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.warn(warning);
     }
     let short = committed.commit.short();
+    let branch = reg.head_branch();
+    if branch.is_none() {
+        ctx.ui.warn(&format!(
+            "HEAD is detached: commit {short} is on no branch, and a later checkout leaves it \
+             behind (`git switch -c NAME` keeps it on a new branch)"
+        ));
+    }
     let mut text = String::new();
     for change in &changes {
         let Some(id) = PromptId::from_file_name(&change.file) else {
@@ -111,10 +118,24 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         };
         let line = match change.kind {
             ChangeKind::Deleted => format!("{id}: removed ({short})\n"),
-            _ => {
-                let n = reg.versions(&id)?.len();
-                format!("{id}: version {n} ({short})\n")
-            }
+            _ => match reg.state_at(&id, committed.commit) {
+                Ok(Some(VersionOrDraft::Version(v))) => {
+                    format!("{id}: version {} ({short})\n", v.number)
+                }
+                Ok(Some(VersionOrDraft::Draft(d))) => {
+                    let on = d.branch.map_or("no branch".to_string(), |b| format!("branch {b}"));
+                    format!("{id}: draft on {on} ({short})\n")
+                }
+                Ok(None) => format!("{id}: committed ({short})\n"),
+                // The commit is made: say so, and why there is no number to show.
+                Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
+                    let e = CliError::Lib(e);
+                    let hint = e.hint().map(|h| format!(" ({h})")).unwrap_or_default();
+                    ctx.ui.warn(&format!("{}{hint}", e.message().unwrap_or_default()));
+                    format!("{id}: committed ({short}); version number unknown\n")
+                }
+                Err(e) => return Err(e.into()),
+            },
         };
         text.push_str(&line);
     }

@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
+use crate::cli::error::SHALLOW_FIX;
 use crate::cli::{error::CliError, Context};
+use crate::Error;
 use crate::model::{load, PromptId};
 use crate::store::Rev;
 
@@ -24,8 +26,9 @@ struct Row {
     kind: Option<&'static str>,
     /// `provider/name`.
     model: Option<String>,
-    /// Committed versions on HEAD's first-parent history (the latest is this number).
-    versions: usize,
+    /// Committed versions on the release line (the latest is this number); `null` in a shallow
+    /// clone that cannot count them.
+    versions: Option<usize>,
     /// Environment name to the version it points at (null when that commit is not a version).
     environments: indexmap::IndexMap<String, Option<usize>>,
     /// Why the working-tree file does not load, if it does not.
@@ -44,11 +47,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         None => None,
     };
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
-    if reg.is_shallow() {
-        ctx.ui
-            .warn("this is a shallow clone: version counts start at the oldest commit it has");
-    }
-    let index = reg.version_index()?;
+    // A shallow clone still lists its prompts; only the counts are unknown.
+    let (index, counted) = match reg.version_index() {
+        Ok(index) => (index, true),
+        Err(e @ Error::ShallowHistory { .. }) => {
+            ctx.ui.warn(&format!("{e}; {SHALLOW_FIX}"));
+            (Default::default(), false)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let envs = reg.all_envs()?;
     let mut rows = Vec::new();
     let mut files = reg.prompt_files(rev)?;
@@ -60,7 +67,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                     id: stem(&file).to_string(),
                     kind: None,
                     model: None,
-                    versions: 0,
+                    versions: counted.then_some(0),
                     environments: indexmap::IndexMap::new(),
                     error: Some(format!(
                         "`{file}` is not a valid prompt id (see `prompt check`)"
@@ -97,7 +104,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             id: id.to_string(),
             kind,
             model,
-            versions: commits.len(),
+            versions: counted.then_some(commits.len()),
             environments,
             error,
         });
@@ -127,10 +134,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 r.id.clone(),
                 r.kind.unwrap_or("invalid").to_string(),
                 r.model.clone().unwrap_or_else(|| "-".into()),
-                if r.versions == 0 {
-                    "-".into()
-                } else {
-                    r.versions.to_string()
+                match r.versions {
+                    None => "?".into(),
+                    Some(0) => "-".into(),
+                    Some(n) => n.to_string(),
                 },
                 r.environments
                     .iter()
