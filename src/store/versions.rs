@@ -312,7 +312,11 @@ impl Registry {
         if commits.is_empty() {
             return Ok(Vec::new());
         }
-        let branch = self.head_branch();
+        // On a detached HEAD (a pull-request checkout in CI), name a branch that holds it.
+        let branch = match self.head_branch() {
+            Some(b) => Some(b),
+            None => self.branch_of(head)?,
+        };
         let path = self.path_of(id);
         let blob_at = |c: &git2::Commit| -> Option<Oid> {
             let entry = c.tree().ok()?.get_path(std::path::Path::new(&path)).ok()?;

@@ -112,8 +112,8 @@ fn chosen_version(
             let committed = reg.read(Rev::Commit(v.commit()), id)?;
             if working != committed {
                 ctx.ui.warn(&format!(
-                    "{id} has uncommitted changes; promoting the latest committed {}",
-                    v.label()
+                    "{id} has uncommitted changes; promoting the latest committed version ({})",
+                    v.number().unwrap_or_default()
                 ));
             }
         }
