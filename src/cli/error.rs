@@ -117,7 +117,8 @@ impl CliError {
 }
 
 /// What fixes a shallow clone, for every message that meets one.
-pub const SHALLOW_FIX: &str = "run `git fetch --unshallow` to fetch the whole history; in CI, check \
+pub const SHALLOW_FIX: &str =
+    "run `git fetch --unshallow` to fetch the whole history; in CI, check \
      out the full history (GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
 
 /// `a`, `a or b`, `a, b or c` with backticks.

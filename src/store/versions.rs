@@ -147,7 +147,11 @@ impl Registry {
             .ok()
             .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_string))
             .and_then(|t| t.strip_prefix("refs/remotes/origin/").map(str::to_string));
-        for branch in origin_head.iter().map(String::as_str).chain(["main", "master"]) {
+        for branch in origin_head
+            .iter()
+            .map(String::as_str)
+            .chain(["main", "master"])
+        {
             if let Some(line) = found(branch)? {
                 return Ok(line);
             }
@@ -259,8 +263,7 @@ impl Registry {
             return Ok(None);
         }
         let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
-        let Some(last) =
-            history::last_change(&self.repo, commit.0, &self.path_of(id), &old_path)?
+        let Some(last) = history::last_change(&self.repo, commit.0, &self.path_of(id), &old_path)?
         else {
             return Ok(None);
         };
@@ -301,7 +304,8 @@ impl Registry {
             return Ok(Vec::new());
         }
         let mut walk = self.repo.revwalk().map_err(git("walking history"))?;
-        walk.simplify_first_parent().map_err(git("walking history"))?;
+        walk.simplify_first_parent()
+            .map_err(git("walking history"))?;
         walk.push(head.0).map_err(git("walking history"))?;
         if let Some(tip) = tip {
             walk.hide(tip.0).map_err(git("walking history"))?;
@@ -343,7 +347,13 @@ impl Registry {
     /// A branch that holds `commit`: the current one if it does, else the first local branch,
     /// else the first remote-tracking branch (by name); `None` when none does.
     pub fn branch_of(&self, commit: CommitId) -> Result<Option<String>, Error> {
-        let holds = |tip: Oid| tip == commit.0 || self.repo.graph_descendant_of(tip, commit.0).unwrap_or(false);
+        let holds = |tip: Oid| {
+            tip == commit.0
+                || self
+                    .repo
+                    .graph_descendant_of(tip, commit.0)
+                    .unwrap_or(false)
+        };
         if let (Some(branch), Some(head)) = (self.head_branch(), self.head()?) {
             if holds(head.0) {
                 return Ok(Some(branch));

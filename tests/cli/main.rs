@@ -18,3 +18,4 @@ mod log;
 mod reliability;
 mod render;
 mod show_list;
+mod topology;

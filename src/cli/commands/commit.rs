@@ -123,7 +123,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                     format!("{id}: version {} ({short})\n", v.number)
                 }
                 Ok(Some(VersionOrDraft::Draft(d))) => {
-                    let on = d.branch.map_or("no branch".to_string(), |b| format!("branch {b}"));
+                    let on = d
+                        .branch
+                        .map_or("no branch".to_string(), |b| format!("branch {b}"));
                     format!("{id}: draft on {on} ({short})\n")
                 }
                 Ok(None) => format!("{id}: committed ({short})\n"),
@@ -131,7 +133,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
                     let e = CliError::Lib(e);
                     let hint = e.hint().map(|h| format!(" ({h})")).unwrap_or_default();
-                    ctx.ui.warn(&format!("{}{hint}", e.message().unwrap_or_default()));
+                    ctx.ui
+                        .warn(&format!("{}{hint}", e.message().unwrap_or_default()));
                     format!("{id}: committed ({short}); version number unknown\n")
                 }
                 Err(e) => return Err(e.into()),

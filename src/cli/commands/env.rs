@@ -3,9 +3,9 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::cli::error::SHALLOW_FIX;
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
-use crate::cli::error::SHALLOW_FIX;
 use crate::store::{signature::format_time, Promotion, Rev, VersionOrDraft};
 use crate::Error;
 

@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use crate::cli::error::SHALLOW_FIX;
 use crate::cli::{error::CliError, Context};
-use crate::Error;
 use crate::model::{load, PromptId};
 use crate::store::Rev;
+use crate::Error;
 
 /// List the prompts: id, kind (chat/text), model, latest version, environments
 #[derive(Debug, clap::Args)]

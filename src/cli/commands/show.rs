@@ -71,7 +71,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     ctx.ui.json(&Shown {
         id: resolved.id.to_string(),
         reference: reference.to_string(),
-        version: resolved.version.or(state.as_ref().and_then(VersionOrDraft::number)),
+        version: resolved
+            .version
+            .or(state.as_ref().and_then(VersionOrDraft::number)),
         draft: draft.map(|d| DraftJson {
             commit: d.commit.to_string(),
             branch: d.branch.clone(),
