@@ -116,6 +116,16 @@ impl CliError {
     }
 }
 
+/// A library error as one line with its hint, for a command that goes on without the answer.
+pub fn message_with_hint(e: Error) -> String {
+    let e = CliError::Lib(e);
+    let message = e.message().unwrap_or_default();
+    match e.hint() {
+        Some(hint) => format!("{message}; {hint}"),
+        None => message,
+    }
+}
+
 /// What fixes a shallow clone, for every message that meets one.
 pub const SHALLOW_FIX: &str =
     "run `git fetch --unshallow` to fetch the whole history; in CI, check \

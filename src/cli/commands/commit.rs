@@ -2,6 +2,7 @@
 
 use crate::check::{self, Severity};
 use crate::cli::commands::check::{check_files, render_text};
+use crate::cli::error::message_with_hint;
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
 use crate::store::{ChangeKind, Rev, VersionOrDraft};
@@ -131,10 +132,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 Ok(None) => format!("{id}: committed ({short})\n"),
                 // The commit is made: say so, and why there is no number to show.
                 Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
-                    let e = CliError::Lib(e);
-                    let hint = e.hint().map(|h| format!(" ({h})")).unwrap_or_default();
-                    ctx.ui
-                        .warn(&format!("{}{hint}", e.message().unwrap_or_default()));
+                    ctx.ui.warn(&message_with_hint(e));
                     format!("{id}: committed ({short}); version number unknown\n")
                 }
                 Err(e) => return Err(e.into()),

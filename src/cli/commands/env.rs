@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::cli::error::SHALLOW_FIX;
+use crate::cli::error::message_with_hint;
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
 use crate::store::{signature::format_time, Promotion, Rev, VersionOrDraft};
@@ -77,8 +77,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     // A shallow clone still shows where each environment points, by commit.
     let (index, counted) = match reg.version_index() {
         Ok(index) => (index, true),
-        Err(e @ Error::ShallowHistory { .. }) => {
-            ctx.ui.warn(&format!("{e}; {SHALLOW_FIX}"));
+        Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
+            ctx.ui.warn(&message_with_hint(e));
             (Default::default(), false)
         }
         Err(e) => return Err(e.into()),
