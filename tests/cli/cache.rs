@@ -27,17 +27,7 @@ fn registry() -> TestRepo {
 const QUESTIONS: [&[&str]; 2] = [&["log", "--json"], &["log", "team/greet", "--json"]];
 
 fn ask(repo: &TestRepo, args: &[&str], no_cache: bool) -> String {
-    let mut cmd = repo.command(env!("CARGO_BIN_EXE_prompt"), &repo.root());
-    if no_cache {
-        cmd.env("PROMPT_NO_CACHE", "1");
-    }
-    let out = cmd.args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    repo.prompt_cached(args, no_cache)
 }
 
 /// Every file that one drop, one duplication or one swap of two lines makes of `lines`.
@@ -57,7 +47,10 @@ fn mutations(lines: &[String]) -> Vec<(String, String)> {
             }
             let mut swapped = lines.to_vec();
             swapped.swap(i, j);
-            out.push((format!("swap lines {} and {}", i + 1, j + 1), join(&swapped)));
+            out.push((
+                format!("swap lines {} and {}", i + 1, j + 1),
+                join(&swapped),
+            ));
         }
     }
     out
@@ -74,7 +67,10 @@ fn every_single_line_drop_duplication_and_swap_gives_the_uncached_answers() {
     let pristine = std::fs::read_to_string(&cache).expect("the cache was written");
     assert_eq!(ask(&repo, QUESTIONS[1], false), expected[1]);
     let lines: Vec<String> = pristine.split_inclusive('\n').map(str::to_string).collect();
-    assert!(lines.len() >= 20, "a cache with every kind of line:\n{pristine}");
+    assert!(
+        lines.len() >= 20,
+        "a cache with every kind of line:\n{pristine}"
+    );
     let all = mutations(&lines);
     assert!(all.len() > 200, "{}", all.len());
     for (what, damaged) in &all {

@@ -38,6 +38,17 @@ fn log_of(repo: &TestRepo, dir: &Path, id: &str) -> Vec<(Option<u64>, String)> {
         .collect()
 }
 
+/// A clone of the repository over `file://` (so that `--depth` applies) into a sibling folder.
+fn clone_of(repo: &TestRepo, name: &str, options: &[&str]) -> std::path::PathBuf {
+    let dir = repo.sibling(name);
+    let url = format!("file://{}", repo.root().display());
+    let mut args = vec!["clone", "-q"];
+    args.extend_from_slice(options);
+    args.extend([url.as_str(), dir.to_str().unwrap()]);
+    repo.git_in(repo.root().parent().unwrap(), &args);
+    dir
+}
+
 /// The full id of a revision in `dir`.
 fn rev(repo: &TestRepo, dir: &Path, spec: &str) -> String {
     repo.git_in(dir, &["rev-parse", spec]).trim().to_string()
@@ -186,12 +197,7 @@ fn squash_and_rebase_merges_number_the_commits_on_the_release_line() {
         .stdout_has("Three b");
 
     // Every clone agrees.
-    let clone = repo.sibling("clone");
-    let url = format!("file://{}", root.display());
-    repo.git_in(
-        root.parent().unwrap(),
-        &["clone", "-q", &url, clone.to_str().unwrap()],
-    );
+    let clone = clone_of(&repo, "clone", &[]);
     assert_eq!(log_of(&repo, &clone, "greet"), log);
 }
 
@@ -294,19 +300,7 @@ fn a_shallow_clone_says_numbers_are_unknown_until_unshallowed() {
     let root = repo.root();
     repo.prompt(&["promote", "greet@5", "staging"]).success();
     let full = log_of(&repo, &root, "greet");
-    let shallow = repo.sibling("shallow");
-    let url = format!("file://{}", root.display());
-    repo.git_in(
-        root.parent().unwrap(),
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            &url,
-            shallow.to_str().unwrap(),
-        ],
-    );
+    let shallow = clone_of(&repo, "shallow", &["--depth", "1"]);
     // What needs numbers says so, with the fix; nothing answers from the cut history.
     for args in [
         &["show", "greet@1"][..],
@@ -427,12 +421,7 @@ fn the_release_branch_comes_from_the_config_origin_head_or_the_current_branch() 
     repo.write(".prompts.yaml", &config);
     repo.git(&["add", ".prompts.yaml"]);
     repo.git(&["commit", "-q", "-m", "config"]);
-    let clone = repo.sibling("clone");
-    let url = format!("file://{}", repo.root().display());
-    repo.git_in(
-        repo.root().parent().unwrap(),
-        &["clone", "-q", &url, clone.to_str().unwrap()],
-    );
+    let clone = clone_of(&repo, "clone", &[]);
     repo.git_in(&clone, &["switch", "-q", "-c", "topic"]);
     let log = log_of(&repo, &clone, "greet");
     assert_eq!(

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::cli::error::message_with_hint;
+use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
 use crate::store::{signature::format_time, Promotion, Rev, VersionOrDraft};
@@ -75,14 +75,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let rev = reg.default_rev()?;
     let envs = reg.all_envs()?;
     // A shallow clone still shows where each environment points, by commit.
-    let (index, counted) = match reg.version_index() {
-        Ok(index) => (index, true),
-        Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
-            ctx.ui.warn(&message_with_hint(e));
-            (Default::default(), false)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
     let head = reg.head()?;
     let mut ids: Vec<PromptId> = match rev {
         Some(rev) => reg.ids(rev)?,

@@ -2,11 +2,10 @@
 
 use serde::Serialize;
 
-use crate::cli::error::message_with_hint;
+use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
 use crate::model::{load, PromptId};
 use crate::store::Rev;
-use crate::Error;
 
 /// List the prompts: id, kind (chat/text), model, latest version, environments
 #[derive(Debug, clap::Args)]
@@ -48,14 +47,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     };
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
     // A shallow clone still lists its prompts; only the counts are unknown.
-    let (index, counted) = match reg.version_index() {
-        Ok(index) => (index, true),
-        Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
-            ctx.ui.warn(&message_with_hint(e));
-            (Default::default(), false)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
     let envs = reg.all_envs()?;
     let mut rows = Vec::new();
     let mut files = reg.prompt_files(rev)?;
