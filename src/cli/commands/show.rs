@@ -50,9 +50,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     };
     let text = load::decode(&resolved.bytes).map_err(parse_error)?;
     // `@N` and `@latest` are versions by definition; anything else at a commit may be a draft.
-    let state = match resolved.version {
-        Some(_) => None,
-        None => reg.state_of(&resolved)?,
+    // Printing the YAML of an environment is the hot path of scripts, and telling a draft there
+    // costs the prompt's history (4x the read): `env` and `--json` say it instead.
+    let state = match (resolved.version, &resolved.env) {
+        (Some(_), _) => None,
+        (None, Some(_)) if !args.json => None,
+        (None, _) => reg.state_of(&resolved)?,
     };
     let draft = match &state {
         Some(VersionOrDraft::Draft(d)) => Some(d),
