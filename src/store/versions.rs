@@ -303,16 +303,7 @@ impl Registry {
         if tip == Some(head) {
             return Ok(Vec::new());
         }
-        let mut walk = self.repo.revwalk().map_err(git("walking history"))?;
-        walk.simplify_first_parent()
-            .map_err(git("walking history"))?;
-        walk.push(head.0).map_err(git("walking history"))?;
-        if let Some(tip) = tip {
-            walk.hide(tip.0).map_err(git("walking history"))?;
-        }
-        let commits: Vec<Oid> = walk
-            .collect::<Result<_, _>>()
-            .map_err(git("walking history"))?;
+        let commits = self.off_the_line(head, tip)?;
         if commits.is_empty() {
             return Ok(Vec::new());
         }
@@ -342,6 +333,66 @@ impl Registry {
             }
         }
         Ok(out)
+    }
+
+    /// The draft commits reachable from `HEAD` and not from the release line, newest first, each
+    /// with the prompt files (relative to the root) it adds or changes: what `log` shows above
+    /// the release line's history.
+    pub fn draft_commits(&self) -> Result<Vec<(Draft, Vec<String>)>, Error> {
+        let Some(head) = self.head()? else {
+            return Ok(Vec::new());
+        };
+        let tip = self.release_line()?.tip;
+        if tip == Some(head) {
+            return Ok(Vec::new());
+        }
+        let commits = self.off_the_line(head, tip)?;
+        let Some(last) = commits.last() else {
+            return Ok(Vec::new());
+        };
+        // The walk along HEAD's first parents stops where the drafts end.
+        let stop = self
+            .repo
+            .find_commit(*last)
+            .map_err(git("reading a commit"))?
+            .parent_id(0)
+            .ok();
+        let (touched, _) = history::registry_history(&self.repo, head.0, &self.config.root, stop)?;
+        let branch = match self.head_branch() {
+            Some(b) => Some(b),
+            None => self.branch_of(head)?,
+        };
+        Ok(touched
+            .into_iter()
+            .filter(|t| commits.contains(&t.commit))
+            .filter_map(|t| {
+                let files: Vec<String> = t
+                    .files
+                    .iter()
+                    .map(|(f, _)| f.clone())
+                    .filter(|f| f.ends_with(crate::model::PROMPT_EXT))
+                    .collect();
+                let raw = RawVersion {
+                    commit: t.commit,
+                    blob: Oid::ZERO_SHA1,
+                    info: t.info,
+                };
+                (!files.is_empty()).then(|| (draft(raw, branch.clone()), files))
+            })
+            .collect())
+    }
+
+    /// The commits on `head`'s first-parent history that `tip` does not reach, newest first.
+    fn off_the_line(&self, head: CommitId, tip: Option<CommitId>) -> Result<Vec<Oid>, Error> {
+        let mut walk = self.repo.revwalk().map_err(git("walking history"))?;
+        walk.simplify_first_parent()
+            .map_err(git("walking history"))?;
+        walk.push(head.0).map_err(git("walking history"))?;
+        if let Some(tip) = tip {
+            walk.hide(tip.0).map_err(git("walking history"))?;
+        }
+        walk.collect::<Result<_, _>>()
+            .map_err(git("walking history"))
     }
 
     /// A branch that holds `commit`: the current one if it does, else the first local branch,

@@ -90,6 +90,19 @@ fn a_feature_branch_commit_is_a_draft_until_a_merge_commit_numbers_it() {
     assert_eq!(json[0]["draft"], true);
     assert_eq!(json[0]["branch"], "feature");
     assert_eq!(json[1]["version"], 2);
+    // The registry's log shows the draft commit above the release line's, without numbers.
+    let all = repo.prompt(&["log", "--json"]).success().json();
+    assert_eq!(all[0]["draft"], true);
+    assert_eq!(all[0]["branch"], "feature");
+    assert_eq!(all[0]["prompts"][0]["id"], "greet");
+    assert_eq!(all[0]["prompts"][0]["version"], serde_json::Value::Null);
+    assert_eq!(all[1]["prompts"][0]["version"], 2);
+    assert!(all[1].get("draft").is_none());
+    repo.prompt(&["log"])
+        .success()
+        .stdout_has("[draft on feature]")
+        .stdout_has("greet (draft)")
+        .stdout_has("greet@2");
     // Numbers and latest are the release line's, on any branch.
     repo.prompt(&["show", "greet@latest"])
         .success()

@@ -47,6 +47,12 @@ struct Entry<'a> {
 
 #[derive(Serialize)]
 struct RegistryEntry<'a> {
+    /// A commit off the release line reachable from HEAD: its prompts have no numbers.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+    /// The branch a draft is on (`null` when none holds it); absent for release commits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<Option<&'a str>>,
     commit: String,
     author: &'a str,
     email: &'a str,
@@ -71,7 +77,8 @@ struct Move {
 #[derive(Serialize)]
 struct PromptVersion {
     id: String,
-    version: usize,
+    /// `null` in a draft commit.
+    version: Option<usize>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -192,61 +199,92 @@ fn registry_log(
     ctx: &Context,
 ) -> Result<(), CliError> {
     let history = reg.history()?;
-    let entries: Vec<RegistryEntry> = history
-        .iter()
-        .take(limit)
-        .map(|c| RegistryEntry {
-            commit: c.version.commit.to_string(),
-            author: &c.version.author,
-            email: &c.version.email,
-            time: c.version.time,
-            offset_minutes: c.version.offset_minutes,
-            date: format_rfc3339(c.version.time, c.version.offset_minutes),
-            message: &c.version.message,
-            prompts: c
-                .changes
-                .iter()
-                .filter_map(|(file, n)| {
-                    PromptId::from_file_name(file).map(|id| PromptVersion {
-                        id: id.to_string(),
-                        version: *n,
-                    })
+    let drafts = reg.draft_commits()?;
+    let draft_entries = drafts.iter().map(|(d, files)| RegistryEntry {
+        draft: true,
+        branch: Some(d.branch.as_deref()),
+        commit: d.commit.to_string(),
+        author: &d.author,
+        email: &d.email,
+        time: d.time,
+        offset_minutes: d.offset_minutes,
+        date: format_rfc3339(d.time, d.offset_minutes),
+        message: &d.message,
+        prompts: files
+            .iter()
+            .filter_map(|file| {
+                PromptId::from_file_name(file).map(|id| PromptVersion {
+                    id: id.to_string(),
+                    version: None,
                 })
-                .collect(),
-            removed: c
-                .removed
-                .iter()
-                .filter_map(|f| PromptId::from_file_name(f).map(|id| id.to_string()))
-                .collect(),
-            moved: c
-                .moves
-                .iter()
-                .filter_map(|(from, to)| {
-                    let from = PromptId::from_file_name(from)?.to_string();
-                    let to = PromptId::from_file_name(to)?.to_string();
-                    Some(Move { from, to })
+            })
+            .collect(),
+        removed: Vec::new(),
+        moved: Vec::new(),
+    });
+    let release_entries = history.iter().map(|c| RegistryEntry {
+        draft: false,
+        branch: None,
+        commit: c.version.commit.to_string(),
+        author: &c.version.author,
+        email: &c.version.email,
+        time: c.version.time,
+        offset_minutes: c.version.offset_minutes,
+        date: format_rfc3339(c.version.time, c.version.offset_minutes),
+        message: &c.version.message,
+        prompts: c
+            .changes
+            .iter()
+            .filter_map(|(file, n)| {
+                PromptId::from_file_name(file).map(|id| PromptVersion {
+                    id: id.to_string(),
+                    version: Some(*n),
                 })
-                .collect(),
-        })
-        .collect();
+            })
+            .collect(),
+        removed: c
+            .removed
+            .iter()
+            .filter_map(|f| PromptId::from_file_name(f).map(|id| id.to_string()))
+            .collect(),
+        moved: c
+            .moves
+            .iter()
+            .filter_map(|(from, to)| {
+                let from = PromptId::from_file_name(from)?.to_string();
+                let to = PromptId::from_file_name(to)?.to_string();
+                Some(Move { from, to })
+            })
+            .collect(),
+    });
+    let entries: Vec<RegistryEntry> = draft_entries.chain(release_entries).take(limit).collect();
     if json {
         return ctx.ui.json(&entries);
     }
     let mut text = String::new();
-    for (e, c) in entries.iter().zip(&history) {
+    for e in &entries {
         let prompts: Vec<String> = e
             .prompts
             .iter()
-            .map(|p| format!("{}@{}", p.id, p.version))
+            .map(|p| match p.version {
+                Some(n) => format!("{}@{n}", p.id),
+                None => format!("{} (draft)", p.id),
+            })
             .chain(e.moved.iter().map(|m| format!("{} → {}", m.from, m.to)))
             .chain(e.removed.iter().map(|r| format!("{r} removed")))
             .collect();
+        let on = match e.branch {
+            Some(Some(b)) => format!(" [draft on {b}]"),
+            Some(None) => " [draft on no branch]".to_string(),
+            None => String::new(),
+        };
         text.push_str(&format!(
-            "{}  {}  {}  {}\n    {}\n",
-            ctx.ui.dim(&c.version.commit.short()),
-            format_time(e.time, c.version.offset_minutes),
+            "{}  {}  {}  {}{}\n    {}\n",
+            ctx.ui.dim(&e.commit[..7]),
+            format_time(e.time, e.offset_minutes),
             e.author,
-            c.version.summary(),
+            e.message.lines().next().unwrap_or(""),
+            ctx.ui.dim(&on),
             prompts.join(" ")
         ));
     }
