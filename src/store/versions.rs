@@ -296,22 +296,7 @@ impl Registry {
     /// commits on `HEAD`'s first-parent history since it left the release line that change the
     /// prompt.
     pub fn drafts(&self, id: &PromptId) -> Result<Vec<Draft>, Error> {
-        let Some(head) = self.head()? else {
-            return Ok(Vec::new());
-        };
-        let tip = self.release_line()?.tip;
-        if tip == Some(head) {
-            return Ok(Vec::new());
-        }
-        let commits = self.off_the_line(head, tip)?;
-        if commits.is_empty() {
-            return Ok(Vec::new());
-        }
-        // On a detached HEAD (a pull-request checkout in CI), name a branch that holds it.
-        let branch = match self.head_branch() {
-            Some(b) => Some(b),
-            None => self.branch_of(head)?,
-        };
+        let (commits, branch) = self.head_off_the_line()?;
         let path = self.path_of(id);
         let blob_at = |c: &git2::Commit| -> Option<Oid> {
             let entry = c.tree().ok()?.get_path(std::path::Path::new(&path)).ok()?;
@@ -339,15 +324,8 @@ impl Registry {
     /// with the prompt files (relative to the root) it adds or changes: what `log` shows above
     /// the release line's history.
     pub fn draft_commits(&self) -> Result<Vec<(Draft, Vec<String>)>, Error> {
-        let Some(head) = self.head()? else {
-            return Ok(Vec::new());
-        };
-        let tip = self.release_line()?.tip;
-        if tip == Some(head) {
-            return Ok(Vec::new());
-        }
-        let commits = self.off_the_line(head, tip)?;
-        let Some(last) = commits.last() else {
+        let (commits, branch) = self.head_off_the_line()?;
+        let (Some(head), Some(last)) = (commits.first(), commits.last()) else {
             return Ok(Vec::new());
         };
         // The walk along HEAD's first parents stops where the drafts end.
@@ -357,11 +335,7 @@ impl Registry {
             .map_err(git("reading a commit"))?
             .parent_id(0)
             .ok();
-        let (touched, _) = history::registry_history(&self.repo, head.0, &self.config.root, stop)?;
-        let branch = match self.head_branch() {
-            Some(b) => Some(b),
-            None => self.branch_of(head)?,
-        };
+        let (touched, _) = history::registry_history(&self.repo, *head, &self.config.root, stop)?;
         Ok(touched
             .into_iter()
             .filter(|t| commits.contains(&t.commit))
@@ -380,6 +354,28 @@ impl Registry {
                 (!files.is_empty()).then(|| (draft(raw, branch.clone()), files))
             })
             .collect())
+    }
+
+    /// The commits on `HEAD`'s first-parent history that the release line does not reach, newest
+    /// first (`HEAD` itself first), and the branch to name them by: `HEAD`'s, or on a detached
+    /// `HEAD` (a pull-request checkout in CI) a branch that holds it.
+    fn head_off_the_line(&self) -> Result<(Vec<Oid>, Option<String>), Error> {
+        let Some(head) = self.head()? else {
+            return Ok((Vec::new(), None));
+        };
+        let tip = self.release_line()?.tip;
+        if tip == Some(head) {
+            return Ok((Vec::new(), None));
+        }
+        let commits = self.off_the_line(head, tip)?;
+        if commits.is_empty() {
+            return Ok((commits, None));
+        }
+        let branch = match self.head_branch() {
+            Some(b) => Some(b),
+            None => self.branch_of(head)?,
+        };
+        Ok((commits, branch))
     }
 
     /// The commits on `head`'s first-parent history that `tip` does not reach, newest first.
