@@ -11,7 +11,7 @@ use crate::model::EnvName;
 pub const CONFIG_FILE: &str = ".prompts.yaml";
 
 /// `.prompts.yaml` as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// Folder holding prompt files, relative to the repository root.
@@ -26,13 +26,30 @@ pub struct ConfigFile {
     /// Fingerprints of values `check` flagged as secrets that are not (false positives).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_secrets: Vec<String>,
+    /// Environments whose tags move only after confirmation (SPEC §5); default `[production]`.
+    #[serde(default = "default_protected")]
+    pub protected_environments: Vec<String>,
     /// The branch whose first-parent history numbers versions (SPEC §4); by default `origin/HEAD`'s
     /// branch, else `main`, else `master`, else the current branch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_branch: Option<String>,
-    /// Environments whose tags need confirmation to move and never receive a draft (SPEC §5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protected_environments: Option<Vec<String>>,
+}
+
+impl Default for ConfigFile {
+    fn default() -> ConfigFile {
+        ConfigFile {
+            root: None,
+            environments: None,
+            defaults: None,
+            allowed_secrets: Vec::new(),
+            protected_environments: default_protected(),
+            release_branch: None,
+        }
+    }
+}
+
+fn default_protected() -> Vec<String> {
+    vec!["production".to_string()]
 }
 
 /// Defaults used by `prompt new`.
@@ -57,10 +74,11 @@ pub struct Config {
     pub defaults: Defaults,
     /// Secret fingerprints allowed by the config.
     pub allowed_secrets: Vec<String>,
+    /// Environments whose tags move or disappear only after confirmation (SPEC §5): asked on a
+    /// terminal, `--yes` elsewhere; and a draft is never promoted to one.
+    pub protected_environments: Vec<String>,
     /// The configured release branch, if any (`Registry::release_line` applies the defaults).
     pub release_branch: Option<String>,
-    /// Environments that need confirmation and never receive a draft; default `[production]`.
-    pub protected_environments: Vec<String>,
 }
 
 impl Default for Config {
@@ -117,10 +135,8 @@ impl Config {
             environments,
             defaults: file.defaults.unwrap_or_default(),
             allowed_secrets: file.allowed_secrets,
+            protected_environments: file.protected_environments,
             release_branch,
-            protected_environments: file
-                .protected_environments
-                .unwrap_or_else(|| vec!["production".to_string()]),
         })
     }
 
@@ -133,7 +149,7 @@ impl Config {
         }
     }
 
-    /// Whether moving `env`'s tags needs confirmation and refuses drafts.
+    /// Whether moving or removing the environment `env` needs confirmation (and refuses drafts).
     pub fn is_protected(&self, env: &str) -> bool {
         self.protected_environments.iter().any(|e| e == env)
     }
