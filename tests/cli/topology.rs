@@ -371,6 +371,23 @@ fn a_shallow_clone_says_numbers_are_unknown_until_unshallowed() {
     run_in(&repo, &shallow, &["env"])
         .success()
         .stderr_has("shallow clone");
+    // A commit is made, and says that its number cannot be known here.
+    std::fs::write(
+        shallow.join("prompts/greet.prompt.yaml"),
+        text_prompt("Six"),
+    )
+    .unwrap();
+    let committed = run_in(&repo, &shallow, &["commit", "-m", "Six"])
+        .success()
+        .stderr_has("git fetch --unshallow");
+    assert!(
+        committed.stdout.starts_with("greet: committed (")
+            && committed.stdout.contains("version number unknown")
+            && !(0..10).any(|n| committed.stdout.contains(&format!("version {n}"))),
+        "{}",
+        committed.stdout
+    );
+    repo.git_in(&shallow, &["reset", "-q", "--hard", "HEAD~1"]);
 
     // After `git fetch --unshallow`, the whole history counts, with or without the cache.
     repo.git_in(&shallow, &["fetch", "-q", "--unshallow"]);
