@@ -140,6 +140,16 @@ pub(crate) fn provider_to(table: ProviderTable, ours: &str, meta: &Map<String, V
         .map_or(ours.to_string(), |(_, theirs)| theirs.to_string())
 }
 
+/// Warns when the provider name a service is sent reads back as another of ours (`gemini` is
+/// sent as Phoenix's `GOOGLE`, which an import reads as `google`).
+pub(crate) fn report_provider_read_back(ours: &str, sent: &str, back: &str, notes: &mut Notes) {
+    if ours != back {
+        notes.warn(format!(
+            "model.provider `{ours}` is sent as `{sent}`, which reads back as `{back}`"
+        ));
+    }
+}
+
 /// Keeps the service's provider name under `meta.provider` when the table would not give it back.
 pub(crate) fn keep_provider(table: ProviderTable, theirs: &str, meta: &mut Map<String, Value>) {
     let ours = provider_from(table, theirs);
@@ -169,7 +179,7 @@ pub(crate) fn tool_from_openai(v: &Value) -> Option<Tool> {
     let f = v.get("function").unwrap_or(v);
     Some(Tool {
         name: str_of(f, "name")?.to_string(),
-        description: str_of(f, "description").map(str::to_string),
+        description: text_of(f, "description").map(str::to_string),
         parameters: f.get("parameters").filter(|p| !p.is_null()).cloned(),
         strict: f.get("strict").and_then(Value::as_bool),
     })
@@ -366,6 +376,10 @@ pub(crate) fn report_mustache_only(prompt: &Prompt, notes: &mut Notes) {
         TemplateFormat::None => notes.warn(
             "templates are mustache-like there: this prompt's `template_format: none` cannot be \
              held, and any {{…}} in its text will be read as a variable",
+        ),
+        TemplateFormat::Jinja2 => notes.warn(
+            "templates are mustache-like there: this prompt's Jinja2 tags ({% … %}, filters) are \
+             sent as they are and will not be run",
         ),
     }
 }
