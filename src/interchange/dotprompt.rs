@@ -515,7 +515,11 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     ) {
         return Err(fail(format!(
             "{} templates have no Handlebars equivalent (dotprompt bodies are Handlebars)",
-            if p.template_format == TemplateFormat::Jinja2 { "Jinja2" } else { "f-string" }
+            if p.template_format == TemplateFormat::Jinja2 {
+                "Jinja2"
+            } else {
+                "f-string"
+            }
         )));
     }
     let mut front = Map::new();
