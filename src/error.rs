@@ -65,6 +65,17 @@ pub enum Error {
     #[error("`{reference}` is not a valid reference: {reason}")]
     BadReference { reference: String, reason: String },
 
+    /// Version numbers count from the first commit of the release line, which a shallow clone
+    /// does not have.
+    #[error(
+        "version numbers are unknown in this shallow clone: the history of the release branch \
+         `{branch}` stops at {boundary}"
+    )]
+    ShallowHistory { branch: String, boundary: String },
+
+    #[error("no release line: {reason}")]
+    NoReleaseLine { reason: String },
+
     #[error("this is a bare repository: `{action}` needs a working tree")]
     BareRepository { action: String },
 

@@ -8,7 +8,7 @@ use git2::{ErrorCode, Oid};
 use serde::{Deserialize, Serialize};
 
 use super::signature::{signature, Role};
-use super::{git, CommitId, Registry, Version};
+use super::{git, CommitId, Registry, Version, VersionOrDraft};
 use crate::error::Error;
 use crate::model::{EnvName, PromptId};
 
@@ -18,8 +18,11 @@ const MARKER: &str = "Prompt-Promotions:";
 /// One promotion of a prompt to an environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Promotion {
-    /// The version promoted (numbered on the first-parent history of its commit).
+    /// The version promoted (its number on the release line); `None` for a draft.
     pub version: Option<usize>,
+    /// Whether it was a draft (a commit off the release line, with no number).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     /// Its commit.
     pub commit: String,
     /// The version the environment had before, if any.
@@ -82,9 +85,8 @@ impl Registry {
                         None => ("unknown".into(), 0, 0),
                     };
                     records.push(Promotion {
-                        version: self
-                            .version_at(id, CommitId(commit.id()))?
-                            .map(|v| v.number),
+                        version: self.number_at(id, CommitId(commit.id()))?,
+                        draft: false,
                         commit: commit.id().to_string(),
                         previous: None,
                         previous_commit: None,
@@ -99,9 +101,8 @@ impl Registry {
             }
             // A lightweight tag has no message: its history is the one state it shows.
             Err(_) => vec![Promotion {
-                version: self
-                    .version_at(id, CommitId(commit.id()))?
-                    .map(|v| v.number),
+                version: self.number_at(id, CommitId(commit.id()))?,
+                draft: false,
                 commit: commit.id().to_string(),
                 previous: None,
                 previous_commit: None,
@@ -119,50 +120,41 @@ impl Registry {
         }))
     }
 
-    /// The newest version of `id` at or before `commit` on its first-parent history.
+    /// The version `id` shows at `commit`; `None` for a draft or a commit without the prompt.
     pub fn version_at(&self, id: &PromptId, commit: CommitId) -> Result<Option<Version>, Error> {
-        // Most commits asked about are versions on HEAD's history (environment tags point at
-        // them): the cached history answers without a walk.
-        if let Some(head) = self.head()? {
-            let on_head = self.head_raw_versions(head, id)?;
-            let found = if commit == head {
-                Some(0)
-            } else {
-                on_head.iter().position(|v| v.commit == commit.0)
-            };
-            if let Some(i) = found.filter(|i| *i < on_head.len()) {
-                let v = &on_head[i];
-                let number = on_head.len() - i;
-                return Ok(Some(Version::new(v.commit, number, v.blob, v.info.clone())));
-            }
-        }
-        let raw = self.raw_versions(commit, id)?;
-        match raw.first() {
-            None => Ok(None),
-            Some(v) => Ok(Some(Version::new(
-                v.commit,
-                raw.len(),
-                v.blob,
-                v.info.clone(),
-            ))),
-        }
+        Ok(match self.state_at(id, commit)? {
+            Some(VersionOrDraft::Version(v)) => Some(v),
+            _ => None,
+        })
     }
 
-    /// Points `ID@ENV` at `version`'s commit, if the tag still is as `expected` (read before);
-    /// returns the new promotion record.
+    /// Points `ID@ENV` at `state`'s commit, if the tag still is as `expected` (read before);
+    /// returns the new promotion record. A draft is never promoted to a protected environment.
     pub fn promote(
         &self,
         id: &PromptId,
         env: &EnvName,
-        version: &Version,
+        state: &VersionOrDraft,
         note: Option<&str>,
         expected: Option<&EnvState>,
     ) -> Result<Promotion, Error> {
+        if let VersionOrDraft::Draft(d) = state {
+            if self.config.is_protected(env.as_str()) {
+                return Err(Error::Refused(format!(
+                    "{id}@{} is a {}, not a version on the release line; {env} is a protected \
+                     environment and takes only versions: merge the change into the release \
+                     branch and promote the version it becomes",
+                    d.commit.short(),
+                    d.label()
+                )));
+            }
+        }
         let tagger = signature(&self.repo, Role::Committer)?;
         let when = tagger.when();
         let record = Promotion {
-            version: Some(version.number),
-            commit: version.commit.to_string(),
+            version: state.number(),
+            draft: matches!(state, VersionOrDraft::Draft(_)),
+            commit: state.commit().to_string(),
             previous: expected.and_then(|s| s.history.first().and_then(|p| p.version)),
             previous_commit: expected.map(|s| s.commit.to_string()),
             previous_tag: expected.map(|s| s.target.to_string()),
@@ -179,7 +171,7 @@ impl Registry {
         let message = tag_message(id, env, &records);
         let object = self
             .repo
-            .find_object(version.commit.0, Some(git2::ObjectType::Commit))
+            .find_object(state.commit().0, Some(git2::ObjectType::Commit))
             .map_err(git("reading the version's commit"))?;
         let name = format!("{id}@{env}");
         let tag = self
@@ -187,7 +179,7 @@ impl Registry {
             .tag_annotation_create(&name, &object, &tagger, &message)
             .map_err(git(format!("writing the tag {name}")))?;
         let refname = Self::env_ref(id, env);
-        let log = format!("promote: {name} to version {}", version.number);
+        let log = format!("promote: {name} to {}", state.label());
         let moved = match expected {
             Some(s) => self
                 .repo
@@ -299,7 +291,7 @@ mod tests {
     use super::*;
 
     /// A registry with one prompt committed twice; returns its two versions.
-    fn registry() -> (tempfile::TempDir, Registry, Vec<Version>) {
+    fn registry() -> (tempfile::TempDir, Registry, Vec<VersionOrDraft>) {
         let dir = tempfile::tempdir().unwrap();
         let repo = git2::Repository::init(dir.path()).unwrap();
         let mut config = repo.config().unwrap();
@@ -328,6 +320,7 @@ mod tests {
         }
         let reg = Registry::open(dir.path()).unwrap();
         let versions = reg.versions(&PromptId::parse("a").unwrap()).unwrap();
+        let versions = versions.into_iter().map(VersionOrDraft::Version).collect();
         (dir, reg, versions)
     }
 
@@ -352,7 +345,7 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, Error::Conflict { .. }), "{err}");
         let now = reg.env_state(&id, &env).unwrap().unwrap();
-        assert_eq!(now.commit, versions[1].commit);
+        assert_eq!(now.commit, versions[1].commit());
         assert_eq!(now.history.len(), 2);
         assert_eq!(now.history[0].previous_tag, Some(read.target.to_string()));
         assert_eq!(reg.tag_ancestors(now.target), vec![read.target]);
@@ -371,6 +364,7 @@ mod tests {
         let env = EnvName::parse("production").unwrap();
         let r = |v: usize, note: Option<&str>| Promotion {
             version: Some(v),
+            draft: false,
             commit: "c".repeat(40),
             previous: v.checked_sub(1).filter(|p| *p > 0),
             previous_commit: None,

@@ -115,6 +115,27 @@ pub(crate) fn file_versions(
     path: &str,
     old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<RawVersion>, Error> {
+    walk_file(repo, start, path, old_path, usize::MAX)
+}
+
+/// The newest commit at or before `start` on its first-parent history that changed the file (its
+/// state at `start`), following moves as `file_versions` does; the walk stops there.
+pub(crate) fn last_change(
+    repo: &Repository,
+    start: Oid,
+    path: &str,
+    old_path: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<RawVersion>, Error> {
+    Ok(walk_file(repo, start, path, old_path, 1)?.pop())
+}
+
+fn walk_file(
+    repo: &Repository,
+    start: Oid,
+    path: &str,
+    old_path: &dyn Fn(&str) -> Option<String>,
+    max: usize,
+) -> Result<Vec<RawVersion>, Error> {
     let objects = Objects::new(repo)?;
     let mut owned: Vec<String> = path.split('/').map(str::to_string).collect();
     let mut out = Vec::new();
@@ -160,6 +181,9 @@ pub(crate) fn file_versions(
                     blob,
                     info: CommitInfo::of(&c),
                 });
+                if out.len() >= max {
+                    break;
+                }
             }
         }
         match parent {

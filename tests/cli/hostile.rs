@@ -187,9 +187,11 @@ fn repository_states_get_clear_messages() {
     repo.git(&["checkout", "-q", "--detach", "HEAD~1"]);
     repo.prompt(&["log", "greet"]).success().stdout_has("@2");
     repo.write_prompt("greet", &text_prompt("Detached"));
+    // A commit on a detached HEAD is a draft on no branch, with a warning.
     repo.prompt(&["commit", "-m", "on a detached head"])
         .success()
-        .stdout_has("greet: version 3");
+        .stdout_has("greet: draft on no branch")
+        .stderr_has("HEAD is detached");
     repo.prompt(&["push"])
         .code(2)
         .stderr_has("HEAD is detached");
@@ -208,12 +210,15 @@ fn repository_states_get_clear_messages() {
             shallow.to_str().unwrap(),
         ],
     );
+    // A shallow clone cannot count versions: what needs numbers says so, with the fix.
     repo.prompt_in(&shallow, &["log", "greet"])
-        .success()
-        .stderr_has("shallow clone");
+        .code(1)
+        .stderr_has("shallow clone")
+        .stderr_has("git fetch --unshallow");
     repo.prompt_in(&shallow, &["list"])
         .success()
-        .stderr_has("shallow clone");
+        .stderr_has("shallow clone")
+        .stderr_has("fetch-depth: 0");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod cache;
 mod check;
 mod commit;
 mod completions;
@@ -27,4 +28,5 @@ mod show_list;
 mod signals;
 mod templates;
 mod tooling;
+mod topology;
 mod writes;
