@@ -6,6 +6,7 @@
 pub mod emit;
 pub mod id;
 pub mod load;
+pub mod nesting;
 pub mod prompt;
 pub mod reference;
 
