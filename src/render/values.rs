@@ -125,6 +125,8 @@ fn convert(name: &str, input: &Input, given: &Given) -> Result<Value, RenderErro
             _ => return Err(wrong(&format!("`{}` is not true or false", short(&text)))),
         },
         InputType::Array | InputType::Object | InputType::Messages => {
+            crate::model::nesting::check_nesting(&text)
+                .map_err(|e| wrong(&format!("the value is not usable JSON ({})", e.message)))?;
             serde_json::from_str(&text)
                 .map_err(|e| wrong(&format!("the value is not JSON ({e})")))?
         }

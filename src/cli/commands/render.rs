@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::cli::{error::CliError, Context};
-use crate::model::{load, Reference};
+use crate::model::{load, nesting, Reference};
 use crate::partials::RegistryPartials;
 use crate::render::{self, values, Format, Given, Prepared, Sources};
 use crate::Error;
@@ -118,14 +118,14 @@ pub(crate) fn read_vars_file(
     } else {
         std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
     };
-    let value: Value = serde_yaml::from_str(&text).map_err(|e| {
-        let e = load::serde_error(&e);
-        Error::Parse {
-            file: path.display().to_string(),
-            at: e.at,
-            message: e.message,
-        }
-    })?;
+    let parse_error = |e: load::LoadError| Error::Parse {
+        file: path.display().to_string(),
+        at: e.at,
+        message: e.message,
+    };
+    nesting::check_nesting(&text).map_err(parse_error)?;
+    let value: Value =
+        serde_yaml::from_str(&text).map_err(|e| parse_error(load::serde_error(&e)))?;
     match value {
         Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()),
         Value::Null => Ok(IndexMap::new()),
@@ -202,6 +202,7 @@ fn render_line(
     format: Format,
     line: &str,
 ) -> Result<(Value, Vec<String>), String> {
+    nesting::check_nesting(line).map_err(|e| format!("column {}: {}", e.at.column, e.message))?;
     let values: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let Value::Object(map) = values else {
         return Err("each line must be a JSON object of values".into());
