@@ -59,6 +59,13 @@ pub enum Error {
     #[error("`{reference}` does not exist: {reason}")]
     UnknownReference { reference: String, reason: String },
 
+    #[error("the environment tag `{tag}` is broken: {problem}; {fix}")]
+    BrokenTag {
+        tag: String,
+        problem: String,
+        fix: String,
+    },
+
     #[error("`{reference}` is not a valid reference: {reason}")]
     BadReference { reference: String, reason: String },
 

@@ -218,6 +218,25 @@ impl Ui {
         }
     }
 
+    /// Warns about each broken environment tag (SPEC §5) whose id `wanted` accepts, with its fix.
+    pub fn warn_broken_tags(
+        &self,
+        tags: &[crate::store::BrokenTag],
+        wanted: impl Fn(&str) -> bool,
+    ) {
+        for b in tags {
+            let id = b.tag.rsplit_once('@').map_or(b.tag.as_str(), |(id, _)| id);
+            if wanted(id) {
+                self.warn(&format!(
+                    "the environment tag {} is broken: {}; {}",
+                    b.tag,
+                    b.problem,
+                    b.fix()
+                ));
+            }
+        }
+    }
+
     /// A warning on stderr (never silenced: it reports something the user must know).
     pub fn warn(&self, text: &str) {
         eprintln!(

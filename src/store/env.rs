@@ -3,6 +3,14 @@
 //! The tag message records the promotion and carries every earlier one, newest first, as one JSON
 //! object a line after a `Prompt-Promotions:` marker: the audit trail travels with `git push`, with no
 //! local-only reflog. Moving a tag is compare-and-swap against the value read before the move.
+//!
+//! No note can add or change a record. The record block is the message's tail: the last line that
+//! is exactly the marker, then nothing but records, each one line of JSON (where a note's line
+//! breaks are escaped). The note a person reads above the block is written indented, so no line of
+//! it can stand at the start of a line as a marker would; and a block followed by anything that is
+//! not a record is no block at all. Tags written before this rule (note unindented) read the same,
+//! since their block was always last too. A block whose newest record names another commit than the
+//! tag's (a tag moved by hand with an old message) gets a record of that move on top.
 
 use git2::{ErrorCode, Oid};
 use serde::{Deserialize, Serialize};
@@ -41,6 +49,58 @@ pub struct Promotion {
     pub note: Option<String>,
 }
 
+/// An environment tag `ID@ENV` that does not lead to a commit (a blob, a tree, a symbolic
+/// reference, a chain of tags ending in a missing object): reported with the fix, never in the way
+/// of other prompts (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenTag {
+    /// `ID@ENV`.
+    pub tag: String,
+    /// What is wrong, e.g. `it points at a blob, not a commit`.
+    pub problem: String,
+}
+
+impl BrokenTag {
+    fn new(id: &PromptId, env: &EnvName, problem: String) -> BrokenTag {
+        BrokenTag {
+            tag: format!("{id}@{env}"),
+            problem,
+        }
+    }
+
+    /// The commands that fix it.
+    pub fn fix(&self) -> String {
+        let (id, env) = self.tag.rsplit_once('@').unwrap_or((&self.tag, ""));
+        format!(
+            "remove it with `git tag -d {}` (or `prompt demote {id} {env}`), or point it at a \
+             version again with `prompt promote {id}@N {env}`",
+            self.tag
+        )
+    }
+}
+
+impl From<BrokenTag> for Error {
+    fn from(b: BrokenTag) -> Error {
+        Error::BrokenTag {
+            fix: b.fix(),
+            tag: b.tag,
+            problem: b.problem,
+        }
+    }
+}
+
+/// An environment tag as read: the commit it leads to, or why it leads to none.
+enum TagRead<'r> {
+    Commit {
+        target: Oid,
+        commit: git2::Commit<'r>,
+    },
+    Broken {
+        target: Option<Oid>,
+        problem: String,
+    },
+}
+
 /// What an environment tag holds now.
 #[derive(Debug, Clone)]
 pub struct EnvState {
@@ -57,24 +117,139 @@ impl Registry {
         format!("refs/tags/{id}@{env}")
     }
 
-    /// The environment tag of `id` in `env`, if it exists.
-    pub fn env_state(&self, id: &PromptId, env: &EnvName) -> Result<Option<EnvState>, Error> {
-        let name = Self::env_ref(id, env);
-        let reference = match self.repo.find_reference(&name) {
+    /// Reads the tag `refname`: the commit it leads to, or what is wrong with it.
+    fn read_env_tag(&self, refname: &str) -> Result<Option<TagRead<'_>>, Error> {
+        let reference = match self.repo.find_reference(refname) {
             Ok(r) => r,
             Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
-            Err(e) => return Err(git(format!("reading {name}"))(e)),
+            Err(e) => return Err(git(format!("reading {refname}"))(e)),
         };
-        let target = reference
-            .target()
-            .ok_or_else(|| Error::Usage(format!("{name} is a symbolic reference")))?;
-        let commit = reference
-            .peel_to_commit()
-            .map_err(git(format!("{name} does not point at a commit")))?;
+        let Some(target) = reference.target() else {
+            return Ok(Some(TagRead::Broken {
+                target: None,
+                problem: "it is a symbolic reference, not a tag".into(),
+            }));
+        };
+        // Peeling follows a chain of tag objects; a chain cannot loop (each names the next by
+        // its hash), and one that ends in a missing object is an error here, not a hang.
+        Ok(Some(match reference.peel(git2::ObjectType::Any) {
+            Ok(object) => match object.into_commit() {
+                Ok(commit) => TagRead::Commit { target, commit },
+                Err(other) => TagRead::Broken {
+                    target: Some(target),
+                    problem: format!(
+                        "it points at a {}, not a commit",
+                        other.kind().map_or("non-commit object", |k| k.str())
+                    ),
+                },
+            },
+            Err(_) => TagRead::Broken {
+                target: Some(target),
+                problem: "it points at an object that is missing or unreadable".into(),
+            },
+        }))
+    }
+
+    /// The commit the environment tag `ID@ENV` points at, if the tag exists; a broken tag is an
+    /// `Error::BrokenTag` that says how to fix it.
+    pub(crate) fn env_tag_commit(
+        &self,
+        id: &PromptId,
+        env: &EnvName,
+    ) -> Result<Option<CommitId>, Error> {
+        match self.read_env_tag(&Self::env_ref(id, env))? {
+            None => Ok(None),
+            Some(TagRead::Commit { commit, .. }) => Ok(Some(CommitId(commit.id()))),
+            Some(TagRead::Broken { problem, .. }) => Err(BrokenTag::new(id, env, problem).into()),
+        }
+    }
+
+    /// Every environment tag (of a configured environment and a valid id) that does not lead to a
+    /// commit, sorted by name.
+    pub fn broken_env_tags(&self) -> Result<Vec<BrokenTag>, Error> {
+        let mut out = Vec::new();
+        let refs = self.repo.references().map_err(git("listing tags"))?;
+        for r in refs.flatten() {
+            let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
+                continue;
+            };
+            let Some((id, env)) = name.rsplit_once('@') else {
+                continue;
+            };
+            let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) else {
+                continue;
+            };
+            if let Some(TagRead::Broken { problem, .. }) =
+                self.read_env_tag(&Self::env_ref(&id, env))?
+            {
+                out.push(BrokenTag::new(&id, env, problem));
+            }
+        }
+        out.sort_by(|a, b| a.tag.cmp(&b.tag));
+        Ok(out)
+    }
+
+    /// Removes the tag `ID@ENV` if it is still broken (the `demote` of a broken tag).
+    pub fn remove_broken_tag(&self, id: &PromptId, env: &EnvName) -> Result<(), Error> {
+        let refname = Self::env_ref(id, env);
+        let Some(TagRead::Broken { .. }) = self.read_env_tag(&refname)? else {
+            return Err(Error::Conflict {
+                what: format!("the environment tag {id}@{env}"),
+                attempts: 1,
+            });
+        };
+        let mut reference = self
+            .repo
+            .find_reference(&refname)
+            .map_err(git(format!("reading {refname}")))?;
+        reference
+            .delete()
+            .map_err(git(format!("deleting {refname}")))
+    }
+
+    /// The environment tag of `id` in `env`, if it exists; a broken tag is an `Error::BrokenTag`.
+    pub fn env_state(&self, id: &PromptId, env: &EnvName) -> Result<Option<EnvState>, Error> {
+        let name = Self::env_ref(id, env);
+        let (target, commit) = match self.read_env_tag(&name)? {
+            None => return Ok(None),
+            Some(TagRead::Commit { target, commit }) => (target, commit),
+            Some(TagRead::Broken { problem, .. }) => {
+                return Err(BrokenTag::new(id, env, problem).into())
+            }
+        };
         let history = match self.repo.find_tag(target) {
             Ok(tag) => {
                 let message = String::from_utf8_lossy(tag.message_bytes().unwrap_or_default());
                 let mut records = parse_records(&message);
+                let by_hand = records
+                    .first()
+                    .is_some_and(|r| r.commit != commit.id().to_string());
+                if by_hand {
+                    // The records describe another commit: the tag was moved outside `prompt`
+                    // with an old message. Say so on top rather than show a promotion that is
+                    // not what the tag holds.
+                    let (by, time, offset) = match tag.tagger() {
+                        Some(s) => (who(&s), s.when().seconds(), s.when().offset_minutes()),
+                        None => ("unknown".into(), 0, 0),
+                    };
+                    let previous = records.first().cloned();
+                    records.insert(
+                        0,
+                        Promotion {
+                            version: self
+                                .version_at(id, CommitId(commit.id()))?
+                                .map(|v| v.number),
+                            commit: commit.id().to_string(),
+                            previous: previous.as_ref().and_then(|p| p.version),
+                            previous_commit: previous.map(|p| p.commit),
+                            previous_tag: None,
+                            by,
+                            time,
+                            offset_minutes: offset,
+                            note: Some("moved outside prompt (the tag's message describes another commit)".into()),
+                        },
+                    );
+                }
                 if records.is_empty() {
                     // A tag made by plain `git tag`: one promotion, by its tagger.
                     let (by, time, offset) = match tag.tagger() {
@@ -188,12 +363,22 @@ impl Registry {
             .map_err(git(format!("writing the tag {name}")))?;
         let refname = Self::env_ref(id, env);
         let log = format!("promote: {name} to version {}", version.number);
-        let moved = match expected {
-            Some(s) => self
+        // A broken tag is replaced, compare-and-swap against its value like any other.
+        let broken = match expected {
+            None => match self.read_env_tag(&refname)? {
+                Some(TagRead::Broken {
+                    target: Some(old), ..
+                }) => Some(old),
+                _ => None,
+            },
+            Some(_) => None,
+        };
+        let moved = match (expected.map(|s| s.target), broken) {
+            (Some(old), _) | (None, Some(old)) => self
                 .repo
-                .reference_matching(&refname, tag, true, s.target, &log)
+                .reference_matching(&refname, tag, true, old, &log)
                 .map(|_| ()),
-            None => self.repo.reference(&refname, tag, false, &log).map(|_| ()),
+            (None, None) => self.repo.reference(&refname, tag, false, &log).map(|_| ()),
         };
         match moved {
             Ok(()) => Ok(record),
@@ -271,8 +456,12 @@ pub(super) fn tag_message(id: &PromptId, env: &EnvName, records: &[Promotion]) -
     }
     m.push_str("\n\n");
     if let Some(note) = &now.note {
-        m.push_str(note);
-        m.push_str("\n\n");
+        for line in note.lines() {
+            m.push_str(NOTE_INDENT);
+            m.push_str(line);
+            m.push('\n');
+        }
+        m.push('\n');
     }
     m.push_str(MARKER);
     m.push('\n');
@@ -283,15 +472,28 @@ pub(super) fn tag_message(id: &PromptId, env: &EnvName, records: &[Promotion]) -
     m
 }
 
-/// The records of a tag message, newest first; lines that are not records are ignored.
+/// How the note's lines are written above the records: indented, so that none is a marker line.
+const NOTE_INDENT: &str = "    ";
+
+/// The records of a tag message, newest first: the lines after the last marker line, every one of
+/// them a record. Anything else there (text after the records, a line that does not parse) means
+/// the message has no records, as a tag made by hand.
 fn parse_records(message: &str) -> Vec<Promotion> {
-    let Some((_, rest)) = message.split_once(MARKER) else {
+    let lines: Vec<&str> = message.lines().collect();
+    let Some(marker) = lines.iter().rposition(|l| l.trim_end() == MARKER) else {
         return Vec::new();
     };
-    rest.lines()
-        .filter(|l| l.starts_with('{'))
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    let mut records = Vec::new();
+    for line in lines[marker + 1..].iter().map(|l| l.trim_end()) {
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Promotion>(line) {
+            Ok(r) if line.starts_with('{') => records.push(r),
+            _ => return Vec::new(),
+        }
+    }
+    records
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use git2::{ErrorCode, Oid, Repository};
 
 pub use commit::{release_held_locks, Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
-pub use env::{EnvState, Promotion};
+pub use env::{BrokenTag, EnvState, Promotion};
 pub use moves::Moved;
 pub use remote::{Divergence, PullReport, PushReport};
 
@@ -576,24 +576,18 @@ impl Registry {
 
     /// The commit the environment tag `ID@ENV` points at, if the tag exists.
     pub fn env_commit(&self, id: &PromptId, env: &EnvName) -> Result<Option<CommitId>, Error> {
-        let name = format!("refs/tags/{id}@{env}");
-        match self.repo.find_reference(&name) {
-            Ok(r) => Ok(Some(CommitId(
-                r.peel_to_commit()
-                    .map_err(git(format!("reading {name}")))?
-                    .id(),
-            ))),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(git(format!("reading {name}"))(e)),
-        }
+        self.env_tag_commit(id, env)
     }
 
-    /// The configured environments of one prompt that have a tag, with their commits.
+    /// The configured environments of one prompt that have a tag, with their commits. Broken
+    /// tags are left out (`broken_env_tags` lists them).
     pub fn envs_of(&self, id: &PromptId) -> Result<Vec<(EnvName, CommitId)>, Error> {
         let mut out = Vec::new();
         for env in &self.config.environments {
-            if let Some(c) = self.env_commit(id, env)? {
-                out.push((env.clone(), c));
+            match self.env_commit(id, env) {
+                Ok(Some(c)) => out.push((env.clone(), c)),
+                Ok(None) | Err(Error::BrokenTag { .. }) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(out)

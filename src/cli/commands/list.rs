@@ -50,6 +50,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     }
     let index = reg.version_index()?;
     let envs = reg.all_envs()?;
+    ctx.ui.warn_broken_tags(&reg.broken_env_tags()?, |_| true);
     let mut rows = Vec::new();
     let mut files = reg.prompt_files(rev)?;
     files.sort_by(|a, b| stem(a).cmp(stem(b)));

@@ -46,7 +46,15 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let env = reg.config().require_env(&args.env)?;
     let id = reference.id.clone();
     let version = chosen_version(reg, &reference, ctx)?;
-    let state = reg.env_state(&id, &env)?;
+    let state = match reg.env_state(&id, &env) {
+        // Promoting is one of the fixes of a broken tag: it is replaced.
+        Err(Error::BrokenTag { tag, problem, .. }) => {
+            ctx.ui
+                .warn(&format!("{tag} is broken ({problem}); this promotion replaces it"));
+            None
+        }
+        other => other?,
+    };
     if let Some(s) = &state {
         if s.commit == version.commit {
             ctx.ui.status(&format!(
@@ -136,7 +144,19 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
     let id = PromptId::parse(&args.id)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
-    let Some(state) = reg.env_state(&id, &env)? else {
+    let state = match reg.env_state(&id, &env) {
+        Err(Error::BrokenTag { tag, problem, .. }) => {
+            if env.as_str() == GUARDED_ENV && !args.yes {
+                confirm(ctx, &format!("Remove the broken tag {tag}?"))?;
+            }
+            reg.remove_broken_tag(&id, &env)?;
+            ctx.ui
+                .line(&format!("{tag}: removed (the tag was broken: {problem})"))?;
+            return Ok(());
+        }
+        other => other?,
+    };
+    let Some(state) = state else {
         return Err(Error::UnknownReference {
             reference: format!("{id}@{env}"),
             reason: format!("`{id}` is not promoted to {env}"),
