@@ -174,7 +174,9 @@ fn push_block(block: &mut Vec<usize>, column: usize) {
 
 /// Whether the byte at `at` is a space, a tab or the end of the line.
 fn is_blank_at(bytes: &[u8], at: usize) -> bool {
-    bytes.get(at).is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    bytes
+        .get(at)
+        .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r'))
 }
 
 #[cfg(test)]

@@ -246,7 +246,10 @@ impl Registry {
                             by,
                             time,
                             offset_minutes: offset,
-                            note: Some("moved outside prompt (the tag's message describes another commit)".into()),
+                            note: Some(
+                                "moved outside prompt (the tag's message describes another commit)"
+                                    .into(),
+                            ),
                         },
                     );
                 }

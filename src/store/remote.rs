@@ -345,8 +345,7 @@ impl Registry {
         let tracking_branch = format!("refs/remotes/{remote}/{upstream}");
         let mut moved = None;
         if self.repo.find_reference(&tracking_branch).is_ok() {
-            let out =
-                self.run_git(&["merge", "--ff-only", "--quiet", "--", &tracking_branch])?;
+            let out = self.run_git(&["merge", "--ff-only", "--quiet", "--", &tracking_branch])?;
             if !out.status.success() {
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 // git's hints span many lines; its final line says what happened.

@@ -49,8 +49,9 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let state = match reg.env_state(&id, &env) {
         // Promoting is one of the fixes of a broken tag: it is replaced.
         Err(Error::BrokenTag { tag, problem, .. }) => {
-            ctx.ui
-                .warn(&format!("{tag} is broken ({problem}); this promotion replaces it"));
+            ctx.ui.warn(&format!(
+                "{tag} is broken ({problem}); this promotion replaces it"
+            ));
             None
         }
         other => other?,
