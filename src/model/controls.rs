@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 /// Whether `c` must not reach a terminal as is (newlines and tabs are decided by the caller).
-fn is_control(c: char) -> bool {
+pub fn is_control(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

@@ -62,7 +62,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .map_err(|e| CliError::Other(anyhow::Error::new(e).context("writing the bundle")))?;
     text.push('\n');
     if args.output.as_os_str() == "-" {
-        return ctx.ui.print(&text);
+        return ctx.ui.print_exact(&text);
     }
     write_atomically(&args.output, &text)?;
     ctx.ui.status(&format!(

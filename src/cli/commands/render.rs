@@ -76,7 +76,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 ctx.ui.warn(&w);
             }
             match out {
-                Value::String(text) => ctx.ui.print(&text),
+                // The rendered text is data for a program: byte for byte.
+                Value::String(text) => ctx.ui.print_exact(&text),
                 other => ctx.ui.json(&other),
             }
         }
