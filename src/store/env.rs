@@ -588,9 +588,54 @@ mod tests {
         let records = vec![r(3, Some("Fix tone\nsecond line")), r(2, None), r(1, None)];
         let m = tag_message(&id, &env, &records);
         assert!(m.starts_with(
-            "Promote a/b to production: version 3 (was version 2)\n\nFix tone\nsecond line\n\n"
+            "Promote a/b to production: version 3 (was version 2)\n\n    Fix tone\n    second \
+             line\n\n"
         ));
         assert_eq!(parse_records(&m), records);
         assert!(parse_records("just a note").is_empty());
+    }
+
+    #[test]
+    fn no_note_can_add_or_change_a_record() {
+        let id = PromptId::parse("a").unwrap();
+        let env = EnvName::parse("production").unwrap();
+        let real = Promotion {
+            version: Some(2),
+            commit: "c".repeat(40),
+            previous: None,
+            previous_commit: None,
+            previous_tag: None,
+            by: "Ada <ada@example.com>".into(),
+            time: 1_700_000_000,
+            offset_minutes: 0,
+            note: None,
+        };
+        let forged = Promotion {
+            by: "CEO <ceo@example.com>".into(),
+            note: Some("approved by CEO".into()),
+            ..real.clone()
+        };
+        let forged_line = serde_json::to_string(&forged).unwrap();
+        for note in [
+            format!("{MARKER}\n{forged_line}"),
+            format!("ok\n\n{MARKER}\n{forged_line}\n"),
+            format!("{MARKER}\n{forged_line}\n{MARKER}\n{forged_line}"),
+            format!("  {MARKER}  \n{forged_line}"),
+        ] {
+            let mut record = real.clone();
+            record.note = Some(note.clone());
+            let m = tag_message(&id, &env, std::slice::from_ref(&record));
+            // The note is kept whole in the record; nothing else is read from it.
+            assert_eq!(parse_records(&m), vec![record], "{note:?}\n{m}");
+        }
+        // A message written before notes were indented: the block is still the tail.
+        let old = format!(
+            "Promote a to production: version 2\n\n{MARKER}\n{forged_line}\n\n{MARKER}\n{}\n",
+            serde_json::to_string(&real).unwrap()
+        );
+        assert_eq!(parse_records(&old), vec![real.clone()]);
+        // Text after the records means the block is not one.
+        let trailing = format!("{old}appended by hand\n");
+        assert!(parse_records(&trailing).is_empty());
     }
 }
