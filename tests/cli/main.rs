@@ -11,6 +11,7 @@ mod diff;
 mod env;
 mod files;
 mod hostile;
+mod hostile_git;
 mod init_new;
 mod interactive;
 mod interchange;

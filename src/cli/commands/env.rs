@@ -206,7 +206,8 @@ fn line(p: &Promotion, ctx: &Context) -> String {
     format!(
         "{}  {}  {}  {}{was}{note}\n",
         ctx.ui.bold(&version),
-        ctx.ui.dim(&p.commit[..7.min(p.commit.len())]),
+        // A record read from a pulled tag may hold anything: cut by characters, not bytes.
+        ctx.ui.dim(&p.commit.chars().take(7).collect::<String>()),
         format_time(p.time, p.offset_minutes),
         p.by
     )
