@@ -46,7 +46,16 @@ fn prompt_env(repo: &TestRepo, vars: &[(&str, &str)], args: &[&str]) -> Run {
 /// The answers the commands below give, for comparing one repository state with another. The
 /// history cache is removed first, so that the commands walk the history again.
 fn answers(repo: &TestRepo) -> Vec<String> {
-    std::fs::remove_file(repo.root().join(".git/prompt-history-v2")).ok();
+    for entry in std::fs::read_dir(repo.root().join(".git")).unwrap() {
+        let entry = entry.unwrap();
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("prompt-history")
+        {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
     let commands: [&[&str]; 7] = [
         &["log", "p"],
         &["log"],
@@ -79,8 +88,11 @@ fn graph_layout(bytes: &[u8]) -> (usize, usize, usize) {
             _ => {}
         }
     }
-    let count =
-        u32::from_be_bytes(bytes[fanout + 255 * 4..fanout + 256 * 4].try_into().unwrap()) as usize;
+    let count = u32::from_be_bytes(
+        bytes[fanout + 255 * 4..fanout + 256 * 4]
+            .try_into()
+            .unwrap(),
+    ) as usize;
     (ids, data, count)
 }
 
@@ -161,7 +173,14 @@ fn broken_environment_tags_are_reported_with_the_fix_and_block_nothing_else() {
             "1".repeat(40)
         ),
     );
-    let dangling = repo.git(&["hash-object", "-t", "tag", "-w", "--literally", "dangling.txt"]);
+    let dangling = repo.git(&[
+        "hash-object",
+        "-t",
+        "tag",
+        "-w",
+        "--literally",
+        "dangling.txt",
+    ]);
     repo.git(&["update-ref", "refs/tags/p@development", dangling.trim()]);
     std::fs::remove_file(repo.root().join("dangling.txt")).unwrap();
 
@@ -208,7 +227,11 @@ fn broken_environment_tags_are_reported_with_the_fix_and_block_nothing_else() {
         "prompts/p.prompt.yaml:1:1: error[breaking]: against p@production: the environment tag \
          is broken (it points at a blob, not a commit)"
     ));
-    assert!(checked.stderr.contains("checked 2 prompts: 1 error(s)"), "{}", checked.stderr);
+    assert!(
+        checked.stderr.contains("checked 2 prompts: 1 error(s)"),
+        "{}",
+        checked.stderr
+    );
     repo.prompt(&["bundle", "--env", "production", "-o", "-"])
         .success()
         .stdout_has("\"q\"")
