@@ -168,6 +168,22 @@ impl Registry {
     /// commit, sorted by name.
     pub fn broken_env_tags(&self) -> Result<Vec<BrokenTag>, Error> {
         let mut out = Vec::new();
+        for (id, env, _) in self.env_tag_refs()? {
+            if let Some(TagRead::Broken { problem, .. }) =
+                self.read_env_tag(&Self::env_ref(&id, &env))?
+            {
+                out.push(BrokenTag::new(&id, &env, problem));
+            }
+        }
+        out.sort_by(|a, b| a.tag.cmp(&b.tag));
+        Ok(out)
+    }
+
+    /// Every tag named `ID@ENV` with a valid id and a configured environment, with its reference.
+    pub(crate) fn env_tag_refs(
+        &self,
+    ) -> Result<Vec<(PromptId, EnvName, git2::Reference<'_>)>, Error> {
+        let mut out = Vec::new();
         let refs = self.repo.references().map_err(git("listing tags"))?;
         for r in refs.flatten() {
             let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
@@ -176,16 +192,11 @@ impl Registry {
             let Some((id, env)) = name.rsplit_once('@') else {
                 continue;
             };
-            let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) else {
-                continue;
-            };
-            if let Some(TagRead::Broken { problem, .. }) =
-                self.read_env_tag(&Self::env_ref(&id, env))?
-            {
-                out.push(BrokenTag::new(&id, env, problem));
+            if let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) {
+                let env = env.clone();
+                out.push((id, env, r));
             }
         }
-        out.sort_by(|a, b| a.tag.cmp(&b.tag));
         Ok(out)
     }
 

@@ -596,21 +596,10 @@ impl Registry {
     /// Every environment tag of a configured environment, by prompt id.
     pub fn all_envs(&self) -> Result<HashMap<PromptId, Vec<(EnvName, CommitId)>>, Error> {
         let mut out: HashMap<PromptId, Vec<(EnvName, CommitId)>> = HashMap::new();
-        let refs = self.repo.references().map_err(git("listing tags"))?;
-        for r in refs.flatten() {
-            let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
-                continue;
-            };
-            let Some((id, env)) = name.rsplit_once('@') else {
-                continue;
-            };
-            let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) else {
-                continue;
-            };
+        // Broken tags are left out here (`broken_env_tags` lists them).
+        for (id, env, r) in self.env_tag_refs()? {
             if let Ok(c) = r.peel_to_commit() {
-                out.entry(id)
-                    .or_default()
-                    .push((env.clone(), CommitId(c.id())));
+                out.entry(id).or_default().push((env, CommitId(c.id())));
             }
         }
         for envs in out.values_mut() {

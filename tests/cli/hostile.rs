@@ -333,19 +333,19 @@ fn deep_nesting_is_refused_quickly_in_every_input() {
         .success();
 }
 
-/// Forty AWS-style secret access keys (40 base64 characters, `/` and `+` included), the same on
-/// every run.
+/// Forty AWS-style secret access keys: 30 bytes of SHA-1 output each, in base64 (40 characters,
+/// `/` and `+` included), the same on every run.
 fn aws_keys() -> Vec<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     (0..40)
-        .map(|_| {
-            (0..40)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    ALPHABET[(state % 64) as usize] as char
+        .map(|i| {
+            let digest = |s: String| sha1_smol::Sha1::from(s).digest().bytes();
+            let mut raw = digest(format!("key {i}")).to_vec();
+            raw.extend_from_slice(&digest(format!("more {i}"))[..10]);
+            raw.chunks(3)
+                .flat_map(|c| {
+                    let n = (u32::from(c[0]) << 16) | (u32::from(c[1]) << 8) | u32::from(c[2]);
+                    [18, 12, 6, 0].map(|shift| BASE64[((n >> shift) & 63) as usize] as char)
                 })
                 .collect()
         })
