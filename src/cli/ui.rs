@@ -255,6 +255,11 @@ impl Ui {
         }
     }
 
+    /// Writes text for people to stderr, control characters escaped (`safe`).
+    pub fn eprint(&self, text: &str) {
+        eprint!("{}", safe(text, self.color_err || self.color_out));
+    }
+
     /// A warning on stderr (never silenced: it reports something the user must know).
     pub fn warn(&self, text: &str) {
         eprintln!(

@@ -454,8 +454,10 @@ fn control_characters_from_files_never_reach_the_terminal_raw() {
         "prompts/bad\u{1b}[2J.prompt.yaml",
         "format: 1\ntemplate: x\n",
     );
+    repo.write("batch.jsonl", "{\"\\u001b]0;owned\\u0007\": 1}\n");
     // Each command, and whether it shows something of the escaped text.
-    let runs: [(&[&str], bool); 8] = [
+    let runs: [(&[&str], bool); 9] = [
+        (&["render", "p@1", "--batch", "batch.jsonl"], true),
         (&["list"], true),
         (&["env"], false),
         (&["log", "p"], true),

@@ -182,7 +182,7 @@ fn batch(
                 serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
                 out.flush()?;
-                eprintln!("error: line {n}: {message}");
+                ctx.ui.eprint(&format!("error: line {n}: {message}\n"));
                 if fail_fast {
                     return Err(CliError::Reported(1));
                 }
