@@ -77,7 +77,10 @@ pub(crate) struct Objects<'r> {
     /// parent lines name commits that are not there, so the walk treats them as roots, as git does.
     shallow: std::collections::HashSet<Oid>,
     /// `git commit-graph write` output, when there is one: a commit found there is not read at all.
-    graph: Option<CommitGraph>,
+    /// Read and checked on the first commit read, so that a walk with nothing to do pays nothing.
+    graph: std::cell::OnceCell<Option<CommitGraph>>,
+    /// Where that file is; `None` in a shallow clone (git ignores the graph there; so does this).
+    graph_path: Option<std::path::PathBuf>,
 }
 
 fn malformed(what: &str, id: Oid) -> Error {
@@ -97,17 +100,21 @@ impl<'r> Objects<'r> {
         } else {
             Default::default()
         };
-        // git ignores the commit-graph in a shallow clone; so does this.
-        let graph = if shallow.is_empty() {
-            CommitGraph::read(&repo.path().join("objects/info/commit-graph"))
-        } else {
-            None
-        };
+        let graph_path = shallow
+            .is_empty()
+            .then(|| repo.path().join("objects/info/commit-graph"));
         Ok(Objects {
             odb: repo.odb().map_err(git("opening the object database"))?,
             shallow,
-            graph,
+            graph: std::cell::OnceCell::new(),
+            graph_path,
         })
+    }
+
+    fn graph(&self) -> Option<&CommitGraph> {
+        self.graph
+            .get_or_init(|| self.graph_path.as_deref().and_then(CommitGraph::read))
+            .as_ref()
     }
 
     /// The first parent of a commit met in a walk, or `None` at a root; an error when the walk
@@ -136,7 +143,7 @@ impl<'r> Objects<'r> {
     }
 
     pub(crate) fn commit(&self, id: Oid) -> Result<CommitHead, Error> {
-        if let Some(head) = self.graph.as_ref().and_then(|g| g.commit(id)) {
+        if let Some(head) = self.graph().and_then(|g| g.commit(id)) {
             return Ok(head);
         }
         let object = self.odb.read(id).map_err(git("reading a commit"))?;
@@ -585,7 +592,7 @@ mod tests {
 
         let repo = Repository::open(dir.path()).unwrap();
         let objects = Objects::new(&repo).unwrap();
-        let graph = objects.graph.as_ref().expect("the commit-graph is read");
+        let graph = objects.graph().expect("the commit-graph is read");
         assert_eq!(graph.count, 42);
         let mut walk = repo.revwalk().unwrap();
         walk.push_head().unwrap();
