@@ -203,19 +203,25 @@ impl Registry {
     /// Removes the tag `ID@ENV` if it is still broken (the `demote` of a broken tag).
     pub fn remove_broken_tag(&self, id: &PromptId, env: &EnvName) -> Result<(), Error> {
         let refname = Self::env_ref(id, env);
-        let Some(TagRead::Broken { .. }) = self.read_env_tag(&refname)? else {
-            return Err(Error::Conflict {
-                what: format!("the environment tag {id}@{env}"),
-                attempts: 1,
-            });
+        let conflict = || Error::Conflict {
+            what: format!("the environment tag {id}@{env}"),
+            attempts: 1,
+        };
+        let Some(TagRead::Broken { target, .. }) = self.read_env_tag(&refname)? else {
+            return Err(conflict());
         };
         let mut reference = self
             .repo
             .find_reference(&refname)
             .map_err(git(format!("reading {refname}")))?;
-        reference
-            .delete()
-            .map_err(git(format!("deleting {refname}")))
+        // Still the broken value read above (a promote may have fixed it meanwhile).
+        if reference.target() != target {
+            return Err(conflict());
+        }
+        reference.delete().map_err(|e| match e.code() {
+            ErrorCode::Modified | ErrorCode::Locked => conflict(),
+            _ => git(format!("deleting {refname}"))(e),
+        })
     }
 
     /// The environment tag of `id` in `env`, if it exists; a broken tag is an `Error::BrokenTag`.

@@ -304,6 +304,29 @@ fn no_promotion_note_can_add_or_change_a_record() {
         .json();
     assert_eq!(old.as_array().unwrap().len(), 1, "{old:#}");
     assert_eq!(old[0]["by"], "Ada Author <ada@example.com>");
+
+    // The same message on a tag moved by hand to another commit: the move is shown on top, not
+    // a record that claims a promotion of the old commit.
+    repo.git(&[
+        "tag",
+        "-f",
+        "-a",
+        "-F",
+        "old-message.txt",
+        "q@staging",
+        "HEAD",
+    ]);
+    let moved = repo
+        .prompt(&["env", "history", "q", "staging", "--json"])
+        .success()
+        .json();
+    assert_eq!(moved.as_array().unwrap().len(), 2, "{moved:#}");
+    assert_eq!(moved[0]["commit"], head.trim());
+    assert!(moved[0]["note"]
+        .as_str()
+        .unwrap()
+        .starts_with("moved outside prompt"));
+    assert_eq!(moved[1]["commit"], v1.trim());
 }
 
 #[test]
