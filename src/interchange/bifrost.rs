@@ -87,10 +87,14 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     // A version without a model is not one Bifrost can run: refuse rather than send "".
     let m = crate::interchange::common::required_model(input, &mut notes, "Bifrost")?;
     let mut params = Map::new();
-    body.insert(
-        "provider".into(),
-        json!(provider_to(PROVIDERS, &m.provider, &meta)),
+    let sent = provider_to(PROVIDERS, &m.provider, &meta);
+    crate::interchange::common::report_provider_read_back(
+        &m.provider,
+        &sent,
+        &provider_from(PROVIDERS, &sent),
+        &mut notes,
     );
+    body.insert("provider".into(), json!(sent));
     body.insert("model".into(), json!(m.name));
     params.extend(m.params.iter().map(|(k, v)| (k.clone(), v.clone())));
     if !p.tools.is_empty() {

@@ -140,6 +140,16 @@ pub(crate) fn provider_to(table: ProviderTable, ours: &str, meta: &Map<String, V
         .map_or(ours.to_string(), |(_, theirs)| theirs.to_string())
 }
 
+/// Warns when the provider name a service is sent reads back as another of ours (`gemini` is
+/// sent as Phoenix's `GOOGLE`, which an import reads as `google`).
+pub(crate) fn report_provider_read_back(ours: &str, sent: &str, back: &str, notes: &mut Notes) {
+    if ours != back {
+        notes.warn(format!(
+            "model.provider `{ours}` is sent as `{sent}`, which reads back as `{back}`"
+        ));
+    }
+}
+
 /// Keeps the service's provider name under `meta.provider` when the table would not give it back.
 pub(crate) fn keep_provider(table: ProviderTable, theirs: &str, meta: &mut Map<String, Value>) {
     let ours = provider_from(table, theirs);
@@ -169,7 +179,7 @@ pub(crate) fn tool_from_openai(v: &Value) -> Option<Tool> {
     let f = v.get("function").unwrap_or(v);
     Some(Tool {
         name: str_of(f, "name")?.to_string(),
-        description: str_of(f, "description").map(str::to_string),
+        description: text_of(f, "description").map(str::to_string),
         parameters: f.get("parameters").filter(|p| !p.is_null()).cloned(),
         strict: f.get("strict").and_then(Value::as_bool),
     })

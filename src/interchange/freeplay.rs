@@ -1,4 +1,4 @@
-//! Freeplay prompt templates: `POST /api/v2/projects/{project_id}/prompt-templates/id/{template_id}/versions`
+//! Freeplay prompt templates: `POST /api/v2/projects/{project_id}/prompt-templates/name/{name}/versions`
 //! bodies out; create requests, template version get responses (`{prompt_template_name, metadata:
 //! {provider, model, params, flavor}, content, tool_schema, output_schema}`) and lists of them in.
 //!
@@ -43,6 +43,7 @@ const HISTORY: &str = "history";
 const VERSION_KEYS: &[&str] = &[
     "prompt_template_id",
     "prompt_template_version_id",
+    "environment",
     "prompt_template_name",
     "template_name",
     "name",
@@ -76,6 +77,12 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     );
     body.insert("model".into(), json!(model.name));
     let provider = provider_to(PROVIDERS, &model.provider, &meta);
+    super::common::report_provider_read_back(
+        &model.provider,
+        &provider,
+        &provider_from(PROVIDERS, &provider),
+        &mut notes,
+    );
     body.insert("provider".into(), json!(provider));
     let message = input.message.map(str::trim).filter(|m| !m.is_empty());
     body.insert(
@@ -105,9 +112,11 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
                 }
                 let mut o = Map::new();
                 o.insert("name".into(), json!(t.name));
-                if let Some(d) = &t.description {
-                    o.insert("description".into(), json!(d));
-                }
+                // The SDK's ToolSchema requires a description; an empty one reads back as none.
+                o.insert(
+                    "description".into(),
+                    json!(t.description.as_deref().unwrap_or("")),
+                );
                 o.insert(
                     "parameters".into(),
                     t.parameters
@@ -121,6 +130,10 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     }
     if let Some(rf) = &p.response_format {
         body.insert("output_schema".into(), output_schema(rf, &meta, &mut notes));
+        notes.warn(
+            "the Freeplay SDK's create_version has no output_schema: it is in this body, but a \
+             version created through the SDK loses it",
+        );
     }
     if !input.environments.is_empty() {
         body.insert("environments".into(), json!(input.environments));
@@ -129,14 +142,29 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     report_common(p, &mut notes, false, &[]);
     report_mustache_only(p, &mut notes);
     let project = meta_str(&meta, "project_id").unwrap_or("{project_id}");
-    let template = meta_str(&meta, "template_id").unwrap_or("{template_id}");
+    // The SDK's create_version posts to the template's name (URL-encoded).
+    let name = p.name.as_deref().unwrap_or(input.id.as_str());
     Ok(Exported {
         endpoint: format!(
-            "POST /api/v2/projects/{project}/prompt-templates/id/{template}/versions"
+            "POST /api/v2/projects/{project}/prompt-templates/name/{}/versions",
+            url_encode(name)
         ),
         body: Value::Object(body),
         warnings: notes.into_vec(),
     })
+}
+
+/// Percent-encodes a path segment (a `/` in a name is encoded too, so it stays one segment).
+fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Tool choice in the provider's own form (Freeplay passes `llm_parameters` through).
@@ -393,7 +421,9 @@ fn import_version(v: &Value, notes: &mut Notes) -> Result<Prompt, String> {
     }
     for (ours, theirs) in [
         ("template_id", "prompt_template_id"),
+        ("version_id", "prompt_template_version_id"),
         ("project_id", "project_id"),
+        ("environment", "environment"),
     ] {
         if let Some(x) = text_of(v, theirs) {
             meta.insert(ours.into(), json!(x));

@@ -144,19 +144,36 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         body.insert("commitMessage".into(), json!(m));
     }
     if let Some(model) = &p.model {
-        body.insert("model".into(), json!(model_string(model, &meta)));
-        let mut params = model.params.clone();
-        if let Some(t) = params.shift_remove("temperature") {
-            body.insert("temperature".into(), t);
+        let sent = model_string(model, &meta);
+        if let Some((theirs, _)) = sent.split_once('/') {
+            super::common::report_provider_read_back(
+                &model.provider,
+                theirs,
+                &split_model(&sent).0,
+                &mut notes,
+            );
         }
-        if let Some(t) = params.shift_remove("max_tokens") {
-            body.insert("maxTokens".into(), t);
+        body.insert("model".into(), json!(sent));
+        // `temperature` and `maxTokens` have their own fields; every other parameter goes in
+        // the free-form `parameters` object under its own name.
+        let mut parameters = Map::new();
+        for (key, value) in &model.params {
+            // Only these exact names: another spelling (`max_output_tokens`) stays in
+            // `parameters`, so an import gives back what was sent.
+            match key.as_str() {
+                "temperature" if !body.contains_key("temperature") => {
+                    body.insert("temperature".into(), value.clone());
+                }
+                "max_tokens" if !body.contains_key("maxTokens") => {
+                    body.insert("maxTokens".into(), value.clone());
+                }
+                _ => {
+                    parameters.insert(key.clone(), value.clone());
+                }
+            }
         }
-        for key in params.keys() {
-            notes.warn(format!(
-                "model.params.{key} cannot be held (a create request holds temperature and \
-                 maxTokens); left out"
-            ));
+        if !parameters.is_empty() {
+            body.insert("parameters".into(), Value::Object(parameters));
         }
     } else if let Some((provider, name)) = input.default_model {
         body.insert(
@@ -168,6 +185,12 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         );
     }
 
+    if p.model.is_none() {
+        // Parameters of a version that had no model, kept at import.
+        if let Some(kept) = meta.get("params").filter(|k| k.is_object()) {
+            body.insert("parameters".into(), kept.clone());
+        }
+    }
     let (system, messages) = export_messages(p, &mut notes);
     if let Some(s) = system {
         body.insert("prompt".into(), json!(s));
@@ -188,18 +211,30 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     } else if let Some(raw) = meta.get("demonstrations_raw") {
         body.insert("demonstrations".into(), raw.clone());
     }
+    if body.contains_key("demonstrations") {
+        notes.warn(
+            "the create request (LangWatch's PostApiPromptsBody) has no `demonstrations`: they \
+             are sent, but a server that follows its schema ignores them",
+        );
+    }
     body.insert("outputs".into(), Value::Array(outputs));
     if let Some(t) = meta.get("promptingTechnique") {
+        notes.warn(
+            "the create request has no `promptingTechnique`: it is sent, but a server that \
+             follows its schema ignores it",
+        );
         body.insert("promptingTechnique".into(), t.clone());
     }
     if let Some(rf) = &p.response_format {
+        // The create request has no `responseFormat`; its `outputs` hold the schema.
+        notes.warn(format!(
+            "the create request has no `responseFormat`: the schema is sent as the json_schema \
+             output `{}`",
+            rf.name
+        ));
         if rf.description.is_some() || rf.strict.is_some() {
             notes.warn("response_format description and strict cannot be held; left out");
         }
-        body.insert(
-            "responseFormat".into(),
-            json!({"type": "json_schema", "json_schema": {"name": rf.name, "schema": rf.schema}}),
-        );
     }
     body.insert("schemaVersion".into(), json!("1.0"));
 
@@ -597,29 +632,45 @@ fn import_row(row: &Value, notes: &mut Notes) -> Result<Prompt, String> {
     if let Some(scope) = text_of(row, "scope").filter(|s| *s != "PROJECT") {
         meta.insert("scope".into(), json!(scope));
     }
-    if let Some(m) = text_of(row, "model") {
-        let (provider, name) = split_model(m);
-        let mut params = IndexMap::new();
-        if let Some(t) = row.get("temperature").filter(|t| !t.is_null()) {
-            params.insert("temperature".to_string(), t.clone());
+    let mut params = IndexMap::new();
+    if let Some(t) = row.get("temperature").filter(|t| !t.is_null()) {
+        params.insert("temperature".to_string(), t.clone());
+    }
+    if let Some(t) = row
+        .get("maxTokens")
+        .or_else(|| row.get("max_tokens"))
+        .filter(|t| !t.is_null())
+    {
+        params.insert("max_tokens".to_string(), t.clone());
+    }
+    for key in SAMPLING {
+        if let Some(v) = row.get(*key).filter(|v| !v.is_null()) {
+            params.insert(key.to_string(), v.clone());
         }
-        if let Some(t) = row
-            .get("maxTokens")
-            .or_else(|| row.get("max_tokens"))
-            .filter(|t| !t.is_null())
-        {
-            params.insert("max_tokens".to_string(), t.clone());
-        }
-        let extra = row.get("parameters").and_then(Value::as_object);
-        for key in SAMPLING {
-            if let Some(v) = row
-                .get(*key)
-                .or_else(|| extra.and_then(|e| e.get(*key)))
-                .filter(|v| !v.is_null())
-            {
-                params.insert(key.to_string(), v.clone());
+    }
+    // Every key of the free-form `parameters` object, not only the known ones.
+    match row.get("parameters") {
+        Some(Value::Object(extra)) => {
+            for (k, v) in extra.iter().filter(|(_, v)| !v.is_null()) {
+                params.insert(k.clone(), v.clone());
             }
         }
+        None | Some(Value::Null) => {}
+        Some(other) => notes.warn(format!("`parameters` is not an object ({other}); ignored")),
+    }
+    if text_of(row, "model").is_none() && !params.is_empty() {
+        let names: Vec<&str> = params.keys().map(String::as_str).collect();
+        notes.warn(format!(
+            "a version without a `model` has parameters ({}): kept under metadata.langwatch \
+             (model.params needs a model)",
+            names.join(", ")
+        ));
+        let kept: Map<String, Value> = params.drain(..).collect();
+        meta.insert("params".into(), Value::Object(kept));
+    }
+    if let Some(m) = text_of(row, "model") {
+        let (provider, name) = split_model(m);
+        let params = std::mem::take(&mut params);
         if !m.contains('/') {
             notes.warn(format!(
                 "the model `{m}` names no provider (litellm's provider/model): read as openai"
@@ -778,6 +829,7 @@ fn import_demonstrations(
     let mut columns: Vec<(String, String)> = Vec::new();
     let mut types: Vec<Value> = Vec::new();
     let mut rows: Vec<Map<String, Value>> = Vec::new();
+    let mut derived_types = false;
     if let Some(inline) = d.get("inline") {
         let records = inline
             .get("records")
@@ -797,6 +849,17 @@ fn import_demonstrations(
             .unwrap_or(0);
         for name in records.keys() {
             columns.push((name.clone(), name.clone()));
+        }
+        // Column types an export derives from the values again need not be kept.
+        let derived: Vec<Value> = records
+            .iter()
+            .map(|(name, values)| {
+                let values = values.as_array().cloned().unwrap_or_default();
+                json!({"name": name, "type": column_type(&values)})
+            })
+            .collect();
+        if types == derived {
+            derived_types = true;
         }
         for i in 0..count {
             let mut row = Map::new();
@@ -897,7 +960,7 @@ fn import_demonstrations(
             kept.insert(key.into(), v.clone());
         }
     }
-    if !types.is_empty() {
+    if !types.is_empty() && !derived_types {
         kept.insert("columnTypes".into(), Value::Array(types));
     }
     if output_columns.len() > 1 || output_names.first() != output_columns.first() {

@@ -28,7 +28,9 @@ use crate::model::{
 
 const SERVICE: Service = Service::Phoenix;
 
-/// Model providers Phoenix knows (lower case; Phoenix writes them in upper case).
+/// Model providers with invocation parameters in `arize-phoenix-client` 3.5's
+/// `PromptVersionData` (lower case; Phoenix writes them in upper case). Its `MINIMAX` has no
+/// invocation-parameter type, so a version for it cannot be created; it is left out here.
 const PROVIDERS: &[&str] = &[
     "openai",
     "azure_openai",
@@ -44,72 +46,81 @@ const PROVIDERS: &[&str] = &[
     "moonshot",
     "perplexity",
     "together",
+    "zai",
+    "meta",
 ];
 
-/// Invocation parameters Phoenix accepts for the OpenAI-compatible providers.
-const OPENAI_PARAMS: &[&str] = &[
-    "temperature",
-    "max_tokens",
-    "max_completion_tokens",
-    "frequency_penalty",
-    "presence_penalty",
-    "top_p",
-    "seed",
-    "stop",
-    "reasoning_effort",
-    "extra_body",
+/// Our provider names Phoenix spells differently (ours, Phoenix's in lower case).
+const ALIASES: &[(&str, &str)] = &[
+    ("gemini", "google"),
+    ("vertex", "google"),
+    ("vertex_ai", "google"),
+    ("bedrock", "aws"),
+    ("azure", "azure_openai"),
 ];
-const ANTHROPIC_PARAMS: &[&str] = &[
-    "max_tokens",
-    "temperature",
-    "top_p",
-    "stop_sequences",
-    "thinking",
-    "output_config",
-    "extra_body",
-];
-const GOOGLE_PARAMS: &[&str] = &[
-    "temperature",
-    "max_output_tokens",
-    "stop_sequences",
-    "presence_penalty",
-    "frequency_penalty",
-    "top_p",
-    "top_k",
-    "thinking_config",
-];
-const AWS_PARAMS: &[&str] = &["max_tokens", "temperature", "top_p", "stop_sequences"];
 
-/// The parameter names Phoenix accepts for a provider, and our names it renames (ours, theirs).
-fn param_names(
-    provider: &str,
-) -> (
-    &'static [&'static str],
-    &'static [(&'static str, &'static str)],
-) {
+/// Phoenix's name (lower case) for one of our providers.
+pub fn provider_name(ours: &str) -> &str {
+    ALIASES
+        .iter()
+        .find(|(o, _)| *o == ours)
+        .map_or(ours, |(_, theirs)| theirs)
+}
+
+/// Invocation parameters of the OpenAI-compatible providers, by canonical name (see
+/// `render::providers::canonical`) and Phoenix's name.
+const OPENAI_PARAMS: &[(&str, &str)] = &[
+    ("temperature", "temperature"),
+    ("max_tokens", "max_tokens"),
+    ("max_completion_tokens", "max_completion_tokens"),
+    ("frequency_penalty", "frequency_penalty"),
+    ("presence_penalty", "presence_penalty"),
+    ("top_p", "top_p"),
+    ("seed", "seed"),
+    ("stop", "stop"),
+    ("reasoning_effort", "reasoning_effort"),
+    ("extra_body", "extra_body"),
+];
+const ANTHROPIC_PARAMS: &[(&str, &str)] = &[
+    ("max_tokens", "max_tokens"),
+    ("temperature", "temperature"),
+    ("top_p", "top_p"),
+    ("stop", "stop_sequences"),
+    ("thinking", "thinking"),
+    ("output_config", "output_config"),
+    ("extra_body", "extra_body"),
+];
+const GOOGLE_PARAMS: &[(&str, &str)] = &[
+    ("temperature", "temperature"),
+    ("max_tokens", "max_output_tokens"),
+    ("stop", "stop_sequences"),
+    ("presence_penalty", "presence_penalty"),
+    ("frequency_penalty", "frequency_penalty"),
+    ("top_p", "top_p"),
+    ("top_k", "top_k"),
+    ("thinking_config", "thinking_config"),
+];
+const AWS_PARAMS: &[(&str, &str)] = &[
+    ("max_tokens", "max_tokens"),
+    ("temperature", "temperature"),
+    ("top_p", "top_p"),
+    ("stop", "stop_sequences"),
+];
+
+/// The invocation parameters Phoenix holds for a provider (by its name).
+fn param_names(provider: &str) -> &'static [(&'static str, &'static str)] {
     match provider {
-        "anthropic" => (ANTHROPIC_PARAMS, &[("stop", "stop_sequences")]),
-        "google" => (
-            GOOGLE_PARAMS,
-            &[
-                ("max_tokens", "max_output_tokens"),
-                ("stop", "stop_sequences"),
-            ],
-        ),
-        "aws" => (AWS_PARAMS, &[("stop", "stop_sequences")]),
-        _ => (
-            OPENAI_PARAMS,
-            &[
-                ("stop_sequences", "stop"),
-                ("max_output_tokens", "max_tokens"),
-            ],
-        ),
+        "anthropic" => ANTHROPIC_PARAMS,
+        "google" => GOOGLE_PARAMS,
+        "aws" => AWS_PARAMS,
+        _ => OPENAI_PARAMS,
     }
 }
 
-/// Phoenix's per-provider tagged invocation parameters, `{type: P, P: {…}}`, from `model.params`.
-/// Names Phoenix spells differently for the provider are renamed; names it does not accept for
-/// the provider are left out with a warning (Phoenix rejects unknown ones).
+/// Phoenix's per-provider tagged invocation parameters, `{type: P, P: {…}}`, from `model.params`
+/// (`provider` is Phoenix's name, lower case). Parameters are renamed to the provider's spelling
+/// (`max_tokens` → `max_output_tokens` for google, …); names Phoenix does not hold for the
+/// provider are left out with a warning (Phoenix rejects unknown ones).
 pub fn invocation_parameters(
     provider: &str,
     params: &IndexMap<String, Value>,
@@ -117,28 +128,21 @@ pub fn invocation_parameters(
 ) -> Value {
     let mut out = Map::new();
     if PROVIDERS.contains(&provider) {
-        let (accepted, renamed) = param_names(provider);
+        let names = param_names(provider);
         for (key, value) in params {
-            let name = renamed
-                .iter()
-                .find(|(ours, _)| ours == key)
-                .map_or(key.as_str(), |(_, theirs)| theirs);
-            let value = if name == "stop_sequences" || name == "stop" {
-                match value {
-                    Value::String(s) => json!([s]),
-                    v => v.clone(),
-                }
-            } else {
-                value.clone()
-            };
-            if accepted.contains(&name) {
-                out.insert(name.to_string(), value);
-            } else {
+            let ours = crate::render::providers::canonical(key);
+            let Some((_, name)) = names.iter().find(|(c, _)| *c == ours) else {
                 notes.push(format!(
                     "model.params.{key} is not an invocation parameter Phoenix accepts for \
                      {provider}; left out"
                 ));
-            }
+                continue;
+            };
+            let value = match value {
+                Value::String(s) if ours == "stop" => json!([s]),
+                v => v.clone(),
+            };
+            out.insert(name.to_string(), value);
         }
     } else {
         out.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -152,19 +156,26 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     let mut notes = Notes::new(SERVICE);
     let meta = service_meta(p, SERVICE);
     let model = required_model(input, &mut notes, "Phoenix")?;
-    if !PROVIDERS.contains(&model.provider.as_str()) {
+    let provider = provider_name(&model.provider);
+    if !PROVIDERS.contains(&provider) {
         notes.warn(format!(
-            "Phoenix has no model provider `{}` (it has {}); sent as `{}`",
+            "Phoenix has no model provider `{}` (it has {}); sent as `{}`, which Phoenix rejects",
             model.provider,
             PROVIDERS.join(", "),
-            model.provider.to_ascii_uppercase()
+            provider.to_ascii_uppercase()
         ));
     }
-    if model.provider == "anthropic" && !model.params.contains_key("max_tokens") {
+    super::common::report_provider_read_back(
+        &model.provider,
+        &provider.to_ascii_uppercase(),
+        provider,
+        &mut notes,
+    );
+    if provider == "anthropic" && !model.params.contains_key("max_tokens") {
         notes.warn("Phoenix requires max_tokens for anthropic; model.params has none");
     }
     let mut param_notes = Vec::new();
-    let invocation = invocation_parameters(&model.provider, &model.params, &mut param_notes);
+    let invocation = invocation_parameters(provider, &model.params, &mut param_notes);
     for n in param_notes {
         notes.warn(n);
     }
@@ -175,7 +186,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     }
     version.insert(
         "model_provider".into(),
-        json!(model.provider.to_ascii_uppercase()),
+        json!(provider.to_ascii_uppercase()),
     );
     version.insert("model_name".into(), json!(model.name));
     let template = match (&p.messages, &p.template) {

@@ -325,7 +325,11 @@ fn langwatch_create_request_round_trips() {
     );
     let out = export_version(Service::Langwatch, &imported, 0);
     assert_eq!(out.body, payload);
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        out.warnings,
+        ["langwatch: the create request (LangWatch's PostApiPromptsBody) has no `demonstrations`: \
+          they are sent, but a server that follows its schema ignores them"]
+    );
 }
 
 #[test]
@@ -361,10 +365,18 @@ fn langwatch_version_rows_group_and_map_outputs() {
         "prompt",
         "inputs",
         "outputs",
-        "responseFormat",
     ] {
         assert_eq!(out.body[key], row[key], "{key}");
     }
+    // The create request has no `responseFormat`: the outputs carry the schema, with a warning.
+    assert!(out.body.get("responseFormat").is_none());
+    assert!(
+        out.warnings.iter().any(|w| w.contains(
+            "has no `responseFormat`: the schema is sent as the json_schema output `lead_score`"
+        )),
+        "{:?}",
+        out.warnings
+    );
     assert_eq!(out.body["messages"], json!([row["messages"][1]]));
     assert_eq!(out.body["commitMessage"], "Score as structured output");
 }
@@ -468,7 +480,11 @@ fn freeplay_history_and_media_slots_map_to_placeholders_and_parts() {
     ] {
         assert_eq!(out.body[key], payload[key], "{key}");
     }
-    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_eq!(
+        out.warnings,
+        ["freeplay: the Freeplay SDK's create_version has no output_schema: it is in this body, \
+          but a version created through the SDK loses it"]
+    );
 }
 
 #[test]
@@ -489,8 +505,8 @@ fn freeplay_template_versions_keep_ids_and_environments() {
     let out = export_version(Service::Freeplay, &imported, 1);
     assert_eq!(
         out.endpoint,
-        "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/id/\
-         6e1b7f0a-3c1d-4e55-9a5e-2f0d7c8b9a10/versions"
+        "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/name/\
+         Order%20Status/versions"
     );
     assert_eq!(out.body["template_messages"], payload["data"][0]["content"]);
     assert_eq!(
@@ -713,4 +729,386 @@ fn provider_names_come_back_as_the_service_wrote_them() {
         simple("geo", &p, Service::Phoenix).body["version"]["model_provider"],
         "GOOGLE"
     );
+}
+
+/// Prompts for the round trips: one per feature a registry may or may not hold.
+const ROUND_TRIP: &[(&str, &str)] = &[
+    (
+        "text",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {temperature: 0.2, max_tokens: 100}}
+inputs: {ticket: {type: string}}
+template: 'Summarize: {{ticket}}'
+",
+    ),
+    (
+        "chat",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {temperature: 0.2, max_tokens: 100}}
+inputs: {q: {type: string}}
+messages:
+  - {role: system, content: You are terse.}
+  - {role: user, content: Hello.}
+  - {role: assistant, content: Hi.}
+  - {role: user, content: '{{q}}'}
+",
+    ),
+    (
+        "tools",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+messages:
+  - {role: user, content: Find order 7.}
+tools:
+  - name: lookup
+    description: Find an order.
+    parameters: {type: object, properties: {id: {type: string}}, required: [id]}
+tool_choice: {name: lookup}
+",
+    ),
+    (
+        "response-format",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+messages:
+  - {role: user, content: Rate it.}
+response_format:
+  name: output
+  schema: {type: object, properties: {stars: {type: integer}}, required: [stars]}
+",
+    ),
+    (
+        "examples",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+inputs: {q: {type: string}}
+messages:
+  - {role: system, content: Translate to French.}
+  - {role: user, content: '{{q}}'}
+examples:
+  - input: {q: cat}
+    output: chat
+",
+    ),
+    (
+        "params",
+        "format: 1
+model:
+  provider: openai
+  name: gpt-4o-mini
+  params: {temperature: 0.2, top_p: 0.9, max_tokens: 100, stop: [END], seed: 7, presence_penalty: 0.1, frequency_penalty: 0.2}
+messages:
+  - {role: user, content: Hi.}
+",
+    ),
+    (
+        "gemini",
+        "format: 1
+model: {provider: gemini, name: gemini-2.5-flash, params: {temperature: 0.2, max_output_tokens: 100, top_k: 5}}
+template: Hi.
+",
+    ),
+    (
+        "bedrock",
+        "format: 1
+model: {provider: bedrock, name: anthropic.claude-3-haiku, params: {max_tokens: 100, stop_sequences: [END]}}
+template: Hi.
+",
+    ),
+    (
+        "history-and-image",
+        "format: 1
+model: {provider: openai, name: gpt-4o-mini, params: {max_tokens: 100}}
+inputs: {history: {type: messages}, photo: {type: image}}
+messages:
+  - {role: system, content: Describe images.}
+  - history: history
+  - role: user
+    content: [{text: What is this?}, {image: photo}]
+",
+    ),
+];
+
+const SERVICES: [Service; 4] = [
+    Service::Phoenix,
+    Service::Langwatch,
+    Service::Freeplay,
+    Service::Bifrost,
+];
+
+/// The top-level fields in which two prompts differ.
+fn differing_fields(a: &Prompt, b: &Prompt) -> Vec<String> {
+    let (Value::Object(a), Value::Object(b)) = (
+        serde_json::to_value(a).unwrap(),
+        serde_json::to_value(b).unwrap(),
+    ) else {
+        panic!("prompts serialize as objects")
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| match (a.get(k), b.get(k)) {
+            (Some(x), Some(y)) => format!("{k}: {x} -> {y}"),
+            (x, y) => format!(
+                "{k}: {} -> {}",
+                x.map_or("none".into(), Value::to_string),
+                y.map_or("none".into(), Value::to_string)
+            ),
+        })
+        .collect()
+}
+
+/// Export -> import for every registry and every prompt of the corpus: the prompt comes back
+/// identical, or the export or the import warned about each difference. The whole table (what
+/// each format warns about, and what comes back changed) is pinned in a snapshot.
+#[test]
+fn every_registry_round_trips_the_corpus_and_warns_about_the_rest() {
+    let mut report = String::new();
+    let mut identical = Vec::new();
+    for (name, yaml) in ROUND_TRIP {
+        let prompt = load::parse(yaml).unwrap().prompt;
+        report.push_str(&format!("{name}\n"));
+        for service in SERVICES {
+            let out = simple("rt", &prompt, service);
+            let imported = import(service, &out.body, "rt.json").unwrap();
+            let back = &imported.prompts[0].versions[0].prompt;
+            report.push_str(&format!("  {}:\n", service.name()));
+            for w in &out.warnings {
+                report.push_str(&format!("    export warning: {w}\n"));
+            }
+            for w in &imported.warnings {
+                report.push_str(&format!("    import warning: {w}\n"));
+            }
+            let diff = differing_fields(&prompt, back);
+            if diff.is_empty() {
+                report.push_str("    round trip: identical\n");
+                identical.push((*name, service));
+            } else {
+                assert!(
+                    !out.warnings.is_empty() || !imported.warnings.is_empty(),
+                    "{name} through {}: changed without a warning: {diff:?}",
+                    service.name()
+                );
+                for d in diff {
+                    report.push_str(&format!("    round trip changes {d}\n"));
+                }
+            }
+        }
+    }
+    // What each registry can hold comes back unchanged.
+    for want in [
+        ("text", Service::Phoenix),
+        ("chat", Service::Phoenix),
+        ("tools", Service::Phoenix),
+        ("params", Service::Phoenix),
+        ("chat", Service::Langwatch),
+        ("params", Service::Langwatch),
+        ("examples", Service::Langwatch),
+        ("response-format", Service::Langwatch),
+        ("chat", Service::Freeplay),
+        ("tools", Service::Freeplay),
+        ("params", Service::Freeplay),
+        ("history-and-image", Service::Freeplay),
+        ("chat", Service::Bifrost),
+        ("params", Service::Bifrost),
+    ] {
+        assert!(identical.contains(&want), "{want:?}\n{report}");
+    }
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn phoenix_maps_gemini_and_bedrock_to_its_provider_names() {
+    let gemini = load::parse(ROUND_TRIP[6].1).unwrap().prompt;
+    let out = simple("g", &gemini, Service::Phoenix);
+    assert_eq!(out.body["version"]["model_provider"], "GOOGLE");
+    assert_eq!(
+        out.body["version"]["invocation_parameters"],
+        json!({"type": "google", "google": {"temperature": 0.2, "max_output_tokens": 100, "top_k": 5}})
+    );
+    assert_eq!(
+        out.warnings,
+        ["phoenix: model.provider `gemini` is sent as `GOOGLE`, which reads back as `google`"]
+    );
+    let bedrock = load::parse(ROUND_TRIP[7].1).unwrap().prompt;
+    let out = simple("b", &bedrock, Service::Phoenix);
+    assert_eq!(out.body["version"]["model_provider"], "AWS");
+    assert_eq!(
+        out.body["version"]["invocation_parameters"],
+        json!({"type": "aws", "aws": {"max_tokens": 100, "stop_sequences": ["END"]}})
+    );
+    // Well-known equivalents are renamed for the provider, the rest named in a warning.
+    let mut params = IndexMap::new();
+    params.insert("max_tokens".to_string(), json!(10));
+    params.insert("stop".to_string(), json!("END"));
+    params.insert("seed".to_string(), json!(1));
+    let mut notes = Vec::new();
+    let google = phoenix::invocation_parameters("google", &params, &mut notes);
+    assert_eq!(
+        google,
+        json!({"type": "google", "google": {"max_output_tokens": 10, "stop_sequences": ["END"]}})
+    );
+    assert_eq!(
+        notes,
+        ["model.params.seed is not an invocation parameter Phoenix accepts for google; left out"]
+    );
+    assert_eq!(phoenix::provider_name("bedrock"), "aws");
+    assert_eq!(phoenix::provider_name("zai"), "zai");
+}
+
+#[test]
+fn langwatch_import_keeps_every_parameter() {
+    let payload = json!({
+        "handle": "p",
+        "model": "openai/gpt-4o",
+        "prompt": "Hi.",
+        "parameters": {"stop": ["END"], "top_p": 0.5, "custom": {"a": 1}}
+    });
+    let imported = import_ok(Service::Langwatch, &payload);
+    let params = &imported.prompts[0].versions[0]
+        .prompt
+        .model
+        .as_ref()
+        .unwrap()
+        .params;
+    assert_eq!(params["stop"], json!(["END"]));
+    assert_eq!(params["custom"], json!({"a": 1}));
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+
+    // Without a model the parameters cannot be model.params: kept, with a warning, and sent back.
+    let payload = json!({"handle": "p", "prompt": "Hi.", "parameters": {"seed": 3}});
+    let imported = import_ok(Service::Langwatch, &payload);
+    assert_eq!(
+        imported.warnings,
+        [
+            "langwatch: a version without a `model` has parameters (seed): kept under \
+          metadata.langwatch (model.params needs a model)"
+        ]
+    );
+    let out = export_version(Service::Langwatch, &imported, 0);
+    assert_eq!(out.body["parameters"], json!({"seed": 3}));
+}
+
+#[test]
+fn freeplay_import_keeps_the_version_id_and_environment() {
+    let payload = json!({
+        "prompt_template_id": "t-1",
+        "prompt_template_version_id": "v-9",
+        "prompt_template_name": "greet",
+        "environment": "prod",
+        "project_id": "p-1",
+        "format_version": 2,
+        "metadata": {"provider": "openai", "model": "gpt-4o", "params": {"temperature": 0.1}},
+        "content": [{"role": "user", "content": "Hi."}]
+    });
+    let imported = import_ok(Service::Freeplay, &payload);
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+    let meta = &imported.prompts[0].versions[0].prompt.metadata["freeplay"];
+    assert_eq!(meta["version_id"], "v-9");
+    assert_eq!(meta["environment"], "prod");
+    let out = export_version(Service::Freeplay, &imported, 0);
+    assert_eq!(
+        out.endpoint,
+        "POST /api/v2/projects/p-1/prompt-templates/name/greet/versions"
+    );
+}
+
+/// A validator for a vendored registry definition; a missing file fails.
+fn registry_validator(name: &str) -> jsonschema::Validator {
+    let path = format!(
+        "{}/tests/fixtures/provider-schemas/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the vendored definition {path} is missing: {e}"));
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+fn first_errors(validator: &jsonschema::Validator, body: &Value) -> Vec<String> {
+    validator
+        .iter_errors(body)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .take(5)
+        .collect()
+}
+
+/// Every Freeplay export of the round-trip corpus (and of the fixture) is what the SDK's
+/// `create_version` sends with its own dataclasses, once the key it cannot pass (`output_schema`,
+/// always warned about) is set aside.
+#[test]
+fn freeplay_exports_validate_against_the_sdks_create_version_payload() {
+    let validator = registry_validator("freeplay-create-version.schema.json");
+    let mut exports: Vec<(String, Exported)> = ROUND_TRIP
+        .iter()
+        .map(|(name, yaml)| {
+            let prompt = load::parse(yaml).unwrap().prompt;
+            (name.to_string(), simple("rt", &prompt, Service::Freeplay))
+        })
+        .collect();
+    let imported = import_ok(Service::Freeplay, &fixture("freeplay-create.json"));
+    exports.push((
+        "fixture".into(),
+        export_version(Service::Freeplay, &imported, 0),
+    ));
+    for (name, out) in &exports {
+        let mut body = out.body.clone();
+        if body
+            .as_object_mut()
+            .unwrap()
+            .remove("output_schema")
+            .is_some()
+        {
+            assert!(
+                out.warnings.iter().any(|w| w.contains("no output_schema")),
+                "{name}: {:?}",
+                out.warnings
+            );
+        }
+        let errors = first_errors(&validator, &body);
+        assert!(errors.is_empty(), "{name}: {errors:#?}\n{body:#}");
+    }
+    // A tool without a description used to fail the SDK's ToolSchema.
+    let mut wrong = exports[2].1.body.clone();
+    wrong["tool_schema"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("description");
+    assert!(!validator.is_valid(&wrong));
+}
+
+/// Every Phoenix export of the round-trip corpus (and of the fixture) validates against
+/// `arize-phoenix-client`'s own `CreatePromptRequestBody`, closed to unknown keys (vendored in
+/// tests/fixtures/provider-schemas as JSON Schema).
+#[test]
+fn phoenix_exports_validate_against_the_clients_create_request_type() {
+    let validator = registry_validator("phoenix-create-prompt-request.schema.json");
+    let mut bodies: Vec<(String, Value)> = ROUND_TRIP
+        .iter()
+        .map(|(name, yaml)| {
+            let prompt = load::parse(yaml).unwrap().prompt;
+            (
+                name.to_string(),
+                simple("rt", &prompt, Service::Phoenix).body,
+            )
+        })
+        .collect();
+    let imported = import_ok(Service::Phoenix, &fixture("phoenix-create.json"));
+    bodies.push((
+        "fixture".into(),
+        export_version(Service::Phoenix, &imported, 0).body,
+    ));
+    for (name, body) in &bodies {
+        let errors = first_errors(&validator, body);
+        assert!(errors.is_empty(), "{name}: {errors:#?}\n{body:#}");
+    }
+    // What main wrote before this change (GEMINI, and google's parameters under `gemini`) fails.
+    let mut wrong = bodies[6].1.clone();
+    wrong["version"]["model_provider"] = json!("GEMINI");
+    assert!(!validator.is_valid(&wrong));
+    let mut wrong = bodies[6].1.clone();
+    wrong["version"]["invocation_parameters"]["google"]["seed"] = json!(1);
+    assert!(!validator.is_valid(&wrong), "unknown parameters fail");
 }

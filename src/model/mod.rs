@@ -10,6 +10,7 @@ pub mod load;
 pub mod nesting;
 pub mod prompt;
 pub mod reference;
+pub mod schema;
 
 pub use id::{EnvName, PromptId};
 pub use load::{LoadError, Loaded, SpanIndex};

@@ -193,42 +193,67 @@ impl<'p> Prepared<'p> {
         let Value::Object(values) = &ctx else {
             unreachable!("built as an object above")
         };
+        // Few-shot examples go after the leading system messages and before the history and
+        // the other messages (SPEC §9); each is the last user message rendered with the
+        // example's own values only (declared defaults fill the rest, nothing from this call).
+        let lead = items
+            .iter()
+            .take_while(|m| {
+                m.history.is_none() && matches!(m.role, Some(Role::System | Role::Developer))
+            })
+            .count();
         let mut out = Vec::new();
-        let mut last_user = None;
         for (i, item) in items.iter().enumerate() {
+            if i == lead {
+                out.extend(self.examples(items)?);
+            }
             if let Some(name) = &item.history {
                 let value = values.get(name).unwrap_or(&Value::Null);
                 out.extend(history::to_messages(name, value)?);
                 continue;
             }
-            if item.role == Some(Role::User) {
-                last_user = Some((out.len(), i));
-            }
             out.push(self.message(i, item, &ctx, values)?);
         }
-        if let Some((at, i)) = last_user.filter(|_| !self.prompt.examples.is_empty()) {
-            let mut shots = Vec::new();
-            for example in &self.prompt.examples {
-                let mut with = values.clone();
-                for (k, v) in &example.input {
-                    with.insert(k.clone(), v.clone());
-                }
-                let ctx = Value::Object(with.clone());
-                shots.push(self.message(i, &items[i], &ctx, &with)?);
-                let answer = match &example.output {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                shots.push(Message {
-                    role: Role::Assistant,
-                    name: None,
-                    content: Content::Text(answer),
-                    extra: Map::new(),
-                });
-            }
-            out.splice(at..at, shots);
+        if lead == items.len() {
+            out.extend(self.examples(items)?);
         }
         Ok(Rendered::Chat(out))
+    }
+
+    /// The examples as user/assistant pairs: the last user message of the prompt rendered with
+    /// each example's values, then its output as the assistant's answer.
+    fn examples(&self, items: &[MessageItem]) -> Result<Vec<Message>, RenderError> {
+        let Some(i) = items
+            .iter()
+            .rposition(|m| m.history.is_none() && m.role.unwrap_or(Role::User) == Role::User)
+        else {
+            return Ok(Vec::new());
+        };
+        let mut shots = Vec::new();
+        for example in &self.prompt.examples {
+            let mut with: Map<String, Value> = self
+                .prompt
+                .inputs
+                .iter()
+                .map(|(name, input)| (name.clone(), input.default.clone().unwrap_or(Value::Null)))
+                .collect();
+            for (k, v) in &example.input {
+                with.insert(k.clone(), v.clone());
+            }
+            let ctx = Value::Object(with.clone());
+            shots.push(self.message(i, &items[i], &ctx, &with)?);
+            let answer = match &example.output {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            shots.push(Message {
+                role: Role::Assistant,
+                name: None,
+                content: Content::Text(answer),
+                extra: Map::new(),
+            });
+        }
+        Ok(shots)
     }
 
     fn message(
@@ -249,18 +274,23 @@ impl<'p> Prepared<'p> {
                         out.push(Part::Text(
                             self.text(&format!("messages.{i}.content.{j}.text"), ctx)?,
                         ));
-                    } else if let Some(name) = &part.image {
-                        out.push(Part::Image(media::load(
-                            name,
-                            values.get(name),
-                            media::Kind::Image,
-                        )?));
-                    } else if let Some(name) = &part.audio {
-                        out.push(Part::Audio(media::load(
-                            name,
-                            values.get(name),
-                            media::Kind::Audio,
-                        )?));
+                    } else if let Some((name, kind)) = part
+                        .image
+                        .as_ref()
+                        .map(|n| (n, media::Kind::Image))
+                        .or_else(|| part.audio.as_ref().map(|n| (n, media::Kind::Audio)))
+                    {
+                        // A media input without a value (optional, or --lenient) leaves its
+                        // part out (SPEC §9); a required one was reported missing before.
+                        let value = values.get(name).filter(|v| !v.is_null());
+                        if value.is_none() {
+                            continue;
+                        }
+                        let m = media::load(name, value, kind)?;
+                        out.push(match kind {
+                            media::Kind::Image => Part::Image(m),
+                            media::Kind::Audio => Part::Audio(m),
+                        });
                     }
                 }
                 Content::Parts(out)
@@ -420,7 +450,7 @@ mod tests {
     }
 
     #[test]
-    fn chat_with_history_and_examples_before_last_user_message() {
+    fn examples_go_after_the_system_messages_and_before_the_history() {
         let yaml = "format: 1
 messages:
   - role: system
@@ -438,17 +468,72 @@ examples:
         )
         .unwrap();
         let Rendered::Chat(m) = &r else { panic!() };
-        let roles: Vec<&str> = m.iter().map(|m| m.role.as_str()).collect();
+        let texts: Vec<(&str, String)> = m
+            .iter()
+            .map(|m| (m.role.as_str(), m.content.text()))
+            .collect();
         assert_eq!(
-            roles,
-            ["system", "user", "assistant", "user", "assistant", "user"]
+            texts,
+            [
+                ("system", "Be brief.".to_string()),
+                ("user", "2+2".into()),
+                ("assistant", "4".into()),
+                ("user", "hi".into()),
+                ("assistant", "hello".into()),
+                ("user", "3+3".into()),
+            ]
         );
-        assert_eq!(m[3].content.text(), "2+2");
-        assert_eq!(m[4].content.text(), "4");
-        assert_eq!(m[5].content.text(), "3+3");
         assert_eq!(
             to_text(&r).lines().take(3).collect::<Vec<_>>(),
             ["[system]", "Be brief.", ""]
+        );
+    }
+
+    #[test]
+    fn examples_carry_only_their_own_values_and_optional_media_is_left_out() {
+        let yaml = "format: 1
+inputs:
+  q: {type: string}
+  tone: {type: string, default: calm}
+  photo: {type: image, required: false}
+messages:
+  - role: user
+    content:
+      - text: '{{tone}}: {{q}}'
+      - image: photo
+examples:
+  - input: {q: 'old'}
+    output: 'seen'
+";
+        let r = render(
+            yaml,
+            serde_json::json!({"q": "new", "tone": "loud", "photo": "https://x.test/a.png"}),
+        )
+        .unwrap();
+        let Rendered::Chat(m) = &r else { panic!() };
+        assert_eq!(m.len(), 3);
+        // The example's turn has its own text, the declared default, and no live image.
+        assert_eq!(
+            m[0].content,
+            Content::Parts(vec![Part::Text("calm: old".into())])
+        );
+        assert_eq!(m[1].content.text(), "seen");
+        let Content::Parts(live) = &m[2].content else {
+            panic!()
+        };
+        assert_eq!(live.len(), 2);
+        assert!(matches!(live[1], Part::Image(_)));
+
+        // No value for the optional image: its part is left out, no error.
+        let r = render(
+            yaml,
+            serde_json::json!({"q": "new", "tone": "loud", "photo": null}),
+        )
+        .unwrap();
+        let Rendered::Chat(m) = &r else { panic!() };
+        assert_eq!(
+            m[2].content,
+            Content::Parts(vec![Part::Text("loud: new".into())])
         );
     }
 

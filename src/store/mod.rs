@@ -849,6 +849,12 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
         created.push(format!("{}/", config.root));
     }
+    // The schema editors read through the `# yaml-language-server` line `new` writes.
+    let schema_path = top.join(crate::model::schema::SCHEMA_FILE);
+    if !schema_path.exists() {
+        create_new(&schema_path, crate::model::schema::JSON_SCHEMA)?;
+        created.push(crate::model::schema::SCHEMA_FILE.to_string());
+    }
     Ok(created)
 }
 

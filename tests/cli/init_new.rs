@@ -47,7 +47,10 @@ fn new_declares_variables_and_never_overwrites() {
     .stderr_has("inputs: tone, vip, items, ticket");
     let text = repo.read("prompts/support/summarize.prompt.yaml");
     assert!(
-        text.starts_with("format: 1\nmodel:\n  provider: openai\n  name: gpt-4o-mini\n"),
+        text.starts_with(
+            "# yaml-language-server: $schema=../../.prompts.schema.json\nformat: 1\nmodel:\n  \
+             provider: openai\n  name: gpt-4o-mini\n"
+        ),
         "{text}"
     );
     assert!(text.contains("  vip:\n    type: boolean\n"), "{text}");

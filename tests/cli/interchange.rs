@@ -186,7 +186,19 @@ fn langwatch_create_request_writes_the_working_tree_only() {
         .success()
         .stderr_has("POST /api/prompts");
     assert_eq!(out.json(), fixture_json("langwatch-create.json"));
-    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    // The one warning: LangWatch's create request defines no `demonstrations`.
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: langwatch: the create request (LangWatch's PostApiPromptsBody) has no \
+          `demonstrations`: they are sent, but a server that follows its schema ignores them"
+        ]
+    );
 }
 
 #[test]
@@ -224,10 +236,13 @@ fn langwatch_versions_keep_messages_and_skip_the_latest_tag() {
     ])
     .success()
     .stdout_has("\"max_tokens\": 300");
-    let exported = repo
+    let out = repo
         .prompt(&["export", "sales/lead-score@production", "--to", "langwatch"])
         .success()
-        .json();
+        .stderr_has(
+            "has no `responseFormat`: the schema is sent as the json_schema output `lead_score`",
+        );
+    let exported = out.json();
     let row = &fixture_json("langwatch-versions.json")[0];
     for key in [
         "model",
@@ -236,11 +251,11 @@ fn langwatch_versions_keep_messages_and_skip_the_latest_tag() {
         "prompt",
         "inputs",
         "outputs",
-        "responseFormat",
         "commitMessage",
     ] {
         assert_eq!(exported[key], row[key], "{key}");
     }
+    assert!(exported.get("responseFormat").is_none());
     assert_eq!(exported["messages"], json!([row["messages"][1]]));
 }
 
@@ -283,7 +298,8 @@ fn freeplay_history_placeholder_and_media_slot_round_trip() {
     let exported = repo
         .prompt(&["export", "shop/assistant@staging", "--to", "freeplay"])
         .success()
-        .stderr_has("prompt-templates/id/{template_id}/versions")
+        .stderr_has("prompt-templates/name/shop%2Fassistant/versions")
+        .stderr_has("create_version has no output_schema")
         .json();
     let want = fixture_json("freeplay-create.json");
     for key in [
@@ -326,7 +342,8 @@ fn freeplay_environment_aliases_are_reported() {
         .prompt(&["export", "order-status@production", "--to", "freeplay"])
         .success()
         .stderr_has(
-            "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/id/",
+            "POST /api/v2/projects/0c9d5e7a-8b1f-4a2c-9d3e-4f5a6b7c8d9e/prompt-templates/name/\
+             Order%20Status/versions",
         )
         .json();
     let want = &fixture_json("freeplay-versions.json")["data"][0];
@@ -546,10 +563,17 @@ samples:
         .stderr_has("model.params.logit_bias is not an invocation parameter Phoenix accepts")
         .stderr_has("labels (vision) cannot be held")
         .stderr_has("samples (cat) cannot be held");
-    repo.prompt(&["export", "vision/describe", "--to", "langwatch"])
+    let langwatch = repo
+        .prompt(&["export", "vision/describe", "--to", "langwatch"])
         .success()
-        .stderr_has("warning: langwatch: tools (zoom) cannot be held")
-        .stderr_has("model.params.logit_bias cannot be held");
+        .stderr_has("warning: langwatch: tools (zoom) cannot be held");
+    // Parameters besides temperature and maxTokens travel in the free-form `parameters`.
+    assert!(
+        !langwatch.stderr.contains("logit_bias"),
+        "{}",
+        langwatch.stderr
+    );
+    assert_eq!(langwatch.json()["parameters"]["logit_bias"], json!({}));
     let freeplay = repo
         .prompt(&["export", "vision/describe", "--to", "freeplay"])
         .success()
@@ -709,4 +733,40 @@ fn bundle_takes_the_prompts_of_a_revision() {
         .prompt(&["bundle", "--env", "production", "-o", "-"])
         .code(1)
         .stderr_has("no commits yet");
+}
+
+#[test]
+fn a_gemini_prompt_goes_to_phoenix_as_google_and_comes_back_with_a_warning() {
+    let repo = repo();
+    repo.write_prompt(
+        "geo",
+        "format: 1
+model: {provider: gemini, name: gemini-2.5-flash, params: {temperature: 0.2, max_tokens: 64, seed: 1}}
+template: Where is it?
+",
+    );
+    let out = repo
+        .prompt(&["export", "geo", "--to", "phoenix"])
+        .success()
+        .stderr_has("model.provider `gemini` is sent as `GOOGLE`, which reads back as `google`")
+        .stderr_has("model.params.seed is not an invocation parameter Phoenix accepts for google");
+    let body = out.json();
+    assert_eq!(body["version"]["model_provider"], "GOOGLE");
+    assert_eq!(
+        body["version"]["invocation_parameters"],
+        json!({"type": "google", "google": {"temperature": 0.2, "max_output_tokens": 64}})
+    );
+    repo.write("geo.json", &out.stdout);
+    repo.prompt(&["import", "geo.json", "--from", "phoenix", "--force"])
+        .success();
+    let yaml = repo.read("prompts/geo.prompt.yaml");
+    assert!(yaml.contains("provider: google"), "{yaml}");
+    assert!(yaml.contains("max_output_tokens: 64"), "{yaml}");
+    repo.prompt(&["check"]).success();
+    // The imported prompt renders for Gemini with the parameter under Gemini's name.
+    let gemini = repo
+        .prompt(&["render", "geo", "-f", "gemini"])
+        .success()
+        .json();
+    assert_eq!(gemini["generationConfig"]["maxOutputTokens"], 64);
 }

@@ -398,3 +398,123 @@ messages:
     .code(1)
     .stderr_has("`chat` item 0: `role` is missing");
 }
+
+#[test]
+fn provider_bodies_warn_about_what_they_leave_out() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "rate",
+        "format: 1
+model:
+  provider: google
+  name: gemini-2.5-flash
+  params: {temperature: 0.1, maxOutputTokens: 64, stop_sequences: [END], top_k: 5}
+messages:
+  - {role: user, content: Rate it.}
+response_format:
+  name: rating
+  schema: {type: object, properties: {stars: {type: integer}}, required: [stars]}
+",
+    );
+    let out = repo
+        .prompt(&["render", "rate", "-f", "anthropic"])
+        .success();
+    let body = out.json();
+    assert_eq!(body["max_tokens"], 64);
+    assert_eq!(body["stop_sequences"], serde_json::json!(["END"]));
+    assert_eq!(
+        body["output_config"]["format"]["schema"]["required"],
+        serde_json::json!(["stars"])
+    );
+    assert!(body.get("temperature").is_none());
+    out.stderr_has(
+        "anthropic: left out parameters the request does not define: temperature, top_k",
+    );
+
+    let out = repo.prompt(&["render", "rate", "-f", "openai"]).success();
+    let body = out.json();
+    assert_eq!(body["max_tokens"], 64);
+    assert_eq!(body["stop"], serde_json::json!(["END"]));
+    assert!(body.get("top_k").is_none());
+    out.stderr_has("openai: left out parameters the request does not define: top_k");
+
+    let out = repo.prompt(&["render", "rate", "-f", "bedrock"]).success();
+    let body = out.json();
+    assert_eq!(body["outputConfig"]["textFormat"]["type"], "json_schema");
+    assert_eq!(
+        body["outputConfig"]["textFormat"]["structure"]["jsonSchema"]["schema"],
+        r#"{"type":"object","properties":{"stars":{"type":"integer"}},"required":["stars"]}"#
+    );
+    out.stderr_has("additionalModelRequestFields (the model must accept them): top_k");
+
+    let out = repo.prompt(&["render", "rate", "-f", "gemini"]).success();
+    assert_eq!(out.json()["generationConfig"]["topK"], 5);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
+
+#[test]
+fn examples_and_optional_media() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "look",
+        "format: 1
+model: {provider: openai, name: gpt-4o}
+inputs:
+  q: {type: string}
+  photo: {type: image, required: false}
+  past: {type: messages, required: false}
+messages:
+  - {role: system, content: Be brief.}
+  - history: past
+  - role: user
+    content: [{text: '{{q}}'}, {image: photo}]
+examples:
+  - {input: {q: 'What is 2+2?'}, output: '4'}
+",
+    );
+    let body = repo
+        .prompt(&[
+            "render",
+            "look",
+            "--var",
+            "q=What is it?",
+            "--var",
+            "photo=https://x.test/cat.png",
+            "--var",
+            r#"past=[{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]"#,
+            "-f",
+            "openai",
+        ])
+        .success()
+        .json();
+    let messages = body["messages"].as_array().unwrap();
+    let roles: Vec<&str> = messages
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        ["system", "user", "assistant", "user", "assistant", "user"]
+    );
+    // The example's turn carries its own text and not the live image.
+    assert_eq!(
+        messages[1]["content"],
+        serde_json::json!([{"type": "text", "text": "What is 2+2?"}])
+    );
+    assert_eq!(messages[3]["content"], "hi");
+    assert_eq!(
+        messages[5]["content"][1]["image_url"]["url"],
+        "https://x.test/cat.png"
+    );
+
+    for extra in [&[][..], &["--lenient"][..]] {
+        let mut args = vec!["render", "look", "--var", "q=Hi", "-f", "json"];
+        args.extend_from_slice(extra);
+        let out = repo.prompt(&args).success();
+        assert_eq!(
+            out.json()["messages"][3]["content"],
+            serde_json::json!([{"type": "text", "text": "Hi"}])
+        );
+        assert!(out.stderr.is_empty(), "{}", out.stderr);
+    }
+}

@@ -4,10 +4,12 @@ use indexmap::IndexMap;
 
 use crate::check::syntax_of;
 use crate::cli::{error::CliError, Context};
+use crate::model::schema;
 use crate::model::{
     load, Input, InputType, MessageItem, Model, Prompt, PromptId, Role, TemplateFormat,
     FORMAT_VERSION,
 };
+use crate::store::Rev;
 use crate::template::{Template, UseKind};
 
 /// Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string,
@@ -119,8 +121,16 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
         prompt.messages = Some(messages);
     }
     prompt.inputs = declare_inputs(&texts, template_format)?;
-    let yaml = load::to_yaml(&prompt);
+    // The first line points editors at the schema (see `model::schema`), which the registry
+    // keeps at its root.
+    let yaml = format!("{}{}", schema::modeline(&path), load::to_yaml(&prompt));
     reg.create_file(&path, &yaml)?;
+    if reg
+        .read_path(Rev::WorkingTree, schema::SCHEMA_FILE)?
+        .is_none()
+    {
+        reg.create_file(schema::SCHEMA_FILE, schema::JSON_SCHEMA)?;
+    }
     let names: Vec<&str> = prompt.inputs.keys().map(String::as_str).collect();
     ctx.ui.status(&format!(
         "created {path} ({}{})",

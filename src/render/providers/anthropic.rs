@@ -4,23 +4,27 @@
 use serde_json::{json, Map, Value};
 
 use super::{
-    dropped, map_params, messages, model_name, params, parts, split_system, tool_declaration, Body,
+    dropped, map_params, messages, model_name, params, parts, split_system, tool_call_id,
+    tool_calls, tool_declaration, unheld_response_fields, Body,
 };
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
 
-/// Parameters the Messages API takes, by our name.
+/// Parameters `MessageCreateParams` defines besides the ones the prompt sets, by canonical name
+/// (see `EQUIVALENTS`). The SDK's definition has no `temperature`, `top_p` or `top_k`: they are
+/// left out with a warning.
 const PARAMS: &[(&str, &str)] = &[
     ("max_tokens", "max_tokens"),
-    ("temperature", "temperature"),
-    ("top_p", "top_p"),
-    ("top_k", "top_k"),
     ("stop", "stop_sequences"),
-    ("stop_sequences", "stop_sequences"),
     ("metadata", "metadata"),
     ("thinking", "thinking"),
     ("service_tier", "service_tier"),
     ("stream", "stream"),
+    ("container", "container"),
+    ("inference_geo", "inference_geo"),
+    ("speed", "speed"),
+    ("cache_control", "cache_control"),
+    ("output_config", "output_config"),
 ];
 
 /// The request body.
@@ -32,8 +36,15 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     let mut body = Map::new();
     body.insert("model".into(), model_name(prompt, "anthropic")?.into());
     let mut rest = Map::new();
-    let unknown = map_params(&params(prompt), PARAMS, &mut rest);
-    let mut warnings: Vec<String> = dropped("anthropic", &unknown).into_iter().collect();
+    let mut warnings = Vec::new();
+    let unknown = map_params(
+        "anthropic",
+        &params(prompt),
+        PARAMS,
+        &mut rest,
+        &mut warnings,
+    );
+    warnings.extend(dropped("anthropic", &unknown));
     let max_tokens = rest
         .remove("max_tokens")
         .ok_or_else(|| provider_error("`max_tokens` is required: set it in model.params"))?;
@@ -50,9 +61,9 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         };
         let mut blocks = Vec::new();
         if m.role == Role::Tool {
-            let id = m.extra.get("tool_call_id").cloned().unwrap_or(Value::Null);
             blocks.push(
-                json!({"type": "tool_result", "tool_use_id": id, "content": m.content.text()}),
+                json!({"type": "tool_result", "tool_use_id": tool_call_id(&m),
+                               "content": m.content.text()}),
             );
         } else {
             for p in parts(&m.content) {
@@ -76,22 +87,12 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                     }
                 }
             }
-            for call in m
-                .extra
-                .get("tool_calls")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let args = call
-                    .pointer("/function/arguments")
-                    .and_then(Value::as_str)
-                    .unwrap_or("{}");
+            for call in tool_calls(&m) {
                 blocks.push(json!({
                     "type": "tool_use",
-                    "id": call.get("id").cloned().unwrap_or(Value::Null),
-                    "name": call.pointer("/function/name").cloned().unwrap_or(Value::Null),
-                    "input": serde_json::from_str::<Value>(args).unwrap_or(json!({})),
+                    "id": call.id,
+                    "name": call.name,
+                    "input": call.input,
                 }));
             }
         }
@@ -108,7 +109,13 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         let tools: Vec<Value> = prompt
             .tools
             .iter()
-            .map(|t| Value::Object(tool_declaration(t, "input_schema", true)))
+            .map(|t| {
+                let mut tool = tool_declaration(t, "input_schema", true);
+                if let Some(strict) = t.strict {
+                    tool.insert("strict".into(), strict.into());
+                }
+                Value::Object(tool)
+            })
             .collect();
         body.insert("tools".into(), Value::Array(tools));
     }
@@ -123,12 +130,18 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
             },
         );
     }
-    if prompt.response_format.is_some() {
-        warnings.push(
-            "anthropic: the Messages request has no response_format; the schema was left out \
-             (a tool with that input_schema and tool_choice {name: …} forces structured output)"
-                .into(),
+    if let Some(rf) = &prompt.response_format {
+        // Native structured output: `output_config.format`, beside any `effort` from params.
+        let mut config = match rest.remove("output_config") {
+            Some(Value::Object(o)) => o,
+            _ => Map::new(),
+        };
+        config.insert(
+            "format".into(),
+            json!({"type": "json_schema", "schema": rf.schema}),
         );
+        rest.insert("output_config".into(), Value::Object(config));
+        warnings.extend(unheld_response_fields("anthropic", rf, false));
     }
     for (k, v) in rest {
         body.insert(k, v);

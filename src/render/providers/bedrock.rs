@@ -4,20 +4,21 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{map_params, messages, params, parts, split_system, tool_declaration, Body};
+use super::{
+    map_params, messages, params, parts, split_system, tool_call_id, tool_calls, tool_declaration,
+    unheld_response_fields, Body,
+};
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{MediaSource, Part, RenderError, Rendered};
 
-/// `inferenceConfig` fields, by our parameter name.
+/// `InferenceConfiguration` members, by canonical name (see `EQUIVALENTS`). Other parameters
+/// go to `additionalModelRequestFields`, the Converse field for model-specific ones, with a
+/// warning that names them (the model, not Converse, decides whether it takes them).
 const PARAMS: &[(&str, &str)] = &[
     ("max_tokens", "maxTokens"),
-    ("maxTokens", "maxTokens"),
     ("temperature", "temperature"),
     ("top_p", "topP"),
-    ("topP", "topP"),
     ("stop", "stopSequences"),
-    ("stop_sequences", "stopSequences"),
-    ("stopSequences", "stopSequences"),
 ];
 
 /// The request body.
@@ -36,8 +37,17 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
             _ => "user",
         };
         let mut blocks = Vec::new();
+        if m.role == Role::Tool {
+            let result = json!({"toolResult": {
+                "toolUseId": tool_call_id(&m),
+                "content": [{"text": m.content.text()}],
+            }});
+            push_turn(&mut list, "user", vec![result]);
+            continue;
+        }
         for p in parts(&m.content) {
             blocks.push(match p {
+                Part::Text(t) if t.is_empty() => continue,
                 Part::Text(t) => json!({"text": t}),
                 Part::Image(media) => {
                     let format = match media.format() {
@@ -64,24 +74,34 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                 }
             });
         }
-        list.push(json!({"role": role, "content": blocks}));
+        for call in tool_calls(&m) {
+            blocks.push(json!({"toolUse": {
+                "toolUseId": call.id, "name": call.name, "input": call.input,
+            }}));
+        }
+        push_turn(&mut list, role, blocks);
     }
     body.insert("messages".into(), Value::Array(list));
     if let Some(s) = system {
         body.insert("system".into(), json!([{"text": s}]));
     }
     let mut inference = Map::new();
-    let unknown = map_params(&params(prompt), PARAMS, &mut inference);
+    let all = params(prompt);
+    let unknown = map_params("bedrock", &all, PARAMS, &mut inference, &mut warnings);
     if !inference.is_empty() {
         body.insert("inferenceConfig".into(), Value::Object(inference));
     }
     if !unknown.is_empty() {
-        let all = params(prompt);
         let extra: Map<String, Value> = unknown
             .iter()
             .map(|k| (k.clone(), all[k].clone()))
             .collect();
         body.insert("additionalModelRequestFields".into(), Value::Object(extra));
+        warnings.push(format!(
+            "bedrock: parameters Converse's inferenceConfig does not define were sent in \
+             additionalModelRequestFields (the model must accept them): {}",
+            unknown.join(", ")
+        ));
     }
     if !prompt.tools.is_empty() {
         let tools: Vec<Value> = prompt
@@ -91,6 +111,9 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                 let mut spec = tool_declaration(t, "inputSchema", true);
                 let schema = spec.remove("inputSchema").unwrap_or_default();
                 spec.insert("inputSchema".into(), json!({ "json": schema }));
+                if let Some(strict) = t.strict {
+                    spec.insert("strict".into(), strict.into());
+                }
                 json!({ "toolSpec": spec })
             })
             .collect();
@@ -114,12 +137,31 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         }
         body.insert("toolConfig".into(), Value::Object(config));
     }
-    if prompt.response_format.is_some() {
-        warnings.push(
-            "bedrock: the Converse request has no response_format; the schema was left out (a tool \
-             with that inputSchema and toolChoice {tool: …} forces structured output)"
-                .into(),
+    if let Some(rf) = &prompt.response_format {
+        // Native structured output; Converse takes the schema as JSON text.
+        let mut schema = Map::new();
+        schema.insert("schema".into(), rf.schema.to_string().into());
+        schema.insert("name".into(), rf.name.clone().into());
+        if let Some(d) = &rf.description {
+            schema.insert("description".into(), d.clone().into());
+        }
+        body.insert(
+            "outputConfig".into(),
+            json!({"textFormat": {"type": "json_schema", "structure": {"jsonSchema": schema}}}),
         );
+        warnings.extend(unheld_response_fields("bedrock", rf, true));
     }
     Ok((Value::Object(body), warnings))
+}
+
+/// Appends a turn, joining it to the previous one when the role is the same: Converse wants
+/// user and assistant turns to alternate (a tool result and the next user text are one turn).
+fn push_turn(list: &mut Vec<Value>, role: &str, blocks: Vec<Value>) {
+    if let Some(last) = list.last_mut().filter(|l| l["role"] == role) {
+        if let Some(content) = last["content"].as_array_mut() {
+            content.extend(blocks);
+            return;
+        }
+    }
+    list.push(json!({"role": role, "content": blocks}));
 }

@@ -5,38 +5,54 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{dropped, map_params, messages, params, parts, split_system, tool_declaration, Body};
+use super::{
+    dropped, map_params, messages, params, parts, split_system, tool_call_id, tool_calls,
+    tool_declaration, unheld_response_fields, Body,
+};
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{MediaSource, Part, RenderError, Rendered};
 
-/// `generationConfig` fields, by our parameter name.
+/// `generationConfig` fields (google-genai's `GenerationConfig`), by canonical name (see
+/// `EQUIVALENTS`).
 const PARAMS: &[(&str, &str)] = &[
     ("temperature", "temperature"),
     ("top_p", "topP"),
-    ("topP", "topP"),
     ("top_k", "topK"),
-    ("topK", "topK"),
     ("max_tokens", "maxOutputTokens"),
-    ("max_output_tokens", "maxOutputTokens"),
-    ("maxOutputTokens", "maxOutputTokens"),
     ("stop", "stopSequences"),
-    ("stop_sequences", "stopSequences"),
-    ("stopSequences", "stopSequences"),
     ("presence_penalty", "presencePenalty"),
     ("frequency_penalty", "frequencyPenalty"),
     ("seed", "seed"),
     ("n", "candidateCount"),
-    ("candidate_count", "candidateCount"),
     ("thinking_config", "thinkingConfig"),
-    ("thinkingConfig", "thinkingConfig"),
+    ("response_logprobs", "responseLogprobs"),
+    ("logprobs", "logprobs"),
 ];
 
 /// The request body.
 pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
+    let mut warnings = Vec::new();
     let mut body = Map::new();
     let (system, conversation) = split_system(messages(rendered));
     let mut contents = Vec::new();
+    // Gemini answers a call by the function's name: remember the names by call id.
+    let mut called: Vec<(Value, Value)> = Vec::new();
     for m in conversation {
+        if m.role == Role::Tool {
+            let id = tool_call_id(&m);
+            let name = called
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map_or(Value::Null, |(_, n)| n.clone());
+            let mut response = Map::new();
+            response.insert("name".into(), name);
+            if !id.is_null() {
+                response.insert("id".into(), id);
+            }
+            response.insert("response".into(), json!({"output": m.content.text()}));
+            contents.push(json!({"role": "user", "parts": [{"functionResponse": response}]}));
+            continue;
+        }
         let role = match m.role {
             Role::Assistant => "model",
             _ => "user",
@@ -44,6 +60,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         let mut list = Vec::new();
         for p in parts(&m.content) {
             list.push(match p {
+                Part::Text(t) if t.is_empty() => continue,
                 Part::Text(t) => json!({"text": t}),
                 Part::Image(media) | Part::Audio(media) => match (&media.source, media.base64()) {
                     (_, Some(data)) => {
@@ -55,6 +72,16 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                     (MediaSource::Inline { .. }, None) => unreachable!("inline media has data"),
                 },
             });
+        }
+        for call in tool_calls(&m) {
+            let mut f = Map::new();
+            if !call.id.is_null() {
+                f.insert("id".into(), call.id.clone());
+            }
+            f.insert("name".into(), call.name.clone());
+            f.insert("args".into(), call.input);
+            called.push((call.id, call.name));
+            list.push(json!({ "functionCall": f }));
         }
         contents.push(json!({"role": role, "parts": list}));
     }
@@ -69,6 +96,18 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
             .map(|t| Value::Object(tool_declaration(t, "parametersJsonSchema", false)))
             .collect();
         body.insert("tools".into(), json!([{"functionDeclarations": decls}]));
+        let strict: Vec<&str> = prompt
+            .tools
+            .iter()
+            .filter(|t| t.strict.is_some())
+            .map(|t| t.name.as_str())
+            .collect();
+        if !strict.is_empty() {
+            warnings.push(format!(
+                "gemini: a function declaration has no `strict`; left out for {}",
+                strict.join(", ")
+            ));
+        }
     }
     if let Some(choice) = &prompt.tool_choice {
         let config = match choice {
@@ -83,16 +122,21 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         );
     }
     let mut generation = Map::new();
-    let unknown = map_params(&params(prompt), PARAMS, &mut generation);
+    let unknown = map_params(
+        "gemini",
+        &params(prompt),
+        PARAMS,
+        &mut generation,
+        &mut warnings,
+    );
+    warnings.extend(dropped("gemini", &unknown));
     if let Some(rf) = &prompt.response_format {
+        warnings.extend(unheld_response_fields("gemini", rf, false));
         generation.insert("responseMimeType".into(), "application/json".into());
         generation.insert("responseJsonSchema".into(), rf.schema.clone());
     }
     if !generation.is_empty() {
         body.insert("generationConfig".into(), Value::Object(generation));
     }
-    Ok((
-        Value::Object(body),
-        dropped("gemini", &unknown).into_iter().collect(),
-    ))
+    Ok((Value::Object(body), warnings))
 }

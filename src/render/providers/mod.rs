@@ -93,38 +93,138 @@ fn parts(content: &Content) -> Vec<Part> {
     }
 }
 
-/// Moves recognised parameters into `target` under their provider names; returns the names of the
-/// ones the provider does not take.
+/// A tool call an assistant history message carried (OpenAI's `tool_calls` shape).
+struct ToolCall {
+    id: Value,
+    name: Value,
+    /// The arguments, parsed from their JSON text (an object; `{}` when unparsable).
+    input: Value,
+}
+
+/// The tool calls of a history message.
+fn tool_calls(m: &Message) -> Vec<ToolCall> {
+    m.extra
+        .get("tool_calls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|call| {
+            let args = call
+                .pointer("/function/arguments")
+                .and_then(Value::as_str)
+                .unwrap_or("{}");
+            ToolCall {
+                id: call.get("id").cloned().unwrap_or(Value::Null),
+                name: call
+                    .pointer("/function/name")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                input: serde_json::from_str::<Value>(args)
+                    .ok()
+                    .filter(Value::is_object)
+                    .unwrap_or_else(|| Value::Object(Map::new())),
+            }
+        })
+        .collect()
+}
+
+/// The id of the call a tool message answers.
+fn tool_call_id(m: &Message) -> Value {
+    m.extra.get("tool_call_id").cloned().unwrap_or(Value::Null)
+}
+
+/// Spellings of one parameter across providers and registries, mapped to the name the tables
+/// below use (`max_tokens` for `maxOutputTokens`, `stop` for `stop_sequences`, …), so a prompt
+/// imported from one service renders for every provider.
+const EQUIVALENTS: &[(&str, &str)] = &[
+    ("maxTokens", "max_tokens"),
+    ("max_output_tokens", "max_tokens"),
+    ("maxOutputTokens", "max_tokens"),
+    ("stop_sequences", "stop"),
+    ("stopSequences", "stop"),
+    ("topP", "top_p"),
+    ("topK", "top_k"),
+    ("presencePenalty", "presence_penalty"),
+    ("frequencyPenalty", "frequency_penalty"),
+    ("candidate_count", "n"),
+    ("candidateCount", "n"),
+    ("thinkingConfig", "thinking_config"),
+    ("responseLogprobs", "response_logprobs"),
+    ("reasoningEffort", "reasoning_effort"),
+];
+
+/// The name `key` goes by in the provider tables (`maxOutputTokens` → `max_tokens`, …). Also
+/// used by the registry exports, which rename parameters the same way.
+pub fn canonical(key: &str) -> &str {
+    EQUIVALENTS
+        .iter()
+        .find(|(alias, _)| *alias == key)
+        .map_or(key, |(_, ours)| ours)
+}
+
+/// Moves the parameters a provider defines into `target` under the provider's names
+/// (`names` pairs a canonical name with the provider's); returns the ones it does not define.
+/// Where two spellings of one parameter are both set, the later one wins with a warning.
 fn map_params(
+    provider: &str,
     params: &IndexMap<String, Value>,
     names: &[(&str, &str)],
-    target: &mut serde_json::Map<String, Value>,
+    target: &mut Map<String, Value>,
+    warnings: &mut Vec<String>,
 ) -> Vec<String> {
     let mut unknown = Vec::new();
+    let mut from: Vec<(&str, &str)> = Vec::new();
     for (key, value) in params {
-        match names.iter().find(|(ours, _)| ours == key) {
-            Some((_, theirs)) => {
-                let v = if *theirs == "stopSequences" || *theirs == "stop_sequences" {
-                    match value {
-                        Value::String(s) => Value::Array(vec![Value::String(s.clone())]),
-                        other => other.clone(),
-                    }
-                } else {
-                    value.clone()
-                };
-                target.insert(theirs.to_string(), v);
+        let ours = canonical(key);
+        let Some((_, theirs)) = names.iter().find(|(name, _)| *name == ours) else {
+            unknown.push(key.clone());
+            continue;
+        };
+        let v = match value {
+            // Only OpenAI's `stop` takes a single string; the others take a list.
+            Value::String(s) if ours == "stop" && *theirs != "stop" => {
+                Value::Array(vec![Value::String(s.clone())])
             }
-            None => unknown.push(key.clone()),
+            other => other.clone(),
+        };
+        if let Some((earlier, _)) = from.iter().find(|(_, t)| t == theirs) {
+            warnings.push(format!(
+                "{provider}: `{earlier}` and `{key}` are the same parameter (`{theirs}`); `{key}` was used"
+            ));
         }
+        from.push((key.as_str(), theirs));
+        target.insert(theirs.to_string(), v);
     }
     unknown
 }
 
+/// The warning for parameters left out of a body.
 fn dropped(provider: &str, what: &[String]) -> Option<String> {
     (!what.is_empty()).then(|| {
         format!(
-            "{provider}: left out parameters the API does not take: {}",
+            "{provider}: left out parameters the request does not define: {}",
             what.join(", ")
+        )
+    })
+}
+
+/// The response format's fields a provider's native structured output has no place for.
+fn unheld_response_fields(
+    provider: &str,
+    rf: &crate::model::ResponseFormat,
+    holds_description: bool,
+) -> Option<String> {
+    let mut lost = Vec::new();
+    if rf.description.is_some() && !holds_description {
+        lost.push("description");
+    }
+    if rf.strict.is_some() {
+        lost.push("strict");
+    }
+    (!lost.is_empty()).then(|| {
+        format!(
+            "{provider}: response_format {} has no place in the request; left out",
+            lost.join(" and ")
         )
     })
 }

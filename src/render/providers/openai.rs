@@ -4,9 +4,55 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{messages, model_name, params, parts, tool_declaration, Body};
+use super::{dropped, map_params, messages, model_name, params, parts, tool_declaration, Body};
 use crate::model::{Prompt, ToolChoice, ToolChoiceMode};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
+
+/// Parameters `CreateChatCompletionRequest` defines, by canonical name (see `EQUIVALENTS`).
+/// `model`, `messages`, `tools`, `tool_choice` and `response_format` come from the prompt itself.
+const PARAMS: &[(&str, &str)] = &[
+    ("audio", "audio"),
+    ("frequency_penalty", "frequency_penalty"),
+    ("function_call", "function_call"),
+    ("functions", "functions"),
+    ("logit_bias", "logit_bias"),
+    ("logprobs", "logprobs"),
+    ("max_completion_tokens", "max_completion_tokens"),
+    ("max_tokens", "max_tokens"),
+    ("metadata", "metadata"),
+    ("modalities", "modalities"),
+    ("moderation", "moderation"),
+    ("n", "n"),
+    ("parallel_tool_calls", "parallel_tool_calls"),
+    ("prediction", "prediction"),
+    ("presence_penalty", "presence_penalty"),
+    ("prompt_cache_key", "prompt_cache_key"),
+    ("prompt_cache_options", "prompt_cache_options"),
+    ("prompt_cache_retention", "prompt_cache_retention"),
+    ("reasoning_effort", "reasoning_effort"),
+    ("safety_identifier", "safety_identifier"),
+    ("seed", "seed"),
+    ("service_tier", "service_tier"),
+    ("stop", "stop"),
+    ("store", "store"),
+    ("stream", "stream"),
+    ("stream_options", "stream_options"),
+    ("temperature", "temperature"),
+    ("top_logprobs", "top_logprobs"),
+    ("top_p", "top_p"),
+    ("user", "user"),
+    ("verbosity", "verbosity"),
+    ("web_search_options", "web_search_options"),
+];
+
+/// Request fields the prompt itself sets; a parameter of that name is left out.
+const OWN_FIELDS: &[&str] = &[
+    "model",
+    "messages",
+    "tools",
+    "tool_choice",
+    "response_format",
+];
 
 /// The request body.
 pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
@@ -36,17 +82,22 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         list.push(Value::Object(obj));
     }
     body.insert("messages".into(), Value::Array(list));
-    for (k, v) in params(prompt) {
-        if body.contains_key(&k)
-            || ["tools", "tool_choice", "response_format"].contains(&k.as_str())
-        {
-            warnings.push(format!(
-                "openai: parameter `{k}` is set by the prompt itself; left out"
-            ));
-            continue;
+    let mut own = Vec::new();
+    let mut given = params(prompt);
+    given.retain(|k, _| {
+        let set_by_prompt = OWN_FIELDS.contains(&k.as_str());
+        if set_by_prompt {
+            own.push(k.clone());
         }
-        body.insert(k, v);
+        !set_by_prompt
+    });
+    for k in own {
+        warnings.push(format!(
+            "openai: parameter `{k}` is set by the prompt itself; left out"
+        ));
     }
+    let unknown = map_params("openai", &given, PARAMS, &mut body, &mut warnings);
+    warnings.extend(dropped("openai", &unknown));
     if !prompt.tools.is_empty() {
         let tools: Vec<Value> = prompt
             .tools
