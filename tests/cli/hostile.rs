@@ -312,6 +312,15 @@ fn deep_nesting_is_refused_quickly_in_every_input() {
         })
         .code(1)
         .stderr_has(&format!("payload.json:1:{}: {limit}", 23 + 99));
+        repo.write(
+            "deep.prompt",
+            &format!("---\nmodel: x\nconfig: {deep}\n---\nHello\n"),
+        );
+        timed("dotprompt front matter", &|| {
+            repo.prompt(&["import", "deep.prompt", "--from", "dotprompt"])
+        })
+        .code(1)
+        .stderr_has(&format!("the front matter, line 2: {limit}"));
         repo.write_prompt(
             "deep",
             &format!("format: 1\ntemplate: x\nmetadata: {deep}\n"),
