@@ -12,6 +12,8 @@
 //! since their block was always last too. A block whose newest record names another commit than the
 //! tag's (a tag moved by hand with an old message) gets a record of that move on top.
 
+use std::collections::HashMap;
+
 use git2::{ErrorCode, Oid};
 use serde::{Deserialize, Serialize};
 
@@ -124,30 +126,7 @@ impl Registry {
             Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
             Err(e) => return Err(git(format!("reading {refname}"))(e)),
         };
-        let Some(target) = reference.target() else {
-            return Ok(Some(TagRead::Broken {
-                target: None,
-                problem: "it is a symbolic reference, not a tag".into(),
-            }));
-        };
-        // Peeling follows a chain of tag objects; a chain cannot loop (each names the next by
-        // its hash), and one that ends in a missing object is an error here, not a hang.
-        Ok(Some(match reference.peel(git2::ObjectType::Any) {
-            Ok(object) => match object.into_commit() {
-                Ok(commit) => TagRead::Commit { target, commit },
-                Err(other) => TagRead::Broken {
-                    target: Some(target),
-                    problem: format!(
-                        "it points at a {}, not a commit",
-                        other.kind().map_or("non-commit object", |k| k.str())
-                    ),
-                },
-            },
-            Err(_) => TagRead::Broken {
-                target: Some(target),
-                problem: "it points at an object that is missing or unreadable".into(),
-            },
-        }))
+        Ok(Some(classify(&reference)))
     }
 
     /// The commit the environment tag `ID@ENV` points at, if the tag exists; a broken tag is an
@@ -164,18 +143,47 @@ impl Registry {
         }
     }
 
-    /// Every environment tag (of a configured environment and a valid id) that does not lead to a
-    /// commit, sorted by name.
-    pub fn broken_env_tags(&self) -> Result<Vec<BrokenTag>, Error> {
-        let mut out = Vec::new();
-        for (id, env, _) in self.env_tag_refs()? {
-            if let Some(TagRead::Broken { problem, .. }) =
-                self.read_env_tag(&Self::env_ref(&id, &env))?
-            {
-                out.push(BrokenTag::new(&id, &env, problem));
+    /// Every environment tag (of a configured environment and a valid id), in one pass: those that
+    /// lead to a commit by prompt id (environments in config order), and the broken ones sorted
+    /// by name.
+    #[allow(clippy::type_complexity)]
+    pub fn env_tags(
+        &self,
+    ) -> Result<(HashMap<PromptId, Vec<(EnvName, CommitId)>>, Vec<BrokenTag>), Error> {
+        let mut envs: HashMap<PromptId, Vec<(EnvName, CommitId)>> = HashMap::new();
+        let mut broken = Vec::new();
+        for (id, env, r) in self.env_tag_refs()? {
+            match classify(&r) {
+                TagRead::Commit { commit, .. } => {
+                    envs.entry(id)
+                        .or_default()
+                        .push((env, CommitId(commit.id())));
+                }
+                TagRead::Broken { problem, .. } => broken.push(BrokenTag::new(&id, &env, problem)),
             }
         }
-        out.sort_by(|a, b| a.tag.cmp(&b.tag));
+        for list in envs.values_mut() {
+            list.sort_by_key(|(e, _)| self.config.environments.iter().position(|x| x == e));
+        }
+        broken.sort_by(|a, b| a.tag.cmp(&b.tag));
+        Ok((envs, broken))
+    }
+
+    /// Every broken environment tag, sorted by name (`env_tags` gives the sound ones as well).
+    pub fn broken_env_tags(&self) -> Result<Vec<BrokenTag>, Error> {
+        Ok(self.env_tags()?.1)
+    }
+
+    /// The broken environment tags of one prompt.
+    pub fn broken_env_tags_of(&self, id: &PromptId) -> Result<Vec<BrokenTag>, Error> {
+        let mut out = Vec::new();
+        for env in &self.config.environments {
+            if let Some(TagRead::Broken { problem, .. }) =
+                self.read_env_tag(&Self::env_ref(id, env))?
+            {
+                out.push(BrokenTag::new(id, env, problem));
+            }
+        }
         Ok(out)
     }
 
@@ -453,6 +461,34 @@ impl Registry {
             .filter_map(|r| r.previous_tag.as_deref())
             .filter_map(|o| Oid::from_str(o).ok())
             .collect()
+    }
+}
+
+/// What an environment tag's reference leads to: a commit, or what is wrong with it.
+fn classify<'r>(reference: &git2::Reference<'r>) -> TagRead<'r> {
+    let Some(target) = reference.target() else {
+        return TagRead::Broken {
+            target: None,
+            problem: "it is a symbolic reference, not a tag".into(),
+        };
+    };
+    // Peeling follows a chain of tag objects; a chain cannot loop (each names the next by its
+    // hash), and one that ends in a missing object is an error here, not a hang.
+    match reference.peel(git2::ObjectType::Any) {
+        Ok(object) => match object.into_commit() {
+            Ok(commit) => TagRead::Commit { target, commit },
+            Err(other) => TagRead::Broken {
+                target: Some(target),
+                problem: format!(
+                    "it points at a {}, not a commit",
+                    other.kind().map_or("non-commit object", |k| k.str())
+                ),
+            },
+        },
+        Err(_) => TagRead::Broken {
+            target: Some(target),
+            problem: "it points at an object that is missing or unreadable".into(),
+        },
     }
 }
 

@@ -595,17 +595,8 @@ impl Registry {
 
     /// Every environment tag of a configured environment, by prompt id.
     pub fn all_envs(&self) -> Result<HashMap<PromptId, Vec<(EnvName, CommitId)>>, Error> {
-        let mut out: HashMap<PromptId, Vec<(EnvName, CommitId)>> = HashMap::new();
         // Broken tags are left out here (`broken_env_tags` lists them).
-        for (id, env, r) in self.env_tag_refs()? {
-            if let Ok(c) = r.peel_to_commit() {
-                out.entry(id).or_default().push((env, CommitId(c.id())));
-            }
-        }
-        for envs in out.values_mut() {
-            envs.sort_by_key(|(e, _)| self.config.environments.iter().position(|x| x == e));
-        }
-        Ok(out)
+        Ok(self.env_tags()?.0)
     }
 
     /// Resolves a reference (SPEC §4) to the file's bytes.

@@ -65,10 +65,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let only = args.id.as_deref().map(PromptId::parse).transpose()?;
     let reg = ctx.registry()?;
     let rev = reg.default_rev()?;
-    let envs = reg.all_envs()?;
-    ctx.ui.warn_broken_tags(&reg.broken_env_tags()?, |id| {
-        only.as_ref().is_none_or(|o| o.as_str() == id)
-    });
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui
+        .warn_broken_tags(&broken, |id| only.as_ref().is_none_or(|o| o.as_str() == id));
     let index = reg.version_index()?;
     let head = reg.head()?;
     let mut ids: Vec<PromptId> = match rev {

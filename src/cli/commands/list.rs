@@ -49,8 +49,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .warn("this is a shallow clone: version counts start at the oldest commit it has");
     }
     let index = reg.version_index()?;
-    let envs = reg.all_envs()?;
-    ctx.ui.warn_broken_tags(&reg.broken_env_tags()?, |_| true);
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui.warn_broken_tags(&broken, |_| true);
     let mut rows = Vec::new();
     let mut files = reg.prompt_files(rev)?;
     files.sort_by(|a, b| stem(a).cmp(stem(b)));
