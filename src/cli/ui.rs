@@ -6,9 +6,9 @@
 //! Text from files and history (a model name, a commit message, a note, a diffed line) can hold
 //! control characters. Everything written here for people passes through `safe`, which escapes
 //! them (`\u{1b}`), so a prompt file cannot retitle, clear or redraw the reader's terminal. The one
-//! exception is colour: when this run colours its output, the plain colour sequences
-//! (`ESC [ digits m`) that painting produces pass; nothing else does. JSON and `print_exact` are
-//! written unchanged.
+//! exception is colour: when this run colours stdout, plain colour sequences (`ESC [ digits m`)
+//! pass, since painting makes them and they cannot be told apart from one in the text; they change
+//! colours only. JSON and `print_exact` are written unchanged.
 
 use std::io::{IsTerminal, Write};
 
