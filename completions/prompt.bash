@@ -370,7 +370,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__diff)
-            opts="-q -h --rendered --var --vars --sample --format --json --exit-code --textconv --repo --color --quiet --no-pager --help"
+            opts="-q -h --rendered --var --vars --sample --format --json --exit-code --word-diff --textconv --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,7 +1055,7 @@ _prompt() {
                     return 0
                     ;;
                 --template-format)
-                    COMPREPLY=($(compgen -W "mustache f-string none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mustache f-string jinja2 none" -- "${cur}"))
                     return 0
                     ;;
                 --repo)

@@ -54,7 +54,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;init'= {
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
-            cand --diff-driver 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config)'
+            cand --diff-driver 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config, naming this binary by its absolute path; run it again after moving the binary)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
@@ -86,8 +86,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'prompt;show'= {
             cand --repo 'The repository to use (default: the one containing the current directory)'
@@ -148,6 +148,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --rendered 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)'
             cand --json 'Same as --format json'
             cand --exit-code 'Exit with 1 when there are differences'
+            cand --word-diff 'Text without colour: mark changed words inside lines as [-old-] and {+new+}'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
@@ -160,7 +161,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --sample 'Start from the prompt''s sample NAME'
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --batch 'Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in'
+            cand --batch 'Render once per line of a JSONL file of values (`-` reads stdin): output line N is {"line": N, "output": …} or {"line": N, "error": …}'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --lenient 'Follow the mustache spec to the letter: missing values and partials render empty, and undeclared values are accepted'
@@ -202,8 +203,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand history 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

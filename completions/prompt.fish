@@ -59,7 +59,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand init" -l repo -d 'The repo
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c prompt -n "__fish_prompt_using_subcommand init" -l diff-driver -d 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config)'
+complete -c prompt -n "__fish_prompt_using_subcommand init" -l diff-driver -d 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config, naming this binary by its absolute path; run it again after moving the binary)'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s h -l help -d 'Print help'
@@ -72,6 +72,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand new" -l description -d 'On
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l name -d 'Display name' -r
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l template-format -d 'Template language of the texts' -r -f -a "mustache\t''
 f-string\t''
+jinja2\t''
 none\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
@@ -88,7 +89,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l json -d 'Print JSON: an array of {id, kind, model, versions, environments, error}'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l no-pager -d 'Never send long output (log, diff) through a pager'
-complete -c prompt -n "__fish_prompt_using_subcommand list" -s h -l help -d 'Print help'
+complete -c prompt -n "__fish_prompt_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -144,6 +145,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l rendered -d 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l json -d 'Same as --format json'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l exit-code -d 'Exit with 1 when there are differences'
+complete -c prompt -n "__fish_prompt_using_subcommand diff" -l word-diff -d 'Text without colour: mark changed words inside lines as [-old-] and {+new+}'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -156,7 +158,7 @@ openai\t''
 anthropic\t''
 gemini\t''
 bedrock\t''"
-complete -c prompt -n "__fish_prompt_using_subcommand render" -l batch -d 'Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in' -r -F
+complete -c prompt -n "__fish_prompt_using_subcommand render" -l batch -d 'Render once per line of a JSONL file of values (`-` reads stdin): output line N is {"line": N, "output": …} or {"line": N, "error": …}' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -190,7 +192,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l json -d 'Print JSON: an array of {id, latest, working, environments}'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l no-pager -d 'Never send long output (log, diff) through a pager'
-complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help'
+complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -a "history" -d 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from history" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F

@@ -66,6 +66,9 @@ pub enum Error {
         fix: String,
     },
 
+    #[error("`{spec}` is not a git revision (a branch, tag or commit): {purpose}")]
+    UnknownRevision { spec: String, purpose: String },
+
     #[error("`{reference}` is not a valid reference: {reason}")]
     BadReference { reference: String, reason: String },
 
@@ -82,7 +85,8 @@ pub enum Error {
     NothingToCommit { reason: String },
 
     #[error(
-        "{what} changed while this command ran, {attempts} times in a row; nothing was changed"
+        "{what} changed while this command ran{}; nothing was changed",
+        if *attempts > 1 { format!(", {attempts} times in a row") } else { String::new() }
     )]
     Conflict { what: String, attempts: u32 },
 

@@ -125,6 +125,7 @@ pub fn main() -> ExitCode {
     // Ctrl-C (or SIGTERM) mid-command: remove our lock files, then exit as interrupted.
     let _ = ctrlc::set_handler(|| {
         crate::store::release_held_locks();
+        ui::restore_terminal();
         std::process::exit(130);
     });
     let ctx = Context {

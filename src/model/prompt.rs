@@ -80,6 +80,8 @@ pub enum TemplateFormat {
     Mustache,
     #[serde(rename = "f-string")]
     FString,
+    #[serde(rename = "jinja2")]
+    Jinja2,
     #[serde(rename = "none")]
     None,
 }

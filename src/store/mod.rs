@@ -622,6 +622,12 @@ impl Registry {
             Selector::Version(n) => {
                 let versions = self.versions(id)?;
                 let Some(v) = versions.get(n - 1) else {
+                    if versions.is_empty()
+                        && self.read(Rev::WorkingTree, id).ok().flatten().is_none()
+                    {
+                        // No such prompt at all: suggest similar ids, not committing it.
+                        return Err(self.not_found(id, Rev::WorkingTree));
+                    }
                     return Err(Error::UnknownReference {
                         reference: reference.to_string(),
                         reason: self.describe_versions(id, versions.len())?,
@@ -633,6 +639,9 @@ impl Registry {
             Selector::Latest => {
                 let versions = self.versions(id)?;
                 let Some(v) = versions.last() else {
+                    if self.read(Rev::WorkingTree, id).ok().flatten().is_none() {
+                        return Err(self.not_found(id, Rev::WorkingTree));
+                    }
                     return Err(Error::UnknownReference {
                         reference: reference.to_string(),
                         reason: self.describe_versions(id, 0)?,
@@ -854,10 +863,22 @@ pub const DIFF_ATTRIBUTE: &str = "*.prompt.yaml diff=prompt";
 /// The textconv command git runs for that driver.
 pub const DIFF_TEXTCONV: &str = "prompt diff --textconv";
 
+/// The textconv command for the binary at `program`: its absolute path, quoted for the shell git
+/// runs it with, so that GUI clients and shells without `prompt` on PATH find it too.
+pub fn diff_textconv(program: &Path) -> String {
+    let path = program.display().to_string();
+    if path.is_empty() {
+        return DIFF_TEXTCONV.to_string();
+    }
+    let quoted = format!("'{}'", path.replace('\'', r"'\''"));
+    format!("{quoted} diff --textconv")
+}
+
 /// Makes plain `git diff` and `git log -p` show prompt files in `prompt diff`'s readable form:
-/// `.gitattributes` gets `*.prompt.yaml diff=prompt` and the repository's config gets
-/// `diff.prompt.textconv`. Returns what changed (nothing when already set up).
-pub fn install_diff_driver(dir: &Path) -> Result<Vec<String>, Error> {
+/// `.gitattributes` gets `*.prompt.yaml diff=prompt` and the repository's local config gets
+/// `diff.prompt.textconv` naming `program` by its absolute path (run `init --diff-driver`
+/// again after moving the binary). Returns what changed (nothing when already set up).
+pub fn install_diff_driver(dir: &Path, program: &Path) -> Result<Vec<String>, Error> {
     let repo = Repository::discover(dir).map_err(|e| open_error(dir, e))?;
     let top = repo
         .workdir()
@@ -886,9 +907,10 @@ pub fn install_diff_driver(dir: &Path) -> Result<Vec<String>, Error> {
     let mut local = config
         .open_level(git2::ConfigLevel::Local)
         .map_err(git("opening .git/config"))?;
-    if local.get_string("diff.prompt.textconv").ok().as_deref() != Some(DIFF_TEXTCONV) {
+    let textconv = diff_textconv(program);
+    if local.get_string("diff.prompt.textconv").ok().as_deref() != Some(textconv.as_str()) {
         local
-            .set_str("diff.prompt.textconv", DIFF_TEXTCONV)
+            .set_str("diff.prompt.textconv", &textconv)
             .map_err(git("writing diff.prompt.textconv"))?;
         changed.push("diff.prompt.textconv in .git/config".to_string());
     }
@@ -994,7 +1016,7 @@ pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<
     let last = wanted.rsplit('/').next().unwrap_or(wanted);
     let mut scored: Vec<(usize, &str)> = ids
         .filter_map(|id| {
-            let d = edit_distance(wanted, id);
+            let d = crate::model::load::edit_distance(wanted, id);
             let same_name = last.len() >= 4 && id.rsplit('/').next() == Some(last);
             let score = if same_name { 0 } else { d };
             (score <= 2.max(wanted.len() / 4)).then_some((score, id))
@@ -1006,21 +1028,6 @@ pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<
         .take(3)
         .map(|(_, id)| id.to_string())
         .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -128,9 +128,11 @@ fn init_can_install_the_git_diff_driver() {
         repo.read(".gitattributes"),
         "*.png binary\n*.prompt.yaml diff=prompt\n"
     );
+    // The binary by its absolute path, so that git finds it without `prompt` on PATH.
+    let bin = std::fs::canonicalize(env!("CARGO_BIN_EXE_prompt")).unwrap();
     assert_eq!(
         repo.git(&["config", "diff.prompt.textconv"]),
-        "prompt diff --textconv\n"
+        format!("'{}' diff --textconv\n", bin.display())
     );
     repo.prompt(&["init", "--diff-driver"])
         .success()

@@ -132,9 +132,9 @@ fn breaking_against(
         Some(_) => {}
         None => {
             if reg.revision(against)?.is_none() {
-                return Err(Error::UnknownReference {
-                    reference: against.to_string(),
-                    reason: "--against takes a git revision, or @ENV for an environment".into(),
+                return Err(Error::UnknownRevision {
+                    spec: against.to_string(),
+                    purpose: "--against takes a git revision, or @ENV for an environment".into(),
                 }
                 .into());
             }

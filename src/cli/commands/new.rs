@@ -50,6 +50,7 @@ pub enum FormatArg {
     Mustache,
     #[value(name = "f-string")]
     FString,
+    Jinja2,
     None,
 }
 
@@ -74,6 +75,7 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
     let template_format = match args.template_format {
         FormatArg::Mustache => TemplateFormat::Mustache,
         FormatArg::FString => TemplateFormat::FString,
+        FormatArg::Jinja2 => TemplateFormat::Jinja2,
         FormatArg::None => TemplateFormat::None,
     };
     let defaults = &reg.config().defaults;
@@ -169,11 +171,12 @@ fn ask(args: &mut Args, reg: &crate::store::Registry, ctx: &Context) -> Result<(
     }
     let editor = reg.editor();
     let write = |what: &str| -> Result<Option<String>, CliError> {
-        let template = format!(
-            "\n# Write the {what}. Use {{{{name}}}} for values; each becomes an input.\n\
-             # Lines starting with '#' are ignored; leave it empty to skip it.\n"
+        let help = format!(
+            "# Do not modify or remove the line above.\n\
+             # Write the {what} above it; everything below it is ignored.\n\
+             # Use {{{{name}}}} for values; each becomes an input. Leave it empty to skip it.\n"
         );
-        let text = ctx.ui.edit(&editor, &template)?;
+        let text = ctx.ui.edit_above_scissors(&editor, &help)?;
         let text = text.trim_matches('\n');
         Ok((!text.trim().is_empty()).then(|| format!("{text}\n")))
     };
