@@ -59,6 +59,13 @@ pub enum Error {
     #[error("`{reference}` does not exist: {reason}")]
     UnknownReference { reference: String, reason: String },
 
+    #[error("the environment tag `{tag}` is broken: {problem}; {fix}")]
+    BrokenTag {
+        tag: String,
+        problem: String,
+        fix: String,
+    },
+
     #[error("`{spec}` is not a git revision (a branch, tag or commit): {purpose}")]
     UnknownRevision { spec: String, purpose: String },
 

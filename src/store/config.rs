@@ -101,6 +101,7 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
+        crate::model::nesting::check_nesting(text).map_err(|e| err(e.at, e.message))?;
         let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| {
             let e = crate::model::load::serde_error(&e);
             err(e.at, e.message)

@@ -144,7 +144,7 @@ fn walk_file(
     let mut current = chain(&objects, commit.tree, &components, true, &Vec::new())?;
     let mut moves = 0;
     loop {
-        let parent = commit.parent.map(|p| objects.commit(p)).transpose()?;
+        let parent = objects.parent(&commit)?;
         let mut parent_chain = match &parent {
             Some(p) => chain(&objects, p.tree, &components, true, &current)?,
             None => vec![None; components.len() + 1],
@@ -236,7 +236,7 @@ pub(crate) fn registry_history(
     let root_of = |tree: Oid, prev: &Chain| chain(&objects, tree, &components, false, prev);
     let mut current = root_of(commit.tree, &Vec::new())?;
     loop {
-        let parent = commit.parent.map(|p| objects.commit(p)).transpose()?;
+        let parent = objects.parent(&commit)?;
         let parent_chain = match &parent {
             Some(p) => root_of(p.tree, &current)?,
             None => vec![None; components.len() + 1],

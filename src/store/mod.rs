@@ -25,7 +25,7 @@ use git2::{ErrorCode, Oid, Repository};
 
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
-pub use env::{EnvState, Promotion};
+pub use env::{BrokenTag, EnvState, Promotion};
 pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use moves::Moved;
 pub use remote::{Divergence, PullReport, PushReport};
@@ -613,24 +613,18 @@ impl Registry {
 
     /// The commit the environment tag `ID@ENV` points at, if the tag exists.
     pub fn env_commit(&self, id: &PromptId, env: &EnvName) -> Result<Option<CommitId>, Error> {
-        let name = format!("refs/tags/{id}@{env}");
-        match self.repo.find_reference(&name) {
-            Ok(r) => Ok(Some(CommitId(
-                r.peel_to_commit()
-                    .map_err(git(format!("reading {name}")))?
-                    .id(),
-            ))),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(git(format!("reading {name}"))(e)),
-        }
+        self.env_tag_commit(id, env)
     }
 
-    /// The configured environments of one prompt that have a tag, with their commits.
+    /// The configured environments of one prompt that have a tag, with their commits. Broken
+    /// tags are left out (`broken_env_tags` lists them).
     pub fn envs_of(&self, id: &PromptId) -> Result<Vec<(EnvName, CommitId)>, Error> {
         let mut out = Vec::new();
         for env in &self.config.environments {
-            if let Some(c) = self.env_commit(id, env)? {
-                out.push((env.clone(), c));
+            match self.env_commit(id, env) {
+                Ok(Some(c)) => out.push((env.clone(), c)),
+                Ok(None) | Err(Error::BrokenTag { .. }) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(out)
@@ -638,28 +632,8 @@ impl Registry {
 
     /// Every environment tag of a configured environment, by prompt id.
     pub fn all_envs(&self) -> Result<HashMap<PromptId, Vec<(EnvName, CommitId)>>, Error> {
-        let mut out: HashMap<PromptId, Vec<(EnvName, CommitId)>> = HashMap::new();
-        let refs = self.repo.references().map_err(git("listing tags"))?;
-        for r in refs.flatten() {
-            let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
-                continue;
-            };
-            let Some((id, env)) = name.rsplit_once('@') else {
-                continue;
-            };
-            let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) else {
-                continue;
-            };
-            if let Ok(c) = r.peel_to_commit() {
-                out.entry(id)
-                    .or_default()
-                    .push((env.clone(), CommitId(c.id())));
-            }
-        }
-        for envs in out.values_mut() {
-            envs.sort_by_key(|(e, _)| self.config.environments.iter().position(|x| x == e));
-        }
-        Ok(out)
+        // Broken tags are left out here (`broken_env_tags` lists them).
+        Ok(self.env_tags()?.0)
     }
 
     /// Resolves a reference (SPEC §4) to the file's bytes.

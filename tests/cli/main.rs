@@ -14,6 +14,7 @@ mod docs;
 mod env;
 mod files;
 mod hostile;
+mod hostile_git;
 mod init_new;
 mod interactive;
 mod interchange;

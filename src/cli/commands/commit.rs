@@ -103,7 +103,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 .into_iter()
                 .filter(|d| d.severity == Severity::Error)
                 .collect();
-            eprint!("{}", render_text(&ctx.ui, &shown));
+            ctx.ui.eprint(&render_text(&ctx.ui, &shown));
             let invalid: std::collections::HashSet<&str> =
                 shown.iter().map(|d| d.file.as_str()).collect();
             return Err(Error::Invalid {

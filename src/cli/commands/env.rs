@@ -76,7 +76,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let only = args.id.as_deref().map(PromptId::parse).transpose()?;
     let reg = ctx.registry()?;
     let rev = reg.default_rev()?;
-    let envs = reg.all_envs()?;
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui
+        .warn_broken_tags(&broken, |id| only.as_ref().is_none_or(|o| o.as_str() == id));
     // A shallow clone still shows where each environment points, by commit.
     let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
     let head = reg.head()?;
@@ -234,7 +236,8 @@ fn line(p: &Promotion, ctx: &Context) -> String {
     format!(
         "{}  {}  {}  {}{was}{note}\n",
         ctx.ui.bold(&version),
-        ctx.ui.dim(&p.commit[..7.min(p.commit.len())]),
+        // A record read from a pulled tag may hold anything: cut by characters, not bytes.
+        ctx.ui.dim(&p.commit.chars().take(7).collect::<String>()),
         format_time(p.time, p.offset_minutes),
         p.by
     )

@@ -53,7 +53,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     }
     // A shallow clone still lists its prompts; only the counts are unknown.
     let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
-    let envs = reg.all_envs()?;
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui.warn_broken_tags(&broken, |_| true);
     let mut rows = Vec::new();
     let mut files = reg.prompt_files(rev)?;
     files.sort_by(|a, b| stem(a).cmp(stem(b)));

@@ -109,6 +109,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return Ok(());
     }
     let envs = reg.envs_of(&id)?;
+    ctx.ui
+        .warn_broken_tags(&reg.broken_env_tags_of(&id)?, |_| true);
     // A removed prompt keeps its versions; say when it went.
     if let Some(r) = reg.removal(&id)? {
         let how = if reg.moved_away(&id, &r) {

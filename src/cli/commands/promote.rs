@@ -44,7 +44,16 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let env = reg.config().require_env(&args.env)?;
     let id = reference.id.clone();
     let chosen = chosen_version(reg, &reference, ctx)?;
-    let state = reg.env_state(&id, &env)?;
+    let state = match reg.env_state(&id, &env) {
+        // Promoting is one of the fixes of a broken tag: it is replaced.
+        Err(Error::BrokenTag { tag, problem, .. }) => {
+            ctx.ui.warn(&format!(
+                "{tag} is broken ({problem}); this promotion replaces it"
+            ));
+            None
+        }
+        other => other?,
+    };
     if let Some(s) = &state {
         if s.commit == chosen.commit() {
             ctx.ui.status(&format!(
@@ -135,7 +144,21 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
     let id = PromptId::parse(&args.id)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
-    let Some(state) = reg.env_state(&id, &env)? else {
+    let state = match reg.env_state(&id, &env) {
+        Err(Error::BrokenTag { tag, problem, .. }) => {
+            if reg.config().is_protected(env.as_str()) {
+                let question = format!("Remove the broken tag {tag}?");
+                ctx.ui
+                    .confirm_protected(args.yes, &[env.to_string()], &question)?;
+            }
+            reg.remove_broken_tag(&id, &env)?;
+            ctx.ui
+                .line(&format!("{tag}: removed (the tag was broken: {problem})"))?;
+            return Ok(());
+        }
+        other => other?,
+    };
+    let Some(state) = state else {
         return Err(Error::UnknownReference {
             reference: format!("{id}@{env}"),
             reason: format!("`{id}` is not promoted to {env}"),

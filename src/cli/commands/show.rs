@@ -68,7 +68,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ));
     }
     if !args.json {
-        return ctx.ui.print(&text);
+        // The file as it is for a program; escaped for a person on a terminal.
+        return if ctx.ui.is_terminal() {
+            ctx.ui.print(&text)
+        } else {
+            ctx.ui.print_exact(&text)
+        };
     }
     let loaded = load::parse(&text).map_err(parse_error)?;
     ctx.ui.json(&Shown {
