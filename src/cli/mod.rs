@@ -81,6 +81,24 @@ pub enum Command {
     Completions(commands::completions::Args),
 }
 
+impl Command {
+    /// Whether the command can write to the repository or the working tree (and so needs the
+    /// interruption handler). Anything not known to be a pure read counts as a write.
+    fn may_write(&self) -> bool {
+        !matches!(
+            self,
+            Command::List(_)
+                | Command::Show(_)
+                | Command::Check(_)
+                | Command::Log(_)
+                | Command::Diff(_)
+                | Command::Render(_)
+                | Command::Schema(_)
+                | Command::Completions(_)
+        )
+    }
+}
+
 /// What a command needs besides its arguments.
 pub struct Context {
     pub ui: Ui,
@@ -123,13 +141,17 @@ pub fn main() -> ExitCode {
         }
     };
     // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
-    // exit as interrupted (nothing changed); after it, let the command finish the write.
-    let _ = ctrlc::set_handler(|| {
-        if crate::store::interrupt() {
-            ui::restore_terminal();
-            std::process::exit(130);
-        }
-    });
+    // exit as interrupted (nothing changed); after it, let the command finish the write. The
+    // handler costs a thread at start-up, so pure reads go without it: they hold no lock and
+    // change nothing, and the default action (the process ends) loses nothing.
+    if cli.command.may_write() {
+        let _ = ctrlc::set_handler(|| {
+            if crate::store::interrupt() {
+                ui::restore_terminal();
+                std::process::exit(130);
+            }
+        });
+    }
     let ctx = Context {
         ui: Ui::new(cli.global.color, cli.global.quiet, !cli.global.no_pager),
         repo: cli.global.repo.clone(),
