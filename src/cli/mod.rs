@@ -132,7 +132,19 @@ impl Context {
 pub fn main() -> ExitCode {
     // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
-    let cli = match Cli::try_parse() {
+    // The parser is built, used once and then leaked: tearing down its tree of every command's
+    // arguments cost a twentieth of a short read's instructions, for memory the exit frees anyway.
+    let mut parser = <Cli as clap::CommandFactory>::command();
+    let parsed = parser
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches);
+            std::mem::forget(matches);
+            cli
+        })
+        .map_err(|e| e.format(&mut parser));
+    std::mem::forget(parser);
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
