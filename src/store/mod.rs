@@ -13,6 +13,7 @@ mod import;
 mod interrupt;
 mod moves;
 mod objects;
+mod parallel;
 mod remote;
 pub mod signature;
 mod versions;
