@@ -234,9 +234,7 @@ pub fn check_files(
         for file in run {
             let path = reg.config().path_of(file);
             out.push(reg.read_path(rev, &path).map(|bytes| match bytes {
-                Some(bytes) => {
-                    check::check_file_allowing(&path, file, &bytes, &partials, &allowed)
-                }
+                Some(bytes) => check::check_file_allowing(&path, file, &bytes, &partials, &allowed),
                 None => Vec::new(),
             }));
         }

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
-use crate::model::{load, PromptId};
 use crate::model::EnvName;
+use crate::model::{load, PromptId};
 use crate::store::{CommitId, Registry, Rev};
 use crate::Error;
 
@@ -64,9 +64,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     // Each file is read and parsed on its own: the files are split over the cores.
     let rows = reg.map_runs(&files, |reg, run| {
         run.iter()
-            .map(|file| {
-                row(reg, rev, file, &index, counted, &envs, only_env.as_ref())
-            })
+            .map(|file| row(reg, rev, file, &index, counted, &envs, only_env.as_ref()))
             .collect()
     })?;
     let rows = rows
