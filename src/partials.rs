@@ -1,15 +1,46 @@
 //! Partials (`{{> other/id}}`): other prompts' `template` text, read from the registry at the same
 //! revision as the prompt that includes them (SPEC §4). One source serves both `check` (does it
 //! exist, is it a text prompt) and rendering (the template engine's resolver).
+//!
+//! `check` sees partials only through `PartialSource`, so that it reads no git itself.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::check::{PartialLookup, PartialSource};
 use crate::model::{load, Prompt, PromptId, TemplateFormat};
 use crate::store::{Registry, Rev};
 use crate::template::{PartialResolver, Syntax, Template};
+
+/// What a partial name resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartialLookup {
+    /// A text prompt's template.
+    Text(String),
+    /// The name is not a valid id.
+    BadName(String),
+    /// No such prompt.
+    Missing,
+    /// The prompt is a chat prompt: it has no template to include.
+    NotText,
+    /// The prompt does not load.
+    Invalid,
+}
+
+/// Where partials come from: other prompts at the same revision.
+pub trait PartialSource {
+    fn lookup(&self, name: &str) -> PartialLookup;
+}
+
+/// Partials given by name (tests, and prompts not yet in the registry).
+impl PartialSource for HashMap<String, String> {
+    fn lookup(&self, name: &str) -> PartialLookup {
+        match self.get(name) {
+            Some(t) => PartialLookup::Text(t.clone()),
+            None => PartialLookup::Missing,
+        }
+    }
+}
 
 /// The partials a mustache template text includes, in source order (none when it does not parse:
 /// `check` reports that).

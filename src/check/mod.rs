@@ -6,12 +6,13 @@
 pub mod schema;
 pub mod secrets;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 
 use crate::error::Location;
-use crate::model::{load, InputType, Loaded, Prompt, PromptId, TemplateFormat, ToolChoice};
+use crate::model::{load, InputType, Loaded, Prompt, PromptId, ToolChoice};
+use crate::partials::{PartialLookup, PartialSource};
 use crate::template::{Pos, Syntax, Template, UseKind, VarUse};
 
 /// How bad a finding is: errors fail `check` and block `commit`, warnings do not.
@@ -94,44 +95,6 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub rule: Rule,
     pub message: String,
-}
-
-/// What a partial name resolves to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartialLookup {
-    /// A text prompt's template.
-    Text(String),
-    /// The name is not a valid id.
-    BadName(String),
-    /// No such prompt.
-    Missing,
-    /// The prompt is a chat prompt: it has no template to include.
-    NotText,
-    /// The prompt does not load.
-    Invalid,
-}
-
-/// Where partials come from: other prompts at the same revision.
-pub trait PartialSource {
-    fn lookup(&self, name: &str) -> PartialLookup;
-}
-
-impl PartialSource for HashMap<String, String> {
-    fn lookup(&self, name: &str) -> PartialLookup {
-        match self.get(name) {
-            Some(t) => PartialLookup::Text(t.clone()),
-            None => PartialLookup::Missing,
-        }
-    }
-}
-
-/// The syntax of a prompt's texts.
-pub fn syntax_of(format: TemplateFormat) -> Syntax {
-    match format {
-        TemplateFormat::Mustache => Syntax::Mustache,
-        TemplateFormat::FString => Syntax::FString,
-        TemplateFormat::None => Syntax::None,
-    }
 }
 
 /// Checks one prompt file's bytes. `file` names it in diagnostics (relative to the repository root);
@@ -259,7 +222,7 @@ impl Checker<'_> {
     /// context).
     /// The second value is false when a template did not parse, so the uses are incomplete.
     fn templates(&mut self, partials: &dyn PartialSource) -> (Vec<Use>, bool) {
-        let syntax = syntax_of(self.prompt.template_format);
+        let syntax = self.prompt.template_format.syntax();
         let mut uses = Vec::new();
         let mut complete = true;
         for field in self.prompt.template_texts() {

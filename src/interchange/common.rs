@@ -8,7 +8,6 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::Service;
-use crate::check::syntax_of;
 use crate::model::{
     Content, Input, InputType, Prompt, ResponseFormat, Role, TemplateFormat, Tool, ToolChoice,
     ToolChoiceMode,
@@ -397,7 +396,7 @@ pub(crate) fn input_type_of(v: &Value) -> InputType {
 /// media part, and every example input; inputs the service declared that no template uses become
 /// optional. Anthropic models get the `max_tokens` their API requires.
 pub(crate) fn finish(prompt: &mut Prompt, notes: &mut Notes) {
-    let syntax = syntax_of(prompt.template_format);
+    let syntax = prompt.template_format.syntax();
     let mut used: HashSet<String> = HashSet::new();
     let mut found: Vec<(String, InputType)> = Vec::new();
     for field in prompt.template_texts() {

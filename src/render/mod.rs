@@ -142,7 +142,7 @@ impl<'p> Prepared<'p> {
         partials: &dyn PartialResolver,
         lenient: bool,
     ) -> Result<Prepared<'p>, RenderError> {
-        let syntax = crate::check::syntax_of(prompt.template_format);
+        let syntax = prompt.template_format.syntax();
         let mut texts = Vec::new();
         for field in prompt.template_texts() {
             let t = Template::parse(syntax, field.text).map_err(|error| RenderError::Syntax {

@@ -67,7 +67,7 @@ impl Registry {
         };
         let target = reference
             .target()
-            .ok_or_else(|| Error::Usage(format!("{name} is a symbolic reference")))?;
+            .ok_or_else(|| Error::SymbolicTag { name: name.clone() })?;
         let commit = reference
             .peel_to_commit()
             .map_err(git(format!("{name} does not point at a commit")))?;

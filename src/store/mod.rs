@@ -675,7 +675,7 @@ impl Registry {
                             .into_iter()
                             .map(|(e, _)| e.to_string())
                             .collect();
-                        return Err(Error::UnknownReference {
+                        return Err(Error::NotPromoted {
                             reference: reference.to_string(),
                             reason: format!(
                                 "`{id}` is not promoted to {env}; {}",

@@ -191,7 +191,7 @@ fn repository_states_get_clear_messages() {
         .success()
         .stdout_has("greet: version 3");
     repo.prompt(&["push"])
-        .code(2)
+        .code(1)
         .stderr_has("HEAD is detached");
     // A shallow clone says its history is incomplete.
     let shallow = repo.sibling("shallow");

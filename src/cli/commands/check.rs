@@ -146,7 +146,11 @@ fn breaking_against(
         };
         let old = match reg.resolve(&Reference::parse(&reference)?) {
             Ok(r) => r,
-            Err(Error::UnknownReference { .. } | Error::PromptNotFound { .. }) => continue,
+            Err(
+                Error::UnknownReference { .. }
+                | Error::NotPromoted { .. }
+                | Error::PromptNotFound { .. },
+            ) => continue,
             Err(e) => return Err(e.into()),
         };
         let path = reg.config().path_of(file);

@@ -171,7 +171,7 @@ fn history(args: HistoryArgs, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let Some(state) = reg.env_state(&id, &env)? else {
-        return Err(Error::UnknownReference {
+        return Err(Error::NotPromoted {
             reference: format!("{id}@{env}"),
             reason: format!(
                 "`{id}` is not promoted to {env} (a demote removes the history with the tag)"

@@ -59,7 +59,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         message: e.message,
     })?;
     let partials = RegistryPartials::new(reg, resolved.rev);
-    let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient).map_err(Error::from)?;
+    let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient)?;
     let sources = Sources {
         sample: args.sample.clone(),
         layers,
@@ -68,10 +68,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     match &args.batch {
         Some(path) => batch(&prepared, sources, args.format, path, args.fail_fast, ctx),
         None => {
-            let values = values::collect(&loaded.prompt, &sources).map_err(Error::from)?;
-            let rendered = prepared.render(values).map_err(Error::from)?;
+            let values = values::collect(&loaded.prompt, &sources)?;
+            let rendered = prepared.render(values)?;
             let (out, warnings) =
-                render::output(&loaded.prompt, &rendered, args.format).map_err(Error::from)?;
+                render::output(&loaded.prompt, &rendered, args.format)?;
             for w in warnings {
                 ctx.ui.warn(&w);
             }
