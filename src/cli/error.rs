@@ -144,7 +144,9 @@ fn hint(e: &Error) -> Option<String> {
         Error::PromptNotFound { .. } => {
             Some("`prompt list` shows the prompts; `prompt new ID` creates one".into())
         }
-        Error::NotPromoted { .. } => Some("`prompt env ID` shows where a prompt is promoted".into()),
+        Error::NotPromoted { .. } => {
+            Some("`prompt env ID` shows where a prompt is promoted".into())
+        }
         Error::UnknownReference { .. } => Some("`prompt log ID` lists the versions".into()),
         Error::UnknownEnv { .. } => {
             Some("environments are configured under `environments:` in .prompts.yaml".into())
@@ -164,7 +166,7 @@ fn hint(e: &Error) -> Option<String> {
         Error::Diverged { .. } => Some(
             "run `prompt pull` to see the remote's promotions, then promote again if yours should \
              win"
-                .into(),
+            .into(),
         ),
         _ => None,
     }

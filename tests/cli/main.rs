@@ -9,6 +9,7 @@ mod commit;
 mod completions;
 mod diff;
 mod env;
+mod exit_codes;
 mod files;
 mod hostile;
 mod init_new;

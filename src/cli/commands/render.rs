@@ -70,8 +70,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         None => {
             let values = values::collect(&loaded.prompt, &sources)?;
             let rendered = prepared.render(values)?;
-            let (out, warnings) =
-                render::output(&loaded.prompt, &rendered, args.format)?;
+            let (out, warnings) = render::output(&loaded.prompt, &rendered, args.format)?;
             for w in warnings {
                 ctx.ui.warn(&w);
             }
