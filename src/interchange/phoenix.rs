@@ -12,6 +12,8 @@
 
 use crate::interchange::common::required_model;
 use crate::interchange::common::{report_history, report_participant_name};
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::Engine;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
@@ -469,33 +471,14 @@ fn order(mut versions: Vec<&Value>, newest_first: bool) -> Vec<&Value> {
 
 /// The row number inside a Phoenix global id: base64 of `PromptVersion:N`.
 pub fn version_number(id: &str) -> Option<u64> {
-    let decoded = base64_decode(id)?;
+    // Phoenix writes standard base64; URL-safe and unpadded forms are accepted as well.
+    let digits = id.trim_end_matches('=');
+    let decoded = STANDARD_NO_PAD
+        .decode(digits)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(digits))
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     text.strip_prefix("PromptVersion:")?.parse().ok()
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for c in s.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        buf = (buf << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-            buf &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 fn tags_of(v: &Value) -> Vec<String> {

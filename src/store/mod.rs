@@ -1014,7 +1014,7 @@ pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<
     let last = wanted.rsplit('/').next().unwrap_or(wanted);
     let mut scored: Vec<(usize, &str)> = ids
         .filter_map(|id| {
-            let d = edit_distance(wanted, id);
+            let d = strsim::levenshtein(wanted, id);
             let same_name = last.len() >= 4 && id.rsplit('/').next() == Some(last);
             let score = if same_name { 0 } else { d };
             (score <= 2.max(wanted.len() / 4)).then_some((score, id))
@@ -1026,21 +1026,6 @@ pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<
         .take(3)
         .map(|(_, id)| id.to_string())
         .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
