@@ -79,6 +79,9 @@ _prompt() {
             prompt,rm)
                 cmd="prompt__subcmd__rm"
                 ;;
+            prompt,schema)
+                cmd="prompt__subcmd__schema"
+                ;;
             prompt,show)
                 cmd="prompt__subcmd__show"
                 ;;
@@ -157,6 +160,9 @@ _prompt() {
             prompt__subcmd__help,rm)
                 cmd="prompt__subcmd__help__subcmd__rm"
                 ;;
+            prompt__subcmd__help,schema)
+                cmd="prompt__subcmd__help__subcmd__schema"
+                ;;
             prompt__subcmd__help,show)
                 cmd="prompt__subcmd__help__subcmd__show"
                 ;;
@@ -170,7 +176,7 @@ _prompt() {
 
     case "${cmd}" in
         prompt)
-            opts="-q -h -V --repo --color --quiet --no-pager --help --version init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help"
+            opts="-q -h -V --repo --color --quiet --no-pager --help --version init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,7 +247,7 @@ _prompt() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --allow-secret)
@@ -364,7 +370,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__diff)
-            opts="-q -h --rendered --var --vars --sample --format --json --exit-code --textconv --repo --color --quiet --no-pager --help"
+            opts="-q -h --rendered --var --vars --sample --format --json --exit-code --word-diff --textconv --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,14 +498,22 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__export)
-            opts="-q -h --to --repo --color --quiet --no-pager --help"
+            opts="-o -q -h --to --output --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
-                    COMPREPLY=($(compgen -W "phoenix langwatch freeplay bifrost" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "phoenix langwatch freeplay bifrost langfuse dotprompt prompty" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -518,7 +532,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__help)
-            opts="init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help"
+            opts="init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,6 +853,20 @@ _prompt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        prompt__subcmd__help__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         prompt__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -861,7 +889,7 @@ _prompt() {
             fi
             case "${prev}" in
                 --from)
-                    COMPREPLY=($(compgen -W "phoenix langwatch freeplay bifrost" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "phoenix langwatch freeplay bifrost langfuse dotprompt prompty" -- "${cur}"))
                     return 0
                     ;;
                 --id)
@@ -1177,6 +1205,36 @@ _prompt() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        prompt__subcmd__schema)
+            opts="-o -q -h --output --repo --color --quiet --no-pager --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

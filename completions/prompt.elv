@@ -44,16 +44,17 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand rm 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
             cand push 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
             cand pull 'Fetch, fast-forward the current branch, and take the remote''s environment tags'
-            cand import 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
-            cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
+            cand import 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files'
+            cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
+            cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;init'= {
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
-            cand --diff-driver 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config)'
+            cand --diff-driver 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config, naming this binary by its absolute path; run it again after moving the binary)'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
@@ -85,8 +86,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'prompt;show'= {
             cand --repo 'The repository to use (default: the one containing the current directory)'
@@ -100,7 +101,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
         }
         &'prompt;check'= {
             cand --against 'Also report changes that break callers of each prompt at REF: `@production` (each prompt''s environment), or a git revision such as `origin/main`'
-            cand --format 'Output format: text, json, or github (workflow annotations)'
+            cand --format 'Output format: text, json, github (workflow annotations), or sarif (SARIF 2.1.0, for GitHub code scanning)'
             cand --allow-secret 'Do not report the flagged secret with this fingerprint (a false positive); repeatable. To keep it allowed, list it under `allowed_secrets` in .prompts.yaml'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
@@ -147,6 +148,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --rendered 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)'
             cand --json 'Same as --format json'
             cand --exit-code 'Exit with 1 when there are differences'
+            cand --word-diff 'Text without colour: mark changed words inside lines as [-old-] and {+new+}'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
@@ -159,7 +161,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --sample 'Start from the prompt''s sample NAME'
             cand -f 'Output format'
             cand --format 'Output format'
-            cand --batch 'Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in'
+            cand --batch 'Render once per line of a JSONL file of values (`-` reads stdin): output line N is {"line": N, "output": …} or {"line": N, "error": …}'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --lenient 'Follow the mustache spec to the letter: missing values and partials render empty, and undeclared values are accepted'
@@ -201,8 +203,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand history 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -275,7 +277,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --help 'Print help'
         }
         &'prompt;import'= {
-            cand --from 'The service the JSON comes from'
+            cand --from 'The service or file format it comes from'
             cand --id 'Import as this id instead of the slugged name (a payload with one prompt)'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
@@ -288,7 +290,9 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'prompt;export'= {
-            cand --to 'The service to write for'
+            cand --to 'The service or file format to write for'
+            cand -o 'Write to this file instead of stdout (an existing file is replaced)'
+            cand --output 'Write to this file instead of stdout (an existing file is replaced)'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
@@ -302,6 +306,17 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -o 'The file to write (`-` writes stdout)'
             cand --output 'The file to write (`-` writes stdout)'
             cand --ref 'Take the set of prompts from this revision (default: HEAD)'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'prompt;schema'= {
+            cand -o 'Write to this file instead of stdout'
+            cand --output 'Write to this file instead of stdout'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand -q 'Print only data and errors, no progress messages'
@@ -337,9 +352,10 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand rm 'Delete a prompt''s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
             cand push 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
             cand pull 'Fetch, fast-forward the current branch, and take the remote''s environment tags'
-            cand import 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
-            cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
+            cand import 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files'
+            cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
+            cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -385,6 +401,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;help;export'= {
         }
         &'prompt;help;bundle'= {
+        }
+        &'prompt;help;schema'= {
         }
         &'prompt;help;completions'= {
         }

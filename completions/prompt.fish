@@ -49,16 +49,17 @@ complete -c prompt -n "__fish_prompt_needs_command" -f -a "cp" -d 'Copy a prompt
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "rm" -d 'Delete a prompt\'s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "push" -d 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "pull" -d 'Fetch, fast-forward the current branch, and take the remote\'s environment tags'
-complete -c prompt -n "__fish_prompt_needs_command" -f -a "import" -d 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
-complete -c prompt -n "__fish_prompt_needs_command" -f -a "export" -d 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
+complete -c prompt -n "__fish_prompt_needs_command" -f -a "import" -d 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files'
+complete -c prompt -n "__fish_prompt_needs_command" -f -a "export" -d 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "bundle" -d 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
+complete -c prompt -n "__fish_prompt_needs_command" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) of prompt files'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "completions" -d 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
 complete -c prompt -n "__fish_prompt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c prompt -n "__fish_prompt_using_subcommand init" -l diff-driver -d 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config)'
+complete -c prompt -n "__fish_prompt_using_subcommand init" -l diff-driver -d 'Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them (`.gitattributes` plus `diff.prompt.textconv` in .git/config, naming this binary by its absolute path; run it again after moving the binary)'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand init" -s h -l help -d 'Print help'
@@ -87,7 +88,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l json -d 'Print JSON: an array of {id, kind, model, versions, environments, error}'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l no-pager -d 'Never send long output (log, diff) through a pager'
-complete -c prompt -n "__fish_prompt_using_subcommand list" -s h -l help -d 'Print help'
+complete -c prompt -n "__fish_prompt_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -97,9 +98,10 @@ complete -c prompt -n "__fish_prompt_using_subcommand show" -s q -l quiet -d 'Pr
 complete -c prompt -n "__fish_prompt_using_subcommand show" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand show" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l against -d 'Also report changes that break callers of each prompt at REF: `@production` (each prompt\'s environment), or a git revision such as `origin/main`' -r
-complete -c prompt -n "__fish_prompt_using_subcommand check" -l format -d 'Output format: text, json, or github (workflow annotations)' -r -f -a "text\t''
+complete -c prompt -n "__fish_prompt_using_subcommand check" -l format -d 'Output format: text, json, github (workflow annotations), or sarif (SARIF 2.1.0, for GitHub code scanning)' -r -f -a "text\t''
 json\t''
-github\t''"
+github\t''
+sarif\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l allow-secret -d 'Do not report the flagged secret with this fingerprint (a false positive); repeatable. To keep it allowed, list it under `allowed_secrets` in .prompts.yaml' -r
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
@@ -142,6 +144,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l rendered -d 'Compare the rendered text instead, with values from --var, --vars and --sample (a value that one side does not declare is ignored on that side)'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l json -d 'Same as --format json'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l exit-code -d 'Exit with 1 when there are differences'
+complete -c prompt -n "__fish_prompt_using_subcommand diff" -l word-diff -d 'Text without colour: mark changed words inside lines as [-old-] and {+new+}'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -154,7 +157,7 @@ openai\t''
 anthropic\t''
 gemini\t''
 bedrock\t''"
-complete -c prompt -n "__fish_prompt_using_subcommand render" -l batch -d 'Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in' -r -F
+complete -c prompt -n "__fish_prompt_using_subcommand render" -l batch -d 'Render once per line of a JSONL file of values (`-` reads stdin): output line N is {"line": N, "output": …} or {"line": N, "error": …}' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand render" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -188,7 +191,7 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l json -d 'Print JSON: an array of {id, latest, working, environments}'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -l no-pager -d 'Never send long output (log, diff) through a pager'
-complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help'
+complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -a "history" -d 'Every promotion of a prompt to an environment, newest first: version, who, when, note'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and not __fish_seen_subcommand_from history help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prompt -n "__fish_prompt_using_subcommand env; and __fish_seen_subcommand_from history" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
@@ -239,10 +242,13 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand pull" -s h -l help -d 'Print help'
-complete -c prompt -n "__fish_prompt_using_subcommand import" -l from -d 'The service the JSON comes from' -r -f -a "phoenix\t'Arize Phoenix prompts'
+complete -c prompt -n "__fish_prompt_using_subcommand import" -l from -d 'The service or file format it comes from' -r -f -a "phoenix\t'Arize Phoenix prompts'
 langwatch\t'LangWatch prompts'
 freeplay\t'Freeplay prompt templates'
-bifrost\t'The Bifrost gateway\'s prompt repository'"
+bifrost\t'The Bifrost gateway\'s prompt repository'
+langfuse\t'Langfuse prompts (POST /api/public/v2/prompts)'
+dotprompt\t'Google dotprompt files (`.prompt`: YAML front matter and Handlebars)'
+prompty\t'Microsoft Prompty files (`.prompty`: YAML front matter and a role-marked body)'"
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l id -d 'Import as this id instead of the slugged name (a payload with one prompt)' -r
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
@@ -253,10 +259,14 @@ complete -c prompt -n "__fish_prompt_using_subcommand import" -l force -d 'Overw
 complete -c prompt -n "__fish_prompt_using_subcommand import" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c prompt -n "__fish_prompt_using_subcommand export" -l to -d 'The service to write for' -r -f -a "phoenix\t'Arize Phoenix prompts'
+complete -c prompt -n "__fish_prompt_using_subcommand export" -l to -d 'The service or file format to write for' -r -f -a "phoenix\t'Arize Phoenix prompts'
 langwatch\t'LangWatch prompts'
 freeplay\t'Freeplay prompt templates'
-bifrost\t'The Bifrost gateway\'s prompt repository'"
+bifrost\t'The Bifrost gateway\'s prompt repository'
+langfuse\t'Langfuse prompts (POST /api/public/v2/prompts)'
+dotprompt\t'Google dotprompt files (`.prompt`: YAML front matter and Handlebars)'
+prompty\t'Microsoft Prompty files (`.prompty`: YAML front matter and a role-marked body)'"
+complete -c prompt -n "__fish_prompt_using_subcommand export" -s o -l output -d 'Write to this file instead of stdout (an existing file is replaced)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand export" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand export" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -274,6 +284,14 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c prompt -n "__fish_prompt_using_subcommand schema" -s o -l output -d 'Write to this file instead of stdout' -r -F
+complete -c prompt -n "__fish_prompt_using_subcommand schema" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
+complete -c prompt -n "__fish_prompt_using_subcommand schema" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c prompt -n "__fish_prompt_using_subcommand schema" -s q -l quiet -d 'Print only data and errors, no progress messages'
+complete -c prompt -n "__fish_prompt_using_subcommand schema" -l no-pager -d 'Never send long output (log, diff) through a pager'
+complete -c prompt -n "__fish_prompt_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
@@ -281,26 +299,27 @@ never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "init" -d 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "new" -d 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "list" -d 'List the prompts: id, kind (chat/text), model, latest version, environments'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "show" -d 'Print a prompt at a reference (ID, ID@N, ID@latest, ID@ENV, ID@REV)'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "check" -d 'Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider rules, JSON Schemas, secrets. Exits 1 when there are errors'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "commit" -d 'Validate, then commit changed prompt files as new versions (only prompt files: other staged changes are left alone)'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "log" -d 'Show versions newest first: version, commit, date, author, message, environments'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "diff" -d 'Show what changed in prompts, field by field, and which changes break callers'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "render" -d 'Render a prompt at a reference with values: text, JSON, or a request body for openai, anthropic, gemini or bedrock (pipe it to `curl -d @-`)'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "promote" -d 'Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest). Rollback is a promote of an older version'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "demote" -d 'Remove a prompt from an environment (deletes the tag ID@ENV)'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "env" -d 'Show which version each environment runs (prompts × environments), or a promotion history'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "mv" -d 'Rename a prompt or move it to another folder; history, version numbers and environment tags follow it. Never overwrites'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "cp" -d 'Copy a prompt (at any reference) to a new id; the copy records its source under `metadata.copied_from`. Never overwrites; the copy is not committed'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "rm" -d 'Delete a prompt\'s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "push" -d 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "pull" -d 'Fetch, fast-forward the current branch, and take the remote\'s environment tags'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "import" -d 'Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "export" -d 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or Bifrost'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "bundle" -d 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "completions" -d 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
-complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "init" -d 'Create `.prompts.yaml` and the prompts folder (running `git init` first outside a repository)'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "new" -d 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "list" -d 'List the prompts: id, kind (chat/text), model, latest version, environments'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "show" -d 'Print a prompt at a reference (ID, ID@N, ID@latest, ID@ENV, ID@REV)'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "check" -d 'Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider rules, JSON Schemas, secrets. Exits 1 when there are errors'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "commit" -d 'Validate, then commit changed prompt files as new versions (only prompt files: other staged changes are left alone)'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "log" -d 'Show versions newest first: version, commit, date, author, message, environments'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "diff" -d 'Show what changed in prompts, field by field, and which changes break callers'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "render" -d 'Render a prompt at a reference with values: text, JSON, or a request body for openai, anthropic, gemini or bedrock (pipe it to `curl -d @-`)'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "promote" -d 'Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest). Rollback is a promote of an older version'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "demote" -d 'Remove a prompt from an environment (deletes the tag ID@ENV)'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "env" -d 'Show which version each environment runs (prompts × environments), or a promotion history'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "mv" -d 'Rename a prompt or move it to another folder; history, version numbers and environment tags follow it. Never overwrites'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "cp" -d 'Copy a prompt (at any reference) to a new id; the copy records its source under `metadata.copied_from`. Never overwrites; the copy is not committed'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "rm" -d 'Delete a prompt\'s file and commit the removal. History stays, and environment tags stay until demoted: while an environment points at the prompt, rm refuses unless --force'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "push" -d 'Push the current branch and the environment tags; a tag someone else moved since your last pull stops the push and nothing changes on the remote'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "pull" -d 'Fetch, fast-forward the current branch, and take the remote\'s environment tags'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "import" -d 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "export" -d 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "bundle" -d 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "schema" -d 'Print the JSON Schema (draft 2020-12) of prompt files'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "completions" -d 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
+complete -c prompt -n "__fish_prompt_using_subcommand help; and not __fish_seen_subcommand_from init new list show check commit log diff render promote demote env mv cp rm push pull import export bundle schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c prompt -n "__fish_prompt_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "history" -d 'Every promotion of a prompt to an environment, newest first: version, who, when, note'

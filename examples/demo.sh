@@ -15,7 +15,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-(cd "$root" && cargo build --quiet)
+# The first build compiles about 80 crates (libgit2 among them): a few minutes on a laptop (about
+# 2.5 minutes on 2 cores), seconds afterwards. Cargo's own progress lines show what it is doing.
+if [[ ! -x "$root/target/debug/prompt" ]]; then
+    echo "Building prompt (the first build takes a few minutes; later runs take seconds)..." >&2
+fi
+(cd "$root" && cargo build)
 target_dir=$(cd "$root" && cargo metadata --format-version 1 --no-deps |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 bin="${target_dir:-$root/target}/debug/prompt"

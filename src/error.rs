@@ -87,9 +87,10 @@ pub enum Error {
     #[error("`{reference}` does not exist: {reason}")]
     NotPromoted { reference: String, reason: String },
 
-    /// A revision (branch, tag, commit) that the repository does not have.
-    #[error("`{spec}` is not a git revision (a branch, tag or commit)")]
-    UnknownRevision { spec: String },
+    /// A revision (branch, tag, commit) that the repository does not have; `purpose` says what
+    /// the revision was for.
+    #[error("`{spec}` is not a git revision (a branch, tag or commit): {purpose}")]
+    UnknownRevision { spec: String, purpose: String },
 
     #[error("`{reference}` is not a valid reference: {reason}")]
     BadReference { reference: String, reason: String },
@@ -107,7 +108,8 @@ pub enum Error {
     NothingToCommit { reason: String },
 
     #[error(
-        "{what} changed while this command ran, {attempts} times in a row; nothing was changed"
+        "{what} changed while this command ran{}; nothing was changed",
+        if *attempts > 1 { format!(", {attempts} times in a row") } else { String::new() }
     )]
     Conflict { what: String, attempts: u32 },
 

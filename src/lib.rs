@@ -7,7 +7,8 @@
 //! text; `partials` serves other prompts' templates at the same revision; `check` turns prompts into
 //! diagnostics (for `check` and `commit`); `render` fills a prompt with values and shapes provider
 //! request bodies; `diff` compares two prompts for reviewers; `interchange` maps prompts to and
-//! from hosted registries (Phoenix, LangWatch, Freeplay, Bifrost) and writes bundles.
+//! from hosted registries (Phoenix, LangWatch, Freeplay, Bifrost, Langfuse) and other tools'
+//! prompt files (dotprompt, Prompty), and writes bundles.
 
 pub mod check;
 pub mod cli;

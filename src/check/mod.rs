@@ -3,6 +3,7 @@
 //! Every rule has a name (`Rule`) so that output can be filtered and CI annotations grouped. Rules
 //! read only the prompt and, for partials, other prompts through `PartialSource`: no git here.
 
+pub mod sarif;
 pub mod schema;
 pub mod secrets;
 

@@ -148,6 +148,11 @@ fn hint(e: &Error) -> Option<String> {
             Some("`prompt env ID` shows where a prompt is promoted".into())
         }
         Error::UnknownReference { .. } => Some("`prompt log ID` lists the versions".into()),
+        Error::UnknownRevision { .. } => Some(
+            "`git branch -a` and `git tag` list revisions; a CI checkout may need `git fetch \
+             origin BRANCH` first"
+                .into(),
+        ),
         Error::UnknownEnv { .. } => {
             Some("environments are configured under `environments:` in .prompts.yaml".into())
         }
@@ -179,5 +184,33 @@ pub fn quote_list(items: &[String]) -> String {
         None => String::new(),
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_counts_attempts_only_when_there_were_several() {
+        let once = Error::Conflict {
+            what: "the tag a@production".into(),
+            attempts: 1,
+        };
+        assert_eq!(
+            once.to_string(),
+            "the tag a@production changed while this command ran; nothing was changed"
+        );
+        let thrice = Error::Conflict {
+            what: "the branch".into(),
+            attempts: 3,
+        };
+        assert!(thrice.to_string().contains("ran, 3 times in a row;"));
+        let revision = CliError::Lib(Error::UnknownRevision {
+            spec: "nobranch".into(),
+            purpose: "--against takes a git revision".into(),
+        });
+        assert_eq!(revision.exit_code(), 1);
+        assert!(revision.hint().unwrap().contains("git branch -a"));
     }
 }

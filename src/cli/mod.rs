@@ -77,6 +77,7 @@ pub enum Command {
     Import(commands::import::Args),
     Export(commands::export::Args),
     Bundle(commands::bundle::Args),
+    Schema(commands::schema::Args),
     Completions(commands::completions::Args),
 }
 
@@ -124,6 +125,7 @@ pub fn main() -> ExitCode {
     // Ctrl-C (or SIGTERM) mid-command: remove our lock files, then exit as interrupted.
     let _ = ctrlc::set_handler(|| {
         crate::store::release_held_locks();
+        ui::restore_terminal();
         std::process::exit(130);
     });
     let ctx = Context {
@@ -161,6 +163,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Import(args) => commands::import::run(args, ctx),
         Command::Export(args) => commands::export::run(args, ctx),
         Command::Bundle(args) => commands::bundle::run(args, ctx),
+        Command::Schema(args) => commands::schema::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
     }
 }

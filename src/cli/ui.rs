@@ -5,13 +5,91 @@
 
 use std::io::{IsTerminal, Write};
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, TableComponent, Width};
 use console::Style;
 
 use super::error::CliError;
 
+/// A question's failure. Ctrl-C (which dialoguer reads as an interrupted read) restores the
+/// terminal and exits 130 like an interrupted command, with nothing changed.
 fn asked(e: dialoguer::Error) -> CliError {
+    let dialoguer::Error::IO(io) = &e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        restore_terminal();
+        return CliError::Reported(130);
+    }
     CliError::Other(anyhow::Error::new(e).context("asking on the terminal"))
+}
+
+/// Shows the cursor again (questions hide it while they draw) and ends the question's line, so
+/// that an interrupted question leaves the shell usable. Harmless when nothing was hidden.
+pub fn restore_terminal() {
+    let term = console::Term::stderr();
+    if term.is_term() {
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+    }
+}
+
+/// The line below which an edited text is help, never content (as in `git commit -v`).
+pub const SCISSORS: &str = "# ------------------------ >8 ------------------------";
+
+/// The part of `text` above the scissors line (all of it when the line was removed).
+fn above_scissors(text: &str) -> &str {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == SCISSORS {
+            return &text[..at];
+        }
+        at += line.len();
+    }
+    text
+}
+
+/// The widest cell of column `i`, header included, in terminal columns.
+fn column_width(header: &[&str], rows: &[Vec<String>], i: usize) -> usize {
+    rows.iter()
+        .filter_map(|r| r.get(i))
+        .map(|c| {
+            c.lines()
+                .map(console::measure_text_width)
+                .max()
+                .unwrap_or(0)
+        })
+        .chain(std::iter::once(console::measure_text_width(header[i])))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The columns that fit in `cols`: `whole` columns at full width, others at least a few
+/// characters wide; the last other columns are dropped until the rest fits.
+fn fitting_columns(
+    header: &[&str],
+    rows: &[Vec<String>],
+    whole: &[usize],
+    cols: usize,
+) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..header.len()).collect();
+    let need = |shown: &[usize]| -> usize {
+        shown
+            .iter()
+            .map(|&i| {
+                let w = column_width(header, rows, i);
+                // Cell padding and the border between columns.
+                3 + if whole.contains(&i) { w } else { w.min(10) }
+            })
+            .sum::<usize>()
+            + 1
+    };
+    while need(&shown) > cols {
+        match shown.iter().rposition(|i| !whole.contains(i)) {
+            Some(at) => {
+                shown.remove(at);
+            }
+            None => break,
+        }
+    }
+    shown
 }
 
 /// When to colour output.
@@ -109,6 +187,18 @@ impl Ui {
             .map_err(asked)
     }
 
+    /// Opens `editor` on an empty text followed by git's scissors line and `help`; returns what
+    /// was written above the scissors line, every line kept (a Markdown `# Heading` included).
+    pub fn edit_above_scissors(&self, editor: &str, help: &str) -> Result<String, CliError> {
+        let template = format!("\n{SCISSORS}\n{help}");
+        let text = dialoguer::Editor::new()
+            .executable(editor)
+            .edit(&template)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
+            .unwrap_or_default();
+        Ok(above_scissors(&text).to_string())
+    }
+
     /// Opens `editor` on `template`; returns the text without lines starting with `#`.
     pub fn edit(&self, editor: &str, template: &str) -> Result<String, CliError> {
         let text = dialoguer::Editor::new()
@@ -180,9 +270,21 @@ impl Ui {
         self.line(&text)
     }
 
-    /// A table: bordered and sized to the terminal on a TTY, tab-separated rows without the header
-    /// otherwise.
+    /// A table: ruled under the header and sized to the terminal on a TTY, tab-separated rows
+    /// without the header otherwise (the columns are documented per command). The first column
+    /// (an id) is never split.
     pub fn table(&self, header: &[&str], rows: &[Vec<String>]) -> Result<(), CliError> {
+        self.table_keeping(header, rows, &[0])
+    }
+
+    /// A table whose columns `whole` (ids, model names) are never split across lines. When the
+    /// terminal is too narrow for them, the last other columns are dropped, least useful first.
+    pub fn table_keeping(
+        &self,
+        header: &[&str],
+        rows: &[Vec<String>],
+        whole: &[usize],
+    ) -> Result<(), CliError> {
         if !self.stdout_tty {
             let mut text = String::new();
             for row in rows {
@@ -191,22 +293,46 @@ impl Ui {
             }
             return self.print(&text);
         }
+        // Fit the terminal when its width is known; a pty without a size reports 0.
+        let cols = console::Term::stdout()
+            .size_checked()
+            .map_or(0, |(_, c)| c as usize);
+        let shown = if cols >= 20 {
+            fitting_columns(header, rows, whole, cols)
+        } else {
+            (0..header.len()).collect()
+        };
         let mut table = Table::new();
         // Headers stay unstyled: escape codes would count as width when columns are measured.
         table
             .load_preset(presets::UTF8_HORIZONTAL_ONLY)
-            .set_header(header.to_vec());
-        // Fit the terminal when its width is known; a pty without a size reports 0.
-        let cols = console::Term::stdout().size_checked().map_or(0, |(_, c)| c);
+            .remove_style(TableComponent::HorizontalLines)
+            .remove_style(TableComponent::MiddleIntersections)
+            .remove_style(TableComponent::LeftBorderIntersections)
+            .remove_style(TableComponent::RightBorderIntersections)
+            .set_header(shown.iter().map(|&i| header[i]).collect::<Vec<_>>());
         if cols >= 20 {
             table
                 .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(cols);
+                .set_width(cols as u16);
         } else {
             table.set_content_arrangement(ContentArrangement::Disabled);
         }
         for row in rows {
-            table.add_row(row);
+            table.add_row(
+                shown
+                    .iter()
+                    .map(|&i| row.get(i).cloned().unwrap_or_default()),
+            );
+        }
+        for (at, &i) in shown.iter().enumerate() {
+            if whole.contains(&i) {
+                // The boundary counts the cell's padding (one space each side).
+                let width = column_width(header, rows, i) as u16 + 2;
+                if let Some(column) = table.column_mut(at) {
+                    column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+                }
+            }
         }
         self.line(&table.to_string())
     }
@@ -274,5 +400,44 @@ impl Ui {
             Style::new().yellow().bold()
         };
         self.paint(text, style)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_text_above_the_scissors_line_is_kept() {
+        let help = format!("{SCISSORS}\n# help\n");
+        assert_eq!(
+            above_scissors(&format!("# Role\nYou help.\n{help}")),
+            "# Role\nYou help.\n"
+        );
+        assert_eq!(above_scissors(&format!("\n{help}")), "\n");
+        assert_eq!(
+            above_scissors("no scissors\n# kept\n"),
+            "no scissors\n# kept\n"
+        );
+        assert_eq!(above_scissors(&format!("a\r\n{SCISSORS}\r\nb")), "a\r\n");
+    }
+
+    #[test]
+    fn narrow_terminals_drop_the_last_splittable_columns_and_keep_whole_ones() {
+        let header = ["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"];
+        let rows = vec![vec![
+            "customer-support/refund-reply".to_string(),
+            "chat".into(),
+            "claude-sonnet-4-5-20250929".into(),
+            "@12".into(),
+            "production @12, staging @12, development @12".into(),
+        ]];
+        let fit = |cols| fitting_columns(&header, &rows, &[0, 2], cols);
+        assert_eq!(fit(200), [0, 1, 2, 3, 4]);
+        assert_eq!(fit(100), [0, 1, 2, 3, 4]);
+        assert_eq!(fit(80), [0, 1, 2, 3]);
+        assert_eq!(fit(70), [0, 1, 2]);
+        assert_eq!(fit(60), [0, 2]);
+        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 20), [0, 2]);
     }
 }

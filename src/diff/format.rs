@@ -2,7 +2,8 @@
 //! prompt file as the normalised listing git shows through a textconv diff driver.
 //!
 //! Pure: returns strings. How marks look is the caller's `Paint` (the CLI's colours); `Plain`
-//! writes changed words as `[-old-]` / `{+new+}`, as `git diff --word-diff` does.
+//! writes a plain unified diff (markdown always uses it, so a `diff` block shows no markers), and
+//! `WordMarks` writes changed words as `[-old-]` / `{+new+}`, as `git diff --word-diff` does.
 
 use serde_json::Value;
 
@@ -39,10 +40,19 @@ pub trait Paint {
     fn paint(&self, mark: Mark, text: &str) -> String;
 }
 
-/// No colour: changed words as `[-old-]` and `{+new+}`, everything else as is.
+/// No colour and no marks: a plain unified diff.
 pub struct Plain;
 
 impl Paint for Plain {
+    fn paint(&self, _mark: Mark, text: &str) -> String {
+        text.to_string()
+    }
+}
+
+/// No colour: changed words as `[-old-]` and `{+new+}`, everything else as is.
+pub struct WordMarks;
+
+impl Paint for WordMarks {
     fn paint(&self, mark: Mark, text: &str) -> String {
         match mark {
             Mark::RemovedWord => format!("[-{text}-]"),
@@ -505,6 +515,17 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// A file that does not parse, as git's textconv shows it: one line naming the parse error, then
+/// the file as it is, so that a diff shows both the mistake and the changed lines.
+pub fn unparsed_textconv(error: &str, text: &str) -> String {
+    let mut out = format!("!! not a valid prompt file: {error}\n");
+    out.push_str(text);
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
 /// A prompt file as git's textconv shows it: one `path: value` line per setting (tools, response
 /// formats, examples and samples down to their leaves), each message's text indented under a
 /// `messages.N (role):` line, so that a plain `git diff` shows which setting or which message a
@@ -651,11 +672,23 @@ messages:
     }
 
     #[test]
-    fn text_shows_fields_as_old_to_new_and_marks_changed_words_when_plain() {
+    fn text_shows_fields_as_old_to_new_and_marks_changed_words_when_asked() {
         let new = OLD
             .replace("temperature: 0.2", "temperature: 0.5")
             .replace("a terse", "a friendly");
-        let text = to_text(&report(OLD, &new), &Plain);
+        let r = report(OLD, &new);
+        assert_eq!(
+            to_text(&r, &Plain),
+            "greet: modified (@1 → @2)
+  model.params.temperature: 0.2 → 0.5
+  messages.0 (system):
+    @@ -1,2 +1,2 @@
+    -You are a terse assistant.
+    +You are a friendly assistant.
+     Answer in English.
+"
+        );
+        let text = to_text(&r, &WordMarks);
         assert_eq!(
             text,
             "greet: modified (@1 → @2)
@@ -671,14 +704,24 @@ messages:
 
     #[test]
     fn markdown_has_a_table_and_a_diff_block_per_prompt() {
-        let new = OLD.replace("inputs:\n", "inputs:\n  customer: {type: string}\n");
+        let new = OLD
+            .replace("inputs:\n", "inputs:\n  customer: {type: string}\n")
+            .replace("a terse", "a friendly");
         let md = to_markdown(&report(OLD, &new));
+        assert!(
+            md.contains("-You are a terse assistant.\n+You are a friendly assistant.\n"),
+            "{md}"
+        );
+        assert!(
+            !md.contains("[-") && !md.contains("{+"),
+            "no word marks: {md}"
+        );
         assert!(
             md.contains("| `greet` | modified | @1 → @2 | **yes** |"),
             "{md}"
         );
         assert!(
-            md.contains("```diff\n+inputs.customer: string, required (breaking)\n```"),
+            md.contains("```diff\n+inputs.customer: string, required (breaking)\n@@"),
             "{md}"
         );
         assert!(
@@ -738,8 +781,8 @@ samples:
   description:
     @@ -1,2 +1,2 @@
      Looks up orders.
-    -[-Two-] lines.
-    +{+Three+} lines.
+    -Two lines.
+    +Three lines.
   inputs.id.type: string → integer (breaking)
   inputs.tone.required: false → true (breaking)
   inputs.tone.default: neutral → (none)

@@ -6,14 +6,14 @@
 //! version oldest first with its message and promotes the versions the service tagged with a
 //! configured environment. Everything goes through `Registry`; nothing here touches git.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::common::env_alias;
 use super::{Imported, Service};
 use crate::check::{self, Diagnostic, Severity};
 use crate::error::Error;
 use crate::model::{load, EnvName, PromptId};
-use crate::partials::RegistryPartials;
+use crate::partials::{PartialLookup, PartialSource, RegistryPartials};
 use crate::store::{CommitId, Registry, Rev};
 
 /// How to import.
@@ -95,7 +95,27 @@ pub fn plan(
         )));
     }
     let head = reg.head()?;
-    let partials = RegistryPartials::new(reg, Rev::WorkingTree);
+    // Prompts of the same payload (a folder of dotprompt files and their partials) are partials
+    // for each other: they are written together.
+    let imported_texts: HashMap<String, PartialLookup> = imported
+        .prompts
+        .iter()
+        .filter_map(|p| {
+            let id = options.id.clone().or(p.id.clone())?;
+            let last = p.versions.last()?;
+            Some((
+                id.to_string(),
+                match &last.prompt.template {
+                    Some(t) => PartialLookup::Text(t.clone()),
+                    None => PartialLookup::NotText,
+                },
+            ))
+        })
+        .collect();
+    let partials = Overlay {
+        imported: imported_texts,
+        registry: RegistryPartials::new(reg, Rev::WorkingTree),
+    };
     let mut seen = HashSet::new();
     let mut plan = Plan {
         service,
@@ -203,6 +223,21 @@ pub fn plan(
         });
     }
     Ok(plan)
+}
+
+/// The registry's prompts, with the ones being imported over them.
+struct Overlay<'a> {
+    imported: HashMap<String, PartialLookup>,
+    registry: RegistryPartials<'a>,
+}
+
+impl PartialSource for Overlay<'_> {
+    fn lookup(&self, name: &str) -> PartialLookup {
+        match self.imported.get(name) {
+            Some(found) => found.clone(),
+            None => self.registry.lookup(name),
+        }
+    }
 }
 
 /// The configured environment a service's tag names: itself, or a common alias (`prod`).

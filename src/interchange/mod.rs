@@ -1,7 +1,8 @@
-//! Interchange with hosted prompt registries (SPEC §10): the request bodies that create a prompt
-//! version in Phoenix, LangWatch, Freeplay and the Bifrost prompt repository, reading those
-//! services' create requests and get responses back into prompt files, and bundles of promoted
-//! prompts for programs that run without git.
+//! Interchange with hosted prompt registries and other tools' prompt files (SPEC §10): the request
+//! bodies that create a prompt version in Phoenix, LangWatch, Freeplay, the Bifrost prompt
+//! repository and Langfuse, reading those services' create requests and get responses back into
+//! prompt files, Google dotprompt (`.prompt`) and Microsoft Prompty (`.prompty`) files both ways,
+//! and bundles of promoted prompts for programs that run without git.
 //!
 //! This module owns the mapping between our format and each service's JSON (one file per
 //! service), the slugging of service names into ids (`slug`), writing imported versions into the
@@ -16,9 +17,14 @@ pub mod apply;
 pub mod bifrost;
 pub mod bundle;
 mod common;
+pub mod dotprompt;
+mod files;
 pub mod freeplay;
+mod handlebars;
+pub mod langfuse;
 pub mod langwatch;
 pub mod phoenix;
+pub mod prompty;
 pub mod slug;
 
 use serde_json::Value;
@@ -37,15 +43,24 @@ pub enum Service {
     Freeplay,
     /// The Bifrost gateway's prompt repository
     Bifrost,
+    /// Langfuse prompts (POST /api/public/v2/prompts)
+    Langfuse,
+    /// Google dotprompt files (`.prompt`: YAML front matter and Handlebars)
+    Dotprompt,
+    /// Microsoft Prompty files (`.prompty`: YAML front matter and a role-marked body)
+    Prompty,
 }
 
 impl Service {
     /// Every service, in the order they are documented.
-    pub const ALL: [Service; 4] = [
+    pub const ALL: [Service; 7] = [
         Service::Phoenix,
         Service::Langwatch,
         Service::Freeplay,
         Service::Bifrost,
+        Service::Langfuse,
+        Service::Dotprompt,
+        Service::Prompty,
     ];
 
     /// The service's name as typed after `--to`/`--from`; also its key under `metadata`.
@@ -55,6 +70,19 @@ impl Service {
             Service::Langwatch => "langwatch",
             Service::Freeplay => "freeplay",
             Service::Bifrost => "bifrost",
+            Service::Langfuse => "langfuse",
+            Service::Dotprompt => "dotprompt",
+            Service::Prompty => "prompty",
+        }
+    }
+
+    /// The file extension of a prompt-file format (`.prompt`, `.prompty`); `None` for services,
+    /// whose payloads are JSON.
+    pub fn file_extension(self) -> Option<&'static str> {
+        match self {
+            Service::Dotprompt => Some("prompt"),
+            Service::Prompty => Some("prompty"),
+            _ => None,
         }
     }
 }
@@ -122,6 +150,9 @@ pub fn export(service: Service, input: &ExportInput<'_>) -> Result<Exported, Err
         Service::Langwatch => langwatch::export(input),
         Service::Freeplay => freeplay::export(input),
         Service::Bifrost => bifrost::export(input),
+        Service::Langfuse => langfuse::export(input),
+        Service::Dotprompt => dotprompt::export(input),
+        Service::Prompty => prompty::export(input),
     }
 }
 
@@ -133,12 +164,38 @@ pub fn import(service: Service, payload: &Value, file: &str) -> Result<Imported,
         Service::Langwatch => langwatch::import(payload),
         Service::Freeplay => freeplay::import(payload),
         Service::Bifrost => bifrost::import(payload),
+        Service::Langfuse => langfuse::import(payload),
+        Service::Dotprompt | Service::Prompty => {
+            Err("this format is a prompt file, not JSON: import the file itself".to_string())
+        }
     };
     result.map_err(|message| Error::Unreadable {
         file: file.to_string(),
         message: format!("not a {} prompt payload: {message}", service.name()),
     })
 }
+
+/// Reads prompt files of a file format (dotprompt, Prompty): `files` are (path below the folder
+/// imported, text) pairs. The id of each comes from its path, slugged segment by segment.
+pub fn import_files(service: Service, files: &[(String, String)]) -> Result<Imported, Error> {
+    let mut out = Imported::default();
+    for (path, text) in files {
+        let one = match service {
+            Service::Dotprompt => dotprompt::import(path, text),
+            Service::Prompty => prompty::import(path, text),
+            _ => Err(format!("{} payloads are JSON, not files", service.name())),
+        }
+        .map_err(|message| Error::Unreadable {
+            file: path.clone(),
+            message: format!("cannot import as {}: {message}", service.name()),
+        })?;
+        out.prompts.extend(one.prompts);
+        out.warnings.extend(one.warnings);
+    }
+    Ok(out)
+}
+
+pub use files::collect_files;
 
 /// Parses a payload file's text as JSON, with the position of a syntax error.
 pub fn parse_payload(text: &str, file: &str) -> Result<Value, Error> {

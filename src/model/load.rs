@@ -193,7 +193,50 @@ pub(crate) fn serde_error(e: &serde_yaml::Error) -> LoadError {
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
+    if let Some(better) = unknown_field_hint(&message) {
+        message = better;
+    }
     LoadError::new(at, message)
+}
+
+/// serde's "unknown field `message`, expected one of `format`, …" with the likely key first:
+/// "unknown field `message` (did you mean `messages`?); expected one of …".
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let closest = candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(field, c), *c))
+        .filter(|(d, c)| *d <= 2.max(field.len() / 4) && *d < c.len())
+        .min()?
+        .1;
+    Some(format!(
+        "unknown field `{field}` (did you mean `{closest}`?){}",
+        expected
+            .strip_prefix(',')
+            .map(|e| format!(";{e}"))
+            .unwrap_or_default()
+    ))
+}
+
+/// The parser's words for a syntax error, with what usually causes them in a prompt file.
+fn syntax_message(info: &str) -> String {
+    let hint = if info.contains("expect ':'")
+        || info.contains("expected '-'")
+        || info.contains("mapping values are not allowed")
+        || info.contains("did not find expected key")
+        || info.contains("indentation")
+    {
+        "; check the indentation here and on the line above: keys of one mapping start in the \
+         same column, list items (`- role: …`) line up, and a block of text (`content: |`) is \
+         indented further than its key"
+    } else if info.contains("tab") {
+        "; YAML indents with spaces, not tabs"
+    } else {
+        ""
+    };
+    format!("YAML syntax: {info}{hint}")
 }
 
 enum Frame {
@@ -230,7 +273,7 @@ fn index(text: &str) -> Result<SpanIndex, LoadError> {
                     line: m.line(),
                     column: m.col() + 1,
                 },
-                format!("YAML syntax: {}", e.info()),
+                syntax_message(e.info()),
             )
         })?;
         let at = Location {

@@ -8,6 +8,7 @@ pub mod id;
 pub mod load;
 pub mod prompt;
 pub mod reference;
+pub mod schema;
 
 pub use id::{EnvName, PromptId};
 pub use load::{LoadError, Loaded, SpanIndex};

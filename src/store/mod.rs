@@ -648,6 +648,12 @@ impl Registry {
             Selector::Version(n) => {
                 let versions = self.versions(id)?;
                 let Some(v) = versions.get(n - 1) else {
+                    if versions.is_empty()
+                        && self.read(Rev::WorkingTree, id).ok().flatten().is_none()
+                    {
+                        // No such prompt at all: suggest similar ids, not committing it.
+                        return Err(self.not_found(id, Rev::WorkingTree));
+                    }
                     return Err(Error::UnknownReference {
                         reference: reference.to_string(),
                         reason: self.describe_versions(id, versions.len())?,
@@ -659,6 +665,9 @@ impl Registry {
             Selector::Latest => {
                 let versions = self.versions(id)?;
                 let Some(v) = versions.last() else {
+                    if self.read(Rev::WorkingTree, id).ok().flatten().is_none() {
+                        return Err(self.not_found(id, Rev::WorkingTree));
+                    }
                     return Err(Error::UnknownReference {
                         reference: reference.to_string(),
                         reason: self.describe_versions(id, 0)?,
@@ -866,6 +875,12 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
         created.push(format!("{}/", config.root));
     }
+    // The schema editors read through the `# yaml-language-server` line `new` writes.
+    let schema_path = top.join(crate::model::schema::SCHEMA_FILE);
+    if !schema_path.exists() {
+        create_new(&schema_path, crate::model::schema::JSON_SCHEMA)?;
+        created.push(crate::model::schema::SCHEMA_FILE.to_string());
+    }
     Ok(created)
 }
 
@@ -874,10 +889,22 @@ pub const DIFF_ATTRIBUTE: &str = "*.prompt.yaml diff=prompt";
 /// The textconv command git runs for that driver.
 pub const DIFF_TEXTCONV: &str = "prompt diff --textconv";
 
+/// The textconv command for the binary at `program`: its absolute path, quoted for the shell git
+/// runs it with, so that GUI clients and shells without `prompt` on PATH find it too.
+pub fn diff_textconv(program: &Path) -> String {
+    let path = program.display().to_string();
+    if path.is_empty() {
+        return DIFF_TEXTCONV.to_string();
+    }
+    let quoted = format!("'{}'", path.replace('\'', r"'\''"));
+    format!("{quoted} diff --textconv")
+}
+
 /// Makes plain `git diff` and `git log -p` show prompt files in `prompt diff`'s readable form:
-/// `.gitattributes` gets `*.prompt.yaml diff=prompt` and the repository's config gets
-/// `diff.prompt.textconv`. Returns what changed (nothing when already set up).
-pub fn install_diff_driver(dir: &Path) -> Result<Vec<String>, Error> {
+/// `.gitattributes` gets `*.prompt.yaml diff=prompt` and the repository's local config gets
+/// `diff.prompt.textconv` naming `program` by its absolute path (run `init --diff-driver`
+/// again after moving the binary). Returns what changed (nothing when already set up).
+pub fn install_diff_driver(dir: &Path, program: &Path) -> Result<Vec<String>, Error> {
     let repo = Repository::discover(dir).map_err(|e| open_error(dir, e))?;
     let top = repo
         .workdir()
@@ -906,9 +933,10 @@ pub fn install_diff_driver(dir: &Path) -> Result<Vec<String>, Error> {
     let mut local = config
         .open_level(git2::ConfigLevel::Local)
         .map_err(git("opening .git/config"))?;
-    if local.get_string("diff.prompt.textconv").ok().as_deref() != Some(DIFF_TEXTCONV) {
+    let textconv = diff_textconv(program);
+    if local.get_string("diff.prompt.textconv").ok().as_deref() != Some(textconv.as_str()) {
         local
-            .set_str("diff.prompt.textconv", DIFF_TEXTCONV)
+            .set_str("diff.prompt.textconv", &textconv)
             .map_err(git("writing diff.prompt.textconv"))?;
         changed.push("diff.prompt.textconv in .git/config".to_string());
     }

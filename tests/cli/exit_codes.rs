@@ -71,6 +71,10 @@ impl Row {
     }
 }
 
+/// The hint for a revision that does not exist.
+const REVISION_HINT: &str =
+    "`git branch -a` and `git tag` list revisions; a CI checkout may need `git fetch origin BRANCH` first";
+
 /// A text prompt whose optional input no template uses: `check` warns and passes.
 const POLITE: &str =
     "format: 1\ninputs:\n  name:\n    type: string\n  tone:\n    type: string\n    \
@@ -161,9 +165,10 @@ fn rows() -> Vec<Row> {
             .hint("environments are configured under `environments:` in .prompts.yaml"),
         row("check --against a revision that does not exist", &["check", "--against", "nobranch"], 1)
             .error("--against takes a git revision")
-            .hint("`prompt log ID` lists the versions"),
+            .hint(REVISION_HINT),
         row("a diff range with a revision that does not exist", &["diff", "nobranch..HEAD"], 1)
-            .error("`nobranch` is not a git revision"),
+            .error("`nobranch` is not a git revision")
+            .hint(REVISION_HINT),
         row("a sample that does not exist", &["render", "greet", "--sample", "nosuch"], 1)
             .error("no sample `nosuch`"),
         row("a missing value in render", &["render", "greet"], 1)
@@ -173,6 +178,9 @@ fn rows() -> Vec<Row> {
         row("a missing value in diff --rendered keeps the side", &["diff", "greet@1", "greet@2", "--rendered"], 1)
             .error("rendering greet@1: missing value for `name`"),
         row("nothing to commit", &["commit", "-m", "x"], 1).error("nothing to commit"),
+        row("an empty commit message", &["commit", "-m", " "], 1)
+            .setup(|r| r.write_prompt("greet", &text_prompt("Hey")))
+            .error("aborting the commit: the message is empty"),
         row("differences with diff --exit-code", &["diff", "greet@1", "greet@2", "--exit-code"], 1),
         row("not in a git repository", &["list"], 1)
             .how(How::Outside)

@@ -24,7 +24,10 @@ fn mv_keeps_history_versions_and_environments() {
         .stdout_has("environments moved: production");
     assert!(!repo.root().join("prompts/greet.prompt.yaml").exists());
     assert!(repo.read("prompts/team/hello.prompt.yaml").contains("Two"));
-    assert_eq!(repo.git(&["status", "--porcelain"]), "?? .prompts.yaml\n");
+    assert_eq!(
+        repo.git(&["status", "--porcelain"]),
+        "?? .prompts.schema.json\n?? .prompts.yaml\n"
+    );
 
     // Versions continue across the move; the move itself is not a version.
     let log = repo.prompt(&["log", "team/hello"]).success().stdout;

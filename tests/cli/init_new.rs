@@ -47,7 +47,10 @@ fn new_declares_variables_and_never_overwrites() {
     .stderr_has("inputs: tone, vip, items, ticket");
     let text = repo.read("prompts/support/summarize.prompt.yaml");
     assert!(
-        text.starts_with("format: 1\nmodel:\n  provider: openai\n  name: gpt-4o-mini\n"),
+        text.starts_with(
+            "# yaml-language-server: $schema=../../.prompts.schema.json\nformat: 1\nmodel:\n  \
+             provider: openai\n  name: gpt-4o-mini\n"
+        ),
         "{text}"
     );
     assert!(text.contains("  vip:\n    type: boolean\n"), "{text}");
@@ -125,9 +128,11 @@ fn init_can_install_the_git_diff_driver() {
         repo.read(".gitattributes"),
         "*.png binary\n*.prompt.yaml diff=prompt\n"
     );
+    // The binary by its absolute path, so that git finds it without `prompt` on PATH.
+    let bin = std::fs::canonicalize(env!("CARGO_BIN_EXE_prompt")).unwrap();
     assert_eq!(
         repo.git(&["config", "diff.prompt.textconv"]),
-        "prompt diff --textconv\n"
+        format!("'{}' diff --textconv\n", bin.display())
     );
     repo.prompt(&["init", "--diff-driver"])
         .success()

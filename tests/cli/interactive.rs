@@ -54,17 +54,21 @@ fn fake_editor(repo: &TestRepo, texts: &[&str]) -> String {
     for (i, t) in texts.iter().enumerate() {
         std::fs::write(dir.join(format!("text{}", i + 1)), t).unwrap();
     }
-    let script = dir.join("edit.sh");
     let counter = dir.join("count");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nn=$(cat '{c}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{c}'\ncat '{d}/text'$n > \"$1\"\n",
+    write_script(
+        &dir,
+        &format!(
+            "n=$(cat '{c}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{c}'\ncat '{d}/text'$n > \"$1\"\n",
             c = counter.display(),
             d = dir.display()
         ),
     )
-    .unwrap();
+}
+
+/// Writes an executable `edit.sh` with `body` in `dir`; returns its path.
+fn write_script(dir: &std::path::Path, body: &str) -> String {
+    let script = dir.join("edit.sh");
+    std::fs::write(&script, format!("#!/bin/sh\n{body}")).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -172,4 +176,173 @@ fn long_log_goes_through_the_pager_on_a_terminal() {
         .output()
         .unwrap();
     assert!(!paged.exists());
+}
+
+/// An editor that writes `text` above what it was given (so the help block below the scissors
+/// line stays, as when a person types at the top), and keeps a copy of what it was given.
+fn typing_editor(repo: &TestRepo, text: &str) -> String {
+    let dir = repo.sibling("typing");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("text"), text).unwrap();
+    write_script(
+        &dir,
+        &format!(
+            "cp \"$1\" '{d}/given'\n{{ cat '{d}/text'; cat \"$1\"; }} > '{d}/out'\n\
+             cat '{d}/out' > \"$1\"\n",
+            d = dir.display()
+        ),
+    )
+}
+
+#[test]
+fn new_keeps_markdown_headings_and_drops_only_the_help_below_the_scissors() {
+    let repo = TestRepo::new();
+    let editor = typing_editor(
+        &repo,
+        "# Role\nYou sort {{ticket}}.\n\n# Rules\n- Be brief.\n",
+    );
+    // Down arrow picks "text", then the default provider and model.
+    let Some(out) = on_terminal(
+        &repo,
+        &["new", "triage"],
+        &["\x1b[B", "\r", "\r", "\r"],
+        &editor,
+    ) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let given = std::fs::read_to_string(repo.sibling("typing").join("given")).unwrap();
+    assert!(
+        given.contains("# ------------------------ >8 ------------------------\n"),
+        "{given}"
+    );
+    let text = repo.read("prompts/triage.prompt.yaml");
+    assert!(
+        text.contains(
+            "template: |\n  # Role\n  You sort {{ticket}}.\n\n  # Rules\n  - Be brief.\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains(">8") && !text.contains("Do not modify"),
+        "{text}"
+    );
+    repo.prompt(&["check", "triage"]).success();
+}
+
+/// The last cursor command in `screen` shows the cursor (or none was ever hidden).
+fn cursor_shown(screen: &str) -> bool {
+    match (screen.rfind("\x1b[?25l"), screen.rfind("\x1b[?25h")) {
+        (Some(hidden), Some(shown)) => shown > hidden,
+        (Some(_), None) => false,
+        _ => true,
+    }
+}
+
+#[test]
+fn ctrl_c_at_any_question_restores_the_terminal_and_exits_130_changing_nothing() {
+    let repo = TestRepo::new();
+    // The kind picker of `new`.
+    let Some(out) = on_terminal(&repo, &["new", "x"], &["\x03"], "true") else {
+        return;
+    };
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert!(!out.stdout.contains("error:"), "{:?}", out.stdout);
+    assert!(!repo.root().join("prompts/x.prompt.yaml").exists());
+
+    // A text question of `new`.
+    let out = on_terminal(&repo, &["new", "x"], &["\r", "\x03"], "true").unwrap();
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert!(!repo.root().join("prompts/x.prompt.yaml").exists());
+
+    // The commit picker.
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.write_prompt("b", &text_prompt("B"));
+    let before = repo.git(&["rev-list", "--all", "--count"]);
+    let out = on_terminal(&repo, &["commit"], &["\x03"], "true").unwrap();
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert_eq!(repo.git(&["rev-list", "--all", "--count"]), before);
+
+    // The production confirmation.
+    repo.prompt(&["commit", "-m", "a and b"]).success();
+    let out = on_terminal(&repo, &["promote", "a", "production"], &["\x03"], "true").unwrap();
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+}
+
+#[test]
+fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
+    let repo = TestRepo::new();
+    repo.prompt(&[
+        "new",
+        "customer-support/refund-reply",
+        "--provider",
+        "anthropic",
+        "--model",
+        "claude-sonnet-4-5-20250929",
+        "--text",
+        "Refund {{order}}",
+    ])
+    .success();
+    repo.write_prompt("triage", &text_prompt("T"));
+    repo.prompt(&["commit", "-m", "both"]).success();
+    for command in ["list", "env"] {
+        let line = format!(
+            "stty cols 80 rows 30; {} {command}",
+            env!("CARGO_BIN_EXE_prompt")
+        );
+        let Ok(out) = repo
+            .command("script", &repo.root())
+            .args(["-qfec", &line, "/dev/null"])
+            .env("TERM", "xterm")
+            .output()
+        else {
+            eprintln!("skipping: `script` (util-linux) is not installed");
+            return;
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("customer-support/refund-reply "),
+            "{command}:\n{text}"
+        );
+        if command == "list" {
+            assert!(
+                text.contains("anthropic/claude-sonnet-4-5-20250929"),
+                "{text}"
+            );
+        } else {
+            assert!(text.contains("production"), "{text}");
+        }
+        for l in text.lines() {
+            assert!(console_width(l) <= 80, "{command}: too wide: {l:?}");
+        }
+        // One rule above and below, one under the header: none between rows.
+        let rules = text
+            .lines()
+            .filter(|l| l.contains("──") || l.contains("══"))
+            .count();
+        assert_eq!(rules, 3, "{command}:\n{text}");
+    }
+}
+
+fn console_width(line: &str) -> usize {
+    line.trim_end_matches('\r').chars().count()
+}
+
+#[test]
+fn the_commit_picker_lists_prompts_by_id() {
+    let repo = TestRepo::new();
+    repo.write_prompt("triage-v2", &text_prompt("Two"));
+    repo.write_prompt("triage", &text_prompt("One"));
+    let Some(out) = on_terminal(&repo, &["commit"], &["\x03"], "true") else {
+        return;
+    };
+    assert_eq!(out.code, 130, "{:?}", out.stdout);
+    let first = out.stdout.find("triage (").expect("triage listed");
+    let second = out.stdout.find("triage-v2 (").expect("triage-v2 listed");
+    assert!(first < second, "{:?}", out.stdout);
 }

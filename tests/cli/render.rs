@@ -305,19 +305,27 @@ fn batch_renders_one_line_per_line_and_reports_failures_by_line() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 4);
-    assert_eq!(lines[0]["messages"][1]["content"], "a\n");
-    assert_eq!(lines[1]["line"], 2);
+    // One output line per input line, blank ones included, each with its line number.
+    assert_eq!(lines.len(), 5);
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["line"], i + 1, "{l}");
+    }
+    assert_eq!(lines[0]["output"]["messages"][1]["content"], "a\n");
     assert!(lines[1]["error"]
         .as_str()
         .unwrap()
         .contains("`ticket` must be a string"));
-    assert!(lines[2]["messages"][0]["content"]
+    assert!(lines[2]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("blank line"));
+    assert!(lines[3]["output"]["messages"][0]["content"]
         .as_str()
         .unwrap()
         .contains("warm"));
-    assert_eq!(lines[3]["line"], 5);
+    assert!(lines[4]["error"].as_str().unwrap().starts_with("not JSON"));
     out.stderr_has("error: line 2:")
+        .stderr_has("error: line 3: blank line")
         .stderr_has("error: line 5: not JSON");
 
     let out = repo
@@ -338,7 +346,7 @@ fn batch_renders_one_line_per_line_and_reports_failures_by_line() {
         .success();
     assert_eq!(out.stdout.lines().count(), 2);
     assert!(
-        out.stdout.starts_with('"'),
+        out.stdout.starts_with("{\"line\":1,\"output\":\""),
         "text format writes JSON strings: {}",
         out.stdout
     );

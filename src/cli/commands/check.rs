@@ -20,7 +20,8 @@ pub struct Args {
     /// environment), or a git revision such as `origin/main`
     #[arg(long, value_name = "REF")]
     pub against: Option<String>,
-    /// Output format: text, json, or github (workflow annotations)
+    /// Output format: text, json, github (workflow annotations), or sarif (SARIF 2.1.0, for
+    /// GitHub code scanning)
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Same as --format json
@@ -38,6 +39,7 @@ pub enum Format {
     Text,
     Json,
     Github,
+    Sarif,
 }
 
 #[derive(Serialize)]
@@ -84,6 +86,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             warnings,
             diagnostics: &diagnostics,
         })?,
+        Format::Sarif => ctx
+            .ui
+            .json(&check::sarif::log(&diagnostics, env!("CARGO_PKG_VERSION")))?,
         Format::Github => {
             let mut text = String::new();
             for d in &diagnostics {
@@ -127,9 +132,9 @@ fn breaking_against(
         Some(_) => {}
         None => {
             if reg.revision(against)?.is_none() {
-                return Err(Error::UnknownReference {
-                    reference: against.to_string(),
-                    reason: "--against takes a git revision, or @ENV for an environment".into(),
+                return Err(Error::UnknownRevision {
+                    spec: against.to_string(),
+                    purpose: "--against takes a git revision, or @ENV for an environment".into(),
                 }
                 .into());
             }

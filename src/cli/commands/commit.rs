@@ -49,6 +49,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     }
     // On a terminal, `prompt commit` alone lets you pick which changed prompts to commit.
     if ids.is_empty() && args.message.is_empty() && ctx.ui.can_ask() && changes.len() > 1 {
+        // By id, so that `triage` comes before `triage-v2` (file names sort `-` before `.`).
+        changes.sort_by(|a, b| {
+            let id = |c: &crate::store::Change| {
+                c.file
+                    .trim_end_matches(crate::model::PROMPT_EXT)
+                    .to_string()
+            };
+            id(a).cmp(&id(b))
+        });
         let labels: Vec<String> = changes
             .iter()
             .map(|c| {
@@ -141,10 +150,11 @@ fn message(
     };
     let text = text.trim().to_string();
     if text.is_empty() {
-        return Err(Error::NothingToCommit {
-            reason: "the commit message is empty".into(),
-        }
-        .into());
+        // As git: an empty message aborts; the changes stay in the working tree.
+        return Err(CliError::Other(anyhow::anyhow!(
+            "aborting the commit: the message is empty (your changes are still in the working \
+             tree)"
+        )));
     }
     Ok(text + "\n")
 }

@@ -10,7 +10,7 @@ use console::Style;
 use indexmap::IndexMap;
 
 use crate::cli::{error::CliError, ui::Ui, Context};
-use crate::diff::format::{self, Mark, Paint, Plain};
+use crate::diff::format::{self, Mark, Paint, Plain, WordMarks};
 use crate::diff::report::{pair_files, Entry, Range, Report, Side, Source};
 use crate::model::{load, PromptId, Reference, Selector};
 use crate::partials::RegistryPartials;
@@ -22,13 +22,16 @@ use super::render::{parse_vars, read_vars_file};
 
 /// Show what changed in prompts, field by field, and which changes break callers
 ///
-/// `diff A B` compares two references; `diff ID` compares ID@latest with the working tree;
-/// `diff REV..REV` (or `REV...REV`, from the merge base) covers every prompt added, removed,
-/// renamed or changed between two git revisions. Identical sides print nothing.
+/// `diff` alone shows every pending change (modified, new, deleted, renamed prompts) in the
+/// working tree against HEAD; `diff A B` compares two references; `diff ID` compares ID@latest
+/// with the working tree; `diff REV..REV` (or `REV...REV`, from the merge base) covers every
+/// prompt added, removed, renamed or changed between two git revisions. Identical sides print
+/// nothing.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A reference (ID, ID@N, ID@latest, ID@ENV, ID@REV), or a range REV..REV or REV...REV
-    #[arg(required_unless_present = "textconv", value_name = "A", add = crate::cli::complete::references())]
+    /// (default: every pending change against HEAD)
+    #[arg(value_name = "A", add = crate::cli::complete::references())]
     pub old: Option<String>,
     /// The reference to compare A with (default: the working tree)
     #[arg(value_name = "B", add = crate::cli::complete::references())]
@@ -55,6 +58,9 @@ pub struct Args {
     /// Exit with 1 when there are differences
     #[arg(long)]
     pub exit_code: bool,
+    /// Text without colour: mark changed words inside lines as [-old-] and {+new+}
+    #[arg(long)]
+    pub word_diff: bool,
     /// Print one prompt file in a normalised form, for git's textconv diff driver
     #[arg(long, value_name = "FILE", hide = true, conflicts_with_all = ["old", "rendered", "exit_code"])]
     pub textconv: Option<PathBuf>,
@@ -71,6 +77,8 @@ pub enum Format {
 /// What to compare, checked before anything is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Plan {
+    /// `diff` alone: every prompt file that differs between HEAD and the working tree.
+    Pending,
     /// One prompt at two references. `implicit` is `diff ID` alone: a missing side (no version
     /// yet, or a deleted file) is then an added or removed prompt rather than an error.
     Refs {
@@ -87,7 +95,10 @@ enum Plan {
 }
 
 impl Plan {
-    fn parse(a: &str, b: Option<&str>) -> Result<Plan, CliError> {
+    fn parse(a: Option<&str>, b: Option<&str>) -> Result<Plan, CliError> {
+        let Some(a) = a else {
+            return Ok(Plan::Pending);
+        };
         if a.contains("..") {
             if let Some(b) = b {
                 return Err(CliError::Usage(format!(
@@ -143,13 +154,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     if let Some(file) = &args.textconv {
         return textconv(file, ctx);
     }
-    let plan = Plan::parse(
-        args.old.as_deref().expect("required by clap"),
-        args.new.as_deref(),
-    )?;
+    let plan = Plan::parse(args.old.as_deref(), args.new.as_deref())?;
     let values = match args.rendered {
         false => None,
-        true if matches!(plan, Plan::Range { .. }) => {
+        true if matches!(plan, Plan::Range { .. } | Plan::Pending) => {
             return Err(CliError::Usage(
                 "--rendered compares one prompt: give references (A [B]), not a range".into(),
             ))
@@ -176,16 +184,32 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             old,
             new,
             merge_base,
-        } => range(reg, old, new, merge_base)?,
+        } => {
+            let report = range(reg, old, new, merge_base)?;
+            if let Some(r) = report
+                .range
+                .as_ref()
+                .filter(|r| r.old_commit == r.new_commit)
+            {
+                ctx.ui.status(&format!(
+                    "note: `{}` and `{}` are the same commit; `prompt diff` alone shows \
+                     uncommitted changes",
+                    r.old, r.new
+                ));
+            }
+            report
+        }
+        Plan::Pending => pending(reg)?,
     };
     let format = if args.json { Format::Json } else { args.format };
     match format {
         Format::Json => ctx.ui.json(&report)?,
         _ if report.prompts.is_empty() => {}
         Format::Markdown => ctx.ui.print(&format::to_markdown(&report))?,
-        Format::Text => ctx
-            .ui
-            .page(&format::to_text(&report, &UiPaint::new(&ctx.ui)))?,
+        Format::Text => ctx.ui.page(&format::to_text(
+            &report,
+            &UiPaint::new(&ctx.ui, args.word_diff),
+        ))?,
     }
     if args.exit_code && !report.prompts.is_empty() {
         return Err(CliError::Reported(1));
@@ -309,6 +333,7 @@ fn range(reg: &Registry, old: String, new: String, merge_base: bool) -> Result<R
         reg.revision(spec)?.ok_or_else(|| {
             Error::UnknownRevision {
                 spec: spec.to_string(),
+                purpose: "a range compares two revisions, OLD..NEW or OLD...NEW".into(),
             }
             .into()
         })
@@ -318,47 +343,7 @@ fn range(reg: &Registry, old: String, new: String, merge_base: bool) -> Result<R
     if merge_base {
         old_commit = reg.merge_base(old_commit, new_commit)?;
     }
-    let files = |c: CommitId| -> Result<Vec<(String, Vec<u8>)>, CliError> {
-        let rev = Rev::Commit(c);
-        let mut out = Vec::new();
-        for id in reg.ids(rev)? {
-            if let Some(bytes) = reg.read(rev, &id)? {
-                out.push((id.to_string(), bytes));
-            }
-        }
-        Ok(out)
-    };
-    let (old_files, new_files) = (files(old_commit)?, files(new_commit)?);
-    let source = |c: CommitId, (id, bytes): &(String, Vec<u8>)| -> Result<Source, CliError> {
-        let pid = PromptId::parse(id)?;
-        let versions = reg.versions_from(c, &pid)?.len();
-        Ok(Source {
-            side: Side {
-                reference: format!("{id}@{}", c.short()),
-                version: (versions > 0).then_some(versions),
-                commit: Some(c.to_string()),
-                environment: None,
-            },
-            file: format!("{}@{}", reg.path_of(&pid), c.short()),
-            bytes: bytes.clone(),
-        })
-    };
-    let mut prompts = Vec::new();
-    for pair in pair_files(&old_files, &new_files) {
-        let a = pair
-            .old
-            .map(|i| source(old_commit, &old_files[i]))
-            .transpose()?;
-        let b = pair
-            .new
-            .map(|j| source(new_commit, &new_files[j]))
-            .transpose()?;
-        let old_id = pair.old.map(|i| old_files[i].0.as_str());
-        let id = pair
-            .new
-            .map_or(old_id.unwrap_or_default(), |j| new_files[j].0.as_str());
-        prompts.extend(Entry::compare(id, old_id, true, a.as_ref(), b.as_ref()));
-    }
+    let prompts = compare_revs(reg, Some(old_commit), Rev::Commit(new_commit))?;
     Ok(Report {
         range: Some(Range {
             old,
@@ -371,34 +356,117 @@ fn range(reg: &Registry, old: String, new: String, merge_base: bool) -> Result<R
     })
 }
 
+/// `diff` alone: every prompt that differs between HEAD (nothing, before the first commit) and
+/// the working tree, as `git diff HEAD` would list it: modified, added, deleted and renamed.
+fn pending(reg: &Registry) -> Result<Report, CliError> {
+    reg.require_workdir("comparing the working tree")?;
+    Ok(Report {
+        range: None,
+        prompts: compare_revs(reg, reg.head()?, Rev::WorkingTree)?,
+    })
+}
+
+/// The entries of every prompt file that differs between commit `old` (or nothing) and `new`.
+fn compare_revs(reg: &Registry, old: Option<CommitId>, new: Rev) -> Result<Vec<Entry>, CliError> {
+    let files = |rev: Rev| -> Result<Vec<(String, Vec<u8>)>, CliError> {
+        let mut out = Vec::new();
+        for id in reg.ids(rev)? {
+            if let Some(bytes) = reg.read(rev, &id)? {
+                out.push((id.to_string(), bytes));
+            }
+        }
+        Ok(out)
+    };
+    let old_files = old
+        .map(|c| files(Rev::Commit(c)))
+        .transpose()?
+        .unwrap_or_default();
+    let new_files = files(new)?;
+    let source = |rev: Rev, (id, bytes): &(String, Vec<u8>)| -> Result<Source, CliError> {
+        let pid = PromptId::parse(id)?;
+        let (reference, version, commit, file) = match rev {
+            Rev::Commit(c) => {
+                let versions = reg.versions_from(c, &pid)?.len();
+                (
+                    format!("{id}@{}", c.short()),
+                    (versions > 0).then_some(versions),
+                    Some(c.to_string()),
+                    format!("{}@{}", reg.path_of(&pid), c.short()),
+                )
+            }
+            Rev::WorkingTree => (id.clone(), None, None, reg.path_of(&pid)),
+        };
+        Ok(Source {
+            side: Side {
+                reference,
+                version,
+                commit,
+                environment: None,
+            },
+            file,
+            bytes: bytes.clone(),
+        })
+    };
+    let mut prompts = Vec::new();
+    for pair in pair_files(&old_files, &new_files) {
+        let a = match (pair.old, old) {
+            (Some(i), Some(c)) => Some(source(Rev::Commit(c), &old_files[i])?),
+            _ => None,
+        };
+        let b = pair.new.map(|j| source(new, &new_files[j])).transpose()?;
+        let old_id = pair.old.map(|i| old_files[i].0.as_str());
+        let id = pair
+            .new
+            .map_or(old_id.unwrap_or_default(), |j| new_files[j].0.as_str());
+        prompts.extend(Entry::compare(id, old_id, true, a.as_ref(), b.as_ref()));
+    }
+    Ok(prompts)
+}
+
 /// `--textconv FILE`: the file as git should diff it; a file that is not a valid prompt is
-/// printed as it is, so that `git diff` still works.
+/// printed as it is under a line naming the parse error, so that `git diff` still works and
+/// shows why the readable form is missing.
 fn textconv(file: &std::path::Path, ctx: &Context) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
     match load::parse_bytes(&bytes) {
         Ok(loaded) => ctx.ui.print(&format::textconv(&loaded.prompt)),
-        Err(_) => ctx.ui.print(&String::from_utf8_lossy(&bytes)),
+        Err(e) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let at = format!("line {}, column {}: ", e.at.line, e.at.column);
+            let error = e.message.lines().next().unwrap_or_default().to_string();
+            ctx.ui
+                .print(&format::unparsed_textconv(&format!("{at}{error}"), &text))
+        }
     }
 }
 
-/// Colours from `ui` when it colours stdout; otherwise `Plain` (word marks as `[-…-]{+…+}`).
+/// Colours from `ui` when it colours stdout; otherwise a plain unified diff (`Plain`), or with
+/// `--word-diff` changed words as `[-…-]{+…+}` (`WordMarks`).
 struct UiPaint<'a> {
     ui: &'a Ui,
     colour: bool,
+    word_marks: bool,
 }
 
 impl<'a> UiPaint<'a> {
-    fn new(ui: &'a Ui) -> UiPaint<'a> {
+    fn new(ui: &'a Ui, word_marks: bool) -> UiPaint<'a> {
         // `Ui` leaves text unstyled when colour is off (pipe, --color never, NO_COLOR).
         let colour = ui.paint("x", Style::new().bold()) != "x";
-        UiPaint { ui, colour }
+        UiPaint {
+            ui,
+            colour,
+            word_marks,
+        }
     }
 }
 
 impl Paint for UiPaint<'_> {
     fn paint(&self, mark: Mark, text: &str) -> String {
         if !self.colour {
-            return Plain.paint(mark, text);
+            return match self.word_marks {
+                true => WordMarks.paint(mark, text),
+                false => Plain.paint(mark, text),
+            };
         }
         let style = match mark {
             Mark::Title => Style::new().bold(),
@@ -420,7 +488,8 @@ mod tests {
 
     #[test]
     fn arguments_become_a_plan() {
-        let refs = |a: &str, b: Option<&str>| match Plan::parse(a, b).unwrap() {
+        assert_eq!(Plan::parse(None, None).unwrap(), Plan::Pending);
+        let refs = |a: &str, b: Option<&str>| match Plan::parse(Some(a), b).unwrap() {
             Plan::Refs { old, new, implicit } => (old.to_string(), new.to_string(), implicit),
             other => panic!("{other:?}"),
         };
@@ -430,7 +499,7 @@ mod tests {
             refs("a/b@production", Some("a/b@3")),
             ("a/b@production".into(), "a/b@3".into(), false)
         );
-        let range = |a: &str| match Plan::parse(a, None).unwrap() {
+        let range = |a: &str| match Plan::parse(Some(a), None).unwrap() {
             Plan::Range {
                 old,
                 new,
@@ -443,9 +512,9 @@ mod tests {
         assert_eq!(range("main.."), ("main".into(), "HEAD".into(), false));
         assert_eq!(range("..main"), ("HEAD".into(), "main".into(), false));
         for bad in ["..", "a..b..c", "a....b"] {
-            assert!(Plan::parse(bad, None).is_err(), "{bad}");
+            assert!(Plan::parse(Some(bad), None).is_err(), "{bad}");
         }
-        assert!(Plan::parse("a..b", Some("c")).is_err());
-        assert!(Plan::parse("A", None).is_err());
+        assert!(Plan::parse(Some("a..b"), Some("c")).is_err());
+        assert!(Plan::parse(Some("A"), None).is_err());
     }
 }

@@ -9,6 +9,9 @@ use crate::store::{signature::format_time, Promotion, Rev};
 use crate::Error;
 
 /// Show which version each environment runs (prompts × environments), or a promotion history
+///
+/// Piped, each prompt is one line of tab-separated columns (id, then one per configured
+/// environment, in the order of .prompts.yaml), without a header; `--json` names every field.
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
@@ -163,7 +166,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             row
         })
         .collect();
-    ctx.ui.table(&header, &table)
+    // On a narrow terminal the WORKING column goes first; ids and environments stay whole.
+    let whole: Vec<usize> = (0..header.len()).filter(|&i| i != 2).collect();
+    ctx.ui.table_keeping(&header, &table, &whole)
 }
 
 fn history(args: HistoryArgs, ctx: &Context) -> Result<(), CliError> {

@@ -7,20 +7,24 @@ use crate::model::{load, Reference};
 use crate::store::Rev;
 use crate::Error;
 
-/// Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay or
-/// Bifrost
+/// Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay,
+/// Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file
 ///
-/// Phoenix: POST /v1/prompts. LangWatch: POST /api/prompts. Freeplay: POST
-/// /api/v2/projects/{project_id}/prompt-templates/name/{template_name}/versions. Bifrost: POST
+/// Langfuse: POST /api/public/v2/prompts. Phoenix: POST /v1/prompts. LangWatch: POST /api/prompts.
+/// Freeplay: POST /api/v2/projects/{project_id}/prompt-templates/name/{template_name}/versions.
+/// Bifrost: POST
 /// /api/prompt-repo/prompts/{id}/versions. The endpoint is printed on stderr (with the ids an
 /// import kept); what the service cannot hold is reported on stderr as a warning.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The reference, e.g. `support/summarize@production`
     pub reference: String,
-    /// The service to write for
+    /// The service or file format to write for
     #[arg(long, value_enum, value_name = "SERVICE")]
     pub to: Service,
+    /// Write to this file instead of stdout (an existing file is replaced)
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -65,6 +69,21 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     for w in &exported.warnings {
         ctx.ui.warn(w);
     }
-    ctx.ui.status(&exported.endpoint);
-    ctx.ui.json(&exported.body)
+    let text = match (&exported.body, args.to.file_extension()) {
+        (serde_json::Value::String(file), Some(_)) => file.clone(),
+        (body, _) => {
+            ctx.ui.status(&exported.endpoint);
+            let mut text = serde_json::to_string_pretty(body).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| Error::io(path, e))?;
+            ctx.ui.status(&format!("wrote {}", path.display()));
+            Ok(())
+        }
+        None => ctx.ui.print(&text),
+    }
 }

@@ -1,4 +1,5 @@
-//! `prompt import FILE --from SERVICE`: prompt files from a hosted registry's JSON.
+//! `prompt import FILE --from SERVICE`: prompt files from a hosted registry's JSON, or from
+//! another tool's prompt files (a file or a folder of them).
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -12,9 +13,11 @@ use crate::Error;
 /// Largest payload read, in bytes: exports of whole prompt repositories fit well within it.
 const MAX_PAYLOAD_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Import prompts from Phoenix, LangWatch, Freeplay or Bifrost JSON
+/// Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt
+/// (.prompt) and Prompty (.prompty) files
 ///
-/// Reads the service's create request or get response (every version it holds). Writes the newest
+/// Reads the service's create request or get response (every version it holds), or a prompt
+/// file, or every such file of a folder (ids from their paths). Writes the newest
 /// version's file (commit it yourself), or with --history commits every version oldest first with
 /// its message and creates the environment tags its tags name. Ids are the service's names,
 /// slugged (lower case, `-` for other characters), in the Bifrost folder or LangWatch namespace.
@@ -22,9 +25,9 @@ const MAX_PAYLOAD_BYTES: u64 = 64 * 1024 * 1024;
 /// it back. Never overwrites an existing prompt without --force.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The service's JSON (`-` reads stdin)
+    /// The service's JSON (`-` reads stdin), or a .prompt/.prompty file or folder
     pub file: PathBuf,
-    /// The service the JSON comes from
+    /// The service or file format it comes from
     #[arg(long, value_enum, value_name = "SERVICE")]
     pub from: Service,
     /// Commit each version the payload holds, oldest first, with its message, and tag the
@@ -41,11 +44,19 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let id = args.id.as_deref().map(PromptId::parse).transpose()?;
-    let (text, file) = read_payload(&args.file)?;
     let reg = ctx.registry()?;
     reg.require_workdir("import")?;
-    let payload = interchange::parse_payload(&text, &file)?;
-    let imported = interchange::import(args.from, &payload, &file)?;
+    let imported = match args.from.file_extension() {
+        Some(ext) => {
+            let files = interchange::collect_files(&args.file, ext)?;
+            interchange::import_files(args.from, &files)?
+        }
+        None => {
+            let (text, file) = read_payload(&args.file)?;
+            let payload = interchange::parse_payload(&text, &file)?;
+            interchange::import(args.from, &payload, &file)?
+        }
+    };
     for w in &imported.warnings {
         ctx.ui.warn(w);
     }

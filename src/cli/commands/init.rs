@@ -11,7 +11,8 @@ pub struct Args {
     /// Folder to initialise (default: the current folder, or --repo)
     pub dir: Option<PathBuf>,
     /// Also make plain `git diff` / `git log -p` show prompt files as `prompt diff` reads them
-    /// (`.gitattributes` plus `diff.prompt.textconv` in .git/config)
+    /// (`.gitattributes` plus `diff.prompt.textconv` in .git/config, naming this binary by its
+    /// absolute path; run it again after moving the binary)
     #[arg(long)]
     pub diff_driver: bool,
 }
@@ -39,7 +40,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         }
     }
     if args.diff_driver {
-        let changed = store::install_diff_driver(&dir)?;
+        // The absolute path, so that git finds the driver where `prompt` is not on PATH.
+        let program = std::env::current_exe()
+            .and_then(|p| p.canonicalize())
+            .map_err(|e| crate::Error::io("the running program", e))?;
+        let changed = store::install_diff_driver(&dir, &program)?;
         if changed.is_empty() {
             ctx.ui.status("the prompt diff driver is already set up");
         } else {

@@ -7,6 +7,8 @@ use crate::model::{load, PromptId};
 use crate::store::Rev;
 
 /// List the prompts: id, kind (chat/text), model, latest version, environments
+///
+/// Piped, each prompt is one line of tab-separated columns in that order, without a header.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only prompts promoted to this environment
@@ -143,6 +145,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             ]
         })
         .collect();
-    ctx.ui
-        .table(&["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"], &table)
+    // Ids and model names are never split; environments go first on a narrow terminal.
+    ctx.ui.table_keeping(
+        &["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"],
+        &table,
+        &[0, 2],
+    )
 }

@@ -17,5 +17,6 @@ pub mod new;
 pub mod promote;
 pub mod render;
 pub mod rm;
+pub mod schema;
 pub mod show;
 pub mod sync;

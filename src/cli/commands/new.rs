@@ -3,10 +3,12 @@
 use indexmap::IndexMap;
 
 use crate::cli::{error::CliError, Context};
+use crate::model::schema;
 use crate::model::{
     load, Input, InputType, MessageItem, Model, Prompt, PromptId, Role, TemplateFormat,
     FORMAT_VERSION,
 };
+use crate::store::Rev;
 use crate::template::{Template, UseKind};
 
 /// Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string,
@@ -118,8 +120,16 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
         prompt.messages = Some(messages);
     }
     prompt.inputs = declare_inputs(&texts, template_format)?;
-    let yaml = load::to_yaml(&prompt);
+    // The first line points editors at the schema (see `model::schema`), which the registry
+    // keeps at its root.
+    let yaml = format!("{}{}", schema::modeline(&path), load::to_yaml(&prompt));
     reg.create_file(&path, &yaml)?;
+    if reg
+        .read_path(Rev::WorkingTree, schema::SCHEMA_FILE)?
+        .is_none()
+    {
+        reg.create_file(schema::SCHEMA_FILE, schema::JSON_SCHEMA)?;
+    }
     let names: Vec<&str> = prompt.inputs.keys().map(String::as_str).collect();
     ctx.ui.status(&format!(
         "created {path} ({}{})",
@@ -158,11 +168,12 @@ fn ask(args: &mut Args, reg: &crate::store::Registry, ctx: &Context) -> Result<(
     }
     let editor = reg.editor();
     let write = |what: &str| -> Result<Option<String>, CliError> {
-        let template = format!(
-            "\n# Write the {what}. Use {{{{name}}}} for values; each becomes an input.\n\
-             # Lines starting with '#' are ignored; leave it empty to skip it.\n"
+        let help = format!(
+            "# Do not modify or remove the line above.\n\
+             # Write the {what} above it; everything below it is ignored.\n\
+             # Use {{{{name}}}} for values; each becomes an input. Leave it empty to skip it.\n"
         );
-        let text = ctx.ui.edit(&editor, &template)?;
+        let text = ctx.ui.edit_above_scissors(&editor, &help)?;
         let text = text.trim_matches('\n');
         Ok((!text.trim().is_empty()).then(|| format!("{text}\n")))
     };

@@ -36,7 +36,8 @@ pub struct Args {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: Format,
-    /// Render once per line of a JSONL file of values (`-` reads stdin), one JSON line out per line in
+    /// Render once per line of a JSONL file of values (`-` reads stdin): output line N is
+    /// {"line": N, "output": …} or {"line": N, "error": …}
     #[arg(long, value_name = "FILE")]
     pub batch: Option<PathBuf>,
     /// With --batch: stop at the first line that fails
@@ -135,9 +136,9 @@ pub(crate) fn read_vars_file(
     }
 }
 
-/// Renders one JSON object of values per input line to one JSON line per output line. A failed
-/// line prints `{"line": N, "error": …}` in its place (and the error on stderr), so output lines
-/// keep matching input lines.
+/// Renders one JSON object of values per input line to one JSON line per output line:
+/// `{"line": N, "output": …}`, or `{"line": N, "error": …}` for a blank or failed line (with the
+/// error on stderr too), so that output line N always answers input line N.
 fn batch(
     prepared: &Prepared,
     sources: Sources,
@@ -161,17 +162,19 @@ fn batch(
     for (i, line) in reader.lines().enumerate() {
         let n = i + 1;
         let line = line.map_err(|e| Error::io(path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let result = render_line(prepared, &mut sources, format, &line);
+        let result = if line.trim().is_empty() {
+            Err("blank line: each line must be a JSON object of values".to_string())
+        } else {
+            render_line(prepared, &mut sources, format, &line)
+        };
         match result {
             Ok((value, warnings)) => {
                 if !warned {
                     warnings.iter().for_each(|w| ctx.ui.warn(w));
                     warned = true;
                 }
-                serde_json::to_writer(&mut out, &value).map_err(std::io::Error::from)?;
+                let record = serde_json::json!({"line": n, "output": value});
+                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
             }
             Err(message) => {

@@ -37,6 +37,13 @@ pub fn push(args: PushArgs, ctx: &Context) -> Result<(), CliError> {
 pub fn pull(args: PullArgs, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     let report = reg.pull(args.remote.as_deref())?;
+    // `-q` prints only data and errors: what moved is progress, so it is silenced too.
+    if ctx.ui.quiet {
+        for r in &report.replaced {
+            ctx.ui.warn(r);
+        }
+        return Ok(());
+    }
     if let Some((from, to)) = &report.moved {
         let from = from
             .as_deref()

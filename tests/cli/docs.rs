@@ -1,0 +1,278 @@
+//! The documentation cannot drift: every ```console block in README.md and in the docs this
+//! suite owns is run, in order, in a scratch folder, and its output compared with what the block
+//! shows. Blocks of other kinds (```sh, ```text, ```yaml) are illustrations and never run.
+//!
+//! A block is a list of commands, each `$ COMMAND` followed by the output it prints (stdout and
+//! stderr together). In the expected output a line `...` stands for any number of lines and
+//! `[..]` for any text within a line. `$ cd DIR` changes the folder of the following commands; a
+//! command ending in `\` continues on the next line, and a heredoc (`<<'EOF'`) runs to its end
+//! marker. Each file gets its own scratch HOME (shown as `~`), with a fixed git identity and
+//! date, `prompt` on PATH, and the repository's `examples/` folder as `$EXAMPLES`.
+//!
+//! `UPDATE_DOCS=1 cargo test --test cli docs` rewrites the outputs in place (review the diff).
+
+use std::path::{Path, PathBuf};
+
+/// The files whose console blocks run. Other engineers' docs are listed in docs/README.md but
+/// are not run: they mark examples as ```sh or ```text.
+const FILES: [&str; 7] = [
+    "README.md",
+    "docs/README.md",
+    "docs/commands.md",
+    "docs/prompt-file.md",
+    "docs/json-output.md",
+    "docs/ci.md",
+    "docs/decisions.md",
+];
+
+/// One `$ command` and the output shown under it.
+#[derive(Debug)]
+struct Step {
+    command: String,
+    expected: Vec<String>,
+    /// Line numbers (0-based) of the expected output in the file, for updates.
+    output_lines: std::ops::Range<usize>,
+}
+
+/// The steps of every ```console block of `text`, in order.
+fn steps(text: &str) -> Vec<Step> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        // A block that shows fenced output (markdown) is opened with four backticks.
+        let fence = match lines[i].trim_end() {
+            "```console" => "```",
+            "````console" => "````",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        i += 1;
+        while i < lines.len() && lines[i].trim_end() != fence {
+            let Some(first) = lines[i].strip_prefix("$ ") else {
+                panic!(
+                    "line {}: a console block starts with `$ `: {:?}",
+                    i + 1,
+                    lines[i]
+                );
+            };
+            let mut command = first.to_string();
+            i += 1;
+            let heredoc = command
+                .split("<<")
+                .nth(1)
+                .map(|m| m.trim().trim_matches('\'').trim_matches('"').to_string());
+            if let Some(marker) = heredoc {
+                while i < lines.len() {
+                    command.push('\n');
+                    command.push_str(lines[i]);
+                    i += 1;
+                    if lines[i - 1] == marker {
+                        break;
+                    }
+                }
+            }
+            while command.ends_with('\\') && i < lines.len() {
+                command.push('\n');
+                command.push_str(lines[i].trim_start_matches("> "));
+                i += 1;
+            }
+            let start = i;
+            while i < lines.len() && !lines[i].starts_with("$ ") && lines[i].trim_end() != fence {
+                i += 1;
+            }
+            out.push(Step {
+                command,
+                expected: lines[start..i].iter().map(|l| l.to_string()).collect(),
+                output_lines: start..i,
+            });
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether `actual` matches `expected` with `...` lines and `[..]` in-line wildcards.
+fn matches(expected: &[String], actual: &[String]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((e, rest)) if e == "..." => {
+            (0..=actual.len()).any(|skip| matches(rest, &actual[skip..]))
+        }
+        Some((e, rest)) => {
+            actual.first().is_some_and(|a| line_matches(e, a)) && matches(rest, &actual[1..])
+        }
+    }
+}
+
+fn line_matches(expected: &str, actual: &str) -> bool {
+    let parts: Vec<&str> = expected.split("[..]").collect();
+    if parts.len() == 1 {
+        return expected.trim_end() == actual.trim_end();
+    }
+    let actual = actual.trim_end();
+    let (first, last) = (parts[0], parts[parts.len() - 1].trim_end());
+    if !actual.starts_with(first) || actual.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &actual[first.len()..];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+/// Runs one command with `sh` in `cwd`; returns its output lines (stdout and stderr joined).
+fn run(command: &str, cwd: &Path, home: &Path, examples: &Path) -> Vec<String> {
+    let bin = Path::new(env!("CARGO_BIN_EXE_prompt")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec 2>&1\n{command}"))
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home)
+        .env("EXAMPLES", examples)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", home.join(".gitconfig"))
+        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-01-15T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-15T10:00:00Z")
+        .env("GIT_PAGER", "cat")
+        .env("PAGER", "cat")
+        .env("LANG", "C")
+        .env("TZ", "UTC")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run sh");
+    let home_text = home.display().to_string();
+    String::from_utf8_lossy(&out.stdout)
+        .replace(&home_text, "~")
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+/// Runs every step of one file; returns the mismatches, and the file with outputs replaced.
+fn check_file(rel: &str) -> (Vec<String>, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let scratch = tempfile::tempdir().unwrap();
+    let home = scratch.path().canonicalize().unwrap();
+    std::fs::write(home.join(".gitconfig"), "[init]\n\tdefaultBranch = main\n").unwrap();
+    let mut cwd: PathBuf = home.clone();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut failures = Vec::new();
+    let steps = steps(&text);
+    // Replace from the end so that earlier line numbers stay valid.
+    let mut replacements = Vec::new();
+    for step in &steps {
+        let actual = if let Some(dir) = step.command.strip_prefix("cd ") {
+            cwd = cwd.join(dir.trim().replace('~', &home.display().to_string()));
+            Vec::new()
+        } else {
+            run(&step.command, &cwd, &home, &root.join("examples"))
+        };
+        if !matches(&step.expected, &actual) {
+            failures.push(format!(
+                "{rel}:{}: $ {}\n--- expected\n{}\n--- actual\n{}",
+                step.output_lines.start,
+                step.command,
+                step.expected.join("\n"),
+                actual.join("\n")
+            ));
+            replacements.push((step.output_lines.clone(), actual));
+        }
+    }
+    for (range, actual) in replacements.into_iter().rev() {
+        lines.splice(range, actual);
+    }
+    (failures, lines.join("\n") + "\n")
+}
+
+#[test]
+fn every_console_example_in_the_docs_runs_as_shown() {
+    let update = std::env::var_os("UPDATE_DOCS").is_some();
+    let mut failures = Vec::new();
+    for rel in FILES {
+        let (found, updated) = check_file(rel);
+        if update && !found.is_empty() {
+            std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel), updated).unwrap();
+        } else {
+            failures.extend(found);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} example(s) differ (UPDATE_DOCS=1 rewrites them; review the diff):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn the_readme_is_short_and_starts_with_the_two_commands() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.lines().count() <= 400,
+        "{} lines",
+        readme.lines().count()
+    );
+    let head: String = readme.lines().take(40).collect::<Vec<_>>().join("\n");
+    assert!(
+        head.contains("examples/demo.sh") && head.contains("cargo test"),
+        "{head}"
+    );
+    // Every relative link points at a file that exists (the five docs other engineers write
+    // are linked too; they land with their branches).
+    for link in readme.split("](").skip(1) {
+        let target = link.split([')', '#']).next().unwrap();
+        if target.is_empty() || target.contains("://") {
+            continue;
+        }
+        let pending = [
+            "docs/guarantees.md",
+            "docs/versions.md",
+            "docs/providers.md",
+            "docs/templates.md",
+            "docs/interchange.md",
+        ];
+        assert!(
+            root.join(target).exists() || pending.contains(&target),
+            "README links to a missing {target}"
+        );
+    }
+}
+
+#[test]
+fn the_runner_matches_wildcards_and_reads_commands() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert!(matches(&s(&["a", "...", "z"]), &s(&["a", "b", "c", "z"])));
+    assert!(matches(&s(&["a", "..."]), &s(&["a"])));
+    assert!(!matches(&s(&["a", "z"]), &s(&["a", "b", "z"])));
+    assert!(line_matches("commit [..] made", "commit 1a2b3c4 made"));
+    assert!(!line_matches("commit [..] made", "commit 1a2b3c4"));
+    let text =
+        "x\n```console\n$ echo a \\\n> b\na b\n$ cat <<'EOF'\nhi\nEOF\nhi\n```\n```sh\n$ no\n```\n";
+    let st = steps(text);
+    assert_eq!(st.len(), 2);
+    assert_eq!(st[0].command, "echo a \\\nb");
+    assert_eq!(st[0].expected, ["a b"]);
+    assert_eq!(st[1].command, "cat <<'EOF'\nhi\nEOF");
+    assert_eq!(st[1].expected, ["hi"]);
+}
