@@ -18,8 +18,8 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    aside_at, finish, plain_metadata, provider_from, report_common, role_from, service_meta,
-    set_aside, set_service_meta, str_of, text_of, tool_choice_from_openai, Notes,
+    aside_at, finish, message_role, plain_metadata, provider_from, report_common, role_from,
+    service_meta, set_aside, set_service_meta, str_of, text_of, tool_choice_from_openai, Notes,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -591,11 +591,7 @@ fn import_version(
             }
         }
     }
-    for key in super::common::unknown_keys(v, VERSION_KEYS).keys() {
-        notes.warn(format!(
-            "the version field `{key}` is not part of the prompt format; ignored"
-        ));
-    }
+    super::common::warn_unknown_fields(v, VERSION_KEYS, "version field", notes);
     set_service_meta(&mut p, SERVICE, meta);
     Ok(p)
 }
@@ -610,11 +606,8 @@ fn import_messages(
     let mut aside = Vec::new();
     let mut out = Vec::new();
     for (i, m) in messages.iter().enumerate() {
-        let role_name = str_of(m, "role").ok_or(format!("message {} has no role", i + 1))?;
-        let role = role_from(role_name).ok_or(format!(
-            "message {} has the unknown role `{role_name}`",
-            i + 1
-        ))?;
+        let role_name = str_of(m, "role");
+        let role = message_role(i, role_name)?;
         let at = out.len().to_string();
         let content = match m.get("content") {
             Some(Value::String(s)) => Content::Text(s.clone()),
@@ -659,7 +652,7 @@ fn import_messages(
             }
             _ => Content::Text(String::new()),
         };
-        if role_name != role.as_str() {
+        if role_name != Some(role.as_str()) {
             roles.insert(at, json!(role_name));
         }
         out.push(MessageItem {
