@@ -29,7 +29,7 @@ pub struct Options {
 
 /// What an import will write, checked.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct ImportPlan {
     service: Service,
     history: bool,
     pub prompts: Vec<PlannedPrompt>,
@@ -85,7 +85,7 @@ pub fn plan(
     imported: Imported,
     service: Service,
     options: &Options,
-) -> Result<Plan, Error> {
+) -> Result<ImportPlan, Error> {
     reg.require_workdir("import")?;
     if options.id.is_some() && imported.prompts.len() > 1 {
         return Err(Error::Usage(format!(
@@ -117,7 +117,7 @@ pub fn plan(
         registry: RegistryPartials::new(reg, Rev::WorkingTree),
     };
     let mut seen = HashSet::new();
-    let mut plan = Plan {
+    let mut plan = ImportPlan {
         service,
         history: options.history,
         prompts: Vec::new(),
@@ -260,7 +260,7 @@ fn configured(reg: &Registry) -> String {
 }
 
 /// Writes what `plan` decided. Call only when `plan.diagnostics` is empty.
-pub fn apply(reg: &Registry, plan: Plan) -> Result<Outcome, Error> {
+pub fn apply(reg: &Registry, plan: ImportPlan) -> Result<Outcome, Error> {
     let mut outcome = Outcome::default();
     for p in plan.prompts {
         let mut written = Written {

@@ -208,7 +208,7 @@ fn line(p: &Promotion, ctx: &Context) -> String {
     format!(
         "{}  {}  {}  {}{was}{note}\n",
         ctx.ui.bold(&version),
-        ctx.ui.dim(&p.commit[..7.min(p.commit.len())]),
+        ctx.ui.commit_id(&p.commit[..7.min(p.commit.len())]),
         format_time(p.time, p.offset_minutes),
         p.by
     )

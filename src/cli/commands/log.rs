@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct Entry<'a> {
+struct LogEntry<'a> {
     #[serde(flatten)]
     version: &'a Version,
     /// RFC 3339 author date in the author's zone.
@@ -109,11 +109,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             r.summary()
         ));
     }
-    let entries: Vec<Entry> = versions
+    let entries: Vec<LogEntry> = versions
         .iter()
         .rev()
         .take(limit)
-        .map(|v| Entry {
+        .map(|v| LogEntry {
             version: v,
             date: format_rfc3339(v.time, v.offset_minutes),
             environments: envs
@@ -143,7 +143,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         text.push_str(&format!(
             "{}  {}  {}  {}  {}{}\n",
             ctx.ui.bold(&format!("@{}", v.number)),
-            ctx.ui.dim(&v.commit.short()),
+            ctx.ui.commit_id(&v.commit.short()),
             format_time(v.time, v.offset_minutes),
             v.author,
             v.summary(),
@@ -211,7 +211,7 @@ fn registry_log(
             .collect();
         text.push_str(&format!(
             "{}  {}  {}  {}\n    {}\n",
-            ctx.ui.dim(&c.version.commit.short()),
+            ctx.ui.commit_id(&c.version.commit.short()),
             format_time(e.time, c.version.offset_minutes),
             e.author,
             c.version.summary(),

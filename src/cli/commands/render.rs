@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::cli::{error::CliError, Context};
 use crate::model::{load, Reference};
 use crate::partials::RegistryPartials;
-use crate::render::{self, values, Format, Given, Prepared, Sources};
+use crate::render::{self, values, Given, Prepared, RenderFormat, Sources};
 use crate::Error;
 
 /// Render a prompt at a reference with values: text, JSON, or a request body for openai,
@@ -35,7 +35,7 @@ pub struct Args {
     pub lenient: bool,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: RenderFormat,
     /// Render once per line of a JSONL file of values (`-` reads stdin): output line N is
     /// {"line": N, "output": …} or {"line": N, "error": …}
     #[arg(long, value_name = "FILE")]
@@ -142,7 +142,7 @@ pub(crate) fn read_vars_file(
 fn batch(
     prepared: &Prepared,
     sources: Sources,
-    format: Format,
+    format: RenderFormat,
     path: &std::path::Path,
     fail_fast: bool,
     ctx: &Context,
@@ -201,7 +201,7 @@ fn batch(
 fn render_line(
     prepared: &Prepared,
     sources: &mut Sources,
-    format: Format,
+    format: RenderFormat,
     line: &str,
 ) -> Result<(Value, Vec<String>), String> {
     let values: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
