@@ -882,7 +882,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__import)
-            opts="-q -h --from --history --force --id --repo --color --quiet --no-pager --help"
+            opts="-y -q -h --from --history --force --id --yes --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -990,7 +990,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__mv)
-            opts="-m -q -h --message --repo --color --quiet --no-pager --help"
+            opts="-m -y -q -h --message --yes --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,7 +1055,7 @@ _prompt() {
                     return 0
                     ;;
                 --template-format)
-                    COMPREPLY=($(compgen -W "mustache f-string none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "mustache f-string jinja2 none" -- "${cur}"))
                     return 0
                     ;;
                 --repo)
@@ -1194,7 +1194,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__rm)
-            opts="-m -q -h --message --force --repo --color --quiet --no-pager --help"
+            opts="-m -y -q -h --message --force --yes --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,8 @@
-//! Partials (`{{> other/id}}`): other prompts' `template` text, read from the registry at the same
-//! revision as the prompt that includes them (SPEC §4). One source serves both `check` (does it
-//! exist, is it a text prompt) and rendering (the template engine's resolver).
+//! Partials (`{{> other/id}}`), parents (`{{< base/id}}…{{/base/id}}`) and Jinja2 includes
+//! (`{% include 'other/id' %}`, `extends`, `import`): other prompts' `template` text, read from
+//! the registry at the same revision as the prompt that names them (SPEC §4, §9). One source
+//! serves `check` (does it exist, is it a text prompt), rendering (the engines' resolver) and
+//! bundles.
 //!
 //! `check` sees partials only through `PartialSource`, so that it reads no git itself.
 
@@ -8,7 +10,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::model::{load, Prompt, PromptId, TemplateFormat};
+use crate::model::{load, Prompt, PromptId};
 use crate::store::{Registry, Rev};
 use crate::template::{PartialResolver, Syntax, Template};
 
@@ -42,23 +44,33 @@ impl PartialSource for HashMap<String, String> {
     }
 }
 
-/// The partials a mustache template text includes, in source order (none when it does not parse:
-/// `check` reports that).
+/// The other prompts a template text names, in source order: mustache partials and parents, and
+/// Jinja2 includes, extends and imports (a partial's own syntax is not recorded with it, so both
+/// readings are taken; a text that does not parse in one of them names nothing there).
 pub fn names_in(text: &str) -> Vec<String> {
-    Template::parse(Syntax::Mustache, text)
-        .map(|t| t.partials().into_iter().map(|p| p.name).collect())
-        .unwrap_or_default()
+    let mut names: Vec<String> = Vec::new();
+    for syntax in [Syntax::Mustache, Syntax::Jinja2] {
+        if let Ok(t) = Template::parse(syntax, text) {
+            for p in t.partials() {
+                if !names.contains(&p.name) {
+                    names.push(p.name);
+                }
+            }
+        }
+    }
+    names
 }
 
-/// The partials a prompt's own templates include, each once, in order of first use; none unless
-/// the prompt is mustache (the only syntax with partials).
+/// The partials, parents (mustache) and included templates (Jinja2) a prompt's own templates
+/// name, each once, in order of first use.
 pub fn included_by(prompt: &Prompt) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    if prompt.template_format != TemplateFormat::Mustache {
-        return names;
-    }
+    let syntax = prompt.template_format.syntax();
     for field in prompt.template_texts() {
-        for name in names_in(field.text) {
+        let found = Template::parse(syntax, field.text)
+            .map(|t| t.partials().into_iter().map(|p| p.name).collect())
+            .unwrap_or_else(|_| Vec::new());
+        for name in found {
             if !names.contains(&name) {
                 names.push(name);
             }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::error::Location;
 use crate::model::{load, InputType, Loaded, Prompt, PromptId, ToolChoice};
 use crate::partials::{PartialLookup, PartialSource};
+use crate::template::mustache::ParentUse;
 use crate::template::{Pos, Syntax, Template, UseKind, VarUse};
 
 /// How bad a finding is: errors fail `check` and block `commit`, warnings do not.
@@ -174,7 +175,7 @@ pub fn check_file_allowing(
 struct Use {
     var: VarUse,
     at: Location,
-    /// The partial the use is in, when it is not in the prompt's own text.
+    /// The partial or parent the use is in (e.g. "parent `base`"), when not in the prompt's own text.
     via: Option<String>,
 }
 
@@ -222,6 +223,11 @@ impl Checker<'_> {
     /// the variables used, including those used inside partials (which render in this prompt's
     /// context).
     /// The second value is false when a template did not parse, so the uses are incomplete.
+    /// The syntax of this prompt's texts, and of the partials or includes they name.
+    fn syntax(&self) -> Syntax {
+        self.prompt.template_format.syntax()
+    }
+
     fn templates(&mut self, partials: &dyn PartialSource) -> (Vec<Use>, bool) {
         let syntax = self.prompt.template_format.syntax();
         let mut uses = Vec::new();
@@ -244,7 +250,11 @@ impl Checker<'_> {
             for partial in template.partials() {
                 let at = locate(partial.pos);
                 let mut stack = Vec::new();
-                self.follow_partial(&partial.name, at, partials, &mut stack, &mut uses);
+                let what = if partial.parent { "parent" } else { "partial" };
+                self.follow_partial(&partial.name, what, at, partials, &mut stack, &mut uses);
+            }
+            for parent in template.parents() {
+                self.overridden_blocks(&parent, &locate, partials);
             }
         }
         (uses, complete)
@@ -255,6 +265,7 @@ impl Checker<'_> {
     fn follow_partial(
         &mut self,
         name: &str,
+        what: &str,
         at: Location,
         partials: &dyn PartialSource,
         stack: &mut Vec<String>,
@@ -266,43 +277,86 @@ impl Checker<'_> {
             self.error(
                 at,
                 Rule::Partial,
-                format!("partials include each other: {}", cycle.join(" → ")),
+                format!("{what}s include each other: {}", cycle.join(" → ")),
             );
             return;
         }
         let problem = match partials.lookup(name) {
-            PartialLookup::Text(text) => match Template::parse(Syntax::Mustache, &text) {
+            PartialLookup::Text(text) => match Template::parse(self.syntax(), &text) {
                 Ok(t) => {
                     stack.push(name.to_string());
                     for var in t.variables() {
-                        let via = Some(name.to_string());
+                        let via = Some(format!("{what} `{name}`"));
                         uses.push(Use { var, at, via });
                     }
                     for p in t.partials() {
-                        self.follow_partial(&p.name, at, partials, stack, uses);
+                        let what = if p.parent { "parent" } else { "partial" };
+                        self.follow_partial(&p.name, what, at, partials, stack, uses);
                     }
                     stack.pop();
                     return;
                 }
                 Err(e) => format!(
-                    "partial `{name}` has a template error at {}: {}",
+                    "{what} `{name}` has a template error at {}: {}",
                     e.pos, e.message
                 ),
             },
             PartialLookup::BadName(reason) => {
-                format!("partial `{name}` is not a prompt id: {reason}")
+                format!("{what} `{name}` is not a prompt id: {reason}")
             }
             PartialLookup::Missing => {
-                format!("partial `{name}` does not exist (no prompt `{name}`)")
+                format!("{what} `{name}` does not exist (no prompt `{name}`)")
             }
             PartialLookup::NotText => {
-                format!("partial `{name}` is a chat prompt; only text prompts (`template`) can be included")
+                format!("{what} `{name}` is a chat prompt; only text prompts (`template`) can be included")
             }
             PartialLookup::Invalid => {
-                format!("partial `{name}` does not load (`prompt check {name}`)")
+                format!("{what} `{name}` does not load (`prompt check {name}`)")
             }
         };
         self.error(at, Rule::Partial, problem);
+    }
+
+    /// A block given inside `{{<parent}}` that neither the parent nor the templates it extends
+    /// declares is never rendered: a warning, since it is most likely a misspelt name. (A parent
+    /// that cannot be read is reported by `follow_partial`.)
+    fn overridden_blocks(
+        &mut self,
+        parent: &ParentUse,
+        locate: &dyn Fn(Pos) -> Location,
+        partials: &dyn PartialSource,
+    ) {
+        let mut declared: Vec<String> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        let mut queue = vec![parent.name.clone()];
+        while let Some(name) = queue.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            let PartialLookup::Text(text) = partials.lookup(&name) else {
+                return;
+            };
+            let Ok(t) = Template::parse(Syntax::Mustache, &text) else {
+                return;
+            };
+            declared.extend(t.block_names());
+            queue.extend(t.partials().into_iter().map(|p| p.name));
+        }
+        for (block, pos) in &parent.blocks {
+            if !declared.contains(block) {
+                self.push(
+                    locate(*pos),
+                    Severity::Warning,
+                    Rule::Partial,
+                    format!(
+                        "block `{block}` is not declared by parent `{}` (nor by the templates it \
+                         extends), so it is never rendered",
+                        parent.name
+                    ),
+                );
+            }
+        }
     }
 
     /// Every variable used is declared; every required input is used (known only when every
@@ -335,7 +389,7 @@ impl Checker<'_> {
                 UseKind::Section | UseKind::InvertedSection => "section variable",
             };
             let place = match &u.via {
-                Some(partial) => format!(" (in partial `{partial}`)"),
+                Some(partial) => format!(" (in {partial})"),
                 None => String::new(),
             };
             self.error(

@@ -122,18 +122,32 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    // Ctrl-C (or SIGTERM) mid-command: remove our lock files, then exit as interrupted.
+    // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
+    // exit as interrupted (nothing changed); after it, let the command finish the write.
     let _ = ctrlc::set_handler(|| {
-        crate::store::release_held_locks();
-        ui::restore_terminal();
-        std::process::exit(130);
+        if crate::store::interrupt() {
+            ui::restore_terminal();
+            std::process::exit(130);
+        }
     });
     let ctx = Context {
         ui: Ui::new(cli.global.color, cli.global.quiet, !cli.global.no_pager),
         repo: cli.global.repo.clone(),
     };
-    match run(cli.command, &ctx) {
-        Ok(()) => ExitCode::SUCCESS,
+    let result = run(cli.command, &ctx);
+    if crate::store::stopping() {
+        // The signal handler removed our locks and is exiting as interrupted: so do we, whatever
+        // the command made of the files it lost.
+        std::process::exit(130);
+    }
+    match result {
+        Ok(()) => {
+            if crate::store::interrupted_after_commit() {
+                ctx.ui
+                    .warn("interrupted after the write was made: it was completed, as shown above");
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             ctx.ui.error(&e);
             ExitCode::from(e.exit_code())

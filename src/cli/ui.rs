@@ -199,6 +199,30 @@ impl Ui {
         Ok(above_scissors(&text).to_string())
     }
 
+    /// Confirms a change to protected environments (SPEC §5): nothing to do with `yes`; asked on
+    /// a terminal; elsewhere an error naming `--yes`, so that a script never moves one by accident.
+    pub fn confirm_protected(
+        &self,
+        yes: bool,
+        envs: &[String],
+        question: &str,
+    ) -> Result<(), CliError> {
+        if yes || envs.is_empty() {
+            return Ok(());
+        }
+        if !self.can_ask() {
+            return Err(CliError::Usage(format!(
+                "{} changes need confirmation: pass --yes (a protected environment, and no \
+                 terminal to ask on); nothing was changed",
+                envs.join(", ")
+            )));
+        }
+        if !self.confirm(question)? {
+            return Err(crate::Error::Refused("not confirmed; nothing was changed".into()).into());
+        }
+        Ok(())
+    }
+
     /// Opens `editor` on `template`; returns the text without lines starting with `#`.
     pub fn edit(&self, editor: &str, template: &str) -> Result<String, CliError> {
         let text = dialoguer::Editor::new()

@@ -39,6 +39,22 @@ pub struct ImportPlan {
     pub warnings: Vec<String>,
 }
 
+impl ImportPlan {
+    /// The environment tags applying the plan would create or move: `ID@ENV` (with `--history`).
+    pub fn environment_tags(&self) -> Vec<(PromptId, EnvName)> {
+        let mut out = Vec::new();
+        for p in &self.prompts {
+            for env in p.versions.iter().flat_map(|v| &v.envs) {
+                let tag = (p.id.clone(), env.clone());
+                if !out.contains(&tag) {
+                    out.push(tag);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// One prompt of a plan.
 #[derive(Debug, Clone)]
 pub struct PlannedPrompt {

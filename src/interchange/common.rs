@@ -406,6 +406,10 @@ pub(crate) fn report_mustache_only(prompt: &Prompt, notes: &mut Notes) {
             "templates are mustache-like there: this prompt's `template_format: none` cannot be \
              held, and any {{…}} in its text will be read as a variable",
         ),
+        TemplateFormat::Jinja2 => notes.warn(
+            "templates are mustache-like there: this prompt's Jinja2 tags ({% … %}, filters) are \
+             sent as they are and will not be run",
+        ),
     }
 }
 

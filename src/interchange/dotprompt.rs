@@ -509,11 +509,18 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         file: input.id.to_string(),
         message: format!("cannot write as dotprompt: {message}"),
     };
-    if p.template_format == TemplateFormat::FString {
-        return Err(fail(
-            "f-string templates have no Handlebars equivalent (dotprompt bodies are Handlebars)"
-                .into(),
-        ));
+    if matches!(
+        p.template_format,
+        TemplateFormat::FString | TemplateFormat::Jinja2
+    ) {
+        return Err(fail(format!(
+            "{} templates have no Handlebars equivalent (dotprompt bodies are Handlebars)",
+            if p.template_format == TemplateFormat::Jinja2 {
+                "Jinja2"
+            } else {
+                "f-string"
+            }
+        )));
     }
     let mut front = Map::new();
     if let Some(n) = &p.name {

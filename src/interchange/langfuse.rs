@@ -179,6 +179,10 @@ fn check_text(p: &Prompt, text: &str, notes: &mut Notes) -> String {
         TemplateFormat::FString => notes.warn(
             "Langfuse fills {{name}}: this prompt's f-string fields ({x}) will not be filled",
         ),
+        TemplateFormat::Jinja2 => notes.warn(
+            "Langfuse fills {{name}} only: this prompt's Jinja2 tags ({% … %}, filters) are sent \
+             as they are and will not be run",
+        ),
         TemplateFormat::None => {
             if text.contains("{{") {
                 notes.warn("`template_format: none` text with `{{` will be filled by Langfuse");

@@ -206,7 +206,8 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         json!(match p.template_format {
             TemplateFormat::Mustache => "MUSTACHE",
             TemplateFormat::FString => "F_STRING",
-            TemplateFormat::None => "NONE",
+            // Phoenix has no Jinja2 format: the text travels as it is.
+            TemplateFormat::Jinja2 | TemplateFormat::None => "NONE",
         }),
     );
     version.insert("template".into(), template);

@@ -703,9 +703,15 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         );
         front.insert("outputs".into(), Value::Array(outputs));
     }
+    // Prompty runs Jinja2 itself, so a Jinja2 prompt goes out as written.
+    let template_kind = if p.template_format == TemplateFormat::Jinja2 {
+        "jinja2"
+    } else {
+        "mustache"
+    };
     front.insert(
         "template".into(),
-        json!({"format": {"kind": "mustache"}, "parser": {"kind": "prompty"}}),
+        json!({"format": {"kind": template_kind}, "parser": {"kind": "prompty"}}),
     );
     for (k, v) in &meta {
         if !["model", "provider", "template_format"].contains(&k.as_str()) {

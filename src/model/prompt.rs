@@ -82,6 +82,8 @@ pub enum TemplateFormat {
     Mustache,
     #[serde(rename = "f-string")]
     FString,
+    #[serde(rename = "jinja2")]
+    Jinja2,
     #[serde(rename = "none")]
     None,
 }
@@ -92,6 +94,7 @@ impl TemplateFormat {
         match self {
             TemplateFormat::Mustache => Syntax::Mustache,
             TemplateFormat::FString => Syntax::FString,
+            TemplateFormat::Jinja2 => Syntax::Jinja2,
             TemplateFormat::None => Syntax::None,
         }
     }

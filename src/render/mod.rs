@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::model::{Content as SourceContent, Escape, MessageItem, Prompt, Role};
-use crate::template::{self, mustache::Partials, PartialResolver, RenderOptions, Template};
+use crate::template::{self, PartialResolver, Partials, RenderOptions, Template};
 
 pub use media::{Media, MediaSource};
 pub use values::{Given, Sources};
@@ -132,6 +132,8 @@ pub struct Prepared<'p> {
     prompt: &'p Prompt,
     /// One per template text, in `Prompt::template_texts` order, by YAML path.
     texts: Vec<(String, Template, Partials)>,
+    /// Asked for the partials known only while rendering (dynamic names, `{{>*name}}`).
+    resolver: &'p dyn PartialResolver,
     options: RenderOptions,
 }
 
@@ -139,7 +141,7 @@ impl<'p> Prepared<'p> {
     /// Parses the prompt's templates and loads the partials they reach from `partials`.
     pub fn new(
         prompt: &'p Prompt,
-        partials: &dyn PartialResolver,
+        partials: &'p dyn PartialResolver,
         lenient: bool,
     ) -> Result<Prepared<'p>, RenderError> {
         let syntax = prompt.template_format.syntax();
@@ -155,6 +157,7 @@ impl<'p> Prepared<'p> {
         Ok(Prepared {
             prompt,
             texts,
+            resolver: partials,
             options: RenderOptions {
                 escape: match prompt.escape {
                     Escape::None => template::Escape::None,
@@ -177,7 +180,7 @@ impl<'p> Prepared<'p> {
             .iter()
             .find(|(f, ..)| f == path)
             .expect("every template text was prepared");
-        t.render_prepared(ctx, p, &self.options)
+        t.render_prepared_with(ctx, p, self.resolver, &self.options)
             .map_err(|error| RenderError::Template {
                 field: path.to_string(),
                 error,

@@ -11,7 +11,7 @@ use crate::model::EnvName;
 pub const CONFIG_FILE: &str = ".prompts.yaml";
 
 /// `.prompts.yaml` as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// Folder holding prompt files, relative to the repository root.
@@ -26,6 +26,25 @@ pub struct ConfigFile {
     /// Fingerprints of values `check` flagged as secrets that are not (false positives).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_secrets: Vec<String>,
+    /// Environments whose tags move only after confirmation (SPEC §5); default `[production]`.
+    #[serde(default = "default_protected")]
+    pub protected_environments: Vec<String>,
+}
+
+impl Default for ConfigFile {
+    fn default() -> ConfigFile {
+        ConfigFile {
+            root: None,
+            environments: None,
+            defaults: None,
+            allowed_secrets: Vec::new(),
+            protected_environments: default_protected(),
+        }
+    }
+}
+
+fn default_protected() -> Vec<String> {
+    vec!["production".to_string()]
 }
 
 /// Defaults used by `prompt new`.
@@ -50,6 +69,9 @@ pub struct Config {
     pub defaults: Defaults,
     /// Secret fingerprints allowed by the config.
     pub allowed_secrets: Vec<String>,
+    /// Environments whose tags move or disappear only after confirmation (SPEC §5): asked on a
+    /// terminal, `--yes` elsewhere.
+    pub protected_environments: Vec<String>,
 }
 
 impl Default for Config {
@@ -97,6 +119,7 @@ impl Config {
             environments,
             defaults: file.defaults.unwrap_or_default(),
             allowed_secrets: file.allowed_secrets,
+            protected_environments: file.protected_environments,
         })
     }
 
@@ -107,6 +130,11 @@ impl Config {
         } else {
             format!("{}/{}", self.root, file_name)
         }
+    }
+
+    /// Whether moving or removing the environment `env` needs confirmation.
+    pub fn is_protected(&self, env: &str) -> bool {
+        self.protected_environments.iter().any(|e| e == env)
     }
 
     /// Whether `name` is a configured environment.
@@ -190,6 +218,9 @@ mod tests {
             err.contains(".prompts.yaml:1:1") && err.contains("unknown field"),
             "{err}"
         );
+        assert!(Config::parse("").unwrap().is_protected("production"));
+        let c = Config::parse("protected_environments: [live, qa]\n").unwrap();
+        assert!(c.is_protected("live") && !c.is_protected("production"));
         let c = Config::parse("environments: [qa, live]\n").unwrap();
         let err = c.require_env("prodution").unwrap_err().to_string();
         assert!(err.contains("qa, live"), "{err}");

@@ -14,7 +14,11 @@ impl Registry {
     /// Writes `text` to the working-tree file `rel_path` (relative to the repository root),
     /// replacing it if it exists; parent folders are created.
     pub fn write_file(&self, rel_path: &str, text: &str) -> Result<PathBuf, Error> {
-        let path = self.require_workdir("writing files")?.join(rel_path);
+        let workdir = self.require_workdir("writing files")?;
+        if let Some(link) = super::symlink_in(workdir, rel_path) {
+            return Err(super::symlink_error(&link));
+        }
+        let path = workdir.join(rel_path);
         let dir = path
             .parent()
             .map(PathBuf::from)

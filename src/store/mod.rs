@@ -10,6 +10,7 @@ pub mod config;
 mod env;
 mod history;
 mod import;
+mod interrupt;
 mod moves;
 mod objects;
 mod remote;
@@ -21,9 +22,10 @@ use std::path::{Path, PathBuf};
 
 use git2::{ErrorCode, Oid, Repository};
 
-pub use commit::{release_held_locks, Change, ChangeKind, Committed};
+pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{EnvState, Promotion};
+pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use moves::Moved;
 pub use remote::{Divergence, PullReport, PushReport};
 
@@ -212,9 +214,68 @@ impl Registry {
         self.config.path_of(&id.file_name())
     }
 
-    /// The absolute path of a prompt's file in the working tree.
+    /// The absolute path of a prompt's file in the working tree; an error when the path goes
+    /// through a symbolic link (SPEC §12: the repository is the boundary).
     pub fn file_of(&self, id: &PromptId) -> Result<PathBuf, Error> {
-        Ok(self.require_workdir("this command")?.join(self.path_of(id)))
+        let dir = self.require_workdir("this command")?;
+        let path = self.path_of(id);
+        if let Some(link) = symlink_in(dir, &path) {
+            return Err(symlink_error(&link));
+        }
+        Ok(dir.join(path))
+    }
+
+    /// Symbolic links in the working tree where prompts are looked for: the root folder itself,
+    /// prompt files and folders below it (paths relative to the repository root, sorted). prompt
+    /// never follows, writes through or deletes them; `check` and `list` report them.
+    pub fn symlinks(&self) -> Result<Vec<String>, Error> {
+        let Some(dir) = self.workdir() else {
+            return Ok(Vec::new());
+        };
+        if let Some(link) = symlink_in(dir, &self.config.root) {
+            return Ok(vec![link]);
+        }
+        let mut links = Vec::new();
+        walk_dir(
+            &dir.join(&self.config.root),
+            "",
+            &mut Vec::new(),
+            &mut links,
+        )?;
+        let mut out: Vec<String> = links.iter().map(|l| self.config.path_of(l)).collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// The tags `ID@ENV` of `id` in protected environments (SPEC §5), which a command that moves or
+    /// removes them must have confirmed.
+    pub fn protected_tags(&self, id: &PromptId) -> Result<Vec<String>, Error> {
+        Ok(self
+            .envs_of(id)?
+            .into_iter()
+            .filter(|(env, _)| self.config.is_protected(env.as_str()))
+            .map(|(env, _)| format!("{id}@{env}"))
+            .collect())
+    }
+
+    /// `symlinks`, as the warnings every command that lists prompts prints.
+    pub fn symlink_warnings(&self) -> Result<Vec<String>, Error> {
+        Ok(self
+            .symlinks()?
+            .into_iter()
+            .map(|link| {
+                format!(
+                    "{link} is a symbolic link: prompt leaves it alone (never follows, commits, \
+                     writes through or deletes it)"
+                )
+            })
+            .collect())
+    }
+
+    /// Refuses while a merge, rebase, cherry-pick, revert or `git am` is in progress, naming the
+    /// git command that finishes or aborts it.
+    pub fn require_clean_state(&self, action: &str) -> Result<(), Error> {
+        commit::require_clean_state(self, action)
     }
 
     /// Whether this is a shallow clone, whose history (and so version numbering) is cut short.
@@ -289,12 +350,11 @@ impl Registry {
         match rev {
             Rev::WorkingTree => {
                 let dir = self.require_workdir("reading the working tree")?;
-                let root = if self.config.root.is_empty() {
-                    dir.to_path_buf()
-                } else {
-                    dir.join(&self.config.root)
-                };
-                walk_dir(&root, "", &mut out)?;
+                // A root folder that is (or lies below) a symbolic link holds no prompts: its
+                // files are outside the repository (`symlinks` reports it).
+                if symlink_in(dir, &self.config.root).is_none() {
+                    walk_dir(&dir.join(&self.config.root), "", &mut out, &mut Vec::new())?;
+                }
             }
             Rev::Commit(c) => {
                 let tree = self.root_tree(c)?;
@@ -347,8 +407,11 @@ impl Registry {
     pub fn read_path(&self, rev: Rev, path: &str) -> Result<Option<Vec<u8>>, Error> {
         match rev {
             Rev::WorkingTree => {
-                let file = self.require_workdir("reading the working tree")?.join(path);
-                read_capped(&file)
+                let dir = self.require_workdir("reading the working tree")?;
+                if let Some(link) = symlink_in(dir, path) {
+                    return Err(symlink_error(&link));
+                }
+                read_capped(&dir.join(path))
             }
             Rev::Commit(c) => {
                 let commit = self
@@ -815,7 +878,11 @@ impl Registry {
 
     /// Creates a new file in the working tree; never overwrites.
     pub fn create_file(&self, rel_path: &str, text: &str) -> Result<PathBuf, Error> {
-        let path = self.require_workdir("creating files")?.join(rel_path);
+        let dir = self.require_workdir("creating files")?;
+        if let Some(link) = symlink_in(dir, rel_path) {
+            return Err(symlink_error(&link));
+        }
+        let path = dir.join(rel_path);
         create_new(&path, text)?;
         Ok(path)
     }
@@ -843,9 +910,19 @@ pub fn create_new(path: &Path, text: &str) -> Result<(), Error> {
     f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
 }
 
+/// What `init` did.
+#[derive(Debug, Clone)]
+pub struct Initialised {
+    /// The repository's top folder, where `.prompts.yaml` is (which may be above the folder `init`
+    /// was given: the config always sits at the repository root).
+    pub top: PathBuf,
+    /// What was created, as paths relative to `top` (`a git repository` for `git init`).
+    pub created: Vec<String>,
+}
+
 /// Initialises a registry in `dir`: `git init` when it is not inside a repository, then
-/// `.prompts.yaml` and the root folder. Returns what was created.
-pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
+/// `.prompts.yaml` (at the repository root) and the root folder.
+pub fn init(dir: &Path) -> Result<Initialised, Error> {
     let mut created = Vec::new();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let repo = match Repository::discover(dir) {
@@ -862,6 +939,11 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
             action: "init".into(),
         })?
         .to_path_buf();
+    for rel in [CONFIG_FILE.to_string()] {
+        if let Some(link) = symlink_in(&top, &rel) {
+            return Err(symlink_error(&link));
+        }
+    }
     let config_path = top.join(CONFIG_FILE);
     let config = if config_path.exists() {
         read_config(&repo)?
@@ -870,6 +952,9 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
         created.push(CONFIG_FILE.to_string());
         Config::parse(&config::initial_config_text())?
     };
+    if let Some(link) = symlink_in(&top, &config.root) {
+        return Err(symlink_error(&link));
+    }
     let root = top.join(&config.root);
     if !root.is_dir() {
         std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
@@ -881,7 +966,7 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Error> {
         create_new(&schema_path, crate::model::schema::JSON_SCHEMA)?;
         created.push(crate::model::schema::SCHEMA_FILE.to_string());
     }
-    Ok(created)
+    Ok(Initialised { top, created })
 }
 
 /// The `.gitattributes` line that routes prompt files through the `prompt` diff driver.
@@ -1012,8 +1097,14 @@ fn read_capped(path: &Path) -> Result<Option<Vec<u8>>, Error> {
     Ok(Some(bytes))
 }
 
-/// Collects `*.prompt.yaml` files below `dir`; hidden entries and symbolic links are skipped.
-fn walk_dir(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), Error> {
+/// Collects `*.prompt.yaml` files below `dir` into `out`; hidden entries are skipped, and symbolic
+/// links (to prompt files or to folders) go to `links` instead, never followed.
+fn walk_dir(
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<String>,
+    links: &mut Vec<String>,
+) -> Result<(), Error> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -1028,13 +1119,46 @@ fn walk_dir(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), Error
         }
         let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
         let rel = format!("{prefix}{name}");
-        if kind.is_dir() {
-            walk_dir(&entry.path(), &format!("{rel}/"), out)?;
+        if kind.is_symlink() {
+            let to_folder = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+            if to_folder || name.ends_with(PROMPT_EXT) {
+                links.push(rel);
+            }
+        } else if kind.is_dir() {
+            walk_dir(&entry.path(), &format!("{rel}/"), out, links)?;
         } else if kind.is_file() && name.ends_with(PROMPT_EXT) {
             out.push(rel);
         }
     }
     Ok(())
+}
+
+/// The first part of `rel` (a `/`-separated path below `base`) that is a symbolic link, as a
+/// path relative to `base`; `None` when no existing part is one.
+pub(crate) fn symlink_in(base: &Path, rel: &str) -> Option<String> {
+    let mut path = base.to_path_buf();
+    let mut shown = String::new();
+    for segment in rel.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        path.push(segment);
+        if !shown.is_empty() {
+            shown.push('/');
+        }
+        shown.push_str(segment);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return Some(shown),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// The error every command gives for a path through a symbolic link.
+pub(crate) fn symlink_error(link: &str) -> Error {
+    Error::Refused(format!(
+        "{link} is a symbolic link: prompt never follows, writes through or deletes symbolic links \
+         inside the repository; replace it with a real file or folder to use it with prompt"
+    ))
 }
 
 /// Up to three ids close to `wanted`, closest first: same last segment, or a small edit distance.

@@ -2,13 +2,15 @@
 //!
 //! A move is one commit that removes the old file and adds the new one with the same content, with
 //! a `Prompt-Moved-From: OLD` trailer that the history walk follows, so versions keep their numbers.
-//! Environment tags are renamed with the prompt, keeping their promotion records.
+//! Environment tags are renamed with the prompt, keeping their promotion records. Every ref a move
+//! will create is checked before the commit, so that a move happens whole or not at all; paths
+//! through symbolic links are refused (SPEC §12).
 
 use super::commit::{Change, ChangeKind};
 use super::env::tag_message;
 use super::history::MOVED_FROM;
 use super::signature::{signature, Role};
-use super::{git, CommitId, Registry, Rev};
+use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
 use crate::model::{EnvName, PromptId};
 
@@ -34,8 +36,14 @@ impl Registry {
         if old == new {
             return Err(Error::Usage(format!("`{old}` is already its name")));
         }
+        self.require_clean_state("mv")?;
         let head = self.head()?;
         let (old_path, new_path) = (self.path_of(old), self.path_of(new));
+        for path in [&old_path, &new_path] {
+            if let Some(link) = symlink_in(&workdir, path) {
+                return Err(symlink_error(&link));
+            }
+        }
         let working = self.read(Rev::WorkingTree, old)?;
         let committed = match head {
             Some(h) => self.read(Rev::Commit(h), old)?,
@@ -56,6 +64,30 @@ impl Registry {
             return Err(Error::Refused(format!(
                 "`{old}` has uncommitted changes: commit them first (`prompt commit {old}`) so the \
                  move is not mixed with an edit"
+            )));
+        }
+        // Every tag the move creates must be free: a tag left by a removed prompt of the new name
+        // would otherwise stop the move halfway, or point the moved prompt at the old one.
+        let mut taken = Vec::new();
+        for env in &self.config.environments {
+            let name = format!("{new}@{env}");
+            if self
+                .repo
+                .find_reference(&format!("refs/tags/{name}"))
+                .is_ok()
+            {
+                taken.push(name);
+            }
+        }
+        if !taken.is_empty() {
+            return Err(Error::Refused(format!(
+                "the tag{} {} already exist{}, left by an earlier `{new}`; nothing was changed. \
+                 Remove {} first (`prompt demote {new} ENV`, or `git tag -d {}`), then move",
+                if taken.len() == 1 { "" } else { "s" },
+                taken.join(", "),
+                if taken.len() == 1 { "s" } else { "" },
+                if taken.len() == 1 { "it" } else { "them" },
+                taken.join(" ")
             )));
         }
         let (from, to) = (workdir.join(&old_path), workdir.join(&new_path));
@@ -96,12 +128,26 @@ impl Registry {
                 return Err(e);
             }
         };
-        let mut envs = Vec::new();
+        // Create every new tag first, then remove the old ones.
+        let mut moved = Vec::new();
         for env in self.config.environments.clone() {
             let Some(state) = self.env_state(old, &env)? else {
                 continue;
             };
-            self.rename_tag(old, new, &env, &state)?;
+            if let Err(e) = self.copy_tag(old, new, &env, &state) {
+                for (env, _) in &moved {
+                    let _ = self
+                        .repo
+                        .find_reference(&format!("refs/tags/{new}@{env}"))
+                        .and_then(|mut r| r.delete());
+                }
+                return Err(e);
+            }
+            moved.push((env, state));
+        }
+        let mut envs = Vec::new();
+        for (env, state) in moved {
+            self.demote(old, &env, &state)?;
             envs.push(env);
         }
         Ok(Moved {
@@ -110,8 +156,8 @@ impl Registry {
         })
     }
 
-    /// Creates `NEW@ENV` with the records of `OLD@ENV`, then deletes `OLD@ENV`.
-    fn rename_tag(
+    /// Creates `NEW@ENV` with the records of `OLD@ENV` (the caller deletes `OLD@ENV`).
+    fn copy_tag(
         &self,
         old: &PromptId,
         new: &PromptId,
@@ -138,7 +184,7 @@ impl Registry {
                 &format!("mv: from {old}@{env}"),
             )
             .map_err(git(format!("creating the tag {name}")))?;
-        self.demote(old, env, state)
+        Ok(())
     }
 
     /// Deletes a prompt's file and commits the removal. History stays; environment tags stay until
@@ -150,6 +196,10 @@ impl Registry {
         force: bool,
     ) -> Result<Option<CommitId>, Error> {
         let workdir = self.require_workdir("rm")?.to_path_buf();
+        self.require_clean_state("rm")?;
+        if let Some(link) = symlink_in(&workdir, &self.path_of(id)) {
+            return Err(symlink_error(&link));
+        }
         let envs: Vec<String> = self
             .envs_of(id)?
             .into_iter()

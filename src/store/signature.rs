@@ -62,7 +62,27 @@ fn now() -> Time {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    Time::new(secs, 0)
+    Time::new(secs, local_offset(secs))
+}
+
+/// The local zone's offset from UTC at `secs`, in minutes east (as git records a date given
+/// without a zone, and the current time): `TZ` and the system zone rules apply.
+#[cfg(unix)]
+pub fn local_offset(secs: i64) -> i32 {
+    let t = secs as libc::time_t;
+    // SAFETY: `tm` is plain data that `localtime_r` fills in; both pointers are valid.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let filled = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
+    if filled {
+        (tm.tm_gmtoff / 60) as i32
+    } else {
+        0
+    }
+}
+
+#[cfg(not(unix))]
+pub fn local_offset(_: i64) -> i32 {
+    0
 }
 
 /// Parses the date forms git documents for `GIT_*_DATE`: git's internal `[@]SECONDS ±HHMM`,
@@ -80,7 +100,11 @@ pub fn parse_date(text: &str) -> Option<Time> {
     // Internal format.
     let raw = secs_part.strip_prefix('@').unwrap_or(secs_part);
     if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Time::new(raw.parse().ok()?, offset.unwrap_or(0)));
+        let secs = raw.parse().ok()?;
+        return Some(Time::new(
+            secs,
+            offset.unwrap_or_else(|| local_offset(secs)),
+        ));
     }
     // RFC 2822: drop the weekday, then `DD Mon YYYY HH:MM:SS`.
     let rfc = secs_part
@@ -95,7 +119,7 @@ pub fn parse_date(text: &str) -> Option<Time> {
         let (h, mi, s) = parse_hms(fields[3])?;
         let days = days_from_civil(fields[2].parse().ok()?, month, fields[0].parse().ok()?)?;
         let local = days * 86400 + h * 3600 + mi * 60 + s;
-        let offset = offset.unwrap_or(0);
+        let offset = offset.unwrap_or_else(|| offset_of_local(local));
         return Some(Time::new(local - i64::from(offset) * 60, offset));
     }
     // ISO 8601.
@@ -116,13 +140,20 @@ pub fn parse_date(text: &str) -> Option<Time> {
     } else {
         parse_hms(clock)?
     };
+    let local = days_from_civil(y, m, day)? * 86400 + h * 3600 + mi * 60 + s;
     let offset = match zone {
         Some("Z") => 0,
         Some(z) => parse_offset(z)?,
-        None => offset.unwrap_or(0),
+        None => offset.unwrap_or_else(|| offset_of_local(local)),
     };
-    let local = days_from_civil(y, m, day)? * 86400 + h * 3600 + mi * 60 + s;
     Some(Time::new(local - i64::from(offset) * 60, offset))
+}
+
+/// The local offset for a wall-clock time given without a zone (`local` is that time read as if it
+/// were UTC): the offset in force at the instant it names.
+fn offset_of_local(local: i64) -> i32 {
+    let guess = local_offset(local);
+    local_offset(local - i64::from(guess) * 60)
 }
 
 const MONTHS: [&str; 12] = [

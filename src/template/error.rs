@@ -97,6 +97,14 @@ pub enum RenderError {
         /// Where the field starts.
         pos: Pos,
     },
+    /// Jinja2: the engine refused to render (a filter applied to the wrong kind of value, an
+    /// include that does not parse, recursion too deep, …), in the engine's words.
+    Engine {
+        /// What went wrong.
+        message: String,
+        /// Where, in the prompt's template (line 1, column 1 when the engine does not say).
+        pos: Pos,
+    },
     /// f-string: the format spec does not apply to the value (e.g. `:d` on a string).
     BadFormat {
         /// The field as written.
@@ -158,6 +166,7 @@ impl fmt::Display for RenderError {
                 message,
                 pos,
             } => write!(f, "cannot format `{field}` (used at {pos}): {message}"),
+            RenderError::Engine { message, pos } => write!(f, "jinja2 at {pos}: {message}"),
         }
     }
 }

@@ -2,20 +2,27 @@
 //!
 //! This module owns template syntax: parsing with positions, listing the variables and partials a
 //! template uses (for `check`), and rendering a parsed template against a JSON context (for
-//! `render`, including batch runs that render one template many times). Two languages live here:
-//! [`mustache`] (the default, the full mustache spec without lambdas) and [`fstring`] (Python
-//! `str.format` fields); `none` passes the text through.
+//! `render`, including batch runs that render one template many times). Three languages live
+//! here, each in its own module behind [`Template`]: [`mustache`] (the default: the spec with its
+//! inheritance and dynamic-names modules, without lambdas), [`fstring`] (Python's `str.format`)
+//! and [`jinja`] (Python's Jinja2, through minijinja); `none` passes the text through.
 //!
 //! It knows nothing about prompt files, declared inputs or where partials are stored: partial text
-//! comes only through a [`PartialResolver`], never from the filesystem.
+//! (and parent or included template text) comes only through a [`PartialResolver`], never from
+//! the filesystem.
 
 // Everything here is used by other modules of the crate; an undocumented item is a contract gap.
 #![warn(missing_docs)]
 
 pub mod fstring;
+pub mod jinja;
 pub mod mustache;
 
+#[cfg(test)]
+mod corpus;
+mod engine;
 mod error;
+mod python;
 mod value;
 
 use std::borrow::Cow;
@@ -24,6 +31,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+pub use engine::Engine;
 pub use error::{ParseError, RenderError};
 
 /// 1-based position inside the template text (line, column counted in chars).
@@ -56,6 +64,8 @@ pub enum Syntax {
     Mustache,
     /// `f-string`: Python `str.format` fields.
     FString,
+    /// `jinja2`: Python's Jinja2.
+    Jinja2,
     /// `none`: the text is used as it is.
     None,
 }
@@ -66,6 +76,7 @@ impl Syntax {
         match name {
             "mustache" => Some(Syntax::Mustache),
             "f-string" => Some(Syntax::FString),
+            "jinja2" => Some(Syntax::Jinja2),
             "none" => Some(Syntax::None),
             _ => None,
         }
@@ -76,6 +87,7 @@ impl Syntax {
         match self {
             Syntax::Mustache => "mustache",
             Syntax::FString => "f-string",
+            Syntax::Jinja2 => "jinja2",
             Syntax::None => "none",
         }
     }
@@ -131,22 +143,28 @@ impl VarUse {
     }
 }
 
-/// A partial inclusion (`{{> name}}`) found by [`Template::partials`].
+/// A partial inclusion (`{{> name}}`) or parent (`{{< name}}…{{/name}}`) found by
+/// [`Template::partials`]. Both name another prompt at the same revision.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PartialUse {
     /// The partial's name as written, without surrounding spaces.
     pub name: String,
     /// Where the partial tag starts.
     pub pos: Pos,
+    /// A parent tag (inheritance) rather than a plain partial.
+    pub parent: bool,
 }
 
-/// A parsed template of either syntax, reusable for many renders (parse once, render many).
+/// A parsed template of any syntax, reusable for many renders (parse once, render many). Each
+/// language implements [`Engine`]; this enum dispatches to it.
 #[derive(Debug, Clone)]
 pub enum Template {
     /// A mustache template.
     Mustache(mustache::Template),
     /// A Python `str.format` template.
     FString(fstring::Template),
+    /// A Jinja2 template.
+    Jinja(jinja::Template),
     /// Text used as it is (`template_format: none`).
     Plain(String),
 }
@@ -155,8 +173,9 @@ impl Template {
     /// Parses `src` in the given syntax. Fails with the position of the first problem found.
     pub fn parse(syntax: Syntax, src: &str) -> Result<Template, ParseError> {
         Ok(match syntax {
-            Syntax::Mustache => Template::Mustache(mustache::Template::parse(src)?),
-            Syntax::FString => Template::FString(fstring::Template::parse(src)?),
+            Syntax::Mustache => Template::Mustache(Engine::parse(src)?),
+            Syntax::FString => Template::FString(Engine::parse(src)?),
+            Syntax::Jinja2 => Template::Jinja(Engine::parse(src)?),
             Syntax::None => Template::Plain(src.to_string()),
         })
     }
@@ -166,6 +185,7 @@ impl Template {
         match self {
             Template::Mustache(_) => Syntax::Mustache,
             Template::FString(_) => Syntax::FString,
+            Template::Jinja(_) => Syntax::Jinja2,
             Template::Plain(_) => Syntax::None,
         }
     }
@@ -173,17 +193,39 @@ impl Template {
     /// Every variable use, in source order (partials are not followed: check them on their own).
     pub fn variables(&self) -> Vec<VarUse> {
         match self {
-            Template::Mustache(t) => t.variables(),
-            Template::FString(t) => t.variables(),
+            Template::Mustache(t) => Engine::variables(t),
+            Template::FString(t) => Engine::variables(t),
+            Template::Jinja(t) => Engine::variables(t),
             Template::Plain(_) => Vec::new(),
         }
     }
 
-    /// Every partial inclusion, in source order; empty for syntaxes without partials.
+    /// Every other prompt the template names (mustache partials and parents, Jinja2 includes,
+    /// extends and imports), in source order; empty for syntaxes without them.
     pub fn partials(&self) -> Vec<PartialUse> {
         match self {
-            Template::Mustache(t) => t.partials(),
-            Template::FString(_) | Template::Plain(_) => Vec::new(),
+            Template::Mustache(t) => t.includes(),
+            Template::FString(t) => t.includes(),
+            Template::Jinja(t) => t.includes(),
+            Template::Plain(_) => Vec::new(),
+        }
+    }
+
+    /// Every mustache parent tag (`{{<base}}…{{/base}}`) with the blocks it overrides; empty for
+    /// other syntaxes.
+    pub fn parents(&self) -> Vec<mustache::ParentUse> {
+        match self {
+            Template::Mustache(t) => t.parents(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The names of the mustache blocks (`{{$name}}`) anywhere in the template; empty for other
+    /// syntaxes.
+    pub fn block_names(&self) -> Vec<String> {
+        match self {
+            Template::Mustache(t) => t.block_names(),
+            _ => Vec::new(),
         }
     }
 
@@ -196,19 +238,29 @@ impl Template {
         partials: &dyn PartialResolver,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
-        match self {
-            Template::Mustache(t) => t.render(ctx, partials, opts),
-            _ => self.render_prepared(ctx, &mustache::Partials::default(), opts),
-        }
+        self.render_prepared_with(ctx, &self.prepare_partials(partials), partials, opts)
     }
 
     /// Resolves and parses every partial this template can reach, for
     /// [`Template::render_prepared`]. Empty for syntaxes without partials.
-    pub fn prepare_partials(&self, resolver: &dyn PartialResolver) -> mustache::Partials {
+    pub fn prepare_partials(&self, resolver: &dyn PartialResolver) -> Partials {
         match self {
-            Template::Mustache(t) => mustache::Partials::load(t, resolver),
-            _ => mustache::Partials::default(),
+            Template::Mustache(t) => Partials::Mustache(t.prepare(resolver)),
+            Template::Jinja(t) => Partials::Jinja(t.prepare(resolver)),
+            Template::FString(_) | Template::Plain(_) => Partials::None,
         }
+    }
+
+    /// As [`Template::render_prepared`], asking `resolver` for the partials that could not be
+    /// prepared (mustache dynamic names, `{{>*name}}`, whose value names the partial).
+    pub fn render_prepared_with(
+        &self,
+        ctx: &Value,
+        partials: &Partials,
+        resolver: &dyn PartialResolver,
+        opts: &RenderOptions,
+    ) -> Result<String, RenderError> {
+        self.dispatch(ctx, partials, Some(resolver), opts)
     }
 
     /// Renders against `ctx` with partials prepared beforehand (see
@@ -216,19 +268,45 @@ impl Template {
     pub fn render_prepared(
         &self,
         ctx: &Value,
-        partials: &mustache::Partials,
+        partials: &Partials,
         opts: &RenderOptions,
     ) -> Result<String, RenderError> {
-        match self {
-            Template::Mustache(t) => t.render_prepared(ctx, partials, opts),
-            Template::FString(t) => t.render(ctx, opts),
-            Template::Plain(text) => {
+        self.dispatch(ctx, partials, None, opts)
+    }
+
+    fn dispatch(
+        &self,
+        ctx: &Value,
+        partials: &Partials,
+        resolver: Option<&dyn PartialResolver>,
+        opts: &RenderOptions,
+    ) -> Result<String, RenderError> {
+        match (self, partials) {
+            (Template::Mustache(t), Partials::Mustache(p)) => t.render_with(ctx, p, resolver, opts),
+            (Template::Mustache(t), _) => t.render_with(ctx, &Default::default(), resolver, opts),
+            (Template::Jinja(t), Partials::Jinja(p)) => t.render_with(ctx, p, resolver, opts),
+            (Template::Jinja(t), _) => t.render_with(ctx, &Default::default(), resolver, opts),
+            (Template::FString(t), _) => t.render_with(ctx, &(), resolver, opts),
+            (Template::Plain(text), _) => {
                 let mut out = value::Output::new(text.len(), opts.max_output_bytes);
                 out.push(text)?;
                 Ok(out.finish())
             }
         }
     }
+}
+
+/// The partials (mustache) or included templates (Jinja2) a template reaches, read and parsed
+/// once by [`Template::prepare_partials`] for many renders.
+#[derive(Debug, Clone, Default)]
+pub enum Partials {
+    /// For a mustache template.
+    Mustache(mustache::Partials),
+    /// For a Jinja2 template.
+    Jinja(jinja::Includes),
+    /// For a syntax that includes nothing.
+    #[default]
+    None,
 }
 
 /// Where partial text comes from (the registry, or a map in tests). Partials are looked up only
@@ -366,10 +444,16 @@ mod tests {
 
     #[test]
     fn syntax_names_round_trip() {
-        for s in [Syntax::Mustache, Syntax::FString, Syntax::None] {
+        for s in [
+            Syntax::Mustache,
+            Syntax::FString,
+            Syntax::Jinja2,
+            Syntax::None,
+        ] {
             assert_eq!(Syntax::from_name(s.name()), Some(s));
         }
         assert_eq!(Syntax::from_name("jinja"), None);
+        assert_eq!(Syntax::from_name("jinja2"), Some(Syntax::Jinja2));
     }
 
     #[test]
@@ -388,6 +472,7 @@ mod tests {
         let cases = [
             (Syntax::Mustache, "{{x}} {{y.z}}", "<&> 2"),
             (Syntax::FString, "{x} {y.z}", "<&> 2"),
+            (Syntax::Jinja2, "{{ x }} {{ y.z }}", "<&> 2"),
             (Syntax::None, "{{x}} {x}", "{{x}} {x}"),
         ];
         for (syntax, src, want) in cases {
@@ -473,10 +558,11 @@ mod properties {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
-        fn mustache_parse_and_render_never_panic(src in "([a-z .#^/>!&={}]|\\{\\{|\\}\\}|\n){0,60}") {
+        fn mustache_parse_and_render_never_panic(src in "([a-z .#^/>!&={}<$*]|\\{\\{|\\}\\}|\n){0,60}") {
             if let Ok(t) = Template::parse(Syntax::Mustache, &src) {
                 let ctx = serde_json::json!({"a": [1, {"b": true}], "b": "x", "c": {"d": null}});
-                let partials: HashMap<String, String> = [("p".to_string(), src.clone())].into();
+                let partials: HashMap<String, String> =
+                    [("p".to_string(), src.clone()), ("b".to_string(), "{{$a}}x{{/a}}".into())].into();
                 let _ = t.render(&ctx, &partials, &RenderOptions::default());
                 let lenient = RenderOptions { strict: false, ..RenderOptions::default() };
                 let _ = t.render(&ctx, &partials, &lenient);

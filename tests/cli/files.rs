@@ -18,7 +18,7 @@ fn repo_with_versions() -> TestRepo {
 #[test]
 fn mv_keeps_history_versions_and_environments() {
     let repo = repo_with_versions();
-    repo.prompt(&["mv", "greet", "team/hello"])
+    repo.prompt(&["mv", "greet", "team/hello", "--yes"])
         .success()
         .stdout_has("greet → team/hello (")
         .stdout_has("environments moved: production");
@@ -85,11 +85,11 @@ fn mv_keeps_history_versions_and_environments() {
 fn mv_refuses_to_overwrite_or_mix_edits() {
     let repo = repo_with_versions();
     repo.write_prompt("other", &text_prompt("O"));
-    repo.prompt(&["mv", "greet", "other"])
+    repo.prompt(&["mv", "greet", "other", "--yes"])
         .code(1)
         .stderr_has("already exists");
     repo.write_prompt("greet", &text_prompt("Edited"));
-    repo.prompt(&["mv", "greet", "renamed"])
+    repo.prompt(&["mv", "greet", "renamed", "--yes"])
         .code(1)
         .stderr_has("uncommitted changes");
     assert!(repo.root().join("prompts/greet.prompt.yaml").exists());
@@ -127,7 +127,7 @@ fn rm_keeps_history_and_refuses_while_promoted() {
         .code(1)
         .stderr_has("`greet` is promoted to production: demote it first");
     assert!(repo.root().join("prompts/greet.prompt.yaml").exists());
-    repo.prompt(&["rm", "greet", "--force", "-m", "Retire greet"])
+    repo.prompt(&["rm", "greet", "--force", "--yes", "-m", "Retire greet"])
         .success()
         .stdout_has("greet: removed (");
     assert!(!repo.root().join("prompts/greet.prompt.yaml").exists());
@@ -145,7 +145,7 @@ fn rm_keeps_history_and_refuses_while_promoted() {
 #[test]
 fn removals_show_in_log() {
     let repo = repo_with_versions();
-    repo.prompt(&["rm", "greet", "--force"]).success();
+    repo.prompt(&["rm", "greet", "--force", "--yes"]).success();
     repo.prompt(&["log", "greet"])
         .success()
         .stderr_has("greet was removed in ")

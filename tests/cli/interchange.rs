@@ -91,6 +91,7 @@ fn phoenix_version_history_becomes_commits_and_environment_tags() {
             "--from",
             "phoenix",
             "--history",
+            "--yes",
             "--id",
             "support/triage",
         ])
@@ -206,7 +207,7 @@ fn langwatch_versions_keep_messages_and_skip_the_latest_tag() {
     let repo = repo();
     let file = fixture("langwatch-versions.json");
     let out = repo
-        .prompt(&["import", &file, "--from", "langwatch", "--history"])
+        .prompt(&["import", &file, "--from", "langwatch", "--history", "--yes"])
         .success();
     assert!(!out.stderr.contains("latest"), "{}", out.stderr);
     assert!(
@@ -321,7 +322,7 @@ fn freeplay_environment_aliases_are_reported() {
     let repo = repo();
     let file = fixture("freeplay-versions.json");
     let out = repo
-        .prompt(&["import", &file, "--from", "freeplay", "--history"])
+        .prompt(&["import", &file, "--from", "freeplay", "--history", "--yes"])
         .success()
         .stderr_has("the tag `prod` of order-status (v2) is read as the environment `production`")
         .stderr_has("the tag `dev` of order-status (v1) is read as the environment `development`");

@@ -387,6 +387,7 @@ fn langfuse_versions_import_with_history_labels_and_render_as_langfuse_compiles(
             "--from",
             "langfuse",
             "--history",
+            "--yes",
         ])
         .success()
         .stderr_has("config names no provider: `openai` taken from the model name `gpt-4o-mini`");
@@ -453,6 +454,7 @@ fn langfuse_export_is_the_create_body_with_environments_as_labels() {
         "--from",
         "langfuse",
         "--history",
+        "--yes",
     ])
     .success();
     let out = repo

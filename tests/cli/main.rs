@@ -25,4 +25,7 @@ mod render;
 mod sarif;
 mod schema;
 mod show_list;
+mod signals;
+mod templates;
 mod tooling;
+mod writes;

@@ -59,6 +59,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let reg = ctx.registry()?;
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    for warning in reg.symlink_warnings()? {
+        ctx.ui.warn(&warning);
+    }
     let files = match ids.is_empty() {
         true => reg.prompt_files(rev)?,
         false => {

@@ -33,6 +33,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let reg = ctx.registry()?;
     reg.require_workdir("commit")?;
+    reg.require_clean_state("commit")?;
+    for warning in reg.symlink_warnings()? {
+        ctx.ui.warn(&warning);
+    }
     let mut changes = reg.changes()?;
     if !ids.is_empty() {
         let wanted: Vec<String> = ids.iter().map(PromptId::file_name).collect();
@@ -114,14 +118,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     }
     let short = committed.commit.short();
     let mut text = String::new();
-    for change in &changes {
+    // Only what this commit holds: a change another process committed first is not claimed.
+    for change in &committed.changes {
         let Some(id) = PromptId::from_file_name(&change.file) else {
             continue;
         };
         let line = match change.kind {
             ChangeKind::Deleted => format!("{id}: removed ({short})\n"),
             _ => {
-                let n = reg.versions(&id)?.len();
+                let n = reg
+                    .version_at(&id, committed.commit)?
+                    .map_or(0, |v| v.number);
                 format!("{id}: version {n} ({short})\n")
             }
         };

@@ -40,6 +40,10 @@ pub struct Args {
     /// Import as this id instead of the slugged name (a payload with one prompt)
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+    /// Confirm creating or moving protected environment tags with --history (asked on a
+    /// terminal, required elsewhere)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -86,6 +90,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return Err(Error::Invalid { count: files.len() }.into());
     }
     let history = args.history;
+    if history {
+        reg.require_clean_state("import --history")?;
+        let protected: Vec<String> = plan
+            .environment_tags()
+            .iter()
+            .filter(|(_, env)| reg.config().is_protected(env.as_str()))
+            .map(|(id, env)| format!("{id}@{env}"))
+            .collect();
+        let question = format!("Create or move {}?", protected.join(", "));
+        ctx.ui.confirm_protected(args.yes, &protected, &question)?;
+    }
     let outcome = apply::apply(reg, plan)?;
     for w in &outcome.warnings {
         ctx.ui.warn(w);

@@ -46,6 +46,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         None => None,
     };
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    for warning in reg.symlink_warnings()? {
+        ctx.ui.warn(&warning);
+    }
     if reg.is_shallow() {
         ctx.ui
             .warn("this is a shallow clone: version counts start at the oldest commit it has");

@@ -15,12 +15,20 @@ pub struct Args {
     /// Commit message (default: "Move OLD to NEW")
     #[arg(short, long, value_name = "MSG")]
     pub message: Option<String>,
+    /// Confirm moving protected environment tags with the prompt (asked on a terminal, required
+    /// elsewhere)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let old = PromptId::parse(&args.old)?;
     let new = PromptId::parse(&args.new)?;
     let reg = ctx.registry()?;
+    reg.require_workdir("mv")?;
+    let protected = reg.protected_tags(&old)?;
+    let question = format!("Move {} to {new}?", protected.join(", "));
+    ctx.ui.confirm_protected(args.yes, &protected, &question)?;
     let moved = reg.move_prompt(&old, &new, args.message.as_deref())?;
     let mut line = format!("{old} → {new}");
     match moved.commit {

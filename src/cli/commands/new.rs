@@ -49,6 +49,7 @@ pub enum FormatArg {
     Mustache,
     #[value(name = "f-string")]
     FString,
+    Jinja2,
     None,
 }
 
@@ -73,6 +74,7 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
     let template_format = match args.template_format {
         FormatArg::Mustache => TemplateFormat::Mustache,
         FormatArg::FString => TemplateFormat::FString,
+        FormatArg::Jinja2 => TemplateFormat::Jinja2,
         FormatArg::None => TemplateFormat::None,
     };
     let defaults = &reg.config().defaults;

@@ -6,7 +6,7 @@ use crate::store::{Registry, Rev, Version};
 use crate::Error;
 
 /// Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest).
-/// Rollback is a promote of an older version.
+/// Rollback is a promote of an older version. Works in a bare repository too (only the tag moves).
 #[derive(Debug, clap::Args)]
 pub struct PromoteArgs {
     /// The version to promote, e.g. `support/summarize@3`
@@ -18,12 +18,13 @@ pub struct PromoteArgs {
     /// A note recorded with the promotion (why)
     #[arg(short, long, value_name = "NOTE")]
     pub message: Option<String>,
-    /// Confirm moving production (asked on a terminal, required elsewhere)
+    /// Confirm moving a protected environment (`protected_environments`, default production):
+    /// asked on a terminal, required elsewhere
     #[arg(short, long)]
     pub yes: bool,
 }
 
-/// Remove a prompt from an environment (deletes the tag ID@ENV)
+/// Remove a prompt from an environment (deletes the tag ID@ENV); works in a bare repository too
 #[derive(Debug, clap::Args)]
 pub struct DemoteArgs {
     /// The prompt id
@@ -32,13 +33,10 @@ pub struct DemoteArgs {
     /// The environment
     #[arg(add = crate::cli::complete::envs())]
     pub env: String,
-    /// Confirm demoting from production (asked on a terminal, required elsewhere)
+    /// Confirm demoting from a protected environment (asked on a terminal, required elsewhere)
     #[arg(short, long)]
     pub yes: bool,
 }
-
-/// The environment whose moves are confirmed on a terminal.
-const GUARDED_ENV: &str = "production";
 
 pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let reference = Reference::parse(&args.reference)?;
@@ -59,10 +57,11 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     let previous = state
         .as_ref()
         .and_then(|s| s.history.first().and_then(|p| p.version));
-    if env.as_str() == GUARDED_ENV && !args.yes {
+    if reg.config().is_protected(env.as_str()) {
         let from = previous.map_or("nothing".to_string(), |p| format!("version {p}"));
         let question = format!("Move {id}@{env} from {from} to version {}?", version.number);
-        confirm(ctx, &question)?;
+        ctx.ui
+            .confirm_protected(args.yes, &[env.to_string()], &question)?;
     }
     let record = reg.promote(&id, &env, &version, args.message.as_deref(), state.as_ref())?;
     let was = match record.previous {
@@ -118,20 +117,6 @@ fn chosen_version(
     }
 }
 
-/// Asks on a terminal; elsewhere a production change needs `--yes`, so that a script never moves
-/// production by accident.
-fn confirm(ctx: &Context, question: &str) -> Result<(), CliError> {
-    if !ctx.ui.can_ask() {
-        return Err(CliError::Usage(format!(
-            "{GUARDED_ENV} changes need confirmation: pass --yes (no terminal to ask on)"
-        )));
-    }
-    if !ctx.ui.confirm(question)? {
-        return Err(Error::Refused("not confirmed; nothing was changed".into()).into());
-    }
-    Ok(())
-}
-
 pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
     let id = PromptId::parse(&args.id)?;
     let reg = ctx.registry()?;
@@ -144,8 +129,10 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
         .into());
     };
     let version = state.history.first().and_then(|p| p.version);
-    if env.as_str() == GUARDED_ENV && !args.yes {
-        confirm(ctx, &format!("Remove {id} from {env}?"))?;
+    if reg.config().is_protected(env.as_str()) {
+        let question = format!("Remove {id} from {env}?");
+        ctx.ui
+            .confirm_protected(args.yes, &[env.to_string()], &question)?;
     }
     reg.demote(&id, &env, &state)?;
     let was = version.map_or(String::new(), |v| format!(" (was version {v})"));

@@ -16,11 +16,21 @@ pub struct Args {
     /// Remove even while environments point at it, or with uncommitted changes
     #[arg(long)]
     pub force: bool,
+    /// Confirm removing a prompt a protected environment serves (asked on a terminal, required
+    /// elsewhere)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let id = PromptId::parse(&args.id)?;
     let reg = ctx.registry()?;
+    reg.require_workdir("rm")?;
+    if args.force {
+        let protected = reg.protected_tags(&id)?;
+        let question = format!("Remove {id}, which {} still serves?", protected.join(", "));
+        ctx.ui.confirm_protected(args.yes, &protected, &question)?;
+    }
     match reg.remove_prompt(&id, args.message.as_deref(), args.force)? {
         Some(c) => ctx.ui.line(&format!("{id}: removed ({})", c.short()))?,
         None => ctx

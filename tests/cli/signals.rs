@@ -1,0 +1,321 @@
+//! Interrupted and concurrent writes, in loops (SPEC §12): a SIGTERM either lets the commit finish
+//! (exit 0, saying so) or changes nothing (exit 130), never leaves a lock or a stale index; a
+//! SIGKILL never corrupts the repository; concurrent commits of one change make exactly one commit,
+//! claimed by exactly one process. Each loop prints its figures (`cargo test -- --nocapture`).
+
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use crate::common::{text_prompt, TestRepo};
+
+/// A registry with one committed prompt `a`.
+fn repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.git(&["add", ".prompts.yaml"]);
+    repo.git(&["commit", "-q", "-m", "registry config"]);
+    repo.write_prompt("a", &text_prompt("v0"));
+    repo.prompt(&["commit", "-m", "v0"]).success();
+    repo
+}
+
+fn spawn(repo: &TestRepo, args: &[&str], failpoint: Option<&str>) -> Child {
+    let mut cmd = repo.command(env!("CARGO_BIN_EXE_prompt"), &repo.root());
+    if let Some(f) = failpoint {
+        cmd.env("PROMPT_FAILPOINT", f);
+    }
+    cmd.args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Edits `a`, starts `prompt commit`, and sends it `signal` at a point of its life that depends on
+/// `round` (its start, its reads, its write); returns its output.
+fn edit_and_signal(repo: &TestRepo, round: u64, name: &str) -> std::process::Output {
+    repo.write_prompt("a", &text_prompt(&format!("v{round}")));
+    let child = spawn(repo, &["commit", "-m", &format!("v{round}")], None);
+    std::thread::sleep(Duration::from_micros((round * 977) % 40_000));
+    signal(&child, name);
+    child.wait_with_output().unwrap()
+}
+
+fn head(repo: &TestRepo) -> String {
+    repo.git(&["rev-parse", "HEAD"])
+}
+
+fn locks(repo: &TestRepo) -> Vec<String> {
+    let git_dir = repo.root().join(".git");
+    let mut out = Vec::new();
+    for dir in [git_dir.clone(), git_dir.join("refs/heads")] {
+        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".lock") || name.ends_with(".tmp") {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Whether the index disagrees with both `HEAD` and the working tree for a prompt: an index left
+/// behind by a commit, which a later plain `git commit` would turn into a revert.
+fn stale_index(repo: &TestRepo) -> bool {
+    staged(repo)
+        && !repo
+            .git(&["diff", "--name-only", "--", "prompts"])
+            .is_empty()
+}
+
+/// Whether a prompt is staged (the index differs from `HEAD`).
+fn staged(repo: &TestRepo) -> bool {
+    !repo
+        .git(&["diff", "--cached", "--name-only", "--", "prompts"])
+        .is_empty()
+}
+
+#[derive(Debug, Default)]
+struct Figures {
+    iterations: usize,
+    commits_made: usize,
+    commits_claimed: usize,
+    interrupted: usize,
+    stale_indexes: usize,
+    staged_not_committed: usize,
+    leftover_locks: usize,
+    phantom: usize,
+    lost: usize,
+}
+
+#[test]
+fn sigterm_at_the_commit_point_finishes_or_changes_nothing() {
+    let repo = repo();
+    // Deterministic: just before the branch moves, nothing is committed; just after, the commit
+    // is finished and reported.
+    repo.write_prompt("a", &text_prompt("before"));
+    let before = head(&repo);
+    let child = spawn(&repo, &["commit", "-m", "before"], Some("before-ref"));
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "TERM");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(head(&repo), before);
+    assert!(locks(&repo).is_empty(), "{:?}", locks(&repo));
+    assert!(!stale_index(&repo));
+
+    let child = spawn(&repo, &["commit", "-m", "after"], Some("after-ref"));
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "TERM");
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("a: version 2 ("), "{stdout}");
+    assert!(
+        stderr.contains("interrupted after the write was made"),
+        "{stderr}"
+    );
+    assert_ne!(head(&repo), before);
+    assert!(locks(&repo).is_empty(), "{:?}", locks(&repo));
+    assert!(!stale_index(&repo));
+    assert_eq!(repo.git(&["status", "--porcelain", "--", "prompts"]), "");
+}
+
+#[test]
+fn a_branch_moved_by_git_meanwhile_is_committed_onto() {
+    let repo = repo();
+    repo.write("notes.txt", "x\n");
+    repo.git(&["add", "notes.txt"]);
+    repo.git(&["commit", "-q", "-m", "notes"]);
+    let notes = head(&repo);
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    repo.write_prompt("a", &text_prompt("raced"));
+    let child = spawn(&repo, &["commit", "-m", "raced"], Some("before-ref:1500"));
+    std::thread::sleep(Duration::from_millis(300));
+    // The branch moves under it without the index lock, as a fetch or `git update-ref` would.
+    repo.git(&["update-ref", "refs/heads/main", notes.trim()]);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(repo.git(&["rev-parse", "HEAD~1"]), notes);
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "prompts/a.prompt.yaml\n"
+    );
+    assert!(!stale_index(&repo) && !staged(&repo));
+    assert!(locks(&repo).is_empty(), "{:?}", locks(&repo));
+}
+
+#[test]
+fn sigterm_at_random_points_loses_nothing_and_claims_nothing_false() {
+    let repo = repo();
+    let mut f = Figures::default();
+    let started = std::time::Instant::now();
+    for round in 1..=60u64 {
+        f.iterations += 1;
+        let before = head(&repo);
+        let out = edit_and_signal(&repo, round, "TERM");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let moved = head(&repo) != before;
+        f.commits_made += usize::from(moved);
+        let claimed = stdout.contains("a: version");
+        f.commits_claimed += usize::from(claimed);
+        match out.status.code() {
+            Some(0) => {
+                if !moved || !claimed {
+                    f.phantom += 1;
+                }
+            }
+            // 130: interrupted, nothing changed; no code: the signal came before the handler was
+            // installed (the process had not started its work).
+            Some(130) | None => {
+                f.interrupted += 1;
+                if moved || claimed {
+                    f.lost += 1;
+                }
+            }
+            other => panic!("round {round}: exit {other:?}"),
+        }
+        f.stale_indexes += usize::from(stale_index(&repo));
+        f.staged_not_committed += usize::from(staged(&repo));
+        let left = locks(&repo);
+        f.leftover_locks += left.len();
+        assert!(left.is_empty(), "round {round}: {left:?}");
+    }
+    repo.git(&["fsck", "--strict", "--no-progress"]);
+    println!("SIGTERM loop: {f:?} in {:?}", started.elapsed());
+    assert_eq!(f.commits_made, f.commits_claimed, "{f:?}");
+    assert_eq!((f.phantom, f.lost), (0, 0), "{f:?}");
+    assert_eq!(
+        (f.stale_indexes, f.staged_not_committed, f.leftover_locks),
+        (0, 0, 0),
+        "{f:?}"
+    );
+    let log = repo.prompt(&["log", "a", "--json"]).success().json();
+    assert_eq!(log.as_array().unwrap().len(), f.commits_made + 1);
+}
+
+#[test]
+fn sigkill_at_random_points_never_corrupts_or_reverts() {
+    let repo = repo();
+    let mut f = Figures::default();
+    let started = std::time::Instant::now();
+    for round in 1..=60u64 {
+        f.iterations += 1;
+        let before = head(&repo);
+        let out = edit_and_signal(&repo, round, "KILL");
+        let moved = head(&repo) != before;
+        f.commits_made += usize::from(moved);
+        f.commits_claimed += usize::from(String::from_utf8_lossy(&out.stdout).contains("version"));
+        f.stale_indexes += usize::from(stale_index(&repo));
+        // A SIGKILL cannot clean up: a lock it left is stale, as after a killed git.
+        let left = locks(&repo);
+        f.leftover_locks += left.len();
+        for l in left {
+            let _ = std::fs::remove_file(repo.root().join(".git").join(l));
+        }
+        if staged(&repo) {
+            // Killed between staging and moving the branch: the prompt is staged with its
+            // working-tree content, as `git add` leaves it. Unstage, so rounds stay independent.
+            f.staged_not_committed += 1;
+            assert_eq!(repo.git(&["diff", "--name-only", "--", "prompts"]), "");
+            repo.git(&["reset", "-q", "--", "prompts"]);
+        }
+        repo.git(&["fsck", "--strict", "--no-progress"]);
+    }
+    println!("SIGKILL loop: {f:?} in {:?}", started.elapsed());
+    // Whatever landed is a version; nothing landed that was not committed whole.
+    let log = repo.prompt(&["log", "a", "--json"]).success().json();
+    assert_eq!(log.as_array().unwrap().len(), f.commits_made + 1);
+    assert!(f.commits_claimed <= f.commits_made, "{f:?}");
+    assert_eq!(f.stale_indexes, 0, "{f:?}");
+}
+
+#[test]
+fn concurrent_commits_of_one_change_make_one_commit_claimed_once() {
+    let repo = repo();
+    const PROCESSES: usize = 6;
+    let started = std::time::Instant::now();
+    let mut made_per_run = Vec::new();
+    for round in 1..=50u64 {
+        repo.write_prompt("a", &text_prompt(&format!("v{round}")));
+        let before: usize = repo
+            .git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap();
+        let children: Vec<_> = (0..PROCESSES)
+            .map(|_| spawn(&repo, &["commit", "a", "-m", &format!("v{round}")], None))
+            .collect();
+        let mut claimed = Vec::new();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            match out.status.code() {
+                Some(0) => claimed.push(stdout),
+                Some(1) => assert!(stderr.contains("nothing to commit"), "{stderr}"),
+                other => panic!("exit {other:?}: {stderr}"),
+            }
+        }
+        let after: usize = repo
+            .git(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap();
+        made_per_run.push(after - before);
+        assert_eq!(after - before, 1, "round {round}");
+        assert_eq!(claimed.len(), 1, "round {round}: {claimed:?}");
+        let short = repo.git(&["rev-parse", "--short=7", "HEAD"]);
+        assert_eq!(
+            claimed[0],
+            format!("a: version {} ({})\n", round + 1, short.trim())
+        );
+        assert_eq!(repo.git(&["status", "--porcelain", "--", "prompts"]), "");
+    }
+    println!(
+        "concurrent same-change commits ({PROCESSES} processes x 50 runs): commits made per run \
+         {made_per_run:?} in {:?}",
+        started.elapsed()
+    );
+    repo.git(&["fsck", "--strict", "--no-progress"]);
+}
+
+#[test]
+fn concurrent_commit_all_over_many_edits_makes_one_commit_without_empty_ones() {
+    let repo = repo();
+    const PROMPTS: usize = 12;
+    for i in 0..PROMPTS {
+        repo.write_prompt(&format!("p{i:02}"), &text_prompt(&format!("P{i}")));
+    }
+    let children: Vec<_> = (0..PROMPTS)
+        .map(|i| spawn(&repo, &["commit", "-m", &format!("all {i}")], None))
+        .collect();
+    let mut winners = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => winners += 1,
+            Some(1) => assert!(stderr.contains("nothing to commit"), "{stderr}"),
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+    }
+    assert_eq!(winners, 1);
+    // registry config, v0, and the one commit with every prompt.
+    assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]), "3\n");
+    let files = repo.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.lines().count(), PROMPTS);
+    assert_eq!(repo.git(&["status", "--porcelain", "--", "prompts"]), "");
+}
