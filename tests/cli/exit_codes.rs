@@ -97,20 +97,7 @@ fn registry() -> TestRepo {
 
 /// A bare remote `origin` that has everything this clone has.
 fn with_remote(repo: &TestRepo) {
-    let remote = repo.sibling("remote.git");
-    let parent = repo.root().parent().unwrap().to_path_buf();
-    repo.git_in(
-        &parent,
-        &[
-            "init",
-            "-q",
-            "--bare",
-            "-b",
-            "main",
-            remote.to_str().unwrap(),
-        ],
-    );
-    repo.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    repo.bare_origin();
     repo.prompt(&["push"]).success();
 }
 
