@@ -87,6 +87,13 @@ pub enum Error {
     #[error("`{reference}` does not exist: {reason}")]
     NotPromoted { reference: String, reason: String },
 
+    #[error("the environment tag `{tag}` is broken: {problem}; {fix}")]
+    BrokenTag {
+        tag: String,
+        problem: String,
+        fix: String,
+    },
+
     /// A revision (branch, tag, commit) that the repository does not have; `purpose` says what
     /// the revision was for.
     #[error("`{spec}` is not a git revision (a branch, tag or commit): {purpose}")]
@@ -94,6 +101,17 @@ pub enum Error {
 
     #[error("`{reference}` is not a valid reference: {reason}")]
     BadReference { reference: String, reason: String },
+
+    /// Version numbers count from the first commit of the release line, which a shallow clone
+    /// does not have.
+    #[error(
+        "version numbers are unknown in this shallow clone: the history of the release branch \
+         `{branch}` stops at {boundary}"
+    )]
+    ShallowHistory { branch: String, boundary: String },
+
+    #[error("no release line: {reason}")]
+    NoReleaseLine { reason: String },
 
     #[error("this is a bare repository: `{action}` needs a working tree")]
     BareRepository { action: String },
@@ -147,10 +165,6 @@ pub enum Error {
     /// HEAD is not on a branch where the command needs one.
     #[error("HEAD is detached: check out a branch to {action}")]
     DetachedHead { action: &'static str },
-
-    /// An environment tag that is a symbolic reference rather than a tag object or commit.
-    #[error("{name} is a symbolic reference")]
-    SymbolicTag { name: String },
 
     /// The command would lose or hide something and needs an explicit `--force`.
     #[error("{0}")]

@@ -193,9 +193,81 @@ fn key_at(line: &str, at: usize) -> Option<(&'static str, usize, usize)> {
         if before.is_some_and(token_char) || line[..at].ends_with("base64,") {
             return None;
         }
-        let n = random_token(&bytes[at..])?;
-        Some(("a random token (possibly a key)", 6, n))
+        if let Some(n) = random_token(&bytes[at..]) {
+            return Some(("a random token (possibly a key)", 6, n));
+        }
+        let n = aws_secret(bytes, at)?;
+        (entropy(&bytes[at..at + n]) >= AWS_RANDOM_BITS).then_some((
+            "a random token (possibly an AWS secret access key)",
+            4,
+            n,
+        ))
     })
+}
+
+/// Length of an AWS secret access key: 40 characters of base64 (`/` and `+` included).
+const AWS_SECRET_LEN: usize = 40;
+/// Random 40-character base64 scores about 4.9-5.2 bits; unlabelled, a token must score this.
+const AWS_RANDOM_BITS: f64 = 4.6;
+/// Names under which AWS secret access keys are written (compared without case): the CLI's
+/// config and environment (`aws_secret_access_key`, `AWS_SECRET_ACCESS_KEY`), SDK options
+/// (`secret_access_key`, `secretAccessKey`) and STS JSON (`SecretAccessKey`).
+const AWS_LABELS: [&str; 2] = ["secret_access_key", "secretaccesskey"];
+
+fn base64_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'/' || b == b'+'
+}
+
+/// The length of an AWS-secret-shaped token at `at` (exactly 40 base64 characters with upper and
+/// lower case and digits, standing alone), if there is one.
+fn aws_secret(bytes: &[u8], at: usize) -> Option<usize> {
+    if at.checked_sub(1).is_some_and(|i| base64_char(bytes[i])) {
+        return None;
+    }
+    let n = bytes[at..].iter().take_while(|b| base64_char(**b)).count();
+    let token = &bytes[at..at + n];
+    let mixed = token.iter().any(u8::is_ascii_uppercase)
+        && token.iter().any(u8::is_ascii_lowercase)
+        && token.iter().any(u8::is_ascii_digit);
+    (n == AWS_SECRET_LEN && mixed && !key_char(*bytes.get(at + n).unwrap_or(&b' '))).then_some(n)
+}
+
+/// Keys written after an AWS secret label on this line (`aws_secret_access_key = …`,
+/// `"SecretAccessKey": "…"`): start and length of each. Labelled, no randomness test is needed.
+fn labelled_aws_secrets(line: &str) -> Vec<(usize, usize)> {
+    let lower = line.to_ascii_lowercase();
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    for label in AWS_LABELS {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(label) {
+            let mut at = from + i + label.len();
+            from = at;
+            // Separators a config, an env file, JSON or YAML put between name and value.
+            while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'=' | b':' | b'"' | b'\'')
+            {
+                at += 1;
+            }
+            if let Some(n) = aws_secret(bytes, at) {
+                out.push((at, n));
+            }
+        }
+    }
+    out
+}
+
+/// How a value that matches a secret rule is shown in a message instead of its text: its length,
+/// what it looks like and a redacted start (`None` when no rule matches). Render errors use this,
+/// so that a token passed in the wrong place is not echoed to a terminal or a log (SPEC §12).
+pub fn redacted_value(value: &str) -> Option<String> {
+    let found = find(value);
+    let first = found.first()?;
+    Some(format!(
+        "a value of {} characters that looks like {} (`{}`, redacted)",
+        value.chars().count(),
+        first.kind,
+        first.redacted
+    ))
 }
 
 /// Finds likely secrets in `text`, one finding per occurrence.
@@ -213,9 +285,14 @@ pub fn find(text: &str) -> Vec<Finding> {
             });
             continue;
         }
+        let aws = labelled_aws_secrets(line);
         let mut at = 0;
         while at < line.len() {
-            match key_at(line, at) {
+            let labelled = aws
+                .iter()
+                .find(|(start, _)| *start == at)
+                .map(|(_, n)| ("an AWS secret access key", 4, *n));
+            match labelled.or_else(|| key_at(line, at)) {
                 Some((kind, shown, len)) => {
                     out.push(Finding {
                         line: i + 1,
@@ -285,6 +362,77 @@ mod tests {
         let image = format!("data:image/png;base64,{}", key.repeat(3));
         assert!(find(&image).is_empty());
         assert!(find(&key.repeat(8)).is_empty(), "longer than a key");
+    }
+
+    /// A deterministic stream of random AWS-style secret keys (40 base64 characters).
+    fn aws_keys(count: usize) -> Vec<String> {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+";
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        (0..count)
+            .map(|_| {
+                (0..AWS_SECRET_LEN)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        ALPHABET[(state % 64) as usize] as char
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn labelled_aws_secret_keys_are_all_found() {
+        let keys = aws_keys(40);
+        assert!(keys.iter().filter(|k| k.contains(['/', '+'])).count() > 20);
+        for key in &keys {
+            for text in [
+                format!("aws_secret_access_key={key}"),
+                format!("export AWS_SECRET_ACCESS_KEY=\"{key}\""),
+                format!("  secret_access_key: '{key}'"),
+                format!("{{\"SecretAccessKey\": \"{key}\"}}"),
+            ] {
+                let found = find(&text);
+                assert_eq!(found.len(), 1, "{text}: {found:?}");
+                assert_eq!(found[0].kind, "an AWS secret access key", "{text}");
+                assert_eq!(found[0].redacted, format!("{}…", &key[..4]));
+                assert_eq!(found[0].fingerprint, fingerprint(key));
+            }
+        }
+        // A label with something else after it is not a key.
+        assert!(find("aws_secret_access_key = <your key here>").is_empty());
+        assert!(find("aws_secret_access_key: ${AWS_SECRET}").is_empty());
+    }
+
+    #[test]
+    fn unlabelled_aws_secret_keys_are_found_by_shape() {
+        let keys = aws_keys(40);
+        let found = keys
+            .iter()
+            .filter(|k| !find(&format!("use {k} here")).is_empty())
+            .count();
+        // Every random key is found, by the random-token rule or the 40-character base64 rule.
+        assert_eq!(found, 40);
+        for text in [
+            "see docs/guides/Setup2024/README/Intro.md",
+            "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u",
+        ] {
+            assert!(find(text).is_empty(), "{text}: {:?}", find(text));
+        }
+    }
+
+    #[test]
+    fn secret_values_are_described_not_shown() {
+        let token = format!("ghp_{}", "aB3".repeat(12));
+        let shown = redacted_value(&token).unwrap();
+        assert_eq!(
+            shown,
+            "a value of 40 characters that looks like a GitHub personal access token \
+             (`ghp_aB3a…`, redacted)"
+        );
+        assert!(!shown.contains(&token[8..]));
+        assert_eq!(redacted_value("neutral"), None);
     }
 
     #[test]

@@ -113,6 +113,9 @@ fn exit_code(e: &Error) -> u8 {
         | Error::UnknownReference { .. }
         | Error::NotPromoted { .. }
         | Error::UnknownRevision { .. }
+        | Error::BrokenTag { .. }
+        | Error::ShallowHistory { .. }
+        | Error::NoReleaseLine { .. }
         | Error::BareRepository { .. }
         | Error::AlreadyExists { .. }
         | Error::Invalid { .. }
@@ -124,7 +127,6 @@ fn exit_code(e: &Error) -> u8 {
         | Error::NoIdentity { .. }
         | Error::GitNotRunnable { .. }
         | Error::DetachedHead { .. }
-        | Error::SymbolicTag { .. }
         | Error::Refused(_)
         | Error::Git { .. }
         | Error::Io { .. } => 1,
@@ -168,6 +170,12 @@ fn hint(e: &Error) -> Option<String> {
                 .into(),
         ),
         Error::Conflict { .. } => Some("run the command again".into()),
+        Error::ShallowHistory { .. } => Some(SHALLOW_FIX.into()),
+        Error::NoReleaseLine { .. } => Some(
+            "set `release_branch: BRANCH` in .prompts.yaml, or fetch the release branch (`git \
+             fetch origin main`)"
+                .into(),
+        ),
         Error::Diverged { .. } => Some(
             "run `prompt pull` to see the remote's promotions, then promote again if yours should \
              win"
@@ -176,6 +184,38 @@ fn hint(e: &Error) -> Option<String> {
         _ => None,
     }
 }
+
+/// The answer of something that needs version numbers, or (with a warning that names the fix)
+/// the default and `false` where they cannot be counted: a shallow clone, no release line.
+/// For commands that still have something to show without them (`list`, `env`).
+pub fn counted_or_warn<T: Default>(
+    answer: Result<T, Error>,
+    ui: &crate::cli::ui::Ui,
+) -> Result<(T, bool), CliError> {
+    match answer {
+        Ok(value) => Ok((value, true)),
+        Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
+            ui.warn(&message_with_hint(e));
+            Ok((T::default(), false))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A library error as one line with its hint, for a command that goes on without the answer.
+pub fn message_with_hint(e: Error) -> String {
+    let e = CliError::Lib(e);
+    let message = e.message().unwrap_or_default();
+    match e.hint() {
+        Some(hint) => format!("{message}; {hint}"),
+        None => message,
+    }
+}
+
+/// What fixes a shallow clone, for every message that meets one.
+pub const SHALLOW_FIX: &str =
+    "run `git fetch --unshallow` to fetch the whole history; in CI, check \
+     out the full history (GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
 
 /// `a`, `a or b`, `a, b or c` with backticks.
 pub fn quote_list(items: &[String]) -> String {

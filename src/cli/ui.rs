@@ -2,6 +2,13 @@
 //!
 //! Output is for people on a terminal (tables sized to it, colour) and plain and stable otherwise:
 //! tab-separated rows without a header, no colour, so that scripts can cut and grep.
+//!
+//! Text from files and history (a model name, a commit message, a note, a diffed line) can hold
+//! control characters. Everything written here for people passes through `safe`, which escapes
+//! them (`\u{1b}`), so a prompt file cannot retitle, clear or redraw the reader's terminal. The one
+//! exception is colour: when this run colours stdout, plain colour sequences (`ESC [ digits m`)
+//! pass, since painting makes them and they cannot be told apart from one in the text; they change
+//! colours only. JSON and `print_exact` are written unchanged.
 
 use std::io::{IsTerminal, Write};
 
@@ -237,8 +244,13 @@ impl Ui {
             .join("\n"))
     }
 
-    /// Writes text to stdout as is.
+    /// Writes text for people to stdout, control characters escaped (`safe`).
     pub fn print(&self, text: &str) -> Result<(), CliError> {
+        self.print_exact(&safe(text, self.color_out))
+    }
+
+    /// Writes text to stdout byte for byte (for output a program reads: file contents, JSON).
+    pub fn print_exact(&self, text: &str) -> Result<(), CliError> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
         out.flush()?;
@@ -248,6 +260,7 @@ impl Ui {
     /// Writes text to stdout, through a pager when stdout is a terminal, as git does: `GIT_PAGER`,
     /// else `PAGER`, else `less` with `LESS=FRX` (which prints short text and quits).
     pub fn page(&self, text: &str) -> Result<(), CliError> {
+        let text = &*safe(text, self.color_out);
         if !self.pager || !self.stdout_tty || text.is_empty() {
             return self.print(text);
         }
@@ -279,19 +292,23 @@ impl Ui {
         }
     }
 
-    /// Writes one line to stdout.
+    /// Writes one line for people to stdout, control characters escaped (`safe`).
     pub fn line(&self, text: &str) -> Result<(), CliError> {
+        self.line_exact(&safe(text, self.color_out))
+    }
+
+    fn line_exact(&self, text: &str) -> Result<(), CliError> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
         out.write_all(b"\n")?;
         Ok(())
     }
 
-    /// Writes a value as pretty JSON to stdout.
+    /// Writes a value as pretty JSON to stdout (JSON escapes control characters itself).
     pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<(), CliError> {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| CliError::Other(anyhow::Error::new(e).context("writing JSON")))?;
-        self.line(&text)
+        self.line_exact(&text)
     }
 
     /// A table: ruled under the header and sized to the terminal on a TTY, tab-separated rows
@@ -343,10 +360,11 @@ impl Ui {
             table.set_content_arrangement(ContentArrangement::Disabled);
         }
         for row in rows {
+            // Cells are measured for width: escape before comfy-table sees them.
             table.add_row(
                 shown
                     .iter()
-                    .map(|&i| row.get(i).cloned().unwrap_or_default()),
+                    .map(|&i| safe(row.get(i).map_or("", String::as_str), false).into_owned()),
             );
         }
         for (at, &i) in shown.iter().enumerate() {
@@ -364,15 +382,40 @@ impl Ui {
     /// A progress or success message on stderr, silenced by `--quiet`.
     pub fn status(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{text}");
+            eprintln!("{}", safe(text, false));
         }
+    }
+
+    /// Warns about each broken environment tag (SPEC §5) whose id `wanted` accepts, with its fix.
+    pub fn warn_broken_tags(
+        &self,
+        tags: &[crate::store::BrokenTag],
+        wanted: impl Fn(&str) -> bool,
+    ) {
+        for b in tags {
+            let id = b.tag.rsplit_once('@').map_or(b.tag.as_str(), |(id, _)| id);
+            if wanted(id) {
+                self.warn(&format!(
+                    "the environment tag {} is broken: {}; {}",
+                    b.tag,
+                    b.problem,
+                    b.fix()
+                ));
+            }
+        }
+    }
+
+    /// Writes text for people to stderr, control characters escaped (`safe`).
+    pub fn eprint(&self, text: &str) {
+        eprint!("{}", safe(text, self.color_err || self.color_out));
     }
 
     /// A warning on stderr (never silenced: it reports something the user must know).
     pub fn warn(&self, text: &str) {
         eprintln!(
-            "{} {text}",
-            self.err_paint("warning:", Style::new().yellow().bold())
+            "{} {}",
+            self.err_paint("warning:", Style::new().yellow().bold()),
+            safe(text, false)
         );
     }
 
@@ -380,12 +423,17 @@ impl Ui {
     pub fn error(&self, err: &CliError) {
         if let Some(message) = err.message() {
             eprintln!(
-                "{} {message}",
-                self.err_paint("error:", Style::new().red().bold())
+                "{} {}",
+                self.err_paint("error:", Style::new().red().bold()),
+                safe(&message, false)
             );
         }
         if let Some(hint) = err.hint() {
-            eprintln!("{} {hint}", self.err_paint("hint:", Style::new().cyan()));
+            eprintln!(
+                "{} {}",
+                self.err_paint("hint:", Style::new().cyan()),
+                safe(&hint, false)
+            );
         }
     }
 
@@ -426,10 +474,71 @@ impl Ui {
         self.paint(text, style)
     }
 }
+/// Text for a terminal: every control character escaped except newlines and tabs and, when
+/// `colour` is on, the colour sequences painting makes (`ESC [` digits and `;`, then `m`).
+fn safe(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
+    use crate::model::controls::{escape_text, is_control};
+    if !colour {
+        return escape_text(text);
+    }
+    if !text
+        .chars()
+        .any(|c| is_control(c) && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' {
+            let sgr = rest[1..].strip_prefix('[').and_then(|r| {
+                let n = r
+                    .bytes()
+                    .take_while(|b| b.is_ascii_digit() || *b == b';')
+                    .count();
+                (r.as_bytes().get(n) == Some(&b'm')).then_some(n + 3)
+            });
+            if let Some(len) = sgr {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push_str(&escape_text(&rest[..c.len_utf8()]));
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_text_keeps_colour_and_escapes_the_rest() {
+        let title = "\u{1b}]0;owned\u{7}";
+        let clear = "\u{1b}[2J\u{1b}[H";
+        assert_eq!(
+            safe(&format!("a{title}b{clear}\n\tc"), false),
+            "a\\u{1b}]0;owned\\u{7}b\\u{1b}[2J\\u{1b}[H\n\tc"
+        );
+        let painted = Style::new()
+            .red()
+            .force_styling(true)
+            .apply_to("x")
+            .to_string();
+        assert_eq!(safe(&painted, true), painted);
+        assert_eq!(
+            safe(&format!("{painted}{clear}"), true),
+            format!("{painted}\\u{{1b}}[2J\\u{{1b}}[H")
+        );
+        // Without colour, colour sequences are escaped too.
+        assert!(!safe(&painted, false).contains('\u{1b}'));
+        assert!(matches!(
+            safe("plain ünï text\n", true),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn only_the_text_above_the_scissors_line_is_kept() {

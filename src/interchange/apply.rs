@@ -343,7 +343,8 @@ pub fn apply(reg: &Registry, plan: ImportPlan) -> Result<Outcome, Error> {
                     continue;
                 }
                 let note = format!("imported from {} ({})", plan.service.name(), v.label);
-                reg.promote(&p.id, env, version, Some(&note), state.as_ref())?;
+                let state_to = crate::store::VersionOrDraft::Version(version.clone());
+                reg.promote(&p.id, env, &state_to, Some(&note), state.as_ref())?;
                 written.envs.retain(|(e, _)| e != env);
                 written.envs.push((env.clone(), version.number));
             }

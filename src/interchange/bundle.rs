@@ -20,8 +20,10 @@
 //! }
 //! ```
 //!
-//! `prompts` is keyed and sorted by id. `version` is the version number at the promoted commit
-//! (`null` when the tag points at a commit that is no version of the prompt). `prompt` is the
+//! `prompts` is keyed and sorted by id. `version` is the version number at the promoted commit on
+//! the release line (SPEC §4); for a draft (a commit off the release line) it is `null` and
+//! `"draft": {"branch": NAME-or-null}` says so. A shallow clone that cannot count versions
+//! cannot write a bundle (the error names the fix). `prompt` is the
 //! prompt file as JSON, with the keys and meaning of SPEC §3. `partials` is present only when the
 //! prompt's templates include partials: each included prompt's template text, read at the same
 //! commit as the prompt (SPEC §4), including partials of partials. The prompts are those present
@@ -35,7 +37,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::{load, EnvName, Prompt, PromptId, Reference, Selector};
 use crate::partials::{included_by, names_in, PartialLookup, PartialSource, RegistryPartials};
-use crate::store::{CommitId, Registry, Rev};
+use crate::store::{CommitId, Registry, Rev, VersionOrDraft};
 
 /// The version of the bundle shape.
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -60,14 +62,24 @@ pub struct Bundle {
 #[derive(Debug, Clone, Serialize)]
 pub struct BundledPrompt {
     pub id: String,
-    /// The promoted version's number.
+    /// The promoted version's number; `null` for a draft.
     pub version: Option<usize>,
+    /// Present when the environment runs a draft (a commit off the release line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<DraftRef>,
     /// The promoted version's commit.
     pub commit: String,
     pub prompt: Prompt,
     /// Template texts of the partials the prompt includes, at the same commit.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub partials: IndexMap<String, String>,
+}
+
+/// Where a bundled draft comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct DraftRef {
+    /// The branch that holds it, or `null` when none does.
+    pub branch: Option<String>,
 }
 
 /// A bundle, and what was left out of it.
@@ -110,11 +122,25 @@ pub fn build(reg: &Registry, env: &EnvName, rev: CommitId) -> Result<Built, Erro
             message: e.message,
         })?;
         let partials = partials_of(reg, &loaded.prompt, commit, &id, &mut warnings);
+        // The number must be right or absent: a shallow clone that cannot count fails here (with
+        // the fix) rather than writing numbers counted from its boundary.
+        let (version, draft) = match reg.state_at(&id, commit)? {
+            Some(VersionOrDraft::Version(v)) => (Some(v.number), None),
+            Some(VersionOrDraft::Draft(d)) => {
+                warnings.push(format!(
+                    "{id}@{env} is a {}: bundled with no version number",
+                    d.label()
+                ));
+                (None, Some(DraftRef { branch: d.branch }))
+            }
+            None => (None, None),
+        };
         prompts.insert(
             id.to_string(),
             BundledPrompt {
                 id: id.to_string(),
-                version: reg.version_number(&resolved)?,
+                version,
+                draft,
                 commit: commit.to_string(),
                 prompt: loaded.prompt,
                 partials,

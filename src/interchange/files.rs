@@ -110,6 +110,8 @@ pub(crate) fn front_matter(text: &str) -> Result<(Map<String, Value>, String), S
             let value: Value = if yaml.trim().is_empty() {
                 Value::Object(Map::new())
             } else {
+                crate::model::nesting::check_nesting(yaml)
+                    .map_err(|e| format!("the front matter, line {}: {}", e.at.line, e.message))?;
                 serde_yaml::from_str(yaml)
                     .map_err(|e| format!("the front matter is not valid YAML: {e}"))?
             };

@@ -200,6 +200,11 @@ pub use files::collect_files;
 /// Parses a payload file's text as JSON, with the position of a syntax error.
 pub fn parse_payload(text: &str, file: &str) -> Result<Value, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::model::nesting::check_nesting(text).map_err(|e| Error::Parse {
+        file: file.to_string(),
+        at: e.at,
+        message: e.message,
+    })?;
     serde_json::from_str(text).map_err(|e| Error::Parse {
         file: file.to_string(),
         at: Location {

@@ -170,6 +170,7 @@ fn location_of_byte(bytes: &[u8], offset: usize) -> Location {
 
 /// Parses a prompt file's text.
 pub fn parse(text: &str) -> Result<Loaded, LoadError> {
+    crate::model::nesting::check_nesting(text)?;
     let spans = index(text)?;
     let prompt: Prompt = serde_yaml::from_str(text).map_err(|e| serde_error(&e))?;
     check_shape(&prompt, &spans)?;

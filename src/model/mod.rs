@@ -3,9 +3,11 @@
 //! Pure data: nothing here touches the filesystem or git. `load` turns file bytes into a checked
 //! `Prompt` with positions and writes canonical YAML back.
 
+pub mod controls;
 pub mod emit;
 pub mod id;
 pub mod load;
+pub mod nesting;
 pub mod prompt;
 pub mod reference;
 pub mod schema;

@@ -34,7 +34,7 @@ pub enum RenderError {
         expected: &'static str,
         detail: String,
     },
-    #[error("`{name}` is `{value}`, which is not one of its allowed values: {}", allowed.join(", "))]
+    #[error("`{name}` is {value}, which is not one of its allowed values: {}", allowed.join(", "))]
     NotAllowed {
         name: String,
         value: String,

@@ -104,7 +104,7 @@ fn convert(name: &str, input: &Input, given: &Given) -> Result<Value, RenderErro
         InputType::Integer => Value::from(
             text.trim()
                 .parse::<i64>()
-                .map_err(|_| wrong(&format!("`{}` is not a whole number", short(&text))))?,
+                .map_err(|_| wrong(&format!("{} is not a whole number", shown(&text))))?,
         ),
         InputType::Number => {
             let t = text.trim();
@@ -116,15 +116,17 @@ fn convert(name: &str, input: &Input, given: &Given) -> Result<Value, RenderErro
                     .filter(|f| f.is_finite())
                     .and_then(serde_json::Number::from_f64)
                     .map(Value::Number)
-                    .ok_or_else(|| wrong(&format!("`{}` is not a number", short(&text))))?,
+                    .ok_or_else(|| wrong(&format!("{} is not a number", shown(&text))))?,
             }
         }
         InputType::Boolean => match text.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Value::Bool(true),
             "false" | "no" | "0" => Value::Bool(false),
-            _ => return Err(wrong(&format!("`{}` is not true or false", short(&text)))),
+            _ => return Err(wrong(&format!("{} is not true or false", shown(&text)))),
         },
         InputType::Array | InputType::Object | InputType::Messages => {
+            crate::model::nesting::check_nesting(&text)
+                .map_err(|e| wrong(&format!("the value is not usable JSON ({})", e.message)))?;
             serde_json::from_str(&text)
                 .map_err(|e| wrong(&format!("the value is not JSON ({e})")))?
         }
@@ -175,7 +177,7 @@ fn check(name: &str, input: &Input, value: &Value) -> Result<(), RenderError> {
             let list: Vec<String> = allowed.iter().map(|v| v.to_string()).collect();
             return Err(RenderError::NotAllowed {
                 name: name.to_string(),
-                value: short(&value.to_string()),
+                value: shown(&value.to_string()),
                 allowed: list,
             });
         }
@@ -191,18 +193,23 @@ fn describe(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(_) => "a boolean".into(),
         Value::Number(_) => "a number".into(),
-        Value::String(s) => format!("the text `{}`", short(s)),
+        Value::String(s) => format!("the text {}", shown(s)),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
     }
 }
 
-/// The start of a long value, for messages.
-fn short(s: &str) -> String {
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
+/// A value as messages show it: quoted, cut after 40 characters; and when it matches a secret
+/// rule, not at all: its length, its kind and a redacted start (SPEC §12).
+fn shown(s: &str) -> String {
+    if let Some(redacted) = crate::check::secrets::redacted_value(s) {
+        return redacted;
+    }
+    let text = crate::model::controls::escape_line(s);
+    if text.chars().count() > 40 {
+        format!("`{}…`", text.chars().take(40).collect::<String>())
     } else {
-        s.to_string()
+        format!("`{text}`")
     }
 }
 

@@ -1,24 +1,30 @@
-//! The history cache: which commits of `HEAD`'s first-parent history changed which prompt files,
-//! kept in `.git/prompt-history-v2` so that `log`, `list` and `env` need not walk history again.
+//! The history cache: which commits of the release line (SPEC §4) changed which prompt files, kept
+//! in `.git/prompt-history-v3` so that `log`, `list` and `env` need not walk history again.
 //!
-//! Keyed by the tip commit it was built for. When `HEAD` moves forward, only the new commits are
-//! walked and the cache is extended; when the tip is not found (a reset, a rebase) it is rebuilt.
-//! It is never needed for correctness: a missing, stale, foreign or corrupt file is ignored and
-//! rewritten, `PROMPT_NO_CACHE=1` bypasses it, and a test proves results are the same either way.
+//! Keyed on everything that can change an answer: the registry root, the release line's tip, the
+//! shallow boundary (`.git/shallow`) and the replace refs (`refs/replace/*`, `info/grafts`). The
+//! file ends with an XXH3 checksum over everything before it, key included, and is trusted only
+//! when both the key and the checksum agree; otherwise it is ignored and rewritten. When the tip
+//! moves forward (same root, boundary and replacements), only the new commits are walked and the
+//! cache is extended; when the old tip is not on the new tip's history (a reset, a rebase) it is
+//! rebuilt. It is never needed for correctness: `PROMPT_NO_CACHE=1` bypasses it, and a test proves
+//! that every single-line drop, duplication and swap of a real cache gives the same answers.
 //! Writes go to a temporary file renamed into place, so concurrent processes never read half a file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::history::{registry_history, Touched};
 use super::objects::oid_from_hex as oid;
 use crate::error::Error;
 
-const HEADER: &str = "prompt-history-v2";
-/// The first format (no commit info), removed when a v2 file is written.
-const OLD_HEADERS: [&str; 1] = ["prompt-history-v1"];
+const HEADER: &str = "prompt-history-v3";
+/// Earlier formats (v1: no commit info; v2: keyed on the tip alone, no checksum), removed when a
+/// v3 file is written.
+const OLD_HEADERS: [&str; 2] = ["prompt-history-v1", "prompt-history-v2"];
 
 fn file(repo: &Repository) -> PathBuf {
     repo.path().join(HEADER)
@@ -34,34 +40,85 @@ pub(crate) fn exists(repo: &Repository) -> bool {
     file(repo).exists()
 }
 
-/// The registry history from `head`, newest first, through the cache.
-pub(crate) fn history(repo: &Repository, head: Oid, root: &str) -> Result<Vec<Touched>, Error> {
-    if disabled() {
-        return Ok(registry_history(repo, head, root, None)?.0);
-    }
-    let cached = map(&file(repo)).and_then(|bytes| parse(&bytes, root, None));
-    brought_up_to_date(repo, head, root, cached)
+/// What a cache must have been built for, besides its tip: the header lines after the first.
+struct Key {
+    /// `root\t…\n`, `shallow\t…\n`, `replace\t…\n`: compared byte for byte.
+    root: String,
+    shallow: String,
+    replace: String,
 }
 
-/// The whole history from `head`: what the cache held (its tip and entries), the rest walked, and
-/// the cache rewritten when it was not for `head`. The caller has let go of the file, so that
+impl Key {
+    fn of(repo: &Repository, root: &str) -> Key {
+        let common = repo.commondir();
+        // The shallow boundary: which commits lost their parents. Sorted, so that git rewriting
+        // the file in another order is no change.
+        let shallow = match std::fs::read(common.join("shallow")) {
+            Ok(bytes) if !bytes.is_empty() => {
+                let mut lines: Vec<&[u8]> = bytes
+                    .split(|b| *b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                lines.sort();
+                format!("{:016x}", xxh3_64(&lines.concat()))
+            }
+            _ => "none".to_string(),
+        };
+        // Replacements and grafts change what a commit's parents are to git.
+        let mut replaced: Vec<String> = Vec::new();
+        if let Ok(refs) = repo.references_glob("refs/replace/*") {
+            for r in refs.flatten() {
+                let name = String::from_utf8_lossy(r.name_bytes()).into_owned();
+                replaced.push(format!("{name} {:?}\n", r.target()));
+            }
+        }
+        replaced.sort();
+        if let Ok(grafts) = std::fs::read(common.join("info/grafts")) {
+            replaced.push(format!("grafts {:016x}\n", xxh3_64(&grafts)));
+        }
+        let replace = if replaced.is_empty() {
+            "none".to_string()
+        } else {
+            format!("{:016x}", xxh3_64(replaced.concat().as_bytes()))
+        };
+        Key {
+            root: format!("root\t{root}\n"),
+            shallow: format!("shallow\t{shallow}\n"),
+            replace: format!("replace\t{replace}\n"),
+        }
+    }
+}
+
+/// The registry history from `tip`, newest first, through the cache.
+pub(crate) fn history(repo: &Repository, tip: Oid, root: &str) -> Result<Vec<Touched>, Error> {
+    if disabled() {
+        return Ok(registry_history(repo, tip, root, None)?.0);
+    }
+    let key = Key::of(repo, root);
+    let cached = map(&file(repo)).and_then(|bytes| parse(&bytes, &key, None));
+    brought_up_to_date(repo, tip, root, &key, cached)
+}
+
+/// The whole history from `tip`: what the cache held (its tip and entries), the rest walked, and
+/// the cache rewritten when it was not for `tip`. The caller has let go of the file, so that
 /// the rewrite can replace it on every system.
 fn brought_up_to_date(
     repo: &Repository,
-    head: Oid,
+    tip: Oid,
     root: &str,
+    key: &Key,
     cached: Option<(Oid, Vec<Touched>)>,
 ) -> Result<Vec<Touched>, Error> {
-    let tip = cached.as_ref().map(|(tip, _)| *tip);
-    let (mut entries, stopped) = registry_history(repo, head, root, tip)?;
+    let cached_tip = cached.as_ref().map(|(t, _)| *t);
+    let (mut entries, stopped) = registry_history(repo, tip, root, cached_tip)?;
     if stopped {
         if let Some((_, older)) = cached {
             entries.extend(older);
         }
     }
-    if tip != Some(head) {
+    if cached_tip != Some(tip) {
         // A cache that cannot be written (read-only repository) only costs speed.
-        let _ = save(&file(repo), root, head, &entries);
+        let _ = save(&file(repo), key, tip, &entries);
     }
     Ok(entries)
 }
@@ -76,29 +133,35 @@ fn brought_up_to_date(
 /// a registry of 5,000 commits has a cache of about 1 MiB, nearly all of it other files.
 pub(crate) fn history_of(
     repo: &Repository,
-    head: Oid,
+    tip: Oid,
     root: &str,
     path: &str,
     old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<Touched>, Error> {
     if disabled() {
-        return history(repo, head, root);
+        return history(repo, tip, root);
     }
+    let key = Key::of(repo, root);
     let Some(bytes) = map(&file(repo)) else {
-        return brought_up_to_date(repo, head, root, None);
+        return brought_up_to_date(repo, tip, root, &key, None);
     };
-    if tip_of(&bytes, root) == Some(head) {
-        let wanted = Wanted {
-            files: vec![path.to_string()],
-            old_path,
-        };
-        if let Some((_, entries)) = parse(&bytes, root, Some(wanted)) {
-            return Ok(entries);
+    // One verification (a hash of the whole file) serves both reads below.
+    let cached = match body(&bytes, &key) {
+        Some((cached_tip, lines)) if cached_tip == tip => {
+            let wanted = Wanted {
+                files: vec![path.to_string()],
+                old_path,
+            };
+            if let Some(entries) = parse_lines(lines, Some(wanted)) {
+                return Ok(entries);
+            }
+            None
         }
-    }
-    let cached = parse(&bytes, root, None);
+        Some((cached_tip, lines)) => parse_lines(lines, None).map(|e| (cached_tip, e)),
+        None => None,
+    };
     drop(bytes);
-    brought_up_to_date(repo, head, root, cached)
+    brought_up_to_date(repo, tip, root, &key, cached)
 }
 
 /// The cache file mapped into memory, or `None` when it cannot be.
@@ -115,17 +178,42 @@ fn map(path: &Path) -> Option<memmap2::Mmap> {
     unsafe { memmap2::Mmap::map(&file) }.ok()
 }
 
-/// The lines of a cache file after its header (`None` when the header is not for `root`), and the
-/// tip it was built for.
-fn body<'a>(bytes: &'a [u8], root: &str) -> Option<(Oid, impl Iterator<Item = &'a [u8]>)> {
-    let mut lines = lines(bytes);
-    if lines.next()? != HEADER.as_bytes()
-        || lines.next()?.strip_prefix(b"root\t")? != root.as_bytes()
-    {
+/// The lines of a cache file after its header and before its checksum line, and the tip it was
+/// built for; `None` unless the file verifies: the header is for `key` and the checksum on the
+/// last line is that of every byte before it.
+fn body<'a>(bytes: &'a [u8], key: &Key) -> Option<(Oid, impl Iterator<Item = &'a [u8]>)> {
+    let content = verified(bytes)?;
+    let rest = content
+        .strip_prefix(HEADER.as_bytes())?
+        .strip_prefix(b"\n")?
+        .strip_prefix(key.root.as_bytes())?;
+    let (tip, rest) = rest.strip_prefix(b"tip\t")?.split_at_checked(OID_HEX)?;
+    let tip = oid(tip)?;
+    let rest = rest
+        .strip_prefix(b"\n")?
+        .strip_prefix(key.shallow.as_bytes())?
+        .strip_prefix(key.replace.as_bytes())?;
+    Some((tip, lines(rest)))
+}
+
+/// The checksum line that ends a cache file.
+const END: &[u8] = b"end\t";
+const SUM_HEX: usize = 16;
+
+/// `bytes` without its last line, when that line is `end\t<checksum of the bytes before it>`.
+fn verified(bytes: &[u8]) -> Option<&[u8]> {
+    let without_newline = bytes.strip_suffix(b"\n")?;
+    let start = memchr::memrchr(b'\n', without_newline).map_or(0, |i| i + 1);
+    let sum = without_newline[start..].strip_prefix(END)?;
+    if sum.len() != SUM_HEX {
         return None;
     }
-    let tip = oid(lines.next()?.strip_prefix(b"tip\t")?)?;
-    Some((tip, lines))
+    let content = &bytes[..start];
+    (sum == checksum(content).as_bytes()).then_some(content)
+}
+
+fn checksum(content: &[u8]) -> String {
+    format!("{:016x}", xxh3_64(content))
 }
 
 /// The lines of `bytes`, each without its `\n`; text after the last `\n` is not a line (a file
@@ -139,10 +227,6 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-fn tip_of(bytes: &[u8], root: &str) -> Option<Oid> {
-    body(bytes, root).map(|(tip, _)| tip)
-}
-
 /// The files a filtered read keeps: one file, and the files moves into it came from, added as the
 /// read meets the moves. The cache lists commits newest first, so a move is met before any line
 /// of the older file it came from.
@@ -153,18 +237,22 @@ struct Wanted<'a> {
 
 const OID_HEX: usize = 40;
 
-/// Parses a cache file for `root`; `None` when it is for another root, damaged or cut short.
+/// Parses a cache file for `key`; `None` when it is for another key, damaged or cut short.
 /// With `wanted`, only the files it names are read, and commits left with no file are dropped.
-fn parse(bytes: &[u8], root: &str, mut wanted: Option<Wanted>) -> Option<(Oid, Vec<Touched>)> {
-    let (tip, lines) = body(bytes, root)?;
+fn parse(bytes: &[u8], key: &Key, wanted: Option<Wanted>) -> Option<(Oid, Vec<Touched>)> {
+    let (tip, lines) = body(bytes, key)?;
+    Some((tip, parse_lines(lines, wanted)?))
+}
+
+/// The entries of a verified body's lines.
+fn parse_lines<'a>(
+    lines: impl Iterator<Item = &'a [u8]>,
+    mut wanted: Option<Wanted>,
+) -> Option<Vec<Touched>> {
     let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
     let mut entries: Vec<Touched> = Vec::new();
     let mut current: Option<Current> = None;
-    let mut complete = false;
     for line in lines {
-        if complete && !line.is_empty() {
-            return None;
-        }
         // Each commit line is followed by its info line before anything else.
         let info_missing = current.as_ref().is_some_and(|c| c.info.is_none());
         if let Some(rest) = line.strip_prefix(b"C\t") {
@@ -200,12 +288,7 @@ fn parse(bytes: &[u8], root: &str, mut wanted: Option<Wanted>) -> Option<(Oid, V
         } else if let Some(path) = line.strip_prefix(b"-\t") {
             (None, path)
         } else {
-            match line {
-                b"end" if !info_missing => complete = true,
-                b"" => {}
-                _ => return None,
-            }
-            continue;
+            return None;
         };
         // A file line before any commit and info line is damage.
         let c = current.as_mut().filter(|c| c.info.is_some())?;
@@ -224,8 +307,11 @@ fn parse(bytes: &[u8], root: &str, mut wanted: Option<Wanted>) -> Option<(Oid, V
             None => last.removed.push(text(path)?),
         }
     }
-    // A file cut short (a crash mid-write of an old version) is not trusted.
-    complete.then_some((tip, entries))
+    // A commit line without its info line is damage the checksum would have caught; still.
+    if current.as_ref().is_some_and(|c| c.info.is_none()) {
+        return None;
+    }
+    Some(entries)
 }
 
 /// The commit whose lines a parse is reading.
@@ -257,19 +343,22 @@ impl Current<'_> {
     }
 }
 
-fn save(path: &Path, root: &str, tip: Oid, entries: &[Touched]) -> std::io::Result<()> {
+fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Result<()> {
     let clean = |s: &str| !s.contains(['\t', '\n']);
-    if !clean(root)
-        || entries.iter().any(|t| {
-            t.files.iter().any(|(f, _)| !clean(f))
-                || t.removed.iter().any(|f| !clean(f))
-                || t.moved_from.as_deref().is_some_and(|m| !clean(m))
-        })
+    if entries.iter().any(|t| {
+        t.files.iter().any(|(f, _)| !clean(f))
+            || t.removed.iter().any(|f| !clean(f))
+            || t.moved_from.as_deref().is_some_and(|m| !clean(m))
+    }) || key.root.matches('\n').count() != 1
+        || key.root.matches('\t').count() != 1
     {
         // Names the line format cannot hold: go without a cache rather than a wrong one.
         return Ok(());
     }
-    let mut text = format!("{HEADER}\nroot\t{root}\ntip\t{tip}\n");
+    let mut text = format!(
+        "{HEADER}\n{}tip\t{tip}\n{}{}",
+        key.root, key.shallow, key.replace
+    );
     for t in entries {
         text.push_str(&format!(
             "C\t{}\t{}\n",
@@ -286,7 +375,8 @@ fn save(path: &Path, root: &str, tip: Oid, entries: &[Touched]) -> std::io::Resu
             text.push_str(&format!("-\t{f}\n"));
         }
     }
-    text.push_str("end\n");
+    let sum = checksum(text.as_bytes());
+    text.push_str(&format!("end\t{sum}\n"));
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(text.as_bytes())?;
@@ -306,8 +396,17 @@ fn save(path: &Path, root: &str, tip: Oid, entries: &[Touched]) -> std::io::Resu
 mod tests {
     use super::*;
 
+    /// The key of a registry at `root` that is not shallow and has no replacements.
+    fn key(root: &str) -> Key {
+        Key {
+            root: format!("root\t{root}\n"),
+            shallow: "shallow\tnone\n".into(),
+            replace: "replace\tnone\n".into(),
+        }
+    }
+
     fn load(path: &Path, root: &str) -> Option<(Oid, Vec<Touched>)> {
-        parse(&std::fs::read(path).ok()?, root, None)
+        parse(&std::fs::read(path).ok()?, &key(root), None)
     }
 
     fn info(n: u8) -> crate::store::history::CommitInfo {
@@ -344,7 +443,7 @@ mod tests {
                 moved_from: None,
             },
         ];
-        save(&path, "prompts", oid(9), &entries).unwrap();
+        save(&path, &key("prompts"), oid(9), &entries).unwrap();
         let (tip, back) = load(&path, "prompts").unwrap();
         assert_eq!(tip, oid(9));
         assert_eq!(back, entries);
@@ -365,10 +464,24 @@ mod tests {
             .collect();
         std::fs::write(&path, no_info).unwrap();
         assert!(load(&path, "prompts").is_none());
-        // Writing the current format removes a file of the old one.
+        // Another shallow boundary or replacement is another key.
+        std::fs::write(&path, &text).unwrap();
+        assert!(load(&path, "prompts").is_some());
+        let bytes = std::fs::read(&path).unwrap();
+        let mut shallow = key("prompts");
+        shallow.shallow = "shallow\t0123456789abcdef\n".into();
+        assert!(parse(&bytes, &shallow, None).is_none());
+        let mut replaced = key("prompts");
+        replaced.replace = "replace\t0123456789abcdef\n".into();
+        assert!(parse(&bytes, &replaced, None).is_none());
+        // A changed byte anywhere fails the checksum, even where the lines still parse.
+        let flipped = text.replacen("Author 1", "Author 2", 1);
+        std::fs::write(&path, flipped).unwrap();
+        assert!(load(&path, "prompts").is_none());
+        // Writing the current format removes a file of an old one.
         let v1 = dir.path().join(OLD_HEADERS[0]);
         std::fs::write(&v1, "prompt-history-v1\n").unwrap();
-        save(&path, "prompts", oid(9), &entries).unwrap();
+        save(&path, &key("prompts"), oid(9), &entries).unwrap();
         assert!(!v1.exists());
     }
 
@@ -402,14 +515,14 @@ mod tests {
                 None,
             ),
         ];
-        save(&path, "prompts", oid(9), &entries).unwrap();
+        save(&path, &key("prompts"), oid(9), &entries).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         let old_path = |id: &str| Some(format!("{id}.prompt.yaml"));
         let wanted = || Wanted {
             files: vec!["new.prompt.yaml".into()],
             old_path: &old_path,
         };
-        let (tip, kept) = parse(&bytes, "prompts", Some(wanted())).unwrap();
+        let (tip, kept) = parse(&bytes, &key("prompts"), Some(wanted())).unwrap();
         assert_eq!(tip, oid(9));
         assert_eq!(
             kept,
@@ -427,9 +540,14 @@ mod tests {
             crate::store::history::versions_in(&kept, "new.prompt.yaml", &old_path),
             crate::store::history::versions_in(&entries, "new.prompt.yaml", &old_path),
         );
-        // A file line before any commit line is damage, filtered or not.
-        let damaged = format!("{HEADER}\nroot\tprompts\ntip\t{}\n-\tx\nend\n", oid(9));
-        assert!(parse(damaged.as_bytes(), "prompts", Some(wanted())).is_none());
-        assert!(parse(damaged.as_bytes(), "prompts", None).is_none());
+        // A file line before any commit line is damage, filtered or not, even when the checksum
+        // agrees.
+        let mut damaged = format!(
+            "{HEADER}\nroot\tprompts\ntip\t{}\nshallow\tnone\nreplace\tnone\n-\tx\n",
+            oid(9)
+        );
+        damaged.push_str(&format!("end\t{}\n", checksum(damaged.as_bytes())));
+        assert!(parse(damaged.as_bytes(), &key("prompts"), Some(wanted())).is_none());
+        assert!(parse(damaged.as_bytes(), &key("prompts"), None).is_none());
     }
 }

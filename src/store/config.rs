@@ -29,6 +29,10 @@ pub struct ConfigFile {
     /// Environments whose tags move only after confirmation (SPEC §5); default `[production]`.
     #[serde(default = "default_protected")]
     pub protected_environments: Vec<String>,
+    /// The branch whose first-parent history numbers versions (SPEC §4); by default `origin/HEAD`'s
+    /// branch, else `main`, else `master`, else the current branch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_branch: Option<String>,
 }
 
 impl Default for ConfigFile {
@@ -39,6 +43,7 @@ impl Default for ConfigFile {
             defaults: None,
             allowed_secrets: Vec::new(),
             protected_environments: default_protected(),
+            release_branch: None,
         }
     }
 }
@@ -70,8 +75,10 @@ pub struct Config {
     /// Secret fingerprints allowed by the config.
     pub allowed_secrets: Vec<String>,
     /// Environments whose tags move or disappear only after confirmation (SPEC §5): asked on a
-    /// terminal, `--yes` elsewhere.
+    /// terminal, `--yes` elsewhere; and a draft is never promoted to one.
     pub protected_environments: Vec<String>,
+    /// The configured release branch, if any (`Registry::release_line` applies the defaults).
+    pub release_branch: Option<String>,
 }
 
 impl Default for Config {
@@ -94,6 +101,7 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
+        crate::model::nesting::check_nesting(text).map_err(|e| err(e.at, e.message))?;
         let file: ConfigFile = serde_yaml::from_str(text).map_err(|e| {
             let e = crate::model::load::serde_error(&e);
             err(e.at, e.message)
@@ -114,12 +122,22 @@ impl Config {
             }
             environments.push(env);
         }
+        let release_branch = match file.release_branch {
+            Some(b) if !valid_branch_name(&b) => {
+                return Err(format!(
+                    "release_branch `{}` is not a branch name",
+                    crate::model::id::printable(&b)
+                ))
+            }
+            b => b,
+        };
         Ok(Config {
             root,
             environments,
             defaults: file.defaults.unwrap_or_default(),
             allowed_secrets: file.allowed_secrets,
             protected_environments: file.protected_environments,
+            release_branch,
         })
     }
 
@@ -132,7 +150,7 @@ impl Config {
         }
     }
 
-    /// Whether moving or removing the environment `env` needs confirmation.
+    /// Whether moving or removing the environment `env` needs confirmation (and refuses drafts).
     pub fn is_protected(&self, env: &str) -> bool {
         self.protected_environments.iter().any(|e| e == env)
     }
@@ -153,6 +171,21 @@ impl Config {
             }),
         }
     }
+}
+
+/// A plausible branch name: what `git check-ref-format --branch` accepts, roughly, and never
+/// something `git` could read as an option.
+fn valid_branch_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['-', '/', '.'])
+        && !name.ends_with(['/', '.'])
+        && !name.ends_with(".lock")
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && !name
+            .chars()
+            .any(|c| c.is_control() || " ~^:?*[\\".contains(c))
 }
 
 /// Checks the root folder: relative, inside the repository, plain segments.
@@ -218,9 +251,14 @@ mod tests {
             err.contains(".prompts.yaml:1:1") && err.contains("unknown field"),
             "{err}"
         );
-        assert!(Config::parse("").unwrap().is_protected("production"));
-        let c = Config::parse("protected_environments: [live, qa]\n").unwrap();
+        let c = Config::parse("release_branch: trunk\nprotected_environments: [live]\n").unwrap();
+        assert_eq!(c.release_branch.as_deref(), Some("trunk"));
         assert!(c.is_protected("live") && !c.is_protected("production"));
+        assert!(Config::parse("").unwrap().is_protected("production"));
+        for bad in ["-x", "a..b", "a b", "x.lock", ""] {
+            let text = format!("release_branch: '{bad}'\n");
+            assert!(Config::parse(&text).is_err(), "{bad}");
+        }
         let c = Config::parse("environments: [qa, live]\n").unwrap();
         let err = c.require_env("prodution").unwrap_err().to_string();
         assert!(err.contains("qa, live"), "{err}");

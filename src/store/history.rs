@@ -115,6 +115,27 @@ pub(crate) fn file_versions(
     path: &str,
     old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<RawVersion>, Error> {
+    walk_file(repo, start, path, old_path, usize::MAX)
+}
+
+/// The newest commit at or before `start` on its first-parent history that changed the file (its
+/// state at `start`), following moves as `file_versions` does; the walk stops there.
+pub(crate) fn last_change(
+    repo: &Repository,
+    start: Oid,
+    path: &str,
+    old_path: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<RawVersion>, Error> {
+    Ok(walk_file(repo, start, path, old_path, 1)?.pop())
+}
+
+fn walk_file(
+    repo: &Repository,
+    start: Oid,
+    path: &str,
+    old_path: &dyn Fn(&str) -> Option<String>,
+    max: usize,
+) -> Result<Vec<RawVersion>, Error> {
     let objects = Objects::new(repo)?;
     let mut owned: Vec<String> = path.split('/').map(str::to_string).collect();
     let mut out = Vec::new();
@@ -123,7 +144,7 @@ pub(crate) fn file_versions(
     let mut current = chain(&objects, commit.tree, &components, true, &Vec::new())?;
     let mut moves = 0;
     loop {
-        let parent = commit.parent.map(|p| objects.commit(p)).transpose()?;
+        let parent = objects.parent(&commit)?;
         let mut parent_chain = match &parent {
             Some(p) => chain(&objects, p.tree, &components, true, &current)?,
             None => vec![None; components.len() + 1],
@@ -160,6 +181,9 @@ pub(crate) fn file_versions(
                     blob,
                     info: CommitInfo::of(&c),
                 });
+                if out.len() >= max {
+                    break;
+                }
             }
         }
         match parent {
@@ -212,7 +236,7 @@ pub(crate) fn registry_history(
     let root_of = |tree: Oid, prev: &Chain| chain(&objects, tree, &components, false, prev);
     let mut current = root_of(commit.tree, &Vec::new())?;
     loop {
-        let parent = commit.parent.map(|p| objects.commit(p)).transpose()?;
+        let parent = objects.parent(&commit)?;
         let parent_chain = match &parent {
             Some(p) => root_of(p.tree, &current)?,
             None => vec![None; components.len() + 1],

@@ -15,6 +15,7 @@ mod moves;
 mod objects;
 mod remote;
 pub mod signature;
+mod versions;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -24,10 +25,11 @@ use git2::{ErrorCode, Oid, Repository};
 
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
-pub use env::{EnvState, Promotion};
+pub use env::{BrokenTag, EnvState, Promotion};
 pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use moves::Moved;
 pub use remote::{Divergence, PullReport, PushReport};
+pub use versions::{Draft, ReleaseLine, VersionOrDraft};
 
 use crate::error::Error;
 use crate::model::id::printable;
@@ -66,7 +68,7 @@ pub enum Rev {
     Commit(CommitId),
 }
 
-/// A version of a prompt: a commit on first-parent history that changed its file.
+/// A version of a prompt: a commit on the release line (SPEC §4) that changed its file.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Version {
     /// From 1, oldest first (`version` in JSON, as in every other output).
@@ -441,33 +443,11 @@ impl Registry {
         self.read_path(rev, &self.path_of(id))
     }
 
-    /// The versions of a prompt on the first-parent history of `HEAD`, oldest first (from the
-    /// history cache).
+    /// The versions of a prompt on the release line, oldest first (from the history cache).
+    /// In a shallow clone whose release line is cut short: `Error::ShallowHistory`.
     pub fn versions(&self, id: &PromptId) -> Result<Vec<Version>, Error> {
-        let Some(head) = self.head()? else {
-            return Ok(Vec::new());
-        };
-        let raw = self.head_raw_versions(head, id)?;
+        let raw = self.release_raw_versions(id)?;
         self.numbered(raw)
-    }
-
-    /// The versions of `id` on `HEAD`'s history, newest first, read off the cached registry
-    /// history (the same result as walking, which `PROMPT_NO_CACHE=1` does).
-    pub(crate) fn head_raw_versions(
-        &self,
-        head: CommitId,
-        id: &PromptId,
-    ) -> Result<Vec<history::RawVersion>, Error> {
-        // Without a cache yet, one file's walk is much cheaper than building the whole cache (which
-        // commands that need every prompt's history do, and which every later command extends).
-        if cache_disabled() || !cache::exists(&self.repo) {
-            return self.raw_versions(head, id);
-        }
-        let root_relative = |id: &PromptId| id.file_name();
-        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| root_relative(&old));
-        let path = root_relative(id);
-        let entries = cache::history_of(&self.repo, head.0, &self.config.root, &path, &old_path)?;
-        Ok(history::versions_in(&entries, &path, &old_path))
     }
 
     fn numbered(&self, raw: Vec<history::RawVersion>) -> Result<Vec<Version>, Error> {
@@ -478,12 +458,6 @@ impl Registry {
             .map(|(i, v)| Version::new(v.commit, count - i, v.blob, v.info))
             .rev()
             .collect())
-    }
-
-    /// The versions of a prompt on the first-parent history of `start`, oldest first.
-    pub fn versions_from(&self, start: CommitId, id: &PromptId) -> Result<Vec<Version>, Error> {
-        let raw = self.raw_versions(start, id)?;
-        self.numbered(raw)
     }
 
     /// The versions of `id` from `start`, newest first, following `prompt mv` renames.
@@ -530,13 +504,13 @@ impl Registry {
         Ok(None)
     }
 
-    /// The registry's history on `HEAD`'s first parents, newest first: each commit that changed
+    /// The registry's history on the release line, newest first: each commit that changed
     /// prompt files, with the files (relative to the root) and the version each became.
     pub fn history(&self) -> Result<Vec<RegistryCommit>, Error> {
-        let Some(head) = self.head()? else {
+        let Some(tip) = self.release_tip()? else {
             return Ok(Vec::new());
         };
-        let raw = self.prompt_history(head)?;
+        let raw = self.prompt_history(tip)?;
         let mut remaining: HashMap<&str, usize> = HashMap::new();
         for entry in &raw {
             for f in &entry.files {
@@ -567,14 +541,14 @@ impl Registry {
         Ok(out)
     }
 
-    /// For every prompt file (relative to the root, under its current name), its version commits,
-    /// oldest first.
+    /// For every prompt file (relative to the root, under its name at the release line's tip), its
+    /// version commits, oldest first.
     pub fn version_index(&self) -> Result<HashMap<String, Vec<CommitId>>, Error> {
-        let Some(head) = self.head()? else {
+        let Some(tip) = self.release_tip()? else {
             return Ok(HashMap::new());
         };
         let mut index: HashMap<String, Vec<CommitId>> = HashMap::new();
-        for entry in self.prompt_history(head)? {
+        for entry in self.prompt_history(tip)? {
             for f in entry.files {
                 index.entry(f).or_default().push(CommitId(entry.commit));
             }
@@ -639,24 +613,18 @@ impl Registry {
 
     /// The commit the environment tag `ID@ENV` points at, if the tag exists.
     pub fn env_commit(&self, id: &PromptId, env: &EnvName) -> Result<Option<CommitId>, Error> {
-        let name = format!("refs/tags/{id}@{env}");
-        match self.repo.find_reference(&name) {
-            Ok(r) => Ok(Some(CommitId(
-                r.peel_to_commit()
-                    .map_err(git(format!("reading {name}")))?
-                    .id(),
-            ))),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(git(format!("reading {name}"))(e)),
-        }
+        self.env_tag_commit(id, env)
     }
 
-    /// The configured environments of one prompt that have a tag, with their commits.
+    /// The configured environments of one prompt that have a tag, with their commits. Broken
+    /// tags are left out (`broken_env_tags` lists them).
     pub fn envs_of(&self, id: &PromptId) -> Result<Vec<(EnvName, CommitId)>, Error> {
         let mut out = Vec::new();
         for env in &self.config.environments {
-            if let Some(c) = self.env_commit(id, env)? {
-                out.push((env.clone(), c));
+            match self.env_commit(id, env) {
+                Ok(Some(c)) => out.push((env.clone(), c)),
+                Ok(None) | Err(Error::BrokenTag { .. }) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(out)
@@ -664,28 +632,8 @@ impl Registry {
 
     /// Every environment tag of a configured environment, by prompt id.
     pub fn all_envs(&self) -> Result<HashMap<PromptId, Vec<(EnvName, CommitId)>>, Error> {
-        let mut out: HashMap<PromptId, Vec<(EnvName, CommitId)>> = HashMap::new();
-        let refs = self.repo.references().map_err(git("listing tags"))?;
-        for r in refs.flatten() {
-            let Some(name) = r.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
-                continue;
-            };
-            let Some((id, env)) = name.rsplit_once('@') else {
-                continue;
-            };
-            let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) else {
-                continue;
-            };
-            if let Ok(c) = r.peel_to_commit() {
-                out.entry(id)
-                    .or_default()
-                    .push((env.clone(), CommitId(c.id())));
-            }
-        }
-        for envs in out.values_mut() {
-            envs.sort_by_key(|(e, _)| self.config.environments.iter().position(|x| x == e));
-        }
-        Ok(out)
+        // Broken tags are left out here (`broken_env_tags` lists them).
+        Ok(self.env_tags()?.0)
     }
 
     /// Resolves a reference (SPEC §4) to the file's bytes.
@@ -792,18 +740,29 @@ impl Registry {
     }
 
     /// The version number a resolved reference shows: known for `@N` and `@latest`, looked up (in
-    /// the history cache, or by a walk) for environments and revisions, none for the working tree.
+    /// the history cache, or by a walk) for environments and revisions; none for the working
+    /// tree, a draft, or where a shallow clone cannot tell.
     pub fn version_number(&self, resolved: &Resolved) -> Result<Option<usize>, Error> {
         match (resolved.version, resolved.rev) {
             (Some(n), _) => Ok(Some(n)),
-            (None, Rev::Commit(c)) => Ok(self.version_at(&resolved.id, c)?.map(|v| v.number)),
+            (None, Rev::Commit(c)) => self.number_at(&resolved.id, c),
             (None, Rev::WorkingTree) => Ok(None),
         }
     }
 
+    /// The version number `id` shows at `commit`: `None` for a draft, a commit without the
+    /// prompt, or a shallow clone that cannot count (what only reads content still works there).
+    pub fn number_at(&self, id: &PromptId, commit: CommitId) -> Result<Option<usize>, Error> {
+        match self.state_at(id, commit) {
+            Ok(state) => Ok(state.and_then(|s| s.number())),
+            Err(Error::ShallowHistory { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A prompt's bytes at a commit and the version number it shows there. When the file is not at
-    /// the id's path in that commit, the prompt may have been moved since: `HEAD`'s history, which
-    /// follows moves, gives the version at or before the commit.
+    /// the id's path in that commit, the prompt may have been moved since: the release line's
+    /// history, which follows moves, gives the version at or before the commit.
     fn read_at_commit(
         &self,
         id: &PromptId,
@@ -813,10 +772,11 @@ impl Registry {
             // The number costs a history lookup; `version_number` works it out when asked.
             return Ok(Some((bytes, None)));
         }
-        let Some(head) = self.head()? else {
-            return Ok(None);
+        let versions = match self.release_raw_versions(id) {
+            Ok(v) => v,
+            Err(Error::ShallowHistory { .. } | Error::NoReleaseLine { .. }) => return Ok(None),
+            Err(e) => return Err(e),
         };
-        let versions = self.head_raw_versions(head, id)?;
         let count = versions.len();
         for (i, v) in versions.iter().enumerate() {
             let at_or_before = v.commit == commit.0

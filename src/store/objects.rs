@@ -43,6 +43,31 @@ pub(crate) struct CommitHead {
     pub id: Oid,
     pub tree: Oid,
     pub parent: Option<Oid>,
+    /// Where this commit is in a first-parent walk, to notice a walk that comes round again.
+    walk: Walk,
+}
+
+/// Brent's cycle detection over a first-parent walk: a commit id is remembered at steps 1, 2, 4,
+/// 8, …, and meeting it again means the parents form a loop. Constant memory and one comparison a
+/// step, where a set of seen ids would cost a hash and an allocation per commit.
+///
+/// Parents cannot loop in an intact repository (a commit names its parent by a hash of it), but a
+/// damaged object read without re-hashing can, and a walk must end with an error, not run forever.
+#[derive(Debug, Clone, Copy)]
+struct Walk {
+    mark: Oid,
+    steps: u64,
+    power: u64,
+}
+
+impl Default for Walk {
+    fn default() -> Walk {
+        Walk {
+            mark: Oid::ZERO_SHA1,
+            steps: 0,
+            power: 1,
+        }
+    }
 }
 
 /// The repository's object database.
@@ -52,7 +77,10 @@ pub(crate) struct Objects<'r> {
     /// parent lines name commits that are not there, so the walk treats them as roots, as git does.
     shallow: std::collections::HashSet<Oid>,
     /// `git commit-graph write` output, when there is one: a commit found there is not read at all.
-    graph: Option<CommitGraph>,
+    /// Read and checked on the first commit read, so that a walk with nothing to do pays nothing.
+    graph: std::cell::OnceCell<Option<CommitGraph>>,
+    /// Where that file is; `None` in a shallow clone (git ignores the graph there; so does this).
+    graph_path: Option<std::path::PathBuf>,
 }
 
 fn malformed(what: &str, id: Oid) -> Error {
@@ -72,21 +100,50 @@ impl<'r> Objects<'r> {
         } else {
             Default::default()
         };
-        // git ignores the commit-graph in a shallow clone; so does this.
-        let graph = if shallow.is_empty() {
-            CommitGraph::read(&repo.path().join("objects/info/commit-graph"))
-        } else {
-            None
-        };
+        let graph_path = shallow
+            .is_empty()
+            .then(|| repo.path().join("objects/info/commit-graph"));
         Ok(Objects {
             odb: repo.odb().map_err(git("opening the object database"))?,
             shallow,
-            graph,
+            graph: std::cell::OnceCell::new(),
+            graph_path,
         })
     }
 
+    fn graph(&self) -> Option<&CommitGraph> {
+        self.graph
+            .get_or_init(|| self.graph_path.as_deref().and_then(CommitGraph::read))
+            .as_ref()
+    }
+
+    /// The first parent of a commit met in a walk, or `None` at a root; an error when the walk
+    /// comes back to a commit it has passed (a loop in damaged history).
+    pub(crate) fn parent(&self, child: &CommitHead) -> Result<Option<CommitHead>, Error> {
+        let Some(id) = child.parent else {
+            return Ok(None);
+        };
+        let mut walk = child.walk;
+        if id == walk.mark {
+            return Err(Error::Refused(format!(
+                "the history loops: commit {id} is its own ancestor, so the repository is \
+                 damaged; `git fsck` names the damaged objects, and if `.git/objects/info/\
+                 commit-graph` is one, `git commit-graph write --reachable` rewrites it"
+            )));
+        }
+        walk.steps += 1;
+        if walk.steps == walk.power {
+            walk.mark = id;
+            walk.power = walk.power.saturating_mul(2);
+            walk.steps = 0;
+        }
+        let mut head = self.commit(id)?;
+        head.walk = walk;
+        Ok(Some(head))
+    }
+
     pub(crate) fn commit(&self, id: Oid) -> Result<CommitHead, Error> {
-        if let Some(head) = self.graph.as_ref().and_then(|g| g.commit(id)) {
+        if let Some(head) = self.graph().and_then(|g| g.commit(id)) {
             return Ok(head);
         }
         let object = self.odb.read(id).map_err(git("reading a commit"))?;
@@ -114,6 +171,12 @@ impl<'r> Objects<'r> {
 /// it covers, sorted, and for each its tree and parents as positions in that list. Only a single
 /// file of SHA-1 ids is read; a split chain (`commit-graphs/`), another hash or any inconsistency
 /// means no graph, and commits are read from the object database as without one.
+///
+/// The file is local (never fetched), but it can be damaged, and a graph that lies would change
+/// answers or, with parents that loop, make a walk run forever. So before it is used: its
+/// checksum must match (damage), every first parent must be a position in the file (a walk that
+/// enters the graph stays in it), and first parents must not loop (checked once over the whole
+/// file, in time linear in its size). A graph that fails any of these is not used.
 struct CommitGraph {
     bytes: Vec<u8>,
     /// Offsets of the fan-out, id list and commit data chunks.
@@ -166,13 +229,60 @@ impl CommitGraph {
         {
             return None;
         }
-        Some(CommitGraph {
+        let graph = CommitGraph {
             bytes,
             fanout,
             ids,
             data,
             count,
-        })
+        };
+        (graph.checksum_matches() && graph.first_parents_end()).then_some(graph)
+    }
+
+    /// Whether the file's last 20 bytes are the SHA-1 of the rest, as git writes it.
+    fn checksum_matches(&self) -> bool {
+        let Some(split) = self.bytes.len().checked_sub(GRAPH_ID) else {
+            return false;
+        };
+        let (content, sum) = self.bytes.split_at(split);
+        sha1_smol::Sha1::from(content).digest().bytes() == sum
+    }
+
+    /// The first parent's position of the commit at `position`: `Ok(None)` for a root, `Err` for a
+    /// position outside the file.
+    fn first_parent_at(&self, position: usize) -> Result<Option<usize>, ()> {
+        let at = self.data + position * GRAPH_DATA + GRAPH_ID;
+        let raw: [u8; 4] = self.bytes[at..at + 4].try_into().expect("4 bytes");
+        match u32::from_be_bytes(raw) {
+            GRAPH_NO_PARENT => Ok(None),
+            p if (p as usize) < self.count => Ok(Some(p as usize)),
+            _ => Err(()),
+        }
+    }
+
+    /// Whether every chain of first parents is inside the file and reaches a root. Each commit is
+    /// visited once: a chain stops where an earlier one (known to end) was, or fails where it meets
+    /// itself.
+    fn first_parents_end(&self) -> bool {
+        const UNSEEN: u32 = u32::MAX;
+        let mut chain_of = vec![UNSEEN; self.count];
+        for start in 0..self.count {
+            let chain = start as u32;
+            let mut at = start;
+            loop {
+                match chain_of[at] {
+                    UNSEEN => chain_of[at] = chain,
+                    c if c == chain => return false,
+                    _ => break,
+                }
+                match self.first_parent_at(at) {
+                    Ok(Some(parent)) => at = parent,
+                    Ok(None) => break,
+                    Err(()) => return false,
+                }
+            }
+        }
+        true
     }
 
     fn id_at(&self, position: usize) -> &[u8] {
@@ -210,14 +320,17 @@ impl CommitGraph {
         let at = self.data + position * GRAPH_DATA;
         let record = &self.bytes[at..at + GRAPH_DATA];
         let tree = Oid::from_bytes(&record[..GRAPH_ID]).ok()?;
-        let first_parent = u32::from_be_bytes(record[GRAPH_ID..GRAPH_ID + 4].try_into().ok()?);
-        let parent = match first_parent {
-            GRAPH_NO_PARENT => None,
-            p if (p as usize) < self.count => Some(Oid::from_bytes(self.id_at(p as usize)).ok()?),
-            // A position outside this file: read the commit itself.
-            _ => return None,
+        // Positions were checked when the file was read.
+        let parent = match self.first_parent_at(position).ok()? {
+            None => None,
+            Some(p) => Some(Oid::from_bytes(self.id_at(p)).ok()?),
         };
-        Some(CommitHead { id, tree, parent })
+        Some(CommitHead {
+            id,
+            tree,
+            parent,
+            walk: Walk::default(),
+        })
     }
 }
 
@@ -291,7 +404,12 @@ fn commit_head(id: Oid, bytes: &[u8]) -> Option<CommitHead> {
         Some(hex) => Some(oid_from_hex(hex)?),
         None => None,
     };
-    Some(CommitHead { id, tree, parent })
+    Some(CommitHead {
+        id,
+        tree,
+        parent,
+        walk: Walk::default(),
+    })
 }
 
 /// A 40-digit hexadecimal object id.
@@ -365,6 +483,65 @@ mod tests {
         assert!(objects.tree(blob).is_err(), "a blob is not a tree");
     }
 
+    /// Writes a loose object whose file holds `content` whatever its id says: what a damaged
+    /// object database looks like (zlib with one stored block, no compression needed).
+    fn write_loose(repo: &Repository, id: Oid, kind: &str, content: &[u8]) {
+        let mut raw = format!("{kind} {}\0", content.len()).into_bytes();
+        raw.extend_from_slice(content);
+        let len = u16::try_from(raw.len()).unwrap();
+        let mut z = vec![0x78, 0x01, 0x01];
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(&raw);
+        let (mut a, mut b) = (1u32, 0u32);
+        for byte in &raw {
+            a = (a + u32::from(*byte)) % 65521;
+            b = (b + a) % 65521;
+        }
+        z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+        let hex = id.to_string();
+        let dir = repo.path().join("objects").join(&hex[..2]);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(&hex[2..]), z).unwrap();
+    }
+
+    #[test]
+    fn a_walk_round_a_loop_of_damaged_commits_ends_with_an_error() {
+        // As `Registry::open` reads: without re-hashing each object (so damage goes unnoticed).
+        git2::opts::strict_hash_verification(false);
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let tree = repo.treebuilder(None).unwrap().write().unwrap();
+        // Five commits whose (unverified) bytes say: each one's parent is the next, and the last
+        // one's parent is the second.
+        let ids: Vec<Oid> = (1..=5u8)
+            .map(|i| Oid::from_bytes(&[i; 20]).unwrap())
+            .collect();
+        for (i, id) in ids.iter().enumerate() {
+            let parent = ids.get(i + 1).copied().unwrap_or(ids[1]);
+            let body = format!(
+                "tree {tree}\nparent {parent}\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nc\n"
+            );
+            write_loose(&repo, *id, "commit", body.as_bytes());
+        }
+        let objects = Objects::new(&repo).unwrap();
+        let mut head = objects.commit(ids[0]).unwrap();
+        assert_eq!(head.parent, Some(ids[1]));
+        let mut steps = 0;
+        let err = loop {
+            match objects.parent(&head) {
+                Ok(Some(p)) => head = p,
+                Ok(None) => panic!("the loop has no root"),
+                Err(e) => break e,
+            }
+            steps += 1;
+            assert!(steps < 100, "the walk does not end");
+        };
+        assert!(err.to_string().contains("the history loops"), "{err}");
+        let walked = super::super::history::file_versions(&repo, ids[0], "a", &|_| None);
+        assert!(walked.is_err());
+    }
+
     #[test]
     fn malformed_bytes_are_errors_not_panics() {
         assert!(entry(b"100644 name").is_none());
@@ -415,7 +592,7 @@ mod tests {
 
         let repo = Repository::open(dir.path()).unwrap();
         let objects = Objects::new(&repo).unwrap();
-        let graph = objects.graph.as_ref().expect("the commit-graph is read");
+        let graph = objects.graph().expect("the commit-graph is read");
         assert_eq!(graph.count, 42);
         let mut walk = repo.revwalk().unwrap();
         walk.push_head().unwrap();
@@ -433,9 +610,66 @@ mod tests {
         }
         assert_eq!(seen, 42, "every commit but the last comes from the graph");
 
-        // A damaged graph is no graph.
+        // A damaged graph is no graph: a changed byte, even with the checksum made to match again
+        // when the change makes first parents loop or leave the file.
         let path = dir.path().join(".git/objects/info/commit-graph");
-        let mut bytes = std::fs::read(&path).unwrap();
+        let good = std::fs::read(&path).unwrap();
+        let graph = CommitGraph::read(&path).unwrap();
+        let (data, count) = (graph.data, graph.count);
+        let head_id = repo.head().unwrap().target().unwrap();
+        let parent_of = |bytes: &mut Vec<u8>, position: usize, parent: u32| {
+            let at = data + position * GRAPH_DATA + GRAPH_ID;
+            bytes[at..at + 4].copy_from_slice(&parent.to_be_bytes());
+        };
+        let position_of = |id: Oid| {
+            (0..count)
+                .find(|p| graph.id_at(*p) == id.as_bytes())
+                .unwrap()
+        };
+        let root = {
+            let mut walk = repo.revwalk().unwrap();
+            walk.push_head().unwrap();
+            walk.last().unwrap().unwrap()
+        };
+        let merge = repo.find_commit(head_id).unwrap().parent_id(0).unwrap();
+        let resum = |bytes: &mut Vec<u8>| {
+            let n = bytes.len() - GRAPH_ID;
+            let sum = sha1_smol::Sha1::from(&bytes[..n]).digest().bytes();
+            bytes[n..].copy_from_slice(&sum);
+        };
+        // The root's parent made the merge: first parents loop.
+        let mut looped = good.clone();
+        parent_of(&mut looped, position_of(root), position_of(merge) as u32);
+        resum(&mut looped);
+        std::fs::write(&path, &looped).unwrap();
+        assert!(CommitGraph::read(&path).is_none(), "a loop is refused");
+        // A walk over the repository with that file answers as git does, and ends.
+        let walked = super::super::history::file_versions(&repo, head_id, "f3", &|_| None).unwrap();
+        std::fs::write(&path, &good).unwrap();
+        let expected =
+            super::super::history::file_versions(&repo, head_id, "f3", &|_| None).unwrap();
+        assert_eq!(walked, expected);
+        assert!(!walked.is_empty());
+        // A parent outside the file.
+        let mut outside = good.clone();
+        parent_of(&mut outside, position_of(merge), count as u32 + 5);
+        resum(&mut outside);
+        std::fs::write(&path, &outside).unwrap();
+        assert!(
+            CommitGraph::read(&path).is_none(),
+            "a parent outside the file is refused"
+        );
+        // One flipped byte of a tree id, checksum left as it was.
+        let mut flipped = good.clone();
+        flipped[data + position_of(merge) * GRAPH_DATA] ^= 1;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(
+            CommitGraph::read(&path).is_none(),
+            "a checksum mismatch is refused"
+        );
+        std::fs::write(&path, &good).unwrap();
+        assert!(CommitGraph::read(&path).is_some());
+        let mut bytes = good;
         bytes.truncate(bytes.len() / 2);
         std::fs::write(&path, &bytes).unwrap();
         assert!(CommitGraph::read(&path).is_none());

@@ -56,6 +56,14 @@ impl Registry {
                 .get_string(&format!("branch.{branch}.remote"))
                 .unwrap_or_else(|_| "origin".to_string()),
         };
+        // git would read such a name as an option (`--upload-pack=…` runs a program).
+        if name.starts_with('-') {
+            return Err(Error::Usage(format!(
+                "`{}` cannot be a remote name: names starting with `-` would be read by git as \
+                 options; rename the remote with `git remote rename -- OLD NEW`",
+                crate::model::id::printable(&name)
+            )));
+        }
         let known: Vec<String> = self
             .repo
             .remotes()
@@ -167,7 +175,7 @@ impl Registry {
     pub fn push(&self, remote: Option<&str>) -> Result<PushReport, Error> {
         let branch = self.current_branch()?;
         let remote = self.remote_name(remote, &branch)?;
-        let out = self.run_git(&["ls-remote", "--tags", &remote])?;
+        let out = self.run_git(&["ls-remote", "--tags", "--", &remote])?;
         if !out.status.success() {
             return Err(remote_failed(&remote, "ls-remote", &out));
         }
@@ -231,6 +239,8 @@ impl Registry {
             let expect = expected.map(|o| o.to_string()).unwrap_or_default();
             args.push(format!("--force-with-lease=refs/tags/{name}:{expect}"));
         }
+        // Everything after `--` is a remote or a refspec, never an option.
+        args.push("--".into());
         args.push(remote.clone());
         let head_born = self.head()?.is_some();
         if head_born {
@@ -319,6 +329,7 @@ impl Registry {
             "--quiet",
             "--no-tags",
             "--prune",
+            "--",
             &remote,
             &format!("+refs/heads/{upstream}:refs/remotes/{remote}/{upstream}"),
             &format!("+refs/tags/*:{}*", tracking_prefix(&remote)),
@@ -330,7 +341,7 @@ impl Registry {
         let tracking_branch = format!("refs/remotes/{remote}/{upstream}");
         let mut moved = None;
         if self.repo.find_reference(&tracking_branch).is_ok() {
-            let out = self.run_git(&["merge", "--ff-only", "--quiet", &tracking_branch])?;
+            let out = self.run_git(&["merge", "--ff-only", "--quiet", "--", &tracking_branch])?;
             if !out.status.success() {
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 // git's hints span many lines; its final line says what happened.

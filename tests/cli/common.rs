@@ -13,7 +13,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(out: Output) -> Run {
+    pub fn from(out: Output) -> Run {
         Run {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -145,6 +145,23 @@ impl TestRepo {
             .output()
             .expect("run prompt");
         Run::from(out)
+    }
+
+    /// Runs `prompt ARGS` at the repository root without the history cache (`PROMPT_NO_CACHE=1`)
+    /// when `no_cache`, and asserts success; returns stdout.
+    #[track_caller]
+    pub fn prompt_cached(&self, args: &[&str], no_cache: bool) -> String {
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_prompt"), &self.root());
+        if no_cache {
+            cmd.env("PROMPT_NO_CACHE", "1");
+        }
+        let run = Run::from(cmd.args(args).output().expect("run prompt"));
+        assert_eq!(
+            run.code, 0,
+            "{args:?} (no_cache: {no_cache}):\n{}",
+            run.stderr
+        );
+        run.stdout
     }
 
     /// Runs `git ARGS` at the repository root and asserts success; returns stdout.

@@ -215,7 +215,7 @@ fn rows() -> Vec<Row> {
             .setup(|r| {
                 r.git(&["symbolic-ref", "refs/tags/greet@development", "refs/heads/main"]);
             })
-            .error("refs/tags/greet@development is a symbolic reference"),
+            .error("the environment tag `greet@development` is broken: it is a symbolic reference"),
         // 2: a bad command line.
         row("an unknown command", &["frobnicate"], 2).error("unrecognized subcommand"),
         row("an unknown flag", &["list", "--frobnicate"], 2).error("unexpected argument"),

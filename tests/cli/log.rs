@@ -163,12 +163,16 @@ fn linked_worktrees_have_their_own_working_tree() {
         text_prompt("From worktree"),
     )
     .unwrap();
+    // The worktree's branch is not the release line: its commit is a draft there.
     repo.prompt_in(&wt, &["commit", "-m", "In worktree"])
         .success()
-        .stdout_has("greet: version 4");
-    repo.prompt_in(&wt, &["show", "greet@latest"])
+        .stdout_has("greet: draft on branch other");
+    repo.prompt_in(&wt, &["show", "greet@other"])
         .success()
         .stdout_has("From worktree");
+    repo.prompt_in(&wt, &["show", "greet@latest"])
+        .success()
+        .stdout_has("Hey");
     // The main checkout's branch did not move.
     repo.prompt(&["show", "greet@latest"])
         .success()
@@ -229,7 +233,7 @@ fn the_history_cache_never_changes_an_answer() {
             run(&["show", "team/greet@staging", "--json"]),
         ]
     };
-    let cache = repo.root().join(".git/prompt-history-v2");
+    let cache = repo.root().join(".git/prompt-history-v3");
     let _ = std::fs::remove_file(&cache);
     let walked = answers(true);
     assert!(!cache.exists(), "PROMPT_NO_CACHE writes no cache");
@@ -243,7 +247,7 @@ fn the_history_cache_never_changes_an_answer() {
     repo.prompt(&["commit", "-m", "other again"]).success();
     let moved_on = answers(true);
     assert_eq!(answers(false), moved_on);
-    std::fs::write(&cache, "prompt-history-v2\nroot\tprompts\ntip\tnot-hex\n").unwrap();
+    std::fs::write(&cache, "prompt-history-v3\nroot\tprompts\ntip\tnot-hex\n").unwrap();
     assert_eq!(answers(false), moved_on);
     repo.git(&["reset", "-q", "--hard", "HEAD~2"]);
     assert_eq!(answers(false), answers(true));

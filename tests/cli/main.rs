@@ -4,6 +4,7 @@
 
 mod common;
 
+mod cache;
 mod check;
 mod commit;
 mod completions;
@@ -14,6 +15,7 @@ mod env;
 mod exit_codes;
 mod files;
 mod hostile;
+mod hostile_git;
 mod init_new;
 mod interactive;
 mod interchange;
@@ -28,4 +30,5 @@ mod show_list;
 mod signals;
 mod templates;
 mod tooling;
+mod topology;
 mod writes;

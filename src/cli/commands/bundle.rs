@@ -31,6 +31,13 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
+    // A prompt whose tag is broken is not in the bundle: say so rather than drop it silently.
+    let broken: Vec<_> = reg
+        .broken_env_tags()?
+        .into_iter()
+        .filter(|b| b.tag.ends_with(&format!("@{env}")))
+        .collect();
+    ctx.ui.warn_broken_tags(&broken, |_| true);
     let rev = match &args.reference {
         Some(spec) => reg.revision(spec)?.ok_or_else(|| Error::UnknownReference {
             reference: spec.clone(),
@@ -55,7 +62,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .map_err(|e| CliError::Other(anyhow::Error::new(e).context("writing the bundle")))?;
     text.push('\n');
     if args.output.as_os_str() == "-" {
-        return ctx.ui.print(&text);
+        return ctx.ui.print_exact(&text);
     }
     write_atomically(&args.output, &text)?;
     ctx.ui.status(&format!(

@@ -163,6 +163,20 @@ fn breaking_against(
                 | Error::NotPromoted { .. }
                 | Error::PromptNotFound { .. },
             ) => continue,
+            // One prompt's broken tag is that prompt's problem; the others are still checked.
+            Err(Error::BrokenTag { problem, fix, .. }) => {
+                out.push(Diagnostic {
+                    file: reg.config().path_of(file),
+                    line: 1,
+                    column: 1,
+                    severity: check::Severity::Error,
+                    rule: check::Rule::Breaking,
+                    message: format!(
+                        "against {reference}: the environment tag is broken ({problem}); {fix}"
+                    ),
+                });
+                continue;
+            }
             Err(e) => return Err(e.into()),
         };
         let path = reg.config().path_of(file);

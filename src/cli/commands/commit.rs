@@ -2,9 +2,10 @@
 
 use crate::check::{self, Severity};
 use crate::cli::commands::check::{check_files, render_text};
+use crate::cli::error::message_with_hint;
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
-use crate::store::{ChangeKind, Rev};
+use crate::store::{ChangeKind, Rev, VersionOrDraft};
 use crate::Error;
 
 /// Validate, then commit changed prompt files as new versions (only prompt files: other staged
@@ -102,7 +103,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 .into_iter()
                 .filter(|d| d.severity == Severity::Error)
                 .collect();
-            eprint!("{}", render_text(&ctx.ui, &shown));
+            ctx.ui.eprint(&render_text(&ctx.ui, &shown));
             let invalid: std::collections::HashSet<&str> =
                 shown.iter().map(|d| d.file.as_str()).collect();
             return Err(Error::Invalid {
@@ -117,6 +118,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.warn(warning);
     }
     let short = committed.commit.short();
+    let branch = reg.head_branch();
+    if branch.is_none() {
+        ctx.ui.warn(&format!(
+            "HEAD is detached: commit {short} is on no branch, and a later checkout leaves it \
+             behind (`git switch -c NAME` keeps it on a new branch)"
+        ));
+    }
     let mut text = String::new();
     // Only what this commit holds: a change another process committed first is not claimed.
     for change in &committed.changes {
@@ -125,12 +133,24 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         };
         let line = match change.kind {
             ChangeKind::Deleted => format!("{id}: removed ({short})\n"),
-            _ => {
-                let n = reg
-                    .version_at(&id, committed.commit)?
-                    .map_or(0, |v| v.number);
-                format!("{id}: version {n} ({short})\n")
-            }
+            _ => match reg.state_at(&id, committed.commit) {
+                Ok(Some(VersionOrDraft::Version(v))) => {
+                    format!("{id}: version {} ({short})\n", v.number)
+                }
+                Ok(Some(VersionOrDraft::Draft(d))) => {
+                    let on = d
+                        .branch
+                        .map_or("no branch".to_string(), |b| format!("branch {b}"));
+                    format!("{id}: draft on {on} ({short})\n")
+                }
+                Ok(None) => format!("{id}: committed ({short})\n"),
+                // The commit is made: say so, and why there is no number to show.
+                Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
+                    ctx.ui.warn(&message_with_hint(e));
+                    format!("{id}: committed ({short}); version number unknown\n")
+                }
+                Err(e) => return Err(e.into()),
+            },
         };
         text.push_str(&line);
     }

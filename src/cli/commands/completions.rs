@@ -13,7 +13,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    ctx.ui.print(&script(args.shell))
+    ctx.ui.print_exact(&script(args.shell))
 }
 
 /// The script for `shell`, as committed under `completions/`.

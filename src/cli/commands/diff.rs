@@ -386,10 +386,11 @@ fn compare_revs(reg: &Registry, old: Option<CommitId>, new: Rev) -> Result<Vec<E
         let pid = PromptId::parse(id)?;
         let (reference, version, commit, file) = match rev {
             Rev::Commit(c) => {
-                let versions = reg.versions_from(c, &pid)?.len();
+                // The release line's number (none for a draft, or where a shallow clone cannot
+                // count), not a count along this commit's own history.
                 (
                     format!("{id}@{}", c.short()),
-                    (versions > 0).then_some(versions),
+                    reg.number_at(&pid, c)?,
                     Some(c.to_string()),
                     format!("{}@{}", reg.path_of(&pid), c.short()),
                 )

@@ -3,9 +3,10 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
 use crate::model::PromptId;
-use crate::store::{signature::format_time, Promotion, Rev};
+use crate::store::{signature::format_time, Promotion, Rev, VersionOrDraft};
 use crate::Error;
 
 /// Show which version each environment runs (prompts × environments), or a promotion history
@@ -45,8 +46,9 @@ pub struct HistoryArgs {
 #[derive(Serialize)]
 struct Row {
     id: String,
-    /// The number of the latest committed version (0 when none).
-    latest: usize,
+    /// The number of the latest committed version (0 when none; `null` in a shallow clone that
+    /// cannot count).
+    latest: Option<usize>,
     /// `unchanged`, `modified` (differs from latest), `new` (never committed), `missing` (no file
     /// in the working tree) or `removed` (deleted by a commit; its history and tags remain).
     working: &'static str,
@@ -59,6 +61,12 @@ struct EnvCell {
     commit: String,
     /// Whether the environment runs an older version than latest.
     behind: bool,
+    /// Whether the environment runs a draft (a commit off the release line, no number).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+    /// The branch a draft is on, when one holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<String>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -68,8 +76,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let only = args.id.as_deref().map(PromptId::parse).transpose()?;
     let reg = ctx.registry()?;
     let rev = reg.default_rev()?;
-    let envs = reg.all_envs()?;
-    let index = reg.version_index()?;
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui
+        .warn_broken_tags(&broken, |id| only.as_ref().is_none_or(|o| o.as_str() == id));
+    // A shallow clone still shows where each environment points, by commit.
+    let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
     let head = reg.head()?;
     let mut ids: Vec<PromptId> = match rev {
         Some(rev) => reg.ids(rev)?,
@@ -91,6 +102,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let latest = commits.len();
+        let shown_latest = counted.then_some(latest);
         // HEAD holds the latest version under the prompt's current name, even after a move.
         let working = match (reg.workdir().is_some(), head) {
             (false, _) => "unchanged",
@@ -109,23 +121,30 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 }
             }
         };
-        let environments = envs
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .map(|(env, commit)| {
-                let version = commits.iter().position(|c| c == commit).map(|i| i + 1);
-                let cell = EnvCell {
-                    version,
-                    commit: commit.to_string(),
-                    behind: version.is_some_and(|v| v < latest),
-                };
-                (env.to_string(), cell)
-            })
-            .collect();
+        let mut environments = IndexMap::new();
+        for (env, commit) in envs.get(&id).into_iter().flatten() {
+            let mut version = commits.iter().position(|c| c == commit).map(|i| i + 1);
+            let (mut draft, mut branch) = (false, None);
+            // A tag off the versions' own commits: a later commit on the release line, or a draft.
+            if version.is_none() && counted {
+                match reg.state_at(&id, *commit)? {
+                    Some(VersionOrDraft::Version(v)) => version = Some(v.number),
+                    Some(VersionOrDraft::Draft(d)) => (draft, branch) = (true, d.branch),
+                    None => {}
+                }
+            }
+            let cell = EnvCell {
+                version,
+                commit: commit.to_string(),
+                behind: version.is_some_and(|v| v < latest),
+                draft,
+                branch,
+            };
+            environments.insert(env.to_string(), cell);
+        }
         rows.push(Row {
             id: id.to_string(),
-            latest,
+            latest: shown_latest,
             working,
             environments,
         });
@@ -146,10 +165,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .map(|r| {
             let mut row = vec![
                 r.id.clone(),
-                if r.latest == 0 {
-                    "-".into()
-                } else {
-                    r.latest.to_string()
+                match r.latest {
+                    None => "?".into(),
+                    Some(0) => "-".into(),
+                    Some(n) => n.to_string(),
                 },
                 r.working.to_string(),
             ];
@@ -159,6 +178,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                     Some(c) => match c.version {
                         Some(v) if c.behind => format!("{v} (behind)"),
                         Some(v) => v.to_string(),
+                        None if c.draft => format!(
+                            "draft {} ({})",
+                            &c.commit[..7],
+                            c.branch.as_deref().unwrap_or("no branch")
+                        ),
                         None => c.commit[..7].to_string(),
                     },
                 });
@@ -195,7 +219,11 @@ fn history(args: HistoryArgs, ctx: &Context) -> Result<(), CliError> {
 }
 
 fn line(p: &Promotion, ctx: &Context) -> String {
-    let version = p.version.map_or("?".to_string(), |v| format!("@{v}"));
+    let version = match p.version {
+        Some(v) => format!("@{v}"),
+        None if p.draft => "draft".to_string(),
+        None => "?".to_string(),
+    };
     let was = match p.previous {
         Some(v) => format!("  (was @{v})"),
         None => String::new(),
@@ -208,7 +236,9 @@ fn line(p: &Promotion, ctx: &Context) -> String {
     format!(
         "{}  {}  {}  {}{was}{note}\n",
         ctx.ui.bold(&version),
-        ctx.ui.commit_id(&p.commit[..7.min(p.commit.len())]),
+        // A record read from a pulled tag may hold anything: cut by characters, not bytes.
+        ctx.ui
+            .commit_id(&p.commit.chars().take(7).collect::<String>()),
         format_time(p.time, p.offset_minutes),
         p.by
     )

@@ -84,7 +84,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.warn(w);
     }
     if !plan.diagnostics.is_empty() {
-        eprint!("{}", render_text(&ctx.ui, &plan.diagnostics));
+        ctx.ui.eprint(&render_text(&ctx.ui, &plan.diagnostics));
         let files: std::collections::HashSet<&str> =
             plan.diagnostics.iter().map(|d| d.file.as_str()).collect();
         return Err(Error::Invalid { count: files.len() }.into());

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
 use crate::model::{load, PromptId};
 use crate::store::Rev;
@@ -26,8 +27,9 @@ struct Row {
     kind: Option<&'static str>,
     /// `provider/name`.
     model: Option<String>,
-    /// Committed versions on HEAD's first-parent history (the latest is this number).
-    versions: usize,
+    /// Committed versions on the release line (the latest is this number); `null` in a shallow
+    /// clone that cannot count them.
+    versions: Option<usize>,
     /// Environment name to the version it points at (null when that commit is not a version).
     environments: indexmap::IndexMap<String, Option<usize>>,
     /// Why the working-tree file does not load, if it does not.
@@ -49,12 +51,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     for warning in reg.symlink_warnings()? {
         ctx.ui.warn(&warning);
     }
-    if reg.is_shallow() {
-        ctx.ui
-            .warn("this is a shallow clone: version counts start at the oldest commit it has");
-    }
-    let index = reg.version_index()?;
-    let envs = reg.all_envs()?;
+    // A shallow clone still lists its prompts; only the counts are unknown.
+    let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui.warn_broken_tags(&broken, |_| true);
     let mut rows = Vec::new();
     let mut files = reg.prompt_files(rev)?;
     files.sort_by(|a, b| stem(a).cmp(stem(b)));
@@ -65,7 +65,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                     id: stem(&file).to_string(),
                     kind: None,
                     model: None,
-                    versions: 0,
+                    versions: counted.then_some(0),
                     environments: indexmap::IndexMap::new(),
                     error: Some(format!(
                         "`{file}` is not a valid prompt id (see `prompt check`)"
@@ -102,7 +102,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             id: id.to_string(),
             kind,
             model,
-            versions: commits.len(),
+            versions: counted.then_some(commits.len()),
             environments,
             error,
         });
@@ -132,10 +132,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 r.id.clone(),
                 r.kind.unwrap_or("invalid").to_string(),
                 r.model.clone().unwrap_or_else(|| "-".into()),
-                if r.versions == 0 {
-                    "-".into()
-                } else {
-                    r.versions.to_string()
+                match r.versions {
+                    None => "?".into(),
+                    Some(0) => "-".into(),
+                    Some(n) => n.to_string(),
                 },
                 r.environments
                     .iter()

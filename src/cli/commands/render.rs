@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::cli::{error::CliError, Context};
-use crate::model::{load, Reference};
+use crate::model::{load, nesting, Reference};
 use crate::partials::RegistryPartials;
 use crate::render::{self, values, Given, Prepared, RenderFormat, Sources};
 use crate::Error;
@@ -76,7 +76,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 ctx.ui.warn(&w);
             }
             match out {
-                Value::String(text) => ctx.ui.print(&text),
+                // The rendered text is data for a program: byte for byte.
+                Value::String(text) => ctx.ui.print_exact(&text),
                 other => ctx.ui.json(&other),
             }
         }
@@ -118,14 +119,14 @@ pub(crate) fn read_vars_file(
     } else {
         std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
     };
-    let value: Value = serde_yaml::from_str(&text).map_err(|e| {
-        let e = load::serde_error(&e);
-        Error::Parse {
-            file: path.display().to_string(),
-            at: e.at,
-            message: e.message,
-        }
-    })?;
+    let parse_error = |e: load::LoadError| Error::Parse {
+        file: path.display().to_string(),
+        at: e.at,
+        message: e.message,
+    };
+    nesting::check_nesting(&text).map_err(parse_error)?;
+    let value: Value =
+        serde_yaml::from_str(&text).map_err(|e| parse_error(load::serde_error(&e)))?;
     match value {
         Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()),
         Value::Null => Ok(IndexMap::new()),
@@ -183,7 +184,7 @@ fn batch(
                 serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
                 out.write_all(b"\n")?;
                 out.flush()?;
-                eprintln!("error: line {n}: {message}");
+                ctx.ui.eprint(&format!("error: line {n}: {message}\n"));
                 if fail_fast {
                     return Err(CliError::Reported(1));
                 }
@@ -204,6 +205,7 @@ fn render_line(
     format: RenderFormat,
     line: &str,
 ) -> Result<(Value, Vec<String>), String> {
+    nesting::check_nesting(line).map_err(|e| format!("column {}: {}", e.at.column, e.message))?;
     let values: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let Value::Object(map) = values else {
         return Err("each line must be a JSON object of values".into());
