@@ -1,7 +1,13 @@
 //! The library's error type: one variant per thing a user can act on.
 //!
 //! Messages are complete sentences without a trailing period; the CLI adds `error: `, a hint where one
-//! helps, and the exit code (`cli::error`). Git failures keep libgit2's message with our context.
+//! helps, and the exit code (`cli::error`), both chosen by variant. Git failures keep libgit2's
+//! message with our context.
+//!
+//! This is the bottom of the crate: it imports no module of it. A variant carries plain data (text,
+//! positions, the rule a name broke), filled in by the layer that detects the problem; layers with
+//! errors of their own (`render::RenderError`, `template::ParseError`) keep them, and the CLI maps
+//! them beside this type.
 
 use std::path::PathBuf;
 
@@ -14,17 +20,34 @@ pub struct Location {
     pub column: usize,
 }
 
+/// An environment tag that moved both in this clone and on the remote (`Error::Diverged`).
+#[derive(Debug, Clone)]
+pub struct Divergence {
+    pub tag: String,
+    /// What this clone has (version and short commit), or `none`.
+    pub local: String,
+    /// What the remote has now.
+    pub remote: String,
+}
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("invalid prompt id `{id}`: {problem}; {}", crate::model::id::ID_RULE)]
-    InvalidId { id: String, problem: String },
+    /// `rule` is the id rule, quoted so that the user sees what is allowed (`model::id`).
+    #[error("invalid prompt id `{id}`: {problem}; {rule}")]
+    InvalidId {
+        id: String,
+        problem: String,
+        rule: &'static str,
+    },
 
-    #[error(
-        "invalid environment name `{name}`: {problem}; {}",
-        crate::model::id::ENV_RULE
-    )]
-    InvalidEnv { name: String, problem: String },
+    /// `rule` is the environment-name rule (`model::id`).
+    #[error("invalid environment name `{name}`: {problem}; {rule}")]
+    InvalidEnv {
+        name: String,
+        problem: String,
+        rule: &'static str,
+    },
 
     #[error("unknown environment `{name}`; this registry has: {}", known.join(", "))]
     UnknownEnv { name: String, known: Vec<String> },
@@ -59,6 +82,11 @@ pub enum Error {
     #[error("`{reference}` does not exist: {reason}")]
     UnknownReference { reference: String, reason: String },
 
+    /// `ID@ENV` where the prompt has no tag in that environment (a reference that does not exist,
+    /// with its own hint: where the prompt is promoted).
+    #[error("`{reference}` does not exist: {reason}")]
+    NotPromoted { reference: String, reason: String },
+
     #[error("the environment tag `{tag}` is broken: {problem}; {fix}")]
     BrokenTag {
         tag: String,
@@ -66,6 +94,8 @@ pub enum Error {
         fix: String,
     },
 
+    /// A revision (branch, tag, commit) that the repository does not have; `purpose` says what
+    /// the revision was for.
     #[error("`{spec}` is not a git revision (a branch, tag or commit): {purpose}")]
     UnknownRevision { spec: String, purpose: String },
 
@@ -104,7 +134,7 @@ pub enum Error {
     #[error("environment tags moved on {remote} since this clone last saw them; nothing was pushed:\n{}", tags.iter().map(|d| format!("  {}: yours {}, {remote} has {}", d.tag, d.local, d.remote)).collect::<Vec<_>>().join("\n"))]
     Diverged {
         remote: String,
-        tags: Vec<crate::store::Divergence>,
+        tags: Vec<Divergence>,
     },
 
     #[error("{remote} rejected the push:\n{}", refs.iter().map(|(r, why)| format!("  {r}: {why}")).collect::<Vec<_>>().join("\n"))]
@@ -116,15 +146,29 @@ pub enum Error {
     #[error("{path} is locked by another process")]
     Locked { path: PathBuf },
 
+    /// A mistake on the command line (exit 2).
     #[error("{0}")]
     Usage(String),
+
+    /// git does not know who is committing: `key` (`user.name`, `user.email`) is not set.
+    #[error("git does not know who you are: {key} is not set (run `git config --global {key} …`)")]
+    NoIdentity { key: &'static str },
+
+    /// The `git` program could not be run (push and pull use it for the transport).
+    #[error("cannot run `git` (needed for {needed_for}): {source}")]
+    GitNotRunnable {
+        needed_for: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// HEAD is not on a branch where the command needs one.
+    #[error("HEAD is detached: check out a branch to {action}")]
+    DetachedHead { action: &'static str },
 
     /// The command would lose or hide something and needs an explicit `--force`.
     #[error("{0}")]
     Refused(String),
-
-    #[error(transparent)]
-    Render(#[from] crate::render::RenderError),
 
     #[error("{context}: {source}")]
     Git {

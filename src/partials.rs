@@ -3,15 +3,46 @@
 //! the registry at the same revision as the prompt that names them (SPEC §4, §9). One source
 //! serves `check` (does it exist, is it a text prompt), rendering (the engines' resolver) and
 //! bundles.
+//!
+//! `check` sees partials only through `PartialSource`, so that it reads no git itself.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::check::{PartialLookup, PartialSource};
 use crate::model::{load, Prompt, PromptId};
 use crate::store::{Registry, Rev};
 use crate::template::{PartialResolver, Syntax, Template};
+
+/// What a partial name resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartialLookup {
+    /// A text prompt's template.
+    Text(String),
+    /// The name is not a valid id.
+    BadName(String),
+    /// No such prompt.
+    Missing,
+    /// The prompt is a chat prompt: it has no template to include.
+    NotText,
+    /// The prompt does not load.
+    Invalid,
+}
+
+/// Where partials come from: other prompts at the same revision.
+pub trait PartialSource {
+    fn lookup(&self, name: &str) -> PartialLookup;
+}
+
+/// Partials given by name (tests, and prompts not yet in the registry).
+impl PartialSource for HashMap<String, String> {
+    fn lookup(&self, name: &str) -> PartialLookup {
+        match self.get(name) {
+            Some(t) => PartialLookup::Text(t.clone()),
+            None => PartialLookup::Missing,
+        }
+    }
+}
 
 /// The other prompts a template text names, in source order: mustache partials and parents, and
 /// Jinja2 includes, extends and imports (a partial's own syntax is not recorded with it, so both
@@ -34,7 +65,7 @@ pub fn names_in(text: &str) -> Vec<String> {
 /// name, each once, in order of first use.
 pub fn included_by(prompt: &Prompt) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    let syntax = crate::check::syntax_of(prompt.template_format);
+    let syntax = prompt.template_format.syntax();
     for field in prompt.template_texts() {
         let found = Template::parse(syntax, field.text)
             .map(|t| t.partials().into_iter().map(|p| p.name).collect())

@@ -7,12 +7,13 @@ pub mod sarif;
 pub mod schema;
 pub mod secrets;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 
 use crate::error::Location;
-use crate::model::{load, InputType, Loaded, Prompt, PromptId, TemplateFormat, ToolChoice};
+use crate::model::{load, InputType, Loaded, Prompt, PromptId, ToolChoice};
+use crate::partials::{PartialLookup, PartialSource};
 use crate::template::mustache::ParentUse;
 use crate::template::{Pos, Syntax, Template, UseKind, VarUse};
 
@@ -96,45 +97,6 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub rule: Rule,
     pub message: String,
-}
-
-/// What a partial name resolves to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartialLookup {
-    /// A text prompt's template.
-    Text(String),
-    /// The name is not a valid id.
-    BadName(String),
-    /// No such prompt.
-    Missing,
-    /// The prompt is a chat prompt: it has no template to include.
-    NotText,
-    /// The prompt does not load.
-    Invalid,
-}
-
-/// Where partials come from: other prompts at the same revision.
-pub trait PartialSource {
-    fn lookup(&self, name: &str) -> PartialLookup;
-}
-
-impl PartialSource for HashMap<String, String> {
-    fn lookup(&self, name: &str) -> PartialLookup {
-        match self.get(name) {
-            Some(t) => PartialLookup::Text(t.clone()),
-            None => PartialLookup::Missing,
-        }
-    }
-}
-
-/// The syntax of a prompt's texts.
-pub fn syntax_of(format: TemplateFormat) -> Syntax {
-    match format {
-        TemplateFormat::Mustache => Syntax::Mustache,
-        TemplateFormat::FString => Syntax::FString,
-        TemplateFormat::Jinja2 => Syntax::Jinja2,
-        TemplateFormat::None => Syntax::None,
-    }
 }
 
 /// Checks one prompt file's bytes. `file` names it in diagnostics (relative to the repository root);
@@ -263,11 +225,11 @@ impl Checker<'_> {
     /// The second value is false when a template did not parse, so the uses are incomplete.
     /// The syntax of this prompt's texts, and of the partials or includes they name.
     fn syntax(&self) -> Syntax {
-        syntax_of(self.prompt.template_format)
+        self.prompt.template_format.syntax()
     }
 
     fn templates(&mut self, partials: &dyn PartialSource) -> (Vec<Use>, bool) {
-        let syntax = syntax_of(self.prompt.template_format);
+        let syntax = self.prompt.template_format.syntax();
         let mut uses = Vec::new();
         let mut complete = true;
         for field in self.prompt.template_texts() {

@@ -459,8 +459,8 @@ impl Ui {
         self.paint(text, Style::new().bold())
     }
 
-    /// Dim, for commit ids.
-    pub fn dim(&self, text: &str) -> String {
+    /// A commit id, in yellow as `git log` shows it.
+    pub fn commit_id(&self, text: &str) -> String {
         self.paint(text, Style::new().yellow())
     }
 

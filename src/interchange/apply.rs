@@ -10,10 +10,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::common::env_alias;
 use super::{Imported, Service};
-use crate::check::{self, Diagnostic, PartialLookup, PartialSource, Severity};
+use crate::check::{self, Diagnostic, Severity};
 use crate::error::Error;
 use crate::model::{load, EnvName, PromptId};
-use crate::partials::RegistryPartials;
+use crate::partials::{PartialLookup, PartialSource, RegistryPartials};
 use crate::store::{CommitId, Registry, Rev};
 
 /// How to import.
@@ -29,7 +29,7 @@ pub struct Options {
 
 /// What an import will write, checked.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct ImportPlan {
     service: Service,
     history: bool,
     pub prompts: Vec<PlannedPrompt>,
@@ -39,7 +39,7 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
-impl Plan {
+impl ImportPlan {
     /// The environment tags applying the plan would create or move: `ID@ENV` (with `--history`).
     pub fn environment_tags(&self) -> Vec<(PromptId, EnvName)> {
         let mut out = Vec::new();
@@ -101,7 +101,7 @@ pub fn plan(
     imported: Imported,
     service: Service,
     options: &Options,
-) -> Result<Plan, Error> {
+) -> Result<ImportPlan, Error> {
     reg.require_workdir("import")?;
     if options.id.is_some() && imported.prompts.len() > 1 {
         return Err(Error::Usage(format!(
@@ -133,7 +133,7 @@ pub fn plan(
         registry: RegistryPartials::new(reg, Rev::WorkingTree),
     };
     let mut seen = HashSet::new();
-    let mut plan = Plan {
+    let mut plan = ImportPlan {
         service,
         history: options.history,
         prompts: Vec::new(),
@@ -276,7 +276,7 @@ fn configured(reg: &Registry) -> String {
 }
 
 /// Writes what `plan` decided. Call only when `plan.diagnostics` is empty.
-pub fn apply(reg: &Registry, plan: Plan) -> Result<Outcome, Error> {
+pub fn apply(reg: &Registry, plan: ImportPlan) -> Result<Outcome, Error> {
     let mut outcome = Outcome::default();
     for p in plan.prompts {
         let mut written = Written {

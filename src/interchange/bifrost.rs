@@ -17,10 +17,11 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    aside_at, content_text, finish, keep_provider, meta_str, provider_from, provider_to,
-    report_common, report_mustache_only, response_format_from_openai, response_format_to_openai,
-    role_from, service_meta, set_aside, set_service_meta, str_of, text_of, tool_choice_from_openai,
-    tool_choice_to_openai, tool_from_openai, tool_to_openai, Notes, ProviderTable,
+    aside_at, content_text, finish, keep_provider, message_role, meta_str, provider_from,
+    provider_to, report_common, report_mustache_only, response_format_from_openai,
+    response_format_to_openai, service_meta, set_aside, set_service_meta, str_of, text_of,
+    tool_choice_from_openai, tool_choice_to_openai, tool_from_openai, tool_to_openai, Notes,
+    ProviderTable,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -485,11 +486,7 @@ fn import_version(v: &Value, notes: &mut Notes) -> Result<Prompt, String> {
         })
         .collect();
     p.messages = Some(import_messages(&messages, &mut p.inputs, &mut meta, notes)?);
-    for key in super::common::unknown_keys(v, VERSION_KEYS).keys() {
-        notes.warn(format!(
-            "the field `{key}` is not part of the prompt format; ignored"
-        ));
-    }
+    super::common::warn_unknown_fields(v, VERSION_KEYS, "field", notes);
     set_service_meta(&mut p, SERVICE, meta);
     Ok(p)
 }
@@ -523,11 +520,7 @@ fn import_messages(
             continue;
         }
         let (role_name, content, tools) = unwrap_message(m);
-        let role_name = role_name.ok_or(format!("message {} has no role", i + 1))?;
-        let role = role_from(role_name).ok_or(format!(
-            "message {} has the unknown role `{role_name}`",
-            i + 1
-        ))?;
+        let role = message_role(i, role_name)?;
         if role == crate::model::Role::Tool {
             notes.warn(format!(
                 "message {} is a tool result: kept under metadata.bifrost, not among the \

@@ -34,10 +34,9 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::check::{PartialLookup, PartialSource};
 use crate::error::Error;
 use crate::model::{load, EnvName, Prompt, PromptId, Reference, Selector};
-use crate::partials::{included_by, names_in, RegistryPartials};
+use crate::partials::{included_by, names_in, PartialLookup, PartialSource, RegistryPartials};
 use crate::store::{CommitId, Registry, Rev, VersionOrDraft};
 
 /// The version of the bundle shape.

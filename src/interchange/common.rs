@@ -8,7 +8,6 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::Service;
-use crate::check::syntax_of;
 use crate::model::{
     Content, Input, InputType, Prompt, ResponseFormat, Role, TemplateFormat, Tool, ToolChoice,
     ToolChoiceMode,
@@ -266,6 +265,36 @@ pub(crate) fn role_from(name: &str) -> Option<Role> {
     }
 }
 
+/// The role of message `i` (from 0) of an imported payload, from its role name.
+pub(crate) fn message_role(i: usize, name: Option<&str>) -> Result<Role, String> {
+    let name = name.ok_or(format!("message {} has no role", i + 1))?;
+    role_from(name).ok_or(format!("message {} has the unknown role `{name}`", i + 1))
+}
+
+/// The text of an OpenAI-style `content`: the string, or the `text` of its parts joined by blank
+/// lines (other parts have no text); nothing when it is missing.
+pub(crate) fn openai_content_text(content: Option<&Value>) -> String {
+    match content {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(parts)) => parts
+            .iter()
+            .filter_map(|p| str_of(p, "text"))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        _ => String::new(),
+    }
+}
+
+/// Warns once for each field of `v` outside `known`: the prompt format has no place for it.
+/// `what` names such a field in the warning (`field`, `version field`).
+pub(crate) fn warn_unknown_fields(v: &Value, known: &[&str], what: &str, notes: &mut Notes) {
+    for key in unknown_keys(v, known).keys() {
+        notes.warn(format!(
+            "the {what} `{key}` is not part of the prompt format; ignored"
+        ));
+    }
+}
+
 /// The text of a message's content: the text, or its text parts joined by blank lines.
 pub(crate) fn content_text(content: &Option<Content>) -> String {
     match content {
@@ -401,7 +430,7 @@ pub(crate) fn input_type_of(v: &Value) -> InputType {
 /// media part, and every example input; inputs the service declared that no template uses become
 /// optional. Anthropic models get the `max_tokens` their API requires.
 pub(crate) fn finish(prompt: &mut Prompt, notes: &mut Notes) {
-    let syntax = syntax_of(prompt.template_format);
+    let syntax = prompt.template_format.syntax();
     let mut used: HashSet<String> = HashSet::new();
     let mut found: Vec<(String, InputType)> = Vec::new();
     for field in prompt.template_texts() {

@@ -15,9 +15,9 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    content_text, finish, keep_provider, meta_str, provider_from, provider_to, report_common,
-    report_mustache_only, role_from, service_meta, set_service_meta, str_of, text_of,
-    tool_choice_from_openai, Notes, ProviderTable,
+    content_text, finish, keep_provider, message_role, meta_str, openai_content_text,
+    provider_from, provider_to, report_common, report_mustache_only, service_meta,
+    set_service_meta, str_of, text_of, tool_choice_from_openai, Notes, ProviderTable,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -488,11 +488,7 @@ fn import_version(v: &Value, notes: &mut Notes) -> Result<Prompt, String> {
             },
         });
     }
-    for key in super::common::unknown_keys(v, VERSION_KEYS).keys() {
-        notes.warn(format!(
-            "the field `{key}` is not part of the prompt format; ignored"
-        ));
-    }
+    super::common::warn_unknown_fields(v, VERSION_KEYS, "field", notes);
     set_service_meta(&mut p, SERVICE, meta);
     Ok(p)
 }
@@ -513,20 +509,8 @@ fn import_messages(
             });
             continue;
         }
-        let role_name = str_of(m, "role").ok_or(format!("message {} has no role", i + 1))?;
-        let role = role_from(role_name).ok_or(format!(
-            "message {} has the unknown role `{role_name}`",
-            i + 1
-        ))?;
-        let text = match m.get("content") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Array(parts)) => parts
-                .iter()
-                .filter_map(|p| str_of(p, "text"))
-                .collect::<Vec<_>>()
-                .join("\n\n"),
-            _ => String::new(),
-        };
+        let role = message_role(i, str_of(m, "role"))?;
+        let text = openai_content_text(m.get("content"));
         let slots = m
             .get("media_slots")
             .and_then(Value::as_array)

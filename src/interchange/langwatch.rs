@@ -16,9 +16,9 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    content_text, finish, keep_provider, provider_from, provider_to, report_common,
-    report_mustache_only, role_from, service_meta, set_service_meta, str_of, text_of, Notes,
-    ProviderTable,
+    content_text, finish, keep_provider, message_role, openai_content_text, provider_from,
+    provider_to, report_common, report_mustache_only, service_meta, set_service_meta, str_of,
+    text_of, Notes, ProviderTable,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -702,20 +702,8 @@ fn import_row(row: &Value, notes: &mut Notes) -> Result<Prompt, String> {
         .flatten()
         .enumerate()
     {
-        let role_name = str_of(m, "role").ok_or(format!("message {} has no role", i + 1))?;
-        let role = role_from(role_name).ok_or(format!(
-            "message {} has the unknown role `{role_name}`",
-            i + 1
-        ))?;
-        let text = match m.get("content") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Array(parts)) => parts
-                .iter()
-                .filter_map(|p| str_of(p, "text"))
-                .collect::<Vec<_>>()
-                .join("\n\n"),
-            _ => String::new(),
-        };
+        let role = message_role(i, str_of(m, "role"))?;
+        let text = openai_content_text(m.get("content"));
         // Get responses repeat the system prompt as the first message.
         if i == 0 && role == Role::System && system == Some(text.as_str()) {
             continue;
@@ -807,11 +795,7 @@ fn import_row(row: &Value, notes: &mut Notes) -> Result<Prompt, String> {
     }
     let mut known: Vec<&str> = ROW_KEYS.to_vec();
     known.extend(SAMPLING);
-    for key in super::common::unknown_keys(row, &known).keys() {
-        notes.warn(format!(
-            "the field `{key}` is not part of the prompt format; ignored"
-        ));
-    }
+    super::common::warn_unknown_fields(row, &known, "field", notes);
     set_service_meta(&mut p, SERVICE, meta);
     Ok(p)
 }

@@ -12,12 +12,14 @@
 
 use crate::interchange::common::required_model;
 use crate::interchange::common::{report_history, report_participant_name};
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use base64::Engine;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    aside_at, finish, plain_metadata, provider_from, report_common, role_from, service_meta,
-    set_aside, set_service_meta, str_of, text_of, tool_choice_from_openai, Notes,
+    aside_at, finish, message_role, plain_metadata, provider_from, report_common, role_from,
+    service_meta, set_aside, set_service_meta, str_of, text_of, tool_choice_from_openai, Notes,
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
@@ -470,33 +472,14 @@ fn order(mut versions: Vec<&Value>, newest_first: bool) -> Vec<&Value> {
 
 /// The row number inside a Phoenix global id: base64 of `PromptVersion:N`.
 pub fn version_number(id: &str) -> Option<u64> {
-    let decoded = base64_decode(id)?;
+    // Phoenix writes standard base64; URL-safe and unpadded forms are accepted as well.
+    let digits = id.trim_end_matches('=');
+    let decoded = STANDARD_NO_PAD
+        .decode(digits)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(digits))
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     text.strip_prefix("PromptVersion:")?.parse().ok()
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buf = 0u32;
-    let mut bits = 0;
-    for c in s.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        buf = (buf << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-            buf &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 fn tags_of(v: &Value) -> Vec<String> {
@@ -609,11 +592,7 @@ fn import_version(
             }
         }
     }
-    for key in super::common::unknown_keys(v, VERSION_KEYS).keys() {
-        notes.warn(format!(
-            "the version field `{key}` is not part of the prompt format; ignored"
-        ));
-    }
+    super::common::warn_unknown_fields(v, VERSION_KEYS, "version field", notes);
     set_service_meta(&mut p, SERVICE, meta);
     Ok(p)
 }
@@ -628,11 +607,8 @@ fn import_messages(
     let mut aside = Vec::new();
     let mut out = Vec::new();
     for (i, m) in messages.iter().enumerate() {
-        let role_name = str_of(m, "role").ok_or(format!("message {} has no role", i + 1))?;
-        let role = role_from(role_name).ok_or(format!(
-            "message {} has the unknown role `{role_name}`",
-            i + 1
-        ))?;
+        let role_name = str_of(m, "role");
+        let role = message_role(i, role_name)?;
         let at = out.len().to_string();
         let content = match m.get("content") {
             Some(Value::String(s)) => Content::Text(s.clone()),
@@ -677,7 +653,7 @@ fn import_messages(
             }
             _ => Content::Text(String::new()),
         };
-        if role_name != role.as_str() {
+        if role_name != Some(role.as_str()) {
             roles.insert(at, json!(role_name));
         }
         out.push(MessageItem {

@@ -40,6 +40,7 @@ impl PromptId {
             Some(problem) => Err(Error::InvalidId {
                 id: printable(s),
                 problem,
+                rule: ID_RULE,
             }),
         }
     }
@@ -148,6 +149,7 @@ impl EnvName {
             Some(problem) => Err(Error::InvalidEnv {
                 name: printable(s),
                 problem,
+                rule: ENV_RULE,
             }),
         }
     }

@@ -208,7 +208,7 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     let closest = candidates
         .iter()
-        .map(|c| (edit_distance(field, c), *c))
+        .map(|c| (strsim::levenshtein(field, c), *c))
         .filter(|(d, c)| *d <= 2.max(field.len() / 4) && *d < c.len())
         .min()?
         .1;
@@ -219,22 +219,6 @@ fn unknown_field_hint(message: &str) -> Option<String> {
             .map(|e| format!(";{e}"))
             .unwrap_or_default()
     ))
-}
-
-/// Levenshtein distance, for short names (keys, ids).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// The parser's words for a syntax error, with what usually causes them in a prompt file.

@@ -9,6 +9,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::template::Syntax;
+
 /// The only file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -84,6 +86,18 @@ pub enum TemplateFormat {
     Jinja2,
     #[serde(rename = "none")]
     None,
+}
+
+impl TemplateFormat {
+    /// The template engine's syntax for texts in this format.
+    pub fn syntax(self) -> Syntax {
+        match self {
+            TemplateFormat::Mustache => Syntax::Mustache,
+            TemplateFormat::FString => Syntax::FString,
+            TemplateFormat::Jinja2 => Syntax::Jinja2,
+            TemplateFormat::None => Syntax::None,
+        }
+    }
 }
 
 /// What `{{x}}` does to a value.

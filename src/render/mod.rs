@@ -144,7 +144,7 @@ impl<'p> Prepared<'p> {
         partials: &'p dyn PartialResolver,
         lenient: bool,
     ) -> Result<Prepared<'p>, RenderError> {
-        let syntax = crate::check::syntax_of(prompt.template_format);
+        let syntax = prompt.template_format.syntax();
         let mut texts = Vec::new();
         for field in prompt.template_texts() {
             let t = Template::parse(syntax, field.text).map_err(|error| RenderError::Syntax {
@@ -400,7 +400,7 @@ pub fn to_text(rendered: &Rendered) -> String {
 /// The output formats of `render`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
-pub enum Format {
+pub enum RenderFormat {
     Text,
     Json,
     Openai,
@@ -415,15 +415,15 @@ pub enum Format {
 pub fn output(
     prompt: &Prompt,
     rendered: &Rendered,
-    format: Format,
+    format: RenderFormat,
 ) -> Result<(Value, Vec<String>), RenderError> {
     match format {
-        Format::Text => Ok((Value::String(to_text(rendered)), Vec::new())),
-        Format::Json => Ok((to_json(rendered), Vec::new())),
-        Format::Openai => providers::openai::body(prompt, rendered),
-        Format::Anthropic => providers::anthropic::body(prompt, rendered),
-        Format::Gemini => providers::gemini::body(prompt, rendered),
-        Format::Bedrock => providers::bedrock::body(prompt, rendered),
+        RenderFormat::Text => Ok((Value::String(to_text(rendered)), Vec::new())),
+        RenderFormat::Json => Ok((to_json(rendered), Vec::new())),
+        RenderFormat::Openai => providers::openai::body(prompt, rendered),
+        RenderFormat::Anthropic => providers::anthropic::body(prompt, rendered),
+        RenderFormat::Gemini => providers::gemini::body(prompt, rendered),
+        RenderFormat::Bedrock => providers::bedrock::body(prompt, rendered),
     }
 }
 

@@ -696,7 +696,7 @@ impl Registry {
                             .into_iter()
                             .map(|(e, _)| e.to_string())
                             .collect();
-                        return Err(Error::UnknownReference {
+                        return Err(Error::NotPromoted {
                             reference: reference.to_string(),
                             reason: format!(
                                 "`{id}` is not promoted to {env}; {}",
@@ -1129,7 +1129,7 @@ pub fn similar_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<
     let last = wanted.rsplit('/').next().unwrap_or(wanted);
     let mut scored: Vec<(usize, &str)> = ids
         .filter_map(|id| {
-            let d = crate::model::load::edit_distance(wanted, id);
+            let d = strsim::levenshtein(wanted, id);
             let same_name = last.len() >= 4 && id.rsplit('/').next() == Some(last);
             let score = if same_name { 0 } else { d };
             (score <= 2.max(wanted.len() / 4)).then_some((score, id))

@@ -15,15 +15,8 @@ use super::{git, CommitId, Registry};
 use crate::error::Error;
 use crate::model::PromptId;
 
-/// An environment tag that moved on both sides.
-#[derive(Debug, Clone)]
-pub struct Divergence {
-    pub tag: String,
-    /// What this clone has (version and short commit), or `none`.
-    pub local: String,
-    /// What the remote has now.
-    pub remote: String,
-}
+/// An environment tag that moved on both sides (the data of `Error::Diverged`).
+pub use crate::error::Divergence;
 
 /// What a push did.
 #[derive(Debug, Clone, Default)]
@@ -103,8 +96,8 @@ impl Registry {
         let target = head.symbolic_target().ok().flatten().map(str::to_string);
         target
             .and_then(|t| t.strip_prefix("refs/heads/").map(str::to_string))
-            .ok_or_else(|| {
-                Error::Usage("HEAD is detached: check out a branch to push or pull".into())
+            .ok_or(Error::DetachedHead {
+                action: "push or pull",
             })
     }
 
@@ -171,7 +164,10 @@ impl Registry {
             .arg(dir)
             .args(args)
             .output()
-            .map_err(|e| Error::Usage(format!("cannot run `git` (needed for push and pull): {e}")))
+            .map_err(|source| Error::GitNotRunnable {
+                needed_for: "push and pull",
+                source,
+            })
     }
 
     /// Pushes the current branch and the environment tags, each tag only if the remote still has

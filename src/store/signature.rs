@@ -54,10 +54,8 @@ pub fn signature(repo: &Repository, role: Role) -> Result<Signature<'static>, Er
     })
 }
 
-fn no_identity(key: &str) -> Error {
-    Error::Usage(format!(
-        "git does not know who you are: {key} is not set (run `git config --global {key} …`)"
-    ))
+fn no_identity(key: &'static str) -> Error {
+    Error::NoIdentity { key }
 }
 
 fn now() -> Time {

@@ -195,6 +195,22 @@ impl TestRepo {
         self.dir.path().join(name)
     }
 
+    /// A bare repository beside this one (`remote.git`), added as remote `origin`; empty until
+    /// something is pushed to it.
+    pub fn bare_origin(&self) -> PathBuf {
+        let remote = self.sibling("remote.git");
+        self.git(&[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            remote.to_str().unwrap(),
+        ]);
+        self.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+        remote
+    }
+
     /// Writes a file below the repository root, creating folders.
     pub fn write(&self, rel: &str, text: &str) {
         let path = self.root().join(rel);

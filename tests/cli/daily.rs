@@ -215,16 +215,7 @@ fn pull_quiet_prints_nothing_on_success() {
     repo.write_prompt("a", &text_prompt("Hi"));
     repo.prompt(&["commit", "-m", "one"]).success();
     repo.prompt(&["promote", "a@1", "staging"]).success();
-    let remote = repo.sibling("remote.git");
-    repo.git(&[
-        "init",
-        "-q",
-        "--bare",
-        "-b",
-        "main",
-        remote.to_str().unwrap(),
-    ]);
-    repo.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    let remote = repo.bare_origin();
     repo.prompt(&["push", "origin"]).success();
     let clone = repo.sibling("clone");
     repo.git(&[

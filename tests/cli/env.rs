@@ -179,20 +179,8 @@ struct Team {
 
 fn team() -> Team {
     let repo = three_versions();
-    let remote = repo.sibling("remote.git");
+    let remote = repo.bare_origin();
     let other = repo.sibling("other");
-    repo.git_in(
-        repo.root().parent().unwrap(),
-        &[
-            "init",
-            "-q",
-            "--bare",
-            "-b",
-            "main",
-            remote.to_str().unwrap(),
-        ],
-    );
-    repo.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
     repo.git(&["push", "-q", "-u", "origin", "main"]);
     repo.git_in(
         repo.root().parent().unwrap(),

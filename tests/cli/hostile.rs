@@ -194,7 +194,7 @@ fn repository_states_get_clear_messages() {
         .stdout_has("greet: draft on no branch")
         .stderr_has("HEAD is detached");
     repo.prompt(&["push"])
-        .code(2)
+        .code(1)
         .stderr_has("HEAD is detached");
     // A shallow clone says its history is incomplete.
     let shallow = repo.sibling("shallow");

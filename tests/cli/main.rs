@@ -12,6 +12,7 @@ mod daily;
 mod diff;
 mod docs;
 mod env;
+mod exit_codes;
 mod files;
 mod hostile;
 mod hostile_git;

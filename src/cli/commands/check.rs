@@ -23,7 +23,7 @@ pub struct Args {
     /// Output format: text, json, github (workflow annotations), or sarif (SARIF 2.1.0, for
     /// GitHub code scanning)
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: DiagnosticFormat,
     /// Same as --format json
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
@@ -35,7 +35,7 @@ pub struct Args {
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub enum DiagnosticFormat {
     Text,
     Json,
     Github,
@@ -81,25 +81,29 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     }
     let (errors, warnings) = check::counts(&diagnostics);
-    let format = if args.json { Format::Json } else { args.format };
+    let format = if args.json {
+        DiagnosticFormat::Json
+    } else {
+        args.format
+    };
     match format {
-        Format::Json => ctx.ui.json(&Report {
+        DiagnosticFormat::Json => ctx.ui.json(&Report {
             checked: files.len(),
             errors,
             warnings,
             diagnostics: &diagnostics,
         })?,
-        Format::Sarif => ctx
+        DiagnosticFormat::Sarif => ctx
             .ui
             .json(&check::sarif::log(&diagnostics, env!("CARGO_PKG_VERSION")))?,
-        Format::Github => {
+        DiagnosticFormat::Github => {
             let mut text = String::new();
             for d in &diagnostics {
                 text.push_str(&github_annotation(d));
             }
             ctx.ui.print(&text)?;
         }
-        Format::Text => {
+        DiagnosticFormat::Text => {
             ctx.ui.print(&render_text(&ctx.ui, &diagnostics))?;
             let files_word = if files.len() == 1 {
                 "prompt"
@@ -154,7 +158,11 @@ fn breaking_against(
         };
         let old = match reg.resolve(&Reference::parse(&reference)?) {
             Ok(r) => r,
-            Err(Error::UnknownReference { .. } | Error::PromptNotFound { .. }) => continue,
+            Err(
+                Error::UnknownReference { .. }
+                | Error::NotPromoted { .. }
+                | Error::PromptNotFound { .. },
+            ) => continue,
             // One prompt's broken tag is that prompt's problem; the others are still checked.
             Err(Error::BrokenTag { problem, fix, .. }) => {
                 out.push(Diagnostic {

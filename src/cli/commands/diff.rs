@@ -14,7 +14,7 @@ use crate::diff::format::{self, Mark, Paint, Plain, WordMarks};
 use crate::diff::report::{pair_files, Entry, Range, Report, Side, Source};
 use crate::model::{load, PromptId, Reference, Selector};
 use crate::partials::RegistryPartials;
-use crate::render::{self, values, Given, Prepared, Sources};
+use crate::render::{self, values, Given, Prepared, RenderError, Sources};
 use crate::store::{CommitId, Registry, Resolved, Rev};
 use crate::Error;
 
@@ -299,8 +299,7 @@ fn render_side(
     layers: &[IndexMap<String, Given>],
     sample: Option<&str>,
 ) -> Result<String, CliError> {
-    let context =
-        |e: Error| CliError::Other(anyhow::Error::new(e).context(format!("rendering {reference}")));
+    let context = |e: RenderError| CliError::from(e).context(format!("rendering {reference}"));
     let loaded = load::parse_bytes(&r.bytes).map_err(|e| Error::Parse {
         file: r.display_name(),
         at: e.at,
@@ -308,7 +307,7 @@ fn render_side(
     })?;
     let prompt = &loaded.prompt;
     let partials = RegistryPartials::new(reg, r.rev);
-    let prepared = Prepared::new(prompt, &partials, false).map_err(|e| context(e.into()))?;
+    let prepared = Prepared::new(prompt, &partials, false).map_err(context)?;
     let sources = Sources {
         sample: sample.map(str::to_string),
         layers: layers
@@ -323,8 +322,8 @@ fn render_side(
             .collect(),
         lenient: false,
     };
-    let values = values::collect(prompt, &sources).map_err(|e| context(e.into()))?;
-    let rendered = prepared.render(values).map_err(|e| context(e.into()))?;
+    let values = values::collect(prompt, &sources).map_err(context)?;
+    let rendered = prepared.render(values).map_err(context)?;
     Ok(render::to_text(&rendered))
 }
 
@@ -332,9 +331,11 @@ fn render_side(
 fn range(reg: &Registry, old: String, new: String, merge_base: bool) -> Result<Report, CliError> {
     let commit = |spec: &str| -> Result<CommitId, CliError> {
         reg.revision(spec)?.ok_or_else(|| {
-            CliError::Other(anyhow::anyhow!(
-                "`{spec}` is not a git revision (a branch, tag or commit)"
-            ))
+            Error::UnknownRevision {
+                spec: spec.to_string(),
+                purpose: "a range compares two revisions, OLD..NEW or OLD...NEW".into(),
+            }
+            .into()
         })
     };
     let new_commit = commit(&new)?;

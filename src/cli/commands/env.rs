@@ -200,7 +200,7 @@ fn history(args: HistoryArgs, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let Some(state) = reg.env_state(&id, &env)? else {
-        return Err(Error::UnknownReference {
+        return Err(Error::NotPromoted {
             reference: format!("{id}@{env}"),
             reason: format!(
                 "`{id}` is not promoted to {env} (a demote removes the history with the tag)"
@@ -237,7 +237,8 @@ fn line(p: &Promotion, ctx: &Context) -> String {
         "{}  {}  {}  {}{was}{note}\n",
         ctx.ui.bold(&version),
         // A record read from a pulled tag may hold anything: cut by characters, not bytes.
-        ctx.ui.dim(&p.commit.chars().take(7).collect::<String>()),
+        ctx.ui
+            .commit_id(&p.commit.chars().take(7).collect::<String>()),
         format_time(p.time, p.offset_minutes),
         p.by
     )

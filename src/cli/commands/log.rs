@@ -26,7 +26,7 @@ pub struct Args {
 
 /// One line of `log ID`: a version, or a draft (no number, the branch it is on).
 #[derive(Serialize)]
-struct Entry<'a> {
+struct LogEntry<'a> {
     version: Option<usize>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     draft: bool,
@@ -133,7 +133,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .collect()
     };
     // Drafts reachable from HEAD come first: they are newer than where HEAD left the release line.
-    let draft_entries = drafts.iter().map(|d| Entry {
+    let draft_entries = drafts.iter().map(|d| LogEntry {
         version: None,
         draft: true,
         branch: Some(d.branch.as_deref()),
@@ -146,7 +146,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         date: format_rfc3339(d.time, d.offset_minutes),
         environments: envs_at(d.commit),
     });
-    let version_entries = versions.iter().rev().map(|v| Entry {
+    let version_entries = versions.iter().rev().map(|v| LogEntry {
         version: Some(v.number),
         draft: false,
         branch: None,
@@ -159,7 +159,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         date: format_rfc3339(v.time, v.offset_minutes),
         environments: envs_at(v.commit),
     });
-    let entries: Vec<Entry> = draft_entries.chain(version_entries).take(limit).collect();
+    let entries: Vec<LogEntry> = draft_entries.chain(version_entries).take(limit).collect();
     if args.json {
         return ctx.ui.json(&entries);
     }
@@ -185,10 +185,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         text.push_str(&format!(
             "{}  {}  {}  {}  {summary}{}{envs}\n",
             ctx.ui.bold(&label),
-            ctx.ui.dim(&e.commit[..7]),
+            ctx.ui.commit_id(&e.commit[..7]),
             format_time(e.time, e.offset_minutes),
             e.author,
-            ctx.ui.dim(&on),
+            ctx.ui.commit_id(&on),
         ));
     }
     ctx.ui.page(&text)
@@ -282,11 +282,11 @@ fn registry_log(
         };
         text.push_str(&format!(
             "{}  {}  {}  {}{}\n    {}\n",
-            ctx.ui.dim(&e.commit[..7]),
+            ctx.ui.commit_id(&e.commit[..7]),
             format_time(e.time, e.offset_minutes),
             e.author,
             e.message.lines().next().unwrap_or(""),
-            ctx.ui.dim(&on),
+            ctx.ui.commit_id(&on),
             prompts.join(" ")
         ));
     }

@@ -2,7 +2,6 @@
 
 use indexmap::IndexMap;
 
-use crate::check::syntax_of;
 use crate::cli::{error::CliError, Context};
 use crate::model::schema;
 use crate::model::{
@@ -206,7 +205,7 @@ fn declare_inputs(
 ) -> Result<IndexMap<String, Input>, CliError> {
     let mut inputs: IndexMap<String, Input> = IndexMap::new();
     for (flag, text) in texts {
-        let template = Template::parse(syntax_of(format), text)
+        let template = Template::parse(format.syntax(), text)
             .map_err(|e| CliError::Usage(format!("{flag}: {}: {}", e.pos, e.message)))?;
         let uses = template.variables();
         for u in &uses {

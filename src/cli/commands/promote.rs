@@ -159,7 +159,7 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
         other => other?,
     };
     let Some(state) = state else {
-        return Err(Error::UnknownReference {
+        return Err(Error::NotPromoted {
             reference: format!("{id}@{env}"),
             reason: format!("`{id}` is not promoted to {env}"),
         }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::cli::{error::CliError, Context};
 use crate::model::{load, nesting, Reference};
 use crate::partials::RegistryPartials;
-use crate::render::{self, values, Format, Given, Prepared, Sources};
+use crate::render::{self, values, Given, Prepared, RenderFormat, Sources};
 use crate::Error;
 
 /// Render a prompt at a reference with values: text, JSON, or a request body for openai,
@@ -35,7 +35,7 @@ pub struct Args {
     pub lenient: bool,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: RenderFormat,
     /// Render once per line of a JSONL file of values (`-` reads stdin): output line N is
     /// {"line": N, "output": …} or {"line": N, "error": …}
     #[arg(long, value_name = "FILE")]
@@ -60,7 +60,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         message: e.message,
     })?;
     let partials = RegistryPartials::new(reg, resolved.rev);
-    let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient).map_err(Error::from)?;
+    let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient)?;
     let sources = Sources {
         sample: args.sample.clone(),
         layers,
@@ -69,10 +69,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     match &args.batch {
         Some(path) => batch(&prepared, sources, args.format, path, args.fail_fast, ctx),
         None => {
-            let values = values::collect(&loaded.prompt, &sources).map_err(Error::from)?;
-            let rendered = prepared.render(values).map_err(Error::from)?;
-            let (out, warnings) =
-                render::output(&loaded.prompt, &rendered, args.format).map_err(Error::from)?;
+            let values = values::collect(&loaded.prompt, &sources)?;
+            let rendered = prepared.render(values)?;
+            let (out, warnings) = render::output(&loaded.prompt, &rendered, args.format)?;
             for w in warnings {
                 ctx.ui.warn(&w);
             }
@@ -144,7 +143,7 @@ pub(crate) fn read_vars_file(
 fn batch(
     prepared: &Prepared,
     sources: Sources,
-    format: Format,
+    format: RenderFormat,
     path: &std::path::Path,
     fail_fast: bool,
     ctx: &Context,
@@ -203,7 +202,7 @@ fn batch(
 fn render_line(
     prepared: &Prepared,
     sources: &mut Sources,
-    format: Format,
+    format: RenderFormat,
     line: &str,
 ) -> Result<(Value, Vec<String>), String> {
     nesting::check_nesting(line).map_err(|e| format!("column {}: {}", e.at.column, e.message))?;

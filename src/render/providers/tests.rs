@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::model::load;
-use crate::render::{output, values, Format, Given, Prepared, Sources};
+use crate::render::{output, values, Given, Prepared, RenderFormat, Sources};
 
 /// Reads a vendored definition; a missing one fails the test (never skips).
 fn fixture(name: &str) -> Value {
@@ -180,7 +180,11 @@ fn cases() -> Vec<Value> {
 }
 
 /// Renders corpus case `name` in `format`; `@PNG` in its values is the local file `png`.
-fn render_corpus(name: &str, format: Format, png: &str) -> Result<(Value, Vec<String>), String> {
+fn render_corpus(
+    name: &str,
+    format: RenderFormat,
+    png: &str,
+) -> Result<(Value, Vec<String>), String> {
     let case = cases()
         .into_iter()
         .find(|c| c["name"] == name)
@@ -222,11 +226,11 @@ fn png() -> (tempfile::TempDir, String) {
     (dir, p)
 }
 
-const FORMATS: [(Format, &str); 4] = [
-    (Format::Openai, "openai"),
-    (Format::Anthropic, "anthropic"),
-    (Format::Gemini, "gemini"),
-    (Format::Bedrock, "bedrock"),
+const FORMATS: [(RenderFormat, &str); 4] = [
+    (RenderFormat::Openai, "openai"),
+    (RenderFormat::Anthropic, "anthropic"),
+    (RenderFormat::Gemini, "gemini"),
+    (RenderFormat::Bedrock, "bedrock"),
 ];
 
 /// Every corpus body validates against its provider's definition; the warnings and refusals
@@ -251,16 +255,16 @@ fn every_corpus_body_follows_the_providers_definition() {
                 }
             };
             let errors = match format {
-                Format::Openai => schema_errors(&openai, &body),
-                Format::Anthropic => schema_errors(&anthropic, &body),
-                Format::Bedrock => converse_errors(&bedrock, &body),
+                RenderFormat::Openai => schema_errors(&openai, &body),
+                RenderFormat::Anthropic => schema_errors(&anthropic, &body),
+                RenderFormat::Bedrock => converse_errors(&bedrock, &body),
                 _ => Vec::new(),
             };
             if !errors.is_empty() {
                 failures.push(format!("{name} as {label}: {errors:#?}\n{body:#}"));
             }
             let checked = match format {
-                Format::Gemini => "rendered (no vendored definition; tests/sdk checks it)",
+                RenderFormat::Gemini => "rendered (no vendored definition; tests/sdk checks it)",
                 _ => "valid",
             };
             report.push_str(&format!("  {label}: {checked}\n"));
@@ -277,13 +281,13 @@ fn every_corpus_body_follows_the_providers_definition() {
 #[test]
 fn the_definitions_reject_wrong_bodies() {
     let (_dir, photo) = png();
-    let (b, _) = render_corpus("chat", Format::Openai, &photo).unwrap();
+    let (b, _) = render_corpus("chat", RenderFormat::Openai, &photo).unwrap();
     let mut wrong = b.clone();
     wrong["messages"][0]["role"] = json!("narrator");
     assert!(!validator("openai-chat-completions.schema.json").is_valid(&wrong));
 
     let anthropic = validator("anthropic-messages-create.schema.json");
-    let (b, _) = render_corpus("chat", Format::Anthropic, &photo).unwrap();
+    let (b, _) = render_corpus("chat", RenderFormat::Anthropic, &photo).unwrap();
     assert!(anthropic.is_valid(&b));
     for (key, value) in [
         ("temperature", json!(0.2)),
@@ -299,7 +303,7 @@ fn the_definitions_reject_wrong_bodies() {
     }
 
     let model = fixture("bedrock-runtime-service-2.json");
-    let (b, _) = render_corpus("image-file", Format::Bedrock, &photo).unwrap();
+    let (b, _) = render_corpus("image-file", RenderFormat::Bedrock, &photo).unwrap();
     assert!(converse_errors(&model, &b).is_empty());
     let cases = [
         ("/messages/0/role", json!("narrator"), "is not one of"),
@@ -352,31 +356,31 @@ fn the_definitions_reject_wrong_bodies() {
 #[test]
 fn openai_body_carries_messages_tools_and_json_schema() {
     let (_dir, photo) = png();
-    let (b, warnings) = render_corpus("image-file", Format::Openai, &photo).unwrap();
+    let (b, warnings) = render_corpus("image-file", RenderFormat::Openai, &photo).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(
         b["messages"][0]["content"][1],
         json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw=="}})
     );
-    let (b, _) = render_corpus("tools-named", Format::Openai, &photo).unwrap();
+    let (b, _) = render_corpus("tools-named", RenderFormat::Openai, &photo).unwrap();
     assert_eq!(b["tools"][0]["function"]["strict"], true);
     assert_eq!(
         b["tool_choice"],
         json!({"type": "function", "function": {"name": "lookup"}})
     );
-    let (b, warnings) = render_corpus("response-format", Format::Openai, &photo).unwrap();
+    let (b, warnings) = render_corpus("response-format", RenderFormat::Openai, &photo).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(b["response_format"]["type"], "json_schema");
     assert_eq!(b["response_format"]["json_schema"]["name"], "rating");
     assert_eq!(b["response_format"]["json_schema"]["strict"], true);
-    let (b, warnings) = render_corpus("params-common", Format::Openai, &photo).unwrap();
+    let (b, warnings) = render_corpus("params-common", RenderFormat::Openai, &photo).unwrap();
     assert_eq!(b["stop"], "END");
     assert!(b.get("top_k").is_none());
     assert_eq!(
         warnings,
         ["openai: left out parameters the request does not define: top_k"]
     );
-    let (b, warnings) = render_corpus("params-google-names", Format::Openai, &photo).unwrap();
+    let (b, warnings) = render_corpus("params-google-names", RenderFormat::Openai, &photo).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(b["max_tokens"], 64);
     assert_eq!(b["stop"], json!(["END", "STOP"]));
@@ -387,7 +391,7 @@ fn openai_body_carries_messages_tools_and_json_schema() {
 #[test]
 fn anthropic_body_has_native_structured_output_and_no_sampling_parameters() {
     let (_dir, photo) = png();
-    let (b, warnings) = render_corpus("response-format", Format::Anthropic, &photo).unwrap();
+    let (b, warnings) = render_corpus("response-format", RenderFormat::Anthropic, &photo).unwrap();
     assert_eq!(
         b["output_config"],
         json!({"format": {"type": "json_schema", "schema": {"type": "object", "properties": {"stars": {"type": "integer"}}, "required": ["stars"], "additionalProperties": false}}})
@@ -397,7 +401,7 @@ fn anthropic_body_has_native_structured_output_and_no_sampling_parameters() {
         warnings,
         ["anthropic: response_format description and strict has no place in the request; left out"]
     );
-    let (b, warnings) = render_corpus("params-common", Format::Anthropic, &photo).unwrap();
+    let (b, warnings) = render_corpus("params-common", RenderFormat::Anthropic, &photo).unwrap();
     assert_eq!(b["max_tokens"], 64);
     assert_eq!(b["stop_sequences"], json!(["END"]));
     for key in ["temperature", "top_p", "top_k", "seed"] {
@@ -408,14 +412,14 @@ fn anthropic_body_has_native_structured_output_and_no_sampling_parameters() {
         ["anthropic: left out parameters the request does not define: temperature, top_p, top_k, \
           seed, presence_penalty, frequency_penalty"]
     );
-    let (b, _) = render_corpus("chat", Format::Anthropic, &photo).unwrap();
+    let (b, _) = render_corpus("chat", RenderFormat::Anthropic, &photo).unwrap();
     assert_eq!(b["system"], "You are terse.\n\nAnswer in English.");
-    let (b, _) = render_corpus("image-url", Format::Anthropic, &photo).unwrap();
+    let (b, _) = render_corpus("image-url", RenderFormat::Anthropic, &photo).unwrap();
     assert_eq!(
         b["messages"][0]["content"][1]["source"],
         json!({"type": "url", "url": "https://x.test/cat.png"})
     );
-    let (b, _) = render_corpus("tools-required", Format::Anthropic, &photo).unwrap();
+    let (b, _) = render_corpus("tools-required", RenderFormat::Anthropic, &photo).unwrap();
     assert_eq!(b["tool_choice"], json!({"type": "any"}));
     assert_eq!(b["tools"][0]["strict"], true);
     assert_eq!(
@@ -427,7 +431,7 @@ fn anthropic_body_has_native_structured_output_and_no_sampling_parameters() {
 #[test]
 fn gemini_body_uses_contents_parts_and_generation_config() {
     let (_dir, photo) = png();
-    let (b, warnings) = render_corpus("response-format", Format::Gemini, &photo).unwrap();
+    let (b, warnings) = render_corpus("response-format", RenderFormat::Gemini, &photo).unwrap();
     assert!(b.get("model").is_none(), "the model is in the URL");
     let gen = &b["generationConfig"];
     assert_eq!(gen["maxOutputTokens"], 50);
@@ -437,17 +441,17 @@ fn gemini_body_uses_contents_parts_and_generation_config() {
         warnings,
         ["gemini: response_format description and strict has no place in the request; left out"]
     );
-    let (b, _) = render_corpus("image-file", Format::Gemini, &photo).unwrap();
+    let (b, _) = render_corpus("image-file", RenderFormat::Gemini, &photo).unwrap();
     assert_eq!(
         b["contents"][0]["parts"][1],
         json!({"inlineData": {"mimeType": "image/png", "data": "iVBORw=="}})
     );
-    let (b, _) = render_corpus("tools-named", Format::Gemini, &photo).unwrap();
+    let (b, _) = render_corpus("tools-named", RenderFormat::Gemini, &photo).unwrap();
     assert_eq!(
         b["toolConfig"]["functionCallingConfig"],
         json!({"mode": "ANY", "allowedFunctionNames": ["lookup"]})
     );
-    let (b, warnings) = render_corpus("params-common", Format::Gemini, &photo).unwrap();
+    let (b, warnings) = render_corpus("params-common", RenderFormat::Gemini, &photo).unwrap();
     assert_eq!(
         b["generationConfig"],
         json!({"temperature": 0.5, "topP": 0.9, "topK": 40, "maxOutputTokens": 64,
@@ -459,7 +463,7 @@ fn gemini_body_uses_contents_parts_and_generation_config() {
 #[test]
 fn bedrock_body_uses_converse_blocks_and_output_config() {
     let (_dir, photo) = png();
-    let (b, warnings) = render_corpus("response-format", Format::Bedrock, &photo).unwrap();
+    let (b, warnings) = render_corpus("response-format", RenderFormat::Bedrock, &photo).unwrap();
     let format = &b["outputConfig"]["textFormat"];
     assert_eq!(format["type"], "json_schema");
     let schema = &format["structure"]["jsonSchema"];
@@ -474,12 +478,12 @@ fn bedrock_body_uses_converse_blocks_and_output_config() {
         warnings,
         ["bedrock: response_format strict has no place in the request; left out"]
     );
-    let (b, _) = render_corpus("image-file", Format::Bedrock, &photo).unwrap();
+    let (b, _) = render_corpus("image-file", RenderFormat::Bedrock, &photo).unwrap();
     assert_eq!(
         b["messages"][0]["content"][1],
         json!({"image": {"format": "png", "source": {"bytes": "iVBORw=="}}})
     );
-    let (b, warnings) = render_corpus("params-common", Format::Bedrock, &photo).unwrap();
+    let (b, warnings) = render_corpus("params-common", RenderFormat::Bedrock, &photo).unwrap();
     assert_eq!(
         b["inferenceConfig"],
         json!({"temperature": 0.5, "topP": 0.9, "maxTokens": 64, "stopSequences": ["END"]})
@@ -493,7 +497,7 @@ fn bedrock_body_uses_converse_blocks_and_output_config() {
         "{warnings:?}"
     );
     assert!(warnings[0].ends_with("top_k, seed, presence_penalty, frequency_penalty"));
-    let (b, _) = render_corpus("tools-named", Format::Bedrock, &photo).unwrap();
+    let (b, _) = render_corpus("tools-named", RenderFormat::Bedrock, &photo).unwrap();
     assert_eq!(
         b["toolConfig"]["toolChoice"],
         json!({"tool": {"name": "lookup"}})
@@ -504,7 +508,7 @@ fn bedrock_body_uses_converse_blocks_and_output_config() {
 #[test]
 fn examples_come_before_the_history_in_every_body() {
     let (_dir, photo) = png();
-    let (b, _) = render_corpus("examples", Format::Openai, &photo).unwrap();
+    let (b, _) = render_corpus("examples", RenderFormat::Openai, &photo).unwrap();
     let texts: Vec<&str> = b["messages"]
         .as_array()
         .unwrap()
@@ -524,7 +528,7 @@ fn examples_come_before_the_history_in_every_body() {
             "bird"
         ]
     );
-    let (b, _) = render_corpus("examples", Format::Anthropic, &photo).unwrap();
+    let (b, _) = render_corpus("examples", RenderFormat::Anthropic, &photo).unwrap();
     assert_eq!(b["messages"][0], json!({"role": "user", "content": "cat"}));
     assert_eq!(b["messages"][4], json!({"role": "user", "content": "hi"}));
 }
@@ -532,7 +536,7 @@ fn examples_come_before_the_history_in_every_body() {
 #[test]
 fn history_tool_calls_and_results_become_each_providers_blocks() {
     let (_dir, photo) = png();
-    let (b, _) = render_corpus("history", Format::Anthropic, &photo).unwrap();
+    let (b, _) = render_corpus("history", RenderFormat::Anthropic, &photo).unwrap();
     assert_eq!(
         b["messages"][1]["content"],
         json!([{"type": "tool_use", "id": "call_1", "name": "lookup", "input": {"q": "cat"}}])
@@ -541,7 +545,7 @@ fn history_tool_calls_and_results_become_each_providers_blocks() {
         b["messages"][2]["content"],
         json!([{"type": "tool_result", "tool_use_id": "call_1", "content": "a cat"}])
     );
-    let (b, _) = render_corpus("history", Format::Bedrock, &photo).unwrap();
+    let (b, _) = render_corpus("history", RenderFormat::Bedrock, &photo).unwrap();
     assert_eq!(
         b["messages"][1]["content"],
         json!([{"toolUse": {"toolUseId": "call_1", "name": "lookup", "input": {"q": "cat"}}}])
@@ -558,7 +562,7 @@ fn history_tool_calls_and_results_become_each_providers_blocks() {
         b["messages"][2]["content"][0],
         json!({"toolResult": {"toolUseId": "call_1", "content": [{"text": "a cat"}]}})
     );
-    let (b, _) = render_corpus("history", Format::Gemini, &photo).unwrap();
+    let (b, _) = render_corpus("history", RenderFormat::Gemini, &photo).unwrap();
     assert_eq!(
         b["contents"][1]["parts"],
         json!([{"functionCall": {"id": "call_1", "name": "lookup", "args": {"q": "cat"}}}])
