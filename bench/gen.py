@@ -7,7 +7,8 @@
 The registry (SCALE=1):
   * `.prompts.yaml` (root: prompts, environments: development, staging, production);
   * 2,000 prompts in 20 folders, `prompts/fNN/pNNNN.prompt.yaml` (folder fNN holds pNN00 to pNN99),
-    plus one hot prompt `prompts/f00/hot.prompt.yaml`;
+    plus one hot prompt `prompts/f00/hot.prompt.yaml`; `--prompts 20000` makes 20,000 in 200
+    folders (`prompts/fNNN/pNNNNN.prompt.yaml`, hot `f000/hot`, cold `f007/p00723`);
   * 5,000 x SCALE linear commits on `main`: the first adds every file, each later one changes 1 to 4
     prompts picked pseudo-randomly, and every 10th commit also changes the hot prompt;
   * annotated tags `ID@production` and `ID@staging` for 100 prompts (the hot one included), each
@@ -25,13 +26,11 @@ import argparse
 import json
 import sys
 
-FOLDERS = 20
+PROMPTS = 2000  # the default number of prompts besides the hot one (`--prompts`)
 PER_FOLDER = 100
 BASE_COMMITS = 5000
-HOT = "f00/hot"
 HOT_EVERY = 10
 TAGGED = 100  # prompts with environment tags, the hot one included
-COLD = "f07/p0723"  # a prompt the timings use as the cold case (few versions, no tags)
 AUTHOR = "Bench Author <bench@example.com>"
 EPOCH = 1_700_000_000  # 2023-11-14; commit i is at EPOCH + 600 * i
 SEED = 0x5EED_2024
@@ -52,16 +51,25 @@ class SplitMix64:
         return self.next() % n
 
 
-def prompt_ids():
-    ids = []
-    for f in range(FOLDERS):
-        for k in range(PER_FOLDER):
-            ids.append(f"f{f:02d}/p{f * PER_FOLDER + k:04d}")
-    return ids
+class Layout:
+    """Names for `prompts` prompts: 2,000 keep the original two- and four-digit names (so the
+    default registry keeps its commit ids); more widen the numbers."""
+
+    def __init__(self, prompts):
+        self.folders = prompts // PER_FOLDER
+        self.fw = max(2, len(str(self.folders - 1)))
+        self.pw = max(4, len(str(prompts - 1)))
+        self.hot = f"f{0:0{self.fw}d}/hot"
+        # A prompt the timings use as the cold case (few versions, no tags).
+        self.cold = f"f{7:0{self.fw}d}/p{723:0{self.pw}d}"
+
+    def ids(self):
+        return [f"f{f:0{self.fw}d}/p{f * PER_FOLDER + k:0{self.pw}d}"
+                for f in range(self.folders) for k in range(PER_FOLDER)]
 
 
 def content(pid, revision):
-    if pid == HOT:
+    if pid.endswith("/hot"):
         desc = "Benchmark hot prompt"
     else:
         desc = f"Benchmark prompt {int(pid.rsplit('/p', 1)[1])}"
@@ -87,13 +95,20 @@ def data(text):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=int, default=1, help="multiplies the number of commits")
+    ap.add_argument("--prompts", type=int, default=PROMPTS,
+                    help=f"prompts besides the hot one, a multiple of {PER_FOLDER} of at least 800 "
+                         f"(default {PROMPTS})")
     ap.add_argument("--manifest", help="write the expected counts here (JSON)")
     args = ap.parse_args()
     if args.scale < 1:
         ap.error("--scale must be at least 1")
+    if args.prompts < 800 or args.prompts % PER_FOLDER:
+        ap.error(f"--prompts must be a multiple of {PER_FOLDER} of at least 800")
 
+    layout = Layout(args.prompts)
+    HOT, COLD = layout.hot, layout.cold
     rng = SplitMix64(SEED)
-    ids = prompt_ids()
+    ids = layout.ids()
     everything = ids + [HOT]
     n_commits = BASE_COMMITS * args.scale
     revision = {pid: 0 for pid in everything}

@@ -7,6 +7,8 @@
 #
 # Options (each also read from the environment variable in brackets):
 #   --scale N     commits = 5,000 x N                                        [SCALE, default 1]
+#   --prompts N   prompts in the registry besides the hot one (gen.py --prompts)
+#                 a multiple of 100; 20000 is the large-registry case       [PROMPTS, default 2000]
 #   --runs N      timed runs of each command after one warm-up               [RUNS, default 15]
 #   --out DIR     where repositories and results live; kept between runs,
 #                 one subfolder per scale, regenerated only when gen.py changes
@@ -28,6 +30,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 crate=$(dirname "$here")
 
 scale=${SCALE:-1}
+prompts=${PROMPTS:-2000}
 runs=${RUNS:-15}
 out=${OUT:-${TMPDIR:-/tmp}/prompt-bench}
 configs=${CONFIGS:-plain,graph}
@@ -40,6 +43,7 @@ usage() { sed -n '2,/^set -e/{/^set -e/d;p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0
 while [ $# -gt 0 ]; do
     case $1 in
         --scale) scale=$2; shift 2 ;;
+        --prompts) prompts=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --configs) configs=$2; shift 2 ;;
@@ -56,7 +60,9 @@ case $runs in ''|*[!0-9]*|0) echo "run.sh: RUNS must be a positive integer" >&2;
 case $wait_quiet in ''|*[!0-9]*) echo "run.sh: WAIT_QUIET must be a number of seconds" >&2; exit 2 ;; esac
 
 started=$(date +%s)
+case $prompts in ''|*[!0-9]*) echo "run.sh: PROMPTS must be a positive integer" >&2; exit 2 ;; esac
 dir="$out/scale-$scale"
+[ "$prompts" = 2000 ] || dir="$out/scale-$scale-prompts-$prompts"
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
@@ -84,7 +90,7 @@ if [ -z "$prompt_bin" ]; then
 fi
 
 # 2. The registry, as imported; regenerated when missing, or when gen.py or the scale changed.
-stamp="scale=$scale gen=$(sha256sum "$here/gen.py" | cut -c1-16) $(git --version)"
+stamp="scale=$scale prompts=$prompts gen=$(sha256sum "$here/gen.py" | cut -c1-16) $(git --version)"
 if [ ! -f "$dir/plain.stamp" ] || [ "$(cat "$dir/plain.stamp")" != "$stamp" ]; then
     echo "== generating the registry (SCALE=$scale) in $dir/plain" >&2
     rm -rf "$dir/plain" "$dir"/*.stamp "$dir/manifest.json"
@@ -93,7 +99,7 @@ if [ ! -f "$dir/plain.stamp" ] || [ "$(cat "$dir/plain.stamp")" != "$stamp" ]; t
     # Nothing may repack or write a commit-graph behind the benchmark's back.
     sgit -C "$dir/plain" config gc.auto 0
     sgit -C "$dir/plain" config maintenance.auto false
-    python3 "$here/gen.py" --scale "$scale" --manifest "$dir/manifest.json" \
+    python3 "$here/gen.py" --scale "$scale" --prompts "$prompts" --manifest "$dir/manifest.json" \
         | sgit -C "$dir/plain" fast-import --quiet
     sgit -C "$dir/plain" reset -q --hard
     sgit -C "$dir/plain" checkout -q main

@@ -329,7 +329,10 @@ def print_table(results, label):
             f"{ms(pq[0])}-{ms(pq[1])}", f"{ms(gq[0])}-{ms(gq[1])}",
             ms(r["prompt_cpu_median"]), ms(r["git_cpu_median"]),
         ])
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    if not rows:
+        print(f"\n== {label} ==\n(no case timed)")
+        return
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(head)]
     right = {0, 2, 3, 4, 7, 8, 9, 10}
     fmt = lambda row: "  ".join(c.rjust(w) if i in right else c.ljust(w)
                                 for i, (c, w) in enumerate(zip(row, widths))).rstrip()
@@ -359,7 +362,7 @@ def summary(files):
         t = TARGETS.get(k)
         row.append(f"<= {t:.1f}x" if t is not None else "-")
         rows.append(row)
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(head)]
     fmt = lambda row: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                                 for i, (c, w) in enumerate(zip(row, widths)))
     print("\n== summary: prompt / git medians in ms = ratio ==")
@@ -436,9 +439,15 @@ def main():
         cold_versions = len(b.git_out("log", "--oneline", "--first-parent", "--",
                                       f"prompts/{cold}.prompt.yaml").splitlines())
         only = set(args.only.split(",")) if args.only else None
+        cases = pairs(b, hot, cold, v3, cold_versions)
+        unknown = sorted(only - {c[0] for c in cases}) if only else []
+        if unknown:
+            print(f"error: --only: unknown case key(s) {', '.join(unknown)}; known: "
+                  f"{', '.join(c[0] for c in cases)}", file=sys.stderr)
+            return 2
         results = []
         print(f"timing: {args.runs} runs of each command after one warm-up, alternating prompt/git")
-        for key, case, p_cmd, g_cmd, note in pairs(b, hot, cold, v3, cold_versions):
+        for key, case, p_cmd, g_cmd, note in cases:
             if only and key not in only:
                 continue
             aw, ac, bw, bc = time_pair(b, p_cmd, g_cmd, args.runs)

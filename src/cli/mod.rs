@@ -81,6 +81,24 @@ pub enum Command {
     Completions(commands::completions::Args),
 }
 
+impl Command {
+    /// Whether the command can write to the repository or the working tree (and so needs the
+    /// interruption handler). Anything not known to be a pure read counts as a write.
+    fn may_write(&self) -> bool {
+        !matches!(
+            self,
+            Command::List(_)
+                | Command::Show(_)
+                | Command::Check(_)
+                | Command::Log(_)
+                | Command::Diff(_)
+                | Command::Render(_)
+                | Command::Schema(_)
+                | Command::Completions(_)
+        )
+    }
+}
+
 /// What a command needs besides its arguments.
 pub struct Context {
     pub ui: Ui,
@@ -114,7 +132,19 @@ impl Context {
 pub fn main() -> ExitCode {
     // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
-    let cli = match Cli::try_parse() {
+    // The parser is built, used once and then leaked: tearing down its tree of every command's
+    // arguments cost a twentieth of a short read's instructions, for memory the exit frees anyway.
+    let mut parser = <Cli as clap::CommandFactory>::command();
+    let parsed = parser
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches);
+            std::mem::forget(matches);
+            cli
+        })
+        .map_err(|e| e.format(&mut parser));
+    std::mem::forget(parser);
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -123,13 +153,17 @@ pub fn main() -> ExitCode {
         }
     };
     // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
-    // exit as interrupted (nothing changed); after it, let the command finish the write.
-    let _ = ctrlc::set_handler(|| {
-        if crate::store::interrupt() {
-            ui::restore_terminal();
-            std::process::exit(130);
-        }
-    });
+    // exit as interrupted (nothing changed); after it, let the command finish the write. The
+    // handler costs a thread at start-up, so pure reads go without it: they hold no lock and
+    // change nothing, and the default action (the process ends) loses nothing.
+    if cli.command.may_write() {
+        let _ = ctrlc::set_handler(|| {
+            if crate::store::interrupt() {
+                ui::restore_terminal();
+                std::process::exit(130);
+            }
+        });
+    }
     let ctx = Context {
         ui: Ui::new(cli.global.color, cli.global.quiet, !cli.global.no_pager),
         repo: cli.global.repo.clone(),

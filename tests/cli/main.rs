@@ -22,6 +22,7 @@ mod interchange;
 mod interchange_files;
 mod log;
 mod man;
+mod many;
 mod reliability;
 mod render;
 mod sarif;

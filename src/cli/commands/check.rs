@@ -235,16 +235,22 @@ pub fn check_files(
 ) -> Result<Vec<Diagnostic>, CliError> {
     let mut allowed = reg.config().allowed_secrets.clone();
     allowed.extend(allow_secrets.iter().cloned());
-    let partials = RegistryPartials::new(reg, rev);
+    // Each file is checked on its own: the files are split over the cores.
+    let per_file = reg.map_runs(files, |reg, run| {
+        let partials = RegistryPartials::new(reg, rev);
+        let mut out = Vec::with_capacity(run.len());
+        for file in run {
+            let path = reg.config().path_of(file);
+            out.push(reg.read_path(rev, &path).map(|bytes| match bytes {
+                Some(bytes) => check::check_file_allowing(&path, file, &bytes, &partials, &allowed),
+                None => Vec::new(),
+            }));
+        }
+        out
+    })?;
     let mut out = Vec::new();
-    for file in files {
-        let path = reg.config().path_of(file);
-        let Some(bytes) = reg.read_path(rev, &path)? else {
-            continue;
-        };
-        out.extend(check::check_file_allowing(
-            &path, file, &bytes, &partials, &allowed,
-        ));
+    for diagnostics in per_file {
+        out.extend(diagnostics?);
     }
     Ok(out)
 }

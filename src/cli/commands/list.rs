@@ -1,11 +1,15 @@
 //! `prompt list`: every prompt with its kind, model, latest version and environments.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
+use crate::model::EnvName;
 use crate::model::{load, PromptId};
-use crate::store::Rev;
+use crate::store::{CommitId, Registry, Rev};
+use crate::Error;
 
 /// List the prompts: id, kind (chat/text), model, latest version, environments
 ///
@@ -55,58 +59,18 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
     let (envs, broken) = reg.env_tags()?;
     ctx.ui.warn_broken_tags(&broken, |_| true);
-    let mut rows = Vec::new();
     let mut files = reg.prompt_files(rev)?;
     files.sort_by(|a, b| stem(a).cmp(stem(b)));
-    for file in files {
-        let Some(id) = PromptId::from_file_name(&file) else {
-            if only_env.is_none() {
-                rows.push(Row {
-                    id: stem(&file).to_string(),
-                    kind: None,
-                    model: None,
-                    versions: counted.then_some(0),
-                    environments: indexmap::IndexMap::new(),
-                    error: Some(format!(
-                        "`{file}` is not a valid prompt id (see `prompt check`)"
-                    )),
-                });
-            }
-            continue;
-        };
-        let commits = index.get(&file).map(Vec::as_slice).unwrap_or_default();
-        let environments: indexmap::IndexMap<String, Option<usize>> = envs
-            .get(&id)
-            .into_iter()
-            .flatten()
-            .map(|(env, commit)| {
-                let version = commits.iter().position(|c| c == commit).map(|i| i + 1);
-                (env.to_string(), version)
-            })
-            .collect();
-        if let Some(env) = &only_env {
-            if !environments.contains_key(env.as_str()) {
-                continue;
-            }
-        }
-        let (kind, model, error) = match reg.read(rev, &id)?.map(|b| load::parse_bytes(&b)) {
-            Some(Ok(l)) => (Some(l.prompt.kind().as_str()), l.prompt.model_label(), None),
-            Some(Err(e)) => (
-                None,
-                None,
-                Some(format!("{}:{}: {}", e.at.line, e.at.column, e.message)),
-            ),
-            None => (None, None, Some("not readable".into())),
-        };
-        rows.push(Row {
-            id: id.to_string(),
-            kind,
-            model,
-            versions: counted.then_some(commits.len()),
-            environments,
-            error,
-        });
-    }
+    // Each file is read and parsed on its own: the files are split over the cores.
+    let rows = reg.map_runs(&files, |reg, run| {
+        run.iter()
+            .map(|file| row(reg, rev, file, &index, counted, &envs, only_env.as_ref()))
+            .collect()
+    })?;
+    let rows = rows
+        .into_iter()
+        .filter_map(Result::transpose)
+        .collect::<Result<Vec<Row>, Error>>()?;
     if args.json {
         return ctx.ui.json(&rows);
     }
@@ -154,4 +118,63 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         &table,
         &[0, 2],
     )
+}
+
+/// The row of one prompt file; `None` when `only_env` leaves it out.
+fn row(
+    reg: &Registry,
+    rev: Rev,
+    file: &str,
+    index: &HashMap<String, Vec<CommitId>>,
+    counted: bool,
+    envs: &HashMap<PromptId, Vec<(EnvName, CommitId)>>,
+    only_env: Option<&EnvName>,
+) -> Result<Option<Row>, Error> {
+    let Some(id) = PromptId::from_file_name(file) else {
+        if only_env.is_some() {
+            return Ok(None);
+        }
+        return Ok(Some(Row {
+            id: stem(file).to_string(),
+            kind: None,
+            model: None,
+            versions: counted.then_some(0),
+            environments: indexmap::IndexMap::new(),
+            error: Some(format!(
+                "`{file}` is not a valid prompt id (see `prompt check`)"
+            )),
+        }));
+    };
+    let commits = index.get(file).map(Vec::as_slice).unwrap_or_default();
+    let environments: indexmap::IndexMap<String, Option<usize>> = envs
+        .get(&id)
+        .into_iter()
+        .flatten()
+        .map(|(env, commit)| {
+            let version = commits.iter().position(|c| c == commit).map(|i| i + 1);
+            (env.to_string(), version)
+        })
+        .collect();
+    if let Some(env) = only_env {
+        if !environments.contains_key(env.as_str()) {
+            return Ok(None);
+        }
+    }
+    let (kind, model, error) = match reg.read(rev, &id)?.map(|b| load::parse_bytes(&b)) {
+        Some(Ok(l)) => (Some(l.prompt.kind().as_str()), l.prompt.model_label(), None),
+        Some(Err(e)) => (
+            None,
+            None,
+            Some(format!("{}:{}: {}", e.at.line, e.at.column, e.message)),
+        ),
+        None => (None, None, Some("not readable".into())),
+    };
+    Ok(Some(Row {
+        id: id.to_string(),
+        kind,
+        model,
+        versions: counted.then_some(commits.len()),
+        environments,
+        error,
+    }))
 }

@@ -1,0 +1,69 @@
+//! Work over many prompt files on every core.
+//!
+//! Reading and parsing one prompt file does not depend on any other, so `check` and `list` of a
+//! large registry split their files into one contiguous run per core. A `Registry` is not shared
+//! between threads (libgit2's repository handle is not `Sync`): each extra thread opens the
+//! repository once more and reads through its own handle.
+
+use git2::Repository;
+
+use super::{open_error, Error, Registry};
+
+/// Below this many items per thread one thread does all the work: starting a thread and opening
+/// the repository again costs more than it saves.
+const MIN_PER_THREAD: usize = 256;
+
+impl Registry {
+    /// The same repository opened once more, for another thread.
+    fn reopen(&self) -> Result<Registry, Error> {
+        let at = self.repo.workdir().unwrap_or(self.repo.path());
+        let repo = Repository::open(at).map_err(|e| open_error(at, e))?;
+        Ok(Registry {
+            repo,
+            config: self.config.clone(),
+        })
+    }
+
+    /// `work` applied to contiguous runs of `items`, one run per available core (a single run on
+    /// this thread when there are few items), the results concatenated in the order of `items`.
+    /// `work` gets the run's registry handle, so it can keep per-run state such as a cache.
+    pub fn map_runs<T, R, W>(&self, items: &[T], work: W) -> Result<Vec<R>, Error>
+    where
+        T: Sync,
+        R: Send,
+        W: Fn(&Registry, &[T]) -> Vec<R> + Sync,
+    {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = cores.min(items.len() / MIN_PER_THREAD).max(1);
+        if threads == 1 {
+            return Ok(work(self, items));
+        }
+        let mut runs = items.chunks(items.len().div_ceil(threads));
+        let first = runs.next().unwrap_or_default();
+        let others = runs
+            .map(|run| Ok((run, self.reopen()?)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let work = &work;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = others
+                .into_iter()
+                .map(|(run, registry)| {
+                    scope.spawn(move || {
+                        let out = work(&registry, run);
+                        // Like the main handle, never torn down: the exit frees it.
+                        std::mem::forget(registry);
+                        out
+                    })
+                })
+                .collect();
+            let mut out = work(self, first);
+            for handle in handles {
+                match handle.join() {
+                    Ok(part) => out.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            Ok(out)
+        })
+    }
+}
