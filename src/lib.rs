@@ -11,7 +11,6 @@
 //! prompt files (dotprompt, Prompty), and writes bundles.
 
 pub mod check;
-pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod interchange;

@@ -183,7 +183,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
 }
 
 /// Turns a serde_yaml error into a position and a message without the position repeated.
-pub(crate) fn serde_error(e: &serde_yaml::Error) -> LoadError {
+pub fn serde_error(e: &serde_yaml::Error) -> LoadError {
     let at = e
         .location()
         .map_or(Location { line: 1, column: 1 }, |l| Location {

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use crate::cli::{error::CliError, Context};
-use crate::model::{load, Prompt, Reference};
-use crate::store::{Rev, VersionOrDraft};
-use crate::Error;
+use prompt_registry::model::{load, Prompt, Reference};
+use prompt_registry::store::{Rev, VersionOrDraft};
+use prompt_registry::Error;
 
 /// Print a prompt at a reference (ID, ID@N, ID@latest, ID@ENV, ID@REV)
 #[derive(Debug, clap::Args)]

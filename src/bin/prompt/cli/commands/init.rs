@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::cli::{error::CliError, Context};
-use crate::store;
+use prompt_registry::store;
 
 /// Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init`
 /// first outside a repository)
@@ -47,7 +47,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 .created
                 .iter()
                 .map(String::as_str)
-                .filter(|c| [store::CONFIG_FILE, crate::model::schema::SCHEMA_FILE].contains(c))
+                .filter(|c| [store::CONFIG_FILE, prompt_registry::model::schema::SCHEMA_FILE].contains(c))
                 .collect();
             ctx.ui.status(&format!(
                 "commit the config with git so clones share it: git add {} && git commit -m \
@@ -60,7 +60,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         // The absolute path, so that git finds the driver where `prompt` is not on PATH.
         let program = std::env::current_exe()
             .and_then(|p| p.canonicalize())
-            .map_err(|e| crate::Error::io("the running program", e))?;
+            .map_err(|e| prompt_registry::Error::io("the running program", e))?;
         let changed = store::install_diff_driver(&dir, &program)?;
         if changed.is_empty() {
             ctx.ui.status("the prompt diff driver is already set up");

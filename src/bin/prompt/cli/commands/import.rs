@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use crate::cli::commands::check::render_text;
 use crate::cli::{error::CliError, Context};
-use crate::interchange::{self, apply, Service};
-use crate::model::PromptId;
-use crate::Error;
+use prompt_registry::interchange::{self, apply, Service};
+use prompt_registry::model::PromptId;
+use prompt_registry::Error;
 
 /// Largest payload read, in bytes: exports of whole prompt repositories fit well within it.
 const MAX_PAYLOAD_BYTES: u64 = 64 * 1024 * 1024;

@@ -1,8 +1,8 @@
 //! How failures reach the user: `error: …` on stderr, a hint where one helps, and the exit code
 //! (SPEC §12: 0 success, 1 failure, 2 bad command line).
 
-use crate::error::Error;
-use crate::render::RenderError;
+use prompt_registry::error::Error;
+use prompt_registry::render::RenderError;
 
 /// A command's failure.
 #[derive(Debug)]

@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::cli::{error::CliError, Context};
-use crate::interchange::bundle;
-use crate::Error;
+use prompt_registry::interchange::bundle;
+use prompt_registry::Error;
 
 /// Write every prompt promoted to ENV, at its promoted version, to one JSON file
 ///

@@ -1,9 +1,9 @@
 //! `prompt promote REF ENV` and `prompt demote ID ENV`: move and remove environment tags.
 
 use crate::cli::{error::CliError, Context};
-use crate::model::{PromptId, Reference, Selector};
-use crate::store::{Registry, Rev, VersionOrDraft};
-use crate::Error;
+use prompt_registry::model::{PromptId, Reference, Selector};
+use prompt_registry::store::{Registry, Rev, VersionOrDraft};
+use prompt_registry::Error;
 
 /// Point an environment at a version (ID@N, ID@latest, ID@ENV, ID@REV; plain ID means latest).
 /// Rollback is a promote of an older version. Works in a bare repository too (only the tag moves).

@@ -225,7 +225,7 @@ impl Ui {
             )));
         }
         if !self.confirm(question)? {
-            return Err(crate::Error::Refused("not confirmed; nothing was changed".into()).into());
+            return Err(prompt_registry::Error::Refused("not confirmed; nothing was changed".into()).into());
         }
         Ok(())
     }
@@ -389,7 +389,7 @@ impl Ui {
     /// Warns about each broken environment tag (SPEC §5) whose id `wanted` accepts, with its fix.
     pub fn warn_broken_tags(
         &self,
-        tags: &[crate::store::BrokenTag],
+        tags: &[prompt_registry::store::BrokenTag],
         wanted: impl Fn(&str) -> bool,
     ) {
         for b in tags {
@@ -477,7 +477,7 @@ impl Ui {
 /// Text for a terminal: every control character escaped except newlines and tabs and, when
 /// `colour` is on, the colour sequences painting makes (`ESC [` digits and `;`, then `m`).
 fn safe(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
-    use crate::model::controls::{escape_text, is_control};
+    use prompt_registry::model::controls::{escape_text, is_control};
     if !colour {
         return escape_text(text);
     }

@@ -1,7 +1,7 @@
 //! `prompt mv OLD NEW`: rename or move a prompt, keeping its history and environments.
 
 use crate::cli::{error::CliError, Context};
-use crate::model::PromptId;
+use prompt_registry::model::PromptId;
 
 /// Rename a prompt or move it to another folder; history, version numbers and environment tags
 /// follow it. Never overwrites.

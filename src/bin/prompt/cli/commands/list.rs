@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
-use crate::model::{load, PromptId};
-use crate::store::Rev;
+use prompt_registry::model::{load, PromptId};
+use prompt_registry::store::Rev;
 
 /// List the prompts: id, kind (chat/text), model, latest version, environments
 ///
@@ -38,7 +38,7 @@ struct Row {
 
 /// A prompt file name without the extension: what it is listed and sorted by.
 fn stem(file: &str) -> &str {
-    file.strip_suffix(crate::model::PROMPT_EXT).unwrap_or(file)
+    file.strip_suffix(prompt_registry::model::PROMPT_EXT).unwrap_or(file)
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {

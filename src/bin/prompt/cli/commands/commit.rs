@@ -1,12 +1,12 @@
 //! `prompt commit`: validate changed prompts and commit them as new versions.
 
-use crate::check::{self, Severity};
+use prompt_registry::check::{self, Severity};
 use crate::cli::commands::check::{check_files, render_text};
 use crate::cli::error::message_with_hint;
 use crate::cli::{error::CliError, Context};
-use crate::model::PromptId;
-use crate::store::{ChangeKind, Rev, VersionOrDraft};
-use crate::Error;
+use prompt_registry::model::PromptId;
+use prompt_registry::store::{ChangeKind, Rev, VersionOrDraft};
+use prompt_registry::Error;
 
 /// Validate, then commit changed prompt files as new versions (only prompt files: other staged
 /// changes are left alone)
@@ -56,9 +56,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     if ids.is_empty() && args.message.is_empty() && ctx.ui.can_ask() && changes.len() > 1 {
         // By id, so that `triage` comes before `triage-v2` (file names sort `-` before `.`).
         changes.sort_by(|a, b| {
-            let id = |c: &crate::store::Change| {
+            let id = |c: &prompt_registry::store::Change| {
                 c.file
-                    .trim_end_matches(crate::model::PROMPT_EXT)
+                    .trim_end_matches(prompt_registry::model::PROMPT_EXT)
                     .to_string()
             };
             id(a).cmp(&id(b))
@@ -68,7 +68,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .map(|c| {
                 format!(
                     "{} ({:?})",
-                    c.file.trim_end_matches(crate::model::PROMPT_EXT),
+                    c.file.trim_end_matches(prompt_registry::model::PROMPT_EXT),
                     c.kind
                 )
                 .to_lowercase()
@@ -161,7 +161,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
 fn message(
     parts: &[String],
     ctx: &Context,
-    reg: &crate::store::Registry,
+    reg: &prompt_registry::store::Registry,
 ) -> Result<String, CliError> {
     let text = if !parts.is_empty() {
         parts.join("\n\n")

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
-use crate::model::PromptId;
-use crate::store::{signature::format_time, Promotion, Rev, VersionOrDraft};
-use crate::Error;
+use prompt_registry::model::PromptId;
+use prompt_registry::store::{signature::format_time, Promotion, Rev, VersionOrDraft};
+use prompt_registry::Error;
 
 /// Show which version each environment runs (prompts × environments), or a promotion history
 ///

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::cli::{error::CliError, Context};
-use crate::model::PromptId;
-use crate::store::{
+use prompt_registry::model::PromptId;
+use prompt_registry::store::{
     signature::{format_rfc3339, format_time},
     CommitId,
 };
@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .transpose()?
             .flatten();
         if exists.is_none() {
-            return Err(reg.not_found(&id, crate::store::Rev::WorkingTree).into());
+            return Err(reg.not_found(&id, prompt_registry::store::Rev::WorkingTree).into());
         }
         ctx.ui.status(&format!(
             "`{id}` has no committed versions yet (run `prompt commit {id}`)"
@@ -195,7 +195,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
 }
 
 fn registry_log(
-    reg: &crate::store::Registry,
+    reg: &prompt_registry::store::Registry,
     limit: usize,
     json: bool,
     ctx: &Context,

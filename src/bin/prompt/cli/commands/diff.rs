@@ -10,13 +10,13 @@ use console::Style;
 use indexmap::IndexMap;
 
 use crate::cli::{error::CliError, ui::Ui, Context};
-use crate::diff::format::{self, Mark, Paint, Plain, WordMarks};
-use crate::diff::report::{pair_files, Entry, Range, Report, Side, Source};
-use crate::model::{load, PromptId, Reference, Selector};
-use crate::partials::RegistryPartials;
-use crate::render::{self, values, Given, Prepared, RenderError, Sources};
-use crate::store::{CommitId, Registry, Resolved, Rev};
-use crate::Error;
+use prompt_registry::diff::format::{self, Mark, Paint, Plain, WordMarks};
+use prompt_registry::diff::report::{pair_files, Entry, Range, Report, Side, Source};
+use prompt_registry::model::{load, PromptId, Reference, Selector};
+use prompt_registry::partials::RegistryPartials;
+use prompt_registry::render::{self, values, Given, Prepared, RenderError, Sources};
+use prompt_registry::store::{CommitId, Registry, Resolved, Rev};
+use prompt_registry::Error;
 
 use super::render::{parse_vars, read_vars_file};
 

@@ -7,10 +7,10 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::cli::{error::CliError, Context};
-use crate::model::{load, nesting, Reference};
-use crate::partials::RegistryPartials;
-use crate::render::{self, values, Given, Prepared, RenderFormat, Sources};
-use crate::Error;
+use prompt_registry::model::{load, nesting, Reference};
+use prompt_registry::partials::RegistryPartials;
+use prompt_registry::render::{self, values, Given, Prepared, RenderFormat, Sources};
+use prompt_registry::Error;
 
 /// Render a prompt at a reference with values: text, JSON, or a request body for openai,
 /// anthropic, gemini or bedrock (pipe it to `curl -d @-`)

@@ -5,7 +5,7 @@ use clap::CommandFactory;
 
 /// Every page as (file name, roff text), generated from the clap definitions.
 fn pages() -> Vec<(String, String)> {
-    let mut cmd = prompt_registry::cli::Cli::command();
+    let mut cmd = crate::cli::Cli::command();
     cmd.build();
     let render = |c: clap::Command| {
         let mut out = Vec::new();
@@ -54,7 +54,7 @@ fn committed_man_pages_are_fresh() {
     }
     assert!(
         stale.is_empty(),
-        "man/{stale:?} are stale: run `UPDATE_MAN=1 cargo test --test cli man` and commit"
+        "man/{stale:?} are stale: run `UPDATE_MAN=1 cargo test --bin prompt man` and commit"
     );
 }
 

@@ -4,7 +4,7 @@
 
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
-use crate::store::Registry;
+use prompt_registry::store::Registry;
 
 fn registry() -> Option<Registry> {
     let start = std::env::var_os("PROMPT_REPO")
@@ -48,7 +48,7 @@ pub fn references() -> ArgValueCandidates {
         let mut out = Vec::new();
         for id in ids_of(&reg) {
             out.push(CompletionCandidate::new(format!("{id}@latest")));
-            if let Some(list) = crate::model::PromptId::parse(&id)
+            if let Some(list) = prompt_registry::model::PromptId::parse(&id)
                 .ok()
                 .and_then(|p| envs.get(&p))
             {

@@ -1,8 +1,8 @@
 //! `prompt schema`: the JSON Schema of the prompt file format, for editors and other tools.
 
 use crate::cli::{error::CliError, Context};
-use crate::model::schema::JSON_SCHEMA;
-use crate::Error;
+use prompt_registry::model::schema::JSON_SCHEMA;
+use prompt_registry::Error;
 
 /// Print the JSON Schema (draft 2020-12) of prompt files
 ///

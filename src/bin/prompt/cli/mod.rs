@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::store::Registry;
+use prompt_registry::store::Registry;
 use error::CliError;
 use ui::{ColorChoice, Ui};
 
@@ -96,7 +96,7 @@ impl Context {
     pub fn registry(&self) -> Result<&'static Registry, CliError> {
         let start = match &self.repo {
             Some(dir) => dir.clone(),
-            None => std::env::current_dir().map_err(|e| crate::Error::io(".", e))?,
+            None => std::env::current_dir().map_err(|e| prompt_registry::Error::io(".", e))?,
         };
         Ok(Box::leak(Box::new(Registry::open(&start)?)))
     }
@@ -105,7 +105,7 @@ impl Context {
     pub fn start_dir(&self) -> Result<PathBuf, CliError> {
         match &self.repo {
             Some(dir) => Ok(dir.clone()),
-            None => Ok(std::env::current_dir().map_err(|e| crate::Error::io(".", e))?),
+            None => Ok(std::env::current_dir().map_err(|e| prompt_registry::Error::io(".", e))?),
         }
     }
 }
@@ -125,7 +125,7 @@ pub fn main() -> ExitCode {
     // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
     // exit as interrupted (nothing changed); after it, let the command finish the write.
     let _ = ctrlc::set_handler(|| {
-        if crate::store::interrupt() {
+        if prompt_registry::store::interrupt() {
             ui::restore_terminal();
             std::process::exit(130);
         }
@@ -135,14 +135,14 @@ pub fn main() -> ExitCode {
         repo: cli.global.repo.clone(),
     };
     let result = run(cli.command, &ctx);
-    if crate::store::stopping() {
+    if prompt_registry::store::stopping() {
         // The signal handler removed our locks and is exiting as interrupted: so do we, whatever
         // the command made of the files it lost.
         std::process::exit(130);
     }
     match result {
         Ok(()) => {
-            if crate::store::interrupted_after_commit() {
+            if prompt_registry::store::interrupted_after_commit() {
                 ctx.ui
                     .warn("interrupted after the write was made: it was completed, as shown above");
             }

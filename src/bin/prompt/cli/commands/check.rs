@@ -2,12 +2,12 @@
 
 use serde::Serialize;
 
-use crate::check::{self, Diagnostic, Severity};
+use prompt_registry::check::{self, Diagnostic, Severity};
 use crate::cli::{error::CliError, ui::Ui, Context};
-use crate::model::{load, PromptId, Reference};
-use crate::partials::RegistryPartials;
-use crate::store::{Registry, Rev};
-use crate::Error;
+use prompt_registry::model::{load, PromptId, Reference};
+use prompt_registry::partials::RegistryPartials;
+use prompt_registry::store::{Registry, Rev};
+use prompt_registry::Error;
 
 /// Validate prompts: schema, ids, template syntax, variables against inputs, partials, provider
 /// rules, JSON Schemas, secrets. Exits 1 when there are errors.

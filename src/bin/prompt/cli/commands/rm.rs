@@ -1,7 +1,7 @@
 //! `prompt rm ID`: delete a prompt; its history stays.
 
 use crate::cli::{error::CliError, Context};
-use crate::model::PromptId;
+use prompt_registry::model::PromptId;
 
 /// Delete a prompt's file and commit the removal. History stays, and environment tags stay until
 /// demoted: while an environment points at the prompt, rm refuses unless --force.

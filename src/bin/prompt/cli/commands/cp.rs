@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use crate::cli::{error::CliError, Context};
-use crate::model::{load, PromptId, Reference};
-use crate::store::Rev;
-use crate::Error;
+use prompt_registry::model::{load, PromptId, Reference};
+use prompt_registry::store::Rev;
+use prompt_registry::Error;
 
 /// Copy a prompt (at any reference) to a new id; the copy records its source under
 /// `metadata.copied_from`. Never overwrites; the copy is not committed.

@@ -2,10 +2,10 @@
 //! registry.
 
 use crate::cli::{error::CliError, Context};
-use crate::interchange::{self, ExportInput, Service};
-use crate::model::{load, Reference};
-use crate::store::Rev;
-use crate::Error;
+use prompt_registry::interchange::{self, ExportInput, Service};
+use prompt_registry::model::{load, Reference};
+use prompt_registry::store::Rev;
+use prompt_registry::Error;
 
 /// Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay,
 /// Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file

@@ -3,13 +3,13 @@
 use indexmap::IndexMap;
 
 use crate::cli::{error::CliError, Context};
-use crate::model::schema;
-use crate::model::{
+use prompt_registry::model::schema;
+use prompt_registry::model::{
     load, Input, InputType, MessageItem, Model, Prompt, PromptId, Role, TemplateFormat,
     FORMAT_VERSION,
 };
-use crate::store::Rev;
-use crate::template::{Template, UseKind};
+use prompt_registry::store::Rev;
+use prompt_registry::template::{Template, UseKind};
 
 /// Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string,
 /// `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites.
@@ -58,8 +58,8 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     reg.require_workdir("new")?;
     let path = reg.path_of(&id);
-    if reg.read(crate::store::Rev::WorkingTree, &id)?.is_some() {
-        return Err(crate::Error::AlreadyExists { path }.into());
+    if reg.read(prompt_registry::store::Rev::WorkingTree, &id)?.is_some() {
+        return Err(prompt_registry::Error::AlreadyExists { path }.into());
     }
     if args.text.is_none() && args.system.is_none() && args.user.is_none() {
         if !ctx.ui.can_ask() {
@@ -146,7 +146,7 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
 }
 
 /// The interactive form: what the flags did not give, asked on the terminal.
-fn ask(args: &mut Args, reg: &crate::store::Registry, ctx: &Context) -> Result<(), CliError> {
+fn ask(args: &mut Args, reg: &prompt_registry::store::Registry, ctx: &Context) -> Result<(), CliError> {
     let chat = ctx.ui.select(
         "Kind of prompt",
         &["chat (messages)", "text (one template)"],
