@@ -1,6 +1,8 @@
 //! `prompt`: a Git-backed prompt registry.
 //!
-//! Data flows one way. The CLI (`cli`) parses arguments, calls the library and prints. The registry
+//! This crate is the library; the command line is the `prompt` binary (`src/bin/prompt/`, behind the
+//! default `cli` feature), and the library builds without it (no clap, no terminal crates). Data
+//! flows one way. The binary parses arguments, calls the library and prints. The registry
 //! (`store`, the only module that uses git2) finds the repository, reads prompt files in the working
 //! tree or at any revision, walks versions, moves environment tags and commits. `model` turns bytes
 //! into checked `Prompt`s (and writes canonical YAML back); `template` parses and renders template

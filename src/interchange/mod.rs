@@ -33,7 +33,7 @@ use crate::error::{Error, Location};
 use crate::model::{Prompt, PromptId};
 
 /// A hosted prompt registry we read and write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
     /// Arize Phoenix prompts
     Phoenix,

@@ -398,7 +398,7 @@ pub fn to_text(rendered: &Rendered) -> String {
 }
 
 /// The output formats of `render`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RenderFormat {
     Text,

@@ -2,6 +2,7 @@
 //!
 //! Commands are thin: each parses its arguments, calls the library and prints through `ui`.
 
+pub mod choices;
 pub mod commands;
 pub mod complete;
 pub mod error;
@@ -12,8 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use prompt_registry::store::Registry;
 use error::CliError;
+use prompt_registry::store::Registry;
 use ui::{ColorChoice, Ui};
 
 /// A Git-backed prompt registry: prompts are YAML files, versions are commits, environments are

@@ -225,7 +225,10 @@ impl Ui {
             )));
         }
         if !self.confirm(question)? {
-            return Err(prompt_registry::Error::Refused("not confirmed; nothing was changed".into()).into());
+            return Err(prompt_registry::Error::Refused(
+                "not confirmed; nothing was changed".into(),
+            )
+            .into());
         }
         Ok(())
     }
@@ -312,14 +315,9 @@ impl Ui {
     }
 
     /// A table: ruled under the header and sized to the terminal on a TTY, tab-separated rows
-    /// without the header otherwise (the columns are documented per command). The first column
-    /// (an id) is never split.
-    pub fn table(&self, header: &[&str], rows: &[Vec<String>]) -> Result<(), CliError> {
-        self.table_keeping(header, rows, &[0])
-    }
-
-    /// A table whose columns `whole` (ids, model names) are never split across lines. When the
-    /// terminal is too narrow for them, the last other columns are dropped, least useful first.
+    /// without the header otherwise (the columns are documented per command). The columns
+    /// `whole` (ids, model names) are never split across lines. When the terminal is too narrow
+    /// for them, the last other columns are dropped, least useful first.
     pub fn table_keeping(
         &self,
         header: &[&str],

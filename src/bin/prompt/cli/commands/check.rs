@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use prompt_registry::check::{self, Diagnostic, Severity};
 use crate::cli::{error::CliError, ui::Ui, Context};
+use prompt_registry::check::{self, Diagnostic, Severity};
 use prompt_registry::model::{load, PromptId, Reference};
 use prompt_registry::partials::RegistryPartials;
 use prompt_registry::store::{Registry, Rev};

@@ -1,8 +1,9 @@
 //! `prompt export REF --to SERVICE`: the request body that creates this version in a hosted
 //! registry.
 
+use crate::cli::choices::ServiceArg;
 use crate::cli::{error::CliError, Context};
-use prompt_registry::interchange::{self, ExportInput, Service};
+use prompt_registry::interchange::{self, ExportInput};
 use prompt_registry::model::{load, Reference};
 use prompt_registry::store::Rev;
 use prompt_registry::Error;
@@ -21,7 +22,7 @@ pub struct Args {
     pub reference: String,
     /// The service or file format to write for
     #[arg(long, value_enum, value_name = "SERVICE")]
-    pub to: Service,
+    pub to: ServiceArg,
     /// Write to this file instead of stdout (an existing file is replaced)
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -57,7 +58,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         _ => None,
     };
     let exported = interchange::export(
-        args.to,
+        args.to.0,
         &ExportInput {
             id,
             prompt: &loaded.prompt,
@@ -69,7 +70,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     for w in &exported.warnings {
         ctx.ui.warn(w);
     }
-    let text = match (&exported.body, args.to.file_extension()) {
+    let text = match (&exported.body, args.to.0.file_extension()) {
         (serde_json::Value::String(file), Some(_)) => file.clone(),
         (body, _) => {
             ctx.ui.status(&exported.endpoint);

@@ -4,9 +4,10 @@
 use std::io::Read;
 use std::path::PathBuf;
 
+use crate::cli::choices::ServiceArg;
 use crate::cli::commands::check::render_text;
 use crate::cli::{error::CliError, Context};
-use prompt_registry::interchange::{self, apply, Service};
+use prompt_registry::interchange::{self, apply};
 use prompt_registry::model::PromptId;
 use prompt_registry::Error;
 
@@ -29,7 +30,7 @@ pub struct Args {
     pub file: PathBuf,
     /// The service or file format it comes from
     #[arg(long, value_enum, value_name = "SERVICE")]
-    pub from: Service,
+    pub from: ServiceArg,
     /// Commit each version the payload holds, oldest first, with its message, and tag the
     /// versions its tags or environments name (configured environments only)
     #[arg(long)]
@@ -50,15 +51,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let id = args.id.as_deref().map(PromptId::parse).transpose()?;
     let reg = ctx.registry()?;
     reg.require_workdir("import")?;
-    let imported = match args.from.file_extension() {
+    let imported = match args.from.0.file_extension() {
         Some(ext) => {
             let files = interchange::collect_files(&args.file, ext)?;
-            interchange::import_files(args.from, &files)?
+            interchange::import_files(args.from.0, &files)?
         }
         None => {
             let (text, file) = read_payload(&args.file)?;
             let payload = interchange::parse_payload(&text, &file)?;
-            interchange::import(args.from, &payload, &file)?
+            interchange::import(args.from.0, &payload, &file)?
         }
     };
     for w in &imported.warnings {
@@ -69,7 +70,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         force: args.force,
         id,
     };
-    let plan = apply::plan(reg, imported, args.from, &options)?;
+    let plan = apply::plan(reg, imported, args.from.0, &options)?;
     for p in &plan.prompts {
         if let Some(name) = p
             .source_name
@@ -77,7 +78,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .filter(|n| n.as_str() != p.id.as_str())
         {
             ctx.ui
-                .status(&format!("{} `{name}` becomes {}", args.from.name(), p.id));
+                .status(&format!("{} `{name}` becomes {}", args.from.0.name(), p.id));
         }
     }
     for w in &plan.warnings {

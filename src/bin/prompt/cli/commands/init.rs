@@ -47,7 +47,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 .created
                 .iter()
                 .map(String::as_str)
-                .filter(|c| [store::CONFIG_FILE, prompt_registry::model::schema::SCHEMA_FILE].contains(c))
+                .filter(|c| {
+                    [
+                        store::CONFIG_FILE,
+                        prompt_registry::model::schema::SCHEMA_FILE,
+                    ]
+                    .contains(c)
+                })
                 .collect();
             ctx.ui.status(&format!(
                 "commit the config with git so clones share it: git add {} && git commit -m \

@@ -38,7 +38,8 @@ struct Row {
 
 /// A prompt file name without the extension: what it is listed and sorted by.
 fn stem(file: &str) -> &str {
-    file.strip_suffix(prompt_registry::model::PROMPT_EXT).unwrap_or(file)
+    file.strip_suffix(prompt_registry::model::PROMPT_EXT)
+        .unwrap_or(file)
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {

@@ -98,7 +98,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .transpose()?
             .flatten();
         if exists.is_none() {
-            return Err(reg.not_found(&id, prompt_registry::store::Rev::WorkingTree).into());
+            return Err(reg
+                .not_found(&id, prompt_registry::store::Rev::WorkingTree)
+                .into());
         }
         ctx.ui.status(&format!(
             "`{id}` has no committed versions yet (run `prompt commit {id}`)"

@@ -58,7 +58,10 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
     let reg = ctx.registry()?;
     reg.require_workdir("new")?;
     let path = reg.path_of(&id);
-    if reg.read(prompt_registry::store::Rev::WorkingTree, &id)?.is_some() {
+    if reg
+        .read(prompt_registry::store::Rev::WorkingTree, &id)?
+        .is_some()
+    {
         return Err(prompt_registry::Error::AlreadyExists { path }.into());
     }
     if args.text.is_none() && args.system.is_none() && args.user.is_none() {
@@ -146,7 +149,11 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
 }
 
 /// The interactive form: what the flags did not give, asked on the terminal.
-fn ask(args: &mut Args, reg: &prompt_registry::store::Registry, ctx: &Context) -> Result<(), CliError> {
+fn ask(
+    args: &mut Args,
+    reg: &prompt_registry::store::Registry,
+    ctx: &Context,
+) -> Result<(), CliError> {
     let chat = ctx.ui.select(
         "Kind of prompt",
         &["chat (messages)", "text (one template)"],

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::cli::choices::FormatArg;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::model::{load, nesting, Reference};
 use prompt_registry::partials::RegistryPartials;
@@ -35,7 +36,7 @@ pub struct Args {
     pub lenient: bool,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: RenderFormat,
+    pub format: FormatArg,
     /// Render once per line of a JSONL file of values (`-` reads stdin): output line N is
     /// {"line": N, "output": …} or {"line": N, "error": …}
     #[arg(long, value_name = "FILE")]
@@ -67,11 +68,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         lenient: args.lenient,
     };
     match &args.batch {
-        Some(path) => batch(&prepared, sources, args.format, path, args.fail_fast, ctx),
+        Some(path) => batch(&prepared, sources, args.format.0, path, args.fail_fast, ctx),
         None => {
             let values = values::collect(&loaded.prompt, &sources)?;
             let rendered = prepared.render(values)?;
-            let (out, warnings) = render::output(&loaded.prompt, &rendered, args.format)?;
+            let (out, warnings) = render::output(&loaded.prompt, &rendered, args.format.0)?;
             for w in warnings {
                 ctx.ui.warn(&w);
             }
