@@ -197,6 +197,8 @@ fn rows() -> Vec<Row> {
             .error("already exists")
             .hint("edit the file, or choose another id"),
         // 1: the environment, not the command line, is wrong.
+        row("a removal refused without --force", &["rm", "greet"], 1)
+            .error("`greet` is promoted to staging: demote it first"),
         row("no git identity", &["commit", "-m", "x"], 1)
             .setup(|r| r.write_prompt("greet", &text_prompt("Hey")))
             .how(How::NoIdentity)
