@@ -687,3 +687,15 @@ fn index_entry(path: &str, id: Oid, meta: &std::fs::Metadata, c: &Change) -> Ind
         path: path.as_bytes().to_vec(),
     }
 }
+
+impl Registry {
+    /// What differs between the working tree and `HEAD` among prompt files.
+    pub fn changes(&self) -> Result<Vec<Change>, Error> {
+        changes(self)
+    }
+
+    /// Commits the given changes as one commit; see `store::commit`.
+    pub fn commit(&self, changes: &[Change], message: &str) -> Result<Committed, Error> {
+        commit(self, changes, message)
+    }
+}
