@@ -1,4 +1,4 @@
-//! Committing prompt files (SPEC §6 `commit`, §12 "Writes are exact and agree with git").
+//! Committing prompt files (contract §6 `commit`, §12 "Writes are exact and agree with git").
 //!
 //! The new tree is built in memory from `HEAD`'s tree plus the prompt files being committed, so other
 //! staged changes are never swept in. Everything happens under `.git/index.lock`, held as git holds

@@ -1,4 +1,4 @@
-//! Versions over first-parent history (SPEC §4), read the fast way.
+//! Versions over first-parent history (contract §4), read the fast way.
 //!
 //! A commit is a version of a file when the file's blob id differs from the first parent's. The walk
 //! compares tree-entry ids along the file's path, starting at the root tree: a folder whose id did not

@@ -111,7 +111,7 @@ pub enum Rev {
     Commit(CommitId),
 }
 
-/// A version of a prompt: a commit on the release line (SPEC §4) that changed its file.
+/// A version of a prompt: a commit on the release line (contract §4) that changed its file.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Version {
     /// From 1, oldest first (`version` in JSON, as in every other output).

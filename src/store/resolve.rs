@@ -37,7 +37,7 @@ impl Registry {
         Ok(self.env_tags()?.0)
     }
 
-    /// Resolves a reference (SPEC §4) to the file's bytes.
+    /// Resolves a reference (contract §4) to the file's bytes.
     pub fn resolve(&self, reference: &Reference) -> Result<Resolved, Error> {
         let id = &reference.id;
         let path = self.path_of(id);

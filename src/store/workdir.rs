@@ -14,7 +14,7 @@ impl Registry {
     }
 
     /// The absolute path of a prompt's file in the working tree; an error when the path goes
-    /// through a symbolic link (SPEC §12: the repository is the boundary).
+    /// through a symbolic link (contract §12: the repository is the boundary).
     pub fn file_of(&self, id: &PromptId) -> Result<PathBuf, Error> {
         let dir = self.require_workdir("this command")?;
         let path = self.path_of(id);
@@ -46,8 +46,8 @@ impl Registry {
         Ok(out)
     }
 
-    /// The tags `ID@ENV` of `id` in protected environments (SPEC §5), which a command that moves or
-    /// removes them must have confirmed.
+    /// The tags `ID@ENV` of `id` in protected environments (contract §5), which a command that
+    /// moves or removes them must have confirmed.
     pub fn protected_tags(&self, id: &PromptId) -> Result<Vec<String>, Error> {
         Ok(self
             .envs_of(id)?

@@ -1,5 +1,5 @@
 //! How failures reach the user: `error: …` on stderr, a hint where one helps, and the exit code
-//! (SPEC §12: 0 success, 1 failure, 2 bad command line).
+//! (contract §12: 0 success, 1 failure, 2 bad command line).
 
 use prompt_registry::error::Error;
 use prompt_registry::render::RenderError;
@@ -95,9 +95,9 @@ impl CliError {
     }
 }
 
-/// Exit codes (SPEC §12): 2 for what the user typed wrong on the command line, 1 for every other
-/// failure, including the environment's (no git identity, no `git` program, a detached HEAD). Every
-/// variant is listed, so a new one is placed here on purpose.
+/// Exit codes (contract §12): 2 for what the user typed wrong on the command line, 1 for every
+/// other failure, including the environment's (no git identity, no `git` program, a detached HEAD).
+/// Every variant is listed, so a new one is placed here on purpose.
 fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Usage(_)

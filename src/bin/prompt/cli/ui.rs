@@ -206,8 +206,9 @@ impl Ui {
         Ok(above_scissors(&text).to_string())
     }
 
-    /// Confirms a change to protected environments (SPEC §5): nothing to do with `yes`; asked on
-    /// a terminal; elsewhere an error naming `--yes`, so that a script never moves one by accident.
+    /// Confirms a change to protected environments (contract §5): nothing to do with `yes`; asked
+    /// on a terminal; elsewhere an error naming `--yes`, so that a script never moves one by
+    /// accident.
     pub fn confirm_protected(
         &self,
         yes: bool,
@@ -384,7 +385,8 @@ impl Ui {
         }
     }
 
-    /// Warns about each broken environment tag (SPEC §5) whose id `wanted` accepts, with its fix.
+    /// Warns about each broken environment tag (contract §5) whose id `wanted` accepts, with its
+    /// fix.
     pub fn warn_broken_tags(
         &self,
         tags: &[prompt_registry::store::BrokenTag],

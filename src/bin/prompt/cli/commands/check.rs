@@ -1,4 +1,4 @@
-//! `prompt check`: validate prompts (SPEC §7).
+//! `prompt check`: validate prompts (contract §7).
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
-//! `prompt diff`: what changed in prompts, field by field (SPEC §8), between two references, between
-//! the last version and the working tree, or across a git range.
+//! `prompt diff`: what changed in prompts, field by field (contract §8), between two references,
+//! between the last version and the working tree, or across a git range.
 //!
 //! Thin: the arguments become a `Plan`, the store resolves references and reads files, `diff::`
 //! compares and formats, `ui` prints.
