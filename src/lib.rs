@@ -11,6 +11,10 @@
 //! request bodies; `diff` compares two prompts for reviewers; `interchange` maps prompts to and
 //! from hosted registries (Phoenix, LangWatch, Freeplay, Bifrost, Langfuse) and other tools'
 //! prompt files (dotprompt, Prompty), and writes bundles.
+//!
+//! `docs/ARCHITECTURE.md` draws the layers (who may import whom), the error types of each layer
+//! and the path of `render`, `commit`, `log` and `diff` through these modules; `docs/contract.md`
+//! is the product contract that comments cite as "contract §N".
 
 pub mod check;
 pub mod diff;
