@@ -3,9 +3,10 @@
 //!
 //! Rows without a setup share one registry and must leave it exactly as they found it (a failed
 //! command changes nothing); rows with a setup get a registry of their own. Two documented cases
-//! live elsewhere because they cost what a table should not: a lock held by another process waits
-//! five seconds first (`reliability::a_stale_index_lock_is_named_and_nothing_changes`), and a
-//! declined confirmation needs a pseudo-terminal (`interactive`).
+//! live elsewhere because they need what a table does not give: a lock held by another process
+//! needs a shortened wait (`PROMPT_LOCK_WAIT_MS`, in
+//! `reliability::a_stale_index_lock_is_named_and_nothing_changes`), and a declined confirmation
+//! needs a pseudo-terminal (`interactive`).
 
 use std::path::Path;
 
