@@ -112,7 +112,8 @@ impl Registry {
                 continue;
             }
             out.push(RegistryCommit {
-                version: Version::new(entry.commit, 0, Oid::ZERO_SHA1, entry.info.clone()),
+                commit: CommitId(entry.commit),
+                info: entry.info.clone(),
                 changes,
                 removed: entry.removed.clone(),
                 moves: entry.moves.clone(),

@@ -32,10 +32,10 @@
 //! added, changed or removed and a move trailer) and `history::RawVersion` (one commit that
 //! changed one prompt's file, with the file's blob). `log.rs` numbers them into the public
 //! shapes: `Version` (a `CommitInfo` with its commit, its number on the release line, and the
-//! blob) for one prompt, and `RegistryCommit` for the whole registry, which reuses `Version` for
-//! the commit's data (its `number` is 0: a registry commit has no number of its own; the numbers
-//! are per file, in `changes`). `log.rs`'s `HistoryEntry` is the in-between step of
-//! `RegistryCommit` (files named as at `HEAD`, before numbering). A commit off the release line
+//! blob) for one prompt, and `RegistryCommit` (a commit id and its `CommitInfo`, with the number
+//! each changed file became) for the whole registry: a registry commit has no number of its own.
+//! `log.rs`'s `HistoryEntry` is the in-between step of `RegistryCommit` (files named as at the
+//! tip, before numbering). A commit off the release line
 //! is a `versions::Draft`, never a `Version`.
 
 mod cache;
@@ -64,6 +64,7 @@ use git2::{Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{BrokenTag, EnvState, Promotion};
+pub use history::CommitInfo;
 pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use moves::Moved;
 pub use remote::{Divergence, PullReport, PushReport};
@@ -159,8 +160,8 @@ fn ser_display<S: serde::Serializer, T: fmt::Display>(v: &T, s: S) -> Result<S::
 /// A commit of the registry's history with the prompt files it changed and their new version numbers.
 #[derive(Debug, Clone)]
 pub struct RegistryCommit {
-    /// The commit's data (`number` is unused: 0).
-    pub version: Version,
+    pub commit: CommitId,
+    pub info: CommitInfo,
     /// Files relative to the registry root, with the version each became.
     pub changes: Vec<(String, usize)>,
     /// Prompt files removed by this commit.

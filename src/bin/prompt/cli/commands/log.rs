@@ -229,13 +229,13 @@ fn registry_log(
     let release_entries = history.iter().map(|c| RegistryEntry {
         draft: false,
         branch: None,
-        commit: c.version.commit.to_string(),
-        author: &c.version.author,
-        email: &c.version.email,
-        time: c.version.time,
-        offset_minutes: c.version.offset_minutes,
-        date: format_rfc3339(c.version.time, c.version.offset_minutes),
-        message: &c.version.message,
+        commit: c.commit.to_string(),
+        author: &c.info.author,
+        email: &c.info.email,
+        time: c.info.time,
+        offset_minutes: c.info.offset_minutes,
+        date: format_rfc3339(c.info.time, c.info.offset_minutes),
+        message: &c.info.message,
         prompts: c
             .changes
             .iter()
