@@ -185,23 +185,6 @@ fn hint(e: &Error) -> Option<String> {
     }
 }
 
-/// The answer of something that needs version numbers, or (with a warning that names the fix)
-/// the default and `false` where they cannot be counted: a shallow clone, no release line.
-/// For commands that still have something to show without them (`list`, `env`).
-pub fn counted_or_warn<T: Default>(
-    answer: Result<T, Error>,
-    ui: &crate::cli::ui::Ui,
-) -> Result<(T, bool), CliError> {
-    match answer {
-        Ok(value) => Ok((value, true)),
-        Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
-            ui.warn(&message_with_hint(e));
-            Ok((T::default(), false))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// A library error as one line with its hint, for a command that goes on without the answer.
 pub fn message_with_hint(e: Error) -> String {
     let e = CliError::Lib(e);

@@ -15,7 +15,9 @@ use std::io::{IsTerminal, Write};
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, TableComponent, Width};
 use console::Style;
 
-use super::error::CliError;
+use prompt_registry::error::Error;
+
+use super::error::{message_with_hint, CliError};
 
 /// A question's failure. Ctrl-C (which dialoguer reads as an interrupted read) restores the
 /// terminal and exits 130 like an interrupted command, with nothing changed.
@@ -306,6 +308,23 @@ impl Ui {
         out.write_all(text.as_bytes())?;
         out.write_all(b"\n")?;
         Ok(())
+    }
+
+    /// The answer of something that needs version numbers, or (with a warning that names the fix)
+    /// the default and `false` where they cannot be counted: a shallow clone, no release line.
+    /// For commands that still have something to show without them (`list`, `env`).
+    pub fn counted_or_warn<T: Default>(
+        &self,
+        answer: Result<T, Error>,
+    ) -> Result<(T, bool), CliError> {
+        match answer {
+            Ok(value) => Ok((value, true)),
+            Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
+                self.warn(&message_with_hint(e));
+                Ok((T::default(), false))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Writes a value as pretty JSON to stdout (JSON escapes control characters itself).

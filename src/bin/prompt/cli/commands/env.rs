@@ -3,7 +3,6 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::model::PromptId;
 use prompt_registry::store::{signature::format_time, Promotion, Rev, VersionOrDraft};
@@ -80,7 +79,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     ctx.ui
         .warn_broken_tags(&broken, |id| only.as_ref().is_none_or(|o| o.as_str() == id));
     // A shallow clone still shows where each environment points, by commit.
-    let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
+    let (index, counted) = ctx.ui.counted_or_warn(reg.version_index())?;
     let head = reg.head()?;
     let mut ids: Vec<PromptId> = match rev {
         Some(rev) => reg.ids(rev)?,

@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use crate::cli::error::counted_or_warn;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::model::{load, PromptId};
 use prompt_registry::store::Rev;
@@ -53,7 +52,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.warn(&warning);
     }
     // A shallow clone still lists its prompts; only the counts are unknown.
-    let (index, counted) = counted_or_warn(reg.version_index(), &ctx.ui)?;
+    let (index, counted) = ctx.ui.counted_or_warn(reg.version_index())?;
     let (envs, broken) = reg.env_tags()?;
     ctx.ui.warn_broken_tags(&broken, |_| true);
     let mut rows = Vec::new();
