@@ -7,6 +7,7 @@ pub mod controls;
 pub mod emit;
 pub mod id;
 pub mod load;
+mod load_error;
 pub mod nesting;
 pub mod prompt;
 pub mod reference;
