@@ -1,8 +1,8 @@
 //! The library's error type: one variant per thing a user can act on.
 //!
 //! Messages are complete sentences without a trailing period; the CLI adds `error: `, a hint where one
-//! helps, and the exit code (`cli::error`), both chosen by variant. Git failures keep libgit2's
-//! message with our context.
+//! helps, and the exit code (`cli::error` in the binary), both chosen by variant. Git failures keep
+//! libgit2's message with our context.
 //!
 //! This is the bottom of the crate: it imports no module of it. A variant carries plain data (text,
 //! positions, the rule a name broke), filled in by the layer that detects the problem; layers with

@@ -1,6 +1,8 @@
 //! `prompt`: a Git-backed prompt registry.
 //!
-//! Data flows one way. The CLI (`cli`) parses arguments, calls the library and prints. The registry
+//! This crate is the library; the command line is the `prompt` binary (`src/bin/prompt/`, behind the
+//! default `cli` feature), and the library builds without it (no clap, no terminal crates). Data
+//! flows one way. The binary parses arguments, calls the library and prints. The registry
 //! (`store`, the only module that uses git2) finds the repository, reads prompt files in the working
 //! tree or at any revision, walks versions, moves environment tags and commits. `model` turns bytes
 //! into checked `Prompt`s (and writes canonical YAML back); `template` parses and renders template
@@ -9,9 +11,12 @@
 //! request bodies; `diff` compares two prompts for reviewers; `interchange` maps prompts to and
 //! from hosted registries (Phoenix, LangWatch, Freeplay, Bifrost, Langfuse) and other tools'
 //! prompt files (dotprompt, Prompty), and writes bundles.
+//!
+//! `docs/ARCHITECTURE.md` draws the layers (who may import whom), the error types of each layer
+//! and the path of `render`, `commit`, `log` and `diff` through these modules; `docs/contract.md`
+//! is the product contract that comments cite as "contract §N".
 
 pub mod check;
-pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod interchange;

@@ -1,6 +1,6 @@
 //! Partials (`{{> other/id}}`), parents (`{{< base/id}}…{{/base/id}}`) and Jinja2 includes
 //! (`{% include 'other/id' %}`, `extends`, `import`): other prompts' `template` text, read from
-//! the registry at the same revision as the prompt that names them (SPEC §4, §9). One source
+//! the registry at the same revision as the prompt that names them (contract §4, §9). One source
 //! serves `check` (does it exist, is it a text prompt), rendering (the engines' resolver) and
 //! bundles.
 //!

@@ -1,4 +1,5 @@
-//! Validation (SPEC §7): a prompt file in, diagnostics out. Used by `check` and before `commit`.
+//! Validation (contract §7): a prompt file in, diagnostics out. Used by `check` and before
+//! `commit`.
 //!
 //! Every rule has a name (`Rule`) so that output can be filtered and CI annotations grouped. Rules
 //! read only the prompt and, for partials, other prompts through `PartialSource`: no git here.

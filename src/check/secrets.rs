@@ -258,7 +258,7 @@ fn labelled_aws_secrets(line: &str) -> Vec<(usize, usize)> {
 
 /// How a value that matches a secret rule is shown in a message instead of its text: its length,
 /// what it looks like and a redacted start (`None` when no rule matches). Render errors use this,
-/// so that a token passed in the wrong place is not echoed to a terminal or a log (SPEC §12).
+/// so that a token passed in the wrong place is not echoed to a terminal or a log (contract §12).
 pub fn redacted_value(value: &str) -> Option<String> {
     let found = find(value);
     let first = found.first()?;

@@ -1,5 +1,5 @@
-//! Semantic diff of two prompts (SPEC §8): what changed, field by field, and which changes break
-//! callers.
+//! Semantic diff of two prompts (contract §8): what changed, field by field, and which changes
+//! break callers.
 //!
 //! Pure: `Prompt`s in, a serializable `PromptDiff` out; no git, no files, no printing. `report`
 //! turns diffs of whole prompts (with ids and versions, from the CLI) into text, markdown or JSON,

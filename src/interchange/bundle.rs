@@ -1,5 +1,5 @@
-//! Bundles (SPEC §10): every prompt promoted to one environment, at its promoted version, in one
-//! JSON file, for programs that run without git.
+//! Bundles (contract §10): every prompt promoted to one environment, at its promoted version, in
+//! one JSON file, for programs that run without git.
 //!
 //! The shape is stable (format 1); a program can rely on it:
 //!
@@ -21,13 +21,13 @@
 //! ```
 //!
 //! `prompts` is keyed and sorted by id. `version` is the version number at the promoted commit on
-//! the release line (SPEC §4); for a draft (a commit off the release line) it is `null` and
+//! the release line (contract §4); for a draft (a commit off the release line) it is `null` and
 //! `"draft": {"branch": NAME-or-null}` says so. A shallow clone that cannot count versions
 //! cannot write a bundle (the error names the fix). `prompt` is the
-//! prompt file as JSON, with the keys and meaning of SPEC §3. `partials` is present only when the
-//! prompt's templates include partials: each included prompt's template text, read at the same
-//! commit as the prompt (SPEC §4), including partials of partials. The prompts are those present
-//! at `generated_from` that have an `ID@ENV` tag.
+//! prompt file as JSON, with the keys and meaning of contract §3. `partials` is present only when
+//! the prompt's templates include partials: each included prompt's template text, read at the same
+//! commit as the prompt (contract §4), including partials of partials. The prompts are those
+//! present at `generated_from` that have an `ID@ENV` tag.
 
 use std::collections::BTreeSet;
 

@@ -1,5 +1,5 @@
-//! Interchange with hosted prompt registries and other tools' prompt files (SPEC §10): the request
-//! bodies that create a prompt version in Phoenix, LangWatch, Freeplay, the Bifrost prompt
+//! Interchange with hosted prompt registries and other tools' prompt files (contract §10): the
+//! request bodies that create a prompt version in Phoenix, LangWatch, Freeplay, the Bifrost prompt
 //! repository and Langfuse, reading those services' create requests and get responses back into
 //! prompt files, Google dotprompt (`.prompt`) and Microsoft Prompty (`.prompty`) files both ways,
 //! and bundles of promoted prompts for programs that run without git.
@@ -33,7 +33,7 @@ use crate::error::{Error, Location};
 use crate::model::{Prompt, PromptId};
 
 /// A hosted prompt registry we read and write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
     /// Arize Phoenix prompts
     Phoenix,

@@ -1,5 +1,6 @@
-//! Slugging service names into prompt ids (SPEC §10): lower case, `-` for every other character,
-//! runs of `-` collapsed, and the ends trimmed so that each segment is a valid id segment.
+//! Slugging service names into prompt ids (contract §10): lower case, `-` for every other
+//! character, runs of `-` collapsed, and the ends trimmed so that each segment is a valid id
+//! segment.
 
 use crate::error::Error;
 use crate::model::PromptId;

@@ -1,4 +1,4 @@
-//! Prompt ids and environment names (SPEC §2).
+//! Prompt ids and environment names (contract §2).
 //!
 //! Both are validated here, before any filesystem or git access, so that nothing a user types can name
 //! a path outside the registry root or a malformed git reference.

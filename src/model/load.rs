@@ -12,28 +12,13 @@ use std::collections::{HashMap, HashSet};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use crate::error::Location;
+pub use crate::model::load_error::LoadError;
 use crate::model::prompt::{Content, Prompt, FORMAT_VERSION};
 
 /// Largest prompt file read, in bytes. Prompts are text for a model; anything larger is a mistake.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Deepest nesting of YAML collections accepted.
 const MAX_DEPTH: usize = 64;
-
-/// A load failure: where, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub at: Location,
-    pub message: String,
-}
-
-impl LoadError {
-    fn new(at: Location, message: impl Into<String>) -> LoadError {
-        LoadError {
-            at,
-            message: message.into(),
-        }
-    }
-}
 
 /// A prompt read from a file, with the positions of its parts.
 #[derive(Debug, Clone)]
@@ -183,7 +168,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
 }
 
 /// Turns a serde_yaml error into a position and a message without the position repeated.
-pub(crate) fn serde_error(e: &serde_yaml::Error) -> LoadError {
+pub fn serde_error(e: &serde_yaml::Error) -> LoadError {
     let at = e
         .location()
         .map_or(Location { line: 1, column: 1 }, |l| Location {

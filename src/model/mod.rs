@@ -1,4 +1,4 @@
-//! The prompt file format (SPEC §3), ids and environment names (SPEC §2).
+//! The prompt file format (contract §3), ids and environment names (contract §2).
 //!
 //! Pure data: nothing here touches the filesystem or git. `load` turns file bytes into a checked
 //! `Prompt` with positions and writes canonical YAML back.
@@ -7,6 +7,7 @@ pub mod controls;
 pub mod emit;
 pub mod id;
 pub mod load;
+mod load_error;
 pub mod nesting;
 pub mod prompt;
 pub mod reference;

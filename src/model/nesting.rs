@@ -13,7 +13,7 @@
 //! It errs on the side of counting less; the parsers' own limits stay in place behind it.
 
 use crate::error::Location;
-use crate::model::load::LoadError;
+use crate::model::load_error::LoadError;
 
 /// Deepest nesting of collections (flow brackets plus block indentation levels) any input may have.
 pub const MAX_NESTING: usize = 100;

@@ -1,4 +1,4 @@
-//! The format-1 prompt file (SPEC §3) as serde types.
+//! The format-1 prompt file (contract §3) as serde types.
 //!
 //! Field order here is the canonical key order of a written file. Every struct denies unknown keys;
 //! free-form data (`metadata`, params, JSON Schemas, sample values) is kept as ordered JSON values.

@@ -1,4 +1,4 @@
-//! References (SPEC §4): `ID`, `ID@N`, `ID@latest`, `ID@ENV`, `ID@REV`.
+//! References (contract §4): `ID`, `ID@N`, `ID@latest`, `ID@ENV`, `ID@REV`.
 //!
 //! Parsing is pure: the id is validated here, before anything touches the filesystem or git. What a
 //! name after `@` means (an environment or a git revision) is decided by the store, which knows the

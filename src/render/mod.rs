@@ -1,4 +1,4 @@
-//! Rendering (SPEC §9): a prompt and values in, text, messages or a provider request body out.
+//! Rendering (contract §9): a prompt and values in, text, messages or a provider request body out.
 //!
 //! `Prepared` parses every template of a prompt and resolves its partials once, so that a batch of
 //! many value sets pays for parsing once. Values come from `values`; history placeholders and media
@@ -197,7 +197,7 @@ impl<'p> Prepared<'p> {
             unreachable!("built as an object above")
         };
         // Few-shot examples go after the leading system messages and before the history and
-        // the other messages (SPEC §9); each is the last user message rendered with the
+        // the other messages (contract §9); each is the last user message rendered with the
         // example's own values only (declared defaults fill the rest, nothing from this call).
         let lead = items
             .iter()
@@ -284,7 +284,7 @@ impl<'p> Prepared<'p> {
                         .or_else(|| part.audio.as_ref().map(|n| (n, media::Kind::Audio)))
                     {
                         // A media input without a value (optional, or --lenient) leaves its
-                        // part out (SPEC §9); a required one was reported missing before.
+                        // part out (contract §9); a required one was reported missing before.
                         let value = values.get(name).filter(|v| !v.is_null());
                         if value.is_none() {
                             continue;
@@ -398,7 +398,7 @@ pub fn to_text(rendered: &Rendered) -> String {
 }
 
 /// The output formats of `render`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RenderFormat {
     Text,

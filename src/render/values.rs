@@ -1,6 +1,6 @@
-//! Values for rendering (SPEC §9): defaults, samples, `--vars` files and `--var` flags, converted
-//! to the declared types and checked. Strict by default: unknown names, wrong types and missing
-//! required values are errors that name the input.
+//! Values for rendering (contract §9): defaults, samples, `--vars` files and `--var` flags,
+//! converted to the declared types and checked. Strict by default: unknown names, wrong types and
+//! missing required values are errors that name the input.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -200,7 +200,7 @@ fn describe(v: &Value) -> String {
 }
 
 /// A value as messages show it: quoted, cut after 40 characters; and when it matches a secret
-/// rule, not at all: its length, its kind and a redacted start (SPEC §12).
+/// rule, not at all: its length, its kind and a redacted start (contract §12).
 fn shown(s: &str) -> String {
     if let Some(redacted) = crate::check::secrets::redacted_value(s) {
         return redacted;

@@ -1,5 +1,5 @@
-//! The history cache: which commits of the release line (SPEC §4) changed which prompt files, kept
-//! in `.git/prompt-history-v3` so that `log`, `list` and `env` need not walk history again.
+//! The history cache: which commits of the release line (contract §4) changed which prompt files,
+//! kept in `.git/prompt-history-v3` so that `log`, `list` and `env` need not walk history again.
 //!
 //! Keyed on everything that can change an answer: the registry root, the release line's tip, the
 //! shallow boundary (`.git/shallow`) and the replace refs (`refs/replace/*`, `info/grafts`). The

@@ -1,4 +1,4 @@
-//! Committing prompt files (SPEC §6 `commit`, §12 "Writes are exact and agree with git").
+//! Committing prompt files (contract §6 `commit`, §12 "Writes are exact and agree with git").
 //!
 //! The new tree is built in memory from `HEAD`'s tree plus the prompt files being committed, so other
 //! staged changes are never swept in. Everything happens under `.git/index.lock`, held as git holds
@@ -24,6 +24,19 @@ use crate::error::Error;
 const MAX_ATTEMPTS: u32 = 20;
 /// How long to keep retrying while another process holds a lock, as git waits for a held lock.
 const LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// `LOCK_WAIT`, which debug builds let tests shorten (`PROMPT_LOCK_WAIT_MS`), so that a test of a
+/// held lock does not sit out five seconds. Release builds read no variable.
+fn lock_wait() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("PROMPT_LOCK_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    LOCK_WAIT
+}
 
 /// What happened to a prompt file between `HEAD` and the working tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -372,7 +385,7 @@ pub(super) fn commit(
                 }
             }
             Err(Failure::Ref(e)) if e.code() == ErrorCode::Locked => {
-                if started.elapsed() > LOCK_WAIT {
+                if started.elapsed() > lock_wait() {
                     let path = repo.path().join(format!("{branch}.lock"));
                     return Err(Error::Locked { path });
                 }
@@ -462,7 +475,7 @@ impl IndexLock {
                 }
                 Ok(false) => return Err(Error::Refused("interrupted; nothing was changed".into())),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if started.elapsed() > LOCK_WAIT {
+                    if started.elapsed() > lock_wait() {
                         return Err(Error::Locked { path: lock });
                     }
                     std::thread::sleep(Duration::from_millis(25));
@@ -685,5 +698,17 @@ fn index_entry(path: &str, id: Oid, meta: &std::fs::Metadata, c: &Change) -> Ind
         flags: path.len().min(0xfff) as u16,
         flags_extended: 0,
         path: path.as_bytes().to_vec(),
+    }
+}
+
+impl Registry {
+    /// What differs between the working tree and `HEAD` among prompt files.
+    pub fn changes(&self) -> Result<Vec<Change>, Error> {
+        changes(self)
+    }
+
+    /// Commits the given changes as one commit; see `store::commit`.
+    pub fn commit(&self, changes: &[Change], message: &str) -> Result<Committed, Error> {
+        commit(self, changes, message)
     }
 }

@@ -1,4 +1,4 @@
-//! The registry config `.prompts.yaml` (SPEC §2). Every field is optional.
+//! The registry config `.prompts.yaml` (contract §2). Every field is optional.
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -26,11 +26,11 @@ pub struct ConfigFile {
     /// Fingerprints of values `check` flagged as secrets that are not (false positives).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_secrets: Vec<String>,
-    /// Environments whose tags move only after confirmation (SPEC §5); default `[production]`.
+    /// Environments whose tags move only after confirmation (contract §5); default `[production]`.
     #[serde(default = "default_protected")]
     pub protected_environments: Vec<String>,
-    /// The branch whose first-parent history numbers versions (SPEC §4); by default `origin/HEAD`'s
-    /// branch, else `main`, else `master`, else the current branch.
+    /// The branch whose first-parent history numbers versions (contract §4); by default
+    /// `origin/HEAD`'s branch, else `main`, else `master`, else the current branch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_branch: Option<String>,
 }
@@ -74,7 +74,7 @@ pub struct Config {
     pub defaults: Defaults,
     /// Secret fingerprints allowed by the config.
     pub allowed_secrets: Vec<String>,
-    /// Environments whose tags move or disappear only after confirmation (SPEC §5): asked on a
+    /// Environments whose tags move or disappear only after confirmation (contract §5): asked on a
     /// terminal, `--yes` elsewhere; and a draft is never promoted to one.
     pub protected_environments: Vec<String>,
     /// The configured release branch, if any (`Registry::release_line` applies the defaults).

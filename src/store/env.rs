@@ -1,4 +1,5 @@
-//! Environments as annotated tags (SPEC §5): `ID@ENV` points at the commit of the promoted version.
+//! Environments as annotated tags (contract §5): `ID@ENV` points at the commit of the promoted
+//! version.
 //!
 //! The tag message records the promotion and carries every earlier one, newest first, as one JSON
 //! object a line after a `Prompt-Promotions:` marker: the audit trail travels with `git push`, with no
@@ -56,7 +57,7 @@ pub struct Promotion {
 
 /// An environment tag `ID@ENV` that does not lead to a commit (a blob, a tree, a symbolic
 /// reference, a chain of tags ending in a missing object): reported with the fix, never in the way
-/// of other prompts (SPEC §5).
+/// of other prompts (contract §5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenTag {
     /// `ID@ENV`.

@@ -1,4 +1,4 @@
-//! Versions over first-parent history (SPEC §4), read the fast way.
+//! Versions over first-parent history (contract §4), read the fast way.
 //!
 //! A commit is a version of a file when the file's blob id differs from the first parent's. The walk
 //! compares tree-entry ids along the file's path, starting at the root tree: a folder whose id did not
@@ -20,10 +20,11 @@ pub(crate) struct RawVersion {
     pub info: CommitInfo,
 }
 
-/// What a version shows of its commit. Read during the walk, which has the commit at hand, so
-/// that numbering versions needs no second read of each commit (and the history cache keeps it).
+/// Who made a commit, when, and with what message: what `log` shows of it. Read during the walk,
+/// which has the commit at hand, so that numbering versions needs no second read of each commit
+/// (and the history cache keeps it).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct CommitInfo {
+pub struct CommitInfo {
     pub author: String,
     pub email: String,
     /// Author time, seconds since the epoch.

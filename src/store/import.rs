@@ -1,4 +1,4 @@
-//! Replacing working-tree files whole, for `prompt import --force` (SPEC §10, §12).
+//! Replacing working-tree files whole, for `prompt import --force` (contract §10, §12).
 //!
 //! `create_file` never overwrites; an import that was told to overwrite writes the new text to a
 //! temporary file beside the old one and renames it over, so that a reader (or a crash) sees the

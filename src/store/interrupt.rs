@@ -1,6 +1,7 @@
 //! Interruptions (SIGINT, SIGTERM) during a write: before its commit point a write changes nothing
 //! and removes every lock file it holds; after it, the write is finished and the command exits 0
-//! (SPEC §12 "An interrupted write either completed (and exits 0 saying so) or changed nothing").
+//! (contract §12 "An interrupted write either completed (and exits 0 saying so) or changed
+//! nothing").
 //!
 //! The commit point is the reference update that makes a write visible (the branch moving, a tag
 //! being created). It runs under the same mutex the signal handler takes, so a signal is handled

@@ -1,10 +1,10 @@
-//! Moving and removing prompts (SPEC §6 `mv`, `rm`) as commits that history can follow.
+//! Moving and removing prompts (contract §6 `mv`, `rm`) as commits that history can follow.
 //!
 //! A move is one commit that removes the old file and adds the new one with the same content, with
 //! a `Prompt-Moved-From: OLD` trailer that the history walk follows, so versions keep their numbers.
 //! Environment tags are renamed with the prompt, keeping their promotion records. Every ref a move
 //! will create is checked before the commit, so that a move happens whole or not at all; paths
-//! through symbolic links are refused (SPEC §12).
+//! through symbolic links are refused (contract §12).
 
 use super::commit::{Change, ChangeKind};
 use super::env::tag_message;

@@ -7,7 +7,8 @@
 
 use git2::Repository;
 
-use super::{open_error, Error, Registry};
+use super::open::open_error;
+use super::{Error, Registry};
 
 /// Below this many items per thread one thread does all the work: starting a thread and opening
 /// the repository again costs more than it saves.

@@ -1,4 +1,4 @@
-//! Push and pull (SPEC §11): the branch and the environment tags, through the user's own `git`
+//! Push and pull (contract §11): the branch and the environment tags, through the user's own `git`
 //! program so that their SSH agent and credential helpers work (git2 is built without https/ssh).
 //!
 //! Environment tags are expected to move, unlike release tags, so both directions are

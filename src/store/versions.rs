@@ -1,4 +1,4 @@
-//! The release line, version numbers and drafts (SPEC §4).
+//! The release line, version numbers and drafts (contract §4).
 //!
 //! Versions are numbered on one line of history that every clone agrees on: the first-parent
 //! history of the release branch (`release_branch` in `.prompts.yaml`, else `origin/HEAD`'s branch,

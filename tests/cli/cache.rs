@@ -1,6 +1,6 @@
-//! The history cache can be damaged in any way and still never change an answer (SPEC §4): every
-//! single-line drop, duplication and swap of a real cache gives the answers `PROMPT_NO_CACHE=1`
-//! gives, and the damaged file is rebuilt.
+//! The history cache can be damaged in any way and still never change an answer (contract §4):
+//! every single-line drop, duplication and swap of a real cache gives the answers
+//! `PROMPT_NO_CACHE=1` gives, and the damaged file is rebuilt.
 
 use crate::common::{text_prompt, TestRepo};
 

@@ -3,9 +3,10 @@
 //!
 //! Rows without a setup share one registry and must leave it exactly as they found it (a failed
 //! command changes nothing); rows with a setup get a registry of their own. Two documented cases
-//! live elsewhere because they cost what a table should not: a lock held by another process waits
-//! five seconds first (`reliability::a_stale_index_lock_is_named_and_nothing_changes`), and a
-//! declined confirmation needs a pseudo-terminal (`interactive`).
+//! live elsewhere because they need what a table does not give: a lock held by another process
+//! needs a shortened wait (`PROMPT_LOCK_WAIT_MS`, in
+//! `reliability::a_stale_index_lock_is_named_and_nothing_changes`), and a declined confirmation
+//! needs a pseudo-terminal (`interactive`).
 
 use std::path::Path;
 
@@ -197,6 +198,8 @@ fn rows() -> Vec<Row> {
             .error("already exists")
             .hint("edit the file, or choose another id"),
         // 1: the environment, not the command line, is wrong.
+        row("a removal refused without --force", &["rm", "greet"], 1)
+            .error("`greet` is promoted to staging: demote it first"),
         row("no git identity", &["commit", "-m", "x"], 1)
             .setup(|r| r.write_prompt("greet", &text_prompt("Hey")))
             .how(How::NoIdentity)

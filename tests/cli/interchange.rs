@@ -1,4 +1,4 @@
-//! `prompt import`, `prompt export` and `prompt bundle` (SPEC §10): each service's payloads (in
+//! `prompt import`, `prompt export` and `prompt bundle` (contract §10): each service's payloads (in
 //! `tests/fixtures/interchange/`, written from the services' API documentation) imported, checked,
 //! rendered and exported back; history, environments, `--force`, and the bundle shape.
 

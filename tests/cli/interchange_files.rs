@@ -1,4 +1,4 @@
-//! Prompt files other tools keep in git (dotprompt, Prompty) and Langfuse (SPEC §10): imported,
+//! Prompt files other tools keep in git (dotprompt, Prompty) and Langfuse (contract §10): imported,
 //! checked, and rendered to the same message texts the source tool's own renderer gives.
 //!
 //! The expected outputs (`cases.expected.json` beside each fixture folder) were produced by the

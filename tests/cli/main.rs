@@ -21,7 +21,6 @@ mod interactive;
 mod interchange;
 mod interchange_files;
 mod log;
-mod man;
 mod many;
 mod reliability;
 mod render;

@@ -1,6 +1,6 @@
 //! Concurrency and failure: nothing is lost, nothing is corrupted.
 
-use crate::common::{text_prompt, TestRepo};
+use crate::common::{text_prompt, Run, TestRepo};
 
 #[test]
 fn concurrent_commits_all_land_and_the_index_stays_consistent() {
@@ -53,7 +53,20 @@ fn a_stale_index_lock_is_named_and_nothing_changes() {
     let repo = TestRepo::new();
     repo.write_prompt("a", &text_prompt("A"));
     repo.write(".git/index.lock", "");
-    repo.prompt(&["commit", "-m", "x"])
+    // A debug build waits PROMPT_LOCK_WAIT_MS instead of git's five seconds before giving up.
+    let started = std::time::Instant::now();
+    let out = repo
+        .command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+        .env("PROMPT_LOCK_WAIT_MS", "500")
+        .args(["commit", "-m", "x"])
+        .output()
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_millis(500),
+        "gave up before the wait: {waited:?}"
+    );
+    Run::from(out)
         .code(1)
         .stderr_has("index.lock is locked by another process")
         .stderr_has("the lock file is stale");

@@ -1,7 +1,8 @@
-//! Interrupted and concurrent writes, in loops (SPEC §12): a SIGTERM either lets the commit finish
-//! (exit 0, saying so) or changes nothing (exit 130), never leaves a lock or a stale index; a
-//! SIGKILL never corrupts the repository; concurrent commits of one change make exactly one commit,
-//! claimed by exactly one process. Each loop prints its figures (`cargo test -- --nocapture`).
+//! Interrupted and concurrent writes, in loops (contract §12): a SIGTERM either lets the commit
+//! finish (exit 0, saying so) or changes nothing (exit 130), never leaves a lock or a stale index;
+//! a SIGKILL never corrupts the repository; concurrent commits of one change make exactly one
+//! commit, claimed by exactly one process. Each loop prints its figures (`cargo test --
+//! --nocapture`).
 
 use std::process::{Child, Stdio};
 use std::time::Duration;

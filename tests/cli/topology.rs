@@ -1,4 +1,4 @@
-//! Version numbers, drafts and environments across real git topologies (SPEC §4–§5): feature
+//! Version numbers, drafts and environments across real git topologies (contract §4–§5): feature
 //! branches, merge commits, squash and rebase merges, detached HEADs, pull-request checkouts in CI
 //! with only `origin/main`, and shallow clones before and after `git fetch --unshallow`. Every
 //! repository here is built with the real `git` program.

@@ -1,7 +1,7 @@
-//! Writes you can trust (SPEC §12, §5): every commit, move and promotion is exact, agrees with the
-//! real `git`, and survives odd repository states: split and sparse indexes, merges and rebases in
-//! progress, symbolic links, ignored files, time zones, protected environments, bare repositories.
-//! Signal and concurrency loops are in `tests/cli/signals.rs`.
+//! Writes you can trust (contract §12, §5): every commit, move and promotion is exact, agrees with
+//! the real `git`, and survives odd repository states: split and sparse indexes, merges and rebases
+//! in progress, symbolic links, ignored files, time zones, protected environments, bare
+//! repositories. Signal and concurrency loops are in `tests/cli/signals.rs`.
 
 use crate::common::{text_prompt, Run, TestRepo};
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Regenerates tests/fixtures/fstring/corpus.json: f-string templates rendered by Python's own
-str.format, the oracle for `template_format: f-string` (SPEC §9).
+str.format, the oracle for `template_format: f-string` (contract §9).
 
 Run from the repository root with any Python 3.11+ (no packages needed):
 

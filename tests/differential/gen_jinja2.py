@@ -7,7 +7,7 @@ Needs the `jinja2` package; use a virtual environment outside the repository:
     python3 -m venv /tmp/jinja-venv && /tmp/jinja-venv/bin/pip install jinja2
     /tmp/jinja-venv/bin/python tests/differential/gen_jinja2.py
 
-The environment is the one the product promises (SPEC §9): StrictUndefined (or, for cases marked
+The environment is the one the product promises (contract §9): StrictUndefined (or, for cases marked
 lenient, Jinja2's default Undefined), no autoescape (or HTML autoescape for cases marked html),
 Jinja2's default whitespace handling (keep_trailing_newline=False), includes and extends served
 from a dict (as the registry serves other prompts). Each case records the text Python produced

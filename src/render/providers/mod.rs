@@ -1,6 +1,6 @@
-//! Provider request bodies (SPEC §9): the rendered prompt shaped as each API's request, ready for
-//! `curl -d @-`. Each module follows its provider's published request reference; what a provider
-//! cannot hold is returned as a warning, never dropped silently.
+//! Provider request bodies (contract §9): the rendered prompt shaped as each API's request, ready
+//! for `curl -d @-`. Each module follows its provider's published request reference; what a
+//! provider cannot hold is returned as a warning, never dropped silently.
 
 pub mod anthropic;
 pub mod bedrock;

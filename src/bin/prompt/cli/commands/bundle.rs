@@ -1,0 +1,96 @@
+//! `prompt bundle --env ENV -o FILE`: every promoted prompt in one JSON file (the shape is
+//! documented in `interchange::bundle`).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::cli::{error::CliError, Context};
+use prompt_registry::interchange::bundle;
+use prompt_registry::Error;
+
+/// Write every prompt promoted to ENV, at its promoted version, to one JSON file
+///
+/// For programs that run without git. The shape is stable: {"format": 1, "environment": ENV,
+/// "generated_from": COMMIT, "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}},
+/// sorted by id; `prompt` is the prompt file as JSON, `partials` the template texts of the
+/// partials it includes, at the same commit. Only prompts present at --ref (default HEAD) are
+/// included.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The environment to bundle
+    #[arg(long, value_name = "ENV")]
+    pub env: String,
+    /// The file to write (`-` writes stdout)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Take the set of prompts from this revision (default: HEAD)
+    #[arg(long = "ref", value_name = "REV")]
+    pub reference: Option<String>,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let reg = ctx.registry()?;
+    let env = reg.config().require_env(&args.env)?;
+    // A prompt whose tag is broken is not in the bundle: say so rather than drop it silently.
+    let broken: Vec<_> = reg
+        .broken_env_tags()?
+        .into_iter()
+        .filter(|b| b.tag.ends_with(&format!("@{env}")))
+        .collect();
+    ctx.ui.warn_broken_tags(&broken, |_| true);
+    let rev = match &args.reference {
+        Some(spec) => reg.revision(spec)?.ok_or_else(|| Error::UnknownReference {
+            reference: spec.clone(),
+            reason: "it is not a git revision of this repository".into(),
+        })?,
+        None => reg.head()?.ok_or_else(|| Error::UnknownReference {
+            reference: "HEAD".into(),
+            reason: "the repository has no commits yet".into(),
+        })?,
+    };
+    let built = bundle::build(reg, &env, rev)?;
+    for w in &built.warnings {
+        ctx.ui.warn(w);
+    }
+    if built.bundle.prompts.is_empty() {
+        ctx.ui.warn(&format!(
+            "no prompt at {} is promoted to {env}: the bundle is empty",
+            rev.short()
+        ));
+    }
+    let mut text = serde_json::to_string_pretty(&built.bundle)
+        .map_err(|e| CliError::Other(anyhow::Error::new(e).context("writing the bundle")))?;
+    text.push('\n');
+    if args.output.as_os_str() == "-" {
+        return ctx.ui.print_exact(&text);
+    }
+    write_atomically(&args.output, &text)?;
+    ctx.ui.status(&format!(
+        "wrote {} prompt(s) promoted to {env} to {}",
+        built.bundle.prompts.len(),
+        args.output.display()
+    ));
+    Ok(())
+}
+
+/// Writes through a temporary file beside `path`, so a reader never sees half a bundle.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".prompt-bundle-")
+        .tempfile_in(&dir)
+        .map_err(|e| Error::io(&dir, e))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| Error::io(tmp.path(), e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(tmp.path(), e))?;
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}

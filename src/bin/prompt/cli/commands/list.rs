@@ -1,0 +1,180 @@
+//! `prompt list`: every prompt with its kind, model, latest version and environments.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::cli::{error::CliError, Context};
+use prompt_registry::model::EnvName;
+use prompt_registry::model::{load, PromptId};
+use prompt_registry::store::{CommitId, Registry, Rev};
+use prompt_registry::Error;
+
+/// List the prompts: id, kind (chat/text), model, latest version, environments
+///
+/// Piped, each prompt is one line of tab-separated columns in that order, without a header.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only prompts promoted to this environment
+    #[arg(add = crate::cli::complete::envs(), long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Print JSON: an array of {id, kind, model, versions, environments, error}
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    id: String,
+    /// `chat` or `text`; null when the file does not load.
+    kind: Option<&'static str>,
+    /// `provider/name`.
+    model: Option<String>,
+    /// Committed versions on the release line (the latest is this number); `null` in a shallow
+    /// clone that cannot count them.
+    versions: Option<usize>,
+    /// Environment name to the version it points at (null when that commit is not a version).
+    environments: indexmap::IndexMap<String, Option<usize>>,
+    /// Why the working-tree file does not load, if it does not.
+    error: Option<String>,
+}
+
+/// A prompt file name without the extension: what it is listed and sorted by.
+fn stem(file: &str) -> &str {
+    file.strip_suffix(prompt_registry::model::PROMPT_EXT)
+        .unwrap_or(file)
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let reg = ctx.registry()?;
+    let only_env = match &args.env {
+        Some(name) => Some(reg.config().require_env(name)?),
+        None => None,
+    };
+    let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    for warning in reg.symlink_warnings()? {
+        ctx.ui.warn(&warning);
+    }
+    // A shallow clone still lists its prompts; only the counts are unknown.
+    let (index, counted) = ctx.ui.counted_or_warn(reg.version_index())?;
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui.warn_broken_tags(&broken, |_| true);
+    let mut files = reg.prompt_files(rev)?;
+    files.sort_by(|a, b| stem(a).cmp(stem(b)));
+    // Each file is read and parsed on its own: the files are split over the cores.
+    let rows = reg.map_runs(&files, |reg, run| {
+        run.iter()
+            .map(|file| row(reg, rev, file, &index, counted, &envs, only_env.as_ref()))
+            .collect()
+    })?;
+    let rows = rows
+        .into_iter()
+        .filter_map(Result::transpose)
+        .collect::<Result<Vec<Row>, Error>>()?;
+    if args.json {
+        return ctx.ui.json(&rows);
+    }
+    if rows.is_empty() {
+        if let Some(env) = &only_env {
+            ctx.ui.status(&format!("no prompt is promoted to {env}"));
+            return Ok(());
+        }
+        ctx.ui.status(&format!(
+            "no prompts yet in {}/ (create one with `prompt new ID`)",
+            if reg.config().root.is_empty() {
+                "."
+            } else {
+                &reg.config().root
+            }
+        ));
+        return Ok(());
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.kind.unwrap_or("invalid").to_string(),
+                r.model.clone().unwrap_or_else(|| "-".into()),
+                match r.versions {
+                    None => "?".into(),
+                    Some(0) => "-".into(),
+                    Some(n) => n.to_string(),
+                },
+                r.environments
+                    .iter()
+                    .map(|(e, v)| match v {
+                        Some(v) => format!("{e}@{v}"),
+                        None => e.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ]
+        })
+        .collect();
+    // Ids and model names are never split; environments go first on a narrow terminal.
+    ctx.ui.table_keeping(
+        &["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"],
+        &table,
+        &[0, 2],
+    )
+}
+
+/// The row of one prompt file; `None` when `only_env` leaves it out.
+fn row(
+    reg: &Registry,
+    rev: Rev,
+    file: &str,
+    index: &HashMap<String, Vec<CommitId>>,
+    counted: bool,
+    envs: &HashMap<PromptId, Vec<(EnvName, CommitId)>>,
+    only_env: Option<&EnvName>,
+) -> Result<Option<Row>, Error> {
+    let Some(id) = PromptId::from_file_name(file) else {
+        if only_env.is_some() {
+            return Ok(None);
+        }
+        return Ok(Some(Row {
+            id: stem(file).to_string(),
+            kind: None,
+            model: None,
+            versions: counted.then_some(0),
+            environments: indexmap::IndexMap::new(),
+            error: Some(format!(
+                "`{file}` is not a valid prompt id (see `prompt check`)"
+            )),
+        }));
+    };
+    let commits = index.get(file).map(Vec::as_slice).unwrap_or_default();
+    let environments: indexmap::IndexMap<String, Option<usize>> = envs
+        .get(&id)
+        .into_iter()
+        .flatten()
+        .map(|(env, commit)| {
+            let version = commits.iter().position(|c| c == commit).map(|i| i + 1);
+            (env.to_string(), version)
+        })
+        .collect();
+    if let Some(env) = only_env {
+        if !environments.contains_key(env.as_str()) {
+            return Ok(None);
+        }
+    }
+    let (kind, model, error) = match reg.read(rev, &id)?.map(|b| load::parse_bytes(&b)) {
+        Some(Ok(l)) => (Some(l.prompt.kind().as_str()), l.prompt.model_label(), None),
+        Some(Err(e)) => (
+            None,
+            None,
+            Some(format!("{}:{}: {}", e.at.line, e.at.column, e.message)),
+        ),
+        None => (None, None, Some("not readable".into())),
+    };
+    Ok(Some(Row {
+        id: id.to_string(),
+        kind,
+        model,
+        versions: counted.then_some(commits.len()),
+        environments,
+        error,
+    }))
+}

@@ -1,0 +1,219 @@
+//! `prompt render REF`: fill a prompt's templates, as text, JSON or a provider request body.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::cli::choices::FormatArg;
+use crate::cli::{error::CliError, Context};
+use prompt_registry::model::{load, nesting, Reference};
+use prompt_registry::partials::RegistryPartials;
+use prompt_registry::render::{self, values, Given, Prepared, RenderFormat, Sources};
+use prompt_registry::Error;
+
+/// Render a prompt at a reference with values: text, JSON, or a request body for openai,
+/// anthropic, gemini or bedrock (pipe it to `curl -d @-`)
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The reference, e.g. `support/summarize@production`
+    #[arg(add = crate::cli::complete::references())]
+    pub reference: String,
+    /// A value: NAME=VALUE (converted to the input's type), NAME=@FILE (the file's text; for image
+    /// and audio inputs, the file itself); repeatable
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// A YAML or JSON file of values (`-` reads stdin)
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    /// Start from the prompt's sample NAME
+    #[arg(long, value_name = "NAME")]
+    pub sample: Option<String>,
+    /// Follow the mustache spec to the letter: missing values and partials render empty, and
+    /// undeclared values are accepted
+    #[arg(long)]
+    pub lenient: bool,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Render once per line of a JSONL file of values (`-` reads stdin): output line N is
+    /// {"line": N, "output": …} or {"line": N, "error": …}
+    #[arg(long, value_name = "FILE")]
+    pub batch: Option<PathBuf>,
+    /// With --batch: stop at the first line that fails
+    #[arg(long, requires = "batch")]
+    pub fail_fast: bool,
+}
+
+pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let reference = Reference::parse(&args.reference)?;
+    let mut layers = Vec::new();
+    if let Some(file) = &args.vars_file {
+        layers.push(read_vars_file(file, args.batch.as_deref())?);
+    }
+    layers.push(parse_vars(&args.vars)?);
+    let reg = ctx.registry()?;
+    let resolved = reg.resolve(&reference)?;
+    let loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
+        file: resolved.display_name(),
+        at: e.at,
+        message: e.message,
+    })?;
+    let partials = RegistryPartials::new(reg, resolved.rev);
+    let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient)?;
+    let sources = Sources {
+        sample: args.sample.clone(),
+        layers,
+        lenient: args.lenient,
+    };
+    match &args.batch {
+        Some(path) => batch(&prepared, sources, args.format.0, path, args.fail_fast, ctx),
+        None => {
+            let values = values::collect(&loaded.prompt, &sources)?;
+            let rendered = prepared.render(values)?;
+            let (out, warnings) = render::output(&loaded.prompt, &rendered, args.format.0)?;
+            for w in warnings {
+                ctx.ui.warn(&w);
+            }
+            match out {
+                // The rendered text is data for a program: byte for byte.
+                Value::String(text) => ctx.ui.print_exact(&text),
+                other => ctx.ui.json(&other),
+            }
+        }
+    }
+}
+
+/// `NAME=VALUE` pairs in order; `NAME=@FILE` reads a file, `NAME=@@…` is a literal `@…`.
+pub(crate) fn parse_vars(pairs: &[String]) -> Result<IndexMap<String, Given>, CliError> {
+    let mut out = IndexMap::new();
+    for pair in pairs {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--var `{pair}`: expected NAME=VALUE (or NAME=@FILE)"
+            )));
+        };
+        let given = match value.strip_prefix('@') {
+            Some(rest) if rest.starts_with('@') => Given::Text(rest.to_string()),
+            Some(path) => Given::File(path.to_string()),
+            None => Given::Text(value.to_string()),
+        };
+        out.insert(name.to_string(), given);
+    }
+    Ok(out)
+}
+
+/// Reads a YAML or JSON object of values.
+pub(crate) fn read_vars_file(
+    path: &std::path::Path,
+    batch: Option<&std::path::Path>,
+) -> Result<IndexMap<String, Given>, CliError> {
+    let stdin = path.as_os_str() == "-";
+    if stdin && batch.is_some_and(|b| b.as_os_str() == "-") {
+        return Err(CliError::Usage(
+            "--vars - and --batch - cannot both read stdin".into(),
+        ));
+    }
+    let text = if stdin {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| Error::io("stdin", e))?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
+    };
+    let parse_error = |e: load::LoadError| Error::Parse {
+        file: path.display().to_string(),
+        at: e.at,
+        message: e.message,
+    };
+    nesting::check_nesting(&text).map_err(parse_error)?;
+    let value: Value =
+        serde_yaml::from_str(&text).map_err(|e| parse_error(load::serde_error(&e)))?;
+    match value {
+        Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()),
+        Value::Null => Ok(IndexMap::new()),
+        _ => Err(CliError::Usage(format!(
+            "{}: values must be a mapping of input names to values",
+            path.display()
+        ))),
+    }
+}
+
+/// Renders one JSON object of values per input line to one JSON line per output line:
+/// `{"line": N, "output": …}`, or `{"line": N, "error": …}` for a blank or failed line (with the
+/// error on stderr too), so that output line N always answers input line N.
+fn batch(
+    prepared: &Prepared,
+    sources: Sources,
+    format: RenderFormat,
+    path: &std::path::Path,
+    fail_fast: bool,
+    ctx: &Context,
+) -> Result<(), CliError> {
+    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut sources = sources;
+    sources.layers.push(IndexMap::new());
+    let mut failed = 0;
+    let mut warned = false;
+    for (i, line) in reader.lines().enumerate() {
+        let n = i + 1;
+        let line = line.map_err(|e| Error::io(path, e))?;
+        let result = if line.trim().is_empty() {
+            Err("blank line: each line must be a JSON object of values".to_string())
+        } else {
+            render_line(prepared, &mut sources, format, &line)
+        };
+        match result {
+            Ok((value, warnings)) => {
+                if !warned {
+                    warnings.iter().for_each(|w| ctx.ui.warn(w));
+                    warned = true;
+                }
+                let record = serde_json::json!({"line": n, "output": value});
+                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+            Err(message) => {
+                failed += 1;
+                let record = serde_json::json!({"line": n, "error": message});
+                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
+                out.write_all(b"\n")?;
+                out.flush()?;
+                ctx.ui.eprint(&format!("error: line {n}: {message}\n"));
+                if fail_fast {
+                    return Err(CliError::Reported(1));
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        ctx.ui.status(&format!("{failed} line(s) failed"));
+        return Err(CliError::Reported(1));
+    }
+    Ok(())
+}
+
+fn render_line(
+    prepared: &Prepared,
+    sources: &mut Sources,
+    format: RenderFormat,
+    line: &str,
+) -> Result<(Value, Vec<String>), String> {
+    nesting::check_nesting(line).map_err(|e| format!("column {}: {}", e.at.column, e.message))?;
+    let values: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    let Value::Object(map) = values else {
+        return Err("each line must be a JSON object of values".into());
+    };
+    *sources.layers.last_mut().expect("pushed above") =
+        map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect();
+    let values = values::collect(prepared.prompt(), sources).map_err(|e| e.to_string())?;
+    let rendered = prepared.render(values).map_err(|e| e.to_string())?;
+    render::output(prepared.prompt(), &rendered, format).map_err(|e| e.to_string())
+}

@@ -1,0 +1,228 @@
+//! The command line: global flags, one `Command` enum, one `match` that dispatches.
+//!
+//! Commands are thin: each parses its arguments, calls the library and prints through `ui`.
+
+pub mod choices;
+pub mod commands;
+pub mod complete;
+pub mod error;
+pub mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use error::CliError;
+use prompt_registry::store::Registry;
+use ui::{ColorChoice, Ui};
+
+/// A Git-backed prompt registry: prompts are YAML files, versions are commits, environments are
+/// tags.
+#[derive(Debug, Parser)]
+#[command(name = "prompt", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The help heading of the flags every command takes.
+const GLOBAL: &str = "Global options";
+
+/// Flags every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// The repository to use (default: the one containing the current directory)
+    #[arg(long, global = true, env = "PROMPT_REPO", value_name = "DIR", help_heading = GLOBAL)]
+    pub repo: Option<PathBuf>,
+    /// When to colour output (NO_COLOR also turns it off)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN",
+        help_heading = GLOBAL
+    )]
+    pub color: ColorChoice,
+    /// Print only data and errors, no progress messages
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
+    pub quiet: bool,
+    /// Never send long output (log, diff) through a pager
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub no_pager: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Init(commands::init::Args),
+    New(commands::new::Args),
+    List(commands::list::Args),
+    Show(commands::show::Args),
+    Check(commands::check::Args),
+    Commit(commands::commit::Args),
+    Log(commands::log::Args),
+    Diff(commands::diff::Args),
+    Render(commands::render::Args),
+    Promote(commands::promote::PromoteArgs),
+    Demote(commands::promote::DemoteArgs),
+    Env(commands::env::Args),
+    Mv(commands::mv::Args),
+    Cp(commands::cp::Args),
+    Rm(commands::rm::Args),
+    Push(commands::sync::PushArgs),
+    Pull(commands::sync::PullArgs),
+    Import(commands::import::Args),
+    Export(commands::export::Args),
+    Bundle(commands::bundle::Args),
+    Schema(commands::schema::Args),
+    Completions(commands::completions::Args),
+}
+
+impl Command {
+    /// Whether the command can write to the repository or the working tree (and so needs the
+    /// interruption handler). Anything not known to be a pure read counts as a write.
+    fn may_write(&self) -> bool {
+        !matches!(
+            self,
+            Command::List(_)
+                | Command::Show(_)
+                | Command::Check(_)
+                | Command::Log(_)
+                | Command::Diff(_)
+                | Command::Render(_)
+                | Command::Schema(_)
+                | Command::Completions(_)
+        )
+    }
+}
+
+/// What a command needs besides its arguments.
+pub struct Context {
+    pub ui: Ui,
+    repo: Option<PathBuf>,
+}
+
+impl Context {
+    /// Opens the registry named by `--repo` / `PROMPT_REPO`, or the one around the current folder.
+    ///
+    /// The registry lives until the process exits and is deliberately never dropped: tearing down
+    /// libgit2's object caches took a fifth of a short command's time, for memory the exit frees
+    /// anyway.
+    pub fn registry(&self) -> Result<&'static Registry, CliError> {
+        let start = match &self.repo {
+            Some(dir) => dir.clone(),
+            None => std::env::current_dir().map_err(|e| prompt_registry::Error::io(".", e))?,
+        };
+        Ok(Box::leak(Box::new(Registry::open(&start)?)))
+    }
+
+    /// The folder `--repo` names, or the current folder.
+    pub fn start_dir(&self) -> Result<PathBuf, CliError> {
+        match &self.repo {
+            Some(dir) => Ok(dir.clone()),
+            None => Ok(std::env::current_dir().map_err(|e| prompt_registry::Error::io(".", e))?),
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
+    // The parser is built, used once and then leaked: tearing down its tree of every command's
+    // arguments cost a twentieth of a short read's instructions, for memory the exit frees anyway.
+    let mut parser = <Cli as clap::CommandFactory>::command();
+    let parsed = parser
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches);
+            std::mem::forget(matches);
+            cli
+        })
+        .map_err(|e| e.format(&mut parser));
+    std::mem::forget(parser);
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
+    // exit as interrupted (nothing changed); after it, let the command finish the write. The
+    // handler costs a thread at start-up, so pure reads go without it: they hold no lock and
+    // change nothing, and the default action (the process ends) loses nothing.
+    if cli.command.may_write() {
+        let _ = ctrlc::set_handler(|| {
+            if prompt_registry::store::interrupt() {
+                ui::restore_terminal();
+                std::process::exit(130);
+            }
+        });
+    }
+    let ctx = Context {
+        ui: Ui::new(cli.global.color, cli.global.quiet, !cli.global.no_pager),
+        repo: cli.global.repo.clone(),
+    };
+    let result = run(cli.command, &ctx);
+    if prompt_registry::store::stopping() {
+        // The signal handler removed our locks and is exiting as interrupted: so do we, whatever
+        // the command made of the files it lost.
+        std::process::exit(130);
+    }
+    match result {
+        Ok(()) => {
+            if prompt_registry::store::interrupted_after_commit() {
+                ctx.ui
+                    .warn("interrupted after the write was made: it was completed, as shown above");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            ctx.ui.error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
+    match command {
+        Command::Init(args) => commands::init::run(args, ctx),
+        Command::New(args) => commands::new::run(args, ctx),
+        Command::List(args) => commands::list::run(args, ctx),
+        Command::Show(args) => commands::show::run(args, ctx),
+        Command::Check(args) => commands::check::run(args, ctx),
+        Command::Commit(args) => commands::commit::run(args, ctx),
+        Command::Log(args) => commands::log::run(args, ctx),
+        Command::Diff(args) => commands::diff::run(args, ctx),
+        Command::Render(args) => commands::render::run(args, ctx),
+        Command::Promote(args) => commands::promote::promote(args, ctx),
+        Command::Demote(args) => commands::promote::demote(args, ctx),
+        Command::Env(args) => commands::env::run(args, ctx),
+        Command::Mv(args) => commands::mv::run(args, ctx),
+        Command::Cp(args) => commands::cp::run(args, ctx),
+        Command::Rm(args) => commands::rm::run(args, ctx),
+        Command::Push(args) => commands::sync::push(args, ctx),
+        Command::Pull(args) => commands::sync::pull(args, ctx),
+        Command::Import(args) => commands::import::run(args, ctx),
+        Command::Export(args) => commands::export::run(args, ctx),
+        Command::Bundle(args) => commands::bundle::run(args, ctx),
+        Command::Schema(args) => commands::schema::run(args, ctx),
+        Command::Completions(args) => commands::completions::run(args, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,595 @@
+//! The only place that writes to stdout and stderr: colour, tables, `--quiet`, JSON.
+//!
+//! Output is for people on a terminal (tables sized to it, colour) and plain and stable otherwise:
+//! tab-separated rows without a header, no colour, so that scripts can cut and grep.
+//!
+//! Text from files and history (a model name, a commit message, a note, a diffed line) can hold
+//! control characters. Everything written here for people passes through `safe`, which escapes
+//! them (`\u{1b}`), so a prompt file cannot retitle, clear or redraw the reader's terminal. The one
+//! exception is colour: when this run colours stdout, plain colour sequences (`ESC [ digits m`)
+//! pass, since painting makes them and they cannot be told apart from one in the text; they change
+//! colours only. JSON and `print_exact` are written unchanged.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, TableComponent, Width};
+use console::Style;
+
+use prompt_registry::error::Error;
+
+use super::error::{message_with_hint, CliError};
+
+/// A question's failure. Ctrl-C (which dialoguer reads as an interrupted read) restores the
+/// terminal and exits 130 like an interrupted command, with nothing changed.
+fn asked(e: dialoguer::Error) -> CliError {
+    let dialoguer::Error::IO(io) = &e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        restore_terminal();
+        return CliError::Reported(130);
+    }
+    CliError::Other(anyhow::Error::new(e).context("asking on the terminal"))
+}
+
+/// Shows the cursor again (questions hide it while they draw) and ends the question's line, so
+/// that an interrupted question leaves the shell usable. Harmless when nothing was hidden.
+pub fn restore_terminal() {
+    let term = console::Term::stderr();
+    if term.is_term() {
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+    }
+}
+
+/// The line below which an edited text is help, never content (as in `git commit -v`).
+pub const SCISSORS: &str = "# ------------------------ >8 ------------------------";
+
+/// The part of `text` above the scissors line (all of it when the line was removed).
+fn above_scissors(text: &str) -> &str {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end_matches(['\n', '\r']) == SCISSORS {
+            return &text[..at];
+        }
+        at += line.len();
+    }
+    text
+}
+
+/// The widest cell of column `i`, header included, in terminal columns.
+fn column_width(header: &[&str], rows: &[Vec<String>], i: usize) -> usize {
+    rows.iter()
+        .filter_map(|r| r.get(i))
+        .map(|c| {
+            c.lines()
+                .map(console::measure_text_width)
+                .max()
+                .unwrap_or(0)
+        })
+        .chain(std::iter::once(console::measure_text_width(header[i])))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The columns that fit in `cols`: `whole` columns at full width, others at least a few
+/// characters wide; the last other columns are dropped until the rest fits.
+fn fitting_columns(
+    header: &[&str],
+    rows: &[Vec<String>],
+    whole: &[usize],
+    cols: usize,
+) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..header.len()).collect();
+    let need = |shown: &[usize]| -> usize {
+        shown
+            .iter()
+            .map(|&i| {
+                let w = column_width(header, rows, i);
+                // Cell padding and the border between columns.
+                3 + if whole.contains(&i) { w } else { w.min(10) }
+            })
+            .sum::<usize>()
+            + 1
+    };
+    while need(&shown) > cols {
+        match shown.iter().rposition(|i| !whole.contains(i)) {
+            Some(at) => {
+                shown.remove(at);
+            }
+            None => break,
+        }
+    }
+    shown
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output settings for one run.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub quiet: bool,
+    /// Long output goes through a pager on a terminal (off with `--no-pager`).
+    pub pager: bool,
+    stdout_tty: bool,
+    color_out: bool,
+    color_err: bool,
+}
+
+impl Ui {
+    /// Settings from the global flags and the environment (`NO_COLOR`).
+    pub fn new(color: ColorChoice, quiet: bool, pager: bool) -> Ui {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let pick = |tty: bool| match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Ui {
+            quiet,
+            pager,
+            stdout_tty,
+            color_out: pick(stdout_tty),
+            color_err: pick(stderr_tty),
+        }
+    }
+
+    /// Whether stdout is a terminal (tables and questions are for people).
+    pub fn is_terminal(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// Whether a person can answer a question: stdin and stderr are terminals, and not in CI.
+    pub fn can_ask(&self) -> bool {
+        std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none()
+    }
+
+    /// Asks to pick one of `items` (on a terminal; check `can_ask` first). Returns the index.
+    pub fn select(
+        &self,
+        question: &str,
+        items: &[&str],
+        default: usize,
+    ) -> Result<usize, CliError> {
+        dialoguer::Select::new()
+            .with_prompt(question)
+            .items(items)
+            .default(default)
+            .interact()
+            .map_err(asked)
+    }
+
+    /// Asks to pick any of `items`, all picked to begin with. Returns the indexes.
+    pub fn pick(&self, question: &str, items: &[String]) -> Result<Vec<usize>, CliError> {
+        let all = vec![true; items.len()];
+        dialoguer::MultiSelect::new()
+            .with_prompt(question)
+            .items(items)
+            .defaults(&all)
+            .interact()
+            .map_err(asked)
+    }
+
+    /// Asks for a line of text, with a default.
+    pub fn input(&self, question: &str, default: &str) -> Result<String, CliError> {
+        dialoguer::Input::<String>::new()
+            .with_prompt(question)
+            .default(default.to_string())
+            .interact_text()
+            .map_err(asked)
+    }
+
+    /// Asks yes or no (default no).
+    pub fn confirm(&self, question: &str) -> Result<bool, CliError> {
+        dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .map_err(asked)
+    }
+
+    /// Opens `editor` on an empty text followed by git's scissors line and `help`; returns what
+    /// was written above the scissors line, every line kept (a Markdown `# Heading` included).
+    pub fn edit_above_scissors(&self, editor: &str, help: &str) -> Result<String, CliError> {
+        let template = format!("\n{SCISSORS}\n{help}");
+        let text = dialoguer::Editor::new()
+            .executable(editor)
+            .edit(&template)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
+            .unwrap_or_default();
+        Ok(above_scissors(&text).to_string())
+    }
+
+    /// Confirms a change to protected environments (contract §5): nothing to do with `yes`; asked
+    /// on a terminal; elsewhere an error naming `--yes`, so that a script never moves one by
+    /// accident.
+    pub fn confirm_protected(
+        &self,
+        yes: bool,
+        envs: &[String],
+        question: &str,
+    ) -> Result<(), CliError> {
+        if yes || envs.is_empty() {
+            return Ok(());
+        }
+        if !self.can_ask() {
+            return Err(CliError::Usage(format!(
+                "{} changes need confirmation: pass --yes (a protected environment, and no \
+                 terminal to ask on); nothing was changed",
+                envs.join(", ")
+            )));
+        }
+        if !self.confirm(question)? {
+            return Err(prompt_registry::Error::Refused(
+                "not confirmed; nothing was changed".into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Opens `editor` on `template`; returns the text without lines starting with `#`.
+    pub fn edit(&self, editor: &str, template: &str) -> Result<String, CliError> {
+        let text = dialoguer::Editor::new()
+            .executable(editor)
+            .edit(template)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
+            .unwrap_or_default();
+        Ok(text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+
+    /// Writes text for people to stdout, control characters escaped (`safe`).
+    pub fn print(&self, text: &str) -> Result<(), CliError> {
+        self.print_exact(&safe(text, self.color_out))
+    }
+
+    /// Writes text to stdout byte for byte (for output a program reads: file contents, JSON).
+    pub fn print_exact(&self, text: &str) -> Result<(), CliError> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Writes text to stdout, through a pager when stdout is a terminal, as git does: `GIT_PAGER`,
+    /// else `PAGER`, else `less` with `LESS=FRX` (which prints short text and quits).
+    pub fn page(&self, text: &str) -> Result<(), CliError> {
+        let text = &*safe(text, self.color_out);
+        if !self.pager || !self.stdout_tty || text.is_empty() {
+            return self.print(text);
+        }
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        // As git: a pager variable set to nothing, or to `cat`, means no pager.
+        let command = std::env::var("GIT_PAGER")
+            .or_else(|_| std::env::var("PAGER"))
+            .unwrap_or_else(|_| "less".into());
+        if command.trim().is_empty() || command.trim() == "cat" {
+            return self.print(text);
+        }
+        let mut child = match std::process::Command::new("sh")
+            .args(["-c", &command])
+            .env("LESS", var("LESS").unwrap_or_else(|| "FRX".into()))
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+        {
+            Ok(c) => c,
+            Err(_) => return self.print(text),
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            // The reader quitting early (`q` in less) is not an error.
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        // `sh` answers 127 when the pager is not installed: then the text goes out unpaged.
+        match child.wait() {
+            Ok(status) if status.code() == Some(127) => self.print(text),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes one line for people to stdout, control characters escaped (`safe`).
+    pub fn line(&self, text: &str) -> Result<(), CliError> {
+        self.line_exact(&safe(text, self.color_out))
+    }
+
+    fn line_exact(&self, text: &str) -> Result<(), CliError> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// The answer of something that needs version numbers, or (with a warning that names the fix)
+    /// the default and `false` where they cannot be counted: a shallow clone, no release line.
+    /// For commands that still have something to show without them (`list`, `env`).
+    pub fn counted_or_warn<T: Default>(
+        &self,
+        answer: Result<T, Error>,
+    ) -> Result<(T, bool), CliError> {
+        match answer {
+            Ok(value) => Ok((value, true)),
+            Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
+                self.warn(&message_with_hint(e));
+                Ok((T::default(), false))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Writes a value as pretty JSON to stdout (JSON escapes control characters itself).
+    pub fn json<T: serde::Serialize>(&self, value: &T) -> Result<(), CliError> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("writing JSON")))?;
+        self.line_exact(&text)
+    }
+
+    /// A table: ruled under the header and sized to the terminal on a TTY, tab-separated rows
+    /// without the header otherwise (the columns are documented per command). The columns
+    /// `whole` (ids, model names) are never split across lines. When the terminal is too narrow
+    /// for them, the last other columns are dropped, least useful first.
+    pub fn table_keeping(
+        &self,
+        header: &[&str],
+        rows: &[Vec<String>],
+        whole: &[usize],
+    ) -> Result<(), CliError> {
+        if !self.stdout_tty {
+            let mut text = String::new();
+            for row in rows {
+                text.push_str(&row.join("\t"));
+                text.push('\n');
+            }
+            return self.print(&text);
+        }
+        // Fit the terminal when its width is known; a pty without a size reports 0.
+        let cols = console::Term::stdout()
+            .size_checked()
+            .map_or(0, |(_, c)| c as usize);
+        let shown = if cols >= 20 {
+            fitting_columns(header, rows, whole, cols)
+        } else {
+            (0..header.len()).collect()
+        };
+        let mut table = Table::new();
+        // Headers stay unstyled: escape codes would count as width when columns are measured.
+        table
+            .load_preset(presets::UTF8_HORIZONTAL_ONLY)
+            .remove_style(TableComponent::HorizontalLines)
+            .remove_style(TableComponent::MiddleIntersections)
+            .remove_style(TableComponent::LeftBorderIntersections)
+            .remove_style(TableComponent::RightBorderIntersections)
+            .set_header(shown.iter().map(|&i| header[i]).collect::<Vec<_>>());
+        if cols >= 20 {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(cols as u16);
+        } else {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+        for row in rows {
+            // Cells are measured for width: escape before comfy-table sees them.
+            table.add_row(
+                shown
+                    .iter()
+                    .map(|&i| safe(row.get(i).map_or("", String::as_str), false).into_owned()),
+            );
+        }
+        for (at, &i) in shown.iter().enumerate() {
+            if whole.contains(&i) {
+                // The boundary counts the cell's padding (one space each side).
+                let width = column_width(header, rows, i) as u16 + 2;
+                if let Some(column) = table.column_mut(at) {
+                    column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+                }
+            }
+        }
+        self.line(&table.to_string())
+    }
+
+    /// A progress or success message on stderr, silenced by `--quiet`.
+    pub fn status(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{}", safe(text, false));
+        }
+    }
+
+    /// Warns about each broken environment tag (contract §5) whose id `wanted` accepts, with its
+    /// fix.
+    pub fn warn_broken_tags(
+        &self,
+        tags: &[prompt_registry::store::BrokenTag],
+        wanted: impl Fn(&str) -> bool,
+    ) {
+        for b in tags {
+            let id = b.tag.rsplit_once('@').map_or(b.tag.as_str(), |(id, _)| id);
+            if wanted(id) {
+                self.warn(&format!(
+                    "the environment tag {} is broken: {}; {}",
+                    b.tag,
+                    b.problem,
+                    b.fix()
+                ));
+            }
+        }
+    }
+
+    /// Writes text for people to stderr, control characters escaped (`safe`).
+    pub fn eprint(&self, text: &str) {
+        eprint!("{}", safe(text, self.color_err || self.color_out));
+    }
+
+    /// A warning on stderr (never silenced: it reports something the user must know).
+    pub fn warn(&self, text: &str) {
+        eprintln!(
+            "{} {}",
+            self.err_paint("warning:", Style::new().yellow().bold()),
+            safe(text, false)
+        );
+    }
+
+    /// Reports a failure on stderr.
+    pub fn error(&self, err: &CliError) {
+        if let Some(message) = err.message() {
+            eprintln!(
+                "{} {}",
+                self.err_paint("error:", Style::new().red().bold()),
+                safe(&message, false)
+            );
+        }
+        if let Some(hint) = err.hint() {
+            eprintln!(
+                "{} {}",
+                self.err_paint("hint:", Style::new().cyan()),
+                safe(&hint, false)
+            );
+        }
+    }
+
+    fn err_paint(&self, text: &str, style: Style) -> String {
+        if self.color_err {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Colours text for stdout when colour is on.
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        if self.color_out {
+            style.force_styling(true).apply_to(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Bold, for headers.
+    pub fn bold(&self, text: &str) -> String {
+        self.paint(text, Style::new().bold())
+    }
+
+    /// A commit id, in yellow as `git log` shows it.
+    pub fn commit_id(&self, text: &str) -> String {
+        self.paint(text, Style::new().yellow())
+    }
+
+    /// Colour for a diagnostic's severity on stdout.
+    pub fn severity(&self, text: &str, error: bool) -> String {
+        let style = if error {
+            Style::new().red().bold()
+        } else {
+            Style::new().yellow().bold()
+        };
+        self.paint(text, style)
+    }
+}
+/// Text for a terminal: every control character escaped except newlines and tabs and, when
+/// `colour` is on, the colour sequences painting makes (`ESC [` digits and `;`, then `m`).
+fn safe(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
+    use prompt_registry::model::controls::{escape_text, is_control};
+    if !colour {
+        return escape_text(text);
+    }
+    if !text
+        .chars()
+        .any(|c| is_control(c) && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' {
+            let sgr = rest[1..].strip_prefix('[').and_then(|r| {
+                let n = r
+                    .bytes()
+                    .take_while(|b| b.is_ascii_digit() || *b == b';')
+                    .count();
+                (r.as_bytes().get(n) == Some(&b'm')).then_some(n + 3)
+            });
+            if let Some(len) = sgr {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        out.push_str(&escape_text(&rest[..c.len_utf8()]));
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_keeps_colour_and_escapes_the_rest() {
+        let title = "\u{1b}]0;owned\u{7}";
+        let clear = "\u{1b}[2J\u{1b}[H";
+        assert_eq!(
+            safe(&format!("a{title}b{clear}\n\tc"), false),
+            "a\\u{1b}]0;owned\\u{7}b\\u{1b}[2J\\u{1b}[H\n\tc"
+        );
+        let painted = Style::new()
+            .red()
+            .force_styling(true)
+            .apply_to("x")
+            .to_string();
+        assert_eq!(safe(&painted, true), painted);
+        assert_eq!(
+            safe(&format!("{painted}{clear}"), true),
+            format!("{painted}\\u{{1b}}[2J\\u{{1b}}[H")
+        );
+        // Without colour, colour sequences are escaped too.
+        assert!(!safe(&painted, false).contains('\u{1b}'));
+        assert!(matches!(
+            safe("plain ünï text\n", true),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn only_the_text_above_the_scissors_line_is_kept() {
+        let help = format!("{SCISSORS}\n# help\n");
+        assert_eq!(
+            above_scissors(&format!("# Role\nYou help.\n{help}")),
+            "# Role\nYou help.\n"
+        );
+        assert_eq!(above_scissors(&format!("\n{help}")), "\n");
+        assert_eq!(
+            above_scissors("no scissors\n# kept\n"),
+            "no scissors\n# kept\n"
+        );
+        assert_eq!(above_scissors(&format!("a\r\n{SCISSORS}\r\nb")), "a\r\n");
+    }
+
+    #[test]
+    fn narrow_terminals_drop_the_last_splittable_columns_and_keep_whole_ones() {
+        let header = ["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"];
+        let rows = vec![vec![
+            "customer-support/refund-reply".to_string(),
+            "chat".into(),
+            "claude-sonnet-4-5-20250929".into(),
+            "@12".into(),
+            "production @12, staging @12, development @12".into(),
+        ]];
+        let fit = |cols| fitting_columns(&header, &rows, &[0, 2], cols);
+        assert_eq!(fit(200), [0, 1, 2, 3, 4]);
+        assert_eq!(fit(100), [0, 1, 2, 3, 4]);
+        assert_eq!(fit(80), [0, 1, 2, 3]);
+        assert_eq!(fit(70), [0, 1, 2]);
+        assert_eq!(fit(60), [0, 2]);
+        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 20), [0, 2]);
+    }
+}

@@ -1,0 +1,194 @@
+//! The versions of one prompt (`log ID`) and the numbered history of the whole registry (`log`),
+//! built on the walks in `history` and the cache in `cache`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use git2::Oid;
+
+use super::{cache, git, history, CommitId, Registry, RegistryCommit, Version};
+use crate::error::Error;
+use crate::model::{PromptId, PROMPT_EXT};
+
+/// One commit of the prompt history, with files under their names at `HEAD`.
+pub(super) struct HistoryEntry {
+    commit: Oid,
+    info: history::CommitInfo,
+    /// Prompt files that got a version.
+    files: Vec<String>,
+    /// Prompt files removed (a move's old name is not counted here).
+    removed: Vec<String>,
+    /// Moves: old file, new file.
+    moves: Vec<(String, String)>,
+}
+
+impl Registry {
+    /// The versions of a prompt on the release line, oldest first (from the history cache).
+    /// In a shallow clone whose release line is cut short: `Error::ShallowHistory`.
+    pub fn versions(&self, id: &PromptId) -> Result<Vec<Version>, Error> {
+        let raw = self.release_raw_versions(id)?;
+        self.numbered(raw)
+    }
+
+    pub(super) fn numbered(&self, raw: Vec<history::RawVersion>) -> Result<Vec<Version>, Error> {
+        let count = raw.len();
+        Ok(raw
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| Version::new(v.commit, count - i, v.blob, v.info))
+            .rev()
+            .collect())
+    }
+
+    /// The versions of `id` from `start`, newest first, following `prompt mv` renames.
+    pub(crate) fn raw_versions(
+        &self,
+        start: CommitId,
+        id: &PromptId,
+    ) -> Result<Vec<history::RawVersion>, Error> {
+        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
+        history::file_versions(&self.repo, start.0, &self.path_of(id), &old_path)
+    }
+
+    /// A commit made by `prompt mv` names the old id in a trailer: `moved_away` tells whether the
+    /// removal found by `removal` was such a move.
+    pub fn moved_away(&self, id: &PromptId, removal: &Version) -> bool {
+        history::moved_from(&removal.message) == Some(id.as_str())
+    }
+
+    /// When the prompt is absent at `HEAD` but was committed before: the commit that removed it
+    /// (walking back only until then).
+    pub fn removal(&self, id: &PromptId) -> Result<Option<Version>, Error> {
+        let Some(head) = self.head()? else {
+            return Ok(None);
+        };
+        let path = self.path_of(id);
+        let mut commit = self
+            .repo
+            .find_commit(head.0)
+            .map_err(git("reading a commit"))?;
+        let has = |c: &git2::Commit| -> bool {
+            c.tree()
+                .map(|t| t.get_path(Path::new(&path)).is_ok())
+                .unwrap_or(false)
+        };
+        if has(&commit) {
+            return Ok(None);
+        }
+        while let Ok(parent) = commit.parent(0) {
+            if has(&parent) {
+                return Ok(Some(self.version_of(&commit, 0, Oid::ZERO_SHA1)));
+            }
+            commit = parent;
+        }
+        Ok(None)
+    }
+
+    /// The registry's history on the release line, newest first: each commit that changed
+    /// prompt files, with the files (relative to the root) and the version each became.
+    pub fn history(&self) -> Result<Vec<RegistryCommit>, Error> {
+        let Some(tip) = self.release_tip()? else {
+            return Ok(Vec::new());
+        };
+        let raw = self.prompt_history(tip)?;
+        let mut remaining: HashMap<&str, usize> = HashMap::new();
+        for entry in &raw {
+            for f in &entry.files {
+                *remaining.entry(f.as_str()).or_default() += 1;
+            }
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        for entry in &raw {
+            let changes = entry
+                .files
+                .iter()
+                .map(|f| {
+                    let n = remaining.get_mut(f.as_str()).expect("counted above");
+                    *n -= 1;
+                    (f.clone(), *n + 1)
+                })
+                .collect::<Vec<_>>();
+            if changes.is_empty() && entry.moves.is_empty() && entry.removed.is_empty() {
+                continue;
+            }
+            out.push(RegistryCommit {
+                commit: CommitId(entry.commit),
+                info: entry.info.clone(),
+                changes,
+                removed: entry.removed.clone(),
+                moves: entry.moves.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// For every prompt file (relative to the root, under its name at the release line's tip), its
+    /// version commits, oldest first.
+    pub fn version_index(&self) -> Result<HashMap<String, Vec<CommitId>>, Error> {
+        let Some(tip) = self.release_tip()? else {
+            return Ok(HashMap::new());
+        };
+        let mut index: HashMap<String, Vec<CommitId>> = HashMap::new();
+        for entry in self.prompt_history(tip)? {
+            for f in entry.files {
+                index.entry(f).or_default().push(CommitId(entry.commit));
+            }
+        }
+        for commits in index.values_mut() {
+            commits.reverse();
+        }
+        Ok(index)
+    }
+
+    /// The commits that made prompt versions, newest first: each with the prompt files (under the
+    /// names they have at `head`, following `prompt mv`) that got a version, and the moves it made
+    /// (old file, new file). A pure move is not a version.
+    pub(super) fn prompt_history(&self, head: CommitId) -> Result<Vec<HistoryEntry>, Error> {
+        let raw = cache::history(&self.repo, head.0, &self.config.root)?;
+        // Older names of files, mapped to their names at `head`.
+        let mut alias: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::with_capacity(raw.len());
+        for t in raw {
+            let current = |f: &String| alias.get(f).cloned().unwrap_or_else(|| f.clone());
+            let mut files: Vec<String> = t
+                .files
+                .iter()
+                .map(|(f, _)| f)
+                .filter(|f| f.ends_with(PROMPT_EXT))
+                .map(current)
+                .collect();
+            let mut removed: Vec<String> = t
+                .removed
+                .iter()
+                .filter(|f| f.ends_with(PROMPT_EXT))
+                .map(current)
+                .collect();
+            let mut moves = Vec::new();
+            if let Some(old) = t
+                .moved_from
+                .as_deref()
+                .and_then(|o| PromptId::parse(o).ok())
+            {
+                if let [(added, _)] = t.files.as_slice() {
+                    let new_name = current(added);
+                    files.retain(|f| *f != new_name);
+                    removed.retain(|f| *f != old.file_name());
+                    moves.push((old.file_name(), new_name.clone()));
+                    alias.insert(old.file_name(), new_name);
+                }
+            }
+            out.push(HistoryEntry {
+                commit: t.commit,
+                info: t.info,
+                files,
+                removed,
+                moves,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(super) fn version_of(&self, c: &git2::Commit, number: usize, blob: Oid) -> Version {
+        Version::new(c.id(), number, blob, history::CommitInfo::of(c))
+    }
+}

@@ -1,0 +1,156 @@
+//! Reads: `HEAD` and revisions, the prompt files at a revision, and their bytes (working tree,
+//! index or any commit).
+
+use std::path::Path;
+
+use git2::{ErrorCode, Oid};
+
+use super::workdir::{read_capped, walk_dir};
+use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
+use crate::error::Error;
+use crate::model::{PromptId, PROMPT_EXT};
+
+impl Registry {
+    /// The commit `HEAD` points at, or `None` in a repository without commits.
+    pub fn head(&self) -> Result<Option<CommitId>, Error> {
+        match self.repo.head() {
+            Ok(r) => Ok(Some(CommitId(
+                r.peel_to_commit().map_err(git("reading HEAD"))?.id(),
+            ))),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(git("reading HEAD")(e)),
+        }
+    }
+
+    /// The default place to read: the working tree, or `HEAD` in a bare repository.
+    pub fn default_rev(&self) -> Result<Option<Rev>, Error> {
+        if self.workdir().is_some() {
+            Ok(Some(Rev::WorkingTree))
+        } else {
+            Ok(self.head()?.map(Rev::Commit))
+        }
+    }
+
+    /// The best common ancestor of two commits (what `A...B` compares from).
+    pub fn merge_base(&self, a: CommitId, b: CommitId) -> Result<CommitId, Error> {
+        self.repo
+            .merge_base(a.0, b.0)
+            .map(CommitId)
+            .map_err(|e| match e.code() {
+                ErrorCode::NotFound => Error::UnknownReference {
+                    reference: format!("{}...{}", a.short(), b.short()),
+                    reason: "the two revisions have no common ancestor".into(),
+                },
+                _ => git("finding the merge base")(e),
+            })
+    }
+
+    /// Resolves a git revision (`main`, `HEAD~2`, `abc1234`, a tag) to a commit.
+    pub fn revision(&self, spec: &str) -> Result<Option<CommitId>, Error> {
+        match self.repo.revparse_single(spec) {
+            Ok(obj) => match obj.peel_to_commit() {
+                Ok(c) => Ok(Some(CommitId(c.id()))),
+                Err(_) => Ok(None),
+            },
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Paths (relative to the registry root, `/`-separated) of every `*.prompt.yaml` file at `rev`,
+    /// sorted. Names that are not valid ids are included so that `check` can report them.
+    pub fn prompt_files(&self, rev: Rev) -> Result<Vec<String>, Error> {
+        let mut out = Vec::new();
+        match rev {
+            Rev::WorkingTree => {
+                let dir = self.require_workdir("reading the working tree")?;
+                // A root folder that is (or lies below) a symbolic link holds no prompts: its
+                // files are outside the repository (`symlinks` reports it).
+                if symlink_in(dir, &self.config.root).is_none() {
+                    walk_dir(&dir.join(&self.config.root), "", &mut out, &mut Vec::new())?;
+                }
+            }
+            Rev::Commit(c) => {
+                let tree = self.root_tree(c)?;
+                if let Some(tree) = tree {
+                    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                        if entry.kind() == Some(git2::ObjectType::Blob) {
+                            if let Ok(name) = entry.name() {
+                                if name.ends_with(PROMPT_EXT) {
+                                    out.push(format!("{dir}{name}"));
+                                }
+                            }
+                        }
+                        git2::TreeWalkResult::Ok
+                    })
+                    .map_err(git("listing prompts"))?;
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The ids of every prompt at `rev` whose file name is a valid id.
+    pub fn ids(&self, rev: Rev) -> Result<Vec<PromptId>, Error> {
+        Ok(self
+            .prompt_files(rev)?
+            .iter()
+            .filter_map(|f| PromptId::from_file_name(f))
+            .collect())
+    }
+
+    pub(super) fn root_tree(&self, c: CommitId) -> Result<Option<git2::Tree<'_>>, Error> {
+        let commit = self
+            .repo
+            .find_commit(c.0)
+            .map_err(git("reading a commit"))?;
+        let tree = commit.tree().map_err(git("reading a tree"))?;
+        if self.config.root.is_empty() {
+            return Ok(Some(tree));
+        }
+        match tree.get_path(Path::new(&self.config.root)) {
+            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => Ok(Some(
+                self.repo.find_tree(e.id()).map_err(git("reading a tree"))?,
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    /// The bytes of the file at `path` (relative to the repository root) at `rev`, or `None`.
+    pub fn read_path(&self, rev: Rev, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        match rev {
+            Rev::WorkingTree => {
+                let dir = self.require_workdir("reading the working tree")?;
+                if let Some(link) = symlink_in(dir, path) {
+                    return Err(symlink_error(&link));
+                }
+                read_capped(&dir.join(path))
+            }
+            Rev::Commit(c) => {
+                let commit = self
+                    .repo
+                    .find_commit(c.0)
+                    .map_err(git("reading a commit"))?;
+                let tree = commit.tree().map_err(git("reading a tree"))?;
+                let entry = match tree.get_path(Path::new(path)) {
+                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e,
+                    _ => return Ok(None),
+                };
+                self.blob_bytes(entry.id(), path).map(Some)
+            }
+        }
+    }
+
+    pub(super) fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(git(format!("reading {path}")))?;
+        Ok(blob.content().to_vec())
+    }
+
+    /// The bytes of a prompt's file at `rev`, or `None` when it does not exist there.
+    pub fn read(&self, rev: Rev, id: &PromptId) -> Result<Option<Vec<u8>>, Error> {
+        self.read_path(rev, &self.path_of(id))
+    }
+}

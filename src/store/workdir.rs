@@ -1,0 +1,192 @@
+//! The working tree: where a prompt's file is, the walk that finds prompt files (never following
+//! a symbolic link), and creating new files.
+
+use std::path::{Path, PathBuf};
+
+use super::Registry;
+use crate::error::Error;
+use crate::model::{PromptId, PROMPT_EXT};
+
+impl Registry {
+    /// The path of a prompt's file relative to the repository root.
+    pub fn path_of(&self, id: &PromptId) -> String {
+        self.config.path_of(&id.file_name())
+    }
+
+    /// The absolute path of a prompt's file in the working tree; an error when the path goes
+    /// through a symbolic link (contract §12: the repository is the boundary).
+    pub fn file_of(&self, id: &PromptId) -> Result<PathBuf, Error> {
+        let dir = self.require_workdir("this command")?;
+        let path = self.path_of(id);
+        if let Some(link) = symlink_in(dir, &path) {
+            return Err(symlink_error(&link));
+        }
+        Ok(dir.join(path))
+    }
+
+    /// Symbolic links in the working tree where prompts are looked for: the root folder itself,
+    /// prompt files and folders below it (paths relative to the repository root, sorted). prompt
+    /// never follows, writes through or deletes them; `check` and `list` report them.
+    pub fn symlinks(&self) -> Result<Vec<String>, Error> {
+        let Some(dir) = self.workdir() else {
+            return Ok(Vec::new());
+        };
+        if let Some(link) = symlink_in(dir, &self.config.root) {
+            return Ok(vec![link]);
+        }
+        let mut links = Vec::new();
+        walk_dir(
+            &dir.join(&self.config.root),
+            "",
+            &mut Vec::new(),
+            &mut links,
+        )?;
+        let mut out: Vec<String> = links.iter().map(|l| self.config.path_of(l)).collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// The tags `ID@ENV` of `id` in protected environments (contract §5), which a command that
+    /// moves or removes them must have confirmed.
+    pub fn protected_tags(&self, id: &PromptId) -> Result<Vec<String>, Error> {
+        Ok(self
+            .envs_of(id)?
+            .into_iter()
+            .filter(|(env, _)| self.config.is_protected(env.as_str()))
+            .map(|(env, _)| format!("{id}@{env}"))
+            .collect())
+    }
+
+    /// `symlinks`, as the warnings every command that lists prompts prints.
+    pub fn symlink_warnings(&self) -> Result<Vec<String>, Error> {
+        Ok(self
+            .symlinks()?
+            .into_iter()
+            .map(|link| {
+                format!(
+                    "{link} is a symbolic link: prompt leaves it alone (never follows, commits, \
+                     writes through or deletes it)"
+                )
+            })
+            .collect())
+    }
+
+    /// Creates a new file in the working tree; never overwrites.
+    pub fn create_file(&self, rel_path: &str, text: &str) -> Result<PathBuf, Error> {
+        let dir = self.require_workdir("creating files")?;
+        if let Some(link) = symlink_in(dir, rel_path) {
+            return Err(symlink_error(&link));
+        }
+        let path = dir.join(rel_path);
+        create_new(&path, text)?;
+        Ok(path)
+    }
+}
+
+/// Writes `text` to a file that must not exist yet, creating parent folders.
+pub fn create_new(path: &Path, text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::AlreadyExists {
+                    path: path.display().to_string(),
+                }
+            } else {
+                Error::io(path, e)
+            }
+        })?;
+    f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+}
+
+/// Reads a file no larger than the prompt size cap; `None` when it does not exist.
+pub(super) fn read_capped(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    // Oversized files are read only up to one byte past the cap; `decode` reports them.
+    let limit = crate::model::load::MAX_FILE_BYTES as u64 + 1;
+    // Sized from the metadata, the read takes two system calls (the bytes, then the end) instead
+    // of five growing an empty buffer: a fifth of `check`'s kernel time on 20,000 files.
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    use std::io::Read;
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(Some(bytes))
+}
+
+/// Collects `*.prompt.yaml` files below `dir` into `out`; hidden entries are skipped, and symbolic
+/// links (to prompt files or to folders) go to `links` instead, never followed.
+pub(super) fn walk_dir(
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<String>,
+    links: &mut Vec<String>,
+) -> Result<(), Error> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+        let rel = format!("{prefix}{name}");
+        if kind.is_symlink() {
+            let to_folder = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+            if to_folder || name.ends_with(PROMPT_EXT) {
+                links.push(rel);
+            }
+        } else if kind.is_dir() {
+            walk_dir(&entry.path(), &format!("{rel}/"), out, links)?;
+        } else if kind.is_file() && name.ends_with(PROMPT_EXT) {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// The first part of `rel` (a `/`-separated path below `base`) that is a symbolic link, as a
+/// path relative to `base`; `None` when no existing part is one.
+pub(crate) fn symlink_in(base: &Path, rel: &str) -> Option<String> {
+    let mut path = base.to_path_buf();
+    let mut shown = String::new();
+    for segment in rel.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        path.push(segment);
+        if !shown.is_empty() {
+            shown.push('/');
+        }
+        shown.push_str(segment);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return Some(shown),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// The error every command gives for a path through a symbolic link.
+pub(crate) fn symlink_error(link: &str) -> Error {
+    Error::Refused(format!(
+        "{link} is a symbolic link: prompt never follows, writes through or deletes symbolic links \
+         inside the repository; replace it with a real file or folder to use it with prompt"
+    ))
+}
