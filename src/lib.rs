@@ -21,6 +21,7 @@ pub mod diff;
 pub mod error;
 pub mod interchange;
 pub mod model;
+pub mod ops;
 pub mod partials;
 pub mod render;
 pub mod store;
