@@ -15,6 +15,7 @@
 //! module uses them.
 
 pub mod check;
+pub mod values;
 
 #[cfg(test)]
 mod testing;

@@ -18,7 +18,7 @@ use prompt_registry::render::{self, values, Given, Prepared, RenderError, Source
 use prompt_registry::store::{CommitId, Registry, Resolved, Rev};
 use prompt_registry::Error;
 
-use super::render::{parse_vars, read_vars_file};
+use prompt_registry::ops::values::{parse_vars, read_vars_file};
 
 /// Show what changed in prompts, field by field, and which changes break callers
 ///
