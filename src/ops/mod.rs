@@ -15,6 +15,7 @@
 //! module uses them.
 
 pub mod check;
+pub mod diff;
 pub mod values;
 
 #[cfg(test)]
