@@ -46,7 +46,7 @@ pub enum Comparison {
 }
 
 impl Comparison {
-    /// The comparison of `diff [A [B]]`: nothing is the pending changes, `A` alone (a reference) is A
+    /// What `diff [A [B]]` compares: nothing is the pending changes, `A` alone (a reference) is A
     /// against the working tree (`ID` alone is `ID@latest`), `REV..REV` or `REV...REV` a range
     /// (an empty side is `HEAD`). A malformed range is a usage error.
     pub fn parse(a: Option<&str>, b: Option<&str>) -> Result<Comparison, Error> {
@@ -111,7 +111,8 @@ pub struct Values {
     pub sample: Option<String>,
 }
 
-/// The report of a comparison. `rendered` (values for `--rendered`) applies to `Comparison::Refs` only.
+/// The report of a comparison. `rendered` (values for `--rendered`) applies to
+/// `Comparison::Refs` only.
 pub fn compare(
     reg: &Registry,
     comparison: Comparison,
