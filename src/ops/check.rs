@@ -7,6 +7,22 @@ use crate::model::{load, PromptId, Reference};
 use crate::partials::RegistryPartials;
 use crate::store::{Registry, Rev};
 
+/// The prompt files (names below the registry root) that `check` covers at `rev`: the named
+/// prompts, each of which must exist there, or every prompt file when `ids` is empty.
+pub fn files(reg: &Registry, rev: Rev, ids: &[PromptId]) -> Result<Vec<String>, Error> {
+    if ids.is_empty() {
+        return reg.prompt_files(rev);
+    }
+    let mut files = Vec::with_capacity(ids.len());
+    for id in ids {
+        if reg.read(rev, id)?.is_none() {
+            return Err(reg.not_found(id, rev));
+        }
+        files.push(id.file_name());
+    }
+    Ok(files)
+}
+
 /// The diagnostics of prompt files (paths below the registry root) at `rev`. Secrets with a
 /// fingerprint in `.prompts.yaml`'s `allowed_secrets` or in `allow_secrets` are not reported.
 pub fn check_files(
@@ -153,8 +169,27 @@ mod tests {
 
     const GREET: &str = "format: 1\ninputs:\n  name:\n    type: string\ntemplate: Hi {{name}}\n";
 
-    fn files(reg: &Registry) -> Vec<String> {
+    fn all_files(reg: &Registry) -> Vec<String> {
         reg.prompt_files(Rev::WorkingTree).unwrap()
+    }
+
+    #[test]
+    fn files_are_every_prompt_or_the_named_ones_which_must_exist() {
+        let (dir, reg) = registry();
+        write(dir.path(), "a", GREET);
+        write(dir.path(), "team/b", GREET);
+        let mut all = all_files(&reg);
+        all.sort();
+        assert_eq!(all, ["a.prompt.yaml", "team/b.prompt.yaml"]);
+        assert_eq!(files(&reg, Rev::WorkingTree, &[]).unwrap().len(), 2);
+        let b = PromptId::parse("team/b").unwrap();
+        assert_eq!(
+            files(&reg, Rev::WorkingTree, &[b]).unwrap(),
+            ["team/b.prompt.yaml"]
+        );
+        let missing = PromptId::parse("c").unwrap();
+        let err = files(&reg, Rev::WorkingTree, &[missing]).unwrap_err();
+        assert!(matches!(err, Error::PromptNotFound { .. }), "{err:?}");
     }
 
     #[test]
@@ -162,7 +197,7 @@ mod tests {
         let (dir, reg) = registry();
         write(dir.path(), "good", GREET);
         write(dir.path(), "bad", "format: 1\ntemplate: Hi {{who}}\n");
-        let diagnostics = check_files(&reg, Rev::WorkingTree, &files(&reg), &[]).unwrap();
+        let diagnostics = check_files(&reg, Rev::WorkingTree, &all_files(&reg), &[]).unwrap();
         assert!(!diagnostics.is_empty());
         assert!(diagnostics
             .iter()
@@ -186,7 +221,7 @@ mod tests {
         );
         remove(dir.path(), "old");
         write(dir.path(), "new", GREET);
-        let out = against(&reg, Rev::WorkingTree, &files(&reg), "HEAD", true).unwrap();
+        let out = against(&reg, Rev::WorkingTree, &all_files(&reg), "HEAD", true).unwrap();
         let messages: Vec<(&str, &str)> = out
             .iter()
             .map(|d| (d.file.as_str(), d.message.as_str()))
@@ -219,7 +254,7 @@ mod tests {
         let (dir, reg) = registry();
         write(dir.path(), "greet", GREET);
         commit(dir.path(), "first");
-        let files = files(&reg);
+        let files = all_files(&reg);
         let err = against(&reg, Rev::WorkingTree, &files, "nobranch", true).unwrap_err();
         assert!(matches!(err, Error::UnknownRevision { spec, .. } if spec == "nobranch"));
         let err = against(&reg, Rev::WorkingTree, &files, "@nowhere", true).unwrap_err();

@@ -61,19 +61,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     for warning in reg.symlink_warnings()? {
         ctx.ui.warn(&warning);
     }
-    let files = match ids.is_empty() {
-        true => reg.prompt_files(rev)?,
-        false => {
-            let mut files = Vec::new();
-            for id in &ids {
-                if reg.read(rev, id)?.is_none() {
-                    return Err(reg.not_found(id, rev).into());
-                }
-                files.push(id.file_name());
-            }
-            files
-        }
-    };
+    let files = ops::check::files(reg, rev, &ids)?;
     let mut diagnostics = ops::check::check_files(reg, rev, &files, &args.allow_secret)?;
     if let Some(against) = &args.against {
         diagnostics.extend(ops::check::against(
