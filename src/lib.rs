@@ -10,7 +10,10 @@
 //! diagnostics (for `check` and `commit`); `render` fills a prompt with values and shapes provider
 //! request bodies; `diff` compares two prompts for reviewers; `interchange` maps prompts to and
 //! from hosted registries (Phoenix, LangWatch, Freeplay, Bifrost, Langfuse) and other tools'
-//! prompt files (dotprompt, Prompty), and writes bundles.
+//! prompt files (dotprompt, Prompty), and writes bundles. `ops` sits on top of them all: one
+//! function per step a command takes (checking files at a revision and `--against` another,
+//! working out and running a `diff`, reading `--var`/`--vars` values), so that commands only
+//! parse, call and print, and what two commands share is in the library.
 //!
 //! `docs/ARCHITECTURE.md` draws the layers (who may import whom), the error types of each layer
 //! and the path of `render`, `commit`, `log` and `diff` through these modules; `docs/contract.md`
@@ -21,6 +24,7 @@ pub mod diff;
 pub mod error;
 pub mod interchange;
 pub mod model;
+pub mod ops;
 pub mod partials;
 pub mod render;
 pub mod store;

@@ -9,10 +9,10 @@ use serde_json::{json, Map, Value};
 
 use super::Service;
 use crate::model::{
-    Content, Input, InputType, Prompt, ResponseFormat, Role, TemplateFormat, Tool, ToolChoice,
-    ToolChoiceMode,
+    infer, Content, Input, InputType, Prompt, ResponseFormat, Role, TemplateFormat, Tool,
+    ToolChoice, ToolChoiceMode,
 };
-use crate::template::{Template, UseKind};
+use crate::template::Template;
 
 /// The model an export names: the prompt's, else the registry default (with a warning), else an
 /// error, for services whose create body requires one (`label` names the service in the message).
@@ -437,31 +437,15 @@ pub(crate) fn finish(prompt: &mut Prompt, notes: &mut Notes) {
         let Ok(template) = Template::parse(syntax, field.text) else {
             continue;
         };
-        let uses = template.variables();
-        for u in &uses {
-            let Some(root) = u.root() else { continue };
-            used.insert(root.to_string());
-            // Names inside a section may be fields of its items, not inputs.
-            if !u.sections.is_empty() {
-                continue;
-            }
-            let kind = match u.kind {
-                UseKind::Interpolation => InputType::String,
-                UseKind::InvertedSection => InputType::Boolean,
-                UseKind::Section => {
-                    let with_fields = uses.iter().any(|inner| {
-                        inner.sections.first().is_some_and(|s| s == root)
-                            && inner.root().is_some_and(|r| r != root)
-                    });
-                    if with_fields {
-                        InputType::Array
-                    } else {
-                        InputType::Boolean
-                    }
-                }
-            };
-            found.push((root.to_string(), kind));
-        }
+        // Names inside a section count as used (they may be fields of its items), but only
+        // top-level names are declared.
+        used.extend(
+            template
+                .variables()
+                .iter()
+                .filter_map(|u| u.root().map(str::to_string)),
+        );
+        found.extend(infer::inputs_used(&template));
     }
     for (_, name, kind) in prompt.structural_inputs() {
         used.insert(name.to_string());

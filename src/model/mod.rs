@@ -6,6 +6,7 @@
 pub mod controls;
 pub mod emit;
 pub mod id;
+pub mod infer;
 pub mod load;
 mod load_error;
 pub mod nesting;

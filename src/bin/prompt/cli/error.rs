@@ -2,6 +2,7 @@
 //! (contract §12: 0 success, 1 failure, 2 bad command line).
 
 use prompt_registry::error::Error;
+use prompt_registry::ops::diff::DiffError;
 use prompt_registry::render::RenderError;
 
 /// A command's failure.
@@ -31,6 +32,17 @@ impl From<Error> for CliError {
 impl From<RenderError> for CliError {
     fn from(e: RenderError) -> CliError {
         CliError::Render(e)
+    }
+}
+
+impl From<DiffError> for CliError {
+    fn from(e: DiffError) -> CliError {
+        match e {
+            DiffError::Lib(e) => CliError::Lib(e),
+            DiffError::Render { reference, source } => {
+                CliError::Render(*source).context(format!("rendering {reference}"))
+            }
+        }
     }
 }
 

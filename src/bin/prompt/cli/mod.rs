@@ -5,6 +5,7 @@
 pub mod choices;
 pub mod commands;
 pub mod complete;
+pub mod diagnostics;
 pub mod error;
 pub mod ui;
 

@@ -1,10 +1,11 @@
 //! `prompt commit`: validate changed prompts and commit them as new versions.
 
-use crate::cli::commands::check::{check_files, render_text};
+use crate::cli::diagnostics::render_text;
 use crate::cli::error::message_with_hint;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::check::{self, Severity};
 use prompt_registry::model::PromptId;
+use prompt_registry::ops::check::check_files;
 use prompt_registry::store::{ChangeKind, Rev, VersionOrDraft};
 use prompt_registry::Error;
 

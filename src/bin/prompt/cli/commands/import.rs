@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use crate::cli::choices::ServiceArg;
-use crate::cli::commands::check::render_text;
+use crate::cli::diagnostics::render_text;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::interchange::{self, apply};
 use prompt_registry::model::PromptId;

@@ -3,13 +3,12 @@
 use indexmap::IndexMap;
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::schema;
+use prompt_registry::model::{infer, schema};
 use prompt_registry::model::{
-    load, Input, InputType, MessageItem, Model, Prompt, PromptId, Role, TemplateFormat,
-    FORMAT_VERSION,
+    load, Input, MessageItem, Model, Prompt, PromptId, Role, TemplateFormat, FORMAT_VERSION,
 };
 use prompt_registry::store::Rev;
-use prompt_registry::template::{Template, UseKind};
+use prompt_registry::template::Template;
 
 /// Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string,
 /// `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites.
@@ -214,29 +213,8 @@ fn declare_inputs(
     for (flag, text) in texts {
         let template = Template::parse(format.syntax(), text)
             .map_err(|e| CliError::Usage(format!("{flag}: {}: {}", e.pos, e.message)))?;
-        let uses = template.variables();
-        for u in &uses {
-            // Names inside a section may be fields of its items, not inputs.
-            if !u.sections.is_empty() {
-                continue;
-            }
-            let Some(root) = u.root() else { continue };
-            let kind = match u.kind {
-                UseKind::Interpolation => InputType::String,
-                UseKind::InvertedSection => InputType::Boolean,
-                UseKind::Section => {
-                    let uses_fields = uses.iter().any(|inner| {
-                        inner.sections.first().is_some_and(|s| s == root)
-                            && inner.root().is_some_and(|r| r != root)
-                    });
-                    if uses_fields {
-                        InputType::Array
-                    } else {
-                        InputType::Boolean
-                    }
-                }
-            };
-            inputs.entry(root.to_string()).or_insert(Input {
+        for (name, kind) in infer::inputs_used(&template) {
+            inputs.entry(name).or_insert(Input {
                 kind,
                 ..Input::default()
             });

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::cli::choices::FormatArg;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::model::{load, nesting, Reference};
+use prompt_registry::ops::values::{parse_vars, read_vars_file};
 use prompt_registry::partials::RegistryPartials;
 use prompt_registry::render::{self, values, Given, Prepared, RenderFormat, Sources};
 use prompt_registry::Error;
@@ -82,59 +83,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 other => ctx.ui.json(&other),
             }
         }
-    }
-}
-
-/// `NAME=VALUE` pairs in order; `NAME=@FILE` reads a file, `NAME=@@…` is a literal `@…`.
-pub(crate) fn parse_vars(pairs: &[String]) -> Result<IndexMap<String, Given>, CliError> {
-    let mut out = IndexMap::new();
-    for pair in pairs {
-        let Some((name, value)) = pair.split_once('=') else {
-            return Err(CliError::Usage(format!(
-                "--var `{pair}`: expected NAME=VALUE (or NAME=@FILE)"
-            )));
-        };
-        let given = match value.strip_prefix('@') {
-            Some(rest) if rest.starts_with('@') => Given::Text(rest.to_string()),
-            Some(path) => Given::File(path.to_string()),
-            None => Given::Text(value.to_string()),
-        };
-        out.insert(name.to_string(), given);
-    }
-    Ok(out)
-}
-
-/// Reads a YAML or JSON object of values.
-pub(crate) fn read_vars_file(
-    path: &std::path::Path,
-    batch: Option<&std::path::Path>,
-) -> Result<IndexMap<String, Given>, CliError> {
-    let stdin = path.as_os_str() == "-";
-    if stdin && batch.is_some_and(|b| b.as_os_str() == "-") {
-        return Err(CliError::Usage(
-            "--vars - and --batch - cannot both read stdin".into(),
-        ));
-    }
-    let text = if stdin {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| Error::io("stdin", e))?
-    } else {
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
-    };
-    let parse_error = |e: load::LoadError| Error::Parse {
-        file: path.display().to_string(),
-        at: e.at,
-        message: e.message,
-    };
-    nesting::check_nesting(&text).map_err(parse_error)?;
-    let value: Value =
-        serde_yaml::from_str(&text).map_err(|e| parse_error(load::serde_error(&e)))?;
-    match value {
-        Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()),
-        Value::Null => Ok(IndexMap::new()),
-        _ => Err(CliError::Usage(format!(
-            "{}: values must be a mapping of input names to values",
-            path.display()
-        ))),
     }
 }
 

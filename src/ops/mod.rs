@@ -1,0 +1,22 @@
+//! Operations: what a command does, as library functions (cargo's `ops`).
+//!
+//! Each function here joins the lower layers (`store`, `model`, `check`, `diff`, `render`) into
+//! one step a command takes, so that a command only parses its arguments, calls one of these and
+//! prints the result, and what two commands share is here rather than in one of them.
+//!
+//! - [`check`]: diagnostics of prompt files at a revision, and breaking changes against another
+//!   reference (`check`, `check --against`, `commit`).
+//! - [`values`]: `--var NAME=VALUE` and `--vars FILE` as layers of values (`render`, `diff
+//!   --rendered`).
+//! - [`diff`]: what a `diff` command line compares (two references, a range, the pending
+//!   changes) and the report that compares it.
+//!
+//! Operations sit at the top of the library: they may use every other module, and no other
+//! module uses them.
+
+pub mod check;
+pub mod diff;
+pub mod values;
+
+#[cfg(test)]
+mod testing;
