@@ -37,7 +37,7 @@ impl Registry {
             .enumerate()
             .map(|(i, v)| {
                 let info = v.info.resolve(&self.repo, v.commit)?;
-                Ok(Version::new(v.commit, count - i, v.blob, info))
+                Ok(Version::new(v.commit, count - i, info))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         out.reverse();
@@ -81,7 +81,7 @@ impl Registry {
         }
         while let Ok(parent) = commit.parent(0) {
             if has(&parent) {
-                return Ok(Some(self.version_of(&commit, 0, Oid::ZERO_SHA1)));
+                return Ok(Some(self.version_of(&commit, 0)));
             }
             commit = parent;
         }
@@ -192,7 +192,7 @@ impl Registry {
         Ok(out)
     }
 
-    pub(super) fn version_of(&self, c: &git2::Commit, number: usize, blob: Oid) -> Version {
-        Version::new(c.id(), number, blob, history::CommitInfo::of(c))
+    pub(super) fn version_of(&self, c: &git2::Commit, number: usize) -> Version {
+        Version::new(c.id(), number, history::CommitInfo::of(c))
     }
 }

@@ -60,7 +60,11 @@ impl Registry {
             Selector::Version(n) => {
                 // Newest first; only the number is needed, not each version's commit info.
                 let versions = self.release_raw_versions(id)?;
-                let Some(v) = (*n > 0).then(|| versions.len().checked_sub(*n)).flatten().map(|i| &versions[i]) else {
+                let Some(v) = (*n > 0)
+                    .then(|| versions.len().checked_sub(*n))
+                    .flatten()
+                    .map(|i| &versions[i])
+                else {
                     if versions.is_empty()
                         && self.read(Rev::WorkingTree, id).ok().flatten().is_none()
                     {
@@ -73,7 +77,12 @@ impl Registry {
                     });
                 };
                 let bytes = self.blob_bytes(v.blob, &path)?;
-                Ok(resolved(Rev::Commit(v.commit), Some(*n), None, bytes))
+                Ok(resolved(
+                    Rev::Commit(CommitId(v.commit)),
+                    Some(*n),
+                    None,
+                    bytes,
+                ))
             }
             Selector::Latest => {
                 let versions = self.release_raw_versions(id)?;
@@ -87,7 +96,12 @@ impl Registry {
                     });
                 };
                 let bytes = self.blob_bytes(v.blob, &path)?;
-                Ok(resolved(Rev::Commit(v.commit), Some(versions.len()), None, bytes))
+                Ok(resolved(
+                    Rev::Commit(CommitId(v.commit)),
+                    Some(versions.len()),
+                    None,
+                    bytes,
+                ))
             }
             Selector::Named(name) => {
                 if let Some(env) = self.config.env(name) {

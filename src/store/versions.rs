@@ -254,7 +254,7 @@ impl Registry {
             let v = &on_line[i];
             let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit, n, v.blob, info,
+                v.commit, n, info,
             ))));
         }
         if self.read(super::Rev::Commit(commit), id)?.is_none() {
@@ -269,11 +269,13 @@ impl Registry {
             let v = &on_line[i];
             let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit, n, v.blob, info,
+                v.commit, n, info,
             ))));
         }
         let branch = self.branch_of(CommitId(last.commit))?;
-        Ok(Some(VersionOrDraft::Draft(draft(&self.repo, last, branch)?)))
+        Ok(Some(VersionOrDraft::Draft(draft(
+            &self.repo, last, branch,
+        )?)))
     }
 
     /// What a resolved reference is: `None` for the working tree, and where the answer is unknown
