@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::history::{registry_history, Touched};
+use super::history::{registry_history, Info, Touched};
 use super::objects::oid_from_hex as oid;
 use crate::error::Error;
 
@@ -335,7 +335,7 @@ impl Current<'_> {
         };
         Some(Touched {
             commit: oid(self.id)?,
-            info: serde_json::from_slice(self.info?).ok()?,
+            info: Info::Json(self.info?.into()),
             files: Vec::new(),
             removed: Vec::new(),
             moved_from,
@@ -366,8 +366,18 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
             t.moved_from.as_deref().unwrap_or("")
         ));
         // JSON has no raw line breaks or tabs: one line whatever the message holds.
-        let info = serde_json::to_string(&t.info).map_err(std::io::Error::other)?;
-        text.push_str(&format!("A\t{info}\n"));
+        match &t.info {
+            Info::Read(info) => {
+                let info = serde_json::to_string(info).map_err(std::io::Error::other)?;
+                text.push_str(&format!("A\t{info}\n"));
+            }
+            // Bytes of a verified line of a cache file: no line break in them.
+            Info::Json(json) => {
+                text.push_str("A\t");
+                text.push_str(std::str::from_utf8(json).map_err(std::io::Error::other)?);
+                text.push('\n');
+            }
+        }
         for (f, blob) in &t.files {
             text.push_str(&format!("+\t{blob}\t{f}\n"));
         }
@@ -427,14 +437,14 @@ mod tests {
         let entries = vec![
             Touched {
                 commit: oid(1),
-                info: info(1),
+                info: Info::Read(info(1)),
                 files: vec![("a.prompt.yaml".into(), oid(2))],
                 removed: vec!["b.prompt.yaml".into()],
                 moved_from: Some("old/a".into()),
             },
             Touched {
                 commit: oid(3),
-                info: info(3),
+                info: Info::Read(info(3)),
                 files: vec![
                     ("b.prompt.yaml".into(), oid(4)),
                     ("c d.prompt.yaml".into(), oid(5)),
@@ -492,7 +502,7 @@ mod tests {
         let oid = |n: u8| Oid::from_bytes(&[n; 20]).unwrap();
         let t = |c: u8, files: &[(&str, u8)], removed: &[&str], moved: Option<&str>| Touched {
             commit: oid(c),
-            info: info(c),
+            info: Info::Read(info(c)),
             files: files
                 .iter()
                 .map(|(f, b)| (f.to_string(), oid(*b)))

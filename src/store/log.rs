@@ -13,7 +13,7 @@ use crate::model::{PromptId, PROMPT_EXT};
 /// One commit of the prompt history, with files under their names at `HEAD`.
 pub(super) struct HistoryEntry {
     commit: Oid,
-    info: history::CommitInfo,
+    info: history::Info,
     /// Prompt files that got a version.
     files: Vec<String>,
     /// Prompt files removed (a move's old name is not counted here).
@@ -32,12 +32,16 @@ impl Registry {
 
     pub(super) fn numbered(&self, raw: Vec<history::RawVersion>) -> Result<Vec<Version>, Error> {
         let count = raw.len();
-        Ok(raw
+        let mut out = raw
             .into_iter()
             .enumerate()
-            .map(|(i, v)| Version::new(v.commit, count - i, v.blob, v.info))
-            .rev()
-            .collect())
+            .map(|(i, v)| {
+                let info = v.info.resolve(&self.repo, v.commit)?;
+                Ok(Version::new(v.commit, count - i, info))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        out.reverse();
+        Ok(out)
     }
 
     /// The versions of `id` from `start`, newest first, following `prompt mv` renames.
@@ -77,7 +81,7 @@ impl Registry {
         }
         while let Ok(parent) = commit.parent(0) {
             if has(&parent) {
-                return Ok(Some(self.version_of(&commit, 0, Oid::ZERO_SHA1)));
+                return Ok(Some(self.version_of(&commit, 0)));
             }
             commit = parent;
         }
@@ -113,7 +117,7 @@ impl Registry {
             }
             out.push(RegistryCommit {
                 commit: CommitId(entry.commit),
-                info: entry.info.clone(),
+                info: entry.info.clone().resolve(&self.repo, entry.commit)?,
                 changes,
                 removed: entry.removed.clone(),
                 moves: entry.moves.clone(),
@@ -188,7 +192,7 @@ impl Registry {
         Ok(out)
     }
 
-    pub(super) fn version_of(&self, c: &git2::Commit, number: usize, blob: Oid) -> Version {
-        Version::new(c.id(), number, blob, history::CommitInfo::of(c))
+    pub(super) fn version_of(&self, c: &git2::Commit, number: usize) -> Version {
+        Version::new(c.id(), number, history::CommitInfo::of(c))
     }
 }

@@ -129,13 +129,10 @@ pub struct Version {
     pub offset_minutes: i32,
     /// The whole commit message.
     pub message: String,
-    /// The file's content at this version.
-    #[serde(skip)]
-    blob: Oid,
 }
 
 impl Version {
-    fn new(commit: Oid, number: usize, blob: Oid, info: history::CommitInfo) -> Version {
+    fn new(commit: Oid, number: usize, info: history::CommitInfo) -> Version {
         Version {
             number,
             commit: CommitId(commit),
@@ -144,7 +141,6 @@ impl Version {
             time: info.time,
             offset_minutes: info.offset_minutes,
             message: info.message,
-            blob,
         }
     }
 

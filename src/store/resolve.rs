@@ -58,8 +58,13 @@ impl Registry {
                 }
             }
             Selector::Version(n) => {
-                let versions = self.versions(id)?;
-                let Some(v) = versions.get(n - 1) else {
+                // Newest first; only the number is needed, not each version's commit info.
+                let versions = self.release_raw_versions(id)?;
+                let Some(v) = (*n > 0)
+                    .then(|| versions.len().checked_sub(*n))
+                    .flatten()
+                    .map(|i| &versions[i])
+                else {
                     if versions.is_empty()
                         && self.read(Rev::WorkingTree, id).ok().flatten().is_none()
                     {
@@ -72,11 +77,16 @@ impl Registry {
                     });
                 };
                 let bytes = self.blob_bytes(v.blob, &path)?;
-                Ok(resolved(Rev::Commit(v.commit), Some(*n), None, bytes))
+                Ok(resolved(
+                    Rev::Commit(CommitId(v.commit)),
+                    Some(*n),
+                    None,
+                    bytes,
+                ))
             }
             Selector::Latest => {
-                let versions = self.versions(id)?;
-                let Some(v) = versions.last() else {
+                let versions = self.release_raw_versions(id)?;
+                let Some(v) = versions.first() else {
                     if self.read(Rev::WorkingTree, id).ok().flatten().is_none() {
                         return Err(self.not_found(id, Rev::WorkingTree));
                     }
@@ -86,7 +96,12 @@ impl Registry {
                     });
                 };
                 let bytes = self.blob_bytes(v.blob, &path)?;
-                Ok(resolved(Rev::Commit(v.commit), Some(v.number), None, bytes))
+                Ok(resolved(
+                    Rev::Commit(CommitId(v.commit)),
+                    Some(versions.len()),
+                    None,
+                    bytes,
+                ))
             }
             Selector::Named(name) => {
                 if let Some(env) = self.config.env(name) {

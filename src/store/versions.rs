@@ -252,11 +252,9 @@ impl Registry {
         // Environment tags point at versions: most questions end here, without a walk.
         if let Some((i, n)) = number(commit.0) {
             let v = &on_line[i];
+            let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit,
-                n,
-                v.blob,
-                v.info.clone(),
+                v.commit, n, info,
             ))));
         }
         if self.read(super::Rev::Commit(commit), id)?.is_none() {
@@ -269,15 +267,15 @@ impl Registry {
         };
         if let Some((i, n)) = number(last.commit) {
             let v = &on_line[i];
+            let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit,
-                n,
-                v.blob,
-                v.info.clone(),
+                v.commit, n, info,
             ))));
         }
         let branch = self.branch_of(CommitId(last.commit))?;
-        Ok(Some(VersionOrDraft::Draft(draft(last, branch))))
+        Ok(Some(VersionOrDraft::Draft(draft(
+            &self.repo, last, branch,
+        )?)))
     }
 
     /// What a resolved reference is: `None` for the working tree, and where the answer is unknown
@@ -312,9 +310,9 @@ impl Registry {
                 let raw = RawVersion {
                     commit: id,
                     blob,
-                    info: history::CommitInfo::of(&c),
+                    info: history::Info::Read(history::CommitInfo::of(&c)),
                 };
-                out.push(draft(raw, branch.clone()));
+                out.push(draft(&self.repo, raw, branch.clone())?);
             }
         }
         Ok(out)
@@ -336,24 +334,25 @@ impl Registry {
             .parent_id(0)
             .ok();
         let (touched, _) = history::registry_history(&self.repo, *head, &self.config.root, stop)?;
-        Ok(touched
-            .into_iter()
-            .filter(|t| commits.contains(&t.commit))
-            .filter_map(|t| {
-                let files: Vec<String> = t
-                    .files
-                    .iter()
-                    .map(|(f, _)| f.clone())
-                    .filter(|f| f.ends_with(crate::model::PROMPT_EXT))
-                    .collect();
-                let raw = RawVersion {
-                    commit: t.commit,
-                    blob: Oid::ZERO_SHA1,
-                    info: t.info,
-                };
-                (!files.is_empty()).then(|| (draft(raw, branch.clone()), files))
-            })
-            .collect())
+        let mut out = Vec::new();
+        for t in touched.into_iter().filter(|t| commits.contains(&t.commit)) {
+            let files: Vec<String> = t
+                .files
+                .iter()
+                .map(|(f, _)| f.clone())
+                .filter(|f| f.ends_with(crate::model::PROMPT_EXT))
+                .collect();
+            if files.is_empty() {
+                continue;
+            }
+            let raw = RawVersion {
+                commit: t.commit,
+                blob: Oid::ZERO_SHA1,
+                info: t.info,
+            };
+            out.push((draft(&self.repo, raw, branch.clone())?, files));
+        }
+        Ok(out)
     }
 
     /// The commits on `HEAD`'s first-parent history that the release line does not reach, newest
@@ -428,14 +427,15 @@ impl Registry {
     }
 }
 
-fn draft(raw: RawVersion, branch: Option<String>) -> Draft {
-    Draft {
+fn draft(repo: &git2::Repository, raw: RawVersion, branch: Option<String>) -> Result<Draft, Error> {
+    let info = raw.info.resolve(repo, raw.commit)?;
+    Ok(Draft {
         commit: CommitId(raw.commit),
         branch,
-        author: raw.info.author,
-        email: raw.info.email,
-        time: raw.info.time,
-        offset_minutes: raw.info.offset_minutes,
-        message: raw.info.message,
-    }
+        author: info.author,
+        email: info.email,
+        time: info.time,
+        offset_minutes: info.offset_minutes,
+        message: info.message,
+    })
 }

@@ -117,3 +117,37 @@ fn the_cache_is_keyed_on_the_shallow_boundary_and_replace_refs() {
     assert_eq!(ask(&repo, QUESTIONS[0], false), expected);
     assert_eq!(std::fs::read_to_string(&cache).unwrap(), before);
 }
+
+/// A cache file with every commit-info line made unreadable and its checksum made to match again
+/// (a hostile or buggy writer, not damage): the info is parsed only when asked for, and then the
+/// commit is read instead, so every answer is still the walk's.
+#[test]
+fn info_lines_that_do_not_parse_give_the_answers_of_the_walk() {
+    let repo = registry();
+    let cache = repo.root().join(CACHE);
+    let questions: [&[&str]; 4] = [
+        QUESTIONS[0],
+        QUESTIONS[1],
+        &["show", "team/greet@2", "--json"],
+        &["show", "team/greet@3"],
+    ];
+    let expected: Vec<String> = questions.iter().map(|q| ask(&repo, q, true)).collect();
+    assert!(expected[2].contains("\"version\": 2"), "{}", expected[2]);
+    assert_eq!(ask(&repo, questions[0], false), expected[0]);
+    let pristine = std::fs::read_to_string(&cache).expect("the cache was written");
+    let mut forged: String = pristine
+        .lines()
+        .filter(|l| !l.starts_with("end\t"))
+        .map(|l| match l.strip_prefix("A\t") {
+            Some(_) => "A\tnot json at all\n".to_string(),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(forged, pristine);
+    let sum = xxhash_rust::xxh3::xxh3_64(forged.as_bytes());
+    forged.push_str(&format!("end\t{sum:016x}\n"));
+    for (question, answer) in questions.iter().zip(&expected) {
+        std::fs::write(&cache, &forged).unwrap();
+        assert_eq!(&ask(&repo, question, false), answer, "{question:?}");
+    }
+}
