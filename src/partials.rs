@@ -65,7 +65,7 @@ pub fn names_in(text: &str) -> Vec<String> {
 /// name, each once, in order of first use.
 pub fn included_by(prompt: &Prompt) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    let syntax = prompt.template_format.syntax();
+    let syntax = prompt.template_format;
     for field in prompt.template_texts() {
         let found = Template::parse(syntax, field.text)
             .map(|t| t.partials().into_iter().map(|p| p.name).collect())

@@ -226,11 +226,11 @@ impl Checker<'_> {
     /// The second value is false when a template did not parse, so the uses are incomplete.
     /// The syntax of this prompt's texts, and of the partials or includes they name.
     fn syntax(&self) -> Syntax {
-        self.prompt.template_format.syntax()
+        self.prompt.template_format
     }
 
     fn templates(&mut self, partials: &dyn PartialSource) -> (Vec<Use>, bool) {
-        let syntax = self.prompt.template_format.syntax();
+        let syntax = self.prompt.template_format;
         let mut uses = Vec::new();
         let mut complete = true;
         for field in self.prompt.template_texts() {

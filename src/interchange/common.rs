@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::Service;
 use crate::model::{
-    infer, Content, Input, InputType, Prompt, ResponseFormat, Role, TemplateFormat, Tool,
-    ToolChoice, ToolChoiceMode,
+    infer, Content, Input, InputType, Prompt, ResponseFormat, Role, Syntax, Tool, ToolChoice,
+    ToolChoiceMode,
 };
 use crate::template::Template;
 
@@ -370,7 +370,7 @@ pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, 
             names.join(", ")
         ));
     }
-    if prompt.escape != crate::model::Escape::None {
+    if prompt.escape != crate::template::Escape::None {
         notes.warn("`escape: html` cannot be held; values will be inserted as they are");
     }
     if !examples && !prompt.examples.is_empty() {
@@ -397,16 +397,16 @@ pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, 
 /// Warns when a service whose templates are mustache-like receives another template syntax.
 pub(crate) fn report_mustache_only(prompt: &Prompt, notes: &mut Notes) {
     match prompt.template_format {
-        TemplateFormat::Mustache => {}
-        TemplateFormat::FString => notes.warn(
+        Syntax::Mustache => {}
+        Syntax::FString => notes.warn(
             "templates are mustache-like there: this prompt's f-string fields ({x}) are sent as \
              they are and will not be filled",
         ),
-        TemplateFormat::None => notes.warn(
+        Syntax::None => notes.warn(
             "templates are mustache-like there: this prompt's `template_format: none` cannot be \
              held, and any {{…}} in its text will be read as a variable",
         ),
-        TemplateFormat::Jinja2 => notes.warn(
+        Syntax::Jinja2 => notes.warn(
             "templates are mustache-like there: this prompt's Jinja2 tags ({% … %}, filters) are \
              sent as they are and will not be run",
         ),
@@ -430,7 +430,7 @@ pub(crate) fn input_type_of(v: &Value) -> InputType {
 /// media part, and every example input; inputs the service declared that no template uses become
 /// optional. Anthropic models get the `max_tokens` their API requires.
 pub(crate) fn finish(prompt: &mut Prompt, notes: &mut Notes) {
-    let syntax = prompt.template_format.syntax();
+    let syntax = prompt.template_format;
     let mut used: HashSet<String> = HashSet::new();
     let mut found: Vec<(String, InputType)> = Vec::new();
     for field in prompt.template_texts() {

@@ -22,8 +22,7 @@ use super::handlebars::{self, Piece};
 use super::{ExportInput, Exported, Imported, Service};
 use crate::error::Error;
 use crate::model::{
-    Content, Input, InputType, MessageItem, Model, Part, Prompt, ResponseFormat, Role,
-    TemplateFormat,
+    Content, Input, InputType, MessageItem, Model, Part, Prompt, ResponseFormat, Role, Syntax,
 };
 
 const SERVICE: Service = Service::Dotprompt;
@@ -509,13 +508,10 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         file: input.id.to_string(),
         message: format!("cannot write as dotprompt: {message}"),
     };
-    if matches!(
-        p.template_format,
-        TemplateFormat::FString | TemplateFormat::Jinja2
-    ) {
+    if matches!(p.template_format, Syntax::FString | Syntax::Jinja2) {
         return Err(fail(format!(
             "{} templates have no Handlebars equivalent (dotprompt bodies are Handlebars)",
-            if p.template_format == TemplateFormat::Jinja2 {
+            if p.template_format == Syntax::Jinja2 {
                 "Jinja2"
             } else {
                 "f-string"
@@ -641,7 +637,7 @@ fn literal_media(input: &Input) -> bool {
 }
 
 fn convert(p: &Prompt, text: &str, notes: &mut Notes) -> Result<String, String> {
-    if p.template_format == TemplateFormat::None {
+    if p.template_format == Syntax::None {
         if text.contains("{{") {
             notes.warn("`template_format: none` text with `{{` will be read as Handlebars there");
         }

@@ -24,7 +24,7 @@ use super::common::{
 };
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
-use crate::model::{Content, MessageItem, Model, Prompt, TemplateFormat, FORMAT_VERSION};
+use crate::model::{Content, MessageItem, Model, Prompt, Syntax, FORMAT_VERSION};
 
 const SERVICE: Service = Service::Langfuse;
 
@@ -167,7 +167,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
 /// Warns about template text Langfuse would not fill as we do, and gives the text back.
 fn check_text(p: &Prompt, text: &str, notes: &mut Notes) -> String {
     match p.template_format {
-        TemplateFormat::Mustache => {
+        Syntax::Mustache => {
             for tag in tags(text) {
                 if let Err(e) = plain_variable(&tag) {
                     notes.warn(format!(
@@ -176,14 +176,14 @@ fn check_text(p: &Prompt, text: &str, notes: &mut Notes) -> String {
                 }
             }
         }
-        TemplateFormat::FString => notes.warn(
+        Syntax::FString => notes.warn(
             "Langfuse fills {{name}}: this prompt's f-string fields ({x}) will not be filled",
         ),
-        TemplateFormat::Jinja2 => notes.warn(
+        Syntax::Jinja2 => notes.warn(
             "Langfuse fills {{name}} only: this prompt's Jinja2 tags ({% … %}, filters) are sent \
              as they are and will not be run",
         ),
-        TemplateFormat::None => {
+        Syntax::None => {
             if text.contains("{{") {
                 notes.warn("`template_format: none` text with `{{` will be filled by Langfuse");
             }

@@ -24,7 +24,7 @@ use super::common::{
 use super::{ExportInput, Exported, Imported, ImportedPrompt, ImportedVersion, Service};
 use crate::error::Error;
 use crate::model::{
-    Content, MessageItem, Model, Part, Prompt, ResponseFormat, TemplateFormat, Tool, ToolChoice,
+    Content, MessageItem, Model, Part, Prompt, ResponseFormat, Syntax, Tool, ToolChoice,
     ToolChoiceMode, FORMAT_VERSION,
 };
 
@@ -204,10 +204,10 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
     version.insert(
         "template_format".into(),
         json!(match p.template_format {
-            TemplateFormat::Mustache => "MUSTACHE",
-            TemplateFormat::FString => "F_STRING",
+            Syntax::Mustache => "MUSTACHE",
+            Syntax::FString => "F_STRING",
             // Phoenix has no Jinja2 format: the text travels as it is.
-            TemplateFormat::Jinja2 | TemplateFormat::None => "NONE",
+            Syntax::Jinja2 | Syntax::None => "NONE",
         }),
     );
     version.insert("template".into(), template);
@@ -555,9 +555,9 @@ fn import_version(
         params,
     });
     p.template_format = match str_of(v, "template_format").unwrap_or("MUSTACHE") {
-        "F_STRING" => TemplateFormat::FString,
-        "NONE" => TemplateFormat::None,
-        _ => TemplateFormat::Mustache,
+        "F_STRING" => Syntax::FString,
+        "NONE" => Syntax::None,
+        _ => Syntax::Mustache,
     };
     let template = v.get("template").ok_or("a version has no `template`")?;
     match str_of(template, "type") {

@@ -22,7 +22,7 @@ use super::files::{front_matter, id_of, one_file, prompt_from_front, write_front
 use super::{ExportInput, Exported, Imported, Service};
 use crate::error::Error;
 use crate::model::{
-    Content, Input, InputType, MessageItem, Model, Part, ResponseFormat, Role, TemplateFormat,
+    Content, Input, InputType, MessageItem, Model, Part, ResponseFormat, Role, Syntax,
 };
 
 const SERVICE: Service = Service::Prompty;
@@ -597,7 +597,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         file: input.id.to_string(),
         message: format!("cannot write as Prompty: {message}"),
     };
-    if p.template_format == TemplateFormat::FString {
+    if p.template_format == Syntax::FString {
         return Err(fail(
             "f-string templates have no Prompty equivalent (mustache or jinja2)".into(),
         ));
@@ -704,7 +704,7 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
         front.insert("outputs".into(), Value::Array(outputs));
     }
     // Prompty runs Jinja2 itself, so a Jinja2 prompt goes out as written.
-    let template_kind = if p.template_format == TemplateFormat::Jinja2 {
+    let template_kind = if p.template_format == Syntax::Jinja2 {
         "jinja2"
     } else {
         "mustache"

@@ -9,7 +9,9 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::template::Syntax;
+/// The template language (`template_format`) and the escaping of `{{x}}` (`escape`) are the
+/// template layer's own types; the file format names them with the same words.
+pub use crate::template::{Escape, Syntax};
 
 /// The only file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -33,7 +35,7 @@ pub struct Prompt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<Model>,
     #[serde(default, skip_serializing_if = "is_default")]
-    pub template_format: TemplateFormat,
+    pub template_format: Syntax,
     #[serde(default, skip_serializing_if = "is_default")]
     pub escape: Escape,
     /// Declared variables, in the order written.
@@ -72,41 +74,6 @@ pub struct Model {
     /// Invocation parameters, passed through to the provider request.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub params: IndexMap<String, Value>,
-}
-
-/// The template language of every text in the prompt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum TemplateFormat {
-    #[default]
-    #[serde(rename = "mustache")]
-    Mustache,
-    #[serde(rename = "f-string")]
-    FString,
-    #[serde(rename = "jinja2")]
-    Jinja2,
-    #[serde(rename = "none")]
-    None,
-}
-
-impl TemplateFormat {
-    /// The template engine's syntax for texts in this format.
-    pub fn syntax(self) -> Syntax {
-        match self {
-            TemplateFormat::Mustache => Syntax::Mustache,
-            TemplateFormat::FString => Syntax::FString,
-            TemplateFormat::Jinja2 => Syntax::Jinja2,
-            TemplateFormat::None => Syntax::None,
-        }
-    }
-}
-
-/// What `{{x}}` does to a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Escape {
-    #[default]
-    None,
-    Html,
 }
 
 /// A declared variable.

@@ -12,7 +12,7 @@ pub mod values;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Content as SourceContent, Escape, MessageItem, Prompt, Role};
+use crate::model::{Content as SourceContent, MessageItem, Prompt, Role};
 use crate::template::{self, PartialResolver, Partials, RenderOptions, Template};
 
 pub use media::{Media, MediaSource};
@@ -144,7 +144,7 @@ impl<'p> Prepared<'p> {
         partials: &'p dyn PartialResolver,
         lenient: bool,
     ) -> Result<Prepared<'p>, RenderError> {
-        let syntax = prompt.template_format.syntax();
+        let syntax = prompt.template_format;
         let mut texts = Vec::new();
         for field in prompt.template_texts() {
             let t = Template::parse(syntax, field.text).map_err(|error| RenderError::Syntax {
@@ -159,10 +159,7 @@ impl<'p> Prepared<'p> {
             texts,
             resolver: partials,
             options: RenderOptions {
-                escape: match prompt.escape {
-                    Escape::None => template::Escape::None,
-                    Escape::Html => template::Escape::Html,
-                },
+                escape: prompt.escape,
                 strict: !lenient,
                 ..RenderOptions::default()
             },

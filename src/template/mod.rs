@@ -29,6 +29,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use engine::Engine;
@@ -56,17 +57,22 @@ impl fmt::Display for Pos {
     }
 }
 
-/// Which template language a prompt uses (the YAML field `template_format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Which template language a prompt uses (the YAML field `template_format`, which is why it is
+/// (de)serialised by the names below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Syntax {
     /// `mustache` (the default).
     #[default]
+    #[serde(rename = "mustache")]
     Mustache,
     /// `f-string`: Python `str.format` fields.
+    #[serde(rename = "f-string")]
     FString,
     /// `jinja2`: Python's Jinja2.
+    #[serde(rename = "jinja2")]
     Jinja2,
     /// `none`: the text is used as it is.
+    #[serde(rename = "none")]
     None,
 }
 
@@ -350,7 +356,8 @@ impl<F: Fn(&str) -> Option<String>> PartialResolver for FnResolver<F> {
 
 /// What mustache `{{x}}` does to a value (the YAML field `escape`). Triple mustache `{{{x}}}` and
 /// `{{&x}}` never escape; f-string fields never escape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Escape {
     /// Values are written as they are (the product default: prompts are not HTML).
     #[default]

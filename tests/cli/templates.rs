@@ -32,18 +32,24 @@ fn prompt_file(text: &str) -> String {
     )
 }
 
-/// Runs one spec file through `prompt render --lenient --format json`, each test in its own
-/// registry where the partials are prompts; returns (passed, skipped because a partial name is
-/// not a valid prompt id or the data is not an object of values).
+/// Runs one spec file through `prompt render --lenient --format json`, each test with its
+/// partials as prompts of the registry; returns (passed, skipped because a partial name is not a
+/// valid prompt id or the data is not an object of values). The tests share one registry (a new
+/// repository per test cost two processes each): before each test the previous test's prompts are
+/// deleted, so a partial one test defines is missing, as the spec wants, in the next.
 fn run_through_cli(file: &str) -> (usize, usize) {
     let (mut passed, mut skipped, mut failures) = (0, 0, Vec::new());
+    let repo = TestRepo::new();
+    let prompts = repo.root().join("prompts");
     for test in spec_suite(file) {
         let partials = test["partials"].as_object().cloned().unwrap_or_default();
         if partials.keys().any(|name| PromptId::parse(name).is_err()) || !test["data"].is_object() {
             skipped += 1;
             continue;
         }
-        let repo = TestRepo::new();
+        if prompts.exists() {
+            std::fs::remove_dir_all(&prompts).unwrap();
+        }
         for (name, text) in &partials {
             repo.write_prompt(name, &prompt_file(text.as_str().unwrap()));
         }

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use super::*;
 use crate::check::{self, Severity};
 use crate::model::{
-    load, Content, Example, Input, InputType, MessageItem, Model, Part, Role, TemplateFormat, Tool,
+    load, Content, Example, Input, InputType, MessageItem, Model, Part, Role, Syntax, Tool,
     ToolChoice, ToolChoiceMode,
 };
 
@@ -142,7 +142,7 @@ fn payloads_of_another_shape_are_refused() {
 #[test]
 fn every_service_warns_on_other_template_syntaxes() {
     let mut p = chat(vec![MessageItem::text(Role::User, "Hi {name}")]);
-    p.template_format = TemplateFormat::FString;
+    p.template_format = Syntax::FString;
     p.inputs.insert("name".into(), Input::string());
     for service in [Service::Langwatch, Service::Freeplay, Service::Bifrost] {
         let out = simple("hi", &p, service);

@@ -60,7 +60,7 @@ fn phoenix_version_lists_are_read_oldest_first_with_parts_kept() {
         ]
     );
     let first = &p.versions[0].prompt;
-    assert_eq!(first.template_format, TemplateFormat::FString);
+    assert_eq!(first.template_format, Syntax::FString);
     assert!(first.template.as_deref().unwrap().contains("{ticket}"));
     assert_eq!(first.inputs.keys().collect::<Vec<_>>(), ["ticket"]);
     assert_eq!(p.versions[1].tags, ["staging", "canary"]);

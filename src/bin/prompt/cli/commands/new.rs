@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::model::{infer, schema};
 use prompt_registry::model::{
-    load, Input, MessageItem, Model, Prompt, PromptId, Role, TemplateFormat, FORMAT_VERSION,
+    load, Input, MessageItem, Model, Prompt, PromptId, Role, Syntax, FORMAT_VERSION,
 };
 use prompt_registry::store::Rev;
 use prompt_registry::template::Template;
@@ -74,10 +74,10 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
         ask(&mut args, reg, ctx)?;
     }
     let template_format = match args.template_format {
-        FormatArg::Mustache => TemplateFormat::Mustache,
-        FormatArg::FString => TemplateFormat::FString,
-        FormatArg::Jinja2 => TemplateFormat::Jinja2,
-        FormatArg::None => TemplateFormat::None,
+        FormatArg::Mustache => Syntax::Mustache,
+        FormatArg::FString => Syntax::FString,
+        FormatArg::Jinja2 => Syntax::Jinja2,
+        FormatArg::None => Syntax::None,
     };
     let defaults = &reg.config().defaults;
     let provider = args.provider.or_else(|| defaults.provider.clone());
@@ -207,11 +207,11 @@ fn ask(
 /// Declares every variable the texts use at top level, in order of first use.
 fn declare_inputs(
     texts: &[(&str, String)],
-    format: TemplateFormat,
+    format: Syntax,
 ) -> Result<IndexMap<String, Input>, CliError> {
     let mut inputs: IndexMap<String, Input> = IndexMap::new();
     for (flag, text) in texts {
-        let template = Template::parse(format.syntax(), text)
+        let template = Template::parse(format, text)
             .map_err(|e| CliError::Usage(format!("{flag}: {}: {}", e.pos, e.message)))?;
         for (name, kind) in infer::inputs_used(&template) {
             inputs.entry(name).or_insert(Input {
