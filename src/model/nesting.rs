@@ -33,6 +33,9 @@ enum Quote {
 
 /// `check_nesting` with another limit (tests use small ones).
 pub fn check_nesting_within(text: &str, limit: usize) -> Result<(), LoadError> {
+    if depth_bound(text) <= limit {
+        return Ok(());
+    }
     // Indentation columns of the open block nodes, innermost last.
     let mut block: Vec<usize> = Vec::new();
     let mut flow = 0usize;
@@ -162,6 +165,21 @@ pub fn check_nesting_within(text: &str, limit: usize) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// An upper bound on the depth the scan below can reach, found without parsing: every level it
+/// counts is opened by a line (its indentation), a `-` or `?` (a compact block node), or a `[` or
+/// `{`, so the depth never exceeds one plus the number of those bytes. Short or flat text (a
+/// `--batch` line of values, most files) is then cleared in one vectorisable pass.
+fn depth_bound(text: &str) -> usize {
+    if text.len() < MAX_NESTING {
+        // Not even one byte each could open that many levels.
+        return text.len() + 1;
+    }
+    1 + text
+        .bytes()
+        .filter(|b| matches!(b, b'\n' | b'-' | b'?' | b'[' | b'{'))
+        .count()
+}
+
 /// Opens a block node at `column`, closing those indented at least as deep.
 fn push_block(block: &mut Vec<usize>, column: usize) {
     while block.last().is_some_and(|top| *top > column) {
@@ -244,5 +262,28 @@ h: [ok]
             check_nesting(&wide).unwrap();
         }
         assert!(times.iter().all(|t| t.as_millis() < 200), "{times:?}");
+    }
+
+    #[test]
+    fn the_quick_bound_never_clears_what_the_scan_refuses() {
+        let texts = [
+            "{\"a\": {\"b\": [1, {\"c\": [[2]]}]}}",
+            "- - - - x\n- y\n",
+            "a:\n  b:\n    c:\n      - [d, {e: [f]}]\n",
+            "? - [x]\n: {y: [[z]]}\n",
+            "--- [a]\n--- {b: [c]}\n",
+        ];
+        for text in texts {
+            for limit in 0..12 {
+                if check_nesting_within(text, limit).is_err() {
+                    assert!(depth_bound(text) > limit, "{text:?} at {limit}");
+                }
+            }
+        }
+        // A batch line of 101 nested arrays is still refused; a short flat one passes at once.
+        let deep = format!("{{\"x\": {}{}}}", "[".repeat(100), "]".repeat(100));
+        assert!(depth_bound(&deep) > MAX_NESTING);
+        assert!(check_nesting(&deep).is_err());
+        assert!(depth_bound("{\"topic\": \"rust\", \"n\": [1, 2]}") <= MAX_NESTING);
     }
 }

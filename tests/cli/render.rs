@@ -353,6 +353,44 @@ fn batch_renders_one_line_per_line_and_reports_failures_by_line() {
 }
 
 #[test]
+fn batch_reads_crlf_and_an_unterminated_last_line_and_refuses_deep_lines() {
+    let repo = repo();
+    let nested = |depth: usize| format!("{}\"x\"{}", "[".repeat(depth), "]".repeat(depth));
+    let text = format!(
+        "{{\"ticket\": \"a\"}}\r\n{{\"ticket\": {}}}\r\n{{\"ticket\": \"b\", \"tone\": {}}}\n\r\n\
+         {{\"ticket\": \"c\"}}",
+        nested(101),
+        nested(3)
+    );
+    repo.write("in.jsonl", &text);
+    let out = repo
+        .prompt(&["render", "support/summarize", "--batch", "in.jsonl"])
+        .code(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    // Line 2 is refused by the depth limit; line 3 (shallow) passes it and fails on its type.
+    let starts = [
+        "{\"line\":1,\"output\":\"",
+        "{\"line\":2,\"error\":\"column ",
+        "{\"line\":3,\"error\":\"`tone` ",
+        "{\"line\":4,\"error\":\"blank line",
+        "{\"line\":5,\"output\":\"",
+    ];
+    assert_eq!(lines.len(), starts.len(), "{}", out.stdout);
+    for (line, start) in lines.iter().zip(starts) {
+        assert!(line.starts_with(start), "{line} should start with {start}");
+    }
+    assert!(
+        lines[1].contains("nesting deeper than 100 levels"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[4].ends_with(r#"[user]\nc\n"}"#), "{}", lines[4]);
+    assert!(out.stdout.ends_with("}\n"));
+    out.stderr_has("error: line 2: column ")
+        .stderr_has("error: line 4: blank line");
+}
+
+#[test]
 fn media_parts_and_history() {
     let repo = TestRepo::new();
     repo.write_prompt(

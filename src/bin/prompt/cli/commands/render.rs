@@ -3,7 +3,6 @@
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::cli::choices::FormatArg;
@@ -11,7 +10,7 @@ use crate::cli::{error::CliError, Context};
 use prompt_registry::model::{load, nesting, Reference};
 use prompt_registry::ops::values::{parse_vars, read_vars_file};
 use prompt_registry::partials::RegistryPartials;
-use prompt_registry::render::{self, values, Given, Prepared, RenderFormat, Sources};
+use prompt_registry::render::{self, values, Prepared, RenderFormat, Sources};
 use prompt_registry::Error;
 
 /// Render a prompt at a reference with values: text, JSON, or a request body for openai,
@@ -97,25 +96,35 @@ fn batch(
     fail_fast: bool,
     ctx: &Context,
 ) -> Result<(), CliError> {
-    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+    let mut reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        Box::new(std::io::BufReader::new(f))
+        Box::new(std::io::BufReader::with_capacity(64 * 1024, f))
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut sources = sources;
-    sources.layers.push(IndexMap::new());
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut failed = 0;
     let mut warned = false;
-    for (i, line) in reader.lines().enumerate() {
-        let n = i + 1;
-        let line = line.map_err(|e| Error::io(path, e))?;
+    // One buffer for every line: the loop holds one line at a time, so memory stays flat however
+    // long the file is.
+    let mut buf = String::new();
+    let mut n = 0;
+    loop {
+        buf.clear();
+        if reader.read_line(&mut buf).map_err(|e| Error::io(path, e))? == 0 {
+            break;
+        }
+        n += 1;
+        // As `BufRead::lines`: without the `\n` or `\r\n` that ends it.
+        let line = match buf.strip_suffix('\n') {
+            Some(l) => l.strip_suffix('\r').unwrap_or(l),
+            None => &buf,
+        };
         let result = if line.trim().is_empty() {
             Err("blank line: each line must be a JSON object of values".to_string())
         } else {
-            render_line(prepared, &mut sources, format, &line)
+            render_line(prepared, &sources, format, line)
         };
         match result {
             Ok((value, warnings)) => {
@@ -123,15 +132,11 @@ fn batch(
                     warnings.iter().for_each(|w| ctx.ui.warn(w));
                     warned = true;
                 }
-                let record = serde_json::json!({"line": n, "output": value});
-                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
-                out.write_all(b"\n")?;
+                write_record(&mut out, n, "output", &value)?;
             }
             Err(message) => {
                 failed += 1;
-                let record = serde_json::json!({"line": n, "error": message});
-                serde_json::to_writer(&mut out, &record).map_err(std::io::Error::from)?;
-                out.write_all(b"\n")?;
+                write_record(&mut out, n, "error", &message)?;
                 out.flush()?;
                 ctx.ui.eprint(&format!("error: line {n}: {message}\n"));
                 if fail_fast {
@@ -148,9 +153,26 @@ fn batch(
     Ok(())
 }
 
+/// Writes `{"line":N,"KEY":VALUE}` and a newline straight to `out`, without building the record
+/// as a JSON value first (the same bytes `serde_json` would write for it).
+fn write_record(
+    out: &mut impl Write,
+    n: usize,
+    key: &str,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    out.write_all(b"{\"line\":")?;
+    serde_json::to_writer(&mut *out, &n).map_err(std::io::Error::from)?;
+    out.write_all(b",\"")?;
+    out.write_all(key.as_bytes())?;
+    out.write_all(b"\":")?;
+    serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
+    out.write_all(b"}\n")
+}
+
 fn render_line(
     prepared: &Prepared,
-    sources: &mut Sources,
+    sources: &Sources,
     format: RenderFormat,
     line: &str,
 ) -> Result<(Value, Vec<String>), String> {
@@ -159,9 +181,8 @@ fn render_line(
     let Value::Object(map) = values else {
         return Err("each line must be a JSON object of values".into());
     };
-    *sources.layers.last_mut().expect("pushed above") =
-        map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect();
-    let values = values::collect(prepared.prompt(), sources).map_err(|e| e.to_string())?;
+    let values =
+        values::collect_with(prepared.prompt(), sources, map).map_err(|e| e.to_string())?;
     let rendered = prepared.render(values).map_err(|e| e.to_string())?;
     render::output(prepared.prompt(), &rendered, format).map_err(|e| e.to_string())
 }
