@@ -348,10 +348,9 @@ impl Registry {
         if let VersionOrDraft::Draft(d) = state {
             if self.config.is_protected(env.as_str()) {
                 return Err(Error::Refused(format!(
-                    "{id}@{} is a {}, not a version on the release line; {env} is a protected \
-                     environment and takes only versions: merge the change into the release \
-                     branch and promote the version it becomes",
-                    d.commit.short(),
+                    "{id} is a {}, not a version on the release line; {env} is a \
+                     protected environment and takes only versions: merge the change into the \
+                     release branch and promote the version it becomes",
                     d.label()
                 )));
             }

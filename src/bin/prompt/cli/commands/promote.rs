@@ -67,9 +67,8 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
     if let VersionOrDraft::Draft(d) = &chosen {
         if !protected {
             ctx.ui.warn(&format!(
-                "{id}@{} is a {}: it is not on the release line, so it has no version number; \
-                 {env} will show it as a draft",
-                d.commit.short(),
+                "{id} is a {}: it is not on the release line, so it has no version \
+                 number; {env} will show it as a draft",
                 d.label()
             ));
         }
