@@ -35,7 +35,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::model::{load, EnvName, Prompt, PromptId, Reference, Selector};
+use crate::model::{EnvName, Prompt, PromptId, Reference, Selector};
 use crate::partials::{included_by, names_in, PartialLookup, PartialSource, RegistryPartials};
 use crate::store::{CommitId, Registry, Rev, VersionOrDraft};
 
@@ -116,11 +116,7 @@ pub fn build(reg: &Registry, env: &EnvName, rev: CommitId) -> Result<Built, Erro
         let Rev::Commit(commit) = resolved.rev else {
             continue;
         };
-        let loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
-            file: resolved.display_name(),
-            at: e.at,
-            message: e.message,
-        })?;
+        let loaded = resolved.load()?;
         let partials = partials_of(reg, &loaded.prompt, commit, &id, &mut warnings);
         // The number must be right or absent: a shallow clone that cannot count fails here (with
         // the fix) rather than writing numbers counted from its boundary.

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use crate::diff::report::{pair_files, Entry, Range, Report, Side, Source};
 use crate::error::Error;
-use crate::model::{load, PromptId, Reference, Selector};
+use crate::model::{PromptId, Reference, Selector};
 use crate::partials::RegistryPartials;
 use crate::render::{self, values, Given, Prepared, RenderError, Sources};
 use crate::store::{CommitId, Registry, Resolved, Rev};
@@ -209,11 +209,7 @@ fn render_side(
         reference: reference.to_string(),
         source: Box::new(source),
     };
-    let loaded = load::parse_bytes(&r.bytes).map_err(|e| Error::Parse {
-        file: r.display_name(),
-        at: e.at,
-        message: e.message,
-    })?;
+    let loaded = r.load()?;
     let prompt = &loaded.prompt;
     let partials = RegistryPartials::new(reg, r.rev);
     let prepared = Prepared::new(prompt, &partials, false).map_err(context)?;

@@ -190,6 +190,15 @@ impl Resolved {
             Rev::Commit(c) => format!("{}@{}", self.path, c.short()),
         }
     }
+
+    /// The prompt file parsed and checked, a parse error naming this file and revision.
+    pub fn load(&self) -> Result<crate::model::load::Loaded, Error> {
+        crate::model::load::parse_bytes(&self.bytes).map_err(|e| Error::Parse {
+            file: self.display_name(),
+            at: e.at,
+            message: e.message,
+        })
+    }
 }
 
 /// Whether the history cache is bypassed (`PROMPT_NO_CACHE`).

@@ -28,11 +28,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         return Err(Error::AlreadyExists { path }.into());
     }
     let resolved = reg.resolve(&source)?;
-    let mut loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
-        file: resolved.display_name(),
-        at: e.at,
-        message: e.message,
-    })?;
+    let mut loaded = resolved.load()?;
     let origin = match (reg.version_number(&resolved)?, resolved.rev) {
         (Some(v), Rev::Commit(c)) => format!("{}@{v} ({})", source.id, c.short()),
         _ => source.to_string(),

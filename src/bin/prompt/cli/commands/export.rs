@@ -4,7 +4,7 @@
 use crate::cli::choices::ServiceArg;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::interchange::{self, ExportInput};
-use prompt_registry::model::{load, Reference};
+use prompt_registry::model::Reference;
 use prompt_registry::store::Rev;
 use prompt_registry::Error;
 
@@ -32,11 +32,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let reference = Reference::parse(&args.reference)?;
     let reg = ctx.registry()?;
     let resolved = reg.resolve(&reference)?;
-    let loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
-        file: resolved.display_name(),
-        at: e.at,
-        message: e.message,
-    })?;
+    let loaded = resolved.load()?;
     let id = &resolved.id;
     // A committed version carries its message, and the environments it is promoted to.
     let (message, environments) = match (resolved.rev, reg.version_number(&resolved)?) {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cli::choices::FormatArg;
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::{load, nesting, Reference};
+use prompt_registry::model::{nesting, Reference};
 use prompt_registry::ops::values::{parse_vars, read_vars_file};
 use prompt_registry::partials::RegistryPartials;
 use prompt_registry::render::{self, values, Prepared, RenderFormat, Sources};
@@ -55,11 +55,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     layers.push(parse_vars(&args.vars)?);
     let reg = ctx.registry()?;
     let resolved = reg.resolve(&reference)?;
-    let loaded = load::parse_bytes(&resolved.bytes).map_err(|e| Error::Parse {
-        file: resolved.display_name(),
-        at: e.at,
-        message: e.message,
-    })?;
+    let loaded = resolved.load()?;
     let partials = RegistryPartials::new(reg, resolved.rev);
     let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient)?;
     let sources = Sources {
