@@ -11,7 +11,6 @@ pub mod ui;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -73,7 +72,7 @@ macro_rules! commands {
         #[derive(Subcommand)]
         #[command(defer = true)]
         enum LazyCommand {
-            $(#[allow(dead_code)] $variant($args),)*
+            $($variant($args),)*
         }
     };
 }
@@ -151,7 +150,7 @@ impl Context {
 }
 
 /// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
+pub fn main() -> u8 {
     // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = match parse(std::env::args_os().collect()) {
@@ -159,7 +158,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return code;
         }
     };
     // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
@@ -190,11 +189,11 @@ pub fn main() -> ExitCode {
                 ctx.ui
                     .warn("interrupted after the write was made: it was completed, as shown above");
             }
-            ExitCode::SUCCESS
+            0
         }
         Err(e) => {
             ctx.ui.error(&e);
-            ExitCode::from(e.exit_code())
+            e.exit_code()
         }
     }
 }
