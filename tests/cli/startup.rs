@@ -108,3 +108,44 @@ fn help_and_usage_errors_keep_their_exit_codes() {
         .success();
     assert_eq!(run.stdout, "Hello Ada\n");
 }
+
+#[test]
+fn a_working_tree_whose_git_folder_lives_elsewhere_is_the_registry() {
+    // `git init --separate-git-dir` (as submodules do) leaves a `.git` file naming the git
+    // folder: the registry is the working tree, as git sees it, not the git folder's parent.
+    let repo = TestRepo::bare_git();
+    let (tree, git_dir) = (repo.sibling("tree"), repo.sibling("tree.git"));
+    let (tree_arg, git_dir_arg) = (tree.to_str().unwrap(), git_dir.to_str().unwrap());
+    repo.git(&[
+        "init",
+        "-q",
+        "-b",
+        "main",
+        "--separate-git-dir",
+        git_dir_arg,
+        tree_arg,
+    ]);
+    assert!(tree.join(".git").is_file());
+    repo.prompt_in(&tree, &["init"])
+        .success()
+        .stderr_has(&format!("in {tree_arg}:"));
+    let parent = tree.parent().unwrap();
+    assert!(
+        !parent.join(".prompts.yaml").exists(),
+        "written outside the tree"
+    );
+    repo.prompt_in(&tree, &["new", "greet", "--text", "Hello {{name}}"])
+        .success();
+    repo.prompt_in(&tree, &["commit", "-m", "greet"]).success();
+    let files = repo.git_in(&tree, &["log", "--format=%s", "--name-only"]);
+    assert!(files.contains("prompts/greet.prompt.yaml"), "{files}");
+    let sub = tree.join("prompts");
+    let run = repo
+        .prompt_in(&sub, &["render", "greet@1", "--var", "name=Ada"])
+        .success();
+    assert_eq!(run.stdout, "Hello Ada");
+    let run = repo
+        .prompt_in(&sub, &["--repo", tree_arg, "list"])
+        .success();
+    assert!(run.stdout.starts_with("greet\ttext"), "{}", run.stdout);
+}
