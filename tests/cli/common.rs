@@ -105,6 +105,7 @@ fn scratch_root() -> &'static Path {
 /// Free bytes for an unprivileged user on the file system holding `dir`, when `dir` is a
 /// writable folder.
 #[cfg(unix)]
+#[allow(clippy::useless_conversion)] // the statvfs field types differ between platforms
 fn free_bytes(dir: &Path) -> Option<u64> {
     use std::os::unix::ffi::OsStrExt;
     let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
