@@ -28,6 +28,7 @@ mod sarif;
 mod schema;
 mod show_list;
 mod signals;
+#[cfg(unix)]
 mod startup;
 mod templates;
 mod tooling;

@@ -1,6 +1,6 @@
 //! The `prompt` binary: the command line over the `prompt_registry` library.
 // The C runtime calls `main` below directly, skipping Rust's start-up (see there).
-#![cfg_attr(not(test), no_main)]
+#![cfg_attr(all(unix, not(test)), no_main)]
 
 mod cli;
 #[cfg(test)]
@@ -16,7 +16,7 @@ mod man;
 /// done here: standard streams that were closed are opened on /dev/null (so that no file the
 /// command opens becomes its output), SIGPIPE is ignored (a closed pipe is a write error, as in
 /// any Rust program), a panic exits with 101, and `process::exit` flushes stdout.
-#[cfg(not(test))]
+#[cfg(all(unix, not(test)))]
 #[unsafe(no_mangle)]
 extern "C" fn main(
     _argc: std::ffi::c_int,
@@ -45,9 +45,10 @@ extern "C" fn main(
     }
 }
 
-/// Under `cargo test` the test harness is the entry point, and this `main` only keeps the command
-/// line reachable for the compiler's checks.
-#[cfg(test)]
+/// Elsewhere than on Unix, Rust's own start-up runs first. Under `cargo test` the test harness is
+/// the entry point, and this `main` only keeps the command line reachable for the compiler's
+/// checks.
+#[cfg(any(not(unix), test))]
 fn main() {
     std::process::exit(cli::main().into());
 }
