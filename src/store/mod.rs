@@ -42,6 +42,7 @@ mod cache;
 mod commit;
 pub mod config;
 mod env;
+mod file_cache;
 mod history;
 mod import;
 mod interrupt;
