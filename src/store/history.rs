@@ -8,7 +8,7 @@
 use git2::{Oid, Repository};
 
 use super::git;
-use super::objects::{Kind, Objects, Tree};
+use super::objects::{entry_len, next_entry, Entry, Kind, Objects, Tree};
 
 use crate::error::Error;
 
@@ -363,6 +363,10 @@ pub(crate) fn versions_in(
 
 /// Collects the paths of blobs in `new` that are absent from or different in `old` (`changed`),
 /// and of blobs in `old` that are gone from `new` (`removed`). Equal subtrees are not opened.
+///
+/// Most entries of two versions of a folder are the same bytes (a commit changes a few files of
+/// a folder of hundreds): those are stepped over by comparing bytes, and only the others are read
+/// as entries. Both trees are sorted in git's order, so one merge pass pairs their entries.
 fn diff_trees(
     objects: &Objects,
     old: Option<Oid>,
@@ -371,18 +375,18 @@ fn diff_trees(
     changed: &mut Vec<(String, Oid)>,
     removed: &mut Vec<String>,
 ) -> Result<(), Error> {
+    // An entry that does not read is an error, as reading the whole tree would be. (Bytes come
+    // only from a tree, so `tree` is there whenever `bytes` are not empty.)
+    fn next<'a>(bytes: &'a [u8], tree: &Option<Tree>) -> Result<(Entry<'a>, &'a [u8]), Error> {
+        next_entry(bytes).ok_or_else(|| {
+            tree.as_ref()
+                .map_or_else(|| Error::Refused("a tree is malformed".into()), Tree::malformed)
+        })
+    }
     let read = |id: Option<Oid>| id.map(|id| objects.tree(id)).transpose();
     let (old_tree, new_tree) = (read(old)?, read(new)?);
-    let olds = old_tree
-        .as_ref()
-        .map(Tree::entries)
-        .transpose()?
-        .unwrap_or_default();
-    let news = new_tree
-        .as_ref()
-        .map(Tree::entries)
-        .transpose()?
-        .unwrap_or_default();
+    let mut olds: &[u8] = old_tree.as_ref().map_or(&[], |t| t.data());
+    let mut news: &[u8] = new_tree.as_ref().map_or(&[], |t| t.data());
     let path_of = |name: &str| {
         if prefix.is_empty() {
             name.to_string()
@@ -390,22 +394,33 @@ fn diff_trees(
             format!("{prefix}/{name}")
         }
     };
-    // Both trees are sorted in git's order (a folder's name compares as if it ended in `/`), so
-    // one merge pass pairs their entries without looking names up.
-    let mut olds = olds.into_iter().peekable();
-    let mut news = news.into_iter().peekable();
-    loop {
-        let order = match (olds.peek(), news.peek()) {
-            (None, None) => break,
+    while !olds.is_empty() || !news.is_empty() {
+        if let (Some(len), false) = (entry_len(olds), news.is_empty()) {
+            if news.get(..len) == Some(&olds[..len]) && entry_len(news) == Some(len) {
+                olds = &olds[len..];
+                news = &news[len..];
+                continue;
+            }
+        }
+        let old_entry = (!olds.is_empty()).then(|| next(olds, &old_tree)).transpose()?;
+        let new_entry = (!news.is_empty()).then(|| next(news, &new_tree)).transpose()?;
+        let order = match (&old_entry, &new_entry) {
+            (Some((o, _)), Some((n, _))) => o.tree_order(n),
             (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some(o), Some(n)) => o.sort_key().cmp(n.sort_key()),
+            _ => std::cmp::Ordering::Greater,
         };
         let (old_entry, new_entry) = match order {
-            std::cmp::Ordering::Less => (olds.next(), None),
-            std::cmp::Ordering::Greater => (None, news.next()),
-            std::cmp::Ordering::Equal => (olds.next(), news.next()),
+            std::cmp::Ordering::Less => (old_entry, None),
+            std::cmp::Ordering::Greater => (None, new_entry),
+            std::cmp::Ordering::Equal => (old_entry, new_entry),
         };
+        if let Some((_, rest)) = old_entry {
+            olds = rest;
+        }
+        if let Some((_, rest)) = new_entry {
+            news = rest;
+        }
+        let (old_entry, new_entry) = (old_entry.map(|e| e.0), new_entry.map(|e| e.0));
         let entry = new_entry.or(old_entry).expect("one side has an entry");
         let Ok(name) = std::str::from_utf8(entry.name) else {
             continue;
@@ -459,6 +474,70 @@ mod tests {
         let parents: Vec<&git2::Commit> = parent.iter().collect();
         repo.commit(Some("HEAD"), &sig, &sig, "m", &tree, &parents)
             .unwrap()
+    }
+
+    /// The diff steps over equal entries by their bytes and pairs the others in git's order, where
+    /// a folder sorts as if its name ended in `/` (`x.y` < `x/` < `x0`): the same files as git's
+    /// own tree diff, for names that are prefixes of each other.
+    #[test]
+    fn the_registry_history_lists_the_files_git_diffs_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let names = ["r/x/a", "r/x.y", "r/x0", "r/x-z", "r/w", "r/x/b/c", "r/y"];
+        let all: Vec<(&str, Option<&str>)> = names.iter().map(|n| (*n, Some("1"))).collect();
+        commit(&repo, &all);
+        let steps: [&[(&str, Option<&str>)]; 7] = [
+            &[("r/x.y", Some("2")), ("r/x/a", Some("2"))],
+            &[("r/x/b/c", None), ("r/x0", Some("2")), ("r/x/a", None)],
+            &[("r/x", Some("file now")), ("r/x-z", None)],
+            &[("r/x", None), ("r/w", Some("2"))],
+            &[("r/x/a", Some("3")), ("r/y", Some("2"))],
+            &[("r/x.y", None)],
+            &[("r/x.y", Some("3")), ("r/x0", None)],
+        ];
+        for step in steps {
+            commit(&repo, step);
+        }
+        let head = repo.head().unwrap().target().unwrap();
+        let (ours, _) = registry_history(&repo, head, "r", None).unwrap();
+        let mut commit = repo.find_commit(head).unwrap();
+        let mut theirs = Vec::new();
+        loop {
+            let parent = commit.parent(0).ok();
+            let old = parent.as_ref().map(|p| p.tree().unwrap());
+            let diff = repo
+                .diff_tree_to_tree(old.as_ref(), Some(&commit.tree().unwrap()), None)
+                .unwrap();
+            let (mut changed, mut removed) = (Vec::new(), Vec::new());
+            for d in diff.deltas() {
+                let path = |f: git2::DiffFile| f.path().unwrap().to_str().unwrap().to_string();
+                match d.status() {
+                    git2::Delta::Deleted => removed.push(path(d.old_file())),
+                    _ => changed.push((path(d.new_file()), d.new_file().id())),
+                }
+            }
+            theirs.push((commit.id(), changed, removed));
+            match parent {
+                Some(p) => commit = p,
+                None => break,
+            }
+        }
+        let ours: Vec<_> = ours
+            .into_iter()
+            .map(|t| {
+                let under = |f: &str| format!("r/{f}");
+                let files = t.files.iter().map(|(f, b)| (under(f), *b)).collect();
+                (t.commit, files, t.removed.iter().map(|f| under(f)).collect())
+            })
+            .collect();
+        let sorted = |mut v: Vec<(Oid, Vec<(String, Oid)>, Vec<String>)>| {
+            for (_, c, r) in &mut v {
+                c.sort();
+                r.sort();
+            }
+            v
+        };
+        assert_eq!(sorted(ours), sorted(theirs));
     }
 
     #[test]

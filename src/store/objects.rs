@@ -22,10 +22,23 @@ pub(crate) enum Kind {
 }
 
 impl Entry<'_> {
-    /// The entry's name as git sorts it in a tree: a folder's as if it ended in `/`.
-    pub(crate) fn sort_key(&self) -> impl Iterator<Item = u8> + '_ {
-        let end: &[u8] = if self.kind == Kind::Tree { b"/" } else { b"" };
-        self.name.iter().chain(end).copied()
+    /// The order of two entries in a tree: git sorts a folder's name as if it ended in `/`.
+    pub(crate) fn tree_order(&self, other: &Entry) -> std::cmp::Ordering {
+        let common = self.name.len().min(other.name.len());
+        match self.name[..common].cmp(&other.name[..common]) {
+            std::cmp::Ordering::Equal => {}
+            order => return order,
+        }
+        // One name is a prefix of the other: compare what follows, with the folder's `/`.
+        let slash = |e: &Entry| -> &'static [u8] {
+            if e.kind == Kind::Tree {
+                b"/"
+            } else {
+                b""
+            }
+        };
+        let (a, b) = (&self.name[common..], &other.name[common..]);
+        a.iter().chain(slash(self)).cmp(b.iter().chain(slash(other)))
     }
 }
 
@@ -342,8 +355,19 @@ pub(crate) struct Tree<'r> {
 
 impl Tree<'_> {
     /// The entries in the tree's order.
+    #[cfg(test)]
     pub(crate) fn entries(&self) -> Result<Vec<Entry<'_>>, Error> {
         self.iter().collect()
+    }
+
+    /// The tree's raw bytes: its entries one after another (`next_entry` reads them).
+    pub(crate) fn data(&self) -> &[u8] {
+        self.object.data()
+    }
+
+    /// The error for a tree whose bytes do not read as entries.
+    pub(crate) fn malformed(&self) -> Error {
+        malformed("tree", self.id)
     }
 
     /// The entry called `name`, if any.
@@ -378,11 +402,26 @@ impl Tree<'_> {
     }
 }
 
-/// One entry, `<octal mode> <name>\0<20-byte id>`, and the bytes after it.
-fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
+/// How many bytes the entry at the start of a tree's `bytes` takes; `None` when it is cut short.
+/// Two trees whose next entries are the same bytes have the same entry there, which a diff can
+/// step over without reading it.
+pub(crate) fn entry_len(bytes: &[u8]) -> Option<usize> {
     let space = memchr::memchr(b' ', bytes)?;
     let nul = space + 1 + memchr::memchr(0, &bytes[space + 1..])?;
-    let raw_id = bytes.get(nul + 1..nul + 21)?;
+    (bytes.len() >= nul + 21).then_some(nul + 21)
+}
+
+/// The entry at the start of a tree's `bytes` and the bytes after it; `None` when it is cut short.
+pub(crate) fn next_entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
+    entry(bytes)
+}
+
+/// One entry, `<octal mode> <name>\0<20-byte id>`, and the bytes after it.
+fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
+    let len = entry_len(bytes)?;
+    let space = memchr::memchr(b' ', bytes)?;
+    let nul = len - 21;
+    let raw_id = &bytes[nul + 1..len];
     let kind = match &bytes[..space] {
         b"40000" | b"040000" => Kind::Tree,
         b"160000" => Kind::Commit,
@@ -393,7 +432,7 @@ fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
         kind,
         id: Oid::from_bytes(raw_id).ok()?,
     };
-    Some((entry, &bytes[nul + 21..]))
+    Some((entry, &bytes[len..]))
 }
 
 /// The `tree` and first `parent` header lines of a commit's bytes.
