@@ -184,6 +184,7 @@ fn walk_file(
     let mut current = chain(&objects, commit.tree, &components, true, &Vec::new())?;
     let mut moves = 0;
     loop {
+        objects.step();
         let parent = objects.parent(&commit)?;
         let mut parent_chain = match &parent {
             Some(p) => chain(&objects, p.tree, &components, true, &current)?,
@@ -276,6 +277,7 @@ pub(crate) fn registry_history(
     let root_of = |tree: Oid, prev: &Chain| chain(&objects, tree, &components, false, prev);
     let mut current = root_of(commit.tree, &Vec::new())?;
     loop {
+        objects.step();
         let parent = objects.parent(&commit)?;
         let parent_chain = match &parent {
             Some(p) => root_of(p.tree, &current)?,
