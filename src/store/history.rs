@@ -398,7 +398,9 @@ fn diff_trees(
     };
     while !olds.is_empty() || !news.is_empty() {
         if let (Some(len), false) = (entry_len(olds), news.is_empty()) {
-            if news.get(..len) == Some(&olds[..len]) && entry_len(news) == Some(len) {
+            // The same bytes on the other side are the same entry: its mode and name end at the
+            // same places.
+            if news.get(..len) == Some(&olds[..len]) {
                 olds = &olds[len..];
                 news = &news[len..];
                 continue;
