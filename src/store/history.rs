@@ -191,16 +191,12 @@ fn walk_file(
             None => vec![None; components.len() + 1],
         };
         let blob = current.last().copied().flatten();
-        // The whole commit (message, author) is read only where the file changes.
+        // The commit's author and message are read only where the file changes.
         let mut full = None;
         // The file appears here: if the commit says it was moved, continue at the old path.
         if let (Some(_), None, Some(p)) = (blob, parent_chain.last().copied().flatten(), &parent) {
-            let c = full.insert(
-                repo.find_commit(commit.id)
-                    .map_err(git("reading a commit"))?,
-            );
-            let message = String::from_utf8_lossy(c.message_bytes());
-            if let Some(old) = moved_from(&message).and_then(old_path) {
+            let info = full.insert(objects.commit_info(repo, commit.id)?);
+            if let Some(old) = moved_from(&info.message).and_then(old_path) {
                 moves += 1;
                 // A cycle of moves cannot make the walk loop: each move is followed once per commit.
                 debug_assert!(moves <= 1_000_000);
@@ -211,16 +207,14 @@ fn walk_file(
         }
         if let Some(blob) = blob {
             if parent_chain.last().copied().flatten() != Some(blob) {
-                let c = match full {
-                    Some(c) => c,
-                    None => repo
-                        .find_commit(commit.id)
-                        .map_err(git("reading a commit"))?,
+                let info = match full {
+                    Some(info) => info,
+                    None => objects.commit_info(repo, commit.id)?,
                 };
                 out.push(RawVersion {
                     commit: commit.id,
                     blob,
-                    info: Info::Read(CommitInfo::of(&c)),
+                    info: Info::Read(info),
                 });
                 if out.len() >= max {
                     break;
@@ -289,16 +283,16 @@ pub(crate) fn registry_history(
             let (mut changed, mut removed) = (Vec::new(), Vec::new());
             diff_trees(&objects, old_root, new_root, "", &mut changed, &mut removed)?;
             if !changed.is_empty() || !removed.is_empty() {
-                let c = repo
-                    .find_commit(commit.id)
-                    .map_err(git("reading a commit"))?;
-                let message = String::from_utf8_lossy(c.message_bytes());
+                let info = objects.commit_info(repo, commit.id)?;
+                // (The message without trailing white space names the same id: the trailer's
+                // value is trimmed.)
+                let moved_from = moved_from(&info.message).map(str::to_string);
                 out.push(Touched {
                     commit: commit.id,
-                    info: Info::Read(CommitInfo::of(&c)),
+                    info: Info::Read(info),
                     files: changed,
                     removed,
-                    moved_from: moved_from(&message).map(str::to_string),
+                    moved_from,
                 });
             }
         }
