@@ -375,8 +375,10 @@ fn diff_trees(
     // only from a tree, so `tree` is there whenever `bytes` are not empty.)
     fn next<'a>(bytes: &'a [u8], tree: &Option<Tree>) -> Result<(Entry<'a>, &'a [u8]), Error> {
         next_entry(bytes).ok_or_else(|| {
-            tree.as_ref()
-                .map_or_else(|| Error::Refused("a tree is malformed".into()), Tree::malformed)
+            tree.as_ref().map_or_else(
+                || Error::Refused("a tree is malformed".into()),
+                Tree::malformed,
+            )
         })
     }
     let read = |id: Option<Oid>| id.map(|id| objects.tree(id)).transpose();
@@ -400,8 +402,12 @@ fn diff_trees(
                 continue;
             }
         }
-        let old_entry = (!olds.is_empty()).then(|| next(olds, &old_tree)).transpose()?;
-        let new_entry = (!news.is_empty()).then(|| next(news, &new_tree)).transpose()?;
+        let old_entry = (!olds.is_empty())
+            .then(|| next(olds, &old_tree))
+            .transpose()?;
+        let new_entry = (!news.is_empty())
+            .then(|| next(news, &new_tree))
+            .transpose()?;
         let order = match (&old_entry, &new_entry) {
             (Some((o, _)), Some((n, _))) => o.tree_order(n),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -525,7 +531,11 @@ mod tests {
             .map(|t| {
                 let under = |f: &str| format!("r/{f}");
                 let files = t.files.iter().map(|(f, b)| (under(f), *b)).collect();
-                (t.commit, files, t.removed.iter().map(|f| under(f)).collect())
+                (
+                    t.commit,
+                    files,
+                    t.removed.iter().map(|f| under(f)).collect(),
+                )
             })
             .collect();
         let sorted = |mut v: Vec<(Oid, Vec<(String, Oid)>, Vec<String>)>| {

@@ -42,7 +42,9 @@ impl Entry<'_> {
             }
         };
         let (a, b) = (&self.name[common..], &other.name[common..]);
-        a.iter().chain(slash(self)).cmp(b.iter().chain(slash(other)))
+        a.iter()
+            .chain(slash(self))
+            .cmp(b.iter().chain(slash(other)))
     }
 }
 
@@ -571,7 +573,10 @@ fn commit_info(bytes: &[u8]) -> Option<CommitInfo> {
     let blank = next - 1 + memchr::memmem::find(&bytes[next - 1..], b"\n\n")?;
     let message = &bytes[blank + 2..];
     let message = &message[..memchr::memchr(0, message).unwrap_or(message.len())];
-    let start = message.iter().position(|b| *b != b'\n').unwrap_or(message.len());
+    let start = message
+        .iter()
+        .position(|b| *b != b'\n')
+        .unwrap_or(message.len());
     Some(CommitInfo {
         author: String::from_utf8_lossy(name).into_owned(),
         email: String::from_utf8_lossy(email).into_owned(),
@@ -755,12 +760,42 @@ mod tests {
         };
         // (commit bytes, whether the plain reading takes it)
         let cases: Vec<(Vec<u8>, bool)> = vec![
-            (plain("Ada Author <ada@example.com> 1700000000 +0100", b"\nOne line\n"), true),
-            (plain(" ,Ada; \t<  ada@x ;> 1700000000 -0130", b"\n\n\nLeading lines\n\n  \n"), true),
-            (plain("Zone <z@x> 1700000000 +1500", b"\nZone out of range\n"), true),
-            (plain("Zone <z@x> 1700000000 +0075", b"\nMinutes out of range\n"), true),
-            (plain("Ünïcode <u@x> 0 +0000", b"encoding ISO-8859-1\n\nbody\xff\n"), true),
-            (plain("Sig <s@x> 1 +0000", b"gpgsig -----BEGIN\n line\n -----END\n\nSigned\n"), true),
+            (
+                plain(
+                    "Ada Author <ada@example.com> 1700000000 +0100",
+                    b"\nOne line\n",
+                ),
+                true,
+            ),
+            (
+                plain(
+                    " ,Ada; \t<  ada@x ;> 1700000000 -0130",
+                    b"\n\n\nLeading lines\n\n  \n",
+                ),
+                true,
+            ),
+            (
+                plain("Zone <z@x> 1700000000 +1500", b"\nZone out of range\n"),
+                true,
+            ),
+            (
+                plain("Zone <z@x> 1700000000 +0075", b"\nMinutes out of range\n"),
+                true,
+            ),
+            (
+                plain(
+                    "Ünïcode <u@x> 0 +0000",
+                    b"encoding ISO-8859-1\n\nbody\xff\n",
+                ),
+                true,
+            ),
+            (
+                plain(
+                    "Sig <s@x> 1 +0000",
+                    b"gpgsig -----BEGIN\n line\n -----END\n\nSigned\n",
+                ),
+                true,
+            ),
             (plain("Nul <n@x> 1 +0000", b"\nbefore\0after\n"), true),
             (plain("Empty <e@x> 1 +0000", b"\n"), true),
             (plain("No message <e@x> 1 +0000", b""), false),

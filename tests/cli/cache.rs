@@ -208,7 +208,10 @@ fn a_per_prompt_entry_is_used_keyed_and_never_changes_an_answer() {
     assert!(!cache.exists());
     let entry = prompt_entry(&repo);
     let pristine = std::fs::read_to_string(&entry).unwrap();
-    assert!(pristine.contains("\npath\tteam/greet.prompt.yaml\n"), "{pristine}");
+    assert!(
+        pristine.contains("\npath\tteam/greet.prompt.yaml\n"),
+        "{pristine}"
+    );
     assert_eq!(pristine.matches("\nV\t").count(), 3, "{pristine}");
     // The next read uses it: an entry forged with a matching checksum shows through.
     let body = pristine.rsplit_once("end\t").unwrap().0;
