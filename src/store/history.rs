@@ -538,7 +538,9 @@ mod tests {
                 )
             })
             .collect();
-        let sorted = |mut v: Vec<(Oid, Vec<(String, Oid)>, Vec<String>)>| {
+        /// A commit, its changed files with their blobs, its removed files.
+        type Diffed = (Oid, Vec<(String, Oid)>, Vec<String>);
+        let sorted = |mut v: Vec<Diffed>| {
             for (_, c, r) in &mut v {
                 c.sort();
                 r.sort();
