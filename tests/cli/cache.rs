@@ -73,6 +73,34 @@ fn mutations(lines: &[String]) -> Vec<(String, String)> {
     out
 }
 
+/// A cache file damaged one way.
+struct Damage<'a> {
+    file: &'a std::path::Path,
+    damaged: &'a str,
+    /// What the file held before, and must hold again once a command has read it.
+    pristine: &'a str,
+    what: &'a str,
+}
+
+impl Damage<'_> {
+    /// Writes the damaged file and checks that `question` gets the uncached `answer` and that
+    /// the damaged file was not trusted but rewritten.
+    fn answers_as_uncached(&self, repo: &TestRepo, question: &[&str], answer: &str) {
+        std::fs::write(self.file, self.damaged).unwrap();
+        let what = self.what;
+        assert_eq!(
+            ask(repo, question, false),
+            answer,
+            "{question:?} after {what}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(self.file).unwrap(),
+            self.pristine,
+            "{question:?} after {what}"
+        );
+    }
+}
+
 #[test]
 fn every_single_line_drop_duplication_and_swap_gives_the_uncached_answers() {
     let repo = registry();
@@ -93,20 +121,15 @@ fn every_single_line_drop_duplication_and_swap_gives_the_uncached_answers() {
     for (what, damaged) in &all {
         assert_ne!(damaged, &pristine, "{what} changes the file");
         for (question, answer) in QUESTIONS.iter().zip(&expected) {
-            std::fs::write(&cache, damaged).unwrap();
             // One prompt's versions are read off the history cache only when they are not kept.
             forget_prompt_entries(&repo);
-            assert_eq!(
-                &ask(&repo, question, false),
-                answer,
-                "{question:?} after {what}"
-            );
-            // The damaged file was not trusted, and was rebuilt.
-            assert_eq!(
-                std::fs::read_to_string(&cache).unwrap(),
-                pristine,
-                "{question:?} after {what}"
-            );
+            let damage = Damage {
+                file: &cache,
+                damaged,
+                pristine: &pristine,
+                what,
+            };
+            damage.answers_as_uncached(&repo, question, answer);
         }
     }
 }
@@ -238,17 +261,13 @@ fn a_per_prompt_entry_is_used_keyed_and_never_changes_an_answer() {
         }
         for (what, damaged) in &all {
             for (question, answer) in ONE_PROMPT.iter().zip(&expected) {
-                std::fs::write(&entry, damaged).unwrap();
-                assert_eq!(
-                    &ask(&repo, question, false),
-                    answer,
-                    "{question:?} after {what} (history cache: {with_history_cache})"
-                );
-                assert_eq!(
-                    std::fs::read_to_string(&entry).unwrap(),
-                    pristine,
-                    "{question:?} after {what} (history cache: {with_history_cache})"
-                );
+                let damage = Damage {
+                    file: &entry,
+                    damaged,
+                    pristine: &pristine,
+                    what: &format!("{what} (history cache: {with_history_cache})"),
+                };
+                damage.answers_as_uncached(&repo, question, answer);
             }
         }
     }
