@@ -478,17 +478,22 @@ impl Tree {
     }
 
     /// The entry called `name`, if any.
+    /// Only the names are compared on the way (a walk looks a name up in a folder of hundreds
+    /// for every commit); an entry that cannot be read before the match is still an error.
     pub(crate) fn get(&self, name: &str) -> Result<Option<Entry<'_>>, Error> {
-        for entry in self.iter() {
-            let entry = entry?;
-            if entry.name == name.as_bytes() {
-                return Ok(Some(entry));
+        let mut rest: &[u8] = &self.object;
+        while !rest.is_empty() {
+            let (space, len) = bounds(rest).ok_or_else(|| self.malformed())?;
+            if &rest[space + 1..len - 21] == name.as_bytes() {
+                return Ok(entry(rest).map(|(entry, _)| entry));
             }
+            rest = &rest[len..];
         }
         Ok(None)
     }
 
     /// Reads the entries one by one; an entry that cannot be read ends it with an error.
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = Result<Entry<'_>, Error>> {
         let mut rest: &[u8] = &self.object;
         std::iter::from_fn(move || {
@@ -513,9 +518,15 @@ impl Tree {
 /// Two trees whose next entries are the same bytes have the same entry there, which a diff can
 /// step over without reading it.
 pub(crate) fn entry_len(bytes: &[u8]) -> Option<usize> {
+    Some(bounds(bytes)?.1)
+}
+
+/// Where the entry at the start of a tree's `bytes` has its space (after the mode) and where it
+/// ends; `None` when it is cut short.
+fn bounds(bytes: &[u8]) -> Option<(usize, usize)> {
     let space = memchr::memchr(b' ', bytes)?;
     let nul = space + 1 + memchr::memchr(0, &bytes[space + 1..])?;
-    (bytes.len() >= nul + 21).then_some(nul + 21)
+    (bytes.len() >= nul + 21).then_some((space, nul + 21))
 }
 
 /// The entry at the start of a tree's `bytes` and the bytes after it; `None` when it is cut short.
@@ -525,8 +536,7 @@ pub(crate) fn next_entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
 
 /// One entry, `<octal mode> <name>\0<20-byte id>`, and the bytes after it.
 fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
-    let len = entry_len(bytes)?;
-    let space = memchr::memchr(b' ', bytes)?;
+    let (space, len) = bounds(bytes)?;
     let nul = len - 21;
     let raw_id = &bytes[nul + 1..len];
     let kind = match &bytes[..space] {
