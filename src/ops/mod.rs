@@ -6,6 +6,8 @@
 //!
 //! - [`check`]: diagnostics of prompt files at a revision, and breaking changes against another
 //!   reference (`check`, `check --against`, `commit`).
+//! - [`commit`]: which changed prompts a commit takes, whether they pass the checks, and what
+//!   each became (`commit`).
 //! - [`values`]: `--var NAME=VALUE` and `--vars FILE` as layers of values (`render`, `diff
 //!   --rendered`).
 //! - [`diff`]: what a `diff` command line compares (two references, a range, the pending
@@ -15,6 +17,7 @@
 //! module uses them.
 
 pub mod check;
+pub mod commit;
 pub mod diff;
 pub mod values;
 

@@ -457,6 +457,9 @@ impl IndexLock {
     fn acquire(git_dir: &Path) -> Result<IndexLock, Error> {
         let lock = git_dir.join("index.lock");
         let started = std::time::Instant::now();
+        // Waits grow from 1 ms to 25 ms: a lock held for a few milliseconds by a concurrent
+        // commit is taken soon after it is released, and a long one is not polled too often.
+        let mut pause_ms = 1u64;
         loop {
             // Recorded while it is created, so that no moment has an unrecorded lock.
             let created = interrupt::hold(lock.clone(), || {
@@ -478,7 +481,8 @@ impl IndexLock {
                     if started.elapsed() > lock_wait() {
                         return Err(Error::Locked { path: lock });
                     }
-                    std::thread::sleep(Duration::from_millis(25));
+                    std::thread::sleep(Duration::from_millis(pause_ms));
+                    pause_ms = (pause_ms * 2).min(25);
                 }
                 Err(e) => return Err(Error::io(&lock, e)),
             }

@@ -75,6 +75,11 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
+    /// The first line of the message.
+    pub fn summary(&self) -> &str {
+        self.message.lines().next().unwrap_or("")
+    }
+
     pub(crate) fn of(c: &git2::Commit) -> CommitInfo {
         let author = c.author();
         CommitInfo {

@@ -57,7 +57,7 @@ impl Registry {
     /// A commit made by `prompt mv` names the old id in a trailer: `moved_away` tells whether the
     /// removal found by `removal` was such a move.
     pub fn moved_away(&self, id: &PromptId, removal: &Version) -> bool {
-        history::moved_from(&removal.message) == Some(id.as_str())
+        history::moved_from(&removal.info.message) == Some(id.as_str())
     }
 
     /// When the prompt is absent at `HEAD` but was committed before: the commit that removed it

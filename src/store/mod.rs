@@ -35,8 +35,10 @@
 //! blob) for one prompt, and `RegistryCommit` (a commit id and its `CommitInfo`, with the number
 //! each changed file became) for the whole registry: a registry commit has no number of its own.
 //! `log.rs`'s `HistoryEntry` is the in-between step of `RegistryCommit` (files named as at the
-//! tip, before numbering). A commit off the release line
-//! is a `versions::Draft`, never a `Version`.
+//! tip, before numbering). A commit off the release line is a `versions::Draft` (a `CommitInfo`
+//! with its commit and the branch it is on), never a `Version`. `Version`, `Draft` and
+//! `RegistryCommit` each hold one `CommitInfo` rather than copies of its fields, and JSON shows
+//! its fields flat (`author`, `email`, `time`, `offset_minutes`, `message`).
 
 mod cache;
 mod commit;
@@ -122,32 +124,24 @@ pub struct Version {
     pub number: usize,
     #[serde(serialize_with = "ser_display")]
     pub commit: CommitId,
-    pub author: String,
-    pub email: String,
-    /// Seconds since the epoch (author time).
-    pub time: i64,
-    /// The author's zone, minutes east of UTC.
-    pub offset_minutes: i32,
-    /// The whole commit message.
-    pub message: String,
+    /// Author, date and message (flat in JSON: `author`, `email`, `time`, `offset_minutes`,
+    /// `message`).
+    #[serde(flatten)]
+    pub info: CommitInfo,
 }
 
 impl Version {
-    fn new(commit: Oid, number: usize, info: history::CommitInfo) -> Version {
+    fn new(commit: Oid, number: usize, info: CommitInfo) -> Version {
         Version {
             number,
             commit: CommitId(commit),
-            author: info.author,
-            email: info.email,
-            time: info.time,
-            offset_minutes: info.offset_minutes,
-            message: info.message,
+            info,
         }
     }
 
     /// The first line of the message.
     pub fn summary(&self) -> &str {
-        self.message.lines().next().unwrap_or("")
+        self.info.summary()
     }
 }
 

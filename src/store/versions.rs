@@ -14,7 +14,7 @@ use git2::{ErrorCode, Oid};
 
 use super::history::{self, RawVersion};
 use super::objects::{oid_from_hex, Objects};
-use super::{cache, file_cache, git, CommitId, Registry, Version};
+use super::{cache, file_cache, git, CommitId, CommitInfo, Registry, Version};
 use crate::error::Error;
 use crate::model::PromptId;
 
@@ -38,20 +38,15 @@ pub struct Draft {
     /// The branch it is on (the current one when it is reachable from `HEAD`), or `None` when no
     /// branch holds it (a detached `HEAD`).
     pub branch: Option<String>,
-    pub author: String,
-    pub email: String,
-    /// Seconds since the epoch (author time).
-    pub time: i64,
-    /// The author's zone, minutes east of UTC.
-    pub offset_minutes: i32,
-    /// The whole commit message.
-    pub message: String,
+    /// Author, date and message (flat in JSON, as in a `Version`).
+    #[serde(flatten)]
+    pub info: CommitInfo,
 }
 
 impl Draft {
     /// The first line of the message.
     pub fn summary(&self) -> &str {
-        self.message.lines().next().unwrap_or("")
+        self.info.summary()
     }
 
     /// `draft abc1234 on feature` or `draft abc1234 on no branch`.
@@ -443,10 +438,6 @@ fn draft(repo: &git2::Repository, raw: RawVersion, branch: Option<String>) -> Re
     Ok(Draft {
         commit: CommitId(raw.commit),
         branch,
-        author: info.author,
-        email: info.email,
-        time: info.time,
-        offset_minutes: info.offset_minutes,
-        message: info.message,
+        info,
     })
 }

@@ -174,7 +174,7 @@ fn check_file(rel: &str) -> (Vec<String>, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let path = root.join(rel);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let scratch = tempfile::tempdir().unwrap();
+    let scratch = crate::common::scratch_dir();
     let home = scratch.path().canonicalize().unwrap();
     std::fs::write(home.join(".gitconfig"), "[init]\n\tdefaultBranch = main\n").unwrap();
     let mut cwd: PathBuf = home.clone();

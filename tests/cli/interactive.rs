@@ -2,8 +2,9 @@
 //! flags did not give, `commit` lets you pick prompts and write the message, and production moves
 //! ask for confirmation. Off a terminal the same commands never ask (tested elsewhere).
 
-use std::io::Write;
-use std::time::Duration;
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::common::{text_prompt, Run, TestRepo};
 
@@ -33,18 +34,82 @@ fn on_terminal(repo: &TestRepo, args: &[&str], keys: &[&str], editor: &str) -> O
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
+    let stdout = Collector::start(child.stdout.take().unwrap());
+    let stderr = Collector::start(child.stderr.take().unwrap());
+    // Each key is typed once the program has drawn its question: new output has appeared since
+    // the last key and then nothing more for a moment. A key that draws nothing costs the
+    // timeout, never a failure.
+    let mut seen = 0;
     for k in keys {
-        std::thread::sleep(Duration::from_millis(400));
+        seen = stdout.wait_for_quiet(seen);
         stdin.write_all(k.as_bytes()).unwrap();
         stdin.flush().unwrap();
     }
-    std::thread::sleep(Duration::from_millis(400));
-    let out = child.wait_with_output().unwrap();
+    // Keep the terminal open until the program is done with the last key (closing `script`'s
+    // input early would hang up on it).
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(stdin);
+    let status = child.wait().unwrap();
     Some(Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
+        stdout: stdout.finish(),
+        stderr: stderr.finish(),
+        code: status.code().unwrap_or(-1),
     })
+}
+
+/// Output of a child read on a thread as it comes, so a test can wait for the program to draw.
+struct Collector {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Collector {
+    fn start(mut from: impl Read + Send + 'static) -> Collector {
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&bytes);
+        let thread = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = from.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Collector { bytes, thread }
+    }
+
+    fn len(&self) -> usize {
+        self.bytes.lock().unwrap().len()
+    }
+
+    /// Waits until there is output beyond `seen` and it has been still for 50 ms (at most 5 s);
+    /// returns the length then.
+    fn wait_for_quiet(&self, seen: usize) -> usize {
+        let started = Instant::now();
+        let mut last = self.len();
+        let mut still_since = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+            let now = self.len();
+            if now != last {
+                last = now;
+                still_since = Instant::now();
+            } else if now > seen && still_since.elapsed() >= Duration::from_millis(50) {
+                break;
+            }
+        }
+        last
+    }
+
+    fn finish(self) -> String {
+        self.thread.join().unwrap();
+        let bytes = self.bytes.lock().unwrap();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
 }
 
 /// An editor that writes the given texts, one per call.

@@ -3,10 +3,8 @@
 use crate::cli::diagnostics::render_text;
 use crate::cli::error::message_with_hint;
 use crate::cli::{error::CliError, Context};
-use prompt_registry::check::{self, Severity};
 use prompt_registry::model::PromptId;
-use prompt_registry::ops::check::check_files;
-use prompt_registry::store::{ChangeKind, Rev, VersionOrDraft};
+use prompt_registry::ops::commit::{self, Outcome};
 use prompt_registry::Error;
 
 /// Validate, then commit changed prompt files as new versions (only prompt files: other staged
@@ -39,41 +37,18 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     for warning in reg.symlink_warnings()? {
         ctx.ui.warn(&warning);
     }
-    let mut changes = reg.changes()?;
-    if !ids.is_empty() {
-        let wanted: Vec<String> = ids.iter().map(PromptId::file_name).collect();
-        for (id, file) in ids.iter().zip(&wanted) {
-            if !changes.iter().any(|c| &c.file == file) {
-                if reg.read(Rev::WorkingTree, id)?.is_none() {
-                    return Err(reg.not_found(id, Rev::WorkingTree).into());
-                }
-                ctx.ui
-                    .status(&format!("{id}: unchanged since its last version"));
-            }
-        }
-        changes.retain(|c| wanted.contains(&c.file));
+    let selection = commit::select(reg, &ids)?;
+    for id in &selection.unchanged {
+        ctx.ui
+            .status(&format!("{id}: unchanged since its last version"));
     }
+    let mut changes = selection.changes;
     // On a terminal, `prompt commit` alone lets you pick which changed prompts to commit.
     if ids.is_empty() && args.message.is_empty() && ctx.ui.can_ask() && changes.len() > 1 {
-        // By id, so that `triage` comes before `triage-v2` (file names sort `-` before `.`).
-        changes.sort_by(|a, b| {
-            let id = |c: &prompt_registry::store::Change| {
-                c.file
-                    .trim_end_matches(prompt_registry::model::PROMPT_EXT)
-                    .to_string()
-            };
-            id(a).cmp(&id(b))
-        });
+        commit::sort_by_id(&mut changes);
         let labels: Vec<String> = changes
             .iter()
-            .map(|c| {
-                format!(
-                    "{} ({:?})",
-                    c.file.trim_end_matches(prompt_registry::model::PROMPT_EXT),
-                    c.kind
-                )
-                .to_lowercase()
-            })
+            .map(|c| format!("{} ({:?})", commit::change_id(c), c.kind).to_lowercase())
             .collect();
         let picked = ctx
             .ui
@@ -92,25 +67,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .into());
     }
     if !args.no_verify {
-        let files: Vec<String> = changes
-            .iter()
-            .filter(|c| c.kind != ChangeKind::Deleted)
-            .map(|c| c.file.clone())
-            .collect();
-        let diagnostics = check_files(reg, Rev::WorkingTree, &files, &args.allow_secret)?;
-        let (errors, _) = check::counts(&diagnostics);
-        if errors > 0 {
-            let shown: Vec<_> = diagnostics
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect();
-            ctx.ui.eprint(&render_text(&ctx.ui, &shown));
-            let invalid: std::collections::HashSet<&str> =
-                shown.iter().map(|d| d.file.as_str()).collect();
-            return Err(Error::Invalid {
-                count: invalid.len(),
-            }
-            .into());
+        if let Err(refusal) = commit::validate(reg, &changes, &args.allow_secret)? {
+            ctx.ui.eprint(&render_text(&ctx.ui, &refusal.errors));
+            return Err(refusal.error.into());
         }
     }
     let message = message(&args.message, ctx, reg)?;
@@ -119,39 +78,27 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.warn(warning);
     }
     let short = committed.commit.short();
-    let branch = reg.head_branch();
-    if branch.is_none() {
+    if reg.head_branch().is_none() {
         ctx.ui.warn(&format!(
             "HEAD is detached: commit {short} is on no branch, and a later checkout leaves it \
              behind (`git switch -c NAME` keeps it on a new branch)"
         ));
     }
     let mut text = String::new();
-    // Only what this commit holds: a change another process committed first is not claimed.
-    for change in &committed.changes {
-        let Some(id) = PromptId::from_file_name(&change.file) else {
-            continue;
-        };
-        let line = match change.kind {
-            ChangeKind::Deleted => format!("{id}: removed ({short})\n"),
-            _ => match reg.state_at(&id, committed.commit) {
-                Ok(Some(VersionOrDraft::Version(v))) => {
-                    format!("{id}: version {} ({short})\n", v.number)
-                }
-                Ok(Some(VersionOrDraft::Draft(d))) => {
-                    let on = d
-                        .branch
-                        .map_or("no branch".to_string(), |b| format!("branch {b}"));
-                    format!("{id}: draft on {on} ({short})\n")
-                }
-                Ok(None) => format!("{id}: committed ({short})\n"),
-                // The commit is made: say so, and why there is no number to show.
-                Err(e @ (Error::ShallowHistory { .. } | Error::NoReleaseLine { .. })) => {
-                    ctx.ui.warn(&message_with_hint(e));
-                    format!("{id}: committed ({short}); version number unknown\n")
-                }
-                Err(e) => return Err(e.into()),
-            },
+    for (id, outcome) in commit::outcomes(reg, &committed)? {
+        let line = match outcome {
+            Outcome::Removed => format!("{id}: removed ({short})\n"),
+            Outcome::Version(number) => format!("{id}: version {number} ({short})\n"),
+            Outcome::Draft { branch } => {
+                let on = branch.map_or("no branch".to_string(), |b| format!("branch {b}"));
+                format!("{id}: draft on {on} ({short})\n")
+            }
+            Outcome::Committed => format!("{id}: committed ({short})\n"),
+            // The commit is made: say so, and why there is no number to show.
+            Outcome::NumberUnknown(e) => {
+                ctx.ui.warn(&message_with_hint(e));
+                format!("{id}: committed ({short}); version number unknown\n")
+            }
         };
         text.push_str(&line);
     }
@@ -176,13 +123,11 @@ fn message(
             "a commit message is needed: pass -m MESSAGE (no terminal to open an editor on)".into(),
         ));
     };
-    let text = text.trim().to_string();
-    if text.is_empty() {
-        // As git: an empty message aborts; the changes stay in the working tree.
-        return Err(CliError::Other(anyhow::anyhow!(
+    // As git: an empty message aborts; the changes stay in the working tree.
+    commit::message(&text).ok_or_else(|| {
+        CliError::Other(anyhow::anyhow!(
             "aborting the commit: the message is empty (your changes are still in the working \
              tree)"
-        )));
-    }
-    Ok(text + "\n")
+        ))
+    })
 }

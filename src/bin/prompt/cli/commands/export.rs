@@ -44,7 +44,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                 .filter(|(_, at)| version.as_ref().is_some_and(|v| v.commit == *at))
                 .map(|(e, _)| e.to_string())
                 .collect();
-            (version.map(|v| v.message), envs)
+            (version.map(|v| v.info.message), envs)
         }
         _ => (None, Vec::new()),
     };

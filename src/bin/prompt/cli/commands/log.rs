@@ -6,7 +6,7 @@ use crate::cli::{error::CliError, Context};
 use prompt_registry::model::PromptId;
 use prompt_registry::store::{
     signature::{format_rfc3339, format_time},
-    CommitId,
+    CommitId, CommitInfo,
 };
 
 /// Show versions newest first: version, commit, date, author, message, environments; drafts (commits
@@ -34,11 +34,9 @@ struct LogEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     branch: Option<Option<&'a str>>,
     commit: String,
-    author: &'a str,
-    email: &'a str,
-    time: i64,
-    offset_minutes: i32,
-    message: &'a str,
+    /// `author`, `email`, `time`, `offset_minutes` and `message`.
+    #[serde(flatten)]
+    info: &'a CommitInfo,
     /// RFC 3339 author date in the author's zone.
     date: String,
     /// Environments pointing at this commit.
@@ -123,8 +121,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.status(&format!(
             "{id} was {how} in {} ({}, {}): {}",
             r.commit.short(),
-            format_time(r.time, r.offset_minutes),
-            r.author,
+            format_time(r.info.time, r.info.offset_minutes),
+            r.info.author,
             r.summary()
         ));
     }
@@ -140,12 +138,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         draft: true,
         branch: Some(d.branch.as_deref()),
         commit: d.commit.to_string(),
-        author: &d.author,
-        email: &d.email,
-        time: d.time,
-        offset_minutes: d.offset_minutes,
-        message: &d.message,
-        date: format_rfc3339(d.time, d.offset_minutes),
+        info: &d.info,
+        date: format_rfc3339(d.info.time, d.info.offset_minutes),
         environments: envs_at(d.commit),
     });
     let version_entries = versions.iter().rev().map(|v| LogEntry {
@@ -153,12 +147,8 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         draft: false,
         branch: None,
         commit: v.commit.to_string(),
-        author: &v.author,
-        email: &v.email,
-        time: v.time,
-        offset_minutes: v.offset_minutes,
-        message: &v.message,
-        date: format_rfc3339(v.time, v.offset_minutes),
+        info: &v.info,
+        date: format_rfc3339(v.info.time, v.info.offset_minutes),
         environments: envs_at(v.commit),
     });
     let entries: Vec<LogEntry> = draft_entries.chain(version_entries).take(limit).collect();
@@ -183,13 +173,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             (None, Some(Some(b))) => ("draft".to_string(), format!(" [on {b}]")),
             (None, _) => ("draft".to_string(), " [on no branch]".to_string()),
         };
-        let summary = e.message.lines().next().unwrap_or("");
+        let summary = e.info.summary();
         text.push_str(&format!(
             "{}  {}  {}  {}  {summary}{}{envs}\n",
             ctx.ui.bold(&label),
             ctx.ui.commit_id(&e.commit[..7]),
-            format_time(e.time, e.offset_minutes),
-            e.author,
+            format_time(e.info.time, e.info.offset_minutes),
+            e.info.author,
             ctx.ui.commit_id(&on),
         ));
     }
@@ -208,12 +198,12 @@ fn registry_log(
         draft: true,
         branch: Some(d.branch.as_deref()),
         commit: d.commit.to_string(),
-        author: &d.author,
-        email: &d.email,
-        time: d.time,
-        offset_minutes: d.offset_minutes,
-        date: format_rfc3339(d.time, d.offset_minutes),
-        message: &d.message,
+        author: &d.info.author,
+        email: &d.info.email,
+        time: d.info.time,
+        offset_minutes: d.info.offset_minutes,
+        date: format_rfc3339(d.info.time, d.info.offset_minutes),
+        message: &d.info.message,
         prompts: files
             .iter()
             .filter_map(|file| {
