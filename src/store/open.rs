@@ -22,7 +22,7 @@ impl Registry {
         unsafe {
             let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 256 * 1024);
         }
-        let repo = Repository::discover(start).map_err(|e| open_error(start, e))?;
+        let repo = discover(start).map_err(|e| open_error(start, e))?;
         let config = read_config(&repo)?;
         Ok(Registry { repo, config })
     }
@@ -69,6 +69,19 @@ impl Registry {
             .or_else(|| var("EDITOR"))
             .unwrap_or_else(|| "vi".to_string())
     }
+}
+
+/// The repository containing `start` (or `start` itself, bare or not), searching upwards across
+/// file systems as `git` does. One search, where `Repository::discover` searches twice (for the
+/// path, then again to open it); and a working tree whose `.git` is a file naming the git folder
+/// (`git init --separate-git-dir`, submodules) opens with that working tree, where opening the
+/// path `discover` returns took the git folder's parent for it.
+pub(super) fn discover(start: &Path) -> Result<Repository, git2::Error> {
+    Repository::open_ext(
+        start,
+        git2::RepositoryOpenFlags::CROSS_FS,
+        std::iter::empty::<&std::ffi::OsStr>(),
+    )
 }
 
 pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {

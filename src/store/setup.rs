@@ -25,7 +25,7 @@ pub struct Initialised {
 pub fn init(dir: &Path) -> Result<Initialised, Error> {
     let mut created = Vec::new();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let repo = match Repository::discover(dir) {
+    let repo = match super::open::discover(dir) {
         Ok(r) => r,
         Err(e) if e.code() == ErrorCode::NotFound => {
             created.push("a git repository".to_string());
@@ -91,7 +91,7 @@ pub fn diff_textconv(program: &Path) -> String {
 /// `diff.prompt.textconv` naming `program` by its absolute path (run `init --diff-driver`
 /// again after moving the binary). Returns what changed (nothing when already set up).
 pub fn install_diff_driver(dir: &Path, program: &Path) -> Result<Vec<String>, Error> {
-    let repo = Repository::discover(dir).map_err(|e| open_error(dir, e))?;
+    let repo = super::open::discover(dir).map_err(|e| open_error(dir, e))?;
     let top = repo
         .workdir()
         .ok_or_else(|| Error::BareRepository {

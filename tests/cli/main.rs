@@ -28,6 +28,8 @@ mod sarif;
 mod schema;
 mod show_list;
 mod signals;
+#[cfg(unix)]
+mod startup;
 mod templates;
 mod tooling;
 mod topology;

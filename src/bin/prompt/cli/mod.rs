@@ -9,8 +9,8 @@ pub mod diagnostics;
 pub mod error;
 pub mod ui;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -56,9 +56,28 @@ pub struct Global {
     pub no_pager: bool,
 }
 
-/// The commands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
+/// Defines the commands twice from one list: `Command`, the whole parser (help, errors, man pages,
+/// completions), and `LazyCommand`, whose commands add their arguments only when they run.
+macro_rules! commands {
+    ($($variant:ident($args:ty),)*) => {
+        /// The commands.
+        #[derive(Debug, Subcommand)]
+        pub enum Command {
+            $($variant($args),)*
+        }
+
+        /// The same commands for parsing a command line that is expected to be valid: only the
+        /// invoked command's arguments are built (`defer`). Building all of them was a tenth of
+        /// a short read's instructions. Its matches are read as a `Cli` (same argument ids).
+        #[derive(Subcommand)]
+        #[command(defer = true)]
+        enum LazyCommand {
+            $($variant($args),)*
+        }
+    };
+}
+
+commands! {
     Init(commands::init::Args),
     New(commands::new::Args),
     List(commands::list::Args),
@@ -131,27 +150,15 @@ impl Context {
 }
 
 /// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
+pub fn main() -> u8 {
     // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
-    // The parser is built, used once and then leaked: tearing down its tree of every command's
-    // arguments cost a twentieth of a short read's instructions, for memory the exit frees anyway.
-    let mut parser = <Cli as clap::CommandFactory>::command();
-    let parsed = parser
-        .try_get_matches_from_mut(std::env::args_os())
-        .and_then(|mut matches| {
-            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches);
-            std::mem::forget(matches);
-            cli
-        })
-        .map_err(|e| e.format(&mut parser));
-    std::mem::forget(parser);
-    let cli = match parsed {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return code;
         }
     };
     // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
@@ -182,13 +189,73 @@ pub fn main() -> ExitCode {
                 ctx.ui
                     .warn("interrupted after the write was made: it was completed, as shown above");
             }
-            ExitCode::SUCCESS
+            0
         }
         Err(e) => {
             ctx.ui.error(&e);
-            ExitCode::from(e.exit_code())
+            e.exit_code()
         }
     }
+}
+
+/// Parses the command line: first with a parser of only the command it seems to name (its
+/// arguments built, the other commands' not); anything else than a successful parse (help,
+/// version, any error) is parsed again by the whole parser, so that what clap prints is exactly
+/// what the whole tree makes it print.
+fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    if let Some(parser) = fast_parser(&args) {
+        if let Ok(cli) = parse_with(parser, &args) {
+            return Ok(cli);
+        }
+    }
+    parse_with(<Cli as clap::CommandFactory>::command(), &args)
+}
+
+/// Parses with `parser`, which is used once and then leaked: tearing down its tree of arguments
+/// cost a twentieth of a short read's instructions, for memory the exit frees anyway.
+fn parse_with(mut parser: clap::Command, args: &[OsString]) -> Result<Cli, clap::Error> {
+    let parsed = parser
+        .try_get_matches_from_mut(args.iter())
+        .and_then(|mut matches| {
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches);
+            std::mem::forget(matches);
+            cli
+        })
+        .map_err(|e| e.format(&mut parser));
+    std::mem::forget(parser);
+    parsed
+}
+
+/// A parser of the global flags and the one command `args` seems to name, when it names one.
+/// Building every command's arguments was a tenth of a short read's instructions; the global
+/// flags are copied into every command when the parser is built, so the others are left out.
+fn fast_parser(args: &[OsString]) -> Option<clap::Command> {
+    let name = invoked(args)?;
+    let all = <LazyCommand as Subcommand>::augment_subcommands(clap::Command::new("prompt"));
+    let command = all.find_subcommand(name)?.clone();
+    Some(
+        <Global as clap::Args>::augment_args(clap::Command::new("prompt"))
+            .subcommand(command)
+            .subcommand_required(true),
+    )
+}
+
+/// The command a command line names, as far as a look at it tells: the first argument that is
+/// not a global flag (or a value of one). A wrong guess costs only the fast path.
+fn invoked(args: &[OsString]) -> Option<&str> {
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        let arg = arg.to_str()?;
+        match arg {
+            "--repo" | "--color" => {
+                rest.next();
+            }
+            "--" => return None,
+            _ if arg.starts_with('-') => {}
+            name => return Some(name),
+        }
+    }
+    None
 }
 
 fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
@@ -220,10 +287,93 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
 
 #[cfg(test)]
 mod tests {
+    use std::ffi::OsString;
+
     use clap::CommandFactory;
+
+    use super::{fast_parser, parse, parse_with, Cli};
 
     #[test]
     fn command_line_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    fn args(line: &str) -> Vec<OsString> {
+        std::iter::once("prompt")
+            .chain(line.split_whitespace())
+            .map(OsString::from)
+            .collect()
+    }
+
+    /// What a parse gives, comparable: the parsed command line, or the error's kind and text.
+    fn outcome(parsed: Result<Cli, clap::Error>) -> String {
+        match parsed {
+            Ok(cli) => format!("{cli:?}"),
+            Err(e) => format!("{:?}\n{}", e.kind(), e.render()),
+        }
+    }
+
+    #[test]
+    fn the_fast_parser_takes_valid_command_lines_as_the_whole_parser_does() {
+        for line in [
+            "render a/b@production --var topic=x",
+            "--repo /r --color never render -f json a@3 --var x=1 --var y=@f",
+            "render a --batch - --fail-fast --lenient --sample s",
+            "-q --no-pager show a@production --json",
+            "--color=always list --json",
+            "log a --json",
+            "env",
+            "env a --json",
+            "env history a production",
+            "check",
+            "diff a@1 a@2",
+            "new a/b",
+            "commit -m message",
+            "promote a@3 production",
+            "demote a production",
+            "mv a b",
+            "completions bash",
+            "schema",
+            "show --repo /r a",
+        ] {
+            let args = args(line);
+            let fast = fast_parser(&args).map(|p| parse_with(p, &args));
+            let fast = fast.unwrap_or_else(|| panic!("{line}: no fast parser"));
+            assert!(fast.is_ok(), "{line}: {}", outcome(fast));
+            let whole = parse_with(Cli::command(), &args);
+            assert_eq!(outcome(fast), outcome(whole), "{line}");
+        }
+    }
+
+    #[test]
+    fn help_version_and_errors_come_from_the_whole_parser() {
+        for line in [
+            "",
+            "--help",
+            "-h",
+            "--version",
+            "help",
+            "help render",
+            "render --help",
+            "render -h",
+            "render",
+            "render a --bogus",
+            "render a extra",
+            "render a -f bogus",
+            "render a --fail-fast",
+            "rendr a",
+            "--bogus render a",
+            "-- render a",
+            "--repo",
+            "env help",
+            "env help history",
+            "env history --help",
+            "completions",
+        ] {
+            let args = args(line);
+            let whole = parse_with(Cli::command(), &args);
+            assert!(whole.is_err(), "{line:?} is not an error");
+            assert_eq!(outcome(parse(args)), outcome(whole), "{line:?}");
+        }
     }
 }
