@@ -26,12 +26,12 @@ const HEADER: &str = "prompt-history-v3";
 /// v3 file is written.
 const OLD_HEADERS: [&str; 2] = ["prompt-history-v1", "prompt-history-v2"];
 
-fn file(repo: &Repository) -> PathBuf {
+pub(super) fn file(repo: &Repository) -> PathBuf {
     repo.path().join(HEADER)
 }
 
 /// Whether the cache is bypassed (`PROMPT_NO_CACHE` set to anything but `0` or empty).
-fn disabled() -> bool {
+pub(super) fn disabled() -> bool {
     std::env::var_os("PROMPT_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
@@ -41,7 +41,7 @@ pub(crate) fn exists(repo: &Repository) -> bool {
 }
 
 /// What a cache must have been built for, besides its tip: the header lines after the first.
-struct Key {
+pub(super) struct Key {
     /// `root\t…\n`, `shallow\t…\n`, `replace\t…\n`: compared byte for byte.
     root: String,
     shallow: String,
@@ -49,7 +49,17 @@ struct Key {
 }
 
 impl Key {
-    fn of(repo: &Repository, root: &str) -> Key {
+    /// The key's lines, as a cache file's header holds them after its root line.
+    pub(super) fn lines(&self) -> String {
+        format!("{}{}{}", self.root, self.shallow, self.replace)
+    }
+
+    /// Whether the line format can hold the key (a root with a tab or line break cannot).
+    pub(super) fn storable(&self) -> bool {
+        self.root.matches('\n').count() == 1 && self.root.matches('\t').count() == 1
+    }
+
+    pub(super) fn of(repo: &Repository, root: &str) -> Key {
         let common = repo.commondir();
         // The shallow boundary: which commits lost their parents. Sorted, so that git rewriting
         // the file in another order is no change.
@@ -169,7 +179,7 @@ pub(crate) fn history_of(
 /// `log ID` reads a few lines of a file of megabytes: read into a fresh buffer, the kernel's work
 /// of giving that buffer its pages (about 470 page faults at 5,000 commits) cost more than the
 /// scan. A mapping of a file in the page cache faults a few pages at a time.
-fn map(path: &Path) -> Option<memmap2::Mmap> {
+pub(super) fn map(path: &Path) -> Option<memmap2::Mmap> {
     let file = std::fs::File::open(path).ok()?;
     // SAFETY: the mapping is read only, and this program never changes a cache file in place:
     // `save` writes a new file and renames it over the old one, which leaves an open mapping of
@@ -201,7 +211,7 @@ const END: &[u8] = b"end\t";
 const SUM_HEX: usize = 16;
 
 /// `bytes` without its last line, when that line is `end\t<checksum of the bytes before it>`.
-fn verified(bytes: &[u8]) -> Option<&[u8]> {
+pub(super) fn verified(bytes: &[u8]) -> Option<&[u8]> {
     let without_newline = bytes.strip_suffix(b"\n")?;
     let start = memchr::memrchr(b'\n', without_newline).map_or(0, |i| i + 1);
     let sum = without_newline[start..].strip_prefix(END)?;
@@ -212,13 +222,13 @@ fn verified(bytes: &[u8]) -> Option<&[u8]> {
     (sum == checksum(content).as_bytes()).then_some(content)
 }
 
-fn checksum(content: &[u8]) -> String {
+pub(super) fn checksum(content: &[u8]) -> String {
     format!("{:016x}", xxh3_64(content))
 }
 
 /// The lines of `bytes`, each without its `\n`; text after the last `\n` is not a line (a file
 /// cut short there is caught by its missing `end`).
-fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub(super) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut start = 0;
     memchr::memchr_iter(b'\n', bytes).map(move |end| {
         let line = &bytes[start..end];
@@ -349,8 +359,7 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
         t.files.iter().any(|(f, _)| !clean(f))
             || t.removed.iter().any(|f| !clean(f))
             || t.moved_from.as_deref().is_some_and(|m| !clean(m))
-    }) || key.root.matches('\n').count() != 1
-        || key.root.matches('\t').count() != 1
+    }) || !key.storable()
     {
         // Names the line format cannot hold: go without a cache rather than a wrong one.
         return Ok(());
@@ -365,19 +374,9 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
             t.commit,
             t.moved_from.as_deref().unwrap_or("")
         ));
-        // JSON has no raw line breaks or tabs: one line whatever the message holds.
-        match &t.info {
-            Info::Read(info) => {
-                let info = serde_json::to_string(info).map_err(std::io::Error::other)?;
-                text.push_str(&format!("A\t{info}\n"));
-            }
-            // Bytes of a verified line of a cache file: no line break in them.
-            Info::Json(json) => {
-                text.push_str("A\t");
-                text.push_str(std::str::from_utf8(json).map_err(std::io::Error::other)?);
-                text.push('\n');
-            }
-        }
+        text.push_str("A\t");
+        push_info(&mut text, &t.info)?;
+        text.push('\n');
         for (f, blob) in &t.files {
             text.push_str(&format!("+\t{blob}\t{f}\n"));
         }
@@ -385,6 +384,33 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
             text.push_str(&format!("-\t{f}\n"));
         }
     }
+    write_sealed(path, text)?;
+    if let Some(dir) = path.parent() {
+        for old in OLD_HEADERS {
+            let _ = std::fs::remove_file(dir.join(old));
+        }
+    }
+    Ok(())
+}
+
+/// Appends a commit's info as one line of JSON (without the line break).
+pub(super) fn push_info(text: &mut String, info: &Info) -> std::io::Result<()> {
+    match info {
+        // JSON has no raw line breaks or tabs: one line whatever the message holds.
+        Info::Read(info) => {
+            text.push_str(&serde_json::to_string(info).map_err(std::io::Error::other)?);
+        }
+        // Bytes of a verified line of a cache file: no line break in them.
+        Info::Json(json) => {
+            text.push_str(std::str::from_utf8(json).map_err(std::io::Error::other)?);
+        }
+    }
+    Ok(())
+}
+
+/// Ends `text` with its checksum line and puts it at `path` through a temporary file renamed
+/// into place, so that a concurrent reader sees the old file or the new one, never half of one.
+pub(super) fn write_sealed(path: &Path, mut text: String) -> std::io::Result<()> {
     let sum = checksum(text.as_bytes());
     text.push_str(&format!("end\t{sum}\n"));
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
@@ -393,13 +419,7 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
     drop(f);
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
-    })?;
-    if let Some(dir) = path.parent() {
-        for old in OLD_HEADERS {
-            let _ = std::fs::remove_file(dir.join(old));
-        }
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]

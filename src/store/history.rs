@@ -8,7 +8,7 @@
 use git2::{Oid, Repository};
 
 use super::git;
-use super::objects::{Kind, Objects, Tree};
+use super::objects::{entry_len, next_entry, Entry, Kind, Objects, Tree};
 
 use crate::error::Error;
 
@@ -189,22 +189,19 @@ fn walk_file(
     let mut current = chain(&objects, commit.tree, &components, true, &Vec::new())?;
     let mut moves = 0;
     loop {
+        objects.step();
         let parent = objects.parent(&commit)?;
         let mut parent_chain = match &parent {
             Some(p) => chain(&objects, p.tree, &components, true, &current)?,
             None => vec![None; components.len() + 1],
         };
         let blob = current.last().copied().flatten();
-        // The whole commit (message, author) is read only where the file changes.
+        // The commit's author and message are read only where the file changes.
         let mut full = None;
         // The file appears here: if the commit says it was moved, continue at the old path.
         if let (Some(_), None, Some(p)) = (blob, parent_chain.last().copied().flatten(), &parent) {
-            let c = full.insert(
-                repo.find_commit(commit.id)
-                    .map_err(git("reading a commit"))?,
-            );
-            let message = String::from_utf8_lossy(c.message_bytes());
-            if let Some(old) = moved_from(&message).and_then(old_path) {
+            let info = full.insert(objects.commit_info(repo, commit.id)?);
+            if let Some(old) = moved_from(&info.message).and_then(old_path) {
                 moves += 1;
                 // A cycle of moves cannot make the walk loop: each move is followed once per commit.
                 debug_assert!(moves <= 1_000_000);
@@ -215,16 +212,14 @@ fn walk_file(
         }
         if let Some(blob) = blob {
             if parent_chain.last().copied().flatten() != Some(blob) {
-                let c = match full {
-                    Some(c) => c,
-                    None => repo
-                        .find_commit(commit.id)
-                        .map_err(git("reading a commit"))?,
+                let info = match full {
+                    Some(info) => info,
+                    None => objects.commit_info(repo, commit.id)?,
                 };
                 out.push(RawVersion {
                     commit: commit.id,
                     blob,
-                    info: Info::Read(CommitInfo::of(&c)),
+                    info: Info::Read(info),
                 });
                 if out.len() >= max {
                     break;
@@ -281,6 +276,7 @@ pub(crate) fn registry_history(
     let root_of = |tree: Oid, prev: &Chain| chain(&objects, tree, &components, false, prev);
     let mut current = root_of(commit.tree, &Vec::new())?;
     loop {
+        objects.step();
         let parent = objects.parent(&commit)?;
         let parent_chain = match &parent {
             Some(p) => root_of(p.tree, &current)?,
@@ -292,16 +288,16 @@ pub(crate) fn registry_history(
             let (mut changed, mut removed) = (Vec::new(), Vec::new());
             diff_trees(&objects, old_root, new_root, "", &mut changed, &mut removed)?;
             if !changed.is_empty() || !removed.is_empty() {
-                let c = repo
-                    .find_commit(commit.id)
-                    .map_err(git("reading a commit"))?;
-                let message = String::from_utf8_lossy(c.message_bytes());
+                let info = objects.commit_info(repo, commit.id)?;
+                // (The message without trailing white space names the same id: the trailer's
+                // value is trimmed.)
+                let moved_from = moved_from(&info.message).map(str::to_string);
                 out.push(Touched {
                     commit: commit.id,
-                    info: Info::Read(CommitInfo::of(&c)),
+                    info: Info::Read(info),
                     files: changed,
                     removed,
-                    moved_from: moved_from(&message).map(str::to_string),
+                    moved_from,
                 });
             }
         }
@@ -368,6 +364,10 @@ pub(crate) fn versions_in(
 
 /// Collects the paths of blobs in `new` that are absent from or different in `old` (`changed`),
 /// and of blobs in `old` that are gone from `new` (`removed`). Equal subtrees are not opened.
+///
+/// Most entries of two versions of a folder are the same bytes (a commit changes a few files of
+/// a folder of hundreds): those are stepped over by comparing bytes, and only the others are read
+/// as entries. Both trees are sorted in git's order, so one merge pass pairs their entries.
 fn diff_trees(
     objects: &Objects,
     old: Option<Oid>,
@@ -376,18 +376,20 @@ fn diff_trees(
     changed: &mut Vec<(String, Oid)>,
     removed: &mut Vec<String>,
 ) -> Result<(), Error> {
+    // An entry that does not read is an error, as reading the whole tree would be. (Bytes come
+    // only from a tree, so `tree` is there whenever `bytes` are not empty.)
+    fn next<'a>(bytes: &'a [u8], tree: &Option<Tree>) -> Result<(Entry<'a>, &'a [u8]), Error> {
+        next_entry(bytes).ok_or_else(|| {
+            tree.as_ref().map_or_else(
+                || Error::Refused("a tree is malformed".into()),
+                Tree::malformed,
+            )
+        })
+    }
     let read = |id: Option<Oid>| id.map(|id| objects.tree(id)).transpose();
     let (old_tree, new_tree) = (read(old)?, read(new)?);
-    let olds = old_tree
-        .as_ref()
-        .map(Tree::entries)
-        .transpose()?
-        .unwrap_or_default();
-    let news = new_tree
-        .as_ref()
-        .map(Tree::entries)
-        .transpose()?
-        .unwrap_or_default();
+    let mut olds: &[u8] = old_tree.as_ref().map_or(&[], |t| t.data());
+    let mut news: &[u8] = new_tree.as_ref().map_or(&[], |t| t.data());
     let path_of = |name: &str| {
         if prefix.is_empty() {
             name.to_string()
@@ -395,22 +397,39 @@ fn diff_trees(
             format!("{prefix}/{name}")
         }
     };
-    // Both trees are sorted in git's order (a folder's name compares as if it ended in `/`), so
-    // one merge pass pairs their entries without looking names up.
-    let mut olds = olds.into_iter().peekable();
-    let mut news = news.into_iter().peekable();
-    loop {
-        let order = match (olds.peek(), news.peek()) {
-            (None, None) => break,
+    while !olds.is_empty() || !news.is_empty() {
+        if let (Some(len), false) = (entry_len(olds), news.is_empty()) {
+            // The same bytes on the other side are the same entry: its mode and name end at the
+            // same places.
+            if news.get(..len) == Some(&olds[..len]) {
+                olds = &olds[len..];
+                news = &news[len..];
+                continue;
+            }
+        }
+        let old_entry = (!olds.is_empty())
+            .then(|| next(olds, &old_tree))
+            .transpose()?;
+        let new_entry = (!news.is_empty())
+            .then(|| next(news, &new_tree))
+            .transpose()?;
+        let order = match (&old_entry, &new_entry) {
+            (Some((o, _)), Some((n, _))) => o.tree_order(n),
             (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some(o), Some(n)) => o.sort_key().cmp(n.sort_key()),
+            _ => std::cmp::Ordering::Greater,
         };
         let (old_entry, new_entry) = match order {
-            std::cmp::Ordering::Less => (olds.next(), None),
-            std::cmp::Ordering::Greater => (None, news.next()),
-            std::cmp::Ordering::Equal => (olds.next(), news.next()),
+            std::cmp::Ordering::Less => (old_entry, None),
+            std::cmp::Ordering::Greater => (None, new_entry),
+            std::cmp::Ordering::Equal => (old_entry, new_entry),
         };
+        if let Some((_, rest)) = old_entry {
+            olds = rest;
+        }
+        if let Some((_, rest)) = new_entry {
+            news = rest;
+        }
+        let (old_entry, new_entry) = (old_entry.map(|e| e.0), new_entry.map(|e| e.0));
         let entry = new_entry.or(old_entry).expect("one side has an entry");
         let Ok(name) = std::str::from_utf8(entry.name) else {
             continue;
@@ -464,6 +483,76 @@ mod tests {
         let parents: Vec<&git2::Commit> = parent.iter().collect();
         repo.commit(Some("HEAD"), &sig, &sig, "m", &tree, &parents)
             .unwrap()
+    }
+
+    /// The diff steps over equal entries by their bytes and pairs the others in git's order, where
+    /// a folder sorts as if its name ended in `/` (`x.y` < `x/` < `x0`): the same files as git's
+    /// own tree diff, for names that are prefixes of each other.
+    #[test]
+    fn the_registry_history_lists_the_files_git_diffs_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let names = ["r/x/a", "r/x.y", "r/x0", "r/x-z", "r/w", "r/x/b/c", "r/y"];
+        let all: Vec<(&str, Option<&str>)> = names.iter().map(|n| (*n, Some("1"))).collect();
+        commit(&repo, &all);
+        let steps: [&[(&str, Option<&str>)]; 7] = [
+            &[("r/x.y", Some("2")), ("r/x/a", Some("2"))],
+            &[("r/x/b/c", None), ("r/x0", Some("2")), ("r/x/a", None)],
+            &[("r/x", Some("file now")), ("r/x-z", None)],
+            &[("r/x", None), ("r/w", Some("2"))],
+            &[("r/x/a", Some("3")), ("r/y", Some("2"))],
+            &[("r/x.y", None)],
+            &[("r/x.y", Some("3")), ("r/x0", None)],
+        ];
+        for step in steps {
+            commit(&repo, step);
+        }
+        let head = repo.head().unwrap().target().unwrap();
+        let (ours, _) = registry_history(&repo, head, "r", None).unwrap();
+        let mut commit = repo.find_commit(head).unwrap();
+        let mut theirs = Vec::new();
+        loop {
+            let parent = commit.parent(0).ok();
+            let old = parent.as_ref().map(|p| p.tree().unwrap());
+            let diff = repo
+                .diff_tree_to_tree(old.as_ref(), Some(&commit.tree().unwrap()), None)
+                .unwrap();
+            let (mut changed, mut removed) = (Vec::new(), Vec::new());
+            for d in diff.deltas() {
+                let path = |f: git2::DiffFile| f.path().unwrap().to_str().unwrap().to_string();
+                match d.status() {
+                    git2::Delta::Deleted => removed.push(path(d.old_file())),
+                    _ => changed.push((path(d.new_file()), d.new_file().id())),
+                }
+            }
+            theirs.push((commit.id(), changed, removed));
+            match parent {
+                Some(p) => commit = p,
+                None => break,
+            }
+        }
+        let ours: Vec<_> = ours
+            .into_iter()
+            .map(|t| {
+                let under = |f: &str| format!("r/{f}");
+                let files = t.files.iter().map(|(f, b)| (under(f), *b)).collect();
+                (
+                    t.commit,
+                    files,
+                    t.removed.iter().map(|f| under(f)).collect(),
+                )
+            })
+            .collect();
+        /// A commit, its changed files with their blobs, its removed files.
+        type Diffed = (Oid, Vec<(String, Oid)>, Vec<String>);
+        let sorted = |mut v: Vec<Diffed>| {
+            for (_, c, r) in &mut v {
+                c.sort();
+                r.sort();
+            }
+            v
+        };
+        assert_eq!(sorted(ours), sorted(theirs));
     }
 
     #[test]

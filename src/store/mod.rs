@@ -16,7 +16,7 @@
 //! | `workdir.rs` | paths of prompt files, the working-tree walk, symbolic links, creating files |
 //! | `reads.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes |
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
-//! | `history.rs`, `objects.rs`, `cache.rs` | the first-parent walks under `log.rs`, a fast object reader, the history cache |
+//! | `history.rs`, `objects.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader, the history cache, one prompt's kept versions |
 //! | `versions.rs` | the release line, drafts, shallow clones |
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
 //! | `env.rs`, `moves.rs` | environment tags (promote, demote, history); `mv`, `cp`, `rm` |
@@ -44,6 +44,7 @@ mod cache;
 mod commit;
 pub mod config;
 mod env;
+mod file_cache;
 mod history;
 mod import;
 mod interrupt;

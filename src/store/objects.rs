@@ -6,9 +6,13 @@
 //! parsed tree allocates every entry. Here a commit's header lines and a tree's entries are read
 //! straight from the inflated bytes, which the object database still caches.
 
-use git2::{Odb, OdbObject, Oid, Repository};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use git2::{Odb, Oid, Repository};
 
 use super::git;
+use super::history::CommitInfo;
 use crate::error::Error;
 
 /// What kind of object a tree entry names, from its mode.
@@ -22,10 +26,25 @@ pub(crate) enum Kind {
 }
 
 impl Entry<'_> {
-    /// The entry's name as git sorts it in a tree: a folder's as if it ended in `/`.
-    pub(crate) fn sort_key(&self) -> impl Iterator<Item = u8> + '_ {
-        let end: &[u8] = if self.kind == Kind::Tree { b"/" } else { b"" };
-        self.name.iter().chain(end).copied()
+    /// The order of two entries in a tree: git sorts a folder's name as if it ended in `/`.
+    pub(crate) fn tree_order(&self, other: &Entry) -> std::cmp::Ordering {
+        let common = self.name.len().min(other.name.len());
+        match self.name[..common].cmp(&other.name[..common]) {
+            std::cmp::Ordering::Equal => {}
+            order => return order,
+        }
+        // One name is a prefix of the other: compare what follows, with the folder's `/`.
+        let slash = |e: &Entry| -> &'static [u8] {
+            if e.kind == Kind::Tree {
+                b"/"
+            } else {
+                b""
+            }
+        };
+        let (a, b) = (&self.name[common..], &other.name[common..]);
+        a.iter()
+            .chain(slash(self))
+            .cmp(b.iter().chain(slash(other)))
     }
 }
 
@@ -81,6 +100,75 @@ pub(crate) struct Objects<'r> {
     graph: std::cell::OnceCell<Option<CommitGraph>>,
     /// Where that file is; `None` in a shallow clone (git ignores the graph there; so does this).
     graph_path: Option<std::path::PathBuf>,
+    /// The trees read in this step of a walk and in the one before (`step`): a diff reads a
+    /// commit's trees, and the next step reads the same trees again as its parent's.
+    trees: Recent,
+    /// The same for commits: a walk reads a commit as a parent, and its author and message in the
+    /// next step.
+    commits: Recent,
+    _uncached: Uncached,
+}
+
+/// Objects' bytes by id, read in this step of a walk or the one before.
+#[derive(Default)]
+struct Recent(std::cell::RefCell<[HashMap<Oid, Rc<[u8]>>; 2]>);
+
+impl Recent {
+    fn get(&self, id: Oid) -> Option<Rc<[u8]>> {
+        let mut recent = self.0.borrow_mut();
+        let [now, before] = &mut *recent;
+        if let Some(bytes) = now.get(&id) {
+            return Some(Rc::clone(bytes));
+        }
+        let bytes = before.remove(&id)?;
+        now.insert(id, Rc::clone(&bytes));
+        Some(bytes)
+    }
+
+    fn keep(&self, id: Oid, bytes: &[u8]) -> Rc<[u8]> {
+        let bytes: Rc<[u8]> = Rc::from(bytes);
+        self.0.borrow_mut()[0].insert(id, Rc::clone(&bytes));
+        bytes
+    }
+
+    fn step(&self) {
+        let mut recent = self.0.borrow_mut();
+        let [now, before] = &mut *recent;
+        std::mem::swap(now, before);
+        now.clear();
+    }
+}
+
+/// libgit2 keeps every commit and tree it reads in a cache that lives as long as the repository
+/// handle. A walk reads each object once (and keeps the few trees it reads twice itself), so there
+/// that cache only costs: a hash insert per object and, at 5,000 commits, tens of megabytes of
+/// memory to fault in (a cold `log ID` took a quarter less CPU time without it). The switch is
+/// process-wide: it is off while any walk is under way and back on when the last one ends.
+/// (Commands read history before they start threads, so no other thread reads it meanwhile;
+/// either way it only decides what is kept, never what is read.)
+struct Uncached;
+
+static WALKS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+
+impl Uncached {
+    fn new() -> Uncached {
+        let mut walks = WALKS.lock().unwrap_or_else(|e| e.into_inner());
+        if *walks == 0 {
+            git2::opts::enable_caching(false);
+        }
+        *walks += 1;
+        Uncached
+    }
+}
+
+impl Drop for Uncached {
+    fn drop(&mut self) {
+        let mut walks = WALKS.lock().unwrap_or_else(|e| e.into_inner());
+        *walks -= 1;
+        if *walks == 0 {
+            git2::opts::enable_caching(true);
+        }
+    }
 }
 
 fn malformed(what: &str, id: Oid) -> Error {
@@ -108,7 +196,16 @@ impl<'r> Objects<'r> {
             shallow,
             graph: std::cell::OnceCell::new(),
             graph_path,
+            trees: Recent::default(),
+            commits: Recent::default(),
+            _uncached: Uncached::new(),
         })
+    }
+
+    /// Starts the next step of a walk: trees read before the previous step are let go.
+    pub(crate) fn step(&self) {
+        self.trees.step();
+        self.commits.step();
     }
 
     fn graph(&self) -> Option<&CommitGraph> {
@@ -146,23 +243,46 @@ impl<'r> Objects<'r> {
         if let Some(head) = self.graph().and_then(|g| g.commit(id)) {
             return Ok(head);
         }
-        let object = self.odb.read(id).map_err(git("reading a commit"))?;
-        if object.kind() != git2::ObjectType::Commit {
-            return Err(malformed("commit", id));
-        }
-        let mut head = commit_head(id, object.data()).ok_or_else(|| malformed("commit", id))?;
+        let bytes = self.commit_bytes(id)?;
+        let mut head = commit_head(id, &bytes).ok_or_else(|| malformed("commit", id))?;
         if self.shallow.contains(&id) {
             head.parent = None;
         }
         Ok(head)
     }
 
+    fn commit_bytes(&self, id: Oid) -> Result<Rc<[u8]>, Error> {
+        if let Some(bytes) = self.commits.get(id) {
+            return Ok(bytes);
+        }
+        let object = self.odb.read(id).map_err(git("reading a commit"))?;
+        if object.kind() != git2::ObjectType::Commit {
+            return Err(malformed("commit", id));
+        }
+        Ok(self.commits.keep(id, object.data()))
+    }
+
+    /// A commit's author and message, read from its bytes where they have the plain shape
+    /// (`commit_info`), else through libgit2, which a walk used for every commit it kept: a
+    /// second read and a full parse of each (10 % of a cold `list`).
+    pub(crate) fn commit_info(&self, repo: &Repository, id: Oid) -> Result<CommitInfo, Error> {
+        if let Some(info) = commit_info(&self.commit_bytes(id)?) {
+            return Ok(info);
+        }
+        let commit = repo.find_commit(id).map_err(git("reading a commit"))?;
+        Ok(CommitInfo::of(&commit))
+    }
+
     /// A tree's bytes; `entries` reads them.
-    pub(crate) fn tree(&self, id: Oid) -> Result<Tree<'_>, Error> {
+    pub(crate) fn tree(&self, id: Oid) -> Result<Tree, Error> {
+        if let Some(object) = self.trees.get(id) {
+            return Ok(Tree { id, object });
+        }
         let object = self.odb.read(id).map_err(git("reading a tree"))?;
         if object.kind() != git2::ObjectType::Tree {
             return Err(malformed("tree", id));
         }
+        let object = self.trees.keep(id, object.data());
         Ok(Tree { id, object })
     }
 }
@@ -335,31 +455,47 @@ impl CommitGraph {
 }
 
 /// A tree object as read.
-pub(crate) struct Tree<'r> {
+pub(crate) struct Tree {
     id: Oid,
-    object: OdbObject<'r>,
+    object: Rc<[u8]>,
 }
 
-impl Tree<'_> {
+impl Tree {
     /// The entries in the tree's order.
+    #[cfg(test)]
     pub(crate) fn entries(&self) -> Result<Vec<Entry<'_>>, Error> {
         self.iter().collect()
     }
 
+    /// The tree's raw bytes: its entries one after another (`next_entry` reads them).
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.object
+    }
+
+    /// The error for a tree whose bytes do not read as entries.
+    pub(crate) fn malformed(&self) -> Error {
+        malformed("tree", self.id)
+    }
+
     /// The entry called `name`, if any.
+    /// Only the names are compared on the way (a walk looks a name up in a folder of hundreds
+    /// for every commit); an entry that cannot be read before the match is still an error.
     pub(crate) fn get(&self, name: &str) -> Result<Option<Entry<'_>>, Error> {
-        for entry in self.iter() {
-            let entry = entry?;
-            if entry.name == name.as_bytes() {
-                return Ok(Some(entry));
+        let mut rest: &[u8] = &self.object;
+        while !rest.is_empty() {
+            let (space, len) = bounds(rest).ok_or_else(|| self.malformed())?;
+            if &rest[space + 1..len - 21] == name.as_bytes() {
+                return Ok(entry(rest).map(|(entry, _)| entry));
             }
+            rest = &rest[len..];
         }
         Ok(None)
     }
 
     /// Reads the entries one by one; an entry that cannot be read ends it with an error.
+    #[cfg(test)]
     fn iter(&self) -> impl Iterator<Item = Result<Entry<'_>, Error>> {
-        let mut rest = self.object.data();
+        let mut rest: &[u8] = &self.object;
         std::iter::from_fn(move || {
             if rest.is_empty() {
                 return None;
@@ -378,11 +514,31 @@ impl Tree<'_> {
     }
 }
 
-/// One entry, `<octal mode> <name>\0<20-byte id>`, and the bytes after it.
-fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
+/// How many bytes the entry at the start of a tree's `bytes` takes; `None` when it is cut short.
+/// Two trees whose next entries are the same bytes have the same entry there, which a diff can
+/// step over without reading it.
+pub(crate) fn entry_len(bytes: &[u8]) -> Option<usize> {
+    Some(bounds(bytes)?.1)
+}
+
+/// Where the entry at the start of a tree's `bytes` has its space (after the mode) and where it
+/// ends; `None` when it is cut short.
+fn bounds(bytes: &[u8]) -> Option<(usize, usize)> {
     let space = memchr::memchr(b' ', bytes)?;
     let nul = space + 1 + memchr::memchr(0, &bytes[space + 1..])?;
-    let raw_id = bytes.get(nul + 1..nul + 21)?;
+    (bytes.len() >= nul + 21).then_some((space, nul + 21))
+}
+
+/// The entry at the start of a tree's `bytes` and the bytes after it; `None` when it is cut short.
+pub(crate) fn next_entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
+    entry(bytes)
+}
+
+/// One entry, `<octal mode> <name>\0<20-byte id>`, and the bytes after it.
+fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
+    let (space, len) = bounds(bytes)?;
+    let nul = len - 21;
+    let raw_id = &bytes[nul + 1..len];
     let kind = match &bytes[..space] {
         b"40000" | b"040000" => Kind::Tree,
         b"160000" => Kind::Commit,
@@ -393,7 +549,98 @@ fn entry(bytes: &[u8]) -> Option<(Entry<'_>, &[u8])> {
         kind,
         id: Oid::from_bytes(raw_id).ok()?,
     };
-    Some((entry, &bytes[nul + 21..]))
+    Some((entry, &bytes[len..]))
+}
+
+/// A commit's author and message from its bytes, as libgit2 reads them (`commit_parse` and
+/// `git_signature__parse` in libgit2 1.9), for commits of the plain shape: a `tree` line, `parent`
+/// lines, one `author` and one `committer` line `NAME <EMAIL> SECONDS +HHMM` (one `<` and one
+/// `>`), more header lines, an empty line, the message. `None` for anything else: the caller asks
+/// libgit2, which then reads or refuses the commit as before.
+fn commit_info(bytes: &[u8]) -> Option<CommitInfo> {
+    let id_line = |rest: &[u8], header: &[u8]| -> Option<usize> {
+        let hex = rest.strip_prefix(header)?.get(..41)?;
+        (hex[40] == b'\n' && oid_from_hex(&hex[..40]).is_some()).then_some(header.len() + 41)
+    };
+    let mut at = id_line(bytes, b"tree ")?;
+    while let Some(len) = id_line(&bytes[at..], b"parent ") {
+        at += len;
+    }
+    let line = |at: usize, header: &[u8]| -> Option<(&[u8], usize)> {
+        let rest = bytes[at..].strip_prefix(header)?;
+        let end = memchr::memchr(b'\n', rest)?;
+        Some((&rest[..end], at + header.len() + end + 1))
+    };
+    let (author, next) = line(at, b"author ")?;
+    let (name, email, time, offset_minutes) = signature(author)?;
+    if bytes[next..].starts_with(b"author ") {
+        return None;
+    }
+    let (committer, next) = line(next, b"committer ")?;
+    signature(committer)?;
+    // The message starts after the first empty line; libgit2 copies it as a C string (up to a
+    // NUL) and gives it without leading line breaks.
+    let blank = next - 1 + memchr::memmem::find(&bytes[next - 1..], b"\n\n")?;
+    let message = &bytes[blank + 2..];
+    let message = &message[..memchr::memchr(0, message).unwrap_or(message.len())];
+    let start = message
+        .iter()
+        .position(|b| *b != b'\n')
+        .unwrap_or(message.len());
+    Some(CommitInfo {
+        author: String::from_utf8_lossy(name).into_owned(),
+        email: String::from_utf8_lossy(email).into_owned(),
+        time,
+        offset_minutes,
+        message: String::from_utf8_lossy(&message[start..])
+            .trim_end()
+            .to_string(),
+    })
+}
+
+/// `NAME <EMAIL> SECONDS +HHMM`: name and email with libgit2's trimming, time and zone offset.
+fn signature(line: &[u8]) -> Option<(&[u8], &[u8], i64, i32)> {
+    let lt = memchr::memchr(b'<', line)?;
+    let gt = memchr::memchr(b'>', line)?;
+    if lt > gt || memchr::memrchr(b'<', line) != Some(lt) || memchr::memrchr(b'>', line) != Some(gt)
+    {
+        return None;
+    }
+    // libgit2 trims "crud" around names and emails.
+    fn trim(mut s: &[u8]) -> &[u8] {
+        let crud = |c: &u8| *c <= 32 || b",:;<>\"\\'".contains(c);
+        while let [first, rest @ ..] = s {
+            if !crud(first) {
+                break;
+            }
+            s = rest;
+        }
+        while let [rest @ .., last] = s {
+            if !crud(last) {
+                break;
+            }
+            s = rest;
+        }
+        s
+    }
+    let when = line[gt + 1..].strip_prefix(b" ")?;
+    let space = memchr::memchr(b' ', when)?;
+    let (seconds, zone) = (&when[..space], &when[space + 1..]);
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    if !digits(seconds) || seconds.len() > 15 || zone.len() != 5 || !digits(&zone[1..]) {
+        return None;
+    }
+    let time: i64 = std::str::from_utf8(seconds).ok()?.parse().ok()?;
+    let zone_number: i32 = std::str::from_utf8(&zone[1..]).ok()?.parse().ok()?;
+    let (hours, minutes) = (zone_number / 100, zone_number % 100);
+    // libgit2 keeps a zone only when it is not out of range.
+    let offset = match zone[0] {
+        _ if hours > 14 || minutes > 59 => 0,
+        b'+' => hours * 60 + minutes,
+        b'-' => -(hours * 60 + minutes),
+        _ => return None,
+    };
+    Some((trim(&line[..lt]), trim(&line[lt + 1..gt]), time, offset))
 }
 
 /// The `tree` and first `parent` header lines of a commit's bytes.
@@ -503,6 +750,96 @@ mod tests {
         let dir = repo.path().join("objects").join(&hex[..2]);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(&hex[2..]), z).unwrap();
+    }
+
+    /// The author and message read from a commit's bytes are libgit2's, for every commit the
+    /// plain reading accepts; the others go to libgit2, which reads or refuses them as before.
+    #[test]
+    fn commit_info_is_what_libgit2_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let tree = repo.treebuilder(None).unwrap().write().unwrap();
+        let odb = repo.odb().unwrap();
+        let plain = |author: &str, rest: &[u8]| {
+            let mut bytes = format!(
+                "tree {tree}\nparent {tree}\nauthor {author}\ncommitter C <c@x> 1700000000 +0000\n"
+            )
+            .into_bytes();
+            bytes.extend_from_slice(rest);
+            bytes
+        };
+        // (commit bytes, whether the plain reading takes it)
+        let cases: Vec<(Vec<u8>, bool)> = vec![
+            (
+                plain(
+                    "Ada Author <ada@example.com> 1700000000 +0100",
+                    b"\nOne line\n",
+                ),
+                true,
+            ),
+            (
+                plain(
+                    " ,Ada; \t<  ada@x ;> 1700000000 -0130",
+                    b"\n\n\nLeading lines\n\n  \n",
+                ),
+                true,
+            ),
+            (
+                plain("Zone <z@x> 1700000000 +1500", b"\nZone out of range\n"),
+                true,
+            ),
+            (
+                plain("Zone <z@x> 1700000000 +0075", b"\nMinutes out of range\n"),
+                true,
+            ),
+            (
+                plain(
+                    "Ünïcode <u@x> 0 +0000",
+                    b"encoding ISO-8859-1\n\nbody\xff\n",
+                ),
+                true,
+            ),
+            (
+                plain(
+                    "Sig <s@x> 1 +0000",
+                    b"gpgsig -----BEGIN\n line\n -----END\n\nSigned\n",
+                ),
+                true,
+            ),
+            (plain("Nul <n@x> 1 +0000", b"\nbefore\0after\n"), true),
+            (plain("Empty <e@x> 1 +0000", b"\n"), true),
+            (plain("No message <e@x> 1 +0000", b""), false),
+            (plain("Two <a@x> <b@x> 1 +0000", b"\nm\n"), false),
+            (plain("Angle > <a@x> 1 +0000", b"\nm\n"), false),
+            (plain("No zone <a@x> 1", b"\nm\n"), false),
+            (plain("Bad zone <a@x> 1 *0100", b"\nm\n"), false),
+            (plain("Long <a@x> 12345678901234567 +0000", b"\nm\n"), false),
+            (plain("No time <a@x>", b"\nm\n"), false),
+            (
+                format!(
+                    "tree {tree}\nauthor A <a@x> 1 +0000\nauthor B <b@x> 2 +0000\n\
+                     committer C <c@x> 1 +0000\n\nTwo authors\n"
+                )
+                .into_bytes(),
+                false,
+            ),
+            (
+                format!("tree {tree}\nauthor A <a@x> 1 +0000\n\nNo committer\n").into_bytes(),
+                false,
+            ),
+        ];
+        for (bytes, plain) in &cases {
+            let id = odb.write(git2::ObjectType::Commit, bytes).unwrap();
+            let ours = commit_info(bytes);
+            let shown = String::from_utf8_lossy(bytes);
+            assert_eq!(ours.is_some(), *plain, "{shown}");
+            let Some(ours) = ours else { continue };
+            let theirs = CommitInfo::of(&repo.find_commit(id).unwrap());
+            assert_eq!(ours, theirs, "{shown}");
+            // And through the walk's reader.
+            let objects = Objects::new(&repo).unwrap();
+            assert_eq!(objects.commit_info(&repo, id).unwrap(), theirs);
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use git2::{ErrorCode, Oid};
 
 use super::history::{self, RawVersion};
 use super::objects::{oid_from_hex, Objects};
-use super::{cache, git, CommitId, CommitInfo, Registry, Version};
+use super::{cache, file_cache, git, CommitId, CommitInfo, Registry, Version};
 use crate::error::Error;
 use crate::model::PromptId;
 
@@ -217,16 +217,27 @@ impl Registry {
         let Some(tip) = self.release_tip()? else {
             return Ok(Vec::new());
         };
-        // Without a cache yet, one file's walk is much cheaper than building the whole cache (which
-        // commands that need every prompt's history do, and which every later command extends).
-        if super::cache_disabled() || !cache::exists(&self.repo) {
+        if super::cache_disabled() {
             return self.raw_versions(tip, id);
         }
-        let root_relative = |id: &PromptId| id.file_name();
-        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| root_relative(&old));
-        let path = root_relative(id);
-        let entries = cache::history_of(&self.repo, tip.0, &self.config.root, &path, &old_path)?;
-        Ok(history::versions_in(&entries, &path, &old_path))
+        let root = &self.config.root;
+        let path = id.file_name();
+        if let Some(kept) = file_cache::read(&self.repo, tip.0, root, &path) {
+            return Ok(kept);
+        }
+        // Without a history cache yet, one file's walk is much cheaper than building the whole
+        // cache (which commands that need every prompt's history do, and which every later
+        // command extends).
+        let versions = if cache::exists(&self.repo) {
+            let old_path = |old: &str| PromptId::parse(old).ok().map(|old| old.file_name());
+            let entries = cache::history_of(&self.repo, tip.0, root, &path, &old_path)?;
+            history::versions_in(&entries, &path, &old_path)
+        } else {
+            self.raw_versions(tip, id)?
+        };
+        // What makes the next read of this prompt's versions a read of a few kilobytes.
+        file_cache::write(&self.repo, tip.0, root, &path, &versions);
+        Ok(versions)
     }
 
     /// What `id` is at `commit`: the version it shows there (the newest change to the prompt on

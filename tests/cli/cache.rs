@@ -5,6 +5,23 @@
 use crate::common::{text_prompt, TestRepo};
 
 const CACHE: &str = ".git/prompt-history-v3";
+/// The folder of per-prompt entries (one prompt's versions each).
+const FILES: &str = ".git/prompt-history-files-v1";
+
+/// Removes the per-prompt entries, so that the next read of one prompt reads the history cache.
+fn forget_prompt_entries(repo: &TestRepo) {
+    let _ = std::fs::remove_dir_all(repo.root().join(FILES));
+}
+
+/// The one per-prompt entry there is.
+fn prompt_entry(repo: &TestRepo) -> std::path::PathBuf {
+    let entries: Vec<_> = std::fs::read_dir(repo.root().join(FILES))
+        .expect("a per-prompt entry was written")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    entries[0].clone()
+}
 
 /// A small registry whose history has versions, a move with an edit, a removal and a return.
 fn registry() -> TestRepo {
@@ -56,6 +73,34 @@ fn mutations(lines: &[String]) -> Vec<(String, String)> {
     out
 }
 
+/// A cache file damaged one way.
+struct Damage<'a> {
+    file: &'a std::path::Path,
+    damaged: &'a str,
+    /// What the file held before, and must hold again once a command has read it.
+    pristine: &'a str,
+    what: &'a str,
+}
+
+impl Damage<'_> {
+    /// Writes the damaged file and checks that `question` gets the uncached `answer` and that
+    /// the damaged file was not trusted but rewritten.
+    fn answers_as_uncached(&self, repo: &TestRepo, question: &[&str], answer: &str) {
+        std::fs::write(self.file, self.damaged).unwrap();
+        let what = self.what;
+        assert_eq!(
+            ask(repo, question, false),
+            answer,
+            "{question:?} after {what}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(self.file).unwrap(),
+            self.pristine,
+            "{question:?} after {what}"
+        );
+    }
+}
+
 #[test]
 fn every_single_line_drop_duplication_and_swap_gives_the_uncached_answers() {
     let repo = registry();
@@ -76,18 +121,15 @@ fn every_single_line_drop_duplication_and_swap_gives_the_uncached_answers() {
     for (what, damaged) in &all {
         assert_ne!(damaged, &pristine, "{what} changes the file");
         for (question, answer) in QUESTIONS.iter().zip(&expected) {
-            std::fs::write(&cache, damaged).unwrap();
-            assert_eq!(
-                &ask(&repo, question, false),
-                answer,
-                "{question:?} after {what}"
-            );
-            // The damaged file was not trusted, and was rebuilt.
-            assert_eq!(
-                std::fs::read_to_string(&cache).unwrap(),
-                pristine,
-                "{question:?} after {what}"
-            );
+            // One prompt's versions are read off the history cache only when they are not kept.
+            forget_prompt_entries(&repo);
+            let damage = Damage {
+                file: &cache,
+                damaged,
+                pristine: &pristine,
+                what,
+            };
+            damage.answers_as_uncached(&repo, question, answer);
         }
     }
 }
@@ -148,6 +190,85 @@ fn info_lines_that_do_not_parse_give_the_answers_of_the_walk() {
     forged.push_str(&format!("end\t{sum:016x}\n"));
     for (question, answer) in questions.iter().zip(&expected) {
         std::fs::write(&cache, &forged).unwrap();
+        forget_prompt_entries(&repo);
         assert_eq!(&ask(&repo, question, false), answer, "{question:?}");
+    }
+    // The per-prompt entry written from the forged lines holds them too: still the walk's answers.
+    for (question, answer) in questions.iter().zip(&expected).skip(1) {
+        assert_eq!(&ask(&repo, question, false), answer, "{question:?}");
+    }
+}
+
+/// `lines` (each with its line break) sealed with a checksum line, as the cache writes files.
+fn sealed(lines: &str) -> String {
+    let sum = xxhash_rust::xxh3::xxh3_64(lines.as_bytes());
+    format!("{lines}end\t{sum:016x}\n")
+}
+
+/// The questions about one prompt, which a per-prompt entry answers.
+const ONE_PROMPT: [&[&str]; 3] = [
+    QUESTIONS[1],
+    &["show", "team/greet@2", "--json"],
+    &["show", "team/greet@3"],
+];
+
+/// The first read of one prompt's versions leaves an entry that the next read uses, with or
+/// without a history cache; the entry is keyed on the release line's tip, and every single-line
+/// drop, duplication and swap of it gives the uncached answers and is rewritten.
+#[test]
+fn a_per_prompt_entry_is_used_keyed_and_never_changes_an_answer() {
+    let repo = registry();
+    let cache = repo.root().join(CACHE);
+    // (`prompt commit` reads the versions it made, so it may have left entries.)
+    forget_prompt_entries(&repo);
+    let expected: Vec<String> = ONE_PROMPT.iter().map(|q| ask(&repo, q, true)).collect();
+    assert!(
+        !repo.root().join(FILES).exists(),
+        "PROMPT_NO_CACHE keeps nothing"
+    );
+    // A fresh clone: the first `log ID` walks one file and keeps its versions, not the history.
+    assert_eq!(ask(&repo, ONE_PROMPT[0], false), expected[0]);
+    assert!(!cache.exists());
+    let entry = prompt_entry(&repo);
+    let pristine = std::fs::read_to_string(&entry).unwrap();
+    assert!(
+        pristine.contains("\npath\tteam/greet.prompt.yaml\n"),
+        "{pristine}"
+    );
+    assert_eq!(pristine.matches("\nV\t").count(), 3, "{pristine}");
+    // The next read uses it: an entry forged with a matching checksum shows through.
+    let body = pristine.rsplit_once("end\t").unwrap().0;
+    let forged = sealed(&body.replace("\"author\":\"Ada Author\"", "\"author\":\"Forged\""));
+    assert_ne!(forged, pristine);
+    std::fs::write(&entry, &forged).unwrap();
+    assert!(ask(&repo, ONE_PROMPT[0], false).contains("Forged"));
+    // Another tip is another key: after a commit the entry is not read but rewritten.
+    repo.write_prompt("other2", &text_prompt("X"));
+    repo.prompt(&["commit", "-m", "x"]).success();
+    assert_eq!(ask(&repo, ONE_PROMPT[0], false), expected[0]);
+    let rewritten = std::fs::read_to_string(&entry).unwrap();
+    assert!(!rewritten.contains("Forged"), "{rewritten}");
+    let pristine = rewritten;
+    // Damage, with no history cache (the entry is rebuilt by a walk) and with one (rebuilt from
+    // the history cache).
+    let lines: Vec<String> = pristine.split_inclusive('\n').map(str::to_string).collect();
+    let all = mutations(&lines);
+    assert!(all.len() > 50, "{}", all.len());
+    for with_history_cache in [false, true] {
+        if with_history_cache {
+            ask(&repo, QUESTIONS[0], false);
+            assert!(cache.exists());
+        }
+        for (what, damaged) in &all {
+            for (question, answer) in ONE_PROMPT.iter().zip(&expected) {
+                let damage = Damage {
+                    file: &entry,
+                    damaged,
+                    pristine: &pristine,
+                    what: &format!("{what} (history cache: {with_history_cache})"),
+                };
+                damage.answers_as_uncached(&repo, question, answer);
+            }
+        }
     }
 }

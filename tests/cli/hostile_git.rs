@@ -53,7 +53,12 @@ fn answers(repo: &TestRepo) -> Vec<String> {
             .to_string_lossy()
             .starts_with("prompt-history")
         {
-            std::fs::remove_file(entry.path()).unwrap();
+            let path = entry.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
         }
     }
     let commands: [&[&str]; 7] = [
