@@ -401,7 +401,8 @@ pub(super) fn push_info(text: &mut String, info: &Info) -> std::io::Result<()> {
             text.push_str(&serde_json::to_string(info).map_err(std::io::Error::other)?);
         }
         // Bytes of a verified line of a cache file: no line break in them.
-        Info::Json(json) => {
+        Info::Json(_) | Info::Shared { .. } => {
+            let json = info.json().unwrap_or_default();
             text.push_str(std::str::from_utf8(json).map_err(std::io::Error::other)?);
         }
     }

@@ -34,24 +34,81 @@ fn prefix(key: &Key, tip: Oid, path: &str) -> String {
 /// The versions of `path` (relative to `root`) at `tip`, newest first, when an entry for exactly
 /// that is kept and verifies; `None` otherwise (and always with `PROMPT_NO_CACHE`).
 pub(crate) fn read(repo: &Repository, tip: Oid, root: &str, path: &str) -> Option<Vec<RawVersion>> {
+    let (bytes, body) = entry(repo, tip, root, path)?;
+    cache::lines(&bytes[body])
+        .map(|line| version(&bytes, line))
+        .collect()
+}
+
+/// How many versions the entry of `path` at `tip` holds, and the one `choose` picks by its index
+/// (newest first, given the count), decoding only that line: `show ID@N` and `ID@latest` need
+/// no other (decoding 10,000 ids of a 5,000-version entry was half of a warm `show ID@N`). Every
+/// line must still have a version line's shape, or the entry is not used.
+pub(crate) fn pick(
+    repo: &Repository,
+    tip: Oid,
+    root: &str,
+    path: &str,
+    choose: impl Fn(usize) -> Option<usize>,
+) -> Option<(usize, Option<RawVersion>)> {
+    let (bytes, body) = entry(repo, tip, root, path)?;
+    let lines: Vec<&[u8]> = cache::lines(&bytes[body]).collect();
+    let shaped = |line: &&[u8]| {
+        line.len() > 2 * OID_HEX + 3
+            && line.starts_with(b"V\t")
+            && line[2 + OID_HEX] == b'\t'
+            && line[3 + 2 * OID_HEX] == b'\t'
+    };
+    if !lines.iter().all(shaped) {
+        return None;
+    }
+    let picked = match choose(lines.len()) {
+        Some(i) => Some(version(&bytes, lines.get(i)?)?),
+        None => None,
+    };
+    Some((lines.len(), picked))
+}
+
+/// The verified entry of `path` at `tip` and where its version lines are in it.
+fn entry(
+    repo: &Repository,
+    tip: Oid,
+    root: &str,
+    path: &str,
+) -> Option<(std::sync::Arc<Vec<u8>>, std::ops::Range<usize>)> {
     if cache::disabled() {
         return None;
     }
-    let bytes = std::fs::read(file(repo, root, path)).ok()?;
+    let bytes = std::sync::Arc::new(std::fs::read(file(repo, root, path)).ok()?);
     let content = cache::verified(&bytes)?;
     let body = content.strip_prefix(prefix(&Key::of(repo, root), tip, path).as_bytes())?;
-    cache::lines(body)
-        .map(|line| {
-            let rest = line.strip_prefix(b"V\t")?;
-            let (commit, rest) = rest.split_at_checked(OID_HEX)?;
-            let (blob, rest) = rest.strip_prefix(b"\t")?.split_at_checked(OID_HEX)?;
-            Some(RawVersion {
-                commit: oid(commit)?,
-                blob: oid(blob)?,
-                info: Info::Json(rest.strip_prefix(b"\t")?.into()),
-            })
-        })
-        .collect()
+    let start = offset(&bytes, body);
+    let range = start..start + body.len();
+    Some((bytes, range))
+}
+
+/// Where `part`, a slice of `bytes`, starts in it.
+fn offset(bytes: &[u8], part: &[u8]) -> usize {
+    part.as_ptr() as usize - bytes.as_ptr() as usize
+}
+
+/// One version line (`V<TAB>commit<TAB>blob<TAB>info JSON`) of the entry `bytes`; its info is a
+/// range of the shared file.
+fn version(bytes: &std::sync::Arc<Vec<u8>>, line: &[u8]) -> Option<RawVersion> {
+    let rest = line.strip_prefix(b"V\t")?;
+    let (commit, rest) = rest.split_at_checked(OID_HEX)?;
+    let (blob, rest) = rest.strip_prefix(b"\t")?.split_at_checked(OID_HEX)?;
+    let json = rest.strip_prefix(b"\t")?;
+    let start = offset(bytes, json);
+    Some(RawVersion {
+        commit: oid(commit)?,
+        blob: oid(blob)?,
+        info: Info::Shared {
+            file: std::sync::Arc::clone(bytes),
+            start,
+            end: start + json.len(),
+        },
+    })
 }
 
 const OID_HEX: usize = 40;
@@ -80,4 +137,63 @@ pub(crate) fn write(repo: &Repository, tip: Oid, root: &str, path: &str, version
         let _ = std::fs::create_dir_all(dir);
     }
     let _ = cache::write_sealed(&target, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::history::CommitInfo;
+
+    #[test]
+    fn a_picked_version_is_the_one_the_whole_read_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let tip = Oid::from_str("00000000000000000000000000000000000000aa").unwrap();
+        let versions: Vec<RawVersion> = (1..=5u8)
+            .map(|n| RawVersion {
+                commit: Oid::from_bytes(&[n; 20]).unwrap(),
+                blob: Oid::from_bytes(&[n + 100; 20]).unwrap(),
+                info: Info::Read(CommitInfo {
+                    author: format!("A{n}"),
+                    email: "a@example.com".into(),
+                    time: i64::from(n),
+                    offset_minutes: 60,
+                    message: format!("v{n}\ttab"),
+                }),
+            })
+            .collect();
+        write(&repo, tip, "prompts", "p.prompt.yaml", &versions);
+        let whole = read(&repo, tip, "prompts", "p.prompt.yaml").unwrap();
+        assert_eq!(whole, versions);
+        for (i, version) in whole.iter().enumerate() {
+            let (count, picked) = pick(&repo, tip, "prompts", "p.prompt.yaml", |n| {
+                assert_eq!(n, 5);
+                Some(i)
+            })
+            .unwrap();
+            assert_eq!((count, picked.as_ref()), (5, Some(version)));
+        }
+        // Past the end: the entry is not used (the caller walks instead).
+        assert!(pick(&repo, tip, "prompts", "p.prompt.yaml", |_| Some(5)).is_none());
+        assert_eq!(
+            pick(&repo, tip, "prompts", "p.prompt.yaml", |_| None).map(|(n, p)| (n, p.is_none())),
+            Some((5, true))
+        );
+        // Another tip, or a line without a version's shape: not used.
+        assert!(
+            pick(&repo, Oid::ZERO_SHA1, "prompts", "p.prompt.yaml", |_| Some(
+                0
+            ))
+            .is_none()
+        );
+        let path = file(&repo, "prompts", "p.prompt.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let body = text.rsplit_once("end\t").unwrap().0;
+        let bent = body.replacen("\nV\t", "\nV ", 1);
+        let sum = xxh3_64(bent.as_bytes());
+        std::fs::write(&path, format!("{bent}end\t{sum:016x}\n")).unwrap();
+        assert!(cache::verified(std::fs::read(&path).unwrap().as_slice()).is_some());
+        assert!(pick(&repo, tip, "prompts", "p.prompt.yaml", |_| Some(0)).is_none());
+        assert!(read(&repo, tip, "prompts", "p.prompt.yaml").is_none());
+    }
 }

@@ -28,27 +28,43 @@ pub(crate) enum Info {
     Read(CommitInfo),
     /// From a verified cache file.
     Json(Box<[u8]>),
+    /// From a verified per-prompt entry: bytes `start..end` of the whole file, shared by every
+    /// version read from it (one allocation for the file rather than one per version).
+    Shared {
+        file: std::sync::Arc<Vec<u8>>,
+        start: usize,
+        end: usize,
+    },
 }
 
 impl Info {
     /// The info; a cached line that does not parse (a file damaged with its checksum made to
     /// match) is not trusted: the commit is read instead, so the answer is the walk's.
     pub(crate) fn resolve(self, repo: &Repository, commit: Oid) -> Result<CommitInfo, Error> {
+        if let Info::Read(info) = self {
+            return Ok(info);
+        }
+        match serde_json::from_slice(self.json().unwrap_or_default()) {
+            Ok(info) => Ok(info),
+            Err(_) => Ok(CommitInfo::of(
+                &repo.find_commit(commit).map_err(git("reading a commit"))?,
+            )),
+        }
+    }
+
+    /// The JSON bytes of a cached info; `None` for one the walk read.
+    pub(crate) fn json(&self) -> Option<&[u8]> {
         match self {
-            Info::Read(info) => Ok(info),
-            Info::Json(json) => match serde_json::from_slice(&json) {
-                Ok(info) => Ok(info),
-                Err(_) => Ok(CommitInfo::of(
-                    &repo.find_commit(commit).map_err(git("reading a commit"))?,
-                )),
-            },
+            Info::Read(_) => None,
+            Info::Json(json) => Some(json),
+            Info::Shared { file, start, end } => file.get(*start..*end),
         }
     }
 
     fn parsed(&self) -> Option<CommitInfo> {
         match self {
             Info::Read(info) => Some(info.clone()),
-            Info::Json(json) => serde_json::from_slice(json).ok(),
+            _ => serde_json::from_slice(self.json()?).ok(),
         }
     }
 }

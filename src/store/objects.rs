@@ -661,21 +661,74 @@ fn commit_head(id: Oid, bytes: &[u8]) -> Option<CommitHead> {
 
 /// A 40-digit hexadecimal object id.
 pub(crate) fn oid_from_hex(hex: &[u8]) -> Option<Oid> {
-    const HEX: usize = 40;
-    if hex.len() != HEX {
-        return None;
+    let hex: &[u8; 40] = hex.try_into().ok()?;
+    let mut raw = [0u8; 20];
+    let mut bad = 0u8;
+    for (i, byte) in raw.iter_mut().enumerate() {
+        let high = HEX_VALUE[usize::from(hex[2 * i])];
+        let low = HEX_VALUE[usize::from(hex[2 * i + 1])];
+        bad |= high | low;
+        *byte = (high << 4) | (low & 0x0f);
     }
-    let mut raw = [0u8; HEX / 2];
-    for (byte, pair) in raw.iter_mut().zip(hex.chunks_exact(2)) {
-        let digit = |c: u8| (c as char).to_digit(16);
-        *byte = u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?;
+    // A byte that is not a hex digit maps to 0xff: one check at the end instead of one per
+    // digit (a 5,000-version cache entry decodes 10,000 ids; `char::to_digit` per digit was half
+    // of a warm `show ID@N`).
+    if bad > 0x0f {
+        return None;
     }
     Oid::from_bytes(&raw).ok()
 }
 
+/// The value of each byte as a hex digit (either case), 0xff for any other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_ids_decode_as_libgit2_decodes_them() {
+        for text in [
+            "0123456789abcdef0123456789abcdef01234567",
+            "ABCDEFabcdef0123456789ABCDEF0123456789ff",
+            "ffffffffffffffffffffffffffffffffffffffff",
+            "0000000000000000000000000000000000000000",
+        ] {
+            assert_eq!(
+                oid_from_hex(text.as_bytes()),
+                Some(Oid::from_str(text).unwrap())
+            );
+        }
+        let good = b"0123456789abcdef0123456789abcdef01234567";
+        for i in 0..good.len() {
+            for bad in [b'g', b'G', b' ', b'/', b':', b'@', b'`', 0, 0x80, 0xff] {
+                let mut text = *good;
+                text[i] = bad;
+                assert_eq!(
+                    oid_from_hex(&text),
+                    None,
+                    "{:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
+        assert_eq!(oid_from_hex(&good[..39]), None);
+        assert_eq!(oid_from_hex(b""), None);
+    }
 
     #[test]
     fn reads_what_libgit2_reads() {

@@ -59,21 +59,17 @@ impl Registry {
             }
             Selector::Version(n) => {
                 // Newest first; only the number is needed, not each version's commit info.
-                let versions = self.release_raw_versions(id)?;
-                let Some(v) = (*n > 0)
-                    .then(|| versions.len().checked_sub(*n))
-                    .flatten()
-                    .map(|i| &versions[i])
-                else {
-                    if versions.is_empty()
-                        && self.read(Rev::WorkingTree, id).ok().flatten().is_none()
-                    {
+                let (count, picked) = self.release_version_pick(id, |count| {
+                    (*n > 0).then(|| count.checked_sub(*n)).flatten()
+                })?;
+                let Some(v) = picked else {
+                    if count == 0 && self.read(Rev::WorkingTree, id).ok().flatten().is_none() {
                         // No such prompt at all: suggest similar ids, not committing it.
                         return Err(self.not_found(id, Rev::WorkingTree));
                     }
                     return Err(Error::UnknownReference {
                         reference: reference.to_string(),
-                        reason: self.describe_versions(id, versions.len())?,
+                        reason: self.describe_versions(id, count)?,
                     });
                 };
                 let bytes = self.blob_bytes(v.blob, &path)?;
@@ -85,8 +81,9 @@ impl Registry {
                 ))
             }
             Selector::Latest => {
-                let versions = self.release_raw_versions(id)?;
-                let Some(v) = versions.first() else {
+                let (count, picked) =
+                    self.release_version_pick(id, |count| (count > 0).then_some(0))?;
+                let Some(v) = picked else {
                     if self.read(Rev::WorkingTree, id).ok().flatten().is_none() {
                         return Err(self.not_found(id, Rev::WorkingTree));
                     }
@@ -98,7 +95,7 @@ impl Registry {
                 let bytes = self.blob_bytes(v.blob, &path)?;
                 Ok(resolved(
                     Rev::Commit(CommitId(v.commit)),
-                    Some(versions.len()),
+                    Some(count),
                     None,
                     bytes,
                 ))

@@ -240,6 +240,30 @@ impl Registry {
         Ok(versions)
     }
 
+    /// How many versions `id` has on the release line, and the one `choose` picks by its index
+    /// (newest first, given the count): `ID@N` and `ID@latest`, which need one version, read one
+    /// line of the prompt's kept entry when there is one.
+    pub(crate) fn release_version_pick(
+        &self,
+        id: &PromptId,
+        choose: impl Fn(usize) -> Option<usize>,
+    ) -> Result<(usize, Option<RawVersion>), Error> {
+        if !super::cache_disabled() {
+            if let Some(tip) = self.release_tip()? {
+                let (root, path) = (&self.config.root, id.file_name());
+                if let Some(kept) = file_cache::pick(&self.repo, tip.0, root, &path, &choose) {
+                    return Ok(kept);
+                }
+            }
+        }
+        let versions = self.release_raw_versions(id)?;
+        let count = versions.len();
+        Ok((
+            count,
+            choose(count).and_then(|i| versions.into_iter().nth(i)),
+        ))
+    }
+
     /// What `id` is at `commit`: the version it shows there (the newest change to the prompt on
     /// the commit's first-parent history, when that change is on the release line), or the draft
     /// that last changed it. `None` when the prompt is not at `commit`.
