@@ -66,6 +66,26 @@ struct RegistryEntry<'a> {
     moved: Vec<Move>,
 }
 
+impl<'a> RegistryEntry<'a> {
+    /// A release-line commit's entry with its author, date and message, and no prompts yet.
+    fn of(commit: CommitId, info: &'a CommitInfo) -> RegistryEntry<'a> {
+        RegistryEntry {
+            draft: false,
+            branch: None,
+            commit: commit.to_string(),
+            author: &info.author,
+            email: &info.email,
+            time: info.time,
+            offset_minutes: info.offset_minutes,
+            date: format_rfc3339(info.time, info.offset_minutes),
+            message: &info.message,
+            prompts: Vec::new(),
+            removed: Vec::new(),
+            moved: Vec::new(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Move {
     from: String,
@@ -197,13 +217,6 @@ fn registry_log(
     let draft_entries = drafts.iter().map(|(d, files)| RegistryEntry {
         draft: true,
         branch: Some(d.branch.as_deref()),
-        commit: d.commit.to_string(),
-        author: &d.info.author,
-        email: &d.info.email,
-        time: d.info.time,
-        offset_minutes: d.info.offset_minutes,
-        date: format_rfc3339(d.info.time, d.info.offset_minutes),
-        message: &d.info.message,
         prompts: files
             .iter()
             .filter_map(|file| {
@@ -213,19 +226,9 @@ fn registry_log(
                 })
             })
             .collect(),
-        removed: Vec::new(),
-        moved: Vec::new(),
+        ..RegistryEntry::of(d.commit, &d.info)
     });
     let release_entries = history.iter().map(|c| RegistryEntry {
-        draft: false,
-        branch: None,
-        commit: c.commit.to_string(),
-        author: &c.info.author,
-        email: &c.info.email,
-        time: c.info.time,
-        offset_minutes: c.info.offset_minutes,
-        date: format_rfc3339(c.info.time, c.info.offset_minutes),
-        message: &c.info.message,
         prompts: c
             .changes
             .iter()
@@ -250,6 +253,7 @@ fn registry_log(
                 Some(Move { from, to })
             })
             .collect(),
+        ..RegistryEntry::of(c.commit, &c.info)
     });
     let entries: Vec<RegistryEntry> = draft_entries.chain(release_entries).take(limit).collect();
     if json {
