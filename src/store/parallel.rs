@@ -25,6 +25,37 @@ impl Registry {
         })
     }
 
+    /// `first` on this handle while `second` runs on another handle of the same repository in
+    /// another thread: `list` walks the history for the version counts while the prompt files are
+    /// read and parsed, two independent halves of a cold `list`. Starting the thread and opening
+    /// the repository again costs about as much as a small read, so callers use it for large jobs.
+    pub fn alongside<A, B, F, G>(&self, first: F, second: G) -> Result<(A, B), Error>
+    where
+        F: FnOnce(&Registry) -> A,
+        G: FnOnce(&Registry) -> B + Send,
+        B: Send,
+    {
+        let other = self.reopen()?;
+        std::thread::scope(|scope| {
+            let handle = scope.spawn(move || {
+                let out = second(&other);
+                // Like the main handle, never torn down: the exit frees it.
+                std::mem::forget(other);
+                out
+            });
+            let a = first(self);
+            match handle.join() {
+                Ok(b) => Ok((a, b)),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Whether a job over `items` is large enough to be worth more than one thread.
+    pub fn worth_threads(items: usize) -> bool {
+        items >= MIN_PER_THREAD
+    }
+
     /// `work` applied to contiguous runs of `items`, one run per available core (a single run on
     /// this thread when there are few items), the results concatenated in the order of `items`.
     /// `work` gets the run's registry handle, so it can keep per-run state such as a cache.

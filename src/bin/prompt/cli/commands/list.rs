@@ -55,18 +55,51 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     for warning in reg.symlink_warnings()? {
         ctx.ui.warn(&warning);
     }
-    // A shallow clone still lists its prompts; only the counts are unknown.
-    let (index, counted) = ctx.ui.counted_or_warn(reg.version_index())?;
-    let (envs, broken) = reg.env_tags()?;
-    ctx.ui.warn_broken_tags(&broken, |_| true);
     let mut files = reg.prompt_files(rev)?;
     files.sort_by(|a, b| stem(a).cmp(stem(b)));
-    // Each file is read and parsed on its own: the files are split over the cores.
-    let rows = reg.map_runs(&files, |reg, run| {
-        run.iter()
-            .map(|file| row(reg, rev, file, &index, counted, &envs, only_env.as_ref()))
-            .collect()
-    })?;
+    // Each file is read and parsed on its own: the files are split over the cores. In a large
+    // registry that happens while this thread walks the history for the version counts (a
+    // fresh clone's first `list` does both); with `--env` only promoted prompts are parsed, after.
+    let parse_all = |reg: &Registry| {
+        reg.map_runs(&files, |reg, run| {
+            run.iter().map(|file| content(reg, rev, file)).collect()
+        })
+    };
+    let (versions, parsed) = if only_env.is_none() && Registry::worth_threads(files.len()) {
+        let (versions, parsed) = reg.alongside(Registry::version_index, parse_all)?;
+        (versions, Some(parsed))
+    } else {
+        (reg.version_index(), None)
+    };
+    // A shallow clone still lists its prompts; only the counts are unknown.
+    let (index, counted) = ctx.ui.counted_or_warn(versions)?;
+    let (envs, broken) = reg.env_tags()?;
+    ctx.ui.warn_broken_tags(&broken, |_| true);
+    let rows: Vec<Result<Option<Row>, Error>> = match parsed {
+        Some(parsed) => files
+            .iter()
+            .zip(parsed?)
+            .map(|(file, content)| row(file, content, &index, counted, &envs, only_env.as_ref()))
+            .collect(),
+        None => reg.map_runs(&files, |reg, run| {
+            run.iter()
+                .map(|file| {
+                    let id = PromptId::from_file_name(file);
+                    let wanted = match (&only_env, &id) {
+                        (Some(env), Some(id)) => promoted_to(&envs, id, env),
+                        (Some(_), None) => false,
+                        (None, _) => true,
+                    };
+                    let content = if wanted {
+                        content(reg, rev, file)
+                    } else {
+                        Ok(Content::default())
+                    };
+                    row(file, content, &index, counted, &envs, only_env.as_ref())
+                })
+                .collect()
+        })?,
+    };
     let rows = rows
         .into_iter()
         .filter_map(Result::transpose)
@@ -120,11 +153,56 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     )
 }
 
-/// The row of one prompt file; `None` when `only_env` leaves it out.
+/// What a prompt file holds, as far as `list` shows it: its kind and model, or why it does not
+/// load. Read and parsed without the history, so that it can run beside the history walk.
+#[derive(Default)]
+struct Content {
+    kind: Option<&'static str>,
+    model: Option<String>,
+    error: Option<String>,
+}
+
+fn content(reg: &Registry, rev: Rev, file: &str) -> Result<Content, Error> {
+    let Some(id) = PromptId::from_file_name(file) else {
+        return Ok(Content {
+            error: Some(format!(
+                "`{file}` is not a valid prompt id (see `prompt check`)"
+            )),
+            ..Content::default()
+        });
+    };
+    Ok(match reg.read(rev, &id)?.map(|b| load::parse_bytes(&b)) {
+        Some(Ok(l)) => Content {
+            kind: Some(l.prompt.kind().as_str()),
+            model: l.prompt.model_label(),
+            error: None,
+        },
+        Some(Err(e)) => Content {
+            error: Some(format!("{}:{}: {}", e.at.line, e.at.column, e.message)),
+            ..Content::default()
+        },
+        None => Content {
+            error: Some("not readable".into()),
+            ..Content::default()
+        },
+    })
+}
+
+/// Whether `id` has an environment tag for `env`.
+fn promoted_to(
+    envs: &HashMap<PromptId, Vec<(EnvName, CommitId)>>,
+    id: &PromptId,
+    env: &EnvName,
+) -> bool {
+    envs.get(id)
+        .is_some_and(|tags| tags.iter().any(|(name, _)| name == env))
+}
+
+/// One row: the file's content with its version count and environments; `None` when `--env`
+/// leaves it out.
 fn row(
-    reg: &Registry,
-    rev: Rev,
     file: &str,
+    content: Result<Content, Error>,
     index: &HashMap<String, Vec<CommitId>>,
     counted: bool,
     envs: &HashMap<PromptId, Vec<(EnvName, CommitId)>>,
@@ -140,9 +218,7 @@ fn row(
             model: None,
             versions: counted.then_some(0),
             environments: indexmap::IndexMap::new(),
-            error: Some(format!(
-                "`{file}` is not a valid prompt id (see `prompt check`)"
-            )),
+            error: content?.error,
         }));
     };
     let commits = index.get(file).map(Vec::as_slice).unwrap_or_default();
@@ -160,21 +236,13 @@ fn row(
             return Ok(None);
         }
     }
-    let (kind, model, error) = match reg.read(rev, &id)?.map(|b| load::parse_bytes(&b)) {
-        Some(Ok(l)) => (Some(l.prompt.kind().as_str()), l.prompt.model_label(), None),
-        Some(Err(e)) => (
-            None,
-            None,
-            Some(format!("{}:{}: {}", e.at.line, e.at.column, e.message)),
-        ),
-        None => (None, None, Some("not readable".into())),
-    };
+    let content = content?;
     Ok(Some(Row {
         id: id.to_string(),
-        kind,
-        model,
+        kind: content.kind,
+        model: content.model,
         versions: counted.then_some(commits.len()),
         environments,
-        error,
+        error: content.error,
     }))
 }
