@@ -3,7 +3,9 @@
 //! Reading and parsing one prompt file does not depend on any other, so `check` and `list` of a
 //! large registry split their files into one contiguous run per core. A `Registry` is not shared
 //! between threads (libgit2's repository handle is not `Sync`): each extra thread opens the
-//! repository once more and reads through its own handle.
+//! repository once more and reads through its own handle. `alongside` runs two independent
+//! jobs the same way: a cold `list` walks the history on one handle while its files are parsed
+//! on another.
 
 use git2::Repository;
 
