@@ -45,6 +45,12 @@ impl PromptId {
         }
     }
 
+    /// Validates each of `texts` (ids given on a command line); the first invalid one is the
+    /// error.
+    pub fn parse_all<S: AsRef<str>>(texts: &[S]) -> Result<Vec<PromptId>, Error> {
+        texts.iter().map(|s| PromptId::parse(s.as_ref())).collect()
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -189,6 +195,21 @@ fn env_problem(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_of_ids_is_valid_or_names_its_first_bad_one() {
+        let ids = PromptId::parse_all(&["a", "team/b"]).unwrap();
+        assert_eq!(
+            ids,
+            [
+                PromptId::parse("a").unwrap(),
+                PromptId::parse("team/b").unwrap()
+            ]
+        );
+        let err = PromptId::parse_all(&["a", "Bad Id", "../x"]).unwrap_err();
+        assert!(err.to_string().contains("Bad Id"), "{err}");
+        assert!(PromptId::parse_all::<&str>(&[]).unwrap().is_empty());
+    }
 
     #[test]
     fn accepts_valid_ids() {

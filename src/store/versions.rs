@@ -220,11 +220,22 @@ impl Registry {
         if super::cache_disabled() {
             return self.raw_versions(tip, id);
         }
-        let root = &self.config.root;
-        let path = id.file_name();
-        if let Some(kept) = file_cache::read(&self.repo, tip.0, root, &path) {
+        if let Some(kept) = file_cache::read(&self.repo, tip.0, &self.config.root, &id.file_name())
+        {
             return Ok(kept);
         }
+        self.versions_without_entry(tip, id)
+    }
+
+    /// The versions of `id` at `tip` when its kept entry is missing or stale: from the history
+    /// cache when there is one, else by walking the file's history; kept for the next read.
+    fn versions_without_entry(
+        &self,
+        tip: CommitId,
+        id: &PromptId,
+    ) -> Result<Vec<RawVersion>, Error> {
+        let root = &self.config.root;
+        let path = id.file_name();
         // Without a history cache yet, one file's walk is much cheaper than building the whole
         // cache (which commands that need every prompt's history do, and which every later
         // command extends).
@@ -248,15 +259,18 @@ impl Registry {
         id: &PromptId,
         choose: impl Fn(usize) -> Option<usize>,
     ) -> Result<(usize, Option<RawVersion>), Error> {
-        if !super::cache_disabled() {
-            if let Some(tip) = self.release_tip()? {
-                let (root, path) = (&self.config.root, id.file_name());
-                if let Some(kept) = file_cache::pick(&self.repo, tip.0, root, &path, &choose) {
-                    return Ok(kept);
-                }
+        let Some(tip) = self.release_tip()? else {
+            return Ok((0, None));
+        };
+        let versions = if super::cache_disabled() {
+            self.raw_versions(tip, id)?
+        } else {
+            let (root, path) = (&self.config.root, id.file_name());
+            if let Some(kept) = file_cache::pick(&self.repo, tip.0, root, &path, &choose) {
+                return Ok(kept);
             }
-        }
-        let versions = self.release_raw_versions(id)?;
+            self.versions_without_entry(tip, id)?
+        };
         let count = versions.len();
         Ok((
             count,

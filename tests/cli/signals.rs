@@ -44,13 +44,16 @@ fn signal(child: &Child, name: &str) {
 }
 
 /// Edits `a`, starts `prompt commit`, and sends it `signal` at a point of its life that depends on
-/// `round` (its start, its reads, its write); returns its output.
-fn edit_and_signal(repo: &TestRepo, round: u64, name: &str) -> std::process::Output {
+/// `round` (its start, its reads, its write); returns its output and whether `HEAD` moved.
+fn edit_and_signal(repo: &TestRepo, round: u64, name: &str) -> (std::process::Output, bool) {
+    let before = head(repo);
     repo.write_prompt("a", &text_prompt(&format!("v{round}")));
     let child = spawn(repo, &["commit", "-m", &format!("v{round}")], None);
     std::thread::sleep(Duration::from_micros((round * 977) % 40_000));
     signal(&child, name);
-    child.wait_with_output().unwrap()
+    let out = child.wait_with_output().unwrap();
+    let moved = head(repo) != before;
+    (out, moved)
 }
 
 fn head(repo: &TestRepo) -> String {
@@ -173,10 +176,8 @@ fn sigterm_at_random_points_loses_nothing_and_claims_nothing_false() {
     let started = std::time::Instant::now();
     for round in 1..=60u64 {
         f.iterations += 1;
-        let before = head(&repo);
-        let out = edit_and_signal(&repo, round, "TERM");
+        let (out, moved) = edit_and_signal(&repo, round, "TERM");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        let moved = head(&repo) != before;
         f.commits_made += usize::from(moved);
         let claimed = stdout.contains("a: version");
         f.commits_claimed += usize::from(claimed);
@@ -223,9 +224,7 @@ fn sigkill_at_random_points_never_corrupts_or_reverts() {
     let started = std::time::Instant::now();
     for round in 1..=60u64 {
         f.iterations += 1;
-        let before = head(&repo);
-        let out = edit_and_signal(&repo, round, "KILL");
-        let moved = head(&repo) != before;
+        let (out, moved) = edit_and_signal(&repo, round, "KILL");
         f.commits_made += usize::from(moved);
         f.commits_claimed += usize::from(String::from_utf8_lossy(&out.stdout).contains("version"));
         let staged = staged(&repo);

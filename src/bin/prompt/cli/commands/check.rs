@@ -51,11 +51,7 @@ struct Report<'a> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let ids = args
-        .ids
-        .iter()
-        .map(|s| PromptId::parse(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let ids = PromptId::parse_all(&args.ids)?;
     let reg = ctx.registry()?;
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
     for warning in reg.symlink_warnings()? {

@@ -26,11 +26,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let ids = args
-        .ids
-        .iter()
-        .map(|s| PromptId::parse(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let ids = PromptId::parse_all(&args.ids)?;
     let reg = ctx.registry()?;
     reg.require_workdir("commit")?;
     reg.require_clean_state("commit")?;

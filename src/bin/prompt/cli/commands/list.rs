@@ -75,27 +75,19 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let (index, counted) = ctx.ui.counted_or_warn(versions)?;
     let (envs, broken) = reg.env_tags()?;
     ctx.ui.warn_broken_tags(&broken, |_| true);
+    let only_env = only_env.as_ref();
     let rows: Vec<Result<Option<Row>, Error>> = match parsed {
         Some(parsed) => files
             .iter()
             .zip(parsed?)
-            .map(|(file, content)| row(file, content, &index, counted, &envs, only_env.as_ref()))
+            .map(|(file, parsed)| row(file, || parsed, &index, counted, &envs, only_env))
             .collect(),
+        // Read here, and only for the rows `--env` keeps.
         None => reg.map_runs(&files, |reg, run| {
             run.iter()
                 .map(|file| {
-                    let id = PromptId::from_file_name(file);
-                    let wanted = match (&only_env, &id) {
-                        (Some(env), Some(id)) => promoted_to(&envs, id, env),
-                        (Some(_), None) => false,
-                        (None, _) => true,
-                    };
-                    let content = if wanted {
-                        content(reg, rev, file)
-                    } else {
-                        Ok(Content::default())
-                    };
-                    row(file, content, &index, counted, &envs, only_env.as_ref())
+                    let content = || content(reg, rev, file);
+                    row(file, content, &index, counted, &envs, only_env)
                 })
                 .collect()
         })?,
@@ -188,21 +180,11 @@ fn content(reg: &Registry, rev: Rev, file: &str) -> Result<Content, Error> {
     })
 }
 
-/// Whether `id` has an environment tag for `env`.
-fn promoted_to(
-    envs: &HashMap<PromptId, Vec<(EnvName, CommitId)>>,
-    id: &PromptId,
-    env: &EnvName,
-) -> bool {
-    envs.get(id)
-        .is_some_and(|tags| tags.iter().any(|(name, _)| name == env))
-}
-
-/// One row: the file's content with its version count and environments; `None` when `--env`
-/// leaves it out.
+/// One row: the file's content (asked for only when the row is kept) with its version count
+/// and environments; `None` when `--env` leaves it out.
 fn row(
     file: &str,
-    content: Result<Content, Error>,
+    content: impl FnOnce() -> Result<Content, Error>,
     index: &HashMap<String, Vec<CommitId>>,
     counted: bool,
     envs: &HashMap<PromptId, Vec<(EnvName, CommitId)>>,
@@ -218,7 +200,7 @@ fn row(
             model: None,
             versions: counted.then_some(0),
             environments: indexmap::IndexMap::new(),
-            error: content?.error,
+            error: content()?.error,
         }));
     };
     let commits = index.get(file).map(Vec::as_slice).unwrap_or_default();
@@ -236,7 +218,7 @@ fn row(
             return Ok(None);
         }
     }
-    let content = content?;
+    let content = content()?;
     Ok(Some(Row {
         id: id.to_string(),
         kind: content.kind,
