@@ -52,6 +52,7 @@ mod log;
 mod moves;
 mod objects;
 mod open;
+mod pack;
 mod parallel;
 mod reads;
 mod remote;
@@ -205,6 +206,9 @@ fn cache_disabled() -> bool {
 pub struct Registry {
     repo: Repository,
     config: Config,
+    /// Working-tree folders (relative to the repository root) found not to be symbolic links by
+    /// this handle: `list` and `check` read thousands of files from a few hundred folders.
+    plain_folders: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 impl Registry {}

@@ -13,6 +13,7 @@ use git2::{Odb, Oid, Repository};
 
 use super::git;
 use super::history::CommitInfo;
+use super::pack::{PackedKind, Packs};
 use crate::error::Error;
 
 /// What kind of object a tree entry names, from its mode.
@@ -92,6 +93,9 @@ impl Default for Walk {
 /// The repository's object database.
 pub(crate) struct Objects<'r> {
     odb: Odb<'r>,
+    /// The pack files, read with a cache of delta bases that suits a walk (src/store/pack.rs);
+    /// what they do not hold is read through `odb`.
+    packs: Packs,
     /// In a shallow clone, the commits whose parents were not fetched (`.git/shallow`): their
     /// parent lines name commits that are not there, so the walk treats them as roots, as git does.
     shallow: std::collections::HashSet<Oid>,
@@ -125,8 +129,7 @@ impl Recent {
         Some(bytes)
     }
 
-    fn keep(&self, id: Oid, bytes: &[u8]) -> Rc<[u8]> {
-        let bytes: Rc<[u8]> = Rc::from(bytes);
+    fn keep(&self, id: Oid, bytes: Rc<[u8]>) -> Rc<[u8]> {
         self.0.borrow_mut()[0].insert(id, Rc::clone(&bytes));
         bytes
     }
@@ -193,6 +196,7 @@ impl<'r> Objects<'r> {
             .then(|| repo.path().join("objects/info/commit-graph"));
         Ok(Objects {
             odb: repo.odb().map_err(git("opening the object database"))?,
+            packs: Packs::new(repo.path()),
             shallow,
             graph: std::cell::OnceCell::new(),
             graph_path,
@@ -255,11 +259,17 @@ impl<'r> Objects<'r> {
         if let Some(bytes) = self.commits.get(id) {
             return Ok(bytes);
         }
+        if let Some((kind, bytes)) = self.packs.read(id) {
+            if kind != PackedKind::Commit {
+                return Err(malformed("commit", id));
+            }
+            return Ok(self.commits.keep(id, bytes));
+        }
         let object = self.odb.read(id).map_err(git("reading a commit"))?;
         if object.kind() != git2::ObjectType::Commit {
             return Err(malformed("commit", id));
         }
-        Ok(self.commits.keep(id, object.data()))
+        Ok(self.commits.keep(id, object.data().into()))
     }
 
     /// A commit's author and message, read from its bytes where they have the plain shape
@@ -278,11 +288,18 @@ impl<'r> Objects<'r> {
         if let Some(object) = self.trees.get(id) {
             return Ok(Tree { id, object });
         }
-        let object = self.odb.read(id).map_err(git("reading a tree"))?;
-        if object.kind() != git2::ObjectType::Tree {
-            return Err(malformed("tree", id));
-        }
-        let object = self.trees.keep(id, object.data());
+        let object = match self.packs.read(id) {
+            Some((PackedKind::Tree, bytes)) => bytes,
+            Some(_) => return Err(malformed("tree", id)),
+            None => {
+                let object = self.odb.read(id).map_err(git("reading a tree"))?;
+                if object.kind() != git2::ObjectType::Tree {
+                    return Err(malformed("tree", id));
+                }
+                object.data().into()
+            }
+        };
+        let object = self.trees.keep(id, object);
         Ok(Tree { id, object })
     }
 }

@@ -24,7 +24,11 @@ impl Registry {
         }
         let repo = discover(start).map_err(|e| open_error(start, e))?;
         let config = read_config(&repo)?;
-        Ok(Registry { repo, config })
+        Ok(Registry {
+            repo,
+            config,
+            plain_folders: Default::default(),
+        })
     }
 
     /// The registry config.

@@ -24,6 +24,7 @@ impl Registry {
         Ok(Registry {
             repo,
             config: self.config.clone(),
+            plain_folders: self.plain_folders.clone(),
         })
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use git2::{ErrorCode, Oid};
 
-use super::workdir::{read_capped, walk_dir};
+use super::workdir::{read_unlinked, walk_dir, Unlinked};
 use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
 use crate::model::{PromptId, PROMPT_EXT};
@@ -121,10 +121,13 @@ impl Registry {
         match rev {
             Rev::WorkingTree => {
                 let dir = self.require_workdir("reading the working tree")?;
-                if let Some(link) = symlink_in(dir, path) {
+                if let Some(link) = self.linked_folder(dir, path) {
                     return Err(symlink_error(&link));
                 }
-                read_capped(&dir.join(path))
+                read_unlinked(&dir.join(path)).map_err(|e| match e {
+                    Unlinked::Link => symlink_error(path),
+                    Unlinked::Io(e) => e,
+                })
             }
             Rev::Commit(c) => {
                 let commit = self

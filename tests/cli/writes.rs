@@ -563,3 +563,22 @@ fn init_in_a_subfolder_says_where_it_wrote() {
     assert!(repo.root().join(".prompts.yaml").exists());
     assert!(!sub.join(".prompts.yaml").exists());
 }
+
+/// A FIFO where a prompt file would be is not a file: reading it must neither wait for a writer
+/// nor take it for a prompt.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_prompt_is_not_read() {
+    let repo = repo();
+    repo.write_prompt("real", &text_prompt("Real"));
+    let fifo = repo.root().join("prompts/pipe.prompt.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = repo.prompt(&["list"]).success();
+    assert!(!out.stdout.contains("pipe"), "{}", out.stdout);
+    repo.prompt(&["show", "pipe"]).code(1).stderr_has("pipe");
+    repo.prompt(&["show", "real"]).success();
+}
