@@ -8,7 +8,7 @@
 use git2::{Oid, Repository};
 
 use super::git;
-use super::objects::{entry_len, next_entry, Entry, Kind, Objects, Tree};
+use super::objects::{equal_entries, next_entry, Entry, Kind, Objects, Tree};
 
 use crate::error::Error;
 
@@ -414,14 +414,13 @@ fn diff_trees(
         }
     };
     while !olds.is_empty() || !news.is_empty() {
-        if let (Some(len), false) = (entry_len(olds), news.is_empty()) {
-            // The same bytes on the other side are the same entry: its mode and name end at the
-            // same places.
-            if news.get(..len) == Some(&olds[..len]) {
-                olds = &olds[len..];
-                news = &news[len..];
-                continue;
-            }
+        // The same bytes on the other side are the same entries: their modes and names end at
+        // the same places.
+        let same = equal_entries(olds, news);
+        if same > 0 {
+            olds = &olds[same..];
+            news = &news[same..];
+            continue;
         }
         let old_entry = (!olds.is_empty())
             .then(|| next(olds, &old_tree))

@@ -6,14 +6,13 @@
 //! parsed tree allocates every entry. Here a commit's header lines and a tree's entries are read
 //! straight from the inflated bytes, which the object database still caches.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use git2::{Odb, Oid, Repository};
 
 use super::git;
 use super::history::CommitInfo;
-use super::pack::{PackedKind, Packs};
+use super::pack::{Bytes, PackedKind, Packs, WordMap};
 use crate::error::Error;
 
 /// What kind of object a tree entry names, from its mode.
@@ -115,10 +114,10 @@ pub(crate) struct Objects<'r> {
 
 /// Objects' bytes by id, read in this step of a walk or the one before.
 #[derive(Default)]
-struct Recent(std::cell::RefCell<[HashMap<Oid, Rc<[u8]>>; 2]>);
+struct Recent(std::cell::RefCell<[WordMap<Oid, Bytes>; 2]>);
 
 impl Recent {
-    fn get(&self, id: Oid) -> Option<Rc<[u8]>> {
+    fn get(&self, id: Oid) -> Option<Bytes> {
         let mut recent = self.0.borrow_mut();
         let [now, before] = &mut *recent;
         if let Some(bytes) = now.get(&id) {
@@ -129,7 +128,7 @@ impl Recent {
         Some(bytes)
     }
 
-    fn keep(&self, id: Oid, bytes: Rc<[u8]>) -> Rc<[u8]> {
+    fn keep(&self, id: Oid, bytes: Bytes) -> Bytes {
         self.0.borrow_mut()[0].insert(id, Rc::clone(&bytes));
         bytes
     }
@@ -255,7 +254,7 @@ impl<'r> Objects<'r> {
         Ok(head)
     }
 
-    fn commit_bytes(&self, id: Oid) -> Result<Rc<[u8]>, Error> {
+    fn commit_bytes(&self, id: Oid) -> Result<Bytes, Error> {
         if let Some(bytes) = self.commits.get(id) {
             return Ok(bytes);
         }
@@ -269,7 +268,7 @@ impl<'r> Objects<'r> {
         if object.kind() != git2::ObjectType::Commit {
             return Err(malformed("commit", id));
         }
-        Ok(self.commits.keep(id, object.data().into()))
+        Ok(self.commits.keep(id, Rc::new(object.data().to_vec())))
     }
 
     /// A commit's author and message, read from its bytes where they have the plain shape
@@ -296,7 +295,7 @@ impl<'r> Objects<'r> {
                 if object.kind() != git2::ObjectType::Tree {
                     return Err(malformed("tree", id));
                 }
-                object.data().into()
+                Rc::new(object.data().to_vec())
             }
         };
         let object = self.trees.keep(id, object);
@@ -474,7 +473,7 @@ impl CommitGraph {
 /// A tree object as read.
 pub(crate) struct Tree {
     id: Oid,
-    object: Rc<[u8]>,
+    object: Bytes,
 }
 
 impl Tree {
@@ -534,14 +533,46 @@ impl Tree {
 /// How many bytes the entry at the start of a tree's `bytes` takes; `None` when it is cut short.
 /// Two trees whose next entries are the same bytes have the same entry there, which a diff can
 /// step over without reading it.
-pub(crate) fn entry_len(bytes: &[u8]) -> Option<usize> {
+fn entry_len(bytes: &[u8]) -> Option<usize> {
     Some(bounds(bytes)?.1)
+}
+
+/// How many bytes at the start of two trees' entries are whole entries that are the same bytes on
+/// both sides: the common prefix is found by comparing sixteen bytes at a time, then only one
+/// side's entries are measured.
+pub(crate) fn equal_entries(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut same = 0;
+    let word = |s: &[u8], i: usize| u128::from_ne_bytes(s[i..i + 16].try_into().unwrap_or([0; 16]));
+    while same + 16 <= n && word(a, same) == word(b, same) {
+        same += 16;
+    }
+    while same < n && a[same] == b[same] {
+        same += 1;
+    }
+    let mut at = 0;
+    while let Some(len) = entry_len(&a[at..]) {
+        if at + len > same {
+            break;
+        }
+        at += len;
+    }
+    at
 }
 
 /// Where the entry at the start of a tree's `bytes` has its space (after the mode) and where it
 /// ends; `None` when it is cut short.
 fn bounds(bytes: &[u8]) -> Option<(usize, usize)> {
-    let space = memchr::memchr(b' ', bytes)?;
+    // git writes modes of five or six digits (`40000`, `100644`): look there before searching.
+    let digits_then_space =
+        |n: usize| bytes.get(n) == Some(&b' ') && bytes[..n].iter().all(u8::is_ascii_digit);
+    let space = if digits_then_space(5) {
+        5
+    } else if digits_then_space(6) {
+        6
+    } else {
+        memchr::memchr(b' ', bytes)?
+    };
     let nul = space + 1 + memchr::memchr(0, &bytes[space + 1..])?;
     (bytes.len() >= nul + 21).then_some((space, nul + 21))
 }
@@ -947,6 +978,47 @@ mod tests {
         assert!(err.to_string().contains("the history loops"), "{err}");
         let walked = super::super::history::file_versions(&repo, ids[0], "a", &|_| None);
         assert!(walked.is_err());
+    }
+
+    #[test]
+    fn equal_entries_are_whole_entries_of_the_common_prefix() {
+        let entry = |mode: &str, name: &str, id: u8| {
+            let mut e = format!("{mode} {name}\0").into_bytes();
+            e.extend([id; 20]);
+            e
+        };
+        let tree = |entries: &[Vec<u8>]| entries.concat();
+        let a = [
+            entry("100644", "a.prompt.yaml", 1),
+            entry("40000", "folder", 2),
+            entry("100755", "a name with spaces", 3),
+            entry("0100644", "odd mode", 4),
+        ];
+        let whole = tree(&a);
+        assert_eq!(equal_entries(&whole, &whole), whole.len());
+        // A different id in the third entry: the first two are stepped over.
+        let mut b = a.clone();
+        b[2] = entry("100755", "a name with spaces", 9);
+        assert_eq!(equal_entries(&whole, &tree(&b)), a[0].len() + a[1].len());
+        // A different name in the first: nothing.
+        b = a.clone();
+        b[0] = entry("100644", "b.prompt.yaml", 1);
+        assert_eq!(equal_entries(&whole, &tree(&b)), 0);
+        // One side ends early: only its whole entries count.
+        assert_eq!(
+            equal_entries(&whole, &whole[..whole.len() - 3]),
+            whole.len() - a[3].len()
+        );
+        // Every entry reads as the plain search reads it, whatever the mode's length.
+        let mut rest: &[u8] = &whole;
+        for (i, e) in a.iter().enumerate() {
+            let (read, after) = next_entry(rest).unwrap();
+            let space = e.iter().position(|b| *b == b' ').unwrap();
+            let nul = e.iter().position(|b| *b == 0).unwrap();
+            assert_eq!(read.name, &e[space + 1..nul], "entry {i}");
+            rest = after;
+        }
+        assert!(rest.is_empty());
     }
 
     #[test]

@@ -22,6 +22,10 @@ use std::rc::Rc;
 use flate2::{Decompress, FlushDecompress, Status};
 use git2::Oid;
 
+/// An object's bytes, shared between the cache and its readers (a `Vec` in an `Rc`, so that
+/// what was inflated or built is kept without a copy).
+pub(crate) type Bytes = Rc<Vec<u8>>;
+
 /// The four kinds of whole object a pack holds, by their type numbers in the pack format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PackedKind {
@@ -76,7 +80,7 @@ impl Packs {
     }
 
     /// The object `id` and its kind, or `None` when it is not in a pack this reader can read.
-    pub(crate) fn read(&self, id: Oid) -> Option<(PackedKind, Rc<[u8]>)> {
+    pub(crate) fn read(&self, id: Oid) -> Option<(PackedKind, Bytes)> {
         let packs = self.packs();
         let (which, at) = packs
             .iter()
@@ -87,7 +91,7 @@ impl Packs {
 
     /// Follows the chain of deltas from `at` down to a whole or cached object, then applies the
     /// deltas upwards, keeping each object built on the way (the next read often starts there).
-    fn read_at(&self, which: usize, pack: &Pack, at: u64) -> Option<(PackedKind, Rc<[u8]>)> {
+    fn read_at(&self, which: usize, pack: &Pack, at: u64) -> Option<(PackedKind, Bytes)> {
         let mut cache = self.cache.borrow_mut();
         let mut chain: Vec<(u64, Header)> = Vec::new();
         let mut at = at;
@@ -104,7 +108,7 @@ impl Packs {
                         PackedKind::Blob,
                         PackedKind::Tag,
                     ][usize::from(header.kind - 1)];
-                    let bytes: Rc<[u8]> = self.inflate(pack, &header)?.into();
+                    let bytes = Rc::new(self.inflate(pack, &header)?);
                     if !chain.is_empty() {
                         cache.put((which, at), kind, &bytes);
                     }
@@ -123,7 +127,7 @@ impl Packs {
         };
         while let Some((at, header)) = chain.pop() {
             let delta = self.inflate(pack, &header)?;
-            bytes = apply_delta(&bytes, &delta)?.into();
+            bytes = Rc::new(apply_delta(&bytes, &delta)?);
             cache.put((which, at), kind, &bytes);
         }
         Some((kind, bytes))
@@ -363,20 +367,52 @@ pub(crate) fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
 /// Which pack (its place in `Packs::packs`) and where in it.
 type Key = (usize, u64);
 
+/// A hash for keys that are positions in a file or object ids, which a walk looks up hundreds of
+/// thousands of times: one multiply per word (the "Fx" hash of rustc) instead of SipHash's
+/// rounds. It is not keyed; the worst a crafted repository can do is make one walk's
+/// look-ups slower.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with `WordHasher`.
+pub(crate) type WordMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<WordHasher>>;
+
 /// Objects built from packs, by pack and offset, up to `CACHE_BYTES`; the least recently used go
 /// first. Each use appends to `order`; an entry is dropped when its oldest mark comes up and it
 /// has not been used since.
 #[derive(Default)]
 struct Cache {
     /// Each object with the mark of its last use.
-    objects: HashMap<Key, (PackedKind, Rc<[u8]>, u64)>,
+    objects: WordMap<Key, (PackedKind, Bytes, u64)>,
     order: VecDeque<(Key, u64)>,
     bytes: usize,
     clock: u64,
 }
 
 impl Cache {
-    fn get(&mut self, key: Key) -> Option<(PackedKind, Rc<[u8]>)> {
+    fn get(&mut self, key: Key) -> Option<(PackedKind, Bytes)> {
         let (kind, bytes, used) = self.objects.get_mut(&key)?;
         self.clock += 1;
         *used = self.clock;
@@ -386,7 +422,7 @@ impl Cache {
         Some(found)
     }
 
-    fn put(&mut self, key: Key, kind: PackedKind, bytes: &Rc<[u8]>) {
+    fn put(&mut self, key: Key, kind: PackedKind, bytes: &Bytes) {
         if bytes.len() > CACHE_OBJECT_BYTES || self.objects.contains_key(&key) {
             return;
         }
