@@ -3,9 +3,9 @@
 //! Reading and parsing one prompt file does not depend on any other, so `check` and `list` of a
 //! large registry split their files into one contiguous run per core. A `Registry` is not shared
 //! between threads (libgit2's repository handle is not `Sync`): each extra thread opens the
-//! repository once more and reads through its own handle. `alongside` runs two independent
-//! jobs the same way: a cold `list` walks the history on one handle while its files are parsed
-//! on another.
+//! repository once more and reads through its own handle. `alongside_each` runs a job beside
+//! such work: a cold `list` walks the history on one handle while its files are parsed on the
+//! others, then helps with the files that are left.
 
 use git2::Repository;
 
@@ -28,29 +28,71 @@ impl Registry {
         })
     }
 
-    /// `first` on this handle while `second` runs on another handle of the same repository in
-    /// another thread: `list` walks the history for the version counts while the prompt files are
-    /// read and parsed, two independent halves of a cold `list`. Starting the thread and opening
-    /// the repository again costs about as much as a small read, so callers use it for large jobs.
-    pub fn alongside<A, B, F, G>(&self, first: F, second: G) -> Result<(A, B), Error>
+    /// `first` on this handle while `work` is applied to each of `items` on the other cores; when
+    /// `first` is done, this thread takes its share of what is left. Results in the order of
+    /// `items`. A cold `list` walks the history here while its files are read and parsed
+    /// elsewhere: the two halves are independent, and neither is known to be the longer one
+    /// (the walk grows with commits, the parse with prompts), so the files are handed out in
+    /// small batches to whichever thread is free rather than split in advance. Starting a thread
+    /// and opening the repository again costs about as much as a small read, so callers use it
+    /// for large jobs.
+    pub fn alongside_each<A, T, R, F, W>(
+        &self,
+        first: F,
+        items: &[T],
+        work: W,
+    ) -> Result<(A, Vec<R>), Error>
     where
         F: FnOnce(&Registry) -> A,
-        G: FnOnce(&Registry) -> B + Send,
-        B: Send,
+        T: Sync,
+        R: Send,
+        W: Fn(&Registry, &T) -> R + Sync,
     {
-        let other = self.reopen()?;
-        std::thread::scope(|scope| {
-            let handle = scope.spawn(move || {
-                let out = second(&other);
-                // Like the main handle, never torn down: the exit frees it.
-                std::mem::forget(other);
-                out
-            });
-            let a = first(self);
-            match handle.join() {
-                Ok(b) => Ok((a, b)),
-                Err(panic) => std::panic::resume_unwind(panic),
+        /// Items a thread takes at a time: few enough to even out, many enough that taking them
+        /// costs nothing.
+        const BATCH: usize = 64;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let others = (0..cores.saturating_sub(1).max(1))
+            .map(|_| self.reopen())
+            .collect::<Result<Vec<_>, Error>>()?;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let take = |reg: &Registry| {
+            let mut done = Vec::new();
+            loop {
+                let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                if start >= items.len() {
+                    return done;
+                }
+                let batch = &items[start..items.len().min(start + BATCH)];
+                done.push((
+                    start,
+                    batch.iter().map(|item| work(reg, item)).collect::<Vec<R>>(),
+                ));
             }
+        };
+        let take = &take;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = others
+                .into_iter()
+                .map(|registry| {
+                    scope.spawn(move || {
+                        let out = take(&registry);
+                        // Like the main handle, never torn down: the exit frees it.
+                        std::mem::forget(registry);
+                        out
+                    })
+                })
+                .collect();
+            let a = first(self);
+            let mut batches = take(self);
+            for handle in handles {
+                match handle.join() {
+                    Ok(part) => batches.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            batches.sort_unstable_by_key(|(start, _)| *start);
+            Ok((a, batches.into_iter().flat_map(|(_, out)| out).collect()))
         })
     }
 

@@ -57,16 +57,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     }
     let mut files = reg.prompt_files(rev)?;
     files.sort_by(|a, b| stem(a).cmp(stem(b)));
-    // Each file is read and parsed on its own: the files are split over the cores. In a large
-    // registry that happens while this thread walks the history for the version counts (a
-    // fresh clone's first `list` does both); with `--env` only promoted prompts are parsed, after.
-    let parse_all = |reg: &Registry| {
-        reg.map_runs(&files, |reg, run| {
-            run.iter().map(|file| content(reg, rev, file)).collect()
-        })
-    };
+    // Each file is read and parsed on its own, on every core. In a large registry that happens
+    // while this thread walks the history for the version counts (a fresh clone's first `list`
+    // does both); with `--env` only promoted prompts are parsed, after.
     let (versions, parsed) = if only_env.is_none() && Registry::worth_threads(files.len()) {
-        let (versions, parsed) = reg.alongside(Registry::version_index, parse_all)?;
+        let (versions, parsed) =
+            reg.alongside_each(Registry::version_index, &files, |reg, file| {
+                content(reg, rev, file)
+            })?;
         (versions, Some(parsed))
     } else {
         (reg.version_index(), None)
@@ -79,7 +77,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let rows: Vec<Result<Option<Row>, Error>> = match parsed {
         Some(parsed) => files
             .iter()
-            .zip(parsed?)
+            .zip(parsed)
             .map(|(file, parsed)| row(file, || parsed, &index, counted, &envs, only_env))
             .collect(),
         // Read here, and only for the rows `--env` keeps.
