@@ -42,6 +42,9 @@ const ID: usize = 20;
 const CACHE_BYTES: usize = 32 << 20;
 /// Objects larger than this are not kept (one large file must not push out a walk's trees).
 const CACHE_OBJECT_BYTES: usize = 1 << 20;
+/// Larger objects are left to libgit2: a walk reads commits and trees, and a damaged size field
+/// must not ask for an allocation that ends the process.
+const MAX_OBJECT_BYTES: usize = 256 << 20;
 /// A chain of deltas longer than this is damage (git writes at most 50 by default, 4,095 at most).
 const MAX_CHAIN: usize = 10_000;
 
@@ -286,7 +289,9 @@ impl Pack {
         };
         Some(Header {
             kind,
-            size: usize::try_from(size).ok()?,
+            size: usize::try_from(size)
+                .ok()
+                .filter(|size| *size <= MAX_OBJECT_BYTES)?,
             data: start + i,
             base,
         })
@@ -328,6 +333,9 @@ pub(crate) fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let wanted = size()?;
+    if wanted > MAX_OBJECT_BYTES {
+        return None;
+    }
     let mut out = Vec::with_capacity(wanted);
     while let Some((&op, after)) = rest.split_first() {
         rest = after;
@@ -637,12 +645,13 @@ mod tests {
             Some(&b"abc"[..])
         );
         for bad in [
-            &[12, 5, 0x91, 6, 5][..], // wrong base size
-            &[11, 6, 0x91, 6, 5],     // result shorter than stated
-            &[11, 5, 0x91, 7, 5],     // copy past the base's end
-            &[11, 2, 3, b'a', b'b'],  // insert cut short
-            &[11, 1, 0],              // reserved instruction
-            &[11],                    // no result size
+            &[12, 5, 0x91, 6, 5][..],            // wrong base size
+            &[11, 6, 0x91, 6, 5],                // result shorter than stated
+            &[11, 5, 0x91, 7, 5],                // copy past the base's end
+            &[11, 2, 3, b'a', b'b'],             // insert cut short
+            &[11, 1, 0],                         // reserved instruction
+            &[11],                               // no result size
+            &[11, 0x80, 0x80, 0x80, 0x80, 0x7f], // a result too large to build
         ] {
             assert_eq!(apply_delta(base, bad), None, "{bad:?}");
         }
