@@ -99,8 +99,8 @@ fn parse_with(text: &str, fast: bool) -> Result<Loaded, LoadError> {
         spans,
         tagged,
     } = read_events(text)?;
-    let built = if fast && !tagged {
-        events::from_events::<Prompt>(events).ok()
+    let built = if fast {
+        build_from_events(text, events, tagged)
     } else {
         None
     };
@@ -110,6 +110,39 @@ fn parse_with(text: &str, fast: bool) -> Result<Loaded, LoadError> {
     };
     check_shape(&prompt, &spans)?;
     Ok(Loaded { prompt, spans })
+}
+
+/// The `Prompt` from the event pass's events, when they surely give what serde_yaml_ng would.
+fn build_from_events(text: &str, events: Vec<Ev<'_>>, tagged: bool) -> Option<Prompt> {
+    if tagged || has_yaml11_breaks(text) || has_leading_tab(text) {
+        return None;
+    }
+    events::from_events(events).ok()
+}
+
+/// Whether a tab stands in some line's leading white space, where libyaml refuses tabs that
+/// saphyr-parser accepts (`\ta` under a key, a tab-only line in a block scalar).
+fn has_leading_tab(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'\t', bytes).is_none() {
+        return false;
+    }
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    line_starts.into_iter().any(|start| {
+        let indent = bytes[start..].iter().take_while(|b| **b == b' ').count();
+        bytes.get(start + indent) == Some(&b'\t')
+    })
+}
+
+/// Whether `text` holds NEL, LS or PS (U+0085, U+2028, U+2029): line breaks to libyaml (YAML
+/// 1.1), ordinary characters to saphyr-parser (YAML 1.2), so the two read such text differently
+/// and only serde_yaml_ng's reading is today's.
+fn has_yaml11_breaks(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|i| match bytes[i] {
+        0xC2 => bytes.get(i + 1) == Some(&0x85),
+        _ => bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)),
+    })
 }
 
 /// Today's two-parser read (event pass, then serde_yaml_ng from the text): the oracle of the
@@ -226,9 +259,9 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
         tagged: false,
     };
     let spans = &mut read.spans;
-    let mut stack: Vec<Open> = Vec::new();
+    let mut stack: Vec<Open> = Vec::with_capacity(8);
     // The name ranges (in `spans`) of the keys of every open mapping, innermost last.
-    let mut keys: Vec<(u32, u32)> = Vec::new();
+    let mut keys: Vec<(u32, u32)> = Vec::with_capacity(32);
     let mut documents = 0;
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {

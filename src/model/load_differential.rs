@@ -166,10 +166,7 @@ fn old_parse(text: &str) -> Result<Loaded, LoadError> {
 /// Whether the events alone built a `Prompt` for `text`.
 fn built_from_events(text: &str) -> Option<Prompt> {
     let read = read_events(text).ok()?;
-    if read.tagged {
-        return None;
-    }
-    events::from_events::<Prompt>(read.events).ok()
+    build_from_events(text, read.events, read.tagged)
 }
 
 /// Asserts that the loader answers as the old one did; returns whether the events built the prompt.
@@ -735,6 +732,28 @@ proptest! {
     /// Loose YAML-like text, mostly broken: the same errors at the same places.
     #[test]
     fn yaml_like_text_loads_as_before(s in "(format: 1\n)?(template: ?(\\||>|'|\")?[ a-z{}:#\n-]{0,12}\n)?([a-z_]{1,8}: ?(\\[|\\{|'|\"|\\||>|-|&a|\\*a|!t|!!str |!!int )?[ a-z0-9.{}:#\n-]{0,20}\n){0,8}") {
+        same_as_before(&s)?;
+    }
+
+    /// Tabs, the line breaks YAML 1.1 knows and 1.2 does not (NEL, LS, PS), a BOM, quotes and
+    /// escapes inside texts of every style.
+    #[test]
+    fn odd_characters_load_as_before(
+        template in "[a-z \t\u{85}\u{2028}\u{2029}\u{feff}\\\"':#é\n]{0,16}",
+        description in "[a-z \t\u{85}\u{2028}:#\n-]{0,12}",
+        ways in (way(), way()),
+    ) {
+        let node = Node::Map(vec![
+            ("format".into(), Node::Scalar("1".into(), Way::Plain)),
+            ("description".into(), Node::Scalar(description, ways.0)),
+            ("template".into(), Node::Scalar(template, ways.1)),
+        ], false);
+        same_as_before(&file(&node))?;
+    }
+
+    /// The same characters where YAML's structure is: around keys, indicators and indentation.
+    #[test]
+    fn odd_structure_loads_as_before(s in "format: 1\ntemplate:[ \t]?[|>]?[ \t\u{85}\u{2028}]?\n?[ \t]{0,3}[a-z\u{85}\u{2028}\t]{1,6}\n([a-z]{1,4}:[ \t\u{85}\u{2028}]{0,2}[a-z0-9\t\u{85}]{0,6}\n){0,3}") {
         same_as_before(&s)?;
     }
 

@@ -59,6 +59,8 @@ impl SpanIndex {
     pub(crate) fn with_capacity(nodes: usize) -> SpanIndex {
         SpanIndex {
             entries: Vec::with_capacity(nodes),
+            // Key texts are short: a few bytes per node.
+            names: String::with_capacity(nodes * 6),
             ..SpanIndex::default()
         }
     }
