@@ -154,6 +154,14 @@ fn old_index(text: &str) -> Result<SpanIndex, LoadError> {
     Ok(SpanIndex::prebuilt(keys, values))
 }
 
+/// How many cases each differential test generates: `PROMPT_DIFF_CASES` for a longer run by hand.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROMPT_DIFF_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The old read: the eager event pass, then serde_yaml_ng from the text, then the shape rules.
 fn old_parse(text: &str) -> Result<Loaded, LoadError> {
     crate::model::nesting::check_nesting(text)?;
@@ -699,8 +707,9 @@ fn file(node: &Node) -> String {
 
 #[test]
 fn generated_prompts_load_as_before() {
+    let cases = cases(3000);
     let mut runner = TestRunner::new(Config {
-        cases: 3000,
+        cases,
         ..Config::default()
     });
     let built = Cell::new(0);
@@ -719,7 +728,7 @@ fn generated_prompts_load_as_before() {
         .unwrap();
     // Not vacuous: most generated files load, and the events build most of those.
     let (built, loaded) = (built.get(), loaded.get());
-    assert!(loaded > 600, "{loaded} of 3000 loaded");
+    assert!(loaded * 5 > cases as usize, "{loaded} of {cases} loaded");
     assert!(
         built * 10 > loaded * 8,
         "{built} built from events, {loaded} loaded"
@@ -727,7 +736,7 @@ fn generated_prompts_load_as_before() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     /// Loose YAML-like text, mostly broken: the same errors at the same places.
     #[test]
@@ -803,4 +812,32 @@ fn the_repository_prompt_files_load_as_before() {
         }
     }
     assert!(built > 10, "{built} of {} built from events", files.len());
+}
+
+/// Paths that two nodes share (a key with a dot beside a nested key, an empty key, a key that
+/// looks like an index) answer as the old tables did: the last node in the document.
+#[test]
+fn shared_paths_answer_as_before() {
+    let texts = [
+        "format: 1\ntemplate: a\nmetadata:\n  a.b: 1\n  a:\n    b: 2\n",
+        "format: 1\ntemplate: a\nmetadata:\n  a:\n    b: 2\n  a.b: 1\n",
+        "format: 1\ntemplate: a\nmetadata:\n  '': {'': [x, [y, {z: ''}]]}\n  '0': 1\n",
+        "format: 1\ntemplate: a\nmetadata:\n  l: [[1, 2], [3, [4, 5]]]\n  l.1.1: 9\n",
+        "format: 1\ntemplate: a\nsamples: {s: {x: 1}}\nmetadata: {samples.s.x: 2}\n",
+    ];
+    for text in texts {
+        same_as_before(text).unwrap();
+        let new = parse(text).unwrap();
+        let old = old_parse(text).unwrap();
+        for path in [
+            "metadata.a.b",
+            "metadata.",
+            "metadata..",
+            "metadata.l.1.1",
+            "samples.s.x",
+        ] {
+            assert_eq!(new.spans.value(path), old.spans.value(path), "{text}{path}");
+            assert_eq!(new.spans.key(path), old.spans.key(path), "{text}{path}");
+        }
+    }
 }

@@ -1,11 +1,12 @@
 //! Where each key and value of a prompt file sits, for messages that point into the file.
 //!
 //! The loader records one small entry per node while it reads the file's events (a position, a
-//! style, and for keys the key's text in one shared buffer); the lookup tables by path are built
-//! from them the first time a position is asked for. Most reads (`list`, `show`, `diff`) never
-//! ask, so they never pay for a `String` path per node.
+//! style, and for keys the key's text in one shared buffer); the table by path is built from them
+//! the first time a position is asked for. Most reads (`list`, `show`, `diff`) never ask. The
+//! table is every node's path written into one buffer and a list of rows sorted by path, looked up
+//! by binary search: two allocations per file, where a map of `String` paths made one per node.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 use crate::error::Location;
@@ -40,10 +41,40 @@ enum Entry {
     Close,
 }
 
+/// A node's path (`paths[start..end]`), whether it is a key, and where it sits.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    start: u32,
+    end: u32,
+    key: bool,
+    span: NodeSpan,
+}
+
+/// Every node by path: rows sorted by (path, key or value), document order among equals.
 #[derive(Debug, Clone, Default)]
 struct Tables {
-    keys: HashMap<String, Location>,
-    values: HashMap<String, NodeSpan>,
+    paths: String,
+    rows: Vec<Row>,
+}
+
+impl Tables {
+    fn path(&self, row: &Row) -> &str {
+        &self.paths[row.start as usize..row.end as usize]
+    }
+
+    fn order(&self, row: &Row, path: &str, key: bool) -> Ordering {
+        self.path(row).cmp(path).then(row.key.cmp(&key))
+    }
+
+    /// The node at `path`; when several have it (a key with a dot, `a.b`, beside `a: {b: …}`),
+    /// the last in the document, as a map filled in document order would answer.
+    fn find(&self, path: &str, key: bool) -> Option<NodeSpan> {
+        let end = self
+            .rows
+            .partition_point(|row| self.order(row, path, key) != Ordering::Greater);
+        let row = self.rows[..end].last()?;
+        (self.order(row, path, key) == Ordering::Equal).then_some(row.span)
+    }
 }
 
 /// Where each key and value of a YAML document sits. Paths join keys and sequence indexes with dots:
@@ -98,65 +129,92 @@ impl SpanIndex {
         self.tables.get_or_init(|| self.build())
     }
 
-    /// Replays the entries into tables by path.
+    /// Replays the entries into the table by path.
     fn build(&self) -> Tables {
-        enum Frame {
-            Map {
-                path: String,
-                key: Option<(u32, u32)>,
-            },
-            Seq {
-                path: String,
-                next: usize,
-            },
+        struct Frame {
+            /// The length of the parent's path, to which `current` goes back at the end.
+            outer: usize,
+            map: bool,
+            /// A mapping's last key (in `names`) until its value comes.
+            key: Option<(u32, u32)>,
+            /// A sequence's next index.
+            next: usize,
         }
-        fn child(parent: &str, key: &str) -> String {
-            if parent.is_empty() {
-                key.to_string()
-            } else {
-                let mut path = String::with_capacity(parent.len() + 1 + key.len());
-                path.push_str(parent);
-                path.push('.');
-                path.push_str(key);
-                path
-            }
-        }
-        let mut t = Tables::default();
+        let mut t = Tables {
+            paths: String::with_capacity(self.names.len() * 3),
+            rows: Vec::with_capacity(self.entries.len()),
+        };
         let mut stack: Vec<Frame> = Vec::new();
+        // The path of the innermost open collection.
+        let mut current = String::new();
         for entry in &self.entries {
-            let (at, style, opens) = match *entry {
-                Entry::Key { at, start, end } => {
-                    if let Some(Frame::Map { path, key }) = stack.last_mut() {
-                        t.keys.insert(child(path, self.name(start, end)), at);
-                        *key = Some((start, end));
+            let start = t.paths.len() as u32;
+            let (key, span, opens) = match *entry {
+                Entry::Close => {
+                    if let Some(frame) = stack.pop() {
+                        current.truncate(frame.outer);
                     }
                     continue;
                 }
-                Entry::Close => {
-                    stack.pop();
-                    continue;
+                Entry::Key { at, start, end } => {
+                    let span = NodeSpan {
+                        at,
+                        style: Style::Plain,
+                    };
+                    (Some((start, end)), span, None)
                 }
-                Entry::Scalar(span) => (span.at, span.style, None),
-                Entry::Open { at, map } => (at, Style::Plain, Some(map)),
+                Entry::Scalar(span) => (None, span, None),
+                Entry::Open { at, map } => {
+                    let span = NodeSpan {
+                        at,
+                        style: Style::Plain,
+                    };
+                    (None, span, Some(map))
+                }
             };
-            let path = match stack.last_mut() {
-                Some(Frame::Map { path, key }) => {
-                    let (start, end) = key.take().unwrap_or_default();
-                    child(path, self.name(start, end))
+            // The parent's path and a dot (none under the document itself), then this node's
+            // segment: its key's text for a key and a mapping's value ("" for a value without a
+            // key, as before), its index in a sequence.
+            if let Some(frame) = stack.last_mut() {
+                t.paths.push_str(&current);
+                if !current.is_empty() {
+                    t.paths.push('.');
                 }
-                Some(Frame::Seq { path, next }) => {
-                    *next += 1;
-                    child(path, &(*next - 1).to_string())
+                if let Some(name) = key {
+                    frame.key = Some(name);
                 }
-                None => String::new(),
-            };
-            t.values.insert(path.clone(), NodeSpan { at, style });
-            match opens {
-                Some(true) => stack.push(Frame::Map { path, key: None }),
-                Some(false) => stack.push(Frame::Seq { path, next: 0 }),
-                None => {}
+                if frame.map {
+                    if let Some((from, to)) = if key.is_some() { key } else { frame.key.take() } {
+                        t.paths.push_str(self.name(from, to));
+                    }
+                } else {
+                    push_number(&mut t.paths, frame.next);
+                    frame.next += 1;
+                }
+            }
+            let end = t.paths.len() as u32;
+            t.rows.push(Row {
+                start,
+                end,
+                key: key.is_some(),
+                span,
+            });
+            if let Some(map) = opens {
+                // The parent's path is a prefix of this one.
+                let outer = current.len();
+                current.clear();
+                current.push_str(&t.paths[start as usize..end as usize]);
+                stack.push(Frame {
+                    outer,
+                    map,
+                    key: None,
+                    next: 0,
+                });
             }
         }
+        let mut rows = std::mem::take(&mut t.rows);
+        rows.sort_by(|a, b| t.path(a).cmp(t.path(b)).then(a.key.cmp(&b.key)));
+        t.rows = rows;
         t
     }
 
@@ -165,10 +223,7 @@ impl SpanIndex {
         let t = self.tables();
         let mut p = path;
         loop {
-            if let Some(at) = t.keys.get(p) {
-                return *at;
-            }
-            if let Some(span) = t.values.get(p) {
+            if let Some(span) = t.find(p, true).or_else(|| t.find(p, false)) {
                 return span.at;
             }
             match p.rfind('.') {
@@ -180,7 +235,7 @@ impl SpanIndex {
 
     /// The position of the value at `path` (falling back like `key`).
     pub fn value(&self, path: &str) -> Location {
-        match self.tables().values.get(path) {
+        match self.tables().find(path, false) {
             Some(span) => span.at,
             None => self.key(path),
         }
@@ -188,7 +243,7 @@ impl SpanIndex {
 
     /// Maps a 1-based line and column inside the text of the scalar at `path` to the file.
     pub fn in_text(&self, path: &str, line: usize, column: usize) -> Location {
-        let Some(span) = self.tables().values.get(path) else {
+        let Some(span) = self.tables().find(path, false) else {
             return self.key(path);
         };
         match span.style {
@@ -211,36 +266,68 @@ impl SpanIndex {
     }
 }
 
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+}
+
 #[cfg(test)]
 impl SpanIndex {
-    /// An index whose tables are given (the differential tests' copy of the old eager index).
+    /// An index whose table is given (the differential tests' copy of the old eager index).
     pub(crate) fn prebuilt(
-        keys: HashMap<String, Location>,
-        values: HashMap<String, (Location, Style)>,
+        keys: std::collections::HashMap<String, Location>,
+        values: std::collections::HashMap<String, (Location, Style)>,
     ) -> SpanIndex {
+        let mut t = Tables::default();
+        let keys = keys.into_iter().map(|(p, at)| (p, true, at, Style::Plain));
         let values = values
             .into_iter()
-            .map(|(path, (at, style))| (path, NodeSpan { at, style }))
-            .collect();
+            .map(|(p, (at, style))| (p, false, at, style));
+        for (path, key, at, style) in keys.chain(values) {
+            let start = t.paths.len() as u32;
+            t.paths.push_str(&path);
+            let end = t.paths.len() as u32;
+            let span = NodeSpan { at, style };
+            t.rows.push(Row {
+                start,
+                end,
+                key,
+                span,
+            });
+        }
+        let mut rows = std::mem::take(&mut t.rows);
+        rows.sort_by(|a, b| t.path(a).cmp(t.path(b)).then(a.key.cmp(&b.key)));
+        t.rows = rows;
         let index = SpanIndex::default();
-        let _ = index.tables.set(Tables { keys, values });
+        let _ = index.tables.set(t);
         index
     }
 
-    /// Every key and value position by path, sorted, for comparing two indexes.
+    /// What a lookup answers for every path of the table, sorted, for comparing two indexes.
     pub(crate) fn dump(&self) -> Vec<(String, bool, Location, Option<Style>)> {
         let t = self.tables();
         let mut out: Vec<_> = t
-            .keys
+            .rows
             .iter()
-            .map(|(p, at)| (p.clone(), true, *at, None))
-            .chain(
-                t.values
-                    .iter()
-                    .map(|(p, s)| (p.clone(), false, s.at, Some(s.style))),
-            )
+            .map(|row| {
+                let path = t.path(row);
+                let span = t.find(path, row.key).expect("a row's own path");
+                let style = (!row.key).then_some(span.style);
+                (path.to_string(), row.key, span.at, style)
+            })
             .collect();
-        out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        out.dedup();
         out
     }
 }
