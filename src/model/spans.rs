@@ -3,10 +3,10 @@
 //! The loader records one small entry per node while it reads the file's events (a position, a
 //! style, and for keys the key's text in one shared buffer); the table by path is built from them
 //! the first time a position is asked for. Most reads (`list`, `show`, `diff`) never ask. The
-//! table is every node's path written into one buffer and a list of rows sorted by path, looked up
-//! by binary search: two allocations per file, where a map of `String` paths made one per node.
+//! table is every node's path written into one buffer, a list of rows, and an open-addressing
+//! index of the rows by path: three allocations per file, where two maps of `String` paths made
+//! one per node (and hashed each with SipHash).
 
-use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 use crate::error::Location;
@@ -50,11 +50,23 @@ struct Row {
     span: NodeSpan,
 }
 
-/// Every node by path: rows sorted by (path, key or value), document order among equals.
+/// Every node by path (keys and values apart).
 #[derive(Debug, Clone, Default)]
 struct Tables {
     paths: String,
     rows: Vec<Row>,
+    /// Open addressing over `rows`: a row's index plus one, 0 for a free slot; a power of two
+    /// at least twice the rows, so probes stay short.
+    slots: Vec<u32>,
+}
+
+/// FNV-1a over the path, and whether it is a key: paths are short, the hash needs no key.
+fn hash(path: &str, key: bool) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(key);
+    for b in path.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h as usize
 }
 
 impl Tables {
@@ -62,18 +74,40 @@ impl Tables {
         &self.paths[row.start as usize..row.end as usize]
     }
 
-    fn order(&self, row: &Row, path: &str, key: bool) -> Ordering {
-        self.path(row).cmp(path).then(row.key.cmp(&key))
+    /// The slot that holds (`path`, `key`), or the free slot where it would go.
+    fn slot(&self, path: &str, key: bool) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = hash(path, key) & mask;
+        loop {
+            match self.slots[i] {
+                0 => return i,
+                n => {
+                    let row = &self.rows[n as usize - 1];
+                    if row.key == key && self.path(row) == path {
+                        return i;
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
     }
 
-    /// The node at `path`; when several have it (a key with a dot, `a.b`, beside `a: {b: …}`),
-    /// the last in the document, as a map filled in document order would answer.
+    /// Indexes the rows in document order: a later node with the same path replaces an earlier
+    /// one (a key with a dot, `a.b`, beside `a: {b: …}`), as a map filled in that order did.
+    fn index_rows(&mut self) {
+        self.slots = vec![0; (self.rows.len() * 2).next_power_of_two().max(4)];
+        for n in 0..self.rows.len() {
+            let row = self.rows[n];
+            let i = self.slot(self.path(&row), row.key);
+            self.slots[i] = n as u32 + 1;
+        }
+    }
+
     fn find(&self, path: &str, key: bool) -> Option<NodeSpan> {
-        let end = self
-            .rows
-            .partition_point(|row| self.order(row, path, key) != Ordering::Greater);
-        let row = self.rows[..end].last()?;
-        (self.order(row, path, key) == Ordering::Equal).then_some(row.span)
+        match self.slots[self.slot(path, key)] {
+            0 => None,
+            n => Some(self.rows[n as usize - 1].span),
+        }
     }
 }
 
@@ -143,6 +177,7 @@ impl SpanIndex {
         let mut t = Tables {
             paths: String::with_capacity(self.names.len() * 3),
             rows: Vec::with_capacity(self.entries.len()),
+            slots: Vec::new(),
         };
         let mut stack: Vec<Frame> = Vec::new();
         // The path of the innermost open collection.
@@ -212,9 +247,7 @@ impl SpanIndex {
                 });
             }
         }
-        let mut rows = std::mem::take(&mut t.rows);
-        rows.sort_by(|a, b| t.path(a).cmp(t.path(b)).then(a.key.cmp(&b.key)));
-        t.rows = rows;
+        t.index_rows();
         t
     }
 
@@ -306,9 +339,7 @@ impl SpanIndex {
                 span,
             });
         }
-        let mut rows = std::mem::take(&mut t.rows);
-        rows.sort_by(|a, b| t.path(a).cmp(t.path(b)).then(a.key.cmp(&b.key)));
-        t.rows = rows;
+        t.index_rows();
         let index = SpanIndex::default();
         let _ = index.tables.set(t);
         index
@@ -327,6 +358,7 @@ impl SpanIndex {
                 (path.to_string(), row.key, span.at, style)
             })
             .collect();
+        out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         out.dedup();
         out
     }
