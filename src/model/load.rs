@@ -97,10 +97,10 @@ fn parse_with(text: &str, fast: bool) -> Result<Loaded, LoadError> {
     let Read {
         events,
         spans,
-        tagged,
+        unsure,
     } = read_events(text)?;
     let built = if fast {
-        build_from_events(text, events, tagged)
+        build_from_events(text, events, unsure)
     } else {
         None
     };
@@ -113,35 +113,48 @@ fn parse_with(text: &str, fast: bool) -> Result<Loaded, LoadError> {
 }
 
 /// The `Prompt` from the event pass's events, when they surely give what serde_yaml_ng would.
-fn build_from_events(text: &str, events: Vec<Ev<'_>>, tagged: bool) -> Option<Prompt> {
-    if tagged || has_yaml11_breaks(text) || has_leading_tab(text) {
+fn build_from_events(text: &str, events: Vec<Ev<'_>>, unsure: bool) -> Option<Prompt> {
+    if unsure || libyaml_reads_differently(text) {
         return None;
     }
     events::from_events(events).ok()
 }
 
-/// Whether a tab stands in some line's leading white space, where libyaml refuses tabs that
-/// saphyr-parser accepts (`\ta` under a key, a tab-only line in a block scalar).
-fn has_leading_tab(text: &str) -> bool {
+/// Whether `text` has something that libyaml (under serde_yaml_ng) and saphyr-parser read
+/// differently, found by the differential tests, so that only serde_yaml_ng's reading is today's:
+/// a directive line (`%YAML 1.3`, `%FOO`: libyaml refuses what saphyr-parser lets by); a character
+/// YAML does not allow (C0 and C1 controls but tab, LF and CR; DEL; U+FFFE, U+FFFF), which libyaml
+/// refuses; NEL, LS and PS (U+0085, U+2028, U+2029), line breaks to libyaml (YAML 1.1) but
+/// ordinary characters to saphyr-parser (1.2); a tab in a line's leading white space, which
+/// libyaml refuses (`\ta` under a key, a tab-only line in a block scalar).
+fn libyaml_reads_differently(text: &str) -> bool {
     let bytes = text.as_bytes();
+    let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
+    bytes.first() == Some(&b'%')
+        || memchr::memmem::find(bytes, b"\n%").is_some()
+        || bytes.iter().fold(false, |found, b| found | control(*b))
+        || memchr::memchr3_iter(0xC2, 0xE2, 0xEF, bytes).any(|i| {
+            let next = |n: usize| bytes.get(i + n).copied();
+            match bytes[i] {
+                0xC2 => matches!(next(1), Some(0x80..=0x9F)),
+                0xE2 => next(1) == Some(0x80) && matches!(next(2), Some(0xA8 | 0xA9)),
+                _ => next(1) == Some(0xBF) && matches!(next(2), Some(0xBE | 0xBF)),
+            }
+        })
+        || has_leading_tab(bytes)
+}
+
+/// Whether a tab stands in some line's leading white space.
+fn has_leading_tab(bytes: &[u8]) -> bool {
     if memchr::memchr(b'\t', bytes).is_none() {
         return false;
     }
-    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    // A lone CR breaks a line too (CRLF is LF by now).
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).map(|i| i + 1);
+    let line_starts = std::iter::once(0).chain(breaks);
     line_starts.into_iter().any(|start| {
         let indent = bytes[start..].iter().take_while(|b| **b == b' ').count();
         bytes.get(start + indent) == Some(&b'\t')
-    })
-}
-
-/// Whether `text` holds NEL, LS or PS (U+0085, U+2028, U+2029): line breaks to libyaml (YAML
-/// 1.1), ordinary characters to saphyr-parser (YAML 1.2), so the two read such text differently
-/// and only serde_yaml_ng's reading is today's.
-fn has_yaml11_breaks(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|i| match bytes[i] {
-        0xC2 => bytes.get(i + 1) == Some(&0x85),
-        _ => bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)),
     })
 }
 
@@ -232,11 +245,12 @@ enum Open {
 const SCAN_KEYS: usize = 16;
 
 /// What the event pass read: the nodes for `events::from_events`, their positions, and whether
-/// any node carries a tag (`!!str`), which the fast typing leaves to serde_yaml_ng.
+/// the typing is left to serde_yaml_ng: a node carries a tag (`!!str`), or a key is longer than
+/// libyaml's limit for an implicit key (1,024 characters) or spans lines.
 struct Read<'a> {
     events: Vec<Ev<'a>>,
     spans: SpanIndex,
-    tagged: bool,
+    unsure: bool,
 }
 
 fn parse_error(e: &saphyr_parser::ScanError) -> LoadError {
@@ -256,7 +270,7 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
     let mut read = Read {
         events: Vec::with_capacity(text.len() / 12 + 8),
         spans: SpanIndex::with_capacity(text.len() / 12 + 8),
-        tagged: false,
+        unsure: false,
     };
     let spans = &mut read.spans;
     let mut stack: Vec<Open> = Vec::with_capacity(8);
@@ -316,7 +330,7 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
                     ),
                 ));
             }
-            read.tagged = true;
+            read.unsure = true;
         }
         // A mapping key?
         if let Some(Open::Map {
@@ -339,6 +353,10 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
                     at,
                     format!("duplicate key `{}`", crate::model::id::printable(&name)),
                 ));
+            }
+            if span.end.index() - span.start.index() > 1000 || span.end.line() != span.start.line()
+            {
+                read.unsure = true;
             }
             let start = spans.names_len();
             spans.push_key(at, &name);
