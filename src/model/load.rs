@@ -125,8 +125,9 @@ fn build_from_events(text: &str, events: Vec<Ev<'_>>, unsure: bool) -> Option<Pr
 /// a directive line (`%YAML 1.3`, `%FOO`: libyaml refuses what saphyr-parser lets by); a character
 /// YAML does not allow (C0 and C1 controls but tab, LF and CR; DEL; U+FFFE, U+FFFF), which libyaml
 /// refuses; NEL, LS and PS (U+0085, U+2028, U+2029), line breaks to libyaml (YAML 1.1) but
-/// ordinary characters to saphyr-parser (1.2); a tab in a line's leading white space, which
-/// libyaml refuses (`\ta` under a key, a tab-only line in a block scalar).
+/// ordinary characters to saphyr-parser (1.2); a byte order mark inside the text (the one at the
+/// start is gone by now), which the two skip in different places; a tab in a line's leading
+/// white space, which libyaml refuses (`\ta` under a key, a tab-only line in a block scalar).
 fn libyaml_reads_differently(text: &str) -> bool {
     let bytes = text.as_bytes();
     let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
@@ -138,7 +139,10 @@ fn libyaml_reads_differently(text: &str) -> bool {
             match bytes[i] {
                 0xC2 => matches!(next(1), Some(0x80..=0x9F)),
                 0xE2 => next(1) == Some(0x80) && matches!(next(2), Some(0xA8 | 0xA9)),
-                _ => next(1) == Some(0xBF) && matches!(next(2), Some(0xBE | 0xBF)),
+                _ => matches!(
+                    (next(1), next(2)),
+                    (Some(0xBF), Some(0xBE | 0xBF)) | (Some(0xBB), Some(0xBF))
+                ),
             }
         })
         || has_leading_tab(bytes)
@@ -245,8 +249,9 @@ enum Open {
 const SCAN_KEYS: usize = 16;
 
 /// What the event pass read: the nodes for `events::from_events`, their positions, and whether
-/// the typing is left to serde_yaml_ng: a node carries a tag (`!!str`), or a key is longer than
-/// libyaml's limit for an implicit key (1,024 characters) or spans lines.
+/// the typing is left to serde_yaml_ng: a node carries a tag (`!!str`), a key is longer than
+/// libyaml's limit for an implicit key (1,024 characters) or spans lines, or a block scalar may
+/// run to the end of a file that has no final line break.
 struct Read<'a> {
     events: Vec<Ev<'a>>,
     spans: SpanIndex,
@@ -277,6 +282,7 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
     // The name ranges (in `spans`) of the keys of every open mapping, innermost last.
     let mut keys: Vec<(u32, u32)> = Vec::with_capacity(32);
     let mut documents = 0;
+    let mut blocks = false;
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| parse_error(&e))?;
@@ -374,6 +380,7 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
         }
         match event {
             Event::Scalar(value, style, ..) => {
+                blocks |= matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
                 spans.push_scalar(
                     at,
                     match style {
@@ -406,6 +413,11 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
                 });
             }
         }
+    }
+    // A block scalar that runs to the end of a file without a final line break: libyaml ends
+    // its text without one, saphyr-parser with one.
+    if blocks && !text.ends_with(['\n', '\r']) {
+        read.unsure = true;
     }
     Ok(read)
 }

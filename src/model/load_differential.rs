@@ -707,6 +707,17 @@ fn file(node: &Node) -> String {
 
 #[test]
 fn generated_prompts_load_as_before() {
+    // The strategy is deep: generating and shrinking a whole prompt needs more than a test
+    // thread's stack in a debug build.
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(generate_prompts)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+fn generate_prompts() {
     let cases = cases(3000);
     let mut runner = TestRunner::new(Config {
         cases,
@@ -715,22 +726,30 @@ fn generated_prompts_load_as_before() {
     let built = Cell::new(0);
     let loaded = Cell::new(0);
     runner
-        .run(&prompt(), |node| {
-            let text = file(&node);
-            if same_as_before(&text)? {
-                built.set(built.get() + 1);
-            }
-            if parse(&text).is_ok() {
-                loaded.set(loaded.get() + 1);
-            }
-            Ok(())
-        })
+        .run(
+            &(prompt(), prop::bool::weighted(0.2)),
+            |(node, unterminated)| {
+                // Hand-written files often lack the final line break.
+                let mut text = file(&node);
+                if unterminated {
+                    text.truncate(text.trim_end_matches('\n').len());
+                }
+                if same_as_before(&text)? {
+                    built.set(built.get() + 1);
+                }
+                if parse(&text).is_ok() {
+                    loaded.set(loaded.get() + 1);
+                }
+                Ok(())
+            },
+        )
         .unwrap();
     // Not vacuous: most generated files load, and the events build most of those.
     let (built, loaded) = (built.get(), loaded.get());
     assert!(loaded * 5 > cases as usize, "{loaded} of {cases} loaded");
+    // (Files without a final line break that end in a block scalar are left to serde_yaml_ng.)
     assert!(
-        built * 10 > loaded * 8,
+        built * 10 > loaded * 7,
         "{built} built from events, {loaded} loaded"
     );
 }
@@ -871,6 +890,91 @@ fn yaml_corners_load_as_before() {
         "format: 1\ntemplate: a\nlabels: [a,]\n".into(),
         "format: 1\ntemplate: \"\\x41\\u263A\\U0001F600\\N\\_\\L\\P\\0\\e\\ \\/\\t\"\n".into(),
         "format: 1\ntemplate: \"a\\\n  b \\\n  c\"\n".into(),
+        "format: 1\ntemplate: \"\\uD800\"\n".into(),
+        "format: 1\ntemplate: \"\\uDC00x\"\n".into(),
+        "format: 1\ntemplate: \"\\U00110000\"\n".into(),
+        "format: 1\ntemplate: \"\\x\"\n".into(),
+        "format: 1\ntemplate: \"\\q\"\n".into(),
+        "format: 1\ntemplate: \"\\x4\"\n".into(),
+        "format: 1\ntemplate: \"\\u00\"\n".into(),
+        "format: 1\ntemplate: @x\n".into(),
+        "format: 1\ntemplate: `x\n".into(),
+        "format: 1\ntemplate: %x\n".into(),
+        "format: 1\ntemplate: !x\n".into(),
+        "format: 1\ntemplate: |x\n".into(),
+        "format: 1\ntemplate: >x\n".into(),
+        "format: 1\ntemplate: -x\n".into(),
+        "format: 1\ntemplate: ?x\n".into(),
+        "format: 1\ntemplate: :x\n".into(),
+        "format: 1\ntemplate: ,x\n".into(),
+        "format: 1\ntemplate: ]x\n".into(),
+        "format: 1\ntemplate: }x\n".into(),
+        "format: 1\ntemplate: #x\n".into(),
+        "format: 1\ntemplate: x #\n".into(),
+        "format: 1\ntemplate: x:\n".into(),
+        "format: 1\ntemplate: x::y\n".into(),
+        "format: 1\ntemplate: 'x\n".into(),
+        "format: 1\ntemplate: - x\n".into(),
+        "format: 1\ntemplate: ? x\n".into(),
+        "format: 1\ntemplate: : x\n".into(),
+        "format: 1\ntemplate: -\n".into(),
+        "format: 1\ntemplate: ?\n".into(),
+        "format: 1\ntemplate: :\n".into(),
+        "format: 1\ntemplate: <<\n".into(),
+        "format: 1\ntemplate: =\n".into(),
+        "format: 1\ntemplate: x\\\\y\n".into(),
+        "format: 1\ntemplate: a\nmetadata:\n  <<: {a: 1}\n  ? \n  : 2\n".into(),
+        "format: 1\ntemplate: a\nmetadata: {? : 1}\n".into(),
+        "format: 1\ntemplate: |+\n  a\n\n".into(),
+        "format: 1\ntemplate: |\n  a".into(),
+        "format: 1\ntemplate: |\n  a\n  b".into(),
+        "format: 1\ntemplate: |\n  a\n".into(),
+        "format: 1\ntemplate: |\n  a\n\n".into(),
+        "format: 1\ntemplate: |\n  a\n  ".into(),
+        "format: 1\ntemplate: |\n  a\n\n  ".into(),
+        "format: 1\ntemplate: |-\n  a".into(),
+        "format: 1\ntemplate: |-\n  a\n  b".into(),
+        "format: 1\ntemplate: |-\n  a\n".into(),
+        "format: 1\ntemplate: |-\n  a\n\n".into(),
+        "format: 1\ntemplate: |-\n  a\n  ".into(),
+        "format: 1\ntemplate: |-\n  a\n\n  ".into(),
+        "format: 1\ntemplate: >\n  a".into(),
+        "format: 1\ntemplate: >\n  a\n  b".into(),
+        "format: 1\ntemplate: >\n  a\n".into(),
+        "format: 1\ntemplate: >\n  a\n\n".into(),
+        "format: 1\ntemplate: >\n  a\n  ".into(),
+        "format: 1\ntemplate: >\n  a\n\n  ".into(),
+        "format: 1\ntemplate: >+\n  a".into(),
+        "format: 1\ntemplate: >+\n  a\n  b".into(),
+        "format: 1\ntemplate: >+\n  a\n".into(),
+        "format: 1\ntemplate: >+\n  a\n\n".into(),
+        "format: 1\ntemplate: >+\n  a\n  ".into(),
+        "format: 1\ntemplate: >+\n  a\n\n  ".into(),
+        "format: 1\ntemplate: >-\n  a".into(),
+        "format: 1\ntemplate: >-\n  a\n  b".into(),
+        "format: 1\ntemplate: >-\n  a\n".into(),
+        "format: 1\ntemplate: >-\n  a\n\n".into(),
+        "format: 1\ntemplate: >-\n  a\n  ".into(),
+        "format: 1\ntemplate: >-\n  a\n\n  ".into(),
+        "format: 1\ntemplate: |2\n  a".into(),
+        "format: 1\ntemplate: |2\n  a\n  b".into(),
+        "format: 1\ntemplate: |2\n  a\n".into(),
+        "format: 1\ntemplate: |2\n  a\n\n".into(),
+        "format: 1\ntemplate: |2\n  a\n  ".into(),
+        "format: 1\ntemplate: |2\n  a\n\n  ".into(),
+        "format: 1\ntemplate: |+\n  a".into(),
+        "format: 1\ntemplate: |+\n  a\n  b".into(),
+        "format: 1\ntemplate: |+\n  a\n".into(),
+        "format: 1\ntemplate: |+\n  a\n\n".into(),
+        "format: 1\ntemplate: |+\n  a\n  ".into(),
+        "format: 1\ntemplate: |+\n  a\n\n  ".into(),
+        "format: 1\ntemplate: a".into(),
+        "format: 1\ntemplate: 'a'".into(),
+        "template: a\nformat: 1".into(),
+        "format: 1\nmessages:\n  - role: user\n    content: |\n      hi".into(),
+        "format: 1\ntemplate: >-\n  a\n  ".into(),
+        "format: 1\ntemplate: 'a".into(),
+        "format: 1\ntemplate: a\ninputs: {x: {default: [1e+5, 1E5, -0.0, +.5, 0., 00.5, 0e5, 1__0, 0b, 0o, -0x, 0x_1]}}\n".into(),
         "format: 1\ntemplate: \"a\n\n  b\n   c  \"\n".into(),
         "format: 1\ntemplate: 'a\n\n  b '' c'\n".into(),
         "format: 1\ntemplate: a\n  b\n\n  c # d\n".into(),
