@@ -785,6 +785,28 @@ proptest! {
         same_as_before(&s)?;
     }
 
+    /// Lines of YAML fragments at any indentation: flow collections across lines, comments
+    /// inside them, explicit keys, document markers, properties, quotes and block headers.
+    #[test]
+    fn fragment_soup_loads_as_before(
+        lines in prop::collection::vec(
+            (0usize..5, prop::collection::vec(prop::sample::select(vec![
+                "a:", "b: ", "- ", "[", "]", "{", "}", ", ", "#c", " #c", "'x'", "\"y\"", "|", ">-",
+                "---", "...", "? ", ": ", "&a ", "x", "1", " ", "\t", "%", "z y", "a: [", "b: {",
+                "c: |", "d: >", "- a", "- [", "'", "\"",
+            ]), 1..5)),
+            0..8,
+        ),
+    ) {
+        let mut text = String::from("format: 1\ntemplate: ");
+        for (indent, parts) in lines {
+            text.push_str(&" ".repeat(indent));
+            text.extend(parts);
+            text.push('\n');
+        }
+        same_as_before(&text)?;
+    }
+
     /// Values in flow collections and after keys: every scalar form serde_yaml_ng types.
     #[test]
     fn metadata_values_load_as_before(values in entries(any_value(), 1..6), flow in any::<bool>()) {
