@@ -258,6 +258,56 @@ struct Read<'a> {
     unsure: bool,
 }
 
+/// Where an event starts in the file (1-based line and column).
+fn position(span: &saphyr_parser::Span) -> Location {
+    Location {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+/// The event pass's refusals of one event, in the order it makes them: a second document, an
+/// alias, a tag outside the core schema's own types (`documents` counts the documents seen).
+fn refuse(event: &Event<'_>, at: Location, documents: &mut usize) -> Result<(), LoadError> {
+    let tag = match event {
+        Event::DocumentStart(_) => {
+            *documents += 1;
+            if *documents > 1 {
+                return Err(LoadError::new(
+                    at,
+                    "a second YAML document (`---`): a prompt file holds exactly one",
+                ));
+            }
+            return Ok(());
+        }
+        Event::Alias(_) => {
+            return Err(LoadError::new(
+                at,
+                "YAML aliases (`*name`) are not allowed in prompt files: write the value out",
+            ))
+        }
+        Event::Scalar(_, _, _, tag)
+        | Event::SequenceStart(_, tag)
+        | Event::MappingStart(_, tag) => tag,
+        _ => return Ok(()),
+    };
+    if let Some(tag) = tag {
+        // Only the core schema's own types: `!!python/object` is "core" by handle but asks a
+        // loader to build something.
+        const CORE: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
+        if !tag.is_yaml_core_schema() || !CORE.contains(&tag.suffix.as_str()) {
+            return Err(LoadError::new(
+                at,
+                format!(
+                    "the YAML tag `{}{}` is not allowed in prompt files",
+                    tag.handle, tag.suffix
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn parse_error(e: &saphyr_parser::ScanError) -> LoadError {
     let m = e.marker();
     LoadError::new(
@@ -286,57 +336,25 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| parse_error(&e))?;
-        let at = Location {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        };
-        let tag =
-            match &event {
-                Event::DocumentStart(_) => {
-                    documents += 1;
-                    if documents > 1 {
-                        return Err(LoadError::new(
-                            at,
-                            "a second YAML document (`---`): a prompt file holds exactly one",
-                        ));
-                    }
-                    continue;
+        let at = position(&span);
+        refuse(&event, at, &mut documents)?;
+        match &event {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, tag)
+            | Event::MappingStart(_, tag) => read.unsure |= tag.is_some(),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(Open::Map { keys_from, .. }) = stack.pop() {
+                    keys.truncate(keys_from);
                 }
-                Event::Alias(_) => return Err(LoadError::new(
-                    at,
-                    "YAML aliases (`*name`) are not allowed in prompt files: write the value out",
-                )),
-                Event::Scalar(_, _, _, tag)
-                | Event::SequenceStart(_, tag)
-                | Event::MappingStart(_, tag) => tag,
-                Event::SequenceEnd | Event::MappingEnd => {
-                    if let Some(Open::Map { keys_from, .. }) = stack.pop() {
-                        keys.truncate(keys_from);
-                    }
-                    spans.push_close();
-                    read.events.push(if matches!(event, Event::SequenceEnd) {
-                        Ev::SeqEnd
-                    } else {
-                        Ev::MapEnd
-                    });
-                    continue;
-                }
-                _ => continue,
-            };
-        if let Some(tag) = tag {
-            // Only the core schema's own types: `!!python/object` is "core" by handle but asks a
-            // loader to build something.
-            const CORE: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
-            if !tag.is_yaml_core_schema() || !CORE.contains(&tag.suffix.as_str()) {
-                return Err(LoadError::new(
-                    at,
-                    format!(
-                        "the YAML tag `{}{}` is not allowed in prompt files",
-                        tag.handle, tag.suffix
-                    ),
-                ));
+                spans.push_close();
+                read.events.push(if matches!(event, Event::SequenceEnd) {
+                    Ev::SeqEnd
+                } else {
+                    Ev::MapEnd
+                });
+                continue;
             }
-            read.unsure = true;
+            _ => continue,
         }
         // A mapping key?
         if let Some(Open::Map {

@@ -44,59 +44,17 @@ fn old_index(text: &str) -> Result<SpanIndex, LoadError> {
     let mut documents = 0;
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| {
-            let m = e.marker();
-            LoadError::new(
-                Location {
-                    line: m.line(),
-                    column: m.col() + 1,
-                },
-                syntax_message(e.info()),
-            )
-        })?;
-        let at = Location {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        };
-        let (is_node, tag) =
-            match &event {
-                Event::DocumentStart(_) => {
-                    documents += 1;
-                    if documents > 1 {
-                        return Err(LoadError::new(
-                            at,
-                            "a second YAML document (`---`): a prompt file holds exactly one",
-                        ));
-                    }
-                    continue;
-                }
-                Event::Alias(_) => return Err(LoadError::new(
-                    at,
-                    "YAML aliases (`*name`) are not allowed in prompt files: write the value out",
-                )),
-                Event::Scalar(_, _, _, tag)
-                | Event::SequenceStart(_, tag)
-                | Event::MappingStart(_, tag) => (true, tag.clone()),
-                Event::SequenceEnd | Event::MappingEnd => {
-                    stack.pop();
-                    continue;
-                }
-                _ => continue,
-            };
-        debug_assert!(is_node);
-        if let Some(tag) = tag {
-            // Only the core schema's own types: `!!python/object` is "core" by handle but asks a
-            // loader to build something.
-            const CORE: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
-            if !tag.is_yaml_core_schema() || !CORE.contains(&tag.suffix.as_str()) {
-                return Err(LoadError::new(
-                    at,
-                    format!(
-                        "the YAML tag `{}{}` is not allowed in prompt files",
-                        tag.handle, tag.suffix
-                    ),
-                ));
+        let (event, span) = event.map_err(|e| parse_error(&e))?;
+        let at = position(&span);
+        // The refusals are the loader's own function, moved out of this pass unchanged.
+        refuse(&event, at, &mut documents)?;
+        match &event {
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) => {}
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+                continue;
             }
+            _ => continue,
         }
         // Is this node a mapping key, or a value at some path?
         let path = match stack.last_mut() {
