@@ -155,8 +155,8 @@ fn has_leading_tab(bytes: &[u8]) -> bool {
     }
     // A lone CR breaks a line too (CRLF is LF by now).
     let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).map(|i| i + 1);
-    let line_starts = std::iter::once(0).chain(breaks);
-    line_starts.into_iter().any(|start| {
+    let mut line_starts = std::iter::once(0).chain(breaks);
+    line_starts.any(|start| {
         let indent = bytes[start..].iter().take_while(|b| **b == b' ').count();
         bytes.get(start + indent) == Some(&b'\t')
     })
