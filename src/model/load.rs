@@ -126,8 +126,10 @@ fn build_from_events(text: &str, events: Vec<Ev<'_>>, unsure: bool) -> Option<Pr
 /// YAML does not allow (C0 and C1 controls but tab, LF and CR; DEL; U+FFFE, U+FFFF), which libyaml
 /// refuses; NEL, LS and PS (U+0085, U+2028, U+2029), line breaks to libyaml (YAML 1.1) but
 /// ordinary characters to saphyr-parser (1.2); a byte order mark inside the text (the one at the
-/// start is gone by now), which the two skip in different places; a tab in a line's leading
-/// white space, which libyaml refuses (`\ta` under a key, a tab-only line in a block scalar).
+/// start is gone by now), which the two skip in different places; a tab anywhere, since libyaml
+/// refuses tabs in places saphyr-parser takes them as white space (a line's indentation, after
+/// `- `, a tab-only line in a block scalar) and the places are many; a `:` right before `,?[]{}`,
+/// which ends a key in a flow collection for saphyr-parser (`{a:}`) and is an error for libyaml.
 fn libyaml_reads_differently(text: &str) -> bool {
     let bytes = text.as_bytes();
     let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
@@ -145,21 +147,13 @@ fn libyaml_reads_differently(text: &str) -> bool {
                 ),
             }
         })
-        || has_leading_tab(bytes)
-}
-
-/// Whether a tab stands in some line's leading white space.
-fn has_leading_tab(bytes: &[u8]) -> bool {
-    if memchr::memchr(b'\t', bytes).is_none() {
-        return false;
-    }
-    // A lone CR breaks a line too (CRLF is LF by now).
-    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).map(|i| i + 1);
-    let mut line_starts = std::iter::once(0).chain(breaks);
-    line_starts.any(|start| {
-        let indent = bytes[start..].iter().take_while(|b| **b == b' ').count();
-        bytes.get(start + indent) == Some(&b'\t')
-    })
+        || memchr::memchr(b'\t', bytes).is_some()
+        || memchr::memchr_iter(b':', bytes).any(|i| {
+            matches!(
+                bytes.get(i + 1),
+                Some(b',' | b'?' | b'[' | b']' | b'{' | b'}')
+            )
+        })
 }
 
 /// Today's two-parser read (event pass, then serde_yaml_ng from the text): the oracle of the
@@ -250,8 +244,8 @@ const SCAN_KEYS: usize = 16;
 
 /// What the event pass read: the nodes for `events::from_events`, their positions, and whether
 /// the typing is left to serde_yaml_ng: a node carries a tag (`!!str`), a key is longer than
-/// libyaml's limit for an implicit key (1,024 characters) or spans lines, or a block scalar may
-/// run to the end of a file that has no final line break.
+/// libyaml's limit for an implicit key (1,024 characters), spans lines or is empty and plain, or a
+/// block scalar may run to the end of a file that has no final line break.
 struct Read<'a> {
     events: Vec<Ev<'a>>,
     spans: SpanIndex,
@@ -319,6 +313,21 @@ fn parse_error(e: &saphyr_parser::ScanError) -> LoadError {
     )
 }
 
+/// Whether a plain scalar starts as YAML forbids (`|x`, `,x` and `-` alone in a flow
+/// collection): saphyr-parser lets some of these by where libyaml refuses them.
+fn starts_like_an_indicator(plain: &str) -> bool {
+    let mut chars = plain.chars();
+    match chars.next() {
+        Some('|' | '>' | '!' | '&' | '*' | '%' | '@' | '`' | '\'' | '"' | '#') => true,
+        Some(',' | '[' | ']' | '{' | '}') => true,
+        Some('-' | '?' | ':') => matches!(
+            chars.next(),
+            None | Some(' ' | '\t' | ',' | '[' | ']' | '{' | '}')
+        ),
+        _ => false,
+    }
+}
+
 /// The event pass: every node with its position, and the rejections serde would not make.
 fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
     // About one node per 12 bytes in typical prompt files.
@@ -378,7 +387,12 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
                     format!("duplicate key `{}`", crate::model::id::printable(&name)),
                 ));
             }
-            if span.end.index() - span.start.index() > 1000 || span.end.line() != span.start.line()
+            // An empty plain key (`: x`) libyaml refuses where it is implicit; `? ` makes it
+            // explicit, which both accept: the pass does not tell the two apart.
+            if span.end.index() - span.start.index() > 1000
+                || span.end.line() != span.start.line()
+                || (name.is_empty() && style == ScalarStyle::Plain)
+                || (style == ScalarStyle::Plain && starts_like_an_indicator(&name))
             {
                 read.unsure = true;
             }
@@ -399,6 +413,7 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
         match event {
             Event::Scalar(value, style, ..) => {
                 blocks |= matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                read.unsure |= style == ScalarStyle::Plain && starts_like_an_indicator(&value);
                 spans.push_scalar(
                     at,
                     match style {

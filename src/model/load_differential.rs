@@ -751,12 +751,19 @@ proptest! {
             (0usize..5, prop::collection::vec(prop::sample::select(vec![
                 "a:", "b: ", "- ", "[", "]", "{", "}", ", ", "#c", " #c", "'x'", "\"y\"", "|", ">-",
                 "---", "...", "? ", ": ", "&a ", "x", "1", " ", "\t", "%", "z y", "a: [", "b: {",
-                "c: |", "d: >", "- a", "- [", "'", "\"",
+                "c: |", "d: >", "- a", "- [", "'", "\"", "\r", "é", "!!str ", "*a", "~", "0x1",
+                "'a''b'", "\"\\n\"", "? [a]", "{a: [b, {c: d}]}", "|+", "|-1", ">2",
             ]), 1..5)),
             0..8,
         ),
+        under_metadata in any::<bool>(),
     ) {
-        let mut text = String::from("format: 1\ntemplate: ");
+        // Under `metadata` anything well-formed loads, so the events build the prompt.
+        let mut text = String::from(if under_metadata {
+            "format: 1\ntemplate: t\nmetadata:\n "
+        } else {
+            "format: 1\ntemplate: "
+        });
         for (indent, parts) in lines {
             text.push_str(&" ".repeat(indent));
             text.extend(parts);
