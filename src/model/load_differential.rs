@@ -775,6 +775,62 @@ proptest! {
         same_as_before(&text)?;
     }
 
+    /// Block scalars: every header, lines at any indentation, blank and space-only lines, text
+    /// that looks like structure, and what follows the scalar.
+    #[test]
+    fn block_scalars_load_as_before(
+        header in prop::sample::select(vec!["|", "|-", "|+", ">", ">-", ">+", "|1", "|2-", ">+3", "| # c", ">-\n"]),
+        lines in prop::collection::vec((0usize..7, prop::sample::select(vec![
+            "", "a", "a b", "  ", "# c", "- x", "k: v", "---", "...", "{{x}}", "'q'", "b  ", "é",
+        ])), 0..6),
+        after in prop::sample::select(vec!["", "description: d\n", "# end\n", "\n\n", "...\n"]),
+        under_metadata in any::<bool>(),
+    ) {
+        let mut text = String::from(if under_metadata {
+            "format: 1\ntemplate: t\nmetadata:\n  k: "
+        } else {
+            "format: 1\ntemplate: "
+        });
+        text.push_str(header);
+        text.push('\n');
+        for (indent, line) in lines {
+            text.push_str(&" ".repeat(indent));
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push_str(after);
+        same_as_before(&text)?;
+    }
+
+    /// Quoted scalars across lines: escapes, line continuations, blank lines, indentation, and
+    /// quotes inside.
+    #[test]
+    fn quoted_scalars_load_as_before(
+        double in any::<bool>(),
+        parts in prop::collection::vec((0usize..4, prop::sample::select(vec![
+            "a", " b ", "\\n", "\\t", "\\\"", "''", "\\", "\\x41", "\\u00e9", "\\ ",
+            "# c", ": d", "- e", "{f}", "é", "  ",
+        ]), any::<bool>()), 1..6),
+        in_flow in any::<bool>(),
+    ) {
+        let quote = if double { '"' } else { '\'' };
+        let mut scalar = String::from(quote);
+        for (indent, part, newline) in parts {
+            scalar.push_str(part);
+            if newline {
+                scalar.push('\n');
+                scalar.push_str(&" ".repeat(indent));
+            }
+        }
+        scalar.push(quote);
+        let text = if in_flow {
+            format!("format: 1\ntemplate: t\nlabels: [{scalar}, x]\n")
+        } else {
+            format!("format: 1\ntemplate: {scalar}\n")
+        };
+        same_as_before(&text)?;
+    }
+
     /// Values in flow collections and after keys: every scalar form serde_yaml_ng types.
     #[test]
     fn metadata_values_load_as_before(values in entries(any_value(), 1..6), flow in any::<bool>()) {
