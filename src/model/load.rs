@@ -1,19 +1,25 @@
 //! Reading and writing prompt files: bytes in, a checked `Prompt` with positions out; a `Prompt` in,
 //! canonical YAML out.
 //!
-//! Reading runs in three passes. The raw bytes are checked (size cap, UTF-8, NUL bytes) and
-//! normalised (BOM, CRLF). An event pass (saphyr-parser) builds the `SpanIndex` — where every key and
-//! value sits — and rejects what serde would accept silently or dangerously: duplicate keys, aliases,
-//! custom tags, several documents, absurd nesting. Then serde builds the typed `Prompt`, and the
-//! shape rules serde cannot express are checked with positions from the index.
+//! Reading parses the YAML once. The raw bytes are checked (size cap, UTF-8, NUL bytes) and
+//! normalised (BOM, CRLF). An event pass (saphyr-parser) records every node with its position
+//! (`SpanIndex`) and rejects what serde would accept silently or dangerously: duplicate keys,
+//! aliases, custom tags, several documents, absurd nesting. The typed `Prompt` is then built from
+//! those same events (`model::events`), typed exactly as serde_yaml_ng types them; only when that
+//! is not sure (a type error, a tag, a rare number form) does serde_yaml_ng read the text, so
+//! errors keep its words and positions. Last, the shape rules serde cannot express are checked
+//! with positions from the index.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use crate::error::Location;
+use crate::model::events::{self, Ev};
 pub use crate::model::load_error::LoadError;
 use crate::model::prompt::{Content, Prompt, FORMAT_VERSION};
+pub use crate::model::spans::SpanIndex;
+use crate::model::spans::Style;
 
 /// Largest prompt file read, in bytes. Prompts are text for a model; anything larger is a mistake.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -25,82 +31,6 @@ const MAX_DEPTH: usize = 64;
 pub struct Loaded {
     pub prompt: Prompt,
     pub spans: SpanIndex,
-}
-
-/// How a scalar was written, which decides how a position inside its text maps to the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Style {
-    /// `|` or `>` block.
-    Block,
-    /// Quoted: one character of quote before the text.
-    Quoted,
-    /// Plain scalars, and collections.
-    Plain,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct NodeSpan {
-    at: Location,
-    style: Style,
-}
-
-/// Where each key and value of a YAML document sits. Paths join keys and sequence indexes with dots:
-/// `messages.2.content`, `inputs.ticket.type`; the document itself is the empty path.
-#[derive(Debug, Clone, Default)]
-pub struct SpanIndex {
-    keys: HashMap<String, Location>,
-    values: HashMap<String, NodeSpan>,
-}
-
-impl SpanIndex {
-    /// The position of the key of `path`, else of its value, else of the nearest parent that is known.
-    pub fn key(&self, path: &str) -> Location {
-        let mut p = path;
-        loop {
-            if let Some(at) = self.keys.get(p) {
-                return *at;
-            }
-            if let Some(span) = self.values.get(p) {
-                return span.at;
-            }
-            match p.rfind('.') {
-                Some(i) => p = &p[..i],
-                None => return Location { line: 1, column: 1 },
-            }
-        }
-    }
-
-    /// The position of the value at `path` (falling back like `key`).
-    pub fn value(&self, path: &str) -> Location {
-        match self.values.get(path) {
-            Some(span) => span.at,
-            None => self.key(path),
-        }
-    }
-
-    /// Maps a 1-based line and column inside the text of the scalar at `path` to the file.
-    pub fn in_text(&self, path: &str, line: usize, column: usize) -> Location {
-        let Some(span) = self.values.get(path) else {
-            return self.key(path);
-        };
-        match span.style {
-            // The scalar's span starts at its first content character.
-            Style::Block => Location {
-                line: span.at.line + line - 1,
-                column: span.at.column + column - 1,
-            },
-            Style::Quoted if line == 1 => Location {
-                line: span.at.line,
-                column: span.at.column + column,
-            },
-            Style::Plain if line == 1 => Location {
-                line: span.at.line,
-                column: span.at.column + column - 1,
-            },
-            // Folded or multi-line flow text: lines do not map one to one; the start is honest.
-            _ => span.at,
-        }
-    }
 }
 
 /// Checks and normalises raw file bytes: UTF-8, no NUL, within the size cap, BOM and CRLF removed.
@@ -155,11 +85,82 @@ fn location_of_byte(bytes: &[u8], offset: usize) -> Location {
 
 /// Parses a prompt file's text.
 pub fn parse(text: &str) -> Result<Loaded, LoadError> {
+    parse_with(text, true)
+}
+
+/// The loader, with the `Prompt` built from the event pass (`fast`) or by serde_yaml_ng from
+/// the text. Either way serde_yaml_ng has the last word: the event pass only builds what it is
+/// sure serde_yaml_ng would build, and otherwise (any type error, a tag, a rare number form)
+/// serde_yaml_ng reads the text, so every error and its position are serde_yaml_ng's.
+fn parse_with(text: &str, fast: bool) -> Result<Loaded, LoadError> {
     crate::model::nesting::check_nesting(text)?;
-    let spans = index(text)?;
-    let prompt: Prompt = serde_yaml::from_str(text).map_err(|e| serde_error(&e))?;
+    let Read {
+        events,
+        spans,
+        unsure,
+    } = read_events(text)?;
+    let built = if fast {
+        build_from_events(text, events, unsure)
+    } else {
+        None
+    };
+    let prompt = match built {
+        Some(prompt) => prompt,
+        None => serde_yaml::from_str(text).map_err(|e| serde_error(&e))?,
+    };
     check_shape(&prompt, &spans)?;
     Ok(Loaded { prompt, spans })
+}
+
+/// The `Prompt` from the event pass's events, when they surely give what serde_yaml_ng would.
+fn build_from_events(text: &str, events: Vec<Ev<'_>>, unsure: bool) -> Option<Prompt> {
+    if unsure || libyaml_reads_differently(text) {
+        return None;
+    }
+    events::from_events(events).ok()
+}
+
+/// Whether `text` has something that libyaml (under serde_yaml_ng) and saphyr-parser read
+/// differently, found by the differential tests, so that only serde_yaml_ng's reading is today's:
+/// a directive line (`%YAML 1.3`, `%FOO`: libyaml refuses what saphyr-parser lets by); a character
+/// YAML does not allow (C0 and C1 controls but tab, LF and CR; DEL; U+FFFE, U+FFFF), which libyaml
+/// refuses; NEL, LS and PS (U+0085, U+2028, U+2029), line breaks to libyaml (YAML 1.1) but
+/// ordinary characters to saphyr-parser (1.2); a byte order mark inside the text (the one at the
+/// start is gone by now), which the two skip in different places; a tab anywhere, since libyaml
+/// refuses tabs in places saphyr-parser takes them as white space (a line's indentation, after
+/// `- `, a tab-only line in a block scalar) and the places are many; a `:` right before `,?[]{}`,
+/// which ends a key in a flow collection for saphyr-parser (`{a:}`) and is an error for libyaml.
+fn libyaml_reads_differently(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
+    bytes.first() == Some(&b'%')
+        || memchr::memmem::find(bytes, b"\n%").is_some()
+        || bytes.iter().fold(false, |found, b| found | control(*b))
+        || memchr::memchr3_iter(0xC2, 0xE2, 0xEF, bytes).any(|i| {
+            let next = |n: usize| bytes.get(i + n).copied();
+            match bytes[i] {
+                0xC2 => matches!(next(1), Some(0x80..=0x9F)),
+                0xE2 => next(1) == Some(0x80) && matches!(next(2), Some(0xA8 | 0xA9)),
+                _ => matches!(
+                    (next(1), next(2)),
+                    (Some(0xBF), Some(0xBE | 0xBF)) | (Some(0xBB), Some(0xBF))
+                ),
+            }
+        })
+        || memchr::memchr(b'\t', bytes).is_some()
+        || memchr::memchr_iter(b':', bytes).any(|i| {
+            matches!(
+                bytes.get(i + 1),
+                Some(b',' | b'?' | b'[' | b']' | b'{' | b'}')
+            )
+        })
+}
+
+/// Today's two-parser read (event pass, then serde_yaml_ng from the text): the oracle of the
+/// differential tests.
+#[cfg(test)]
+pub(crate) fn parse_two_pass(text: &str) -> Result<Loaded, LoadError> {
+    parse_with(text, false)
 }
 
 /// Reads and parses raw bytes (`decode` then `parse`).
@@ -225,141 +226,233 @@ fn syntax_message(info: &str) -> String {
     format!("YAML syntax: {info}{hint}")
 }
 
-enum Frame {
+/// An open collection, as the event pass tracks it.
+enum Open {
     Map {
-        path: String,
-        key: Option<String>,
-        seen: HashSet<String>,
+        /// Where this mapping's keys start in the pass's list of key ranges.
+        keys_from: usize,
+        /// Whether the next node is a key (else the value of the last key).
+        expects_key: bool,
+        /// The keys by name, once the mapping has too many to compare one by one.
+        seen: Option<HashSet<String>>,
     },
-    Seq {
-        path: String,
-        next: usize,
-    },
+    Seq,
 }
 
-fn child(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_string()
-    } else {
-        format!("{parent}.{key}")
+/// Up to this many keys, a mapping's keys are compared one by one for duplicates.
+const SCAN_KEYS: usize = 16;
+
+/// What the event pass read: the nodes for `events::from_events`, their positions, and whether
+/// the typing is left to serde_yaml_ng: a node carries a tag (`!!str`), a key is longer than
+/// libyaml's limit for an implicit key (1,024 characters), spans lines or is empty and plain, or a
+/// block scalar may run to the end of a file that has no final line break.
+struct Read<'a> {
+    events: Vec<Ev<'a>>,
+    spans: SpanIndex,
+    unsure: bool,
+}
+
+/// Where an event starts in the file (1-based line and column).
+fn position(span: &saphyr_parser::Span) -> Location {
+    Location {
+        line: span.start.line(),
+        column: span.start.col() + 1,
     }
 }
 
-/// The event pass: positions of every node, and the rejections serde would not make.
-fn index(text: &str) -> Result<SpanIndex, LoadError> {
-    let mut spans = SpanIndex::default();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut documents = 0;
-    let mut parser = Parser::new_from_str(text);
-    while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| {
-            let m = e.marker();
-            LoadError::new(
-                Location {
-                    line: m.line(),
-                    column: m.col() + 1,
-                },
-                syntax_message(e.info()),
-            )
-        })?;
-        let at = Location {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        };
-        let (is_node, tag) =
-            match &event {
-                Event::DocumentStart(_) => {
-                    documents += 1;
-                    if documents > 1 {
-                        return Err(LoadError::new(
-                            at,
-                            "a second YAML document (`---`): a prompt file holds exactly one",
-                        ));
-                    }
-                    continue;
-                }
-                Event::Alias(_) => return Err(LoadError::new(
-                    at,
-                    "YAML aliases (`*name`) are not allowed in prompt files: write the value out",
-                )),
-                Event::Scalar(_, _, _, tag)
-                | Event::SequenceStart(_, tag)
-                | Event::MappingStart(_, tag) => (true, tag.clone()),
-                Event::SequenceEnd | Event::MappingEnd => {
-                    stack.pop();
-                    continue;
-                }
-                _ => continue,
-            };
-        debug_assert!(is_node);
-        if let Some(tag) = tag {
-            // Only the core schema's own types: `!!python/object` is "core" by handle but asks a
-            // loader to build something.
-            const CORE: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
-            if !tag.is_yaml_core_schema() || !CORE.contains(&tag.suffix.as_str()) {
+/// The event pass's refusals of one event, in the order it makes them: a second document, an
+/// alias, a tag outside the core schema's own types (`documents` counts the documents seen).
+fn refuse(event: &Event<'_>, at: Location, documents: &mut usize) -> Result<(), LoadError> {
+    let tag = match event {
+        Event::DocumentStart(_) => {
+            *documents += 1;
+            if *documents > 1 {
                 return Err(LoadError::new(
                     at,
-                    format!(
-                        "the YAML tag `{}{}` is not allowed in prompt files",
-                        tag.handle, tag.suffix
-                    ),
+                    "a second YAML document (`---`): a prompt file holds exactly one",
                 ));
             }
+            return Ok(());
         }
-        // Is this node a mapping key, or a value at some path?
-        let path = match stack.last_mut() {
-            Some(Frame::Map { path, key, seen }) if key.is_none() => {
-                let Event::Scalar(name, ..) = &event else {
-                    return Err(LoadError::new(at, "mapping keys must be plain text"));
-                };
-                let name = name.to_string();
-                if !seen.insert(name.clone()) {
-                    return Err(LoadError::new(
-                        at,
-                        format!("duplicate key `{}`", crate::model::id::printable(&name)),
-                    ));
+        Event::Alias(_) => {
+            return Err(LoadError::new(
+                at,
+                "YAML aliases (`*name`) are not allowed in prompt files: write the value out",
+            ))
+        }
+        Event::Scalar(_, _, _, tag)
+        | Event::SequenceStart(_, tag)
+        | Event::MappingStart(_, tag) => tag,
+        _ => return Ok(()),
+    };
+    if let Some(tag) = tag {
+        // Only the core schema's own types: `!!python/object` is "core" by handle but asks a
+        // loader to build something.
+        const CORE: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
+        if !tag.is_yaml_core_schema() || !CORE.contains(&tag.suffix.as_str()) {
+            return Err(LoadError::new(
+                at,
+                format!(
+                    "the YAML tag `{}{}` is not allowed in prompt files",
+                    tag.handle, tag.suffix
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn parse_error(e: &saphyr_parser::ScanError) -> LoadError {
+    let m = e.marker();
+    LoadError::new(
+        Location {
+            line: m.line(),
+            column: m.col() + 1,
+        },
+        syntax_message(e.info()),
+    )
+}
+
+/// Whether a plain scalar starts as YAML forbids (`|x`, `,x` and `-` alone in a flow
+/// collection): saphyr-parser lets some of these by where libyaml refuses them.
+fn starts_like_an_indicator(plain: &str) -> bool {
+    let mut chars = plain.chars();
+    match chars.next() {
+        Some('|' | '>' | '!' | '&' | '*' | '%' | '@' | '`' | '\'' | '"' | '#') => true,
+        Some(',' | '[' | ']' | '{' | '}') => true,
+        Some('-' | '?' | ':') => matches!(
+            chars.next(),
+            None | Some(' ' | '\t' | ',' | '[' | ']' | '{' | '}')
+        ),
+        _ => false,
+    }
+}
+
+/// The event pass: every node with its position, and the rejections serde would not make.
+fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
+    // About one node per 12 bytes in typical prompt files.
+    let mut read = Read {
+        events: Vec::with_capacity(text.len() / 12 + 8),
+        spans: SpanIndex::with_capacity(text.len() / 12 + 8),
+        unsure: false,
+    };
+    let spans = &mut read.spans;
+    let mut stack: Vec<Open> = Vec::with_capacity(8);
+    // The name ranges (in `spans`) of the keys of every open mapping, innermost last.
+    let mut keys: Vec<(u32, u32)> = Vec::with_capacity(32);
+    let mut documents = 0;
+    let mut blocks = false;
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| parse_error(&e))?;
+        let at = position(&span);
+        refuse(&event, at, &mut documents)?;
+        match &event {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, tag)
+            | Event::MappingStart(_, tag) => read.unsure |= tag.is_some(),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(Open::Map { keys_from, .. }) = stack.pop() {
+                    keys.truncate(keys_from);
                 }
-                spans.keys.insert(child(path, &name), at);
-                *key = Some(name);
+                spans.push_close();
+                read.events.push(if matches!(event, Event::SequenceEnd) {
+                    Ev::SeqEnd
+                } else {
+                    Ev::MapEnd
+                });
                 continue;
             }
-            Some(Frame::Map { path, key, .. }) => child(path, &key.take().unwrap_or_default()),
-            Some(Frame::Seq { path, next }) => {
-                *next += 1;
-                child(path, &(*next - 1).to_string())
+            _ => continue,
+        }
+        // A mapping key?
+        if let Some(Open::Map {
+            keys_from,
+            expects_key: expects_key @ true,
+            seen,
+        }) = stack.last_mut()
+        {
+            let Event::Scalar(name, style, ..) = event else {
+                return Err(LoadError::new(at, "mapping keys must be plain text"));
+            };
+            let duplicate = match seen {
+                Some(seen) => !seen.insert(name.to_string()),
+                None => keys[*keys_from..]
+                    .iter()
+                    .any(|&(start, end)| spans.name(start, end) == name),
+            };
+            if duplicate {
+                return Err(LoadError::new(
+                    at,
+                    format!("duplicate key `{}`", crate::model::id::printable(&name)),
+                ));
             }
-            None => String::new(),
-        };
-        let style = match &event {
-            Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => Style::Block,
-            Event::Scalar(_, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted, ..) => {
-                Style::Quoted
+            // An empty plain key (`: x`) libyaml refuses where it is implicit; `? ` makes it
+            // explicit, which both accept: the pass does not tell the two apart.
+            if span.end.index() - span.start.index() > 1000
+                || span.end.line() != span.start.line()
+                || (name.is_empty() && style == ScalarStyle::Plain)
+                || (style == ScalarStyle::Plain && starts_like_an_indicator(&name))
+            {
+                read.unsure = true;
             }
-            _ => Style::Plain,
-        };
-        spans.values.insert(path.clone(), NodeSpan { at, style });
+            let start = spans.names_len();
+            spans.push_key(at, &name);
+            keys.push((start, spans.names_len()));
+            if seen.is_none() && keys.len() - *keys_from > SCAN_KEYS {
+                let names = keys[*keys_from..].iter();
+                *seen = Some(names.map(|&(s, e)| spans.name(s, e).to_string()).collect());
+            }
+            *expects_key = false;
+            read.events.push(Ev::Scalar(name, style));
+            continue;
+        }
+        if let Some(Open::Map { expects_key, .. }) = stack.last_mut() {
+            *expects_key = true;
+        }
         match event {
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::Scalar(value, style, ..) => {
+                blocks |= matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                read.unsure |= style == ScalarStyle::Plain && starts_like_an_indicator(&value);
+                spans.push_scalar(
+                    at,
+                    match style {
+                        ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+                        ScalarStyle::Plain => Style::Plain,
+                    },
+                );
+                read.events.push(Ev::Scalar(value, style));
+            }
+            _ => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(LoadError::new(
                         at,
                         format!("nesting deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map {
-                        path,
-                        key: None,
-                        seen: HashSet::new(),
+                let map = matches!(event, Event::MappingStart(..));
+                spans.push_open(at, map);
+                stack.push(if map {
+                    read.events.push(Ev::MapStart);
+                    Open::Map {
+                        keys_from: keys.len(),
+                        expects_key: true,
+                        seen: None,
                     }
                 } else {
-                    Frame::Seq { path, next: 0 }
+                    read.events.push(Ev::SeqStart);
+                    Open::Seq
                 });
             }
-            _ => {}
         }
     }
-    Ok(spans)
+    // A block scalar that runs to the end of a file without a final line break: libyaml ends
+    // its text without one, saphyr-parser with one.
+    if blocks && !text.ends_with(['\n', '\r']) {
+        read.unsure = true;
+    }
+    Ok(read)
 }
 
 /// The rules serde cannot express: format version, exactly one body, message and part shapes.
@@ -470,6 +563,10 @@ fn tidy_texts(p: &mut Prompt) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "load_differential.rs"]
+mod differential;
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@
 
 pub mod controls;
 pub mod emit;
+mod events;
 pub mod id;
 pub mod infer;
 pub mod load;
@@ -13,6 +14,7 @@ pub mod nesting;
 pub mod prompt;
 pub mod reference;
 pub mod schema;
+mod spans;
 
 pub use id::{EnvName, PromptId};
 pub use load::{LoadError, Loaded, SpanIndex};
