@@ -1033,26 +1033,7 @@ mod tests {
     #[test]
     fn a_commit_graph_gives_what_the_commits_say() {
         let dir = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .args(args)
-                .current_dir(dir.path())
-                .env("HOME", dir.path())
-                .env("GIT_CONFIG_NOSYSTEM", "1")
-                .env("GIT_AUTHOR_NAME", "A")
-                .env("GIT_AUTHOR_EMAIL", "a@example.com")
-                .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-                .env("GIT_COMMITTER_NAME", "A")
-                .env("GIT_COMMITTER_EMAIL", "a@example.com")
-                .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "git {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
+        let git = |args: &[&str]| crate::store::pack::tests::git(dir.path(), args);
         git(&["init", "-q", "-b", "main"]);
         for i in 0..40 {
             std::fs::write(dir.path().join(format!("f{}", i % 7)), format!("{i}\n")).unwrap();

@@ -467,10 +467,11 @@ impl Cache {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn git(dir: &Path, args: &[&str]) {
+    /// Runs real `git` in `dir` with a sealed configuration and fixed names and dates.
+    pub(crate) fn git(dir: &Path, args: &[&str]) {
         let out = std::process::Command::new("git")
             .args(args)
             .current_dir(dir)
@@ -484,7 +485,11 @@ mod tests {
             .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
             .output()
             .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// A repository whose files change a little in each of many commits, packed with deep
