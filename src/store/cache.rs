@@ -440,8 +440,8 @@ mod tests {
         parse(&std::fs::read(path).ok()?, &key(root), None)
     }
 
-    fn info(n: u8) -> crate::store::history::CommitInfo {
-        crate::store::history::CommitInfo {
+    fn info(n: u8) -> crate::store::CommitInfo {
+        crate::store::CommitInfo {
             author: format!("Author {n}"),
             email: "a@example.com".into(),
             time: 1_700_000_000 + i64::from(n),

@@ -142,7 +142,7 @@ pub(crate) fn write(repo: &Repository, tip: Oid, root: &str, path: &str, version
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::history::CommitInfo;
+    use crate::store::CommitInfo;
 
     #[test]
     fn a_picked_version_is_the_one_the_whole_read_gives() {

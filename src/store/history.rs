@@ -8,7 +8,7 @@
 use git2::{Oid, Repository};
 
 use super::git;
-use super::objects::{equal_entries, next_entry, Entry, Kind, Objects, Tree};
+use super::objects::{equal_entries, next_entry, CommitInfo, Entry, Kind, Objects, Tree};
 
 use crate::error::Error;
 
@@ -72,41 +72,6 @@ impl Info {
 impl PartialEq for Info {
     fn eq(&self, other: &Info) -> bool {
         self.parsed() == other.parsed()
-    }
-}
-
-/// Who made a commit, when, and with what message: what `log` shows of it. Read during the walk,
-/// which has the commit at hand, so that numbering versions needs no second read of each commit
-/// (and the history cache keeps it).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommitInfo {
-    pub author: String,
-    pub email: String,
-    /// Author time, seconds since the epoch.
-    pub time: i64,
-    /// The author's zone, minutes east of UTC.
-    pub offset_minutes: i32,
-    /// The whole message without trailing white space.
-    pub message: String,
-}
-
-impl CommitInfo {
-    /// The first line of the message.
-    pub fn summary(&self) -> &str {
-        self.message.lines().next().unwrap_or("")
-    }
-
-    pub(crate) fn of(c: &git2::Commit) -> CommitInfo {
-        let author = c.author();
-        CommitInfo {
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-            time: author.when().seconds(),
-            offset_minutes: author.when().offset_minutes(),
-            message: String::from_utf8_lossy(c.message_bytes())
-                .trim_end()
-                .to_string(),
-        }
     }
 }
 

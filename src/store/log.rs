@@ -193,6 +193,6 @@ impl Registry {
     }
 
     pub(super) fn version_of(&self, c: &git2::Commit, number: usize) -> Version {
-        Version::new(c.id(), number, history::CommitInfo::of(c))
+        Version::new(c.id(), number, super::CommitInfo::of(c))
     }
 }

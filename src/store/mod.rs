@@ -26,7 +26,7 @@
 //!
 //! # The history model
 //!
-//! One commit's metadata is a `history::CommitInfo` (author, email, time, zone, message), read
+//! One commit's metadata is an `objects::CommitInfo` (author, email, time, zone, message), read
 //! once during a walk and kept in the history cache. The walks produce two raw shapes, both
 //! private to this module: `history::Touched` (one commit of the registry with the files it
 //! added, changed or removed and a move trailer) and `history::RawVersion` (one commit that
@@ -69,9 +69,9 @@ use git2::{Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{BrokenTag, EnvState, Promotion};
-pub use history::CommitInfo;
 pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use moves::Moved;
+pub use objects::CommitInfo;
 pub use remote::{Divergence, PullReport, PushReport};
 pub use resolve::similar_ids;
 pub use setup::{

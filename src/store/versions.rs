@@ -354,7 +354,7 @@ impl Registry {
                 let raw = RawVersion {
                     commit: id,
                     blob,
-                    info: history::Info::Read(history::CommitInfo::of(&c)),
+                    info: history::Info::Read(super::CommitInfo::of(&c)),
                 };
                 out.push(draft(&self.repo, raw, branch.clone())?);
             }
