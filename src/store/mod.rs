@@ -16,7 +16,8 @@
 //! | `workdir.rs` | paths of prompt files, the working-tree walk, symbolic links, creating files |
 //! | `reads.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes |
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
-//! | `history.rs`, `objects.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader, the history cache, one prompt's kept versions |
+//! | `history.rs`, `objects.rs`, `pack.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader (commits and trees as bytes, `CommitInfo`) and its pack-file reader with a delta-base cache, the history cache, one prompt's kept versions |
+//! | `parallel.rs` | work over many files on every core, and beside a history walk |
 //! | `versions.rs` | the release line, drafts, shallow clones |
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
 //! | `env.rs`, `moves.rs` | environment tags (promote, demote, history); `mv`, `cp`, `rm` |
