@@ -2,9 +2,9 @@
 //! `{{<base}}` with overridable blocks `{{$name}}…{{/name}}`) and **dynamic names** (`{{>*name}}`),
 //! without lambdas.
 //!
-//! [`parse`] turns text into a tree with positions; this module lists the variables, partials,
+//! `parse::parse` turns text into a tree with positions; this module lists the variables, partials,
 //! parents and blocks of that tree (for `check`) and loads the partials and parents a template
-//! can reach ([`Partials`]); [`render`] writes a tree against a context. Product additions to
+//! can reach ([`Partials`]); `render::render` writes a tree against a context. Product additions to
 //! the spec: strict mode (missing names, partials and parents are errors) and limits (nesting
 //! depth, output size, steps). The renderer runs on an explicit stack, so no template or data can
 //! overflow the call stack; the parser keeps its own stack and refuses sections nested deeper
