@@ -1,6 +1,7 @@
 //! Version numbers, drafts and environments across real git topologies (contract §4–§5): feature
 //! branches, merge commits, squash and rebase merges, detached HEADs, pull-request checkouts in CI
-//! with only `origin/main`, and shallow clones before and after `git fetch --unshallow`. Every
+//! with only `origin/main`, shallow clones before and after `git fetch --unshallow`, and every way
+//! git stores objects (loose, packed with either kind of delta, several packs, alternates). Every
 //! repository here is built with the real `git` program.
 
 use std::path::Path;
@@ -466,4 +467,104 @@ fn the_release_branch_comes_from_the_config_origin_head_or_the_current_branch() 
     run_in(&repo, &clone, &["commit", "-m", "On topic"])
         .success()
         .stdout_has("greet: draft on branch topic");
+}
+
+/// The history walks read pack files themselves and hand everything else to libgit2, so every
+/// way git stores objects must give the same answers: loose objects, one pack with offset deltas,
+/// one with reference deltas, several packs beside loose objects, and a clone that borrows its
+/// objects from another repository (`--shared`, an alternate object store).
+#[test]
+fn every_way_git_stores_objects_gives_the_same_history() {
+    let repo = TestRepo::new();
+    // Folders of many prompts, then one or two edited per commit: folder trees of a few
+    // kilobytes that differ by one entry, which packs store as chains of deltas.
+    for n in 0..60 {
+        repo.write_prompt(&format!("a/p{n:02}"), &text_prompt(&format!("first {n}")));
+        repo.write_prompt(&format!("b/q{n:02}"), &text_prompt(&format!("first {n}")));
+    }
+    repo.prompt(&["commit", "-m", "the prompts"]).success();
+    for round in 0..24 {
+        repo.write_prompt(
+            &format!("a/p{:02}", round % 7),
+            &text_prompt(&format!("round {round}")),
+        );
+        if round % 3 == 0 {
+            repo.write_prompt(
+                &format!("b/q{:02}", round),
+                &text_prompt(&format!("round {round}")),
+            );
+        }
+        repo.prompt(&["commit", "-m", &format!("round {round}")])
+            .success();
+    }
+    let answers = |dir: &Path| {
+        // Cold every time: the answers come from walks over the objects as stored now.
+        for entry in std::fs::read_dir(dir.join(".git")).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("prompt-history") {
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path).unwrap();
+                } else {
+                    std::fs::remove_file(&path).unwrap();
+                }
+            }
+        }
+        ["log", "list"]
+            .iter()
+            .map(|cmd| run_in(&repo, dir, &[cmd, "--json"]).success().stdout)
+            .chain(std::iter::once(
+                run_in(&repo, dir, &["log", "a/p00", "--json"])
+                    .success()
+                    .stdout,
+            ))
+            .collect::<Vec<String>>()
+    };
+    let root = repo.root();
+    let loose = answers(&root);
+    assert!(loose[2].contains("\"version\": 5"), "{}", loose[2]);
+    let layouts: [&[&str]; 3] = [
+        &["repack", "-adfq", "--depth=50", "--window=50"],
+        &["-c", "pack.useDeltaBaseOffset=false", "repack", "-adfq"],
+        &["repack", "-adq"],
+    ];
+    for layout in layouts {
+        repo.git(layout);
+        assert_eq!(answers(&root), loose, "after git {layout:?}");
+    }
+    // Two more packs and a loose commit on top of the packed history.
+    for round in 24..27 {
+        repo.write_prompt("a/p00", &text_prompt(&format!("late {round}")));
+        repo.prompt(&["commit", "-m", &format!("round {round}")])
+            .success();
+        if round < 26 {
+            repo.git(&["repack", "-dq"]);
+        }
+    }
+    let packs = std::fs::read_dir(root.join(".git/objects/pack"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "pack")
+        })
+        .count();
+    assert!(packs >= 3, "{packs} packs");
+    let now = answers(&root);
+    let shared = repo.sibling("shared");
+    repo.git(&[
+        "clone",
+        "-q",
+        "--shared",
+        root.to_str().unwrap(),
+        shared.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        answers(&shared),
+        now,
+        "a clone with an alternate object store"
+    );
+    assert!(now[2].contains("\"version\": 8"), "{}", now[2]);
 }
