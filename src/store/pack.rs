@@ -496,6 +496,10 @@ pub(crate) mod tests {
     /// delta chains.
     fn history(dir: &Path, commits: usize) {
         git(dir, &["init", "-q", "-b", "main"]);
+        // An empty file is an object of size 0, and an empty tree is written by --allow-empty
+        // on an empty index: both must read.
+        std::fs::write(dir.join("empty.txt"), "").unwrap();
+        git(dir, &["commit", "-q", "--allow-empty", "-m", "nothing yet"]);
         for c in 0..commits {
             for f in 0..12 {
                 let text: String = (0..40)
