@@ -2,7 +2,6 @@
 //! program (no git2 outside `store`).
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::store::{self, Registry};
 
@@ -32,16 +31,4 @@ pub(crate) fn commit(dir: &Path, message: &str) {
     git(dir, &["commit", "-q", "-m", message]);
 }
 
-/// Runs `git` in `dir`, sealed from the user's configuration.
-pub(crate) fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
-}
+pub(crate) use crate::store::testing::git;

@@ -60,6 +60,8 @@ mod remote;
 mod resolve;
 mod setup;
 pub mod signature;
+#[cfg(test)]
+pub(crate) mod testing;
 mod versions;
 mod workdir;
 

@@ -52,9 +52,6 @@ impl Registry {
         /// costs nothing.
         const BATCH: usize = 64;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let others = (0..cores.saturating_sub(1).max(1))
-            .map(|_| self.reopen())
-            .collect::<Result<Vec<_>, Error>>()?;
         let next = std::sync::atomic::AtomicUsize::new(0);
         let take = |reg: &Registry| {
             let mut done = Vec::new();
@@ -70,30 +67,12 @@ impl Registry {
                 ));
             }
         };
-        let take = &take;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = others
-                .into_iter()
-                .map(|registry| {
-                    scope.spawn(move || {
-                        let out = take(&registry);
-                        // Like the main handle, never torn down: the exit frees it.
-                        std::mem::forget(registry);
-                        out
-                    })
-                })
-                .collect();
-            let a = first(self);
-            let mut batches = take(self);
-            for handle in handles {
-                match handle.join() {
-                    Ok(part) => batches.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            batches.sort_unstable_by_key(|(start, _)| *start);
-            Ok((a, batches.into_iter().flat_map(|(_, out)| out).collect()))
-        })
+        let helpers = vec![(); cores.saturating_sub(1).max(1)];
+        let ((a, mut batches), theirs) =
+            self.beside(helpers, &|reg, ()| take(reg), || (first(self), take(self)))?;
+        batches.extend(theirs.into_iter().flatten());
+        batches.sort_unstable_by_key(|(start, _)| *start);
+        Ok((a, batches.into_iter().flat_map(|(_, out)| out).collect()))
     }
 
     /// Whether a job over `items` is large enough to be worth more than one thread.
@@ -117,30 +96,86 @@ impl Registry {
         }
         let mut runs = items.chunks(items.len().div_ceil(threads));
         let first = runs.next().unwrap_or_default();
-        let others = runs
-            .map(|run| Ok((run, self.reopen()?)))
+        let (mut out, theirs) = self.beside(runs.collect(), &|reg, run| work(reg, run), || {
+            work(self, first)
+        })?;
+        out.extend(theirs.into_iter().flatten());
+        Ok(out)
+    }
+
+    /// `job` on each of `parts`, each in a thread of its own with a handle of its own, while
+    /// `here` runs on this thread; `here`'s result and the parts' results in their order. A panic
+    /// in any thread is raised again here.
+    fn beside<P, R, H, J>(
+        &self,
+        parts: Vec<P>,
+        job: &J,
+        here: impl FnOnce() -> H,
+    ) -> Result<(H, Vec<R>), Error>
+    where
+        P: Send,
+        R: Send,
+        J: Fn(&Registry, P) -> R + Sync,
+    {
+        let others = parts
+            .into_iter()
+            .map(|part| Ok((part, self.reopen()?)))
             .collect::<Result<Vec<_>, Error>>()?;
-        let work = &work;
         std::thread::scope(|scope| {
             let handles: Vec<_> = others
                 .into_iter()
-                .map(|(run, registry)| {
+                .map(|(part, registry)| {
                     scope.spawn(move || {
-                        let out = work(&registry, run);
+                        let out = job(&registry, part);
                         // Like the main handle, never torn down: the exit frees it.
                         std::mem::forget(registry);
                         out
                     })
                 })
                 .collect();
-            let mut out = work(self, first);
-            for handle in handles {
-                match handle.join() {
-                    Ok(part) => out.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            Ok(out)
+            let mine = here();
+            let theirs = handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect();
+            Ok((mine, theirs))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_the_order_of_the_items() {
+        let dir = tempfile::tempdir().unwrap();
+        super::super::init(dir.path()).unwrap();
+        let reg = Registry::open(dir.path()).unwrap();
+        let items: Vec<usize> = (0..1_000).collect();
+        // Uneven work, so that batches finish out of order.
+        let work = |_: &Registry, n: &usize| {
+            if n % 97 == 0 {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            n * 2
+        };
+        let (first, each) = reg.alongside_each(|_| "walked", &items, work).unwrap();
+        assert_eq!(first, "walked");
+        assert_eq!(each, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        let runs = reg
+            .map_runs(&items, |reg, run| {
+                run.iter().map(|n| work(reg, n)).collect()
+            })
+            .unwrap();
+        assert_eq!(runs, each);
+        assert!(reg
+            .map_runs(&[] as &[usize], |_, run| run.to_vec())
+            .unwrap()
+            .is_empty());
     }
 }

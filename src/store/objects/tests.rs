@@ -287,7 +287,7 @@ fn malformed_bytes_are_errors_not_panics() {
 #[test]
 fn a_commit_graph_gives_what_the_commits_say() {
     let dir = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| crate::store::pack::tests::git(dir.path(), args);
+    let git = |args: &[&str]| crate::store::testing::git(dir.path(), args);
     git(&["init", "-q", "-b", "main"]);
     for i in 0..40 {
         std::fs::write(dir.path().join(format!("f{}", i % 7)), format!("{i}\n")).unwrap();
