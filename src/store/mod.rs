@@ -21,7 +21,8 @@
 //! | `versions.rs` | the release line, drafts, shallow clones |
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
 //! | `env.rs`, `moves.rs` | environment tags (promote, demote, history); `mv`, `cp`, `rm` |
-//! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities and dates |
+//! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities (git's own answer) and dates |
+//! | `program.rs`, `write.rs`, `sign.rs` | the `git` program and its configuration; the writes git makes (blobs, trees, commits, tags, references, hooks); signing a tag as `git tag -s` does |
 //! | `remote.rs`, `import.rs` | `push`/`pull` through the `git` program; committing imported versions |
 //! | `setup.rs` | `init` and the `prompt` diff driver |
 //!
@@ -55,15 +56,18 @@ mod objects;
 mod open;
 mod pack;
 mod parallel;
+mod program;
 mod reads;
 mod remote;
 mod resolve;
 mod setup;
+mod sign;
 pub mod signature;
 #[cfg(test)]
 pub(crate) mod testing;
 mod versions;
 mod workdir;
+mod write;
 
 use std::fmt;
 
