@@ -498,6 +498,7 @@ fn kept_changes(
 fn commit_msg_hook(reg: &Registry, next: &NextIndex, message: &str) -> Result<String, Error> {
     let file = reg.repo.path().join("COMMIT_EDITMSG");
     std::fs::write(&file, message).map_err(|e| Error::io(&file, e))?;
+    super::shared::adjust(&reg.repo, &file);
     if !reg.run_hook("commit-msg", &[file.as_path()], &next.path)? {
         return Err(Error::Refused(
             "the commit-msg hook refused the commit; nothing was committed (`prompt commit \
@@ -632,6 +633,8 @@ impl IndexLock {
             held.push(tmp.clone());
             held.push(tmp_lock.clone());
             let result = self.write_prepared(reg, workdir, &tmp, changes, blobs);
+            // Installed as the index: git's permissions for a shared repository.
+            super::shared::adjust(&reg.repo, &tmp);
             if result.is_err() {
                 let _ = std::fs::remove_file(&tmp);
                 held.retain(|p| *p != tmp && *p != tmp_lock);

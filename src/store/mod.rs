@@ -22,7 +22,7 @@
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
 //! | `env.rs`, `moves.rs` | environment tags (promote, demote, history); `mv`, `cp`, `rm` |
 //! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities (git's own answer) and dates |
-//! | `program.rs`, `write.rs`, `sign.rs` | the `git` program and its configuration; the writes git makes (blobs, trees, commits, tags, references, hooks); signing a tag as `git tag -s` does |
+//! | `program.rs`, `write.rs`, `sign.rs`, `shared.rs` | the `git` program and its configuration; the writes git makes (blobs, trees, commits, tags, references, hooks); signing a tag as `git tag -s` does; `core.sharedRepository` permissions for the files prompt writes itself |
 //! | `remote.rs`, `import.rs` | `push`/`pull` through the `git` program; committing imported versions |
 //! | `setup.rs` | `init` and the `prompt` diff driver |
 //!
@@ -61,6 +61,7 @@ mod reads;
 mod remote;
 mod resolve;
 mod setup;
+mod shared;
 mod sign;
 pub mod signature;
 #[cfg(test)]

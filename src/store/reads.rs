@@ -66,7 +66,13 @@ impl Registry {
                 // A root folder that is (or lies below) a symbolic link holds no prompts: its
                 // files are outside the repository (`symlinks` reports it).
                 if symlink_in(dir, &self.config.root).is_none() {
-                    walk_dir(&dir.join(&self.config.root), "", &mut out, &mut Vec::new())?;
+                    walk_dir(
+                        &dir.join(&self.config.root),
+                        "",
+                        &mut out,
+                        &mut Vec::new(),
+                        &mut Vec::new(),
+                    )?;
                 }
             }
             Rev::Commit(c) => {

@@ -487,3 +487,236 @@ fn use_config_only_refuses_as_git_does_and_promote_tags_with_gits_identity() {
         "{tag}"
     );
 }
+
+// Item 5: core.sharedRepository=group.
+
+/// Files and folders below `dir` that a teammate in the group could not write.
+#[cfg(unix)]
+fn not_group_writable(dir: &Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let meta = entry.metadata().unwrap();
+        let mode = meta.permissions().mode();
+        // Loose objects are read-only for everyone, as git makes them.
+        let readonly_object = mode & 0o222 == 0 && mode & 0o040 != 0;
+        if mode & 0o020 == 0 && !readonly_object {
+            out.push(format!("{} {:o}", entry.path().display(), mode & 0o7777));
+        }
+        if meta.is_dir() {
+            out.extend(not_group_writable(&entry.path()));
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_shared_repository_stays_group_writable() {
+    let repo = TestRepo::bare_git();
+    repo.git(&["init", "-q", "--shared=group"]);
+    // What git left private before prompt ran (files `git init` made before the setting) is
+    // not prompt's; everything prompt adds or rewrites must be group-writable.
+    let git_dir = repo.root().join(".git");
+    let before = not_group_writable(&git_dir);
+    repo.prompt(&["init"]).success();
+    repo.write_prompt("a", &text_prompt("Hello"));
+    repo.prompt(&["commit", "-m", "one"]).success();
+    repo.prompt(&["promote", "a@1", "staging"]).success();
+    repo.write_prompt("a", &text_prompt("Hello again"));
+    repo.prompt(&["commit", "-m", "two"]).success();
+    repo.prompt(&["mv", "a", "team/a"]).success();
+    // Reads that write the history cache.
+    repo.prompt(&["log", "team/a"]).success();
+    repo.prompt(&["list"]).success();
+    let bad: Vec<String> = not_group_writable(&git_dir)
+        .into_iter()
+        .filter(|p| !before.contains(p))
+        .collect();
+    assert!(bad.is_empty(), "not group-writable:\n{}", bad.join("\n"));
+}
+
+// Item 6: GIT_DIR and GIT_WORK_TREE.
+
+#[test]
+fn git_dir_and_git_work_tree_name_the_repository_as_for_git() {
+    let repo = repo();
+    repo.write_prompt("mine", &text_prompt("Mine"));
+    // Another repository, whose folder the command runs in.
+    let other = repo.sibling("other");
+    std::fs::create_dir_all(&other).unwrap();
+    repo.git_in(&other, &["init", "-q", "-b", "main"]);
+    let git_dir = repo.root().join(".git");
+    let top = repo.root();
+    let env = [
+        ("GIT_DIR", git_dir.to_str().unwrap()),
+        ("GIT_WORK_TREE", top.to_str().unwrap()),
+    ];
+    let run = |args: &[&str]| {
+        let mut cmd = repo.command(env!("CARGO_BIN_EXE_prompt"), &other);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.args(args).output().unwrap())
+    };
+    run(&["list"]).success().stdout_has("mine");
+    run(&["commit", "-m", "from elsewhere"]).success();
+    assert_eq!(
+        repo.git(&["show", "HEAD:prompts/mine.prompt.yaml"]),
+        text_prompt("Mine")
+    );
+    // The other repository is untouched.
+    assert!(
+        Run::from(
+            repo.command("git", &other)
+                .args(["rev-parse", "--verify", "-q", "HEAD"])
+                .output()
+                .unwrap()
+        )
+        .code
+            != 0
+    );
+    // `init` with GIT_DIR naming a repository elsewhere makes no repository in the folder.
+    let fresh = repo.sibling("fresh");
+    std::fs::create_dir_all(&fresh).unwrap();
+    let elsewhere = repo.sibling("elsewhere.git");
+    repo.git_in(
+        &fresh,
+        &["init", "-q", "--bare", elsewhere.to_str().unwrap()],
+    );
+    repo.git_in(
+        &fresh,
+        &[
+            "--git-dir",
+            elsewhere.to_str().unwrap(),
+            "config",
+            "core.bare",
+            "false",
+        ],
+    );
+    let out = repo
+        .command(env!("CARGO_BIN_EXE_prompt"), &fresh)
+        .env("GIT_DIR", &elsewhere)
+        .args(["init"])
+        .output()
+        .unwrap();
+    Run::from(out).success();
+    assert!(
+        !fresh.join(".git").exists(),
+        "init made a nested repository"
+    );
+    assert!(fresh.join(".prompts.yaml").exists());
+}
+
+// Item 7: nested repositories and submodules under the prompts folder.
+
+#[test]
+fn a_nested_clone_is_not_committed_and_is_reported_once() {
+    let repo = repo();
+    let nested = repo.root().join("prompts/vendor");
+    std::fs::create_dir_all(&nested).unwrap();
+    repo.git_in(&nested, &["init", "-q", "-b", "main"]);
+    std::fs::write(nested.join("theirs.prompt.yaml"), text_prompt("Theirs")).unwrap();
+    repo.write_prompt("mine", &text_prompt("Mine"));
+    let out = repo.prompt(&["commit", "-m", "mine"]).success();
+    assert_eq!(
+        out.stderr
+            .matches("prompts/vendor is a git repository")
+            .count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    let files = repo.git(&["ls-tree", "-r", "--name-only", "HEAD"]);
+    assert!(!files.contains("vendor"), "{files}");
+    let listed = repo.prompt(&["list"]).success();
+    assert!(!listed.stdout.contains("theirs"), "{}", listed.stdout);
+}
+
+#[test]
+fn commits_without_ids_work_with_a_submodule_under_the_root() {
+    let repo = repo();
+    let upstream = repo.sibling("upstream");
+    std::fs::create_dir_all(&upstream).unwrap();
+    repo.git_in(&upstream, &["init", "-q", "-b", "main"]);
+    std::fs::write(upstream.join("theirs.prompt.yaml"), text_prompt("Theirs")).unwrap();
+    repo.git_in(&upstream, &["add", "."]);
+    repo.git_in(&upstream, &["commit", "-q", "-m", "theirs"]);
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        upstream.to_str().unwrap(),
+        "prompts/shared",
+    ]);
+    repo.git(&["commit", "-q", "-m", "submodule"]);
+    repo.write_prompt("mine", &text_prompt("Mine"));
+    repo.prompt(&["commit", "-m", "mine"])
+        .success()
+        .stdout_has("mine: version 1");
+    // The submodule is still a submodule at the same commit.
+    let entry = repo.git(&["ls-tree", "HEAD", "prompts/shared"]);
+    assert!(entry.starts_with("160000 commit "), "{entry}");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+// Item 8: push follows the upstream and push.default.
+
+#[test]
+fn push_follows_the_upstream_as_push_default_says() {
+    let repo = repo();
+    let remote = repo.bare_origin();
+    repo.write_prompt("a", &text_prompt("Hello"));
+    repo.prompt(&["commit", "-m", "one"]).success();
+    repo.git(&["push", "-q", "origin", "main:release"]);
+    repo.git(&["branch", "-q", "--set-upstream-to=origin/release"]);
+    repo.write_prompt("a", &text_prompt("Hello again"));
+    repo.prompt(&["commit", "-m", "two"]).success();
+    let remote_git = |args: &[&str]| {
+        let mut all = vec!["--git-dir", remote.to_str().unwrap()];
+        all.extend_from_slice(args);
+        Run::from(
+            repo.command("git", &repo.root())
+                .args(&all)
+                .output()
+                .unwrap(),
+        )
+    };
+    // simple (git's default): an upstream of another name is refused, as `git push` refuses.
+    repo.prompt(&["push"])
+        .code(1)
+        .stderr_has("push.default `simple`");
+    assert_ne!(
+        remote_git(&["rev-parse", "--verify", "-q", "refs/heads/main"]).code,
+        0
+    );
+    // upstream: the upstream branch moves; no branch of the local name is made.
+    repo.git(&["config", "push.default", "upstream"]);
+    repo.prompt(&["push"])
+        .success()
+        .stdout_has("main: pushed to origin/release");
+    assert_eq!(
+        remote_git(&["rev-parse", "refs/heads/release"]).stdout,
+        repo.git(&["rev-parse", "HEAD"])
+    );
+    assert_ne!(
+        remote_git(&["rev-parse", "--verify", "-q", "refs/heads/main"]).code,
+        0
+    );
+}
+
+#[test]
+fn push_with_an_upstream_of_the_same_name_says_where() {
+    let repo = repo();
+    repo.bare_origin();
+    repo.write_prompt("a", &text_prompt("Hello"));
+    repo.prompt(&["commit", "-m", "one"]).success();
+    repo.git(&["push", "-q", "-u", "origin", "main"]);
+    repo.write_prompt("a", &text_prompt("Hello again"));
+    repo.prompt(&["commit", "-m", "two"]).success();
+    repo.prompt(&["push"])
+        .success()
+        .stdout_has("main: pushed to origin/main");
+}
