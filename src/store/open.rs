@@ -28,6 +28,7 @@ impl Registry {
             repo,
             config,
             plain_folders: Default::default(),
+            conversions: Default::default(),
         })
     }
 

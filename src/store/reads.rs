@@ -150,7 +150,12 @@ impl Registry {
         }
     }
 
+    /// The bytes of the blob `id` of the file `path`, as a checkout writes them: converted by
+    /// git (`attributes.rs`) when a filter, line ending or encoding attribute could apply.
     pub(super) fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
+        if self.conversion_may_apply(path) {
+            return self.checked_out(id, path);
+        }
         let blob = self
             .repo
             .find_blob(id)

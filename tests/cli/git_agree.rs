@@ -139,6 +139,26 @@ fn a_clean_filter_encodes_what_is_committed_and_git_status_stays_clean() {
     clean_status(&repo);
 }
 
+#[test]
+fn reads_at_a_revision_show_what_a_checkout_gives_and_moves_see_no_change() {
+    let repo = rot13_repo();
+    repo.write_prompt("secret", &text_prompt("Password is swordfish"));
+    repo.prompt(&["commit", "-m", "one"]).success();
+    // `show ID@1` prints the prompt as written (smudged, as a checkout writes it), not the blob.
+    repo.prompt(&["show", "secret@1"])
+        .success()
+        .stdout_has("Password is swordfish");
+    repo.prompt(&["render", "secret@1", "--var", "name=Ada"])
+        .success()
+        .stdout_has("Password is swordfish Ada");
+    // Unchanged as git sees it: `mv` and `rm` find no uncommitted change.
+    repo.prompt(&["mv", "secret", "vault/secret"]).success();
+    let stored = repo.git(&["cat-file", "blob", "HEAD:prompts/vault/secret.prompt.yaml"]);
+    assert_eq!(stored, rot13(&text_prompt("Password is swordfish")));
+    repo.prompt(&["rm", "vault/secret"]).success();
+    clean_status(&repo);
+}
+
 // Item 2: signing.
 
 /// An ssh signing key in the test's temp folder, with an allowed-signers file for verification.
