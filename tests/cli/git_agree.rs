@@ -740,3 +740,55 @@ fn push_with_an_upstream_of_the_same_name_says_where() {
         .success()
         .stdout_has("main: pushed to origin/main");
 }
+
+// Item 9: the same write made by prompt and by plain git agrees, under each configuration.
+
+/// Sets one configuration up in a fresh registry: `plain`, `autocrlf`, `eol-crlf`, `filter`.
+fn configured(kind: &str) -> TestRepo {
+    let repo = match kind {
+        "filter" => return rot13_repo(),
+        _ => repo(),
+    };
+    match kind {
+        "autocrlf" => {
+            repo.git(&["config", "core.autocrlf", "true"]);
+        }
+        "eol-crlf" => {
+            repo.write(".gitattributes", "*.prompt.yaml text eol=crlf\n");
+            repo.git(&["add", ".gitattributes"]);
+            repo.git(&["commit", "-q", "-m", "attributes"]);
+        }
+        _ => {}
+    }
+    repo
+}
+
+#[test]
+fn prompt_and_git_make_the_same_tree_and_index_under_each_configuration() {
+    for kind in ["plain", "autocrlf", "eol-crlf", "filter"] {
+        let by_prompt = configured(kind);
+        let by_git = configured(kind);
+        let files = [
+            ("a", text_prompt("Hello")),
+            ("team/b", text_prompt("Line one").replace('\n', "\r\n")),
+        ];
+        for repo in [&by_prompt, &by_git] {
+            for (id, text) in &files {
+                repo.write_prompt(id, text);
+            }
+        }
+        by_prompt.prompt(&["commit", "-m", "both"]).success();
+        by_git.git(&["add", "prompts"]);
+        by_git.git(&["commit", "-q", "-m", "both"]);
+        let tree = |r: &TestRepo| r.git(&["rev-parse", "HEAD^{tree}"]);
+        assert_eq!(tree(&by_prompt), tree(&by_git), "{kind}: trees differ");
+        let index = |r: &TestRepo| r.git(&["ls-files", "-s", "--", "prompts"]);
+        assert_eq!(
+            index(&by_prompt),
+            index(&by_git),
+            "{kind}: index entries differ"
+        );
+        assert_eq!(by_prompt.git(&["status", "--porcelain"]), "", "{kind}");
+        assert_eq!(by_git.git(&["status", "--porcelain"]), "", "{kind}");
+    }
+}
