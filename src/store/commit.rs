@@ -16,6 +16,7 @@ use std::time::Duration;
 use git2::{FileMode, IndexEntry, IndexTime, Oid};
 
 use super::interrupt::{self, failpoint};
+use super::program::GitConfig;
 use super::write::{NextIndex, RefFailure};
 use super::{git, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
@@ -306,16 +307,18 @@ pub(super) fn commit(
     message: &str,
     verify: bool,
 ) -> Result<Committed, Error> {
-    let committed = commit_locked(reg, changes, message, verify)?;
+    let config = reg.git_config()?;
+    let committed = commit_locked(reg, &config, changes, message, verify)?;
     // As git: after the commit, with the index lock released; its outcome changes nothing.
     let index = reg.repo.path().join("index");
-    let _ = reg.run_hook("post-commit", &[], &index);
+    let _ = reg.run_hook(&config, "post-commit", &[], &index);
     Ok(committed)
 }
 
 /// `commit` up to the branch moving, under the index lock.
 fn commit_locked(
     reg: &Registry,
+    config: &GitConfig,
     changes: &[Change],
     message: &str,
     verify: bool,
@@ -346,7 +349,7 @@ fn commit_locked(
             None => None,
         });
     }
-    let sign = reg.git_config()?.bool("commit.gpgsign").unwrap_or(false);
+    let sign = config.bool("commit.gpgsign").unwrap_or(false);
     let branch = head_target(reg)?;
     // Taken before anything is written, so that a held lock fails the command with nothing changed.
     let index_lock = IndexLock::acquire(repo.path())?;
@@ -360,14 +363,14 @@ fn commit_locked(
         let parent = reg.head()?;
         let (kept, entries) = kept_changes(reg, parent, changes, &blobs)?;
         let next = NextIndex::build(reg, parent.map(|p| p.0), &entries)?;
-        if !reg.run_hook("pre-commit", &[], &next.path)? {
+        if !reg.run_hook(config, "pre-commit", &[], &next.path)? {
             return Err(Error::Refused(
                 "the pre-commit hook refused the commit; nothing was committed (`prompt commit \
                  --no-verify` skips it, as `git commit --no-verify` does)"
                     .into(),
             ));
         }
-        message = commit_msg_hook(reg, &next, &message)?;
+        message = commit_msg_hook(reg, config, &next, &message)?;
         prepared = Some((parent, kept, next));
     }
     let started = std::time::Instant::now();
@@ -376,9 +379,10 @@ fn commit_locked(
         attempts += 1;
         let parent = reg.head()?;
         // The index the hooks saw, when the branch has not moved since; otherwise built again.
-        let (kept, next) = match prepared.take() {
-            Some((p, kept, next)) if p == parent => (kept, next),
-            _ => {
+        let reusable = prepared.take().filter(|(p, _, _)| *p == parent);
+        let (kept, next) = match reusable {
+            Some((_, kept, next)) => (kept, next),
+            None => {
                 let (kept, entries) = kept_changes(reg, parent, changes, &blobs)?;
                 let next = NextIndex::build(reg, parent.map(|p| p.0), &entries)?;
                 (kept, next)
@@ -495,11 +499,16 @@ fn kept_changes(
 /// returns the message it leaves; a hook that fails refuses the commit, and a message the hook
 /// emptied aborts it, as git does. A message the hook changed is cleaned up as `git commit`
 /// cleans one (`git stripspace`).
-fn commit_msg_hook(reg: &Registry, next: &NextIndex, message: &str) -> Result<String, Error> {
+fn commit_msg_hook(
+    reg: &Registry,
+    config: &GitConfig,
+    next: &NextIndex,
+    message: &str,
+) -> Result<String, Error> {
     let file = reg.repo.path().join("COMMIT_EDITMSG");
     std::fs::write(&file, message).map_err(|e| Error::io(&file, e))?;
     super::shared::adjust(&reg.repo, &file);
-    if !reg.run_hook("commit-msg", &[file.as_path()], &next.path)? {
+    if !reg.run_hook(config, "commit-msg", &[file.as_path()], &next.path)? {
         return Err(Error::Refused(
             "the commit-msg hook refused the commit; nothing was committed (`prompt commit \
              --no-verify` skips it, as `git commit --no-verify` does)"

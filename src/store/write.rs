@@ -196,7 +196,16 @@ impl Registry {
     /// Runs the repository's hook `name` (`git hook run`, which honours `core.hooksPath`) with
     /// `args`, the index file `index` in `GIT_INDEX_FILE`, its output on prompt's standard error
     /// as git shows a hook's output. `Ok(false)` when the hook failed.
-    pub(super) fn run_hook(&self, name: &str, args: &[&Path], index: &Path) -> Result<bool, Error> {
+    pub(super) fn run_hook(
+        &self,
+        config: &GitConfig,
+        name: &str,
+        args: &[&Path],
+        index: &Path,
+    ) -> Result<bool, Error> {
+        if !self.hook_may_exist(config, name) {
+            return Ok(true);
+        }
         let mut cmd = self.git_command();
         cmd.args(["hook", "run", "--ignore-missing", name]);
         if !args.is_empty() {
@@ -211,6 +220,24 @@ impl Registry {
             source,
         })?;
         Ok(status.success())
+    }
+}
+
+impl Registry {
+    /// Whether the hook `name` may exist, so that a repository without hooks starts no `git
+    /// hook run` for nothing: `core.hooksPath` (relative to the working tree, as git runs hooks
+    /// there) or the common git folder's `hooks`. A path this cannot judge counts as existing.
+    fn hook_may_exist(&self, config: &GitConfig, name: &str) -> bool {
+        let dir = match config.get("core.hookspath") {
+            None => self.repo.commondir().join("hooks"),
+            Some(p) if p.starts_with('~') || p.contains('%') => return true,
+            Some(p) => self
+                .repo
+                .workdir()
+                .unwrap_or_else(|| self.repo.path())
+                .join(p),
+        };
+        dir.join(name).exists()
     }
 }
 
@@ -289,10 +316,13 @@ impl NextIndex {
         parent: Option<Oid>,
         entries: &str,
     ) -> Result<NextIndex, Error> {
+        // A name of its own for each: a retry builds the next one while the last still exists.
+        static BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path = reg
             .repo
             .path()
-            .join(format!("next-index-prompt-{}", std::process::id()));
+            .join(format!("next-index-prompt-{}-{n}", std::process::id()));
         let lock = PathBuf::from(format!("{}.lock", path.display()));
         if interrupt::guarded(|held| {
             held.push(path.clone());
@@ -323,6 +353,13 @@ impl NextIndex {
 
     /// The tree the index holds (`git write-tree`).
     pub(super) fn write_tree(&self, reg: &Registry) -> Result<Oid, Error> {
+        // git writes the empty tree for a missing index: never commit that by mistake.
+        if !self.path.is_file() {
+            return Err(Error::Refused(format!(
+                "the commit's index {} disappeared; nothing was committed",
+                self.path.display()
+            )));
+        }
         let out = output(
             reg.git_command()
                 .env("GIT_INDEX_FILE", &self.path)

@@ -313,6 +313,36 @@ fn pre_commit_sees_the_commit_in_its_index_as_with_git_commit_paths() {
 }
 
 #[test]
+fn a_branch_a_hook_moves_is_committed_onto_with_the_whole_tree() {
+    let repo = repo();
+    repo.write("notes.txt", "x\n");
+    repo.git(&["add", "notes.txt"]);
+    repo.git(&["commit", "-q", "-m", "notes"]);
+    let notes = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    // The branch moves while the hook runs (as a fetch into it would): the commit is built
+    // again on the new tip, whole.
+    let hooks = repo.root().join(".git/hooks");
+    hook(
+        &hooks,
+        "pre-commit",
+        &format!("git update-ref refs/heads/main {}", notes.trim()),
+    );
+    repo.write_prompt("a", &text_prompt("Hello"));
+    repo.prompt(&["commit", "-m", "raced"]).success();
+    assert_eq!(repo.git(&["rev-parse", "HEAD~1"]), notes);
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "prompts/a.prompt.yaml\n"
+    );
+    let files = repo.git(&["ls-tree", "-r", "--name-only", "HEAD"]);
+    assert!(
+        files.contains(".prompts.yaml") && files.contains("notes.txt"),
+        "{files}"
+    );
+}
+
+#[test]
 fn commit_msg_edits_the_message_and_post_commit_runs() {
     let repo = repo();
     let hooks = repo.root().join(".git/hooks");
