@@ -258,6 +258,42 @@ fn tag_gpgsign_signs_environment_tags_or_refuses() {
     assert_eq!(repo.git(&["rev-parse", "refs/tags/a@staging"]), before);
 }
 
+#[test]
+fn openpgp_signs_commits_and_tags_with_the_committers_key() {
+    let repo = repo();
+    // A key for the committer's identity in the test's own HOME (its own gpg-agent, stopped at
+    // the end).
+    let made = repo
+        .command("gpg", &repo.root())
+        .args(["--batch", "--passphrase", "", "--quick-gen-key"])
+        .args(["Ada Author <ada@example.com>", "ed25519", "sign", "never"])
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: gpg is not available to make a signing key");
+        return;
+    }
+    struct Agent<'a>(&'a TestRepo);
+    impl Drop for Agent<'_> {
+        fn drop(&mut self) {
+            let _ = self
+                .0
+                .command("gpgconf", &self.0.root())
+                .args(["--kill", "gpg-agent"])
+                .output();
+        }
+    }
+    let _agent = Agent(&repo);
+    repo.git(&["config", "commit.gpgSign", "true"]);
+    repo.git(&["config", "tag.gpgSign", "true"]);
+    repo.write_prompt("a", &text_prompt("Hello"));
+    repo.prompt(&["commit", "-m", "signed"]).success();
+    repo.git(&["verify-commit", "HEAD"]);
+    repo.prompt(&["promote", "a@1", "staging"]).success();
+    repo.git(&["verify-tag", "a@staging"]);
+    let tag = repo.git(&["cat-file", "tag", "a@staging"]);
+    assert!(tag.contains("-----BEGIN PGP SIGNATURE-----"), "{tag}");
+}
+
 // Item 3: hooks.
 
 fn hook(dir: &Path, name: &str, body: &str) {
