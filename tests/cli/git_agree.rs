@@ -73,6 +73,9 @@ fn autocrlf_crlf_files_are_unchanged_and_stored_as_git_add_stores_them() {
     let head = repo.git(&["rev-parse", "HEAD"]);
     repo.prompt(&["commit", "-m", "nothing"]).code(1);
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), head);
+    // Nor does any other command call it modified.
+    repo.prompt(&["env", "a"]).success().stdout_has("unchanged");
+    repo.prompt(&["diff", "--exit-code"]).success();
 }
 
 #[test]
