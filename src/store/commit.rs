@@ -352,7 +352,7 @@ fn commit_locked(
     let sign = config.bool("commit.gpgsign").unwrap_or(false);
     let branch = head_target(reg)?;
     // Taken before anything is written, so that a held lock fails the command with nothing changed.
-    let index_lock = IndexLock::acquire(repo.path())?;
+    let index_lock = IndexLock::acquire(repo)?;
     failpoint("hold-index-lock");
     let new_index = index_lock.prepare(reg, &workdir, changes, &blobs)?;
     // The hooks see the commit as `git commit -- PATHS` shows it to them: an index of `HEAD`
@@ -586,7 +586,8 @@ impl Drop for PreparedIndex {
 }
 
 impl IndexLock {
-    fn acquire(git_dir: &Path) -> Result<IndexLock, Error> {
+    fn acquire(repo: &git2::Repository) -> Result<IndexLock, Error> {
+        let git_dir = repo.path();
         let lock = git_dir.join("index.lock");
         let started = std::time::Instant::now();
         // Waits grow from 1 ms to 25 ms: a lock held for a few milliseconds by a concurrent
@@ -603,10 +604,12 @@ impl IndexLock {
             });
             match created {
                 Ok(true) => {
+                    // As git adjusts its lock files in a shared repository.
+                    super::shared::adjust(repo, &lock);
                     return Ok(IndexLock {
                         lock,
                         index: git_dir.join("index"),
-                    })
+                    });
                 }
                 Ok(false) => return Err(Error::Refused("interrupted; nothing was changed".into())),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
