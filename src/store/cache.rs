@@ -128,7 +128,9 @@ fn brought_up_to_date(
     }
     if cached_tip != Some(tip) {
         // A cache that cannot be written (read-only repository) only costs speed.
-        let _ = save(&file(repo), key, tip, &entries);
+        if save(&file(repo), key, tip, &entries).is_ok() {
+            super::shared::adjust(repo, &file(repo));
+        }
     }
     Ok(entries)
 }

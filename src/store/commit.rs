@@ -10,13 +10,14 @@
 //! (`interrupt::commit_point`): a signal before it changes nothing, a signal after it waits.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use git2::{build::TreeUpdateBuilder, ErrorCode, FileMode, IndexEntry, IndexTime, Oid};
+use git2::{FileMode, IndexEntry, IndexTime, Oid};
 
 use super::interrupt::{self, failpoint};
-use super::signature::{signature, Role};
+use super::program::GitConfig;
+use super::write::{NextIndex, RefFailure};
 use super::{git, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
 
@@ -72,9 +73,12 @@ pub struct Committed {
     pub warnings: Vec<String>,
 }
 
-/// Prompt files whose working-tree content differs from `HEAD`, including deleted ones. Symbolic
-/// links (in the working tree or in `HEAD`), files git ignores and files a sparse checkout left out
-/// are not changes.
+/// Prompt files whose working-tree content differs from `HEAD`, including deleted ones, as git
+/// sees them: `git status` says which files may differ (with its stat cache, so unchanged files
+/// are not read again), and a file git reports is compared as `git add` would store it (clean
+/// filters, end of line conversion, `working-tree-encoding`), so that a file `git status` calls
+/// clean is never a change. Symbolic links (in the working tree or in `HEAD`), files git ignores,
+/// files a sparse checkout left out and nested repositories are not changes.
 pub(super) fn changes(reg: &Registry) -> Result<Vec<Change>, Error> {
     let workdir = reg.require_workdir("commit")?.to_path_buf();
     let head = reg.head()?;
@@ -93,10 +97,16 @@ pub(super) fn changes(reg: &Registry) -> Result<Vec<Change>, Error> {
         ),
         None => None,
     };
-    let mut skipped_by_sparse: Option<Vec<String>> = None;
+    let status = git_status(reg)?;
     let mut out = Vec::new();
+    // Files whose content git must hash to compare: (index in `out`, committed blob).
+    let mut to_hash: Vec<(usize, Oid)> = Vec::new();
     for file in files {
         let path = reg.config.path_of(&file);
+        // Not reported by `git status`: the same in the working tree, the index and `HEAD`.
+        let Some(seen) = status.get(&path) else {
+            continue;
+        };
         let entry = head_tree
             .as_ref()
             .and_then(|t| t.get_path(Path::new(&path)).ok());
@@ -105,6 +115,13 @@ pub(super) fn changes(reg: &Registry) -> Result<Vec<Change>, Error> {
             .as_ref()
             .is_some_and(|e| e.filemode() == i32::from(FileMode::Link))
             || symlink_in(&workdir, &path).is_some()
+        {
+            continue;
+        }
+        // A submodule (a commit in the tree) is not a prompt file.
+        if entry
+            .as_ref()
+            .is_some_and(|e| e.kind() != Some(git2::ObjectType::Blob))
         {
             continue;
         }
@@ -136,26 +153,20 @@ pub(super) fn changes(reg: &Registry) -> Result<Vec<Change>, Error> {
         }
         let kind = match (&bytes, committed) {
             (None, None) => continue,
-            (None, Some(_)) => {
-                let sparse = match &skipped_by_sparse {
-                    Some(s) => s,
-                    None => skipped_by_sparse.insert(sparse_paths(reg, &workdir)?),
-                };
-                if sparse.binary_search(&path).is_ok() {
-                    continue;
-                }
-                ChangeKind::Deleted
-            }
-            (Some(_), None) => {
-                if reg.repo.is_path_ignored(&path).unwrap_or(false) {
-                    continue;
-                }
-                ChangeKind::Added
-            }
-            (Some(b), Some(id)) => {
-                let now = Oid::hash_object(git2::ObjectType::Blob, b).map_err(git("hashing"))?;
-                if now == id {
-                    continue;
+            (None, Some(_)) => ChangeKind::Deleted,
+            (Some(_), None) => ChangeKind::Added,
+            (Some(_), Some(id)) => {
+                match seen {
+                    // The working file is what the index holds.
+                    Seen::Tracked {
+                        index,
+                        worktree_same: true,
+                    } if *index == id => continue,
+                    Seen::Tracked {
+                        worktree_same: true,
+                        ..
+                    } => {}
+                    _ => to_hash.push((out.len(), id)),
                 }
                 ChangeKind::Modified
             }
@@ -168,49 +179,92 @@ pub(super) fn changes(reg: &Registry) -> Result<Vec<Change>, Error> {
             meta,
         });
     }
+    let paths: Vec<String> = to_hash.iter().map(|(i, _)| out[*i].path.clone()).collect();
+    let hashed = reg.hash_files(&paths)?;
+    let mut same = vec![false; out.len()];
+    for ((i, committed), now) in to_hash.iter().zip(hashed) {
+        same[*i] = now == *committed;
+    }
+    let mut keep = same.iter().map(|s| !s);
+    out.retain(|_| keep.next().unwrap_or(true));
     Ok(out)
 }
 
-/// Paths a sparse checkout keeps out of the working tree (skip-worktree entries), sorted; empty
-/// unless `core.sparseCheckout` is on. Asked of `git`, which reads every index format.
-fn sparse_paths(reg: &Registry, workdir: &Path) -> Result<Vec<String>, Error> {
-    let sparse = reg
-        .repo
-        .config()
-        .and_then(|c| c.get_bool("core.sparseCheckout"))
-        .unwrap_or(false);
-    if !sparse {
-        return Ok(Vec::new());
-    }
-    let out = git_program(reg, workdir)
-        .args(["ls-files", "-t", "-z", "--"])
-        .output()
-        .map_err(|e| Error::Refused(format!("a sparse checkout needs the `git` program: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::Refused(format!(
-            "`git ls-files` failed in this sparse checkout; nothing was committed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    let mut paths: Vec<String> = out
-        .stdout
-        .split(|b| *b == 0)
-        .filter_map(|line| line.strip_prefix(b"S "))
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect();
-    paths.sort();
-    Ok(paths)
+/// What `git status` says of a path below the prompts root.
+enum Seen {
+    /// Tracked: the index's blob, and whether the working file is what the index holds.
+    Tracked { index: Oid, worktree_same: bool },
+    /// Untracked (and not ignored).
+    Untracked,
 }
 
-/// The `git` program, run on this repository with no configuration from the caller's environment.
-fn git_program(reg: &Registry, workdir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(workdir)
-        .env("GIT_DIR", reg.repo.path())
-        .env("GIT_WORK_TREE", workdir)
-        .env_remove("GIT_INDEX_FILE")
-        .stdin(Stdio::null());
-    cmd
+/// The paths below the prompts root that `git status` reports (porcelain v2), by path relative
+/// to the repository root. It takes no optional lock, so that it never competes with a `git`
+/// the user runs meanwhile; submodules are skipped (never prompts), and ignored files are not
+/// reported.
+fn git_status(reg: &Registry) -> Result<std::collections::HashMap<String, Seen>, Error> {
+    let root = match reg.config.root.as_str() {
+        "" => ".",
+        r => r,
+    };
+    let out = super::program::output(
+        reg.git_command().args([
+            "--no-optional-locks",
+            "--literal-pathspecs",
+            "status",
+            "--porcelain=v2",
+            "-z",
+            "--untracked-files=all",
+            "--no-renames",
+            "--ignore-submodules=all",
+            "--",
+            root,
+        ]),
+        None,
+        "`git status`",
+    )?;
+    let mut seen = std::collections::HashMap::new();
+    let mut items = out.split(|b| *b == 0);
+    while let Some(item) = items.next() {
+        let text = String::from_utf8_lossy(item);
+        match text.as_bytes().first() {
+            Some(b'1') | Some(b'2') => {
+                let fields: Vec<&str> = text.splitn(9, ' ').collect();
+                if text.starts_with('2') {
+                    // A rename carries its old path as the next item.
+                    items.next();
+                }
+                let (Some(xy), Some(index), Some(rest)) =
+                    (fields.get(1), fields.get(7), fields.get(8))
+                else {
+                    continue;
+                };
+                let path = match text.starts_with('2') {
+                    // `X score path`: the path is after the score.
+                    true => rest.split_once(' ').map_or(*rest, |(_, p)| p),
+                    false => rest,
+                };
+                let Ok(index) = Oid::from_str(index) else {
+                    continue;
+                };
+                seen.insert(
+                    path.to_string(),
+                    Seen::Tracked {
+                        index,
+                        worktree_same: xy.as_bytes().get(1) == Some(&b'.'),
+                    },
+                );
+            }
+            Some(b'?') => {
+                if let Some(path) = text.get(2..) {
+                    seen.insert(path.to_string(), Seen::Untracked);
+                }
+            }
+            // Unmerged paths: a merge is in progress, which every write refuses.
+            _ => {}
+        }
+    }
+    Ok(seen)
 }
 
 /// Refuses to write while git is in the middle of a merge, rebase, cherry-pick, revert or `am`:
@@ -244,11 +298,30 @@ pub(super) fn require_clean_state(reg: &Registry, action: &str) -> Result<(), Er
 
 /// Commits `changes` on top of `HEAD` with `message`, retrying when the branch moves meanwhile.
 /// Under the index lock, each change is compared with the `HEAD` it goes onto: changes already
-/// there are left out, and when none is left the result is `NothingToCommit`.
+/// there are left out, and when none is left the result is `NothingToCommit`. With `verify`, the
+/// pre-commit and commit-msg hooks run as `git commit` runs them; post-commit runs after the
+/// commit either way.
 pub(super) fn commit(
     reg: &Registry,
     changes: &[Change],
     message: &str,
+    verify: bool,
+) -> Result<Committed, Error> {
+    let config = reg.git_config()?;
+    let committed = commit_locked(reg, &config, changes, message, verify)?;
+    // As git: after the commit, with the index lock released; its outcome changes nothing.
+    let index = reg.repo.path().join("index");
+    let _ = reg.run_hook(&config, "post-commit", &[], &index);
+    Ok(committed)
+}
+
+/// `commit` up to the branch moving, under the index lock.
+fn commit_locked(
+    reg: &Registry,
+    config: &GitConfig,
+    changes: &[Change],
+    message: &str,
+    verify: bool,
 ) -> Result<Committed, Error> {
     let workdir = reg.require_workdir("commit")?.to_path_buf();
     require_clean_state(reg, "commit")?;
@@ -267,70 +340,57 @@ pub(super) fn commit(
             )));
         }
     }
+    // The blobs `git add` would store: the validated bytes through the file's clean filter,
+    // end of line conversion and encoding.
     let mut blobs = Vec::with_capacity(changes.len());
     for c in changes {
         blobs.push(match &c.bytes {
-            Some(b) => Some(repo.blob(b).map_err(git(format!("writing {}", c.path)))?),
+            Some(b) => Some(reg.write_blob(&c.path, b)?),
             None => None,
         });
     }
-    let author = signature(repo, Role::Author)?;
-    let committer = signature(repo, Role::Committer)?;
+    let sign = config.bool("commit.gpgsign").unwrap_or(false);
     let branch = head_target(reg)?;
     // Taken before anything is written, so that a held lock fails the command with nothing changed.
-    let index_lock = IndexLock::acquire(repo.path())?;
+    let index_lock = IndexLock::acquire(repo)?;
     failpoint("hold-index-lock");
     let new_index = index_lock.prepare(reg, &workdir, changes, &blobs)?;
+    // The hooks see the commit as `git commit -- PATHS` shows it to them: an index of `HEAD`
+    // plus the committed paths in `GIT_INDEX_FILE`; the message in `.git/COMMIT_EDITMSG`.
+    let mut message = message.to_string();
+    let mut prepared: Option<(Option<CommitId>, Vec<Change>, NextIndex)> = None;
+    if verify {
+        let parent = reg.head()?;
+        let (kept, entries) = kept_changes(reg, parent, changes, &blobs)?;
+        let next = NextIndex::build(reg, parent.map(|p| p.0), &entries)?;
+        if !reg.run_hook(config, "pre-commit", &[], &next.path)? {
+            return Err(Error::Refused(
+                "the pre-commit hook refused the commit; nothing was committed (`prompt commit \
+                 --no-verify` skips it, as `git commit --no-verify` does)"
+                    .into(),
+            ));
+        }
+        message = commit_msg_hook(reg, config, &next, &message)?;
+        prepared = Some((parent, kept, next));
+    }
     let started = std::time::Instant::now();
     let mut attempts = 0;
     loop {
         attempts += 1;
         let parent = reg.head()?;
-        let parent_commit = match parent {
-            Some(p) => Some(repo.find_commit(p.0).map_err(git("reading HEAD"))?),
-            None => None,
-        };
-        let base = match &parent_commit {
-            Some(c) => c.tree().map_err(git("reading HEAD"))?,
+        // The index the hooks saw, when the branch has not moved since; otherwise built again.
+        let reusable = prepared.take().filter(|(p, _, _)| *p == parent);
+        let (kept, next) = match reusable {
+            Some((_, kept, next)) => (kept, next),
             None => {
-                let empty = repo
-                    .treebuilder(None)
-                    .and_then(|b| b.write())
-                    .map_err(git("writing a tree"))?;
-                repo.find_tree(empty).map_err(git("writing a tree"))?
+                let (kept, entries) = kept_changes(reg, parent, changes, &blobs)?;
+                let next = NextIndex::build(reg, parent.map(|p| p.0), &entries)?;
+                (kept, next)
             }
         };
-        // The change set against the HEAD this commit goes onto.
-        let mut update = TreeUpdateBuilder::new();
-        let mut kept = Vec::new();
-        for (c, blob) in changes.iter().zip(&blobs) {
-            let there = base.get_path(Path::new(&c.path)).ok().map(|e| e.id());
-            if there == *blob {
-                continue;
-            }
-            match blob {
-                Some(id) => update.upsert(&c.path, *id, file_mode(c)),
-                None => update.remove(&c.path),
-            };
-            kept.push(c.clone());
-        }
-        if kept.is_empty() {
-            // Someone committed exactly these changes first; the index already matches for them
-            // (it is only ours to rewrite while we hold the lock).
-            return Err(Error::NothingToCommit {
-                reason: "another commit already recorded these changes".into(),
-            });
-        }
-        let tree_id = update
-            .create_updated(repo, &base)
-            .map_err(git("building the commit tree"))?;
-        let tree = repo
-            .find_tree(tree_id)
-            .map_err(git("building the commit tree"))?;
-        let parents: Vec<&git2::Commit> = parent_commit.iter().collect();
-        let oid = repo
-            .commit(None, &author, &committer, message, &tree, &parents)
-            .map_err(git("writing the commit"))?;
+        let tree = next.write_tree(reg)?;
+        drop(next);
+        let oid = reg.commit_tree(tree, parent.map(|p| p.0), &message, sign)?;
         failpoint("before-ref");
         let summary = message.lines().next().unwrap_or("");
         let log = match parent {
@@ -342,21 +402,15 @@ pub(super) fn commit(
         // old index (which a later plain `git commit` would turn into a revert). A branch that
         // does not move puts the old index back.
         let moved = interrupt::commit_point(|| {
-            let staged = index_lock.stage(&new_index).map_err(Failure::Index)?;
-            let moved = match parent {
-                Some(p) => repo
-                    .reference_matching(&branch, oid, true, p.0, &log)
-                    .map(|_| ()),
-                None => repo.reference(&branch, oid, false, &log).map(|_| ()),
-            };
-            match moved {
+            let staged = index_lock.stage(&new_index).map_err(RefFailure::Other)?;
+            match reg.update_ref(&branch, oid, parent.map(|p| p.0), &log) {
                 Ok(()) => {
                     staged.keep();
                     Ok(())
                 }
                 Err(e) => {
                     staged.restore();
-                    Err(Failure::Ref(e))
+                    Err(e)
                 }
             }
         });
@@ -374,9 +428,9 @@ pub(super) fn commit(
                     warnings: Vec::new(),
                 });
             }
-            Err(Failure::Index(e)) => return Err(e),
+            Err(RefFailure::Other(e)) => return Err(e),
             // Lost the race: someone moved the branch (or created it) since we read it.
-            Err(Failure::Ref(e)) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+            Err(RefFailure::Moved) => {
                 if attempts >= MAX_ATTEMPTS {
                     return Err(Error::Conflict {
                         what: branch.clone(),
@@ -384,23 +438,101 @@ pub(super) fn commit(
                     });
                 }
             }
-            Err(Failure::Ref(e)) if e.code() == ErrorCode::Locked => {
+            Err(RefFailure::Locked(path)) => {
                 if started.elapsed() > lock_wait() {
-                    let path = repo.path().join(format!("{branch}.lock"));
                     return Err(Error::Locked { path });
                 }
                 std::thread::sleep(Duration::from_millis(20 + u64::from(attempts) * 10));
                 attempts -= 1;
             }
-            Err(Failure::Ref(e)) => return Err(git(format!("updating {branch}"))(e)),
         }
     }
 }
 
-/// Why the commit point failed: the index could not be staged, or the branch did not move.
-enum Failure {
-    Index(Error),
-    Ref(git2::Error),
+/// The changes still to make on top of `parent` (another process may have committed some
+/// first), and the `git update-index --index-info` lines that make them. None left is
+/// `NothingToCommit`.
+fn kept_changes(
+    reg: &Registry,
+    parent: Option<CommitId>,
+    changes: &[Change],
+    blobs: &[Option<Oid>],
+) -> Result<(Vec<Change>, String), Error> {
+    let base = match parent {
+        Some(p) => Some(
+            reg.repo
+                .find_commit(p.0)
+                .and_then(|c| c.tree())
+                .map_err(git("reading HEAD"))?,
+        ),
+        None => None,
+    };
+    let mut kept = Vec::new();
+    let mut entries = String::new();
+    for (c, blob) in changes.iter().zip(blobs) {
+        let there = base
+            .as_ref()
+            .and_then(|t| t.get_path(Path::new(&c.path)).ok())
+            .map(|e| e.id());
+        if there == *blob {
+            continue;
+        }
+        match blob {
+            Some(id) => {
+                entries.push_str(&format!("{:o} {id}\t{}\n", u32::from(file_mode(c)), c.path))
+            }
+            None => entries.push_str(&format!("0 {}\t{}\n", Oid::ZERO_SHA1, c.path)),
+        }
+        kept.push(c.clone());
+    }
+    if kept.is_empty() {
+        // Someone committed exactly these changes first; the index already matches for them
+        // (it is only ours to rewrite while we hold the lock).
+        return Err(Error::NothingToCommit {
+            reason: "another commit already recorded these changes".into(),
+        });
+    }
+    Ok((kept, entries))
+}
+
+/// Runs the commit-msg hook on the message (in `.git/COMMIT_EDITMSG`, as git writes it) and
+/// returns the message it leaves; a hook that fails refuses the commit, and a message the hook
+/// emptied aborts it, as git does. A message the hook changed is cleaned up as `git commit`
+/// cleans one (`git stripspace`).
+fn commit_msg_hook(
+    reg: &Registry,
+    config: &GitConfig,
+    next: &NextIndex,
+    message: &str,
+) -> Result<String, Error> {
+    let file = reg.repo.path().join("COMMIT_EDITMSG");
+    std::fs::write(&file, message).map_err(|e| Error::io(&file, e))?;
+    super::shared::adjust(&reg.repo, &file);
+    if !reg.run_hook(config, "commit-msg", &[file.as_path()], &next.path)? {
+        return Err(Error::Refused(
+            "the commit-msg hook refused the commit; nothing was committed (`prompt commit \
+             --no-verify` skips it, as `git commit --no-verify` does)"
+                .into(),
+        ));
+    }
+    let after = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+    if after == message.as_bytes() {
+        return Ok(message.to_string());
+    }
+    let cleaned = super::program::output(
+        reg.git_command().arg("stripspace"),
+        Some(&after),
+        "cleaning up the message",
+    )?;
+    let cleaned = String::from_utf8_lossy(&cleaned).into_owned();
+    if cleaned.trim().is_empty() {
+        return Err(Error::Refused(
+            "aborting the commit: the commit-msg hook left the message empty; nothing was \
+             committed"
+                .into(),
+        ));
+    }
+    Ok(cleaned)
 }
 
 /// The reference a commit moves: the branch `HEAD` names (born or not), or `HEAD` when detached.
@@ -454,7 +586,8 @@ impl Drop for PreparedIndex {
 }
 
 impl IndexLock {
-    fn acquire(git_dir: &Path) -> Result<IndexLock, Error> {
+    fn acquire(repo: &git2::Repository) -> Result<IndexLock, Error> {
+        let git_dir = repo.path();
         let lock = git_dir.join("index.lock");
         let started = std::time::Instant::now();
         // Waits grow from 1 ms to 25 ms: a lock held for a few milliseconds by a concurrent
@@ -471,10 +604,12 @@ impl IndexLock {
             });
             match created {
                 Ok(true) => {
+                    // As git adjusts its lock files in a shared repository.
+                    super::shared::adjust(repo, &lock);
                     return Ok(IndexLock {
                         lock,
                         index: git_dir.join("index"),
-                    })
+                    });
                 }
                 Ok(false) => return Err(Error::Refused("interrupted; nothing was changed".into())),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -510,6 +645,8 @@ impl IndexLock {
             held.push(tmp.clone());
             held.push(tmp_lock.clone());
             let result = self.write_prepared(reg, workdir, &tmp, changes, blobs);
+            // Installed as the index: git's permissions for a shared repository.
+            super::shared::adjust(&reg.repo, &tmp);
             if result.is_err() {
                 let _ = std::fs::remove_file(&tmp);
                 held.retain(|p| *p != tmp && *p != tmp_lock);
@@ -640,7 +777,9 @@ fn update_with_git(
              `git update-index --no-split-index` / `git sparse-checkout disable`"
         ))
     };
-    let mut child = git_program(reg, workdir)
+    let _ = workdir;
+    let mut child = reg
+        .git_command()
         .env("GIT_INDEX_FILE", index)
         .args(["update-index", "--index-info"])
         .stdin(Stdio::piped())
@@ -713,6 +852,17 @@ impl Registry {
 
     /// Commits the given changes as one commit; see `store::commit`.
     pub fn commit(&self, changes: &[Change], message: &str) -> Result<Committed, Error> {
-        commit(self, changes, message)
+        commit(self, changes, message, true)
+    }
+
+    /// `commit`, with the pre-commit and commit-msg hooks run only when `verify` (`prompt commit
+    /// --no-verify` skips them, as `git commit --no-verify` does).
+    pub fn commit_with(
+        &self,
+        changes: &[Change],
+        message: &str,
+        verify: bool,
+    ) -> Result<Committed, Error> {
+        commit(self, changes, message, verify)
     }
 }

@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use git2::{ErrorCode, Oid};
 use serde::{Deserialize, Serialize};
 
-use super::signature::{signature, Role};
+use super::signature::{ident_line, parse_ident, Role};
+use super::write::RefFailure;
 use super::{git, CommitId, Registry, Version, VersionOrDraft};
 use crate::error::Error;
 use crate::model::{EnvName, PromptId};
@@ -222,18 +223,23 @@ impl Registry {
         let Some(TagRead::Broken { target, .. }) = self.read_env_tag(&refname)? else {
             return Err(conflict());
         };
-        let mut reference = self
-            .repo
-            .find_reference(&refname)
-            .map_err(git(format!("reading {refname}")))?;
         // Still the broken value read above (a promote may have fixed it meanwhile).
-        if reference.target() != target {
-            return Err(conflict());
+        let Some(target) = target else {
+            // A symbolic reference: removed as itself, never through what it names.
+            let mut reference = self
+                .repo
+                .find_reference(&refname)
+                .map_err(git(format!("reading {refname}")))?;
+            return reference.delete().map_err(|e| match e.code() {
+                ErrorCode::Modified | ErrorCode::Locked => conflict(),
+                _ => git(format!("deleting {refname}"))(e),
+            });
+        };
+        match self.delete_ref(&refname, target) {
+            Ok(()) => Ok(()),
+            Err(RefFailure::Moved | RefFailure::Locked(_)) => Err(conflict()),
+            Err(RefFailure::Other(e)) => Err(e),
         }
-        reference.delete().map_err(|e| match e.code() {
-            ErrorCode::Modified | ErrorCode::Locked => conflict(),
-            _ => git(format!("deleting {refname}"))(e),
-        })
     }
 
     /// The environment tag of `id` in `env`, if it exists; a broken tag is an `Error::BrokenTag`.
@@ -355,7 +361,8 @@ impl Registry {
                 )));
             }
         }
-        let tagger = signature(&self.repo, Role::Committer)?;
+        let tagger_line = ident_line(&self.repo, Role::Committer)?;
+        let tagger = parse_ident(&tagger_line)?;
         let when = tagger.when();
         let record = Promotion {
             version: state.number(),
@@ -375,15 +382,8 @@ impl Registry {
         let mut records = vec![record.clone()];
         records.extend(expected.iter().flat_map(|s| s.history.iter().cloned()));
         let message = tag_message(id, env, &records);
-        let object = self
-            .repo
-            .find_object(state.commit().0, Some(git2::ObjectType::Commit))
-            .map_err(git("reading the version's commit"))?;
         let name = format!("{id}@{env}");
-        let tag = self
-            .repo
-            .tag_annotation_create(&name, &object, &tagger, &message)
-            .map_err(git(format!("writing the tag {name}")))?;
+        let tag = self.write_tag(&name, state.commit().0, &tagger_line, &message)?;
         let refname = Self::env_ref(id, env);
         let log = format!("promote: {name} to {}", state.label());
         // A broken tag is replaced, compare-and-swap against its value like any other.
@@ -396,51 +396,32 @@ impl Registry {
             },
             Some(_) => None,
         };
-        let moved = match (expected.map(|s| s.target), broken) {
-            (Some(old), _) | (None, Some(old)) => self
-                .repo
-                .reference_matching(&refname, tag, true, old, &log)
-                .map(|_| ()),
-            (None, None) => self.repo.reference(&refname, tag, false, &log).map(|_| ()),
-        };
-        match moved {
+        let old = expected.map(|s| s.target).or(broken);
+        match self.update_ref(&refname, tag, old, &log) {
             Ok(()) => Ok(record),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked
-                ) =>
-            {
-                Err(Error::Conflict {
-                    what: format!("the environment tag {name}"),
-                    attempts: 1,
-                })
-            }
-            Err(e) => Err(git(format!("moving {refname}"))(e)),
+            Err(RefFailure::Moved | RefFailure::Locked(_)) => Err(Error::Conflict {
+                what: format!("the environment tag {name}"),
+                attempts: 1,
+            }),
+            Err(RefFailure::Other(e)) => Err(e),
         }
     }
 
     /// Removes `ID@ENV` if it is still as `expected`.
     pub fn demote(&self, id: &PromptId, env: &EnvName, expected: &EnvState) -> Result<(), Error> {
         let refname = Self::env_ref(id, env);
-        let mut reference = self
-            .repo
-            .find_reference(&refname)
-            .map_err(git(format!("reading {refname}")))?;
-        if reference.target() != Some(expected.target) {
-            return Err(Error::Conflict {
-                what: format!("the environment tag {id}@{env}"),
-                attempts: 1,
-            });
+        let conflict = || Error::Conflict {
+            what: format!("the environment tag {id}@{env}"),
+            attempts: 1,
+        };
+        if self.repo.refname_to_id(&refname).ok() != Some(expected.target) {
+            return Err(conflict());
         }
-        // libgit2 refuses the delete when the ref changed since it was looked up.
-        reference.delete().map_err(|e| match e.code() {
-            ErrorCode::Modified | ErrorCode::Locked => Error::Conflict {
-                what: format!("the environment tag {id}@{env}"),
-                attempts: 1,
-            },
-            _ => git(format!("deleting {refname}"))(e),
-        })
+        match self.delete_ref(&refname, expected.target) {
+            Ok(()) => Ok(()),
+            Err(RefFailure::Moved | RefFailure::Locked(_)) => Err(conflict()),
+            Err(RefFailure::Other(e)) => Err(e),
+        }
     }
 }
 
@@ -523,6 +504,14 @@ pub(super) fn tag_message(id: &PromptId, env: &EnvName, records: &[Promotion]) -
     m
 }
 
+/// The lines that open a signature appended to a tag object, as git recognises them.
+const SIGNATURE_STARTS: [&str; 4] = [
+    "-----BEGIN PGP SIGNATURE-----",
+    "-----BEGIN PGP MESSAGE-----",
+    "-----BEGIN SIGNED MESSAGE-----",
+    "-----BEGIN SSH SIGNATURE-----",
+];
+
 /// How the note's lines are written above the records: indented, so that none is a marker line.
 const NOTE_INDENT: &str = "    ";
 
@@ -530,7 +519,12 @@ const NOTE_INDENT: &str = "    ";
 /// them a record. Anything else there (text after the records, a line that does not parse) means
 /// the message has no records, as a tag made by hand.
 fn parse_records(message: &str) -> Vec<Promotion> {
-    let lines: Vec<&str> = message.lines().collect();
+    let mut lines: Vec<&str> = message.lines().collect();
+    // A signed tag (`tag.gpgSign`) carries its signature after the message, as git writes it:
+    // from the first line that opens one. No note line can (notes are indented).
+    if let Some(at) = lines.iter().position(|l| SIGNATURE_STARTS.contains(l)) {
+        lines.truncate(at);
+    }
     let Some(marker) = lines.iter().rposition(|l| l.trim_end() == MARKER) else {
         return Vec::new();
     };

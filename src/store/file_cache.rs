@@ -134,9 +134,13 @@ pub(crate) fn write(repo: &Repository, tip: Oid, root: &str, path: &str, version
     }
     let target = file(repo, root, path);
     if let Some(dir) = target.parent() {
-        let _ = std::fs::create_dir_all(dir);
+        if !dir.is_dir() && std::fs::create_dir_all(dir).is_ok() {
+            super::shared::adjust(repo, dir);
+        }
     }
-    let _ = cache::write_sealed(&target, text);
+    if cache::write_sealed(&target, text).is_ok() {
+        super::shared::adjust(repo, &target);
+    }
 }
 
 #[cfg(test)]

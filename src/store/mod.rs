@@ -14,14 +14,15 @@
 //! | `open.rs` | `Registry::open`, `.prompts.yaml`, facts about the checkout (bare, shallow, in-progress operations, editor) |
 //! | `config.rs` | the `.prompts.yaml` format |
 //! | `workdir.rs` | paths of prompt files, the working-tree walk, symbolic links, creating files |
-//! | `reads.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes |
+//! | `reads.rs`, `attributes.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes (converted as git's checkout converts them when attributes or `core.autocrlf` could apply) |
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
 //! | `history.rs`, `objects.rs`, `pack.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader (commits and trees as bytes, `CommitInfo`) and its pack-file reader with a delta-base cache, the history cache, one prompt's kept versions |
 //! | `parallel.rs` | work over many files on every core, and beside a history walk |
 //! | `versions.rs` | the release line, drafts, shallow clones |
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
 //! | `env.rs`, `moves.rs` | environment tags (promote, demote, history); `mv`, `cp`, `rm` |
-//! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities and dates |
+//! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities (git's own answer) and dates |
+//! | `program.rs`, `write.rs`, `sign.rs`, `shared.rs` | the `git` program and its configuration; the writes git makes (blobs, trees, commits, tags, references, hooks); signing a tag as `git tag -s` does; `core.sharedRepository` permissions for the files prompt writes itself |
 //! | `remote.rs`, `import.rs` | `push`/`pull` through the `git` program; committing imported versions |
 //! | `setup.rs` | `init` and the `prompt` diff driver |
 //!
@@ -41,6 +42,7 @@
 //! `RegistryCommit` each hold one `CommitInfo` rather than copies of its fields, and JSON shows
 //! its fields flat (`author`, `email`, `time`, `offset_minutes`, `message`).
 
+mod attributes;
 mod cache;
 mod commit;
 pub mod config;
@@ -55,15 +57,19 @@ mod objects;
 mod open;
 mod pack;
 mod parallel;
+mod program;
 mod reads;
 mod remote;
 mod resolve;
 mod setup;
+mod shared;
+mod sign;
 pub mod signature;
 #[cfg(test)]
 pub(crate) mod testing;
 mod versions;
 mod workdir;
+mod write;
 
 use std::fmt;
 
@@ -212,6 +218,9 @@ pub struct Registry {
     /// Working-tree folders (relative to the repository root) found not to be symbolic links by
     /// this handle: `list` and `check` read thousands of files from a few hundred folders.
     plain_folders: std::cell::RefCell<std::collections::HashSet<String>>,
+    /// Whether a repository-wide source could make git convert files between blob and working
+    /// tree (`attributes.rs`), found once per handle.
+    conversions: std::cell::OnceCell<bool>,
 }
 
 impl Registry {}

@@ -9,8 +9,9 @@
 use super::commit::{Change, ChangeKind};
 use super::env::tag_message;
 use super::history::MOVED_FROM;
-use super::signature::{signature, Role};
-use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
+use super::signature::{ident_line, Role};
+use super::write::RefFailure;
+use super::{symlink_error, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
 use crate::model::{EnvName, PromptId};
 
@@ -136,10 +137,10 @@ impl Registry {
             };
             if let Err(e) = self.copy_tag(old, new, &env, &state) {
                 for (env, _) in &moved {
-                    let _ = self
-                        .repo
-                        .find_reference(&format!("refs/tags/{new}@{env}"))
-                        .and_then(|mut r| r.delete());
+                    let refname = format!("refs/tags/{new}@{env}");
+                    if let Ok(created) = self.repo.refname_to_id(&refname) {
+                        let _ = self.delete_ref(&refname, created);
+                    }
                 }
                 return Err(e);
             }
@@ -164,27 +165,20 @@ impl Registry {
         env: &EnvName,
         state: &super::EnvState,
     ) -> Result<(), Error> {
-        let tagger = signature(&self.repo, Role::Committer)?;
+        let tagger = ident_line(&self.repo, Role::Committer)?;
         let mut message = tag_message(new, env, &state.history);
         message = message.replacen("\n\n", &format!(" (moved from {old})\n\n"), 1);
-        let object = self
-            .repo
-            .find_object(state.commit.0, Some(git2::ObjectType::Commit))
-            .map_err(git("reading the promoted commit"))?;
         let name = format!("{new}@{env}");
-        let tag = self
-            .repo
-            .tag_annotation_create(&name, &object, &tagger, &message)
-            .map_err(git(format!("writing the tag {name}")))?;
-        self.repo
-            .reference(
-                &format!("refs/tags/{name}"),
-                tag,
-                false,
-                &format!("mv: from {old}@{env}"),
-            )
-            .map_err(git(format!("creating the tag {name}")))?;
-        Ok(())
+        let tag = self.write_tag(&name, state.commit.0, &tagger, &message)?;
+        let refname = format!("refs/tags/{name}");
+        match self.update_ref(&refname, tag, None, &format!("mv: from {old}@{env}")) {
+            Ok(()) => Ok(()),
+            Err(RefFailure::Other(e)) => Err(e),
+            Err(RefFailure::Moved | RefFailure::Locked(_)) => Err(Error::Conflict {
+                what: format!("the environment tag {name}"),
+                attempts: 1,
+            }),
+        }
     }
 
     /// Deletes a prompt's file and commits the removal. History stays; environment tags stay until

@@ -28,6 +28,7 @@ impl Registry {
             repo,
             config,
             plain_folders: Default::default(),
+            conversions: Default::default(),
         })
     }
 
@@ -80,12 +81,40 @@ impl Registry {
 /// path, then again to open it); and a working tree whose `.git` is a file naming the git folder
 /// (`git init --separate-git-dir`, submodules) opens with that working tree, where opening the
 /// path `discover` returns took the git folder's parent for it.
+///
+/// `GIT_DIR` and `GIT_WORK_TREE` are honoured as git honours them: `GIT_DIR` names the
+/// repository (relative to `start`), with no search; its working tree is `GIT_WORK_TREE`, else
+/// `core.worktree`, else none when `core.bare` is set, else `start`. `GIT_WORK_TREE` alone
+/// replaces the working tree of the repository found.
 pub(super) fn discover(start: &Path) -> Result<Repository, git2::Error> {
-    Repository::open_ext(
-        start,
-        git2::RepositoryOpenFlags::CROSS_FS,
-        std::iter::empty::<&std::ffi::OsStr>(),
-    )
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let work_tree = var("GIT_WORK_TREE").map(|w| start.join(w));
+    let repo = match var("GIT_DIR") {
+        Some(dir) => {
+            let repo = Repository::open_bare(start.join(dir))?;
+            let config = repo.config()?;
+            let configured = config
+                .get_path("core.worktree")
+                .ok()
+                .map(|w| repo.path().join(w));
+            let bare = config.get_bool("core.bare").unwrap_or(false);
+            match work_tree.or(configured) {
+                Some(w) => repo.set_workdir(&w, false)?,
+                None if !bare => repo.set_workdir(start, false)?,
+                None => {}
+            }
+            return Ok(repo);
+        }
+        None => Repository::open_ext(
+            start,
+            git2::RepositoryOpenFlags::CROSS_FS,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )?,
+    };
+    if let Some(w) = work_tree {
+        repo.set_workdir(&w, false)?;
+    }
+    Ok(repo)
 }
 
 pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {

@@ -19,12 +19,20 @@ const MIN_PER_THREAD: usize = 256;
 impl Registry {
     /// The same repository opened once more, for another thread.
     fn reopen(&self) -> Result<Registry, Error> {
-        let at = self.repo.workdir().unwrap_or(self.repo.path());
+        // By its git folder, with the same working tree: one named by `GIT_WORK_TREE` or
+        // `core.worktree` has no `.git` to open it by.
+        let at = self.repo.path();
         let repo = Repository::open(at).map_err(|e| open_error(at, e))?;
+        if let Some(w) = self.repo.workdir() {
+            if repo.workdir() != Some(w) {
+                repo.set_workdir(w, false).map_err(|e| open_error(w, e))?;
+            }
+        }
         Ok(Registry {
             repo,
             config: self.config.clone(),
             plain_folders: self.plain_folders.clone(),
+            conversions: self.conversions.clone(),
         })
     }
 

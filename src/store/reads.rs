@@ -66,7 +66,13 @@ impl Registry {
                 // A root folder that is (or lies below) a symbolic link holds no prompts: its
                 // files are outside the repository (`symlinks` reports it).
                 if symlink_in(dir, &self.config.root).is_none() {
-                    walk_dir(&dir.join(&self.config.root), "", &mut out, &mut Vec::new())?;
+                    walk_dir(
+                        &dir.join(&self.config.root),
+                        "",
+                        &mut out,
+                        &mut Vec::new(),
+                        &mut Vec::new(),
+                    )?;
                 }
             }
             Rev::Commit(c) => {
@@ -144,7 +150,12 @@ impl Registry {
         }
     }
 
+    /// The bytes of the blob `id` of the file `path`, as a checkout writes them: converted by
+    /// git (`attributes.rs`) when a filter, line ending or encoding attribute could apply.
     pub(super) fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
+        if self.conversion_may_apply(path) {
+            return self.checked_out(id, path);
+        }
         let blob = self
             .repo
             .find_blob(id)

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Command;
 
-use git2::{ErrorCode, Oid};
+use git2::Oid;
 
 use super::{git, CommitId, Registry};
 use crate::error::Error;
@@ -23,6 +23,9 @@ pub use crate::error::Divergence;
 pub struct PushReport {
     pub remote: String,
     pub branch: String,
+    /// The remote branch it went to: the upstream or the same name, as `git push` chooses by
+    /// `push.default`.
+    pub remote_branch: String,
     /// Whether the branch moved on the remote.
     pub branch_updated: bool,
     /// Environment tags created, moved or deleted on the remote.
@@ -40,6 +43,40 @@ pub struct PullReport {
     pub tags: Vec<String>,
     /// Tags that had also been promoted here and not pushed: the remote's value replaced them.
     pub replaced: Vec<String>,
+}
+
+/// The remote branch `git push REMOTE` updates for the current branch `branch`, by
+/// `push.default`: `simple` (git's default) and `upstream` push to the upstream when `remote` is
+/// the upstream's remote (`simple` refuses an upstream of another name, as git does), `current`
+/// and a branch without an upstream to the same name; `nothing` refuses.
+fn push_target(
+    config: &super::program::GitConfig,
+    branch: &str,
+    remote: &str,
+) -> Result<String, Error> {
+    let upstream = match config.get(&format!("branch.{branch}.remote")) {
+        Some(r) if r == remote => config
+            .get(&format!("branch.{branch}.merge"))
+            .and_then(|m| m.strip_prefix("refs/heads/"))
+            .map(str::to_string),
+        _ => None,
+    };
+    let mode = config.get("push.default").unwrap_or("simple");
+    match (mode, upstream) {
+        ("nothing", _) => Err(Error::Refused(format!(
+            "push.default is `nothing`, so git pushes no branch without one named; nothing was \
+             pushed (run `git push {remote} {branch}`, or set push.default)"
+        ))),
+        ("upstream" | "tracking", Some(up)) => Ok(up),
+        ("simple", Some(up)) if up != branch => Err(Error::Refused(format!(
+            "the upstream of {branch} is {remote}/{up}, a branch of another name, and \
+             push.default `simple` (git's default) pushes only to a branch of the same name; \
+             nothing was pushed. Set `git config push.default upstream` to push to {up}, or \
+             push with git (`git push {remote} HEAD:{up}`)"
+        ))),
+        (_, Some(up)) if mode != "current" && mode != "matching" => Ok(up),
+        _ => Ok(branch.to_string()),
+    }
 }
 
 fn tracking_prefix(remote: &str) -> String {
@@ -174,7 +211,23 @@ impl Registry {
     /// the value this clone last saw; otherwise nothing is changed on the remote.
     pub fn push(&self, remote: Option<&str>) -> Result<PushReport, Error> {
         let branch = self.current_branch()?;
-        let remote = self.remote_name(remote, &branch)?;
+        let config = self.git_config().map_err(|e| match e {
+            Error::GitNotRunnable { source, .. } => Error::GitNotRunnable {
+                needed_for: "push and pull",
+                source,
+            },
+            e => e,
+        })?;
+        // As `git push` picks the remote: branch.NAME.pushRemote, remote.pushDefault, then the
+        // upstream's remote, then origin.
+        let named = remote.map(str::to_string).or_else(|| {
+            config
+                .get(&format!("branch.{branch}.pushremote"))
+                .or_else(|| config.get("remote.pushdefault"))
+                .map(str::to_string)
+        });
+        let remote = self.remote_name(named.as_deref(), &branch)?;
+        let remote_branch = push_target(&config, &branch, &remote)?;
         let out = self.run_git(&["ls-remote", "--tags", "--", &remote])?;
         if !out.status.success() {
             return Err(remote_failed(&remote, "ls-remote", &out));
@@ -244,7 +297,7 @@ impl Registry {
         args.push(remote.clone());
         let head_born = self.head()?.is_some();
         if head_born {
-            args.push(format!("refs/heads/{branch}:refs/heads/{branch}"));
+            args.push(format!("refs/heads/{branch}:refs/heads/{remote_branch}"));
         }
         for (name, _, new) in &updates {
             args.push(match new {
@@ -267,7 +320,7 @@ impl Registry {
             match flag {
                 "!" => rejected.push((to, summary)),
                 "=" => {}
-                _ if to == format!("refs/heads/{branch}") => branch_updated = true,
+                _ if to == format!("refs/heads/{remote_branch}") => branch_updated = true,
                 _ => {}
             }
         }
@@ -299,6 +352,7 @@ impl Registry {
         Ok(PushReport {
             remote,
             branch,
+            remote_branch,
             branch_updated,
             tags: updates
                 .iter()
@@ -412,19 +466,17 @@ impl Registry {
         })
     }
 
+    /// Sets or deletes `name`, by the `git` program (so that a shared repository's permissions
+    /// and the reflog are git's own).
     fn set_ref(&self, name: &str, value: Option<Oid>, why: &str) -> Result<(), Error> {
+        let mut cmd = self.git_command();
+        cmd.args(["update-ref", "--no-deref", "-m", why]);
         match value {
-            Some(oid) => self
-                .repo
-                .reference(name, oid, true, why)
-                .map(|_| ())
-                .map_err(git(format!("updating {name}"))),
-            None => match self.repo.find_reference(name) {
-                Ok(mut r) => r.delete().map_err(git(format!("deleting {name}"))),
-                Err(e) if e.code() == ErrorCode::NotFound => Ok(()),
-                Err(e) => Err(git(format!("reading {name}"))(e)),
-            },
-        }
+            Some(oid) => cmd.arg(name).arg(oid.to_string()),
+            None if self.repo.find_reference(name).is_err() => return Ok(()),
+            None => cmd.arg("-d").arg(name),
+        };
+        super::program::output(&mut cmd, None, &format!("updating {name}")).map(|_| ())
     }
 }
 

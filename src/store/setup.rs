@@ -29,7 +29,7 @@ pub fn init(dir: &Path) -> Result<Initialised, Error> {
         Ok(r) => r,
         Err(e) if e.code() == ErrorCode::NotFound => {
             created.push("a git repository".to_string());
-            Repository::init(dir).map_err(git("git init"))?
+            git_init(dir)?
         }
         Err(e) => return Err(open_error(dir, e)),
     };
@@ -67,6 +67,28 @@ pub fn init(dir: &Path) -> Result<Initialised, Error> {
         created.push(crate::model::schema::SCHEMA_FILE.to_string());
     }
     Ok(Initialised { top, created })
+}
+
+/// `git init` in `dir`, by the `git` program: it honours `GIT_DIR` and `GIT_WORK_TREE` (the
+/// repository goes where they say, never nested in `dir`), `init.defaultBranch`, templates and
+/// `core.sharedRepository` as the user's own `git init` would. libgit2 makes it where no `git`
+/// program is installed.
+fn git_init(dir: &Path) -> Result<Repository, Error> {
+    let ran = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output();
+    match ran {
+        Ok(out) if out.status.success() => {
+            super::open::discover(dir).map_err(|e| open_error(dir, e))
+        }
+        Ok(out) => Err(Error::Refused(format!(
+            "`git init` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))),
+        Err(_) => Repository::init(dir).map_err(git("git init")),
+    }
 }
 
 /// The `.gitattributes` line that routes prompt files through the `prompt` diff driver.

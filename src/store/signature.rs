@@ -1,9 +1,11 @@
-//! Who makes a commit or tag, and when: `GIT_AUTHOR_*` / `GIT_COMMITTER_*` as git reads them, then
-//! `user.name` / `user.email` from git config. libgit2 ignores those variables; scripts and tests
-//! rely on them, so they are honoured here.
+//! Who makes a commit or tag, and when: git's own answer (`git var GIT_AUTHOR_IDENT` /
+//! `GIT_COMMITTER_IDENT`), so that every source git reads counts the same: `GIT_AUTHOR_*` /
+//! `GIT_COMMITTER_*`, `author.*` / `committer.*`, `user.*`, `includeIf`, `user.useConfigOnly`,
+//! `GIT_CONFIG_GLOBAL`, `GIT_CONFIG_COUNT`. Dates are formatted and parsed here too.
 
 use git2::{Repository, Signature, Time};
 
+use super::program::{git_command, line, run};
 use crate::error::Error;
 
 /// Which identity to build.
@@ -22,47 +24,45 @@ impl Role {
     }
 }
 
-/// The signature for `role`, from the environment and the repository's config.
+/// The identity line git would write for `role`: `Name <email> SECONDS ZONE`.
+pub(super) fn ident_line(repo: &Repository, role: Role) -> Result<String, Error> {
+    let ran = run(
+        git_command(repo).args(["var", &format!("{}_IDENT", role.prefix())]),
+        None,
+    )?;
+    if !ran.ok {
+        return Err(
+            super::write::identity_error(&ran.stderr).unwrap_or_else(|| {
+                Error::Refused(format!(
+                    "git could not say who you are ({}_IDENT): {}",
+                    role.prefix(),
+                    ran.stderr
+                ))
+            }),
+        );
+    }
+    Ok(line(&ran.stdout))
+}
+
+/// The signature for `role`, as git decides it.
 pub fn signature(repo: &Repository, role: Role) -> Result<Signature<'static>, Error> {
-    let var = |suffix: &str| {
-        std::env::var(format!("{}_{suffix}", role.prefix()))
-            .ok()
-            .filter(|v| !v.is_empty())
-    };
-    let config = repo.config().ok();
-    let from_config = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
-    let name = var("NAME")
-        .or_else(|| from_config("user.name"))
-        .ok_or_else(|| no_identity("user.name"))?;
-    let email = var("EMAIL")
-        .or_else(|| from_config("user.email"))
-        .or_else(|| std::env::var("EMAIL").ok())
-        .ok_or_else(|| no_identity("user.email"))?;
-    let time = match var("DATE") {
-        Some(date) => parse_date(&date).ok_or_else(|| {
-            Error::Usage(format!(
-                "{}_DATE `{date}` is not a date git understands (try `@1700000000 +0000` or \
-                 `2024-01-31T12:00:00Z`)",
-                role.prefix()
-            ))
-        })?,
-        None => now(),
-    };
-    Signature::new(&name, &email, &time).map_err(|source| Error::Git {
-        context: "invalid author or committer identity".into(),
-        source,
+    parse_ident(&ident_line(repo, role)?)
+}
+
+/// An identity line (`Name <email> SECONDS ZONE`) as a signature.
+pub(super) fn parse_ident(raw: &str) -> Result<Signature<'static>, Error> {
+    let bad = || Error::Refused(format!("git gave an identity prompt cannot read: `{raw}`"));
+    let (who, when) = raw.rsplit_once('>').ok_or_else(bad)?;
+    let (name, email) = who.split_once('<').ok_or_else(bad)?;
+    let mut fields = when.split_whitespace();
+    let seconds: i64 = fields.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let offset = fields.next().and_then(parse_offset).ok_or_else(bad)?;
+    Signature::new(name.trim_end(), email, &Time::new(seconds, offset)).map_err(|source| {
+        Error::Git {
+            context: "invalid author or committer identity".into(),
+            source,
+        }
     })
-}
-
-fn no_identity(key: &'static str) -> Error {
-    Error::NoIdentity { key }
-}
-
-fn now() -> Time {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Time::new(secs, local_offset(secs))
 }
 
 /// The local zone's offset from UTC at `secs`, in minutes east (as git records a date given

@@ -43,22 +43,37 @@ impl Registry {
     /// prompt files and folders below it (paths relative to the repository root, sorted). prompt
     /// never follows, writes through or deletes them; `check` and `list` report them.
     pub fn symlinks(&self) -> Result<Vec<String>, Error> {
+        Ok(self.left_alone()?.0)
+    }
+
+    /// Folders below the root that are git repositories of their own (nested clones,
+    /// submodules), relative to the repository root and sorted: never read or committed.
+    pub fn nested_repositories(&self) -> Result<Vec<String>, Error> {
+        Ok(self.left_alone()?.1)
+    }
+
+    /// `symlinks` and `nested_repositories`, from one walk.
+    fn left_alone(&self) -> Result<(Vec<String>, Vec<String>), Error> {
         let Some(dir) = self.workdir() else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         };
         if let Some(link) = symlink_in(dir, &self.config.root) {
-            return Ok(vec![link]);
+            return Ok((vec![link], Vec::new()));
         }
-        let mut links = Vec::new();
+        let (mut links, mut repos) = (Vec::new(), Vec::new());
         walk_dir(
             &dir.join(&self.config.root),
             "",
             &mut Vec::new(),
             &mut links,
+            &mut repos,
         )?;
-        let mut out: Vec<String> = links.iter().map(|l| self.config.path_of(l)).collect();
-        out.sort();
-        Ok(out)
+        let full = |list: Vec<String>| {
+            let mut out: Vec<String> = list.iter().map(|l| self.config.path_of(l)).collect();
+            out.sort();
+            out
+        };
+        Ok((full(links), full(repos)))
     }
 
     /// The tags `ID@ENV` of `id` in protected environments (contract §5), which a command that
@@ -73,17 +88,22 @@ impl Registry {
     }
 
     /// `symlinks`, as the warnings every command that lists prompts prints.
+    /// Nested repositories are reported here too, once each: what is left alone.
     pub fn symlink_warnings(&self) -> Result<Vec<String>, Error> {
-        Ok(self
-            .symlinks()?
-            .into_iter()
-            .map(|link| {
-                format!(
-                    "{link} is a symbolic link: prompt leaves it alone (never follows, commits, \
-                     writes through or deletes it)"
-                )
-            })
-            .collect())
+        let (links, repos) = self.left_alone()?;
+        let links = links.into_iter().map(|link| {
+            format!(
+                "{link} is a symbolic link: prompt leaves it alone (never follows, commits, \
+                 writes through or deletes it)"
+            )
+        });
+        let repos = repos.into_iter().map(|repo| {
+            format!(
+                "{repo} is a git repository of its own (a nested clone or a submodule): as for \
+                 git, its files are not prompts of this registry, and prompt never commits them"
+            )
+        });
+        Ok(links.chain(repos).collect())
     }
 
     /// Creates a new file in the working tree; never overwrites.
@@ -193,13 +213,16 @@ fn read_opened(path: &Path, no_link: bool) -> Result<Option<Vec<u8>>, Error> {
     Ok(Some(bytes))
 }
 
-/// Collects `*.prompt.yaml` files below `dir` into `out`; hidden entries are skipped, and symbolic
-/// links (to prompt files or to folders) go to `links` instead, never followed.
+/// Collects `*.prompt.yaml` files below `dir` into `out`; hidden entries are skipped, symbolic
+/// links (to prompt files or to folders) go to `links` instead, never followed, and folders that
+/// are git repositories of their own (a nested clone, a submodule: a `.git` inside) go to
+/// `repos`, never entered: as for git, their files are not this repository's.
 pub(super) fn walk_dir(
     dir: &Path,
     prefix: &str,
     out: &mut Vec<String>,
     links: &mut Vec<String>,
+    repos: &mut Vec<String>,
 ) -> Result<(), Error> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -221,7 +244,12 @@ pub(super) fn walk_dir(
                 links.push(rel);
             }
         } else if kind.is_dir() {
-            walk_dir(&entry.path(), &format!("{rel}/"), out, links)?;
+            let path = entry.path();
+            if std::fs::symlink_metadata(path.join(".git")).is_ok() {
+                repos.push(rel);
+                continue;
+            }
+            walk_dir(&path, &format!("{rel}/"), out, links, repos)?;
         } else if kind.is_file() && name.ends_with(PROMPT_EXT) {
             out.push(rel);
         }

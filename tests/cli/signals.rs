@@ -124,7 +124,12 @@ fn sigterm_at_the_commit_point_finishes_or_changes_nothing() {
     assert!(!stale_index(&repo));
 
     let child = spawn(&repo, &["commit", "-m", "after"], Some("after-ref"));
-    std::thread::sleep(Duration::from_millis(300));
+    // Signalled once the branch has moved (the process then waits at `after-ref`): a commit
+    // starts several `git` programs, which a loaded machine makes slower than any fixed sleep.
+    let deadline = std::time::Instant::now() + Duration::from_secs(8);
+    while head(&repo) == before && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     signal(&child, "TERM");
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

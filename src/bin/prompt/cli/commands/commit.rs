@@ -8,7 +8,8 @@ use prompt_registry::ops::commit::{self, Outcome};
 use prompt_registry::Error;
 
 /// Validate, then commit changed prompt files as new versions (only prompt files: other staged
-/// changes are left alone)
+/// changes are left alone). The repository's pre-commit, commit-msg and post-commit hooks run as
+/// for `git commit` (`core.hooksPath` too); the commit is signed when `commit.gpgSign` is on
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Prompts to commit (default: every changed prompt)
@@ -17,7 +18,8 @@ pub struct Args {
     /// The commit message; repeat for more paragraphs (without it, an editor opens on a terminal)
     #[arg(short, long, value_name = "MSG")]
     pub message: Vec<String>,
-    /// Commit even when validation finds errors
+    /// Commit even when validation finds errors, and skip the pre-commit and commit-msg hooks
+    /// (as `git commit --no-verify`); post-commit runs either way
     #[arg(long)]
     pub no_verify: bool,
     /// Do not refuse for the flagged secret with this fingerprint (a false positive); repeatable
@@ -69,7 +71,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         }
     }
     let message = message(&args.message, ctx, reg)?;
-    let committed = reg.commit(&changes, &message)?;
+    let committed = reg.commit_with(&changes, &message, !args.no_verify)?;
     for warning in &committed.warnings {
         ctx.ui.warn(warning);
     }

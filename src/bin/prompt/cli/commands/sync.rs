@@ -3,7 +3,8 @@
 use crate::cli::{error::CliError, Context};
 
 /// Push the current branch and the environment tags; a tag someone else moved since your last pull
-/// stops the push and nothing changes on the remote
+/// stops the push and nothing changes on the remote. The branch goes where `git push` sends it
+/// (its upstream, by push.default), and the output names it
 #[derive(Debug, clap::Args)]
 pub struct PushArgs {
     /// The remote (default: the branch's upstream remote, else origin)
@@ -22,7 +23,10 @@ pub fn push(args: PushArgs, ctx: &Context) -> Result<(), CliError> {
     let report = reg.push(args.remote.as_deref())?;
     let mut lines = Vec::new();
     if report.branch_updated {
-        lines.push(format!("{}: pushed to {}", report.branch, report.remote));
+        lines.push(format!(
+            "{}: pushed to {}/{}",
+            report.branch, report.remote, report.remote_branch
+        ));
     }
     lines.extend(report.tags.iter().cloned());
     if lines.is_empty() {
