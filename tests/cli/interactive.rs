@@ -193,15 +193,40 @@ fn production_asks_for_confirmation_on_a_terminal() {
     let repo = TestRepo::new();
     repo.write_prompt("a", &text_prompt("A"));
     repo.prompt(&["commit", "-m", "a"]).success();
-    let Some(no) = on_terminal(&repo, &["promote", "a", "production"], &["n"], "true") else {
+    let Some(no) = on_terminal(&repo, &["promote", "a", "production"], &["n\r"], "true") else {
         return;
     };
     assert_eq!(no.code, 1, "{}", no.stdout);
     assert!(no.stdout.contains("not confirmed"), "{}", no.stdout);
     assert_eq!(repo.git(&["tag", "-l"]), "");
-    let yes = on_terminal(&repo, &["promote", "a", "production"], &["y"], "true").unwrap();
+    // A key alone never acts: `y` without Enter, then Ctrl-C, changes nothing.
+    let key = on_terminal(
+        &repo,
+        &["promote", "a", "production"],
+        &["y", "\x03"],
+        "true",
+    )
+    .unwrap();
+    assert_eq!(key.code, 130, "{}", key.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    // An answer that is neither yes nor no asks again.
+    let again = on_terminal(
+        &repo,
+        &["promote", "a", "production"],
+        &["yep\r", "N\r"],
+        "true",
+    )
+    .unwrap();
+    assert_eq!(again.code, 1, "{}", again.stdout);
+    assert!(again.stdout.contains("answer y or yes"), "{}", again.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    // `yes` typed at once, Enter included, is one answer: the whole line is read.
+    let yes = on_terminal(&repo, &["promote", "a", "production"], &["yes\r"], "true").unwrap();
     assert_eq!(yes.code, 0, "{}", yes.stdout);
     assert_eq!(repo.git(&["tag", "-l"]), "a@production\n");
+    let y = on_terminal(&repo, &["demote", "a", "production"], &["Y\r"], "true").unwrap();
+    assert_eq!(y.code, 0, "{}", y.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
 }
 
 #[test]

@@ -40,6 +40,16 @@ pub fn restore_terminal() {
     }
 }
 
+/// A typed answer to a yes/no question: `Some(true)` for y/yes, `Some(false)` for n/no or nothing,
+/// `None` for anything else.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Some(true),
+        "" | "n" | "no" => Some(false),
+        _ => None,
+    }
+}
+
 /// The line below which an edited text is help, never content (as in `git commit -v`).
 pub const SCISSORS: &str = "# ------------------------ >8 ------------------------";
 
@@ -187,13 +197,20 @@ impl Ui {
             .map_err(asked)
     }
 
-    /// Asks yes or no (default no).
+    /// Asks yes or no (default no). The answer is a whole line ended by Enter: `y` or `yes` (any
+    /// case) confirms, Enter alone, `n` or `no` declines, anything else asks again. A key alone
+    /// never acts, so `yes⏎` typed quickly cannot confirm on its `y` and leave `es⏎` to the shell.
     pub fn confirm(&self, question: &str) -> Result<bool, CliError> {
-        dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(asked)
+        let answer = dialoguer::Input::<String>::new()
+            .with_prompt(format!("{question} [y/N]"))
+            .allow_empty(true)
+            .validate_with(|text: &String| match parse_yes_no(text) {
+                Some(_) => Ok(()),
+                None => Err("answer y or yes, n or no"),
+            })
+            .interact_text()
+            .map_err(asked)?;
+        Ok(parse_yes_no(&answer).unwrap_or(false))
     }
 
     /// Opens `editor` on an empty text followed by git's scissors line and `help`; returns what
@@ -532,6 +549,19 @@ fn safe(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_and_no_are_whole_words() {
+        for yes in ["y", "Y", "yes", "YES", " yes "] {
+            assert_eq!(parse_yes_no(yes), Some(true), "{yes:?}");
+        }
+        for no in ["", "n", "No", "no"] {
+            assert_eq!(parse_yes_no(no), Some(false), "{no:?}");
+        }
+        for other in ["yep", "ye", "yess", "nope", "y es"] {
+            assert_eq!(parse_yes_no(other), None, "{other:?}");
+        }
+    }
 
     #[test]
     fn terminal_text_keeps_colour_and_escapes_the_rest() {
