@@ -100,7 +100,7 @@ struct PromptVersion {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let id = args.id.as_deref().map(PromptId::parse).transpose()?;
+    let id = args.id.as_deref().map(|t| ctx.id(t)).transpose()?;
     let reg = ctx.registry()?;
     let limit = args.max_count.unwrap_or(usize::MAX);
     let Some(id) = id else {

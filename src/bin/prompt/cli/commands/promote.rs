@@ -1,7 +1,7 @@
 //! `prompt promote REF ENV` and `prompt demote ID ENV`: move and remove environment tags.
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::{PromptId, Reference, Selector};
+use prompt_registry::model::{Reference, Selector};
 use prompt_registry::store::{Registry, Rev, VersionOrDraft};
 use prompt_registry::Error;
 
@@ -39,7 +39,7 @@ pub struct DemoteArgs {
 }
 
 pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
-    let reference = Reference::parse(&args.reference)?;
+    let reference = ctx.reference(&args.reference)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let id = reference.id.clone();
@@ -140,7 +140,7 @@ fn chosen_version(
 }
 
 pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
-    let id = PromptId::parse(&args.id)?;
+    let id = ctx.id(&args.id)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let state = match reg.env_state(&id, &env) {

@@ -1,7 +1,6 @@
 //! `prompt rm ID`: delete a prompt; its history stays.
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::PromptId;
 
 /// Delete a prompt's file and commit the removal. History stays, and environment tags stay until
 /// demoted: while an environment points at the prompt, rm refuses unless --force.
@@ -23,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let id = PromptId::parse(&args.id)?;
+    let id = ctx.id(&args.id)?;
     let reg = ctx.registry()?;
     reg.require_workdir("rm")?;
     if args.force {

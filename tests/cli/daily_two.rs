@@ -1,0 +1,44 @@
+//! The daily loop, round two (issue 27): ids typed as paths, confirmations, hints, quiet output.
+
+use crate::common::{text_prompt, TestRepo};
+
+#[test]
+fn a_path_to_a_prompt_file_is_taken_wherever_an_id_is() {
+    let repo = TestRepo::new();
+    repo.write_prompt("support/triage", &text_prompt("Sort"));
+    repo.prompt(&["commit", "-m", "triage"]).success();
+    // From the repository root, with and without the root folder, and `./`.
+    for arg in [
+        "prompts/support/triage.prompt.yaml",
+        "./prompts/support/triage.prompt.yaml",
+        "support/triage.prompt.yaml",
+    ] {
+        repo.prompt(&["show", arg])
+            .success()
+            .stdout_has("Sort {{name}}");
+        repo.prompt(&["check", arg])
+            .success()
+            .stderr_has("checked 1 prompt");
+        repo.prompt(&["render", &format!("{arg}@1"), "--var", "name=x"])
+            .success()
+            .stdout_has("Sort x");
+    }
+    // From a folder below, relative to it, as a shell completes it; and absolute.
+    let folder = repo.root().join("prompts/support");
+    repo.prompt_in(&folder, &["log", "triage.prompt.yaml"])
+        .success()
+        .stdout_has("@1");
+    let absolute = folder.join("triage.prompt.yaml");
+    repo.prompt(&["env", absolute.to_str().unwrap()]).success();
+    // Writes take it too.
+    repo.prompt(&["promote", "prompts/support/triage.prompt.yaml", "staging"])
+        .success();
+    assert_eq!(repo.git(&["tag", "-l"]), "support/triage@staging\n");
+    // A path outside the root, or to no prompt file, keeps the id's error.
+    repo.prompt(&["show", "../elsewhere/x.prompt.yaml"])
+        .code(2)
+        .stderr_has("invalid prompt id");
+    repo.prompt(&["show", "prompts/support/triage.yaml"])
+        .code(2)
+        .stderr_has("invalid prompt id");
+}
