@@ -42,3 +42,31 @@ fn a_path_to_a_prompt_file_is_taken_wherever_an_id_is() {
         .code(2)
         .stderr_has("invalid prompt id");
 }
+
+#[test]
+fn quiet_silences_the_confirming_lines_of_writes() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.prompt(&["commit", "-q", "-m", "a"])
+        .success()
+        .stdout_has("a: version 1");
+    for args in [
+        &["-q", "promote", "a", "staging"][..],
+        &["-q", "demote", "a", "staging"],
+        &["-q", "mv", "a", "b"],
+        &["-q", "rm", "b"],
+    ] {
+        let out = repo.prompt(args).success();
+        assert_eq!(
+            (out.stdout.as_str(), out.stderr.as_str()),
+            ("", ""),
+            "{args:?}"
+        );
+    }
+    // Without -q the line is there.
+    repo.write_prompt("c", &text_prompt("C"));
+    repo.prompt(&["commit", "-m", "c"]).success();
+    repo.prompt(&["promote", "c", "staging"])
+        .success()
+        .stdout_has("c@staging: version 1");
+}

@@ -320,6 +320,15 @@ impl Ui {
         self.line_exact(&safe(text, self.color_out))
     }
 
+    /// The result line of a write that only confirms what was asked (`promote`, `demote`, `mv`,
+    /// `rm`): on stdout, silenced by `--quiet` like a status message.
+    pub fn done(&self, text: &str) -> Result<(), CliError> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.line(text)
+    }
+
     fn line_exact(&self, text: &str) -> Result<(), CliError> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;

@@ -38,6 +38,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         let envs: Vec<String> = moved.envs.iter().map(ToString::to_string).collect();
         line.push_str(&format!("; environments moved: {}", envs.join(", ")));
     }
-    ctx.ui.line(&line)?;
+    ctx.ui.done(&line)?;
     Ok(())
 }

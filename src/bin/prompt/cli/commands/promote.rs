@@ -92,7 +92,7 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
         VersionOrDraft::Version(v) => format!("version {} ({}{was})", v.number, v.commit.short()),
         VersionOrDraft::Draft(d) => format!("{}{was}", d.label()),
     };
-    ctx.ui.line(&format!("{id}@{env}: {what}"))?;
+    ctx.ui.done(&format!("{id}@{env}: {what}"))?;
     Ok(())
 }
 
@@ -172,6 +172,6 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
     }
     reg.demote(&id, &env, &state)?;
     let was = version.map_or(String::new(), |v| format!(" (was version {v})"));
-    ctx.ui.line(&format!("{id}@{env}: removed{was}"))?;
+    ctx.ui.done(&format!("{id}@{env}: removed{was}"))?;
     Ok(())
 }

@@ -31,7 +31,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.confirm_protected(args.yes, &protected, &question)?;
     }
     match reg.remove_prompt(&id, args.message.as_deref(), args.force)? {
-        Some(c) => ctx.ui.line(&format!("{id}: removed ({})", c.short()))?,
+        Some(c) => ctx.ui.done(&format!("{id}: removed ({})", c.short()))?,
         None => ctx
             .ui
             .line(&format!("{id}: removed (it was never committed)"))?,
