@@ -306,7 +306,12 @@ impl Checker<'_> {
                 format!("{what} `{name}` is not a prompt id: {reason}")
             }
             PartialLookup::Missing => {
-                format!("{what} `{name}` does not exist (no prompt `{name}`)")
+                let similar = partials.similar(name);
+                let hint = match similar.first() {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None => String::new(),
+                };
+                format!("{what} `{name}` does not exist (no prompt `{name}`{hint})")
             }
             PartialLookup::NotText => {
                 format!("{what} `{name}` is a chat prompt; only text prompts (`template`) can be included")

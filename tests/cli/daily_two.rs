@@ -70,3 +70,24 @@ fn quiet_silences_the_confirming_lines_of_writes() {
         .success()
         .stdout_has("c@staging: version 1");
 }
+
+#[test]
+fn an_unknown_environment_or_partial_gets_a_did_you_mean() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.prompt(&["commit", "-m", "a"]).success();
+    repo.prompt(&["promote", "a", "prod"])
+        .code(1)
+        .stderr_has("unknown environment `prod` (did you mean `production`?)");
+    repo.prompt(&["render", "a@prodution", "--var", "name=x"])
+        .code(1)
+        .stderr_has("(did you mean `production`?)");
+    repo.prompt(&["list", "--env", "stagin"])
+        .code(1)
+        .stderr_has("(did you mean `staging`?)");
+    repo.write_prompt("shared/tone", "format: 1\ntemplate: warm\n");
+    repo.write_prompt("b", "format: 1\ntemplate: \"{{> shared/tonee}}\"\n");
+    repo.prompt(&["check", "b"])
+        .code(1)
+        .stdout_has("partial `shared/tonee` does not exist (no prompt `shared/tonee`; did you mean `shared/tone`?)");
+}
