@@ -183,7 +183,29 @@ pub fn serde_error(e: &serde_yaml::Error) -> LoadError {
     if let Some(better) = unknown_field_hint(&message) {
         message = better;
     }
-    LoadError::new(at, message)
+    LoadError::new(at, plain_type_names(&message))
+}
+
+/// serde names Rust types ("expected u32"); a prompt file's reader thinks in YAML values.
+fn plain_type_names(message: &str) -> String {
+    let mut out = message.to_string();
+    for (rust, plain) in [
+        ("expected u8", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        if let Some(head) = out.strip_suffix(rust) {
+            out = format!("{head}{plain}");
+        }
+    }
+    if out.starts_with("format: ") && out.ends_with("expected a whole number") {
+        out.push_str(" (the format version: `format: 1`)");
+    }
+    out
 }
 
 /// serde's "unknown field `message`, expected one of `format`, …" with the likely key first:
@@ -572,6 +594,17 @@ mod differential;
 mod tests {
     use super::*;
     use crate::model::prompt::{MessageItem, Model, Role};
+
+    #[test]
+    fn type_errors_name_yaml_values_not_rust_types() {
+        let err = parse("format: 1.0\ntemplate: hi\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "format: invalid type: floating point `1.0`, expected a whole number (the format \
+             version: `format: 1`)"
+        );
+        assert!(!err.message.contains("u32"), "{}", err.message);
+    }
 
     const CHAT: &str = "format: 1
 description: Summarize.
