@@ -353,6 +353,13 @@ fn ctrl_c_at_any_question_restores_the_terminal_and_exits_130_changing_nothing()
     let before = repo.git(&["rev-list", "--all", "--count"]);
     let out = on_terminal(&repo, &["commit"], &["\x03"], "true").unwrap();
     assert_eq!(out.code, 130, "{:?}", out.stdout);
+    // The ticked list stays on screen: the last line says that nothing was committed.
+    let last = out.stdout.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("interrupted: nothing was changed"),
+        "{:?}",
+        out.stdout
+    );
     assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
     assert_eq!(repo.git(&["rev-list", "--all", "--count"]), before);
 

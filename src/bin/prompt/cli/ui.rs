@@ -30,13 +30,16 @@ fn asked(e: dialoguer::Error) -> CliError {
     CliError::Other(anyhow::Error::new(e).context("asking on the terminal"))
 }
 
-/// Shows the cursor again (questions hide it while they draw) and ends the question's line, so
-/// that an interrupted question leaves the shell usable. Harmless when nothing was hidden.
+/// Shows the cursor again (questions hide it while they draw), ends the question's line and says
+/// that nothing was changed, so that an interrupted question leaves the shell usable and what it
+/// left on screen (a ticked list of prompts) does not read as done. Called only for an
+/// interruption before anything was written; harmless when nothing was hidden.
 pub fn restore_terminal() {
     let term = console::Term::stderr();
     if term.is_term() {
         let _ = term.show_cursor();
         let _ = term.write_line("");
+        let _ = term.write_line("interrupted: nothing was changed");
     }
 }
 
