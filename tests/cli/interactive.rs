@@ -443,3 +443,82 @@ fn the_commit_picker_lists_prompts_by_id() {
     let second = out.stdout.find("triage-v2 (").expect("triage-v2 listed");
     assert!(first < second, "{:?}", out.stdout);
 }
+
+#[test]
+fn a_narrow_terminal_says_which_columns_it_left_out() {
+    let repo = TestRepo::new();
+    repo.prompt(&[
+        "new",
+        "customer-support/refund-reply",
+        "--provider",
+        "anthropic",
+        "--model",
+        "claude-sonnet-4-5-20250929",
+        "--text",
+        "Refund {{order}}",
+    ])
+    .success();
+    repo.prompt(&["commit", "-m", "one"]).success();
+    repo.prompt(&["promote", "customer-support/refund-reply", "staging"])
+        .success();
+    for command in ["list", "env"] {
+        let line = format!(
+            "stty cols 50 rows 30; {} {command}",
+            env!("CARGO_BIN_EXE_prompt")
+        );
+        let Ok(out) = repo
+            .command("script", &repo.root())
+            .args(["-qfec", &line, "/dev/null"])
+            .env("TERM", "xterm")
+            .output()
+        else {
+            eprintln!("skipping: `script` (util-linux) is not installed");
+            return;
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        for l in text.lines() {
+            assert!(console_width(l) <= 50, "{command}: too wide: {l:?}");
+        }
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            joined.contains("columns hidden (") || joined.contains("column hidden ("),
+            "{command}: no note of hidden columns:\n{text}"
+        );
+        assert!(
+            joined.contains("widen the terminal or use --json"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn log_wraps_a_long_list_of_prompts_at_the_terminal_width() {
+    let repo = TestRepo::new();
+    for i in 0..12 {
+        repo.write_prompt(&format!("some-folder/prompt-number-{i}"), &text_prompt("T"));
+    }
+    repo.prompt(&["commit", "-m", "many"]).success();
+    let line = format!(
+        "stty cols 60 rows 30; {} --no-pager log",
+        env!("CARGO_BIN_EXE_prompt")
+    );
+    let Ok(out) = repo
+        .command("script", &repo.root())
+        .args(["-qfec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+    else {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let listed: Vec<&str> = text.lines().filter(|l| l.starts_with("    ")).collect();
+    assert!(listed.len() > 2, "{text}");
+    for l in &listed {
+        assert!(console_width(l) <= 60, "too wide: {l:?}");
+    }
+    assert_eq!(text.matches("@1").count(), 12, "{text}");
+    // Off a terminal, one line per commit, as scripts read it.
+    let plain = repo.prompt(&["log"]).success();
+    assert_eq!(plain.stdout.lines().count(), 2, "{}", plain.stdout);
+}

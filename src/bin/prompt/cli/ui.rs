@@ -53,6 +53,67 @@ pub fn parse_yes_no(text: &str) -> Option<bool> {
     }
 }
 
+/// The footer under a table that had to leave columns out to fit the terminal.
+fn hidden_columns_note(hidden: &[&str], cols: usize) -> String {
+    let names = hidden
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = if hidden.len() == 1 {
+        "column"
+    } else {
+        "columns"
+    };
+    let note = format!(
+        "… {} {what} hidden ({names}): widen the terminal or use --json",
+        hidden.len()
+    );
+    wrap_words(&note, cols.max(20))
+}
+
+/// `items` after `indent`, separated by spaces, a new line (with `indent`) before an item that
+/// would pass `width` columns; all on one line when `width` is 0 (unknown).
+fn wrap_items(items: &[String], indent: &str, width: usize) -> String {
+    let mut out = String::from(indent);
+    let mut line_len = indent.chars().count();
+    for (i, item) in items.iter().enumerate() {
+        let len = console::measure_text_width(item);
+        if i > 0 {
+            if width > 0 && line_len + 1 + len > width {
+                out.push('\n');
+                out.push_str(indent);
+                line_len = indent.chars().count();
+            } else {
+                out.push(' ');
+                line_len += 1;
+            }
+        }
+        out.push_str(item);
+        line_len += len;
+    }
+    out
+}
+
+/// `text` broken into lines of at most `width` characters at spaces (a longer word stays whole).
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
+}
+
 /// The line below which an edited text is help, never content (as in `git commit -v`).
 pub const SCISSORS: &str = "# ------------------------ >8 ------------------------";
 
@@ -103,8 +164,14 @@ fn fitting_columns(
             .sum::<usize>()
             + 1
     };
+    // Columns that may be split go first, from the right; then whole ones, from the right, but
+    // never the first (the id: a row without it means nothing).
     while need(&shown) > cols {
-        match shown.iter().rposition(|i| !whole.contains(i)) {
+        let at = shown
+            .iter()
+            .rposition(|i| !whole.contains(i))
+            .or_else(|| (shown.len() > 1).then(|| shown.len() - 1));
+        match at {
             Some(at) => {
                 shown.remove(at);
             }
@@ -423,7 +490,28 @@ impl Ui {
                 }
             }
         }
-        self.line(&table.to_string())
+        self.line(&table.to_string())?;
+        if shown.len() < header.len() {
+            let hidden: Vec<&str> = (0..header.len())
+                .filter(|i| !shown.contains(i))
+                .map(|i| header[i])
+                .collect();
+            self.line(&hidden_columns_note(&hidden, cols))?;
+        }
+        Ok(())
+    }
+
+    /// `items` separated by spaces on lines that start with `indent`: one line off a terminal
+    /// (stable for scripts), lines that fit the terminal's width on one.
+    pub fn wrapped(&self, items: &[String], indent: &str) -> String {
+        let cols = if self.stdout_tty {
+            console::Term::stdout()
+                .size_checked()
+                .map_or(0, |(_, c)| c as usize)
+        } else {
+            0
+        };
+        wrap_items(items, indent, cols)
     }
 
     /// A progress or success message on stderr, silenced by `--quiet`.
@@ -563,6 +651,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_hidden_column_is_named_with_the_way_to_see_it() {
+        assert_eq!(
+            hidden_columns_note(&["ENVIRONMENTS"], 80),
+            "… 1 column hidden (environments): widen the terminal or use --json"
+        );
+        let narrow = hidden_columns_note(&["MODEL", "LATEST"], 40);
+        assert!(narrow.starts_with("… 2 columns hidden"), "{narrow}");
+        assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+        assert_eq!(
+            narrow.replace('\n', " "),
+            hidden_columns_note(&["MODEL", "LATEST"], 400)
+        );
+    }
+
+    #[test]
+    fn long_lists_wrap_at_the_terminal_width_with_their_indent() {
+        let items: Vec<String> = (1..=6).map(|i| format!("folder/prompt-{i}@1")).collect();
+        assert_eq!(wrap_items(&items, "    ", 0).lines().count(), 1);
+        let wrapped = wrap_items(&items, "    ", 45);
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        for line in wrapped.lines() {
+            assert!(line.starts_with("    folder/"), "{line:?}");
+            assert!(line.chars().count() <= 45, "{line:?}");
+        }
+        assert_eq!(
+            wrapped.split_whitespace().collect::<Vec<_>>(),
+            items.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn yes_and_no_are_whole_words() {
         for yes in ["y", "Y", "yes", "YES", " yes "] {
             assert_eq!(parse_yes_no(yes), Some(true), "{yes:?}");
@@ -617,7 +736,7 @@ mod tests {
     }
 
     #[test]
-    fn narrow_terminals_drop_the_last_splittable_columns_and_keep_whole_ones() {
+    fn narrow_terminals_drop_the_last_splittable_columns_then_whole_ones_but_the_id() {
         let header = ["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"];
         let rows = vec![vec![
             "customer-support/refund-reply".to_string(),
@@ -631,7 +750,9 @@ mod tests {
         assert_eq!(fit(100), [0, 1, 2, 3, 4]);
         assert_eq!(fit(80), [0, 1, 2, 3]);
         assert_eq!(fit(70), [0, 1, 2]);
-        assert_eq!(fit(60), [0, 2]);
-        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 20), [0, 2]);
+        assert_eq!(fit(65), [0, 2]);
+        // Then whole columns too, but never the id.
+        assert_eq!(fit(60), [0]);
+        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 20), [0]);
     }
 }
