@@ -188,3 +188,48 @@ fn the_install_script_checks_the_release_checksum() {
     );
     assert!(!to.join("prompt").exists());
 }
+
+#[test]
+fn a_prompt_with_a_dynamic_partial_commits_without_no_verify() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "cards/short",
+        "format: 1\ninputs:\n  body:\n    type: string\ntemplate: \"Short: {{body}}\"\n",
+    );
+    // `body` is used only inside the prompts `style` may name.
+    repo.write_prompt(
+        "card",
+        "format: 1\ninputs:\n  style:\n    type: string\n  body:\n    type: string\n\
+         template: \"{{>*style}}\"\n",
+    );
+    repo.prompt(&["commit", "-m", "cards"]).success();
+    repo.prompt(&[
+        "render",
+        "card",
+        "--var",
+        "style=cards/short",
+        "--var",
+        "body=Hi",
+    ])
+    .success()
+    .stdout_has("Short: Hi");
+    // With an enum, each allowed name is checked as a partial: one that does not exist is an
+    // error at the tag, with the closest that does.
+    repo.write_prompt(
+        "card",
+        "format: 1\ninputs:\n  style:\n    type: string\n    enum: [cards/short, cards/lng]\n  \
+         body:\n    type: string\ntemplate: \"{{>*style}}\"\n",
+    );
+    repo.prompt(&["check", "card"])
+        .code(1)
+        .stdout_has("partial `cards/lng` does not exist");
+    // And with an enum that names only existing prompts, an input nobody uses is reported again.
+    repo.write_prompt(
+        "card",
+        "format: 1\ninputs:\n  style:\n    type: string\n    enum: [cards/short]\n  \
+         body:\n    type: string\n  extra:\n    type: string\ntemplate: \"{{>*style}}\"\n",
+    );
+    repo.prompt(&["check", "card"])
+        .code(1)
+        .stdout_has("input `extra` is required but no template uses it");
+}
