@@ -49,7 +49,7 @@ pub enum Error {
         rule: &'static str,
     },
 
-    #[error("unknown environment `{name}`; this registry has: {}", known.join(", "))]
+    #[error("unknown environment `{name}`{}; this registry has: {}", did_you_mean(name, known), known.join(", "))]
     UnknownEnv { name: String, known: Vec<String> },
 
     #[error("{path}: not inside a git repository")]
@@ -195,5 +195,44 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// ` (did you mean `production`?)` for the known name closest to `typed`, when one is close: it
+/// begins with what was typed (`prod`), or is a small edit away (`prodution`); else nothing.
+pub fn did_you_mean<S: AsRef<str>>(typed: &str, known: &[S]) -> String {
+    let best = known
+        .iter()
+        .map(AsRef::as_ref)
+        .filter_map(|k| {
+            let distance = strsim::levenshtein(typed, k);
+            let prefix = typed.len() >= 2 && k.starts_with(typed);
+            let close = distance <= 2.max(typed.len() / 3);
+            (prefix || close).then_some((if prefix { 0 } else { distance }, k))
+        })
+        .min();
+    match best {
+        Some((_, k)) if k != typed => format!(" (did you mean `{k}`?)"),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_the_closest_known_name() {
+        let envs = ["development", "staging", "production"];
+        assert_eq!(did_you_mean("prod", &envs), " (did you mean `production`?)");
+        assert_eq!(
+            did_you_mean("prodution", &envs),
+            " (did you mean `production`?)"
+        );
+        assert_eq!(did_you_mean("stagin", &envs), " (did you mean `staging`?)");
+        assert_eq!(did_you_mean("dev", &envs), " (did you mean `development`?)");
+        assert_eq!(did_you_mean("qa", &envs), "");
+        assert_eq!(did_you_mean("p", &envs), "");
+        assert_eq!(did_you_mean("production", &envs), "");
     }
 }

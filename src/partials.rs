@@ -32,6 +32,11 @@ pub enum PartialLookup {
 /// Where partials come from: other prompts at the same revision.
 pub trait PartialSource {
     fn lookup(&self, name: &str) -> PartialLookup;
+
+    /// Up to three existing prompt ids close to `name`, for a "did you mean" when it is missing.
+    fn similar(&self, _name: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Partials given by name (tests, and prompts not yet in the registry).
@@ -126,6 +131,13 @@ impl PartialSource for RegistryPartials<'_> {
             .borrow_mut()
             .insert(name.to_string(), found.clone());
         found
+    }
+
+    fn similar(&self, name: &str) -> Vec<String> {
+        let Ok(ids) = self.registry.ids(self.rev) else {
+            return Vec::new();
+        };
+        crate::store::similar_ids(name, ids.iter().map(PromptId::as_str))
     }
 }
 

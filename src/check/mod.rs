@@ -254,6 +254,27 @@ impl Checker<'_> {
                 let what = if partial.parent { "parent" } else { "partial" };
                 self.follow_partial(&partial.name, what, at, partials, &mut stack, &mut uses);
             }
+            // A dynamic partial includes the prompt a value names. When that value is an input
+            // with an `enum`, each name it allows is followed like a static partial; otherwise
+            // any prompt may be included, so which inputs it uses is unknown (unused inputs are
+            // then not reported).
+            for (path, pos, parent) in template.dynamic_partials() {
+                let at = locate(pos);
+                let what = if parent { "parent" } else { "partial" };
+                let choices = match path.as_slice() {
+                    [name] => self.prompt.inputs.get(name).and_then(|i| i.allowed.clone()),
+                    _ => None,
+                };
+                match choices {
+                    Some(names) => {
+                        for name in names.iter().filter_map(|v| v.as_str()) {
+                            let mut stack = Vec::new();
+                            self.follow_partial(name, what, at, partials, &mut stack, &mut uses);
+                        }
+                    }
+                    None => complete = false,
+                }
+            }
             for parent in template.parents() {
                 self.overridden_blocks(&parent, &locate, partials);
             }
@@ -306,7 +327,12 @@ impl Checker<'_> {
                 format!("{what} `{name}` is not a prompt id: {reason}")
             }
             PartialLookup::Missing => {
-                format!("{what} `{name}` does not exist (no prompt `{name}`)")
+                let similar = partials.similar(name);
+                let hint = match similar.first() {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None => String::new(),
+                };
+                format!("{what} `{name}` does not exist (no prompt `{name}`{hint})")
             }
             PartialLookup::NotText => {
                 format!("{what} `{name}` is a chat prompt; only text prompts (`template`) can be included")

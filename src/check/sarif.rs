@@ -68,6 +68,20 @@ fn describe(rule: Rule) -> (&'static str, &'static str) {
     }
 }
 
+/// A rule's SARIF `name`: an identifier for people, distinct from its `id` (`undeclared-variable`
+/// is `UndeclaredVariable`), as code-scanning UIs show it.
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// The SARIF log of one `check` run. `version` is the tool's version.
 pub fn log(diagnostics: &[Diagnostic], version: &str) -> Value {
     let rules: Vec<Value> = Rule::ALL
@@ -76,7 +90,7 @@ pub fn log(diagnostics: &[Diagnostic], version: &str) -> Value {
             let (short, help) = describe(rule);
             json!({
                 "id": rule.name(),
-                "name": rule.name(),
+                "name": pascal_case(rule.name()),
                 "shortDescription": {"text": short},
                 "fullDescription": {"text": short},
                 "help": {"text": help, "markdown": help},

@@ -85,14 +85,14 @@ fn location_of_byte(bytes: &[u8], offset: usize) -> Location {
 
 /// Parses a prompt file's text.
 pub fn parse(text: &str) -> Result<Loaded, LoadError> {
-    parse_with(text, true)
+    parse_unhinted(text, true).map_err(|e| quote_hint(text, e))
 }
 
 /// The loader, with the `Prompt` built from the event pass (`fast`) or by serde_yaml_ng from
 /// the text. Either way serde_yaml_ng has the last word: the event pass only builds what it is
 /// sure serde_yaml_ng would build, and otherwise (any type error, a tag, a rare number form)
 /// serde_yaml_ng reads the text, so every error and its position are serde_yaml_ng's.
-fn parse_with(text: &str, fast: bool) -> Result<Loaded, LoadError> {
+fn parse_unhinted(text: &str, fast: bool) -> Result<Loaded, LoadError> {
     crate::model::nesting::check_nesting(text)?;
     let Read {
         events,
@@ -160,7 +160,7 @@ fn libyaml_reads_differently(text: &str) -> bool {
 /// differential tests.
 #[cfg(test)]
 pub(crate) fn parse_two_pass(text: &str) -> Result<Loaded, LoadError> {
-    parse_with(text, false)
+    parse_unhinted(text, false)
 }
 
 /// Reads and parses raw bytes (`decode` then `parse`).
@@ -183,7 +183,29 @@ pub fn serde_error(e: &serde_yaml::Error) -> LoadError {
     if let Some(better) = unknown_field_hint(&message) {
         message = better;
     }
-    LoadError::new(at, message)
+    LoadError::new(at, plain_type_names(&message))
+}
+
+/// serde names Rust types ("expected u32"); a prompt file's reader thinks in YAML values.
+fn plain_type_names(message: &str) -> String {
+    let mut out = message.to_string();
+    for (rust, plain) in [
+        ("expected u8", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        if let Some(head) = out.strip_suffix(rust) {
+            out = format!("{head}{plain}");
+        }
+    }
+    if out.starts_with("format: ") && out.ends_with("expected a whole number") {
+        out.push_str(" (the format version: `format: 1`)");
+    }
+    out
 }
 
 /// serde's "unknown field `message`, expected one of `format`, …" with the likely key first:
@@ -205,6 +227,71 @@ fn unknown_field_hint(message: &str) -> Option<String> {
             .map(|e| format!(";{e}"))
             .unwrap_or_default()
     ))
+}
+
+/// The two commonest YAML mistakes in a prompt file, said as what to do: a plain value that starts
+/// with `{{` or `{%` (YAML reads `{` as the start of a mapping) and a plain value that holds `: `
+/// (YAML reads it as a key). When the error's line is `key: value` of either kind, the message
+/// says "quote it" and shows the line quoted; other errors are left as they are.
+fn quote_hint(text: &str, e: LoadError) -> LoadError {
+    let key_error = e.message.starts_with("mapping keys must be plain text");
+    let value_error = e.message.contains("mapping values are not allowed");
+    if !key_error && !value_error {
+        return e;
+    }
+    let Some(line) = text.lines().nth(e.at.line.saturating_sub(1)) else {
+        return e;
+    };
+    let Some((head, value)) = plain_key_value(line) else {
+        return e;
+    };
+    let template_start = value.starts_with("{{") || value.starts_with("{%");
+    if !template_start && !value.contains(": ") {
+        return e;
+    }
+    let quoted = if value.contains('"') || value.contains('\\') {
+        format!("'{}'", value.replace('\'', "''"))
+    } else {
+        format!("\"{value}\"")
+    };
+    let why = if template_start {
+        "a value that starts with `{` is read by YAML as a mapping"
+    } else {
+        "`: ` inside a plain value is read by YAML as a new key"
+    };
+    // The indentation advice does not fit this mistake: say this one instead.
+    let words = e
+        .message
+        .split("; check the indentation")
+        .next()
+        .unwrap_or_default();
+    let message = format!(
+        "{words}; {why}: quote it, `{head}{quoted}` (or write the text as a block, `{head}|`, on \
+         the lines below)"
+    );
+    LoadError::new(e.at, message)
+}
+
+/// `("  - content: ", "Text: {{x}}")` for a line `  - content: Text: {{x}}` whose value is plain
+/// (not quoted, not a block or flow collection written on purpose).
+fn plain_key_value(line: &str) -> Option<(&str, &str)> {
+    let body = line.trim_start();
+    let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+    let key_end = body.find(": ")?;
+    let key = &body[..key_end];
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let value = body[key_end + 2..].trim();
+    if value.is_empty() || value.starts_with(['"', '\'', '|', '>', '[', '&', '*', '!', '#']) {
+        return None;
+    }
+    let head_len = line.len() - body.len() + key_end + 2;
+    Some((&line[..head_len], value))
 }
 
 /// The parser's words for a syntax error, with what usually causes them in a prompt file.
@@ -572,6 +659,52 @@ mod differential;
 mod tests {
     use super::*;
     use crate::model::prompt::{MessageItem, Model, Role};
+
+    #[test]
+    fn the_two_commonest_mistakes_say_quote_it() {
+        let head = "format: 1\ninputs:\n  x:\n    type: string\n";
+        let err = parse(&format!("{head}template: {{{{x}}}} and more\n")).unwrap_err();
+        assert!(
+            err.message.contains(
+                "quote it, `template: \"{{x}} and more\"` (or write the text as a block, \
+                 `template: |`"
+            ),
+            "{}",
+            err.message
+        );
+        let err = parse(&format!(
+            "{head}messages:\n  - role: user\n    content: Text: {{{{x}}}}\n"
+        ))
+        .unwrap_err();
+        assert_eq!(err.at.line, 7);
+        assert!(
+            err.message
+                .contains("quote it, `    content: \"Text: {{x}}\"`"),
+            "{}",
+            err.message
+        );
+        // A value with a double quote inside is single-quoted, quotes doubled.
+        let err = parse(&format!("{head}template: {{{{x}}}} said \"it's\"\n")).unwrap_err();
+        assert!(
+            err.message.contains(r#"`template: '{{x}} said "it''s"'`"#),
+            "{}",
+            err.message
+        );
+        // Other errors keep their words.
+        let err = parse("format: 1\ntemplate: [a\n").unwrap_err();
+        assert!(!err.message.contains("quote it"), "{}", err.message);
+    }
+
+    #[test]
+    fn type_errors_name_yaml_values_not_rust_types() {
+        let err = parse("format: 1.0\ntemplate: hi\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "format: invalid type: floating point `1.0`, expected a whole number (the format \
+             version: `format: 1`)"
+        );
+        assert!(!err.message.contains("u32"), "{}", err.message);
+    }
 
     const CHAT: &str = "format: 1
 description: Summarize.

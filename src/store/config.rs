@@ -150,6 +150,17 @@ impl Config {
         }
     }
 
+    /// The id of the prompt file at `rel`, a `/`-separated path from the repository root
+    /// (`prompts/support/triage.prompt.yaml`), or `None` when it is no prompt file under the root.
+    pub fn id_of_path(&self, rel: &str) -> Option<crate::model::PromptId> {
+        let below = if self.root.is_empty() {
+            rel
+        } else {
+            rel.strip_prefix(self.root.as_str())?.strip_prefix('/')?
+        };
+        crate::model::PromptId::from_file_name(below)
+    }
+
     /// Whether moving or removing the environment `env` needs confirmation (and refuses drafts).
     pub fn is_protected(&self, env: &str) -> bool {
         self.protected_environments.iter().any(|e| e == env)
@@ -229,6 +240,25 @@ mod tests {
         assert_eq!(c.environments.len(), 3);
         let c = Config::parse(&initial_config_text()).unwrap();
         assert_eq!(c.path_of("a.prompt.yaml"), "prompts/a.prompt.yaml");
+    }
+
+    #[test]
+    fn prompt_file_paths_give_their_ids() {
+        let config = Config::parse("root: llm/prompts\n").unwrap();
+        let id = |rel| config.id_of_path(rel).map(|id| id.to_string());
+        assert_eq!(
+            id("llm/prompts/support/triage.prompt.yaml").as_deref(),
+            Some("support/triage")
+        );
+        assert_eq!(id("llm/prompts/a.prompt.yaml").as_deref(), Some("a"));
+        assert_eq!(id("llm/promptsx/a.prompt.yaml"), None);
+        assert_eq!(id("llm/prompts/a.yaml"), None);
+        assert_eq!(id("llm/prompts/Bad Name.prompt.yaml"), None);
+        let at_top = Config::parse("root: .\n").unwrap();
+        assert_eq!(
+            at_top.id_of_path("x/y.prompt.yaml").unwrap().as_str(),
+            "x/y"
+        );
     }
 
     #[test]

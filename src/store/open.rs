@@ -42,6 +42,30 @@ impl Registry {
         self.repo.workdir()
     }
 
+    /// The prompt a command-line argument names when it is a path to a prompt file rather than an
+    /// id (what shell completion and editors hand over): `prompts/support/triage.prompt.yaml`
+    /// relative to `cwd` or absolute, or `support/triage.prompt.yaml` relative to the root.
+    /// Nothing on disk is read: the path is taken apart as text, `.` and `..` included.
+    pub fn id_of_path_arg(&self, text: &str, cwd: &Path) -> Option<crate::model::PromptId> {
+        if !text.ends_with(crate::model::PROMPT_EXT) {
+            return None;
+        }
+        let from_repo = self.workdir().and_then(|workdir| {
+            let joined = lexical_normal(&cwd.join(text));
+            let workdir = lexical_normal(&workdir.canonicalize().unwrap_or(workdir.into()));
+            let rel = joined
+                .strip_prefix(&workdir)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            self.config.id_of_path(&rel)
+        });
+        from_repo.or_else(|| {
+            let rel = text.strip_prefix("./").unwrap_or(text);
+            crate::model::PromptId::from_file_name(rel)
+        })
+    }
+
     /// The working tree, or an error naming `action` in a bare repository.
     pub fn require_workdir(&self, action: &str) -> Result<&Path, Error> {
         self.workdir().ok_or_else(|| Error::BareRepository {
@@ -115,6 +139,22 @@ pub(super) fn discover(start: &Path) -> Result<Repository, git2::Error> {
         repo.set_workdir(&w, false)?;
     }
     Ok(repo)
+}
+
+/// `path` with `.` dropped and `..` taken back, as text (no link is followed).
+fn lexical_normal(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {

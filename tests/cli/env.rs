@@ -125,7 +125,8 @@ fn unknown_environments_and_bad_references_are_refused() {
     repo.prompt(&["promote", "greet@2", "prodution"])
         .code(1)
         .stderr_has(
-            "unknown environment `prodution`; this registry has: development, staging, production",
+            "unknown environment `prodution` (did you mean `production`?); this registry has: \
+             development, staging, production",
         );
     repo.prompt(&["promote", "greet@2", "Prod"])
         .code(2)

@@ -193,15 +193,40 @@ fn production_asks_for_confirmation_on_a_terminal() {
     let repo = TestRepo::new();
     repo.write_prompt("a", &text_prompt("A"));
     repo.prompt(&["commit", "-m", "a"]).success();
-    let Some(no) = on_terminal(&repo, &["promote", "a", "production"], &["n"], "true") else {
+    let Some(no) = on_terminal(&repo, &["promote", "a", "production"], &["n\r"], "true") else {
         return;
     };
     assert_eq!(no.code, 1, "{}", no.stdout);
     assert!(no.stdout.contains("not confirmed"), "{}", no.stdout);
     assert_eq!(repo.git(&["tag", "-l"]), "");
-    let yes = on_terminal(&repo, &["promote", "a", "production"], &["y"], "true").unwrap();
+    // A key alone never acts: `y` without Enter, then Ctrl-C, changes nothing.
+    let key = on_terminal(
+        &repo,
+        &["promote", "a", "production"],
+        &["y", "\x03"],
+        "true",
+    )
+    .unwrap();
+    assert_eq!(key.code, 130, "{}", key.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    // An answer that is neither yes nor no asks again.
+    let again = on_terminal(
+        &repo,
+        &["promote", "a", "production"],
+        &["yep\r", "N\r"],
+        "true",
+    )
+    .unwrap();
+    assert_eq!(again.code, 1, "{}", again.stdout);
+    assert!(again.stdout.contains("answer y or yes"), "{}", again.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
+    // `yes` typed at once, Enter included, is one answer: the whole line is read.
+    let yes = on_terminal(&repo, &["promote", "a", "production"], &["yes\r"], "true").unwrap();
     assert_eq!(yes.code, 0, "{}", yes.stdout);
     assert_eq!(repo.git(&["tag", "-l"]), "a@production\n");
+    let y = on_terminal(&repo, &["demote", "a", "production"], &["Y\r"], "true").unwrap();
+    assert_eq!(y.code, 0, "{}", y.stdout);
+    assert_eq!(repo.git(&["tag", "-l"]), "");
 }
 
 #[test]
@@ -328,6 +353,13 @@ fn ctrl_c_at_any_question_restores_the_terminal_and_exits_130_changing_nothing()
     let before = repo.git(&["rev-list", "--all", "--count"]);
     let out = on_terminal(&repo, &["commit"], &["\x03"], "true").unwrap();
     assert_eq!(out.code, 130, "{:?}", out.stdout);
+    // The ticked list stays on screen: the last line says that nothing was committed.
+    let last = out.stdout.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("interrupted: nothing was changed"),
+        "{:?}",
+        out.stdout
+    );
     assert!(cursor_shown(&out.stdout), "{:?}", out.stdout);
     assert_eq!(repo.git(&["rev-list", "--all", "--count"]), before);
 
@@ -410,4 +442,83 @@ fn the_commit_picker_lists_prompts_by_id() {
     let first = out.stdout.find("triage (").expect("triage listed");
     let second = out.stdout.find("triage-v2 (").expect("triage-v2 listed");
     assert!(first < second, "{:?}", out.stdout);
+}
+
+#[test]
+fn a_narrow_terminal_says_which_columns_it_left_out() {
+    let repo = TestRepo::new();
+    repo.prompt(&[
+        "new",
+        "customer-support/refund-reply",
+        "--provider",
+        "anthropic",
+        "--model",
+        "claude-sonnet-4-5-20250929",
+        "--text",
+        "Refund {{order}}",
+    ])
+    .success();
+    repo.prompt(&["commit", "-m", "one"]).success();
+    repo.prompt(&["promote", "customer-support/refund-reply", "staging"])
+        .success();
+    for command in ["list", "env"] {
+        let line = format!(
+            "stty cols 50 rows 30; {} {command}",
+            env!("CARGO_BIN_EXE_prompt")
+        );
+        let Ok(out) = repo
+            .command("script", &repo.root())
+            .args(["-qfec", &line, "/dev/null"])
+            .env("TERM", "xterm")
+            .output()
+        else {
+            eprintln!("skipping: `script` (util-linux) is not installed");
+            return;
+        };
+        let text = String::from_utf8_lossy(&out.stdout);
+        for l in text.lines() {
+            assert!(console_width(l) <= 50, "{command}: too wide: {l:?}");
+        }
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            joined.contains("columns hidden (") || joined.contains("column hidden ("),
+            "{command}: no note of hidden columns:\n{text}"
+        );
+        assert!(
+            joined.contains("widen the terminal or use --json"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn log_wraps_a_long_list_of_prompts_at_the_terminal_width() {
+    let repo = TestRepo::new();
+    for i in 0..12 {
+        repo.write_prompt(&format!("some-folder/prompt-number-{i}"), &text_prompt("T"));
+    }
+    repo.prompt(&["commit", "-m", "many"]).success();
+    let line = format!(
+        "stty cols 60 rows 30; {} --no-pager log",
+        env!("CARGO_BIN_EXE_prompt")
+    );
+    let Ok(out) = repo
+        .command("script", &repo.root())
+        .args(["-qfec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+    else {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let listed: Vec<&str> = text.lines().filter(|l| l.starts_with("    ")).collect();
+    assert!(listed.len() > 2, "{text}");
+    for l in &listed {
+        assert!(console_width(l) <= 60, "too wide: {l:?}");
+    }
+    assert_eq!(text.matches("@1").count(), 12, "{text}");
+    // Off a terminal, one line per commit, as scripts read it.
+    let plain = repo.prompt(&["log"]).success();
+    assert_eq!(plain.stdout.lines().count(), 2, "{}", plain.stdout);
 }

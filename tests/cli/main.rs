@@ -9,6 +9,7 @@ mod check;
 mod commit;
 mod completions;
 mod daily;
+mod daily_two;
 mod diff;
 mod docs;
 mod env;

@@ -65,6 +65,13 @@ fn sarif_has_rules_with_help_and_results_with_file_line_and_column() {
     assert_eq!(location["region"]["startColumn"], 7);
     let index = undeclared["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], "undeclared-variable");
+    assert_eq!(rules[index]["name"], "UndeclaredVariable");
+    for rule in rules {
+        assert_ne!(
+            rule["name"], rule["id"],
+            "a name for people, not the id again: {rule}"
+        );
+    }
     let unused = results
         .iter()
         .find(|r| r["ruleId"] == "unused-input")

@@ -20,7 +20,9 @@ fn pages() -> Vec<(String, String)> {
             continue;
         }
         let name = format!("prompt-{}", sub.get_name());
-        let page = sub.clone().display_name(&name).bin_name(&name);
+        // The page is `prompt-diff`, the command typed is `prompt diff` (as git's pages do).
+        let typed = format!("prompt {}", sub.get_name());
+        let page = sub.clone().display_name(&name).bin_name(&typed);
         pages.push((format!("{name}.1"), render(page)));
     }
     pages
@@ -65,5 +67,10 @@ fn the_diff_page_documents_the_pending_form() {
         .find(|(f, _)| f == "prompt-diff.1")
         .expect("a page for diff");
     assert!(page.contains("pending change"), "{page}");
+    let synopsis = page.split(".SH SYNOPSIS").nth(1).expect("a synopsis");
+    assert!(
+        synopsis.trim_start().starts_with("\\fBprompt diff\\fR"),
+        "the synopsis names the command as typed: {synopsis}"
+    );
     assert!(page.contains("word\\-diff"), "{page}");
 }

@@ -159,6 +159,27 @@ impl Template {
         out
     }
 
+    /// Every dynamic partial and parent tag (`{{>*name}}`): the path of the value that holds the
+    /// prompt's name, where the tag starts, and whether it is a parent. What they include is
+    /// known only at render time.
+    pub fn dynamic_partials(&self) -> Vec<(Vec<String>, Pos, bool)> {
+        let mut out = Vec::new();
+        walk(&self.nodes, &mut |node| match node {
+            Node::Partial {
+                target: Target::Dynamic(name),
+                pos,
+                ..
+            } => out.push((name.parts.clone(), *pos, false)),
+            Node::Parent {
+                target: Target::Dynamic(name),
+                pos,
+                ..
+            } => out.push((name.parts.clone(), *pos, true)),
+            _ => {}
+        });
+        out
+    }
+
     /// Every static partial and parent tag, in source order (`parent` tells them apart). Dynamic
     /// names are not listed: what they name is known only at render time.
     pub fn partials(&self) -> Vec<PartialUse> {

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use error::CliError;
+use prompt_registry::model::{PromptId, Reference};
 use prompt_registry::store::Registry;
 use ui::{ColorChoice, Ui};
 
@@ -138,6 +139,52 @@ impl Context {
             None => std::env::current_dir().map_err(|e| prompt_registry::Error::io(".", e))?,
         };
         Ok(Box::leak(Box::new(Registry::open(&start)?)))
+    }
+
+    /// The id `text` names: an id, or a path to a prompt file under the root (as shells and
+    /// editors complete it), relative to the current folder or to the root. An invalid id that is
+    /// no such path keeps the id's own error.
+    pub fn id(&self, text: &str) -> Result<PromptId, CliError> {
+        match PromptId::parse(text) {
+            Ok(id) => Ok(id),
+            Err(e) => self.id_of_path(text).ok_or(e.into()),
+        }
+    }
+
+    /// `id` for each of `texts`.
+    pub fn ids<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<PromptId>, CliError> {
+        texts.iter().map(|t| self.id(t.as_ref())).collect()
+    }
+
+    /// The reference `text` names; its id part may be a path to a prompt file, as for `id`
+    /// (`prompts/a.prompt.yaml@production`).
+    pub fn reference(&self, text: &str) -> Result<Reference, CliError> {
+        match Reference::parse(text) {
+            Ok(reference) => Ok(reference),
+            Err(e) => {
+                let (path, rest) = match text.split_once(".prompt.yaml@") {
+                    Some((stem, rest)) => (format!("{stem}.prompt.yaml"), Some(rest)),
+                    None => (text.to_string(), None),
+                };
+                let Some(id) = self.id_of_path(&path) else {
+                    return Err(e.into());
+                };
+                let rebuilt = match rest {
+                    Some(rest) => format!("{id}@{rest}"),
+                    None => id.to_string(),
+                };
+                Ok(Reference::parse(&rebuilt)?)
+            }
+        }
+    }
+
+    fn id_of_path(&self, text: &str) -> Option<PromptId> {
+        if !text.ends_with(prompt_registry::model::PROMPT_EXT) {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        let reg = self.registry().ok()?;
+        reg.id_of_path_arg(text, &cwd)
     }
 
     /// The folder `--repo` names, or the current folder.

@@ -30,14 +30,88 @@ fn asked(e: dialoguer::Error) -> CliError {
     CliError::Other(anyhow::Error::new(e).context("asking on the terminal"))
 }
 
-/// Shows the cursor again (questions hide it while they draw) and ends the question's line, so
-/// that an interrupted question leaves the shell usable. Harmless when nothing was hidden.
+/// Shows the cursor again (questions hide it while they draw), ends the question's line and says
+/// that nothing was changed, so that an interrupted question leaves the shell usable and what it
+/// left on screen (a ticked list of prompts) does not read as done. Called only for an
+/// interruption before anything was written; harmless when nothing was hidden.
 pub fn restore_terminal() {
     let term = console::Term::stderr();
     if term.is_term() {
         let _ = term.show_cursor();
         let _ = term.write_line("");
+        let _ = term.write_line("interrupted: nothing was changed");
     }
+}
+
+/// A typed answer to a yes/no question: `Some(true)` for y/yes, `Some(false)` for n/no or nothing,
+/// `None` for anything else.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Some(true),
+        "" | "n" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// The footer under a table that had to leave columns out to fit the terminal.
+fn hidden_columns_note(hidden: &[&str], cols: usize) -> String {
+    let names = hidden
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = if hidden.len() == 1 {
+        "column"
+    } else {
+        "columns"
+    };
+    let note = format!(
+        "… {} {what} hidden ({names}): widen the terminal or use --json",
+        hidden.len()
+    );
+    wrap_words(&note, cols.max(20))
+}
+
+/// `items` after `indent`, separated by spaces, a new line (with `indent`) before an item that
+/// would pass `width` columns; all on one line when `width` is 0 (unknown).
+fn wrap_items(items: &[String], indent: &str, width: usize) -> String {
+    let mut out = String::from(indent);
+    let mut line_len = indent.chars().count();
+    for (i, item) in items.iter().enumerate() {
+        let len = console::measure_text_width(item);
+        if i > 0 {
+            if width > 0 && line_len + 1 + len > width {
+                out.push('\n');
+                out.push_str(indent);
+                line_len = indent.chars().count();
+            } else {
+                out.push(' ');
+                line_len += 1;
+            }
+        }
+        out.push_str(item);
+        line_len += len;
+    }
+    out
+}
+
+/// `text` broken into lines of at most `width` characters at spaces (a longer word stays whole).
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if line_len > 0 && line_len + 1 + len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+    }
+    out
 }
 
 /// The line below which an edited text is help, never content (as in `git commit -v`).
@@ -90,8 +164,14 @@ fn fitting_columns(
             .sum::<usize>()
             + 1
     };
+    // Columns that may be split go first, from the right; then whole ones, from the right, but
+    // never the first (the id: a row without it means nothing).
     while need(&shown) > cols {
-        match shown.iter().rposition(|i| !whole.contains(i)) {
+        let at = shown
+            .iter()
+            .rposition(|i| !whole.contains(i))
+            .or_else(|| (shown.len() > 1).then(|| shown.len() - 1));
+        match at {
             Some(at) => {
                 shown.remove(at);
             }
@@ -187,13 +267,20 @@ impl Ui {
             .map_err(asked)
     }
 
-    /// Asks yes or no (default no).
+    /// Asks yes or no (default no). The answer is a whole line ended by Enter: `y` or `yes` (any
+    /// case) confirms, Enter alone, `n` or `no` declines, anything else asks again. A key alone
+    /// never acts, so `yes⏎` typed quickly cannot confirm on its `y` and leave `es⏎` to the shell.
     pub fn confirm(&self, question: &str) -> Result<bool, CliError> {
-        dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(asked)
+        let answer = dialoguer::Input::<String>::new()
+            .with_prompt(format!("{question} [y/N]"))
+            .allow_empty(true)
+            .validate_with(|text: &String| match parse_yes_no(text) {
+                Some(_) => Ok(()),
+                None => Err("answer y or yes, n or no"),
+            })
+            .interact_text()
+            .map_err(asked)?;
+        Ok(parse_yes_no(&answer).unwrap_or(false))
     }
 
     /// Opens `editor` on an empty text followed by git's scissors line and `help`; returns what
@@ -303,6 +390,15 @@ impl Ui {
         self.line_exact(&safe(text, self.color_out))
     }
 
+    /// The result line of a write that only confirms what was asked (`promote`, `demote`, `mv`,
+    /// `rm`): on stdout, silenced by `--quiet` like a status message.
+    pub fn done(&self, text: &str) -> Result<(), CliError> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.line(text)
+    }
+
     fn line_exact(&self, text: &str) -> Result<(), CliError> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
@@ -394,7 +490,28 @@ impl Ui {
                 }
             }
         }
-        self.line(&table.to_string())
+        self.line(&table.to_string())?;
+        if shown.len() < header.len() {
+            let hidden: Vec<&str> = (0..header.len())
+                .filter(|i| !shown.contains(i))
+                .map(|i| header[i])
+                .collect();
+            self.line(&hidden_columns_note(&hidden, cols))?;
+        }
+        Ok(())
+    }
+
+    /// `items` separated by spaces on lines that start with `indent`: one line off a terminal
+    /// (stable for scripts), lines that fit the terminal's width on one.
+    pub fn wrapped(&self, items: &[String], indent: &str) -> String {
+        let cols = if self.stdout_tty {
+            console::Term::stdout()
+                .size_checked()
+                .map_or(0, |(_, c)| c as usize)
+        } else {
+            0
+        };
+        wrap_items(items, indent, cols)
     }
 
     /// A progress or success message on stderr, silenced by `--quiet`.
@@ -534,6 +651,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_hidden_column_is_named_with_the_way_to_see_it() {
+        assert_eq!(
+            hidden_columns_note(&["ENVIRONMENTS"], 80),
+            "… 1 column hidden (environments): widen the terminal or use --json"
+        );
+        let narrow = hidden_columns_note(&["MODEL", "LATEST"], 40);
+        assert!(narrow.starts_with("… 2 columns hidden"), "{narrow}");
+        assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+        assert_eq!(
+            narrow.replace('\n', " "),
+            hidden_columns_note(&["MODEL", "LATEST"], 400)
+        );
+    }
+
+    #[test]
+    fn long_lists_wrap_at_the_terminal_width_with_their_indent() {
+        let items: Vec<String> = (1..=6).map(|i| format!("folder/prompt-{i}@1")).collect();
+        assert_eq!(wrap_items(&items, "    ", 0).lines().count(), 1);
+        let wrapped = wrap_items(&items, "    ", 45);
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        for line in wrapped.lines() {
+            assert!(line.starts_with("    folder/"), "{line:?}");
+            assert!(line.chars().count() <= 45, "{line:?}");
+        }
+        assert_eq!(
+            wrapped.split_whitespace().collect::<Vec<_>>(),
+            items.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn yes_and_no_are_whole_words() {
+        for yes in ["y", "Y", "yes", "YES", " yes "] {
+            assert_eq!(parse_yes_no(yes), Some(true), "{yes:?}");
+        }
+        for no in ["", "n", "No", "no"] {
+            assert_eq!(parse_yes_no(no), Some(false), "{no:?}");
+        }
+        for other in ["yep", "ye", "yess", "nope", "y es"] {
+            assert_eq!(parse_yes_no(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
     fn terminal_text_keeps_colour_and_escapes_the_rest() {
         let title = "\u{1b}]0;owned\u{7}";
         let clear = "\u{1b}[2J\u{1b}[H";
@@ -575,7 +736,7 @@ mod tests {
     }
 
     #[test]
-    fn narrow_terminals_drop_the_last_splittable_columns_and_keep_whole_ones() {
+    fn narrow_terminals_drop_the_last_splittable_columns_then_whole_ones_but_the_id() {
         let header = ["ID", "KIND", "MODEL", "LATEST", "ENVIRONMENTS"];
         let rows = vec![vec![
             "customer-support/refund-reply".to_string(),
@@ -589,7 +750,9 @@ mod tests {
         assert_eq!(fit(100), [0, 1, 2, 3, 4]);
         assert_eq!(fit(80), [0, 1, 2, 3]);
         assert_eq!(fit(70), [0, 1, 2]);
-        assert_eq!(fit(60), [0, 2]);
-        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 20), [0, 2]);
+        assert_eq!(fit(65), [0, 2]);
+        // Then whole columns too, but never the id.
+        assert_eq!(fit(60), [0]);
+        assert_eq!(fitting_columns(&header, &rows, &[0, 2], 20), [0]);
     }
 }

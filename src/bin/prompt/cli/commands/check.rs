@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use crate::cli::{diagnostics::render_text, error::CliError, Context};
 use prompt_registry::check::{self, Diagnostic, Severity};
-use prompt_registry::model::PromptId;
 use prompt_registry::ops;
 use prompt_registry::store::Rev;
 
@@ -51,7 +50,7 @@ struct Report<'a> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let ids = PromptId::parse_all(&args.ids)?;
+    let ids = ctx.ids(&args.ids)?;
     let reg = ctx.registry()?;
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
     for warning in reg.symlink_warnings()? {

@@ -3,7 +3,6 @@
 use crate::cli::diagnostics::render_text;
 use crate::cli::error::message_with_hint;
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::PromptId;
 use prompt_registry::ops::commit::{self, Outcome};
 use prompt_registry::Error;
 
@@ -28,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let ids = PromptId::parse_all(&args.ids)?;
+    let ids = ctx.ids(&args.ids)?;
     let reg = ctx.registry()?;
     reg.require_workdir("commit")?;
     reg.require_clean_state("commit")?;

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::{load, PromptId, Reference};
+use prompt_registry::model::load;
 use prompt_registry::store::Rev;
 use prompt_registry::Error;
 
@@ -19,8 +19,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let source = Reference::parse(&args.source)?;
-    let dest = PromptId::parse(&args.dest)?;
+    let source = ctx.reference(&args.source)?;
+    let dest = ctx.id(&args.dest)?;
     let reg = ctx.registry()?;
     reg.require_workdir("cp")?;
     let path = reg.path_of(&dest);

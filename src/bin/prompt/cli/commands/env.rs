@@ -72,7 +72,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     if let Some(Action::History(h)) = args.action {
         return history(h, ctx);
     }
-    let only = args.id.as_deref().map(PromptId::parse).transpose()?;
+    let only = args.id.as_deref().map(|t| ctx.id(t)).transpose()?;
     let reg = ctx.registry()?;
     let rev = reg.default_rev()?;
     let (envs, broken) = reg.env_tags()?;
@@ -195,7 +195,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
 }
 
 fn history(args: HistoryArgs, ctx: &Context) -> Result<(), CliError> {
-    let id = PromptId::parse(&args.id)?;
+    let id = ctx.id(&args.id)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let Some(state) = reg.env_state(&id, &env)? else {

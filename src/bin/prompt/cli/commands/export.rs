@@ -4,7 +4,6 @@
 use crate::cli::choices::ServiceArg;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::interchange::{self, ExportInput};
-use prompt_registry::model::Reference;
 use prompt_registry::store::Rev;
 use prompt_registry::Error;
 
@@ -29,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let reference = Reference::parse(&args.reference)?;
+    let reference = ctx.reference(&args.reference)?;
     let reg = ctx.registry()?;
     let resolved = reg.resolve(&reference)?;
     let loaded = resolved.load()?;

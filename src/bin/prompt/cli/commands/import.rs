@@ -8,7 +8,6 @@ use crate::cli::choices::ServiceArg;
 use crate::cli::diagnostics::render_text;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::interchange::{self, apply};
-use prompt_registry::model::PromptId;
 use prompt_registry::Error;
 
 /// Largest payload read, in bytes: exports of whole prompt repositories fit well within it.
@@ -48,7 +47,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let id = args.id.as_deref().map(PromptId::parse).transpose()?;
+    let id = args.id.as_deref().map(|t| ctx.id(t)).transpose()?;
     let reg = ctx.registry()?;
     reg.require_workdir("import")?;
     let imported = match args.from.0.file_extension() {

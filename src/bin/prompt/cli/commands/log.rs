@@ -100,7 +100,7 @@ struct PromptVersion {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let id = args.id.as_deref().map(PromptId::parse).transpose()?;
+    let id = args.id.as_deref().map(|t| ctx.id(t)).transpose()?;
     let reg = ctx.registry()?;
     let limit = args.max_count.unwrap_or(usize::MAX);
     let Some(id) = id else {
@@ -277,13 +277,13 @@ fn registry_log(
             None => String::new(),
         };
         text.push_str(&format!(
-            "{}  {}  {}  {}{}\n    {}\n",
+            "{}  {}  {}  {}{}\n{}\n",
             ctx.ui.commit_id(&e.commit[..7]),
             format_time(e.time, e.offset_minutes),
             e.author,
             e.message.lines().next().unwrap_or(""),
             ctx.ui.commit_id(&on),
-            prompts.join(" ")
+            ctx.ui.wrapped(&prompts, "    ")
         ));
     }
     ctx.ui.page(&text)

@@ -1,7 +1,6 @@
 //! `prompt mv OLD NEW`: rename or move a prompt, keeping its history and environments.
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::PromptId;
 
 /// Rename a prompt or move it to another folder; history, version numbers and environment tags
 /// follow it. Never overwrites.
@@ -22,8 +21,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let old = PromptId::parse(&args.old)?;
-    let new = PromptId::parse(&args.new)?;
+    let old = ctx.id(&args.old)?;
+    let new = ctx.id(&args.new)?;
     let reg = ctx.registry()?;
     reg.require_workdir("mv")?;
     let protected = reg.protected_tags(&old)?;
@@ -39,6 +38,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         let envs: Vec<String> = moved.envs.iter().map(ToString::to_string).collect();
         line.push_str(&format!("; environments moved: {}", envs.join(", ")));
     }
-    ctx.ui.line(&line)?;
+    ctx.ui.done(&line)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use crate::cli::{error::CliError, Context};
 use prompt_registry::model::{infer, schema};
 use prompt_registry::model::{
-    load, Input, MessageItem, Model, Prompt, PromptId, Role, Syntax, FORMAT_VERSION,
+    load, Input, MessageItem, Model, Prompt, Role, Syntax, FORMAT_VERSION,
 };
 use prompt_registry::store::Rev;
 use prompt_registry::template::Template;
@@ -53,7 +53,7 @@ pub enum FormatArg {
 }
 
 pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
-    let id = PromptId::parse(&args.id)?;
+    let id = ctx.id(&args.id)?;
     let reg = ctx.registry()?;
     reg.require_workdir("new")?;
     let path = reg.path_of(&id);

@@ -1,7 +1,7 @@
 //! `prompt promote REF ENV` and `prompt demote ID ENV`: move and remove environment tags.
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::{PromptId, Reference, Selector};
+use prompt_registry::model::{Reference, Selector};
 use prompt_registry::store::{Registry, Rev, VersionOrDraft};
 use prompt_registry::Error;
 
@@ -39,7 +39,7 @@ pub struct DemoteArgs {
 }
 
 pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
-    let reference = Reference::parse(&args.reference)?;
+    let reference = ctx.reference(&args.reference)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let id = reference.id.clone();
@@ -92,7 +92,7 @@ pub fn promote(args: PromoteArgs, ctx: &Context) -> Result<(), CliError> {
         VersionOrDraft::Version(v) => format!("version {} ({}{was})", v.number, v.commit.short()),
         VersionOrDraft::Draft(d) => format!("{}{was}", d.label()),
     };
-    ctx.ui.line(&format!("{id}@{env}: {what}"))?;
+    ctx.ui.done(&format!("{id}@{env}: {what}"))?;
     Ok(())
 }
 
@@ -140,7 +140,7 @@ fn chosen_version(
 }
 
 pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
-    let id = PromptId::parse(&args.id)?;
+    let id = ctx.id(&args.id)?;
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     let state = match reg.env_state(&id, &env) {
@@ -172,6 +172,6 @@ pub fn demote(args: DemoteArgs, ctx: &Context) -> Result<(), CliError> {
     }
     reg.demote(&id, &env, &state)?;
     let was = version.map_or(String::new(), |v| format!(" (was version {v})"));
-    ctx.ui.line(&format!("{id}@{env}: removed{was}"))?;
+    ctx.ui.done(&format!("{id}@{env}: removed{was}"))?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cli::choices::FormatArg;
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::{nesting, Reference};
+use prompt_registry::model::nesting;
 use prompt_registry::ops::values::{parse_vars, read_vars_file};
 use prompt_registry::partials::RegistryPartials;
 use prompt_registry::render::{self, values, Prepared, RenderFormat, Sources};
@@ -47,7 +47,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let reference = Reference::parse(&args.reference)?;
+    let reference = ctx.reference(&args.reference)?;
     let mut layers = Vec::new();
     if let Some(file) = &args.vars_file {
         layers.push(read_vars_file(file, args.batch.as_deref())?);

@@ -1,7 +1,6 @@
 //! `prompt rm ID`: delete a prompt; its history stays.
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::PromptId;
 
 /// Delete a prompt's file and commit the removal. History stays, and environment tags stay until
 /// demoted: while an environment points at the prompt, rm refuses unless --force.
@@ -23,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let id = PromptId::parse(&args.id)?;
+    let id = ctx.id(&args.id)?;
     let reg = ctx.registry()?;
     reg.require_workdir("rm")?;
     if args.force {
@@ -32,7 +31,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ctx.ui.confirm_protected(args.yes, &protected, &question)?;
     }
     match reg.remove_prompt(&id, args.message.as_deref(), args.force)? {
-        Some(c) => ctx.ui.line(&format!("{id}: removed ({})", c.short()))?,
+        Some(c) => ctx.ui.done(&format!("{id}: removed ({})", c.short()))?,
         None => ctx
             .ui
             .line(&format!("{id}: removed (it was never committed)"))?,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::{load, Prompt, Reference};
+use prompt_registry::model::{load, Prompt};
 use prompt_registry::store::{Rev, VersionOrDraft};
 use prompt_registry::Error;
 
@@ -40,7 +40,7 @@ struct Shown<'a> {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let reference = Reference::parse(&args.reference)?;
+    let reference = ctx.reference(&args.reference)?;
     let reg = ctx.registry()?;
     let resolved = reg.resolve(&reference)?;
     let parse_error = |e: load::LoadError| Error::Parse {
