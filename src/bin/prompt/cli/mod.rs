@@ -7,6 +7,7 @@ pub mod commands;
 pub mod complete;
 pub mod diagnostics;
 pub mod error;
+pub mod output_file;
 pub mod ui;
 
 use std::ffi::OsString;
