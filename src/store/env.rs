@@ -16,6 +16,8 @@
 use std::collections::HashMap;
 
 use git2::{ErrorCode, Oid};
+
+use super::interrupt::{self, failpoint};
 use serde::{Deserialize, Serialize};
 
 use super::signature::{signature, Role};
@@ -345,6 +347,7 @@ impl Registry {
         note: Option<&str>,
         expected: Option<&EnvState>,
     ) -> Result<Promotion, Error> {
+        let _section = interrupt::section()?;
         if let VersionOrDraft::Draft(d) = state {
             if self.config.is_protected(env.as_str()) {
                 return Err(Error::Refused(format!(
@@ -396,15 +399,22 @@ impl Registry {
             },
             Some(_) => None,
         };
-        let moved = match (expected.map(|s| s.target), broken) {
+        // The tag moving is the commit point: a signal before it changes nothing (the tag object
+        // written above is unreferenced, as after an interrupted `git tag`).
+        failpoint("before-tag");
+        let moved = interrupt::commit_point(|| match (expected.map(|s| s.target), broken) {
             (Some(old), _) | (None, Some(old)) => self
                 .repo
                 .reference_matching(&refname, tag, true, old, &log)
                 .map(|_| ()),
             (None, None) => self.repo.reference(&refname, tag, false, &log).map(|_| ()),
-        };
+        })
+        .ok_or(Error::Interrupted)?;
         match moved {
-            Ok(()) => Ok(record),
+            Ok(()) => {
+                failpoint("after-tag");
+                Ok(record)
+            }
             Err(e)
                 if matches!(
                     e.code(),
@@ -422,6 +432,7 @@ impl Registry {
 
     /// Removes `ID@ENV` if it is still as `expected`.
     pub fn demote(&self, id: &PromptId, env: &EnvName, expected: &EnvState) -> Result<(), Error> {
+        let _section = interrupt::section()?;
         let refname = Self::env_ref(id, env);
         let mut reference = self
             .repo
@@ -433,8 +444,12 @@ impl Registry {
                 attempts: 1,
             });
         }
-        // libgit2 refuses the delete when the ref changed since it was looked up.
-        reference.delete().map_err(|e| match e.code() {
+        // libgit2 refuses the delete when the ref changed since it was looked up. The delete is
+        // the commit point.
+        failpoint("before-tag");
+        let deleted = interrupt::commit_point(|| reference.delete()).ok_or(Error::Interrupted)?;
+        failpoint("after-tag");
+        deleted.map_err(|e| match e.code() {
             ErrorCode::Modified | ErrorCode::Locked => Error::Conflict {
                 what: format!("the environment tag {id}@{env}"),
                 attempts: 1,
