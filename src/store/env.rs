@@ -16,10 +16,9 @@
 use std::collections::HashMap;
 
 use git2::{ErrorCode, Oid};
-
-use super::interrupt::{self, failpoint};
 use serde::{Deserialize, Serialize};
 
+use super::interrupt::{self, failpoint};
 use super::signature::{signature, Role};
 use super::{git, CommitId, Registry, Version, VersionOrDraft};
 use crate::error::Error;

@@ -33,6 +33,8 @@ struct State {
     stopping: bool,
     /// A signal arrived after a commit point and waits for the command to finish.
     deferred: bool,
+    /// The handler's caller is exiting the process (`Signal::ExitNow`).
+    exiting: bool,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
@@ -41,6 +43,7 @@ static STATE: Mutex<State> = Mutex::new(State {
     committed: false,
     stopping: false,
     deferred: false,
+    exiting: false,
 });
 
 fn state() -> MutexGuard<'static, State> {
@@ -155,10 +158,17 @@ pub fn interrupt() -> Signal {
         return Signal::Stopping;
     }
     s.stopping = true;
+    s.exiting = true;
     for path in s.held.drain(..) {
         let _ = std::fs::remove_file(path);
     }
     Signal::ExitNow
+}
+
+/// Whether the signal handler is exiting the process (nothing was under way, or a second
+/// signal): the command's own outcome no longer matters.
+pub fn exiting() -> bool {
+    state().exiting
 }
 
 /// Whether a signal asked the process to stop before any commit point.

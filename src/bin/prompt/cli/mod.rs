@@ -182,6 +182,11 @@ pub fn main() -> u8 {
         repo: cli.global.repo.clone(),
     };
     let result = run(cli.command, &ctx);
+    if prompt_registry::store::exiting() {
+        // The signal handler removed our locks and is exiting as interrupted: so do we, whatever
+        // the command made of it (a question's read that the same Ctrl-C ended).
+        std::process::exit(130);
+    }
     match result {
         Ok(()) => {
             if prompt_registry::store::interrupted_after_commit()
