@@ -170,6 +170,11 @@ pub enum Error {
     #[error("{0}")]
     Refused(String),
 
+    /// A signal (Ctrl-C, SIGTERM) stopped a write before its commit point; what it had changed
+    /// was put back.
+    #[error("interrupted; nothing was changed")]
+    Interrupted,
+
     #[error("{context}: {source}")]
     Git {
         context: String,

@@ -415,6 +415,12 @@ fn starts_like_an_indicator(plain: &str) -> bool {
     }
 }
 
+/// The position table of `text`, whatever its shape (for the table's own tests).
+#[cfg(test)]
+pub(crate) fn spans_of(text: &str) -> Result<SpanIndex, LoadError> {
+    read_events(text).map(|read| read.spans)
+}
+
 /// The event pass: every node with its position, and the rejections serde would not make.
 fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
     // About one node per 12 bytes in typical prompt files.
@@ -426,7 +432,7 @@ fn read_events(text: &str) -> Result<Read<'_>, LoadError> {
     let spans = &mut read.spans;
     let mut stack: Vec<Open> = Vec::with_capacity(8);
     // The name ranges (in `spans`) of the keys of every open mapping, innermost last.
-    let mut keys: Vec<(u32, u32)> = Vec::with_capacity(32);
+    let mut keys: Vec<(usize, usize)> = Vec::with_capacity(32);
     let mut documents = 0;
     let mut blocks = false;
     let mut parser = Parser::new_from_str(text);

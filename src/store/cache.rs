@@ -413,16 +413,31 @@ pub(super) fn push_info(text: &mut String, info: &Info) -> std::io::Result<()> {
 
 /// Ends `text` with its checksum line and puts it at `path` through a temporary file renamed
 /// into place, so that a concurrent reader sees the old file or the new one, never half of one.
-pub(super) fn write_sealed(path: &Path, mut text: String) -> std::io::Result<()> {
+/// On any failure (a full disk, a file size limit) the temporary file is removed: a cache must
+/// never take the last free blocks that the next git command needs.
+pub(super) fn write_sealed(path: &Path, text: String) -> std::io::Result<()> {
+    write_sealed_with(path, text, |file, bytes| file.write_all(bytes))
+}
+
+/// `write_sealed` with the write itself given (the tests make it fail).
+fn write_sealed_with(
+    path: &Path,
+    mut text: String,
+    write: impl FnOnce(&mut std::fs::File, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let sum = checksum(text.as_bytes());
     text.push_str(&format!("end\t{sum}\n"));
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(text.as_bytes())?;
-    drop(f);
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    let written = std::fs::File::create(&tmp).and_then(|mut file| {
+        write(&mut file, text.as_bytes())?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    });
+    if written.is_err() {
+        // `create` may have made the file before failing; removing an absent one is harmless.
         let _ = std::fs::remove_file(&tmp);
-    })
+    }
+    written
 }
 
 #[cfg(test)]
@@ -582,5 +597,37 @@ mod tests {
         damaged.push_str(&format!("end\t{}\n", checksum(damaged.as_bytes())));
         assert!(parse(damaged.as_bytes(), &key("prompts"), Some(wanted())).is_none());
         assert!(parse(damaged.as_bytes(), &key("prompts"), None).is_none());
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file_and_keeps_the_os_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("prompt-history-v3");
+        write_sealed(&path, "old\n".into()).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        // A disk that fills after the first bytes: half a file is written, then ENOSPC.
+        let err = write_sealed_with(&path, "new\n".repeat(1000), |file, bytes| {
+            file.write_all(&bytes[..100])?;
+            Err(std::io::Error::from_raw_os_error(libc::ENOSPC))
+        })
+        .unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::ENOSPC));
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["prompt-history-v3"], "a temporary file was left");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the old cache stays whole"
+        );
+        // A rename that fails (the target is a folder) removes the temporary file too.
+        let folder = dir.path().join("taken");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("x"), "").unwrap();
+        assert!(write_sealed(&folder, "x\n".into()).is_err());
+        let count = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(count, 2, "only the cache file and the folder");
     }
 }

@@ -323,6 +323,7 @@ fn commit_locked(
     message: &str,
     verify: bool,
 ) -> Result<Committed, Error> {
+    let _section = interrupt::section()?;
     let workdir = reg.require_workdir("commit")?.to_path_buf();
     require_clean_state(reg, "commit")?;
     let repo = &reg.repo;
@@ -340,6 +341,7 @@ fn commit_locked(
             )));
         }
     }
+    interrupt::check()?;
     // The blobs `git add` would store: the validated bytes through the file's clean filter,
     // end of line conversion and encoding.
     let mut blobs = Vec::with_capacity(changes.len());
@@ -417,7 +419,7 @@ fn commit_locked(
         // Installed or not, the prepared file is gone or about to be (`PreparedIndex` drops it).
         interrupt::release(&new_index.tmp);
         let Some(moved) = moved else {
-            return Err(Error::Refused("interrupted; nothing was committed".into()));
+            return Err(Error::Interrupted);
         };
         match moved {
             Ok(()) => {
@@ -611,8 +613,10 @@ impl IndexLock {
                         index: git_dir.join("index"),
                     });
                 }
-                Ok(false) => return Err(Error::Refused("interrupted; nothing was changed".into())),
+                Ok(false) => return Err(Error::Interrupted),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    failpoint("wait-index-lock");
+                    interrupt::check()?;
                     if started.elapsed() > lock_wait() {
                         return Err(Error::Locked { path: lock });
                     }
@@ -654,7 +658,7 @@ impl IndexLock {
             result
         });
         match written {
-            None => Err(Error::Refused("interrupted; nothing was changed".into())),
+            None => Err(Error::Interrupted),
             Some(Err(e)) => Err(e),
             Some(Ok(())) => Ok(PreparedIndex { tmp }),
         }
@@ -805,10 +809,10 @@ fn update_with_git(
 }
 
 impl Drop for IndexLock {
+    /// Removes the lock only while this process still holds it: never a file of the same name
+    /// that another process created after ours was removed.
     fn drop(&mut self) {
-        if std::fs::remove_file(&self.lock).is_ok() {
-            interrupt::release(&self.lock);
-        }
+        interrupt::remove_held(&self.lock);
     }
 }
 

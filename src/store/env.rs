@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use git2::{ErrorCode, Oid};
 use serde::{Deserialize, Serialize};
 
+use super::interrupt::{self, failpoint};
 use super::signature::{ident_line, parse_ident, Role};
 use super::write::RefFailure;
 use super::{git, CommitId, Registry, Version, VersionOrDraft};
@@ -351,6 +352,7 @@ impl Registry {
         note: Option<&str>,
         expected: Option<&EnvState>,
     ) -> Result<Promotion, Error> {
+        let _section = interrupt::section()?;
         if let VersionOrDraft::Draft(d) = state {
             if self.config.is_protected(env.as_str()) {
                 return Err(Error::Refused(format!(
@@ -396,9 +398,17 @@ impl Registry {
             },
             Some(_) => None,
         };
+        // The tag moving is the commit point: a signal before it changes nothing (the tag object
+        // written above is unreferenced, as after an interrupted `git tag`).
         let old = expected.map(|s| s.target).or(broken);
-        match self.update_ref(&refname, tag, old, &log) {
-            Ok(()) => Ok(record),
+        failpoint("before-tag");
+        let moved = interrupt::commit_point(|| self.update_ref(&refname, tag, old, &log))
+            .ok_or(Error::Interrupted)?;
+        match moved {
+            Ok(()) => {
+                failpoint("after-tag");
+                Ok(record)
+            }
             Err(RefFailure::Moved | RefFailure::Locked(_)) => Err(Error::Conflict {
                 what: format!("the environment tag {name}"),
                 attempts: 1,
@@ -409,6 +419,7 @@ impl Registry {
 
     /// Removes `ID@ENV` if it is still as `expected`.
     pub fn demote(&self, id: &PromptId, env: &EnvName, expected: &EnvState) -> Result<(), Error> {
+        let _section = interrupt::section()?;
         let refname = Self::env_ref(id, env);
         let conflict = || Error::Conflict {
             what: format!("the environment tag {id}@{env}"),
@@ -417,7 +428,13 @@ impl Registry {
         if self.repo.refname_to_id(&refname).ok() != Some(expected.target) {
             return Err(conflict());
         }
-        match self.delete_ref(&refname, expected.target) {
+        // git refuses the delete when the ref changed since it was read. The delete is the
+        // commit point.
+        failpoint("before-tag");
+        let deleted = interrupt::commit_point(|| self.delete_ref(&refname, expected.target))
+            .ok_or(Error::Interrupted)?;
+        failpoint("after-tag");
+        match deleted {
             Ok(()) => Ok(()),
             Err(RefFailure::Moved | RefFailure::Locked(_)) => Err(conflict()),
             Err(RefFailure::Other(e)) => Err(e),

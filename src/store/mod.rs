@@ -78,7 +78,7 @@ use git2::{Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{BrokenTag, EnvState, Promotion};
-pub use interrupt::{interrupt, interrupted_after_commit, stopping};
+pub use interrupt::{exiting, interrupt, interrupted_after_commit, stopping, Signal};
 pub use moves::Moved;
 pub use objects::CommitInfo;
 pub use remote::{Divergence, PullReport, PushReport};
@@ -93,9 +93,32 @@ pub(crate) use workdir::{symlink_error, symlink_in};
 use crate::error::Error;
 use crate::model::{EnvName, PromptId};
 
+/// Wraps a libgit2 failure with what was being done. Called at once by `map_err`, while the
+/// system's last error is still the failed call's own.
 fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
     let context = context.into();
-    move |source| Error::Git { context, source }
+    move |source| Error::Git {
+        context,
+        source: with_os_error(source),
+    }
+}
+
+/// libgit2 fails some writes without a message of its own (a buffered write that already
+/// failed, as on a full disk): it then says "no error". The system's last error is the cause
+/// the user can act on ("No space left on device", "File too large").
+fn with_os_error(e: git2::Error) -> git2::Error {
+    if e.class() != git2::ErrorClass::None {
+        return e;
+    }
+    let os = std::io::Error::last_os_error();
+    match os.raw_os_error() {
+        None | Some(0) => e,
+        Some(_) => git2::Error::new(
+            e.code(),
+            git2::ErrorClass::Os,
+            format!("{os} (libgit2 gave no message)"),
+        ),
+    }
 }
 
 /// A commit id.
@@ -224,3 +247,32 @@ pub struct Registry {
 }
 
 impl Registry {}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_libgit2_failure_without_a_message_says_what_the_system_said() {
+        // What libgit2 returns when a buffered write fails a second time: no message at all.
+        let silent = git2::Error::new(
+            git2::ErrorCode::GenericError,
+            git2::ErrorClass::None,
+            "no error",
+        );
+        // SAFETY: writes this thread's errno, as the failed write(2) on a full disk did.
+        unsafe { *libc::__errno_location() = libc::ENOSPC };
+        let err = super::git("writing the commit")(silent);
+        let text = err.to_string();
+        assert!(text.starts_with("writing the commit: "), "{text}");
+        assert!(text.contains("No space left on device"), "{text}");
+        assert!(!text.contains("no error;"), "{text}");
+        // A failure with libgit2's own message keeps it.
+        let own = git2::Error::new(
+            git2::ErrorCode::NotFound,
+            git2::ErrorClass::Odb,
+            "object not found",
+        );
+        let text = super::git("reading")(own).to_string();
+        assert!(text.contains("object not found"), "{text}");
+    }
+}

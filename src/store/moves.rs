@@ -9,6 +9,7 @@
 use super::commit::{Change, ChangeKind};
 use super::env::tag_message;
 use super::history::MOVED_FROM;
+use super::interrupt;
 use super::signature::{ident_line, Role};
 use super::write::RefFailure;
 use super::{symlink_error, symlink_in, CommitId, Registry, Rev};
@@ -33,6 +34,8 @@ impl Registry {
         new: &PromptId,
         message: Option<&str>,
     ) -> Result<Moved, Error> {
+        // A signal from here on stops the move at a safe point and puts the file back.
+        let _section = interrupt::section()?;
         let workdir = self.require_workdir("mv")?.to_path_buf();
         if old == new {
             return Err(Error::Usage(format!("`{old}` is already its name")));
@@ -95,6 +98,7 @@ impl Registry {
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
+        interrupt::check()?;
         std::fs::rename(&from, &to).map_err(|e| Error::io(&from, e))?;
         if committed.is_none() {
             return Ok(Moved {
@@ -189,6 +193,8 @@ impl Registry {
         message: Option<&str>,
         force: bool,
     ) -> Result<Option<CommitId>, Error> {
+        // A signal from here on stops the removal at a safe point and writes the file back.
+        let _section = interrupt::section()?;
         let workdir = self.require_workdir("rm")?.to_path_buf();
         self.require_clean_state("rm")?;
         if let Some(link) = symlink_in(&workdir, &self.path_of(id)) {
@@ -223,6 +229,7 @@ impl Registry {
             }
         }
         let file = workdir.join(&path);
+        interrupt::check()?;
         if working.is_some() {
             std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
         }

@@ -337,12 +337,12 @@ impl Registry {
             });
         }
         for (name, _, new) in &updates {
-            self.set_ref(&format!("{}{name}", tracking_prefix(&remote)), *new, "push")?;
+            self.set_ref_now(&format!("{}{name}", tracking_prefix(&remote)), *new, "push")?;
         }
         // Tags that already matched are now known to be on the remote.
         for (name, oid) in &on_remote {
             if local.get(name) == Some(oid) {
-                self.set_ref(
+                self.set_ref_now(
                     &format!("{}{name}", tracking_prefix(&remote)),
                     Some(*oid),
                     "push",
@@ -395,7 +395,11 @@ impl Registry {
         let tracking_branch = format!("refs/remotes/{remote}/{upstream}");
         let mut moved = None;
         if self.repo.find_reference(&tracking_branch).is_ok() {
-            let out = self.run_git(&["merge", "--ff-only", "--quiet", "--", &tracking_branch])?;
+            // The fast-forward is the pull's commit point: a signal while git runs it waits,
+            // and the pull then finishes (the tags follow the branch).
+            let merge = ["merge", "--ff-only", "--quiet", "--", &tracking_branch];
+            let out = super::interrupt::commit_point(|| self.run_git(&merge))
+                .ok_or(Error::Interrupted)??;
             if !out.status.success() {
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 // git's hints span many lines; its final line says what happened.
@@ -466,9 +470,16 @@ impl Registry {
         })
     }
 
+    /// Moves one reference; the first to move is the pull's commit point (a signal before it
+    /// changes nothing, after it the pull finishes).
+    fn set_ref(&self, name: &str, value: Option<Oid>, why: &str) -> Result<(), Error> {
+        super::interrupt::commit_point(|| self.set_ref_now(name, value, why))
+            .ok_or(Error::Interrupted)?
+    }
+
     /// Sets or deletes `name`, by the `git` program (so that a shared repository's permissions
     /// and the reflog are git's own).
-    fn set_ref(&self, name: &str, value: Option<Oid>, why: &str) -> Result<(), Error> {
+    fn set_ref_now(&self, name: &str, value: Option<Oid>, why: &str) -> Result<(), Error> {
         let mut cmd = self.git_command();
         cmd.args(["update-ref", "--no-deref", "-m", why]);
         match value {

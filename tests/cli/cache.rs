@@ -272,3 +272,45 @@ fn a_per_prompt_entry_is_used_keyed_and_never_changes_an_answer() {
         }
     }
 }
+
+/// Every file below `dir` whose name holds `.tmp-` (the cache's temporary files).
+fn temporaries(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            temporaries(&path, out);
+        } else if path.to_string_lossy().contains(".tmp-") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_leaves_no_temporary_file() {
+    // A file size limit (RLIMIT_FSIZE, with SIGXFSZ ignored so that writes fail with EFBIG)
+    // stands in for a full disk: the cache files are larger than 512 bytes, so their writes
+    // fail half way. The commands still answer, and nothing is left taking space in .git.
+    let repo = TestRepo::new();
+    let long = "a long commit message line to make the cache larger than the limit\n".repeat(12);
+    for n in 0..4 {
+        repo.write_prompt("greet", &text_prompt(&format!("Hello {n}")));
+        repo.git(&["add", "-A"]);
+        repo.git(&["commit", "-q", "-m", &format!("greet {n}\n\n{long}")]);
+    }
+    for args in [["log", "greet"], ["list", "--json"]] {
+        let out = repo
+            .command("sh", &repo.root())
+            .args(["-c", "trap '' XFSZ; ulimit -f 1 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_prompt"))
+            .args(args)
+            .output()
+            .expect("run sh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        let mut left = Vec::new();
+        temporaries(&repo.root().join(".git"), &mut left);
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+    let log = repo.prompt(&["log", "greet"]).success();
+    assert!(log.stdout.contains("greet 3"), "{}", log.stdout);
+}

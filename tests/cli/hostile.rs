@@ -496,3 +496,37 @@ fn control_characters_from_files_never_reach_the_terminal_raw() {
         );
     }
 }
+
+#[test]
+fn deep_long_keys_check_in_memory_linear_in_the_file() {
+    // Issue 24 item 14: 60 nested 1,000-character keys, then a flow mapping of many short
+    // keys. The position table stored every node's whole path (60 KB each here): 3.4 GB for
+    // this 512 KiB file. Under a 1 GiB address-space limit it must check, positions right.
+    let repo = TestRepo::new();
+    let mut text = String::from("format: 1\ntemplate: \"hi {{\"\nmetadata:\n");
+    for level in 0..59u8 {
+        let key = char::from(b'a' + level % 26).to_string().repeat(1000);
+        text.push_str(&format!("{}{key}:\n", "  ".repeat(usize::from(level) + 1)));
+    }
+    text.push_str(&format!("{}{{", "  ".repeat(60)));
+    let mut i = 0;
+    while text.len() < 512 << 10 {
+        text.push_str(&format!("k{i}: {i}, "));
+        i += 1;
+    }
+    text.push_str("end: 0}\n");
+    repo.write_prompt("deep", &text);
+    let out = repo
+        .command("sh", &repo.root())
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" check deep"])
+        .arg(env!("CARGO_BIN_EXE_prompt"))
+        .output()
+        .expect("run sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("prompts/deep.prompt.yaml:2:15: error[template-syntax]: unclosed tag"),
+        "{stdout}\n{stderr}"
+    );
+}

@@ -24,6 +24,7 @@ mod interchange;
 mod interchange_files;
 mod log;
 mod many;
+mod output_files;
 mod reliability;
 mod render;
 mod sarif;

@@ -31,6 +31,35 @@ fn spawn(repo: &TestRepo, args: &[&str], failpoint: Option<&str>) -> Child {
         .unwrap()
 }
 
+/// Starts `prompt ARGS` paused at the failpoint `point` and returns once it is there: the command
+/// creates a file when it reaches the point (`PROMPT_FAILPOINT_READY`), so no guessed delay
+/// decides what the test tests.
+fn spawn_ready(repo: &TestRepo, args: &[&str], point: &str) -> Child {
+    let ready = repo.sibling(&format!(
+        "ready-{point}-{}",
+        args.join("-").replace('/', "_")
+    ));
+    let _ = std::fs::remove_file(&ready);
+    let child = repo
+        .command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+        .env("PROMPT_FAILPOINT", point)
+        .env("PROMPT_FAILPOINT_READY", &ready)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !ready.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{args:?} never reached {point}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child
+}
+
 fn signal(child: &Child, name: &str) {
     let number = match name {
         "TERM" => libc::SIGTERM,
@@ -114,8 +143,7 @@ fn sigterm_at_the_commit_point_finishes_or_changes_nothing() {
     // is finished and reported.
     repo.write_prompt("a", &text_prompt("before"));
     let before = head(&repo);
-    let child = spawn(&repo, &["commit", "-m", "before"], Some("before-ref"));
-    std::thread::sleep(Duration::from_millis(300));
+    let child = spawn_ready(&repo, &["commit", "-m", "before"], "before-ref");
     signal(&child, "TERM");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
@@ -123,13 +151,7 @@ fn sigterm_at_the_commit_point_finishes_or_changes_nothing() {
     assert!(locks(&repo).is_empty(), "{:?}", locks(&repo));
     assert!(!stale_index(&repo));
 
-    let child = spawn(&repo, &["commit", "-m", "after"], Some("after-ref"));
-    // Signalled once the branch has moved (the process then waits at `after-ref`): a commit
-    // starts several `git` programs, which a loaded machine makes slower than any fixed sleep.
-    let deadline = std::time::Instant::now() + Duration::from_secs(8);
-    while head(&repo) == before && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = spawn_ready(&repo, &["commit", "-m", "after"], "after-ref");
     signal(&child, "TERM");
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -155,8 +177,7 @@ fn a_branch_moved_by_git_meanwhile_is_committed_onto() {
     let notes = head(&repo);
     repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
     repo.write_prompt("a", &text_prompt("raced"));
-    let child = spawn(&repo, &["commit", "-m", "raced"], Some("before-ref:1500"));
-    std::thread::sleep(Duration::from_millis(300));
+    let child = spawn_ready(&repo, &["commit", "-m", "raced"], "before-ref:1500");
     // The branch moves under it without the index lock, as a fetch or `git update-ref` would.
     repo.git(&["update-ref", "refs/heads/main", notes.trim()]);
     let out = child.wait_with_output().unwrap();
@@ -335,5 +356,141 @@ fn concurrent_commit_all_over_many_edits_makes_one_commit_without_empty_ones() {
     assert_eq!(repo.git(&["rev-list", "--count", "HEAD"]), "3\n");
     let files = repo.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files.lines().count(), PROMPTS);
+    assert_eq!(repo.git(&["status", "--porcelain", "--", "prompts"]), "");
+}
+
+/// The state a write must leave when it is interrupted before its commit point: everything that
+/// the tests look at, compared before and after.
+fn snapshot(repo: &TestRepo) -> (String, String, String, Vec<String>) {
+    (
+        head(repo),
+        repo.git(&["status", "--porcelain", "--untracked-files=all"]),
+        repo.git(&["for-each-ref", "--format=%(refname) %(objectname)"]),
+        locks(repo),
+    )
+}
+
+/// Runs `args` to `point`, sends `name`, and asserts exit 130 with nothing changed.
+#[track_caller]
+fn interrupted_changes_nothing(repo: &TestRepo, args: &[&str], point: &str, name: &str) {
+    let before = snapshot(repo);
+    let files = repo.git(&["ls-files", "-s"]);
+    let child = spawn_ready(repo, args, point);
+    signal(&child, name);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{args:?} at {point}, SIG{name}: {stderr}"
+    );
+    assert!(
+        stderr.contains("interrupted; nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(repo), before, "{args:?} at {point}, SIG{name}");
+    assert_eq!(repo.git(&["ls-files", "-s"]), files);
+}
+
+/// A registry with `a` committed and promoted to staging.
+fn promoted() -> TestRepo {
+    let repo = repo();
+    repo.prompt(&["promote", "a@1", "staging"]).success();
+    repo
+}
+
+#[test]
+fn mv_and_rm_interrupted_before_the_commit_point_put_the_file_back() {
+    // Issue 24 item 13: `mv` renamed and `rm` deleted the file before committing, and the signal
+    // handler exited at once: exit 130 with the working tree changed.
+    let repo = promoted();
+    let text = repo.read("prompts/a.prompt.yaml");
+    for name in ["TERM", "INT"] {
+        interrupted_changes_nothing(&repo, &["mv", "a", "b"], "before-ref", name);
+        interrupted_changes_nothing(&repo, &["rm", "a", "--force"], "before-ref", name);
+        assert_eq!(repo.read("prompts/a.prompt.yaml"), text);
+        assert!(!repo.root().join("prompts/b.prompt.yaml").exists());
+    }
+    repo.git(&["fsck", "--strict", "--no-progress"]);
+}
+
+#[test]
+fn a_write_waiting_for_another_process_lock_stops_and_leaves_that_lock_alone() {
+    // Another process (git, an editor integration) holds .git/index.lock: the write waits for
+    // it. Interrupted while waiting, it puts back what it changed and never removes the lock
+    // that is not its own.
+    let repo = promoted();
+    let lock = repo.root().join(".git/index.lock");
+    std::fs::write(&lock, "held by someone else").unwrap();
+    for args in [
+        &["mv", "a", "b"][..],
+        &["rm", "a", "--force"][..],
+        &["commit", "-m", "edit"][..],
+    ] {
+        if args[0] == "commit" {
+            repo.write_prompt("a", &text_prompt("edited"));
+        }
+        let before = (head(&repo), repo.git(&["status", "--porcelain"]));
+        let child = spawn_ready(&repo, args, "wait-index-lock");
+        signal(&child, "INT");
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "{args:?}: {stderr}");
+        assert_eq!((head(&repo), repo.git(&["status", "--porcelain"])), before);
+        assert_eq!(
+            std::fs::read_to_string(&lock).unwrap(),
+            "held by someone else",
+            "{args:?} removed another process's lock"
+        );
+    }
+    std::fs::remove_file(&lock).unwrap();
+}
+
+#[test]
+fn promote_and_demote_finish_after_the_tag_moved_and_change_nothing_before() {
+    let repo = promoted();
+    repo.write_prompt("a", &text_prompt("v1"));
+    repo.prompt(&["commit", "-m", "v1"]).success();
+    for name in ["TERM", "INT"] {
+        interrupted_changes_nothing(&repo, &["promote", "a@2", "staging"], "before-tag", name);
+        interrupted_changes_nothing(&repo, &["demote", "a", "staging"], "before-tag", name);
+    }
+    let tag =
+        |repo: &TestRepo| repo.git(&["for-each-ref", "--format=%(refname)", "refs/tags/a@staging"]);
+    // After the tag moved: the command finishes, exits 0 and says it was interrupted.
+    for (args, present) in [
+        (&["promote", "a@2", "staging"][..], true),
+        (&["demote", "a", "staging"][..], false),
+    ] {
+        let child = spawn_ready(&repo, args, "after-tag");
+        signal(&child, "TERM");
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("interrupted after the write was made"),
+            "{stderr}"
+        );
+        assert_eq!(tag(&repo).is_empty(), !present, "{args:?}");
+        assert!(locks(&repo).is_empty());
+    }
+}
+
+#[test]
+fn mv_interrupted_after_its_commit_renames_every_tag() {
+    // The tags are renamed after the commit point: a signal then waits for them.
+    let repo = promoted();
+    let child = spawn_ready(&repo, &["mv", "a", "b"], "after-ref");
+    signal(&child, "TERM");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("interrupted after the write was made"),
+        "{stderr}"
+    );
+    let tags = repo.git(&["tag", "--list"]);
+    assert_eq!(tags, "b@staging\n");
+    assert!(repo.root().join("prompts/b.prompt.yaml").exists());
     assert_eq!(repo.git(&["status", "--porcelain", "--", "prompts"]), "");
 }

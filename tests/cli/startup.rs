@@ -1,6 +1,5 @@
-//! What the binary's own start-up guarantees (it enters at the C `main`, without Rust's runtime
-//! set-up, and redoes the parts commands rely on): closed standard streams, a reader that stops
-//! early, exit codes.
+//! What the binary's start-up guarantees (Rust's own start-up, `fn main`): closed standard
+//! streams, a reader that stops early, exit codes, a stack overflow reported by name.
 
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -148,4 +147,31 @@ fn a_working_tree_whose_git_folder_lives_elsewhere_is_the_registry() {
         .prompt_in(&sub, &["--repo", tree_arg, "list"])
         .success();
     assert!(run.stdout.starts_with("greet\ttext"), "{}", run.stdout);
+}
+
+#[test]
+fn a_stack_overflow_is_reported_by_name_not_a_bare_segfault() {
+    // Entering at the C `main` (`#![no_main]`) skipped Rust's start-up: the main thread had no
+    // name, no stack guard was known, and an overflow died of SIGSEGV with nothing said (and on
+    // musl and the BSDs the command line itself was empty). A 16 KiB stack overflows in
+    // argument parsing already.
+    let repo = repo();
+    let out = repo
+        .command("sh", &repo.root())
+        .args([
+            "-c",
+            "ulimit -s 16 && exec \"$0\" render greet --var name=Ada",
+        ])
+        .arg(env!("CARGO_BIN_EXE_prompt"))
+        .output()
+        .expect("run sh");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGABRT),
+        "{:?}: {stderr}",
+        out.status
+    );
+    assert!(stderr.contains("thread 'main'"), "{stderr}");
+    assert!(stderr.contains("has overflowed its stack"), "{stderr}");
 }

@@ -142,6 +142,7 @@ fn exit_code(e: &Error) -> u8 {
         | Error::Refused(_)
         | Error::Git { .. }
         | Error::Io { .. } => 1,
+        Error::Interrupted => 130,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod complete;
 pub mod diagnostics;
 pub mod error;
+pub mod output_file;
 pub mod ui;
 
 use std::ffi::OsString;
@@ -208,13 +209,16 @@ pub fn main() -> u8 {
             return code;
         }
     };
-    // Ctrl-C or SIGTERM mid-command: before a write's commit point, remove our lock files and
-    // exit as interrupted (nothing changed); after it, let the command finish the write. The
-    // handler costs a thread at start-up, so pure reads go without it: they hold no lock and
-    // change nothing, and the default action (the process ends) loses nothing.
+    // Ctrl-C or SIGTERM mid-command. During a write, before its commit point, the write is
+    // asked to stop: it unwinds at its next safe point, putting back what it changed and
+    // removing its lock files, and the command exits 130. After the commit point the write
+    // finishes and exits 0. With no write under way (or at a second signal) the process exits
+    // 130 at once. The handler costs a thread at start-up, so pure reads go without it: they
+    // hold no lock and change nothing, and the default action (the process ends) loses nothing.
     if cli.command.may_write() {
         let _ = ctrlc::set_handler(|| {
-            if prompt_registry::store::interrupt() {
+            use prompt_registry::store::Signal;
+            if prompt_registry::store::interrupt() == Signal::ExitNow {
                 ui::restore_terminal();
                 std::process::exit(130);
             }
@@ -225,18 +229,28 @@ pub fn main() -> u8 {
         repo: cli.global.repo.clone(),
     };
     let result = run(cli.command, &ctx);
-    if prompt_registry::store::stopping() {
+    if prompt_registry::store::exiting() {
         // The signal handler removed our locks and is exiting as interrupted: so do we, whatever
-        // the command made of the files it lost.
+        // the command made of it (a question's read that the same Ctrl-C ended).
         std::process::exit(130);
     }
     match result {
         Ok(()) => {
-            if prompt_registry::store::interrupted_after_commit() {
+            if prompt_registry::store::interrupted_after_commit()
+                || prompt_registry::store::stopping()
+            {
                 ctx.ui
                     .warn("interrupted after the write was made: it was completed, as shown above");
             }
             0
+        }
+        // Whatever failed once a signal asked the write to stop failed because of it (a `git`
+        // child stopped by the same Ctrl-C, a rollback): say it as the interruption it is.
+        Err(_) if prompt_registry::store::stopping() => {
+            ui::show_cursor();
+            let e = CliError::from(prompt_registry::Error::Interrupted);
+            ctx.ui.error(&e);
+            e.exit_code()
         }
         Err(e) => {
             ctx.ui.error(&e);

@@ -35,12 +35,21 @@ fn asked(e: dialoguer::Error) -> CliError {
 /// left on screen (a ticked list of prompts) does not read as done. Called only for an
 /// interruption before anything was written; harmless when nothing was hidden.
 pub fn restore_terminal() {
-    let term = console::Term::stderr();
-    if term.is_term() {
-        let _ = term.show_cursor();
-        let _ = term.write_line("");
-        let _ = term.write_line("interrupted: nothing was changed");
+    if show_cursor() {
+        let _ = console::Term::stderr().write_line("interrupted: nothing was changed");
     }
+}
+
+/// Shows the cursor again and ends the current line (whether stderr is a terminal), for an
+/// interruption whose own error message follows.
+pub fn show_cursor() -> bool {
+    let term = console::Term::stderr();
+    if !term.is_term() {
+        return false;
+    }
+    let _ = term.show_cursor();
+    let _ = term.write_line("");
+    true
 }
 
 /// A typed answer to a yes/no question: `Some(true)` for y/yes, `Some(false)` for n/no or nothing,

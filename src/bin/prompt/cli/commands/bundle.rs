@@ -1,10 +1,9 @@
 //! `prompt bundle --env ENV -o FILE`: every promoted prompt in one JSON file (the shape is
 //! documented in `interchange::bundle`).
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use crate::cli::{error::CliError, Context};
+use crate::cli::{error::CliError, output_file, Context};
 use prompt_registry::interchange::bundle;
 use prompt_registry::Error;
 
@@ -64,33 +63,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     if args.output.as_os_str() == "-" {
         return ctx.ui.print_exact(&text);
     }
-    write_atomically(&args.output, &text)?;
+    output_file::write(&args.output, text.as_bytes())?;
     ctx.ui.status(&format!(
         "wrote {} prompt(s) promoted to {env} to {}",
         built.bundle.prompts.len(),
         args.output.display()
     ));
-    Ok(())
-}
-
-/// Writes through a temporary file beside `path`, so a reader never sees half a bundle.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), CliError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".prompt-bundle-")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(tmp.path(), e))?;
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

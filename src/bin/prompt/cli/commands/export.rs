@@ -2,10 +2,9 @@
 //! registry.
 
 use crate::cli::choices::ServiceArg;
-use crate::cli::{error::CliError, Context};
+use crate::cli::{error::CliError, output_file, Context};
 use prompt_registry::interchange::{self, ExportInput};
 use prompt_registry::store::Rev;
-use prompt_registry::Error;
 
 /// Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay,
 /// Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file
@@ -76,7 +75,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| Error::io(path, e))?;
+            output_file::write(path, text.as_bytes())?;
             ctx.ui.status(&format!("wrote {}", path.display()));
             Ok(())
         }

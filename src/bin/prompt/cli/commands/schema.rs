@@ -1,8 +1,7 @@
 //! `prompt schema`: the JSON Schema of the prompt file format, for editors and other tools.
 
-use crate::cli::{error::CliError, Context};
+use crate::cli::{error::CliError, output_file, Context};
 use prompt_registry::model::schema::JSON_SCHEMA;
-use prompt_registry::Error;
 
 /// Print the JSON Schema (draft 2020-12) of prompt files
 ///
@@ -20,7 +19,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     match &args.output {
         Some(path) => {
-            std::fs::write(path, JSON_SCHEMA).map_err(|e| Error::io(path, e))?;
+            output_file::write(path, JSON_SCHEMA.as_bytes())?;
             ctx.ui.status(&format!("wrote {}", path.display()));
             Ok(())
         }
