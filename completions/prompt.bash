@@ -236,7 +236,7 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__check)
-            opts="-q -h --against --format --json --allow-secret --repo --color --quiet --no-pager --help"
+            opts="-q -h --against --format --json --allow-secret --staged --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -106,6 +106,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --json 'Same as --format json'
+            cand --staged 'Check what is staged (the index: what `git commit` would commit) instead of the working tree: an untracked or unstaged draft does not block an unrelated commit. Inside a git hook, the index git hands the hook'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'

@@ -109,6 +109,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand check" -l color -d 'When t
 always\t''
 never\t''"
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l json -d 'Same as --format json'
+complete -c prompt -n "__fish_prompt_using_subcommand check" -l staged -d 'Check what is staged (the index: what `git commit` would commit) instead of the working tree: an untracked or unstaged draft does not block an unrelated commit. Inside a git hook, the index git hands the hook'
 complete -c prompt -n "__fish_prompt_using_subcommand check" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand check" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand check" -s h -l help -d 'Print help'

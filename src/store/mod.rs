@@ -23,6 +23,7 @@
 //! | `env.rs`, `moves.rs` | environment tags (promote, demote, history); `mv`, `cp`, `rm` |
 //! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities (git's own answer) and dates |
 //! | `program.rs`, `write.rs`, `sign.rs`, `shared.rs` | the `git` program and its configuration; the writes git makes (blobs, trees, commits, tags, references, hooks); signing a tag as `git tag -s` does; `core.sharedRepository` permissions for the files prompt writes itself |
+//! | `staged.rs` | the index's content as a revision (`check --staged`), through `git write-tree` |
 //! | `remote.rs`, `import.rs` | `push`/`pull` through the `git` program; committing imported versions |
 //! | `setup.rs` | `init` and the `prompt` diff driver |
 //!
@@ -65,6 +66,7 @@ mod setup;
 mod shared;
 mod sign;
 pub mod signature;
+mod staged;
 #[cfg(test)]
 pub(crate) mod testing;
 mod versions;

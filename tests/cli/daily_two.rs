@@ -233,3 +233,74 @@ fn a_prompt_with_a_dynamic_partial_commits_without_no_verify() {
         .code(1)
         .stdout_has("input `extra` is required but no template uses it");
 }
+
+#[test]
+fn check_staged_checks_what_the_commit_holds_not_the_working_tree() {
+    let repo = TestRepo::new();
+    repo.write_prompt("shared/tone", "format: 1\ntemplate: warm\n");
+    repo.write_prompt(
+        "a",
+        "format: 1\ninputs:\n  name:\n    type: string\ntemplate: \"{{> shared/tone}} {{name}}\"\n",
+    );
+    repo.prompt(&["commit", "-m", "a"]).success();
+    // An untracked draft that does not pass blocks `check`, but not `check --staged`.
+    repo.write_prompt("draft", "format: 1\ntemplate: \"{{undeclared}}\"\n");
+    repo.prompt(&["check"]).code(1).stdout_has("undeclared");
+    repo.prompt(&["check", "--staged"])
+        .success()
+        .stderr_has("checked 2 prompts");
+    // A staged mistake is found even when the working tree has since been mended; partials are
+    // read from the index too.
+    repo.write_prompt(
+        "a",
+        "format: 1\ninputs:\n  name:\n    type: string\ntemplate: \"{{> shared/missing}} {{name}}\"\n",
+    );
+    repo.git(&["add", "prompts/a.prompt.yaml"]);
+    repo.write_prompt(
+        "a",
+        "format: 1\ninputs:\n  name:\n    type: string\ntemplate: \"{{> shared/tone}}, {{name}}\"\n",
+    );
+    repo.prompt(&["check", "--staged"])
+        .code(1)
+        .stdout_has("partial `shared/missing` does not exist");
+    repo.prompt(&["check", "a"]).success();
+    // Nothing moved: the branch, the index and the working tree are as they were.
+    assert_eq!(
+        repo.git(&["status", "--porcelain", "--", "prompts"]),
+        "MM prompts/a.prompt.yaml\n?? prompts/draft.prompt.yaml\n"
+    );
+    assert_eq!(repo.git(&["rev-list", "--all", "--count"]), "1\n");
+    // As a pre-commit hook: the index git hands the hook (`git commit -a` stages the mended file
+    // in a temporary index) is the one checked.
+    std::fs::write(
+        repo.root().join(".git/hooks/pre-commit"),
+        format!(
+            "#!/bin/sh\nexec {} check --staged\n",
+            env!("CARGO_BIN_EXE_prompt")
+        ),
+    )
+    .unwrap();
+    let hook = repo.root().join(".git/hooks/pre-commit");
+    let mut perms = std::fs::metadata(&hook).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&hook, perms).unwrap();
+    let blocked = repo
+        .command("git", &repo.root())
+        .args(["commit", "-q", "-m", "staged as is"])
+        .output()
+        .unwrap();
+    assert!(
+        !blocked.status.success(),
+        "the staged mistake blocks git commit"
+    );
+    let passed = repo
+        .command("git", &repo.root())
+        .args(["commit", "-q", "-a", "-m", "mended"])
+        .output()
+        .unwrap();
+    assert!(
+        passed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&passed.stdout) + String::from_utf8_lossy(&passed.stderr)
+    );
+}

@@ -29,6 +29,11 @@ pub struct Args {
     /// To keep it allowed, list it under `allowed_secrets` in .prompts.yaml
     #[arg(long, value_name = "FINGERPRINT")]
     pub allow_secret: Vec<String>,
+    /// Check what is staged (the index: what `git commit` would commit) instead of the working
+    /// tree: an untracked or unstaged draft does not block an unrelated commit. Inside a git hook,
+    /// the index git hands the hook
+    #[arg(long)]
+    pub staged: bool,
 }
 
 /// How diagnostics are printed.
@@ -52,7 +57,11 @@ struct Report<'a> {
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let ids = ctx.ids(&args.ids)?;
     let reg = ctx.registry()?;
-    let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    let rev = if args.staged {
+        reg.staged()?
+    } else {
+        reg.default_rev()?.unwrap_or(Rev::WorkingTree)
+    };
     for warning in reg.symlink_warnings()? {
         ctx.ui.warn(&warning);
     }
