@@ -13,6 +13,7 @@ mod diff;
 mod docs;
 mod env;
 mod exit_codes;
+mod fidelity;
 mod files;
 mod hostile;
 mod hostile_git;

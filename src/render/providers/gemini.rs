@@ -33,7 +33,7 @@ const PARAMS: &[(&str, &str)] = &[
 pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     let mut warnings = Vec::new();
     let mut body = Map::new();
-    let (system, conversation) = split_system(messages(rendered));
+    let (system, conversation) = split_system(messages(rendered, "gemini", &mut warnings));
     let mut contents = Vec::new();
     // Gemini answers a call by the function's name: remember the names by call id.
     let mut called: Vec<(Value, Value)> = Vec::new();
@@ -50,7 +50,18 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                 response.insert("id".into(), id);
             }
             response.insert("response".into(), json!({"output": m.content.text()}));
-            contents.push(json!({"role": "user", "parts": [{"functionResponse": response}]}));
+            let part = json!({ "functionResponse": response });
+            // The responses to one turn's calls are the parts of one content, as many as there
+            // were calls: the API refuses them spread over several contents.
+            let last = contents.last_mut().filter(|c: &&mut Value| {
+                c["parts"].as_array().is_some_and(|p| {
+                    !p.is_empty() && p.iter().all(|x| x.get("functionResponse").is_some())
+                })
+            });
+            match last.and_then(|c| c["parts"].as_array_mut()) {
+                Some(parts) => parts.push(part),
+                None => contents.push(json!({"role": "user", "parts": [part]})),
+            }
             continue;
         }
         let role = match m.role {

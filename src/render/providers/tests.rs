@@ -572,3 +572,154 @@ fn history_tool_calls_and_results_become_each_providers_blocks() {
         json!([{"functionResponse": {"name": "lookup", "id": "call_1", "response": {"output": "a cat"}}}])
     );
 }
+
+/// One assistant turn with three calls: every provider answers them in the single next turn
+/// (Anthropic: one user message of three tool_result blocks; Gemini: one content of three
+/// functionResponse parts; Bedrock: one user turn), and OpenAI keeps three tool messages.
+#[test]
+fn parallel_tool_results_are_one_turn() {
+    let (_dir, photo) = png();
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Anthropic, &photo).unwrap();
+    let roles: Vec<&str> = b["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user", "assistant", "user", "user"]);
+    let ids: Vec<&str> = b["messages"][2]["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["tool_use_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["call_a", "call_b", "call_c"]);
+    assert_eq!(b["messages"][1]["content"].as_array().unwrap().len(), 3);
+
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Gemini, &photo).unwrap();
+    let contents = b["contents"].as_array().unwrap();
+    assert_eq!(contents.len(), 4, "{b:#}");
+    assert_eq!(contents[1]["parts"].as_array().unwrap().len(), 3);
+    let answered: Vec<(&str, &str)> = contents[2]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let r = &p["functionResponse"];
+            (r["id"].as_str().unwrap(), r["name"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            ("call_a", "lookup"),
+            ("call_b", "lookup"),
+            ("call_c", "lookup")
+        ]
+    );
+    assert_eq!(
+        contents[3]["parts"],
+        json!([{"text": "Which is cheapest?"}])
+    );
+
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Bedrock, &photo).unwrap();
+    assert_eq!(b["messages"][2]["content"].as_array().unwrap().len(), 4);
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["messages"].as_array().unwrap().len(), 7);
+}
+
+/// Reasoning models take `max_completion_tokens` and refuse the sampling parameters; the two
+/// names of the cap are one parameter for every other provider.
+#[test]
+fn reasoning_models_get_their_cap_name_and_no_sampling_parameters() {
+    let (_dir, photo) = png();
+    let (b, warnings) = render_corpus("reasoning-model", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["max_completion_tokens"], 300);
+    for key in ["max_tokens", "temperature", "top_p"] {
+        assert!(b.get(key).is_none(), "{key}: {b:#}");
+    }
+    assert_eq!(b["reasoning_effort"], "low");
+    assert_eq!(b["seed"], 7);
+    assert_eq!(
+        warnings,
+        ["openai: `gpt-5-mini` is a reasoning model, which does not take temperature, top_p; left out"]
+    );
+    let (b, warnings) = render_corpus("reasoning-cap", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["max_completion_tokens"], 500);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (b, warnings) = render_corpus("reasoning-cap", RenderFormat::Anthropic, &photo).unwrap();
+    assert_eq!(b["max_tokens"], 500);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (b, _) = render_corpus("reasoning-cap", RenderFormat::Gemini, &photo).unwrap();
+    assert_eq!(b["generationConfig"]["maxOutputTokens"], 500);
+    let (b, _) = render_corpus("reasoning-cap", RenderFormat::Bedrock, &photo).unwrap();
+    assert_eq!(b["inferenceConfig"]["maxTokens"], 500);
+    // Other models get `max_tokens`, whichever name the prompt used.
+    let (b, _) = render_corpus("params-common", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["max_tokens"], 64);
+
+    use crate::model::params::is_reasoning_model;
+    for yes in [
+        "o1",
+        "o1-mini",
+        "o3",
+        "o3-pro",
+        "o4-mini",
+        "gpt-5",
+        "gpt-5-mini",
+        "gpt-5.1",
+        "openai/o3",
+    ] {
+        assert!(is_reasoning_model(yes), "{yes}");
+    }
+    for no in [
+        "gpt-4o",
+        "gpt-4.1-mini",
+        "gpt-5-chat-latest",
+        "o10",
+        "gpt-50",
+        "llama-3",
+        "omni",
+    ] {
+        assert!(!is_reasoning_model(no), "{no}");
+    }
+}
+
+/// No provider's system prompt holds an image: it moves to the first user message, with a
+/// warning, in every body (never an `image_url` part in a system message, never dropped).
+#[test]
+fn an_image_in_a_system_message_moves_to_the_first_user_message() {
+    let (_dir, photo) = png();
+    for (format, label) in FORMATS {
+        let (b, warnings) = render_corpus("system-image", format, &photo).unwrap();
+        assert_eq!(
+            warnings,
+            [format!(
+                "{label}: a system message cannot hold an image or audio; moved to the first user \
+                 message after it"
+            )]
+        );
+        let text = b.to_string();
+        assert!(
+            text.contains("iVBORw=="),
+            "{label}: the image is gone: {b:#}"
+        );
+        let user = match format {
+            RenderFormat::Openai => {
+                assert_eq!(
+                    b["messages"][0]["content"],
+                    json!([{"type": "text", "text": "You answer questions about this logo:"}])
+                );
+                b["messages"][1]["content"].clone()
+            }
+            RenderFormat::Gemini => b["contents"][0]["parts"].clone(),
+            _ => b["messages"][0]["content"].clone(),
+        };
+        assert_eq!(user.as_array().unwrap().len(), 2, "{label}: {b:#}");
+        assert!(user[0].to_string().contains("iVBORw=="), "{label}: {user}");
+        assert!(
+            user[1].to_string().contains("What colour is it?"),
+            "{label}: {user}"
+        );
+    }
+}

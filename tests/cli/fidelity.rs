@@ -1,0 +1,67 @@
+//! What other tools and today's provider APIs accept (issue 26): provider bodies the servers
+//! take, values read as their format defines, and imports that keep the source's meaning.
+
+use crate::common::TestRepo;
+
+#[test]
+fn check_says_what_bodies_do_with_a_system_image_and_reasoning_parameters() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "logo",
+        "format: 1
+model: {provider: openai, name: o3-mini, params: {max_completion_tokens: 200, temperature: 0.3}}
+inputs: {logo: {type: image}}
+messages:
+  - role: system
+    content: [{text: 'About this logo:'}, {image: logo}]
+  - {role: user, content: Describe it.}
+",
+    );
+    let out = repo.prompt(&["check", "logo"]).success();
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        all.contains("no provider takes an image or audio in a system message"),
+        "{all}"
+    );
+    assert!(
+        all.contains("`o3-mini` is a reasoning model, which does not take temperature"),
+        "{all}"
+    );
+    let out = repo
+        .prompt(&[
+            "render",
+            "logo",
+            "-f",
+            "openai",
+            "--var",
+            "logo=https://x.test/l.png",
+        ])
+        .success();
+    let body = out.json();
+    assert_eq!(body["max_completion_tokens"], 200);
+    assert!(body.get("temperature").is_none());
+    assert_eq!(body["messages"][1]["content"][0]["type"], "image_url");
+    assert!(
+        out.stderr.contains("moved to the first user message"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn max_completion_tokens_is_the_cap_for_anthropic() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "cap",
+        "format: 1
+model: {provider: anthropic, name: claude-sonnet-4-5, params: {max_completion_tokens: 300}}
+template: Hi.
+",
+    );
+    repo.prompt(&["check", "cap"]).success();
+    let body = repo
+        .prompt(&["render", "cap", "-f", "anthropic"])
+        .success()
+        .json();
+    assert_eq!(body["max_tokens"], 300);
+}
