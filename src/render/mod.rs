@@ -235,7 +235,17 @@ impl<'p> Prepared<'p> {
                 .prompt
                 .inputs
                 .iter()
-                .map(|(name, input)| (name.clone(), input.default.clone().unwrap_or(Value::Null)))
+                .filter_map(|(name, input)| {
+                    // Undefined to Jinja2 without a default (as in `values::collect`).
+                    let value = match &input.default {
+                        Some(d) => d.clone(),
+                        None if self.prompt.template_format == template::Syntax::Jinja2 => {
+                            return None
+                        }
+                        None => Value::Null,
+                    };
+                    Some((name.clone(), value))
+                })
                 .collect();
             for (k, v) in &example.input {
                 with.insert(k.clone(), v.clone());

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::RenderError;
 use crate::model::{Input, InputType, Prompt};
+use crate::template::Syntax;
 
 /// A value as given on the command line, before conversion to the input's type.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +85,10 @@ pub fn collect_with(
         match values.get(name) {
             Some(v) => check(name, input, v)?,
             None if input.is_required() && !sources.lenient => missing.push(name.clone()),
-            // An optional input without a value renders as empty text and a false section.
+            // An optional input without a value is undefined to Jinja2, as in Python: so
+            // `default()` and `is defined` see it, and strict mode refuses a bare use.
+            None if prompt.template_format == Syntax::Jinja2 => {}
+            // Elsewhere it renders as empty text and a false section.
             None => {
                 values.insert(name.clone(), Value::Null);
             }

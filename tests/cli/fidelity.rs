@@ -65,3 +65,49 @@ template: Hi.
         .json();
     assert_eq!(body["max_tokens"], 300);
 }
+
+#[test]
+fn a_json_values_file_is_read_as_json() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "greet",
+        "format: 1\ninputs: {name: {type: string}}\ntemplate: 'Hi {{name}}'\n",
+    );
+    // What Python's json.dumps writes for an emoji: a surrogate pair escape.
+    repo.write("values.json", "{\"name\": \"\\ud83d\\udc4b\"}\n");
+    let out = repo
+        .prompt(&["render", "greet", "--vars", "values.json"])
+        .success();
+    assert_eq!(out.stdout, "Hi 👋");
+}
+
+#[test]
+fn an_optional_jinja2_input_without_a_value_is_undefined() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "tone",
+        "format: 1
+template_format: jinja2
+inputs: {tone: {type: string, required: false}}
+template: '{{ tone | default(\"neutral\") }}/{{ tone is defined }}'
+",
+    );
+    let out = repo.prompt(&["render", "tone"]).success();
+    assert_eq!(out.stdout, "neutral/False");
+    let out = repo
+        .prompt(&["render", "tone", "--var", "tone=warm"])
+        .success();
+    assert_eq!(out.stdout, "warm/True");
+    // A bare use is an error in strict mode, as with Jinja2's StrictUndefined.
+    repo.write_prompt(
+        "bare",
+        "format: 1
+template_format: jinja2
+inputs: {tone: {type: string, required: false}}
+template: 'Tone: {{ tone }}'
+",
+    );
+    repo.prompt(&["render", "bare"]).code(1).stderr_has("tone");
+    let out = repo.prompt(&["render", "bare", "--lenient"]).success();
+    assert_eq!(out.stdout, "Tone: ");
+}
