@@ -51,9 +51,9 @@ pub fn is_reasoning_model(model: &str) -> bool {
     o_series || gpt5
 }
 
-/// The name of the output cap for `model`: `max_completion_tokens` for reasoning models (which
-/// refuse `max_tokens`), `max_tokens` for the others (and for OpenAI-compatible servers, which
-/// may know only that one).
+/// The name of the output cap for `model` when the prompt calls it `max_tokens` (or another
+/// provider's name): `max_completion_tokens` for reasoning models (which refuse `max_tokens`),
+/// `max_tokens` for the others (OpenAI-compatible servers may know only that one).
 pub fn cap_name(model: &str) -> &'static str {
     if is_reasoning_model(model) {
         "max_completion_tokens"

@@ -111,3 +111,57 @@ template: 'Tone: {{ tone }}'
     let out = repo.prompt(&["render", "bare", "--lenient"]).success();
     assert_eq!(out.stdout, "Tone: ");
 }
+
+/// Trailing spaces are text (a markdown hard break): every import writes them exactly, and a
+/// Langfuse round trip gives the same prompt back.
+#[test]
+fn imports_keep_trailing_white_space_exactly() {
+    let repo = TestRepo::new();
+    repo.git(&["add", ".prompts.yaml"]);
+    repo.git(&["commit", "-q", "-m", "registry config"]);
+    let text = "Line one  \nLine two\t\nLine three\n";
+    let langfuse = serde_json::json!({
+        "name": "hard-break", "type": "text", "prompt": text, "config": {},
+        "labels": [], "tags": [], "version": 1
+    });
+    repo.write("lf.json", &langfuse.to_string());
+    repo.prompt(&["import", "lf.json", "--from", "langfuse"])
+        .success();
+    let out = repo.prompt(&["render", "hard-break"]).success();
+    assert_eq!(out.stdout, text);
+    repo.prompt(&["commit", "-m", "import"]).success();
+    let body = repo
+        .prompt(&["export", "hard-break", "--to", "langfuse"])
+        .success()
+        .json();
+    assert_eq!(body["prompt"], text);
+
+    repo.write(
+        "dp.prompt",
+        "---\nmodel: googleai/gemini-2.0-flash\n---\nLine one  \nLine two {{name}}\n",
+    );
+    repo.prompt(&["import", "dp.prompt", "--from", "dotprompt"])
+        .success();
+    let out = repo
+        .prompt(&["render", "dp", "--var", "name=x", "-f", "json"])
+        .success();
+    assert!(
+        out.json()["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Line one  \nLine two x"),
+        "{}",
+        out.stdout
+    );
+
+    repo.write(
+        "pty.prompty",
+        "---\nname: pty\nmodel:\n  id: gpt-4o\n  api: chat\n---\nsystem:\nBe brief.  \nStill.\n\nuser:\n{{q}}\n",
+    );
+    repo.prompt(&["import", "pty.prompty", "--from", "prompty"])
+        .success();
+    let out = repo
+        .prompt(&["render", "pty", "--var", "q=x", "-f", "json"])
+        .success();
+    assert_eq!(out.json()["messages"][0]["content"], "Be brief.  \nStill.");
+}

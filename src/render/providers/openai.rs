@@ -6,7 +6,9 @@ use serde_json::{json, Map, Value};
 
 use crate::model::params::{cap_name, is_reasoning_model, REFUSED_BY_REASONING_MODELS};
 
-use super::{dropped, map_params, messages, model_name, params, parts, tool_declaration, Body};
+use super::{
+    canonical, dropped, map_params, messages, model_name, params, parts, tool_declaration, Body,
+};
 use crate::model::{Prompt, ToolChoice, ToolChoiceMode};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
 
@@ -101,7 +103,18 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     warnings.extend(dropped("openai", &unknown));
     let model = body["model"].as_str().unwrap_or_default().to_string();
     if let Some(cap) = body.remove("max_tokens") {
-        body.insert(cap_name(&model).into(), cap);
+        // Reasoning models take only `max_completion_tokens`; others take both names, and get
+        // the one the prompt used (an OpenAI-compatible server may know only `max_tokens`).
+        let used = given
+            .keys()
+            .rev()
+            .find(|k| matches!(canonical(k), "max_tokens" | "max_completion_tokens"))
+            .map(String::as_str);
+        let name = match used {
+            Some("max_completion_tokens") => "max_completion_tokens",
+            _ => cap_name(&model),
+        };
+        body.insert(name.into(), cap);
     }
     if is_reasoning_model(&model) {
         warnings.extend(drop_sampling(&model, &mut body));
