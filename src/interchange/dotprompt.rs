@@ -643,7 +643,14 @@ fn convert(p: &Prompt, text: &str, notes: &mut Notes) -> Result<String, String> 
         }
         return Ok(text.to_string());
     }
-    handlebars::write(text)
+    let types: HashMap<String, InputType> =
+        p.inputs.iter().map(|(n, i)| (n.clone(), i.kind)).collect();
+    let mut said = Vec::new();
+    let out = handlebars::write(text, &types, &mut said)?;
+    for note in said {
+        notes.warn(note);
+    }
+    Ok(out)
 }
 
 fn body_of(p: &Prompt, notes: &mut Notes) -> Result<String, String> {

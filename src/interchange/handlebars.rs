@@ -392,12 +392,34 @@ fn unquote(s: &str) -> Result<&str, String> {
         .ok_or_else(|| format!("`{s}` should be a quoted string"))
 }
 
-/// Writes mustache text as Handlebars with the same meaning: sections stay sections
-/// (Handlebars reads `{{#x}}` as mustache does), `{{.}}` becomes `{{this}}`. Constructs Handlebars
-/// does not have (set delimiters, inheritance, dynamic partials) are an error naming them.
-pub(crate) fn write(src: &str) -> Result<String, String> {
+/// A mustache section open while writing, and the Handlebars block it became.
+struct Open {
+    /// The mustache name (`{{/name}}` closes it).
+    name: String,
+    /// The Handlebars helper (`each`, `if`, `with`), or none for a section kept as written.
+    helper: Option<&'static str>,
+    /// Whether names inside resolve on an item (or object) rather than on the top level.
+    scoped: bool,
+}
+
+/// Writes mustache text as Handlebars with the same meaning. A mustache section is a loop, a
+/// condition or a context change by its value's type, where Handlebars reads `{{#x}}` as a
+/// context change for any value (so `{{#tone}}{{tone}}{{/tone}}` would print nothing there):
+/// a section over a declared list becomes `{{#each x}}`, over an object `{{#with x}}`, over a
+/// scalar `{{#if x}}` (whose inside keeps the top-level context, and `{{.}}` becomes `{{x}}`).
+/// Inside `each` and `with`, Handlebars does not fall back to outer names as mustache does, so a
+/// declared input used there is written `{{@root.name}}`. A section over a name whose type is not
+/// declared is kept as written, with a note in `notes`. `{{.}}` becomes `{{this}}`. Constructs
+/// Handlebars does not have (set delimiters, inheritance, dynamic partials) are an error naming
+/// them.
+pub(crate) fn write(
+    src: &str,
+    types: &HashMap<String, InputType>,
+    notes: &mut Vec<String>,
+) -> Result<String, String> {
     let mut out = String::with_capacity(src.len());
     let mut rest = src;
+    let mut stack: Vec<Open> = Vec::new();
     while let Some(at) = rest.find("{{") {
         out.push_str(&rest[..at]);
         let after = &rest[at..];
@@ -408,6 +430,7 @@ pub(crate) fn write(src: &str) -> Result<String, String> {
             let end = after[2..].find("}}").ok_or("an unclosed `{{`")?;
             (&after[..2 + end + 2], 2 + end + 2)
         };
+        let triple = inner.starts_with("{{{");
         let body = inner.trim_start_matches('{').trim_end_matches('}').trim();
         match body.chars().next() {
             Some('=') => {
@@ -425,9 +448,82 @@ pub(crate) fn write(src: &str) -> Result<String, String> {
             }
             _ => {}
         }
-        let written = match body {
-            "." => "{{this}}".to_string(),
-            _ => inner.to_string(),
+        let scoped = stack.iter().any(|o| o.scoped);
+        // A top-level input named inside an item's scope: Handlebars has no fallback to it.
+        let name_of = |name: &str| -> String {
+            let root = name.split('.').next().unwrap_or(name);
+            if scoped && types.contains_key(root) {
+                format!("@root.{name}")
+            } else {
+                name.to_string()
+            }
+        };
+        let written = if let Some(name) = body.strip_prefix('#') {
+            let name = name.trim();
+            let root = name.split('.').next().unwrap_or(name);
+            let kind = (!name.contains('.')).then(|| types.get(root)).flatten();
+            let (helper, scoped_inside) = match kind {
+                Some(InputType::Array | InputType::Messages) => (Some("each"), true),
+                Some(InputType::Object) => (Some("with"), true),
+                Some(_) => (Some("if"), false),
+                None => {
+                    notes.push(format!(
+                        "the section `{{{{#{name}}}}}` is kept as written: Handlebars reads it as a \
+                         context change without mustache's fallback to outer names"
+                    ));
+                    (None, true)
+                }
+            };
+            let target = name_of(name);
+            stack.push(Open {
+                name: name.to_string(),
+                helper,
+                scoped: scoped_inside,
+            });
+            match helper {
+                Some(h) => format!("{{{{#{h} {target}}}}}"),
+                None => format!("{{{{#{target}}}}}"),
+            }
+        } else if let Some(name) = body.strip_prefix('^') {
+            let name = name.trim();
+            stack.push(Open {
+                name: name.to_string(),
+                helper: None,
+                scoped: false,
+            });
+            format!("{{{{^{}}}}}", name_of(name))
+        } else if let Some(name) = body.strip_prefix('/') {
+            let name = name.trim();
+            let open = stack
+                .pop()
+                .filter(|o| o.name == name)
+                .ok_or_else(|| format!("`{inner}` closes no open section"))?;
+            match open.helper {
+                Some(h) => format!("{{{{/{h}}}}}"),
+                None => format!("{{{{/{}}}}}", name_of(name)),
+            }
+        } else if body.starts_with(['!', '>']) {
+            inner.to_string()
+        } else {
+            let name = body.trim_start_matches('&').trim();
+            let text = if name == "." {
+                // Inside `{{#if x}}` the context is still the top level: `.` is `x` itself.
+                match stack.last() {
+                    Some(Open {
+                        helper: Some("if"),
+                        name,
+                        ..
+                    }) => name_of(name),
+                    _ => "this".to_string(),
+                }
+            } else {
+                name_of(name)
+            };
+            if triple || body.starts_with('&') {
+                format!("{{{{{{{text}}}}}}}")
+            } else {
+                format!("{{{{{text}}}}}")
+            }
         };
         out.push_str(&written);
         rest = &rest[at + len..];
@@ -503,16 +599,53 @@ mod tests {
         }
     }
 
+    fn written(src: &str) -> Result<String, String> {
+        let types = HashMap::from([
+            ("tone".to_string(), InputType::String),
+            ("tags".to_string(), InputType::Array),
+            ("user".to_string(), InputType::Object),
+            ("lang".to_string(), InputType::String),
+        ]);
+        write(src, &types, &mut Vec::new())
+    }
+
     #[test]
     fn mustache_is_written_back_where_handlebars_has_it() {
         assert_eq!(
-            write("{{#a}}{{.}}{{/a}}{{^b}}x{{/b}}").unwrap(),
-            "{{#a}}{{this}}{{/a}}{{^b}}x{{/b}}"
+            written("{{#tags}}{{.}}{{/tags}}{{^tone}}x{{/tone}}").unwrap(),
+            "{{#each tags}}{{this}}{{/each}}{{^tone}}x{{/tone}}"
         );
-        assert!(write("{{=<% %>=}}").unwrap_err().contains("set delimiters"));
-        assert!(write("{{<base}}{{/base}}")
+        assert!(written("{{=<% %>=}}")
+            .unwrap_err()
+            .contains("set delimiters"));
+        assert!(written("{{<base}}{{/base}}")
             .unwrap_err()
             .contains("inheritance"));
-        assert!(write("{{>*dyn}}").unwrap_err().contains("dynamic partial"));
+        assert!(written("{{>*dyn}}")
+            .unwrap_err()
+            .contains("dynamic partial"));
+    }
+
+    /// Handlebars reads `{{#x}}` as a context change: a scalar's section is `{{#if}}`, a list's
+    /// `{{#each}}`, an object's `{{#with}}`, and outer inputs inside a scope go through `@root`.
+    #[test]
+    fn sections_keep_their_meaning_under_handlebars_scoping() {
+        assert_eq!(
+            written("Answer{{#tone}} in a {{tone}} tone{{/tone}}. {{#tone}}[{{.}}]{{/tone}}")
+                .unwrap(),
+            "Answer{{#if tone}} in a {{tone}} tone{{/if}}. {{#if tone}}[{{tone}}]{{/if}}"
+        );
+        assert_eq!(
+            written("{{#tags}}{{name}} ({{lang}}){{/tags}}").unwrap(),
+            "{{#each tags}}{{name}} ({{@root.lang}}){{/each}}"
+        );
+        assert_eq!(
+            written("{{#user}}{{first}} {{&last}} {{tone.x}}{{/user}}").unwrap(),
+            "{{#with user}}{{first}} {{{last}}} {{@root.tone.x}}{{/with}}"
+        );
+        let mut notes = Vec::new();
+        let out = write("{{#other}}{{x}}{{/other}}", &HashMap::new(), &mut notes).unwrap();
+        assert_eq!(out, "{{#other}}{{x}}{{/other}}");
+        assert!(notes[0].contains("kept as written"), "{notes:?}");
     }
 }

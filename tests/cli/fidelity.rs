@@ -165,3 +165,29 @@ fn imports_keep_trailing_white_space_exactly() {
         .success();
     assert_eq!(out.json()["messages"][0]["content"], "Be brief.  \nStill.");
 }
+
+/// Handlebars reads `{{#tone}}` as a context change (inside, `{{tone}}` is looked up on the
+/// string and prints nothing): the export writes `{{#if}}` for a scalar, `{{#each}}` for a list.
+#[test]
+fn dotprompt_export_writes_handlebars_blocks_with_the_same_meaning() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "answer",
+        "format: 1
+model: {provider: google, name: gemini-2.0-flash}
+inputs:
+  tone: {type: string, required: false}
+  tags: {type: array, required: false}
+  lang: {type: string}
+template: 'Answer{{#tone}} in a {{tone}} tone{{/tone}}.{{#tags}} #{{.}}/{{lang}}{{/tags}}'
+",
+    );
+    let file = repo
+        .prompt(&["export", "answer", "--to", "dotprompt"])
+        .success()
+        .stdout;
+    assert!(
+        file.contains("Answer{{#if tone}} in a {{tone}} tone{{/if}}.{{#each tags}} #{{this}}/{{@root.lang}}{{/each}}"),
+        "{file}"
+    );
+}

@@ -230,7 +230,8 @@ fn dotprompt_export_writes_a_file_that_imports_back_to_the_same_prompt() {
     assert!(file.contains("model: googleai/gemini-2.0-flash"), "{file}");
     assert!(file.contains("maxOutputTokens: 256"), "{file}");
     assert!(file.contains("{{role \"system\"}}"), "{file}");
-    assert!(file.contains("{{#vip}}"), "{file}");
+    assert!(file.contains("{{#if vip}}"), "{file}");
+    assert!(file.contains("{{#each hobbies}}"), "{file}");
     assert!(file.contains("{{this}}"), "{file}");
     assert!(file.contains("style?(enum, how to greet)"), "{file}");
     // -o writes the same file; importing it gives the same prompt file back.
