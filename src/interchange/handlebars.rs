@@ -25,6 +25,8 @@ pub(crate) enum Piece {
     Media {
         input: Option<String>,
         url: Option<String>,
+        /// The `contentType` argument (`audio/mpeg`, `video/mp4`, …), when given.
+        content_type: Option<String>,
     },
 }
 
@@ -89,6 +91,59 @@ pub(crate) fn read(src: &str, types: &HashMap<String, InputType>) -> Result<Vec<
         out.push(Piece::Text(text));
     }
     Ok(out)
+}
+
+/// The types a template's use proves of top-level names, for inputs a dotprompt file does not
+/// declare: `{{#each x}}` makes `x` a list, `{{x.y}}` (or a block over `x.y`) an object. Names
+/// inside an `each` block are its items' fields, not inputs, and prove nothing. The first proof
+/// of a name wins. Run on text `read` accepted.
+pub(crate) fn proven_types(src: &str) -> Vec<(String, InputType)> {
+    let mut out: Vec<(String, InputType)> = Vec::new();
+    let mut prove = |name: &str, kind: InputType| {
+        if !name.is_empty() && !name.starts_with('@') && !out.iter().any(|(n, _)| n == name) {
+            out.push((name.to_string(), kind));
+        }
+    };
+    // Open blocks: whether each one's inside is an item's scope.
+    let mut scopes: Vec<bool> = Vec::new();
+    let mut rest = src;
+    while let Some(at) = rest.find("{{") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim_matches(|c: char| c == '{' || c.is_whitespace());
+        rest = &after[end + 2..];
+        let in_item = scopes.iter().any(|s| *s);
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        if let Some(block) = inner.strip_prefix('#') {
+            let words: Vec<&str> = block.split_whitespace().collect();
+            let (item_scope, arg) = match words.as_slice() {
+                ["each", arg, ..] => (true, Some(*arg)),
+                ["if" | "unless", arg] => (false, Some(*arg)),
+                [name] => (true, Some(*name)),
+                _ => (false, None),
+            };
+            if let (Some(arg), false) = (arg, in_item) {
+                let arg = arg.strip_prefix("this.").unwrap_or(arg);
+                match arg.split_once('.') {
+                    Some((root, _)) => prove(root, InputType::Object),
+                    None if words.first() == Some(&"each") => prove(arg, InputType::Array),
+                    None => {}
+                }
+            }
+            scopes.push(item_scope);
+        } else if inner.starts_with('^') && inner.len() > 1 {
+            scopes.push(false);
+        } else if inner.starts_with('/') {
+            scopes.pop();
+        } else if let ([single], false) = (words.as_slice(), in_item) {
+            if !single.starts_with(['!', '>', '&', '^']) {
+                if let Some((root, _)) = single.split_once('.') {
+                    prove(root, InputType::Object);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether the tag at `start..end` stands alone on its line (only white space around it).
@@ -262,13 +317,22 @@ fn tag(
             }
             let mut input = None;
             let mut url = None;
+            let mut content_type = None;
             for a in args {
                 match a.split_once('=') {
                     Some(("url", v)) if v.starts_with(['"', '\'']) => {
                         url = Some(unquote(v)?.to_string())
                     }
                     Some(("url", v)) => input = Some(path(v)?),
-                    Some(("contentType", _)) => {}
+                    Some(("contentType", v)) if v.starts_with(['"', '\'']) => {
+                        content_type = Some(unquote(v)?.to_string())
+                    }
+                    Some(("contentType", v)) => {
+                        return Err(format!(
+                            "`{{{{{inner}}}}}`: a content type from the input `{v}` has no \
+                             equivalent (a part's kind is fixed in the file)"
+                        ))
+                    }
                     _ => return Err(format!("`{{{{{inner}}}}}`: unknown media argument `{a}`")),
                 }
             }
@@ -282,7 +346,11 @@ fn tag(
                 ));
             }
             flush(text, out);
-            out.push(Piece::Media { input, url });
+            out.push(Piece::Media {
+                input,
+                url,
+                content_type,
+            });
             Ok(())
         }
         [single] => {
@@ -573,7 +641,7 @@ mod tests {
         assert_eq!(text("{{> shared/Header}}").unwrap(), "{{> shared/header}}");
         assert_eq!(
             text("a{{role \"system\"}}b{{history}}{{media url=pic}}").unwrap(),
-            "a<Role(\"system\")>b<History><Media { input: Some(\"pic\"), url: None }>"
+            "a<Role(\"system\")>b<History><Media { input: Some(\"pic\"), url: None, content_type: None }>"
         );
     }
 
@@ -597,6 +665,23 @@ mod tests {
             let err = text(src).unwrap_err();
             assert!(err.contains(named), "{src}: {err}");
         }
+    }
+
+    #[test]
+    fn use_proves_lists_and_objects_but_not_inside_loops() {
+        let got = proven_types(
+            "{{#each tags}}{{this}} {{name.first}}{{/each}} {{user.name}} {{#if cfg.on}}x{{/if}} \
+             {{plain}} {{#each more}}{{/each}} {{#tags}}{{/tags}}",
+        );
+        assert_eq!(
+            got,
+            [
+                ("tags".to_string(), InputType::Array),
+                ("user".to_string(), InputType::Object),
+                ("cfg".to_string(), InputType::Object),
+                ("more".to_string(), InputType::Array),
+            ]
+        );
     }
 
     fn written(src: &str) -> Result<String, String> {

@@ -191,3 +191,41 @@ template: 'Answer{{#tone}} in a {{tone}} tone{{/tone}}.{{#tags}} #{{.}}/{{lang}}
         "{file}"
     );
 }
+
+/// Without a schema, a dotprompt import declares what the template's use proves, so the
+/// source's own data renders: `{{#each}}` a list, `{{user.name}}` an object; an audio
+/// `{{media}}` is an audio part and a video one is refused, never sent as an image.
+#[test]
+fn dotprompt_import_declares_what_the_template_proves() {
+    let repo = TestRepo::new();
+    repo.write(
+        "tags.prompt",
+        "---\nmodel: googleai/gemini-2.0-flash\n---\nHi {{user.name}}.{{#each tags}} #{{this}}{{/each}}\n{{media url=clip contentType=\"audio/mpeg\"}}\n",
+    );
+    repo.prompt(&["import", "tags.prompt", "--from", "dotprompt"])
+        .success();
+    let yaml = repo.read("prompts/tags.prompt.yaml");
+    assert!(yaml.contains("tags:\n    type: array"), "{yaml}");
+    assert!(yaml.contains("user:\n    type: object"), "{yaml}");
+    assert!(yaml.contains("clip:\n    type: audio"), "{yaml}");
+    assert!(yaml.contains("audio: clip"), "{yaml}");
+    repo.prompt(&["check", "tags"]).success();
+    repo.write(
+        "data.json",
+        r#"{"user": {"name": "Ann"}, "tags": ["a", "b"], "clip": "data:audio/mpeg;base64,SUQz"}"#,
+    );
+    let out = repo
+        .prompt(&["render", "tags", "--vars", "data.json", "-f", "json"])
+        .success();
+    let body = out.json();
+    assert_eq!(body["messages"][0]["content"][0]["text"], "Hi Ann. #a #b\n");
+    assert_eq!(body["messages"][0]["content"][1]["type"], "audio");
+
+    repo.write(
+        "video.prompt",
+        "---\nmodel: googleai/gemini-2.0-flash\n---\n{{media url=clip contentType=\"video/mp4\"}}\n",
+    );
+    repo.prompt(&["import", "video.prompt", "--from", "dotprompt"])
+        .code(1)
+        .stderr_has("video/mp4");
+}
