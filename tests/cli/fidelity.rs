@@ -229,3 +229,85 @@ fn dotprompt_import_declares_what_the_template_proves() {
         .code(1)
         .stderr_has("video/mp4");
 }
+
+/// A Prompty file imports with what Prompty sends: its function tools as `tools` (bound
+/// parameters left out), its outputs as the strict, closed schema, mustache with `escape: html`
+/// (Prompty's mustache escapes), Jinja2 kept as Jinja2. Compared with the wire fields Prompty's
+/// own OpenAI executor gave (tests/interchange/run.sh wrote them to cases.expected.json).
+#[test]
+fn prompty_import_sends_the_tools_and_output_schema_prompty_sends() {
+    let root = format!(
+        "{}/tests/fixtures/interchange/prompty",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}/cases.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let want = expected
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "tools-escape")
+        .expect("the tools-escape case was rendered by Prompty");
+    let repo = TestRepo::new();
+    repo.prompt(&[
+        "import",
+        &format!("{root}/tools-escape.prompty"),
+        "--from",
+        "prompty",
+    ])
+    .success()
+    .stderr_has("bound to inputs (unit)");
+    let yaml = repo.read("prompts/tools-escape.prompt.yaml");
+    assert!(yaml.contains("escape: html"), "{yaml}");
+    repo.prompt(&["check", "tools-escape"]).success();
+    let body = repo
+        .prompt(&[
+            "render",
+            "tools-escape",
+            "-f",
+            "openai",
+            "--var",
+            "question=Is <b>rain</b> & \"wind\" likely?",
+        ])
+        .success()
+        .json();
+    assert_eq!(body["tools"], want["tools"]);
+    assert_eq!(body["response_format"], want["response_format"]);
+    assert_eq!(body["messages"][1]["content"], want["messages"][1]["text"]);
+
+    repo.prompt(&[
+        "import",
+        &format!("{root}/jinja-features.prompty"),
+        "--from",
+        "prompty",
+    ])
+    .success();
+    let yaml = repo.read("prompts/jinja-features.prompt.yaml");
+    assert!(yaml.contains("template_format: jinja2"), "{yaml}");
+    assert!(yaml.contains("{{ name | upper }}"), "{yaml}");
+}
+
+#[test]
+fn prompty_media_parts_and_api_types_are_kept_or_named() {
+    let repo = TestRepo::new();
+    repo.write(
+        "media.prompty",
+        "---\nname: media\nmodel:\n  id: gpt-4o-audio-preview\ntemplate:\n  format:\n    kind: mustache\ninputs:\n  - name: photo\n    kind: image\n  - name: clip\n    kind: audio\n---\nuser:\nSee {{photo}} and hear {{clip}} now.\n",
+    );
+    repo.prompt(&["import", "media.prompty", "--from", "prompty"])
+        .success();
+    let yaml = repo.read("prompts/media.prompt.yaml");
+    assert!(
+        yaml.contains("- text: See\n      - image: photo\n      - text: and hear\n      - audio: clip\n      - text: now."),
+        "{yaml}"
+    );
+    repo.write(
+        "embed.prompty",
+        "---\nname: embed\nmodel:\n  id: text-embedding-3-small\n  apiType: embedding\n---\n{{text}}\n",
+    );
+    repo.prompt(&["import", "embed.prompty", "--from", "prompty"])
+        .success()
+        .stderr_has("apiType is `embedding`");
+}
