@@ -411,6 +411,9 @@ pub enum RenderFormat {
     Text,
     Json,
     Openai,
+    /// OpenAI's Responses API (`--format openai-responses`).
+    #[serde(rename = "openai-responses")]
+    OpenaiResponses,
     Anthropic,
     Gemini,
     Bedrock,
@@ -428,6 +431,7 @@ pub fn output(
         RenderFormat::Text => Ok((Value::String(to_text(rendered)), Vec::new())),
         RenderFormat::Json => Ok((to_json(rendered), Vec::new())),
         RenderFormat::Openai => providers::openai::body(prompt, rendered),
+        RenderFormat::OpenaiResponses => providers::openai_responses::body(prompt, rendered),
         RenderFormat::Anthropic => providers::anthropic::body(prompt, rendered),
         RenderFormat::Gemini => providers::gemini::body(prompt, rendered),
         RenderFormat::Bedrock => providers::bedrock::body(prompt, rendered),

@@ -311,3 +311,41 @@ fn prompty_media_parts_and_api_types_are_kept_or_named() {
         .success()
         .stderr_has("apiType is `embedding`");
 }
+
+#[test]
+fn render_writes_an_openai_responses_body() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "rate",
+        "format: 1
+model: {provider: openai, name: gpt-5, params: {max_tokens: 200, reasoning_effort: minimal, verbosity: low, stop: END}}
+inputs: {q: {type: string}}
+messages:
+  - {role: developer, content: Rate it.}
+  - {role: user, content: '{{q}}'}
+response_format:
+  name: rating
+  schema: {type: object, properties: {stars: {type: integer}}, required: [stars]}
+",
+    );
+    let out = repo
+        .prompt(&[
+            "render",
+            "rate",
+            "-f",
+            "openai-responses",
+            "--var",
+            "q=Good?",
+        ])
+        .success()
+        .stderr_has("left out parameters the request does not define: stop");
+    let body = out.json();
+    assert_eq!(body["max_output_tokens"], 200);
+    assert_eq!(body["reasoning"], serde_json::json!({"effort": "minimal"}));
+    assert_eq!(body["text"]["verbosity"], "low");
+    assert_eq!(body["text"]["format"]["name"], "rating");
+    assert_eq!(
+        body["input"],
+        serde_json::json!([{"role": "developer", "content": "Rate it."}, {"role": "user", "content": "Good?"}])
+    );
+}

@@ -6,6 +6,7 @@ pub mod anthropic;
 pub mod bedrock;
 pub mod gemini;
 pub mod openai;
+pub mod openai_responses;
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};

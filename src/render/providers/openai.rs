@@ -166,7 +166,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
 
 /// Takes the parameters a reasoning model refuses out of `body`, with a warning naming them.
 /// With `reasoning_effort: none` (gpt-5.1 and later reason not at all) they are kept.
-fn drop_sampling(model: &str, body: &mut Map<String, Value>) -> Option<String> {
+pub(super) fn drop_sampling(model: &str, body: &mut Map<String, Value>) -> Option<String> {
     if body.get("reasoning_effort").and_then(Value::as_str) == Some("none") {
         return None;
     }

@@ -154,6 +154,63 @@ fn walk(model: &Value, name: &str, value: &Value, path: &str, errors: &mut Vec<S
     }
 }
 
+/// The Responses definition as a validator. OpenAPI picks a `oneOf` branch by its
+/// `discriminator` (`type`), where JSON Schema's `oneOf` wants exactly one branch to match: a
+/// message item with a list of parts matches both `EasyInputMessage` and `InputMessage`, which
+/// the API reads as one message. So a `oneOf` with a discriminator is read as `anyOf`.
+fn responses_validator() -> jsonschema::Validator {
+    fn rewrite(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                if o.contains_key("discriminator") {
+                    if let Some(branches) = o.remove("oneOf") {
+                        o.insert("anyOf".into(), branches);
+                    }
+                }
+                o.values_mut().for_each(rewrite);
+            }
+            Value::Array(a) => a.iter_mut().for_each(rewrite),
+            _ => {}
+        }
+    }
+    let mut schema = fixture("openai-responses-create.schema.json");
+    rewrite(&mut schema);
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+/// Keys of a Responses body that `CreateResponse` does not define (its object schemas are open,
+/// so the JSON Schema alone would let an unknown top-level key through).
+fn undefined_top_level_keys(body: &Value) -> Vec<String> {
+    let schema = fixture("openai-responses-create.schema.json");
+    fn names(defs: &Value, name: &str, out: &mut Vec<String>) {
+        let s = &defs[name];
+        for part in s["allOf"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![s.clone()])
+        {
+            match part["$ref"].as_str() {
+                Some(r) => names(defs, r.rsplit('/').next().unwrap(), out),
+                None => out.extend(
+                    part["properties"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, _)| k.clone()),
+                ),
+            }
+        }
+    }
+    let mut defined = Vec::new();
+    names(&schema["$defs"], "CreateResponse", &mut defined);
+    body.as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| !defined.contains(k))
+        .map(|k| format!("`{k}` is not a CreateResponse field"))
+        .collect()
+}
+
 fn converse_errors(model: &Value, body: &Value) -> Vec<String> {
     let mut errors = Vec::new();
     walk(model, "ConverseRequest", body, "$", &mut errors);
@@ -226,8 +283,9 @@ fn png() -> (tempfile::TempDir, String) {
     (dir, p)
 }
 
-const FORMATS: [(RenderFormat, &str); 4] = [
+const FORMATS: [(RenderFormat, &str); 5] = [
     (RenderFormat::Openai, "openai"),
+    (RenderFormat::OpenaiResponses, "openai-responses"),
     (RenderFormat::Anthropic, "anthropic"),
     (RenderFormat::Gemini, "gemini"),
     (RenderFormat::Bedrock, "bedrock"),
@@ -239,6 +297,7 @@ const FORMATS: [(RenderFormat, &str); 4] = [
 fn every_corpus_body_follows_the_providers_definition() {
     let (_dir, photo) = png();
     let openai = validator("openai-chat-completions.schema.json");
+    let responses = responses_validator();
     let anthropic = validator("anthropic-messages-create.schema.json");
     let bedrock = fixture("bedrock-runtime-service-2.json");
     let mut report = String::new();
@@ -256,6 +315,11 @@ fn every_corpus_body_follows_the_providers_definition() {
             };
             let errors = match format {
                 RenderFormat::Openai => schema_errors(&openai, &body),
+                RenderFormat::OpenaiResponses => {
+                    let mut e = schema_errors(&responses, &body);
+                    e.extend(undefined_top_level_keys(&body));
+                    e
+                }
                 RenderFormat::Anthropic => schema_errors(&anthropic, &body),
                 RenderFormat::Bedrock => converse_errors(&bedrock, &body),
                 _ => Vec::new(),
@@ -712,6 +776,7 @@ fn an_image_in_a_system_message_moves_to_the_first_user_message() {
                 );
                 b["messages"][1]["content"].clone()
             }
+            RenderFormat::OpenaiResponses => b["input"][1]["content"].clone(),
             RenderFormat::Gemini => b["contents"][0]["parts"].clone(),
             _ => b["messages"][0]["content"].clone(),
         };
@@ -722,4 +787,97 @@ fn an_image_in_a_system_message_moves_to_the_first_user_message() {
             "{label}: {user}"
         );
     }
+}
+
+/// The Responses body: input items, flattened tools, `text.format`, `max_output_tokens`,
+/// `reasoning.effort`; the definition rejects what it should.
+#[test]
+fn openai_responses_body_uses_input_items_and_text_format() {
+    let (_dir, photo) = png();
+    let v = responses_validator();
+    let (b, warnings) =
+        render_corpus("response-format", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(b["max_output_tokens"], 50);
+    assert_eq!(
+        b["text"]["format"],
+        json!({"type": "json_schema", "name": "rating", "description": "A rating from 1 to 5.",
+               "schema": {"type": "object", "properties": {"stars": {"type": "integer"}}, "required": ["stars"], "additionalProperties": false},
+               "strict": true})
+    );
+    assert_eq!(
+        b["input"][0],
+        json!({"role": "system", "content": "Reply in JSON."})
+    );
+    let (b, _) = render_corpus("tools-named", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert_eq!(
+        b["tools"][1],
+        json!({"type": "function", "name": "ping", "parameters": {"type": "object", "properties": {}}, "strict": false})
+    );
+    assert_eq!(
+        b["tool_choice"],
+        json!({"type": "function", "name": "lookup"})
+    );
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::OpenaiResponses, &photo).unwrap();
+    let kinds: Vec<String> = b["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["type"]
+                .as_str()
+                .or(i["role"].as_str())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "system",
+            "user",
+            "function_call",
+            "function_call",
+            "function_call",
+            "function_call_output",
+            "function_call_output",
+            "function_call_output",
+            "user"
+        ]
+    );
+    assert_eq!(b["input"][2]["arguments"], "{\"q\":\"cat\"}");
+    let (b, _) = render_corpus("image-file", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert_eq!(
+        b["input"][0]["content"][1],
+        json!({"type": "input_image", "image_url": "data:image/png;base64,iVBORw==", "detail": "auto"})
+    );
+    let (b, warnings) =
+        render_corpus("reasoning-model", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert_eq!(b["reasoning"], json!({"effort": "low"}));
+    assert_eq!(b["max_output_tokens"], 300);
+    assert!(b.get("temperature").is_none());
+    assert!(
+        warnings.iter().any(|w| w.contains("reasoning model")),
+        "{warnings:?}"
+    );
+    let (_, warnings) =
+        render_corpus("params-common", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert!(warnings[0].contains("stop"), "{warnings:?}");
+
+    let (b, _) = render_corpus("chat", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert!(v.is_valid(&b));
+    for (pointer, value) in [
+        ("/input/0/role", json!("narrator")),
+        ("/max_output_tokens", json!("many")),
+    ] {
+        let mut wrong = b.clone();
+        *wrong.pointer_mut(pointer).unwrap() = value;
+        assert!(!v.is_valid(&wrong), "{pointer}");
+    }
+    let mut wrong = b.clone();
+    wrong["max_tokens"] = json!(5);
+    assert_eq!(
+        undefined_top_level_keys(&wrong),
+        ["`max_tokens` is not a CreateResponse field"]
+    );
 }
