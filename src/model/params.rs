@@ -21,6 +21,12 @@ const EQUIVALENTS: &[(&str, &str)] = &[
     ("thinkingConfig", "thinking_config"),
     ("responseLogprobs", "response_logprobs"),
     ("reasoningEffort", "reasoning_effort"),
+    ("responseMimeType", "response_mime_type"),
+    ("responseModalities", "response_modalities"),
+    ("mediaResolution", "media_resolution"),
+    ("speechConfig", "speech_config"),
+    ("safetySettings", "safety_settings"),
+    ("cachedContent", "cached_content"),
 ];
 
 /// The name `key` goes by in the provider tables (`maxOutputTokens` → `max_tokens`, …). Also

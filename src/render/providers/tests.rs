@@ -881,3 +881,26 @@ fn openai_responses_body_uses_input_items_and_text_format() {
         ["`max_tokens` is not a CreateResponse field"]
     );
 }
+
+/// `response_mime_type` is a `GenerationConfig` member; `safetySettings` is a top-level field of
+/// `generateContent`, which `model.params` reaches by its name (the documented place for
+/// provider-only top-level fields); other providers leave it out with a warning.
+#[test]
+fn gemini_takes_response_mime_type_and_top_level_safety_settings() {
+    let (_dir, photo) = png();
+    let (b, warnings) = render_corpus("gemini-safety", RenderFormat::Gemini, &photo).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        b["generationConfig"],
+        json!({"maxOutputTokens": 100, "responseMimeType": "text/x.enum"})
+    );
+    assert_eq!(
+        b["safetySettings"][1],
+        json!({"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "threshold": "BLOCK_MEDIUM_AND_ABOVE"})
+    );
+    let (_, warnings) = render_corpus("gemini-safety", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(
+        warnings,
+        ["openai: left out parameters the request does not define: response_mime_type, safetySettings"]
+    );
+}
