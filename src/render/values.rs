@@ -125,11 +125,27 @@ fn convert(name: &str, input: &Input, given: &Given) -> Result<Value, RenderErro
     };
     Ok(match ty {
         InputType::String | InputType::Image | InputType::Audio => Value::String(text),
-        InputType::Integer => Value::from(
-            text.trim()
-                .parse::<i64>()
-                .map_err(|_| wrong(&format!("{} is not a whole number", shown(&text))))?,
-        ),
+        InputType::Integer => {
+            let t = text.trim();
+            match t.parse::<i64>() {
+                Ok(n) => Value::from(n),
+                // Digits only, but too many for a 64-bit integer: say so, not "not a number".
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+                    ) =>
+                {
+                    return Err(wrong(&format!(
+                        "{} is out of range (whole numbers from {} to {})",
+                        shown(&text),
+                        i64::MIN,
+                        i64::MAX
+                    )))
+                }
+                Err(_) => return Err(wrong(&format!("{} is not a whole number", shown(&text)))),
+            }
+        }
         InputType::Number => {
             let t = text.trim();
             match t.parse::<i64>() {

@@ -349,3 +349,39 @@ response_format:
         serde_json::json!([{"role": "developer", "content": "Rate it."}, {"role": "user", "content": "Good?"}])
     );
 }
+
+#[test]
+fn an_integer_too_large_is_out_of_range_and_media_keeps_the_spaces_around_it() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "n",
+        "format: 1\ninputs: {n: {type: integer}}\ntemplate: '{{n}}'\n",
+    );
+    repo.prompt(&["render", "n", "--var", "n=12345678901234567890"])
+        .code(1)
+        .stderr_has("is out of range");
+    repo.prompt(&["render", "n", "--var", "n=12a"])
+        .code(1)
+        .stderr_has("is not a whole number");
+
+    repo.write(
+        "med.prompt",
+        "---\nmodel: googleai/gemini-2.0-flash\n---\nLook at {{media url=photo}} closely.\n",
+    );
+    repo.prompt(&["import", "med.prompt", "--from", "dotprompt"])
+        .success();
+    let body = repo
+        .prompt(&[
+            "render",
+            "med",
+            "--var",
+            "photo=https://x.test/a.png",
+            "-f",
+            "json",
+        ])
+        .success()
+        .json();
+    let content = &body["messages"][0]["content"];
+    assert_eq!(content[0]["text"], "Look at ");
+    assert_eq!(content[2]["text"], " closely.");
+}
