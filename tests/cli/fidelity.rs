@@ -385,3 +385,70 @@ fn an_integer_too_large_is_out_of_range_and_media_keeps_the_spaces_around_it() {
     assert_eq!(content[0]["text"], "Look at ");
     assert_eq!(content[2]["text"], " closely.");
 }
+
+/// Every dotprompt export is checked by rendering it with Google's dotprompt package: the
+/// committed export (tests/fixtures/interchange/dotprompt-export) is what `export` writes today,
+/// and dotprompt's rendering of it gives the texts our rendering of the source gives.
+#[test]
+fn dotprompt_exports_render_in_dotprompt_as_the_source_renders() {
+    let dir = format!(
+        "{}/tests/fixtures/interchange/dotprompt-export",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{dir}/{name}"))
+            .unwrap_or_else(|e| panic!("{dir}/{name}: {e}"))
+    };
+    let cases: serde_json::Value = serde_json::from_str(&read("cases.json")).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(&read("cases.expected.json")).unwrap();
+    let repo = TestRepo::new();
+    let mut ids: Vec<String> = Vec::new();
+    for case in cases.as_array().unwrap() {
+        let id = case["id"].as_str().unwrap().to_string();
+        if !ids.contains(&id) {
+            repo.write_prompt(&id, &read(&format!("src/{id}.prompt.yaml")));
+            let out = repo.prompt(&["export", &id, "--to", "dotprompt"]).success();
+            assert_eq!(
+                out.stdout,
+                read(case["file"].as_str().unwrap()),
+                "the export of {id} changed: run tests/interchange/run.sh"
+            );
+            ids.push(id.clone());
+        }
+        let name = case["name"].as_str().unwrap();
+        let want = expected
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| {
+                panic!("no expected output for {name}: run tests/interchange/run.sh")
+            });
+        repo.write("vars.json", &case["input"].to_string());
+        let got = repo
+            .prompt(&["render", &id, "--vars", "vars.json", "-f", "json"])
+            .success()
+            .json();
+        let got: Vec<(String, String)> = got["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let role = m["role"].as_str().unwrap().replace("assistant", "model");
+                (role, m["content"].as_str().unwrap().trim().to_string())
+            })
+            .collect();
+        let want: Vec<(String, String)> = want["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["role"].as_str().unwrap().to_string(),
+                    m["text"].as_str().unwrap().trim().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "case {name}");
+    }
+}
