@@ -185,6 +185,14 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
             }
         }
     }
+    let names: Vec<String> = p.inputs.keys().cloned().collect();
+    for name in handlebars::outer_names_in_each(source, &names) {
+        notes.warn(format!(
+            "`{{{{{name}}}}}` inside an `{{{{#each}}}}` is the item's field to Handlebars (empty when \
+             an item has none); the imported mustache section falls back to the input `{name}` \
+             there"
+        ));
+    }
     // dotprompt renders `{{history}}` as nothing when it is given no messages.
     if let Some(h) = p
         .inputs

@@ -146,6 +146,37 @@ pub(crate) fn proven_types(src: &str) -> Vec<(String, InputType)> {
     out
 }
 
+/// Names used inside an `{{#each}}` block that are also top-level inputs (`inputs`). Handlebars
+/// looks such a name up on the item only; the mustache section the import writes falls back to
+/// the input when an item lacks the field, so the import names them in a warning.
+pub(crate) fn outer_names_in_each(src: &str, inputs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut blocks: Vec<bool> = Vec::new();
+    let mut rest = src;
+    while let Some(at) = rest.find("{{") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim_matches(|c: char| c == '{' || c.is_whitespace());
+        rest = &after[end + 2..];
+        if let Some(block) = inner.strip_prefix('#') {
+            blocks.push(block.split_whitespace().next() == Some("each"));
+        } else if inner.starts_with('^') && inner.len() > 1 {
+            blocks.push(false);
+        } else if inner.starts_with('/') {
+            blocks.pop();
+        } else if blocks.iter().any(|b| *b) && !inner.starts_with(['!', '>', '@', '^']) {
+            let name = inner.trim_start_matches('&').trim();
+            if name.split_whitespace().count() == 1 && name != "this" && name != "else" {
+                let root = name.split('.').next().unwrap_or(name);
+                if inputs.iter().any(|i| i == root) && !out.iter().any(|o| o == root) {
+                    out.push(root.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether the tag at `start..end` stands alone on its line (only white space around it).
 fn is_standalone(src: &str, start: usize, end: usize) -> bool {
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -682,6 +713,19 @@ mod tests {
                 ("more".to_string(), InputType::Array),
             ]
         );
+    }
+
+    #[test]
+    fn outer_names_inside_each_are_found() {
+        let inputs = ["lang".to_string(), "tags".to_string()];
+        assert_eq!(
+            outer_names_in_each(
+                "{{lang}}{{#each tags}}{{this}} {{lang}} {{name}}{{/each}}",
+                &inputs
+            ),
+            ["lang"]
+        );
+        assert!(outer_names_in_each("{{#if tags}}{{lang}}{{/if}}", &inputs).is_empty());
     }
 
     fn written(src: &str) -> Result<String, String> {

@@ -452,3 +452,15 @@ fn dotprompt_exports_render_in_dotprompt_as_the_source_renders() {
         assert_eq!(got, want, "case {name}");
     }
 }
+
+#[test]
+fn dotprompt_import_names_outer_inputs_used_inside_each() {
+    let repo = TestRepo::new();
+    repo.write(
+        "loop.prompt",
+        "---\nmodel: googleai/gemini-2.0-flash\ninput:\n  schema:\n    lang: string\n    tags(array): string\n---\n{{#each tags}}{{this}} ({{lang}}) {{/each}}\n",
+    );
+    repo.prompt(&["import", "loop.prompt", "--from", "dotprompt"])
+        .success()
+        .stderr_has("`{{lang}}` inside an `{{#each}}` is the item's field to Handlebars");
+}
