@@ -96,6 +96,6 @@ mod tests {
             let name = f.to_possible_value().unwrap().get_name().to_string();
             assert_eq!(FormatArg::from_str(&name, false), Ok(*f));
         }
-        assert_eq!(FormatArg::value_variants().len(), 6);
+        assert_eq!(FormatArg::value_variants().len(), 7);
     }
 }
