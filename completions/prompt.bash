@@ -1167,11 +1167,11 @@ _prompt() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json openai anthropic gemini bedrock" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json openai openai-responses anthropic gemini bedrock" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "text json openai anthropic gemini bedrock" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json openai openai-responses anthropic gemini bedrock" -- "${cur}"))
                     return 0
                     ;;
                 --batch)

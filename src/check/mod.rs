@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::error::Location;
-use crate::model::{load, InputType, Loaded, Prompt, PromptId, ToolChoice};
+use crate::model::{load, Content, InputType, Loaded, Prompt, PromptId, Role, ToolChoice};
 use crate::partials::{PartialLookup, PartialSource};
 use crate::template::mustache::ParentUse;
 use crate::template::{Pos, Syntax, Template, UseKind, VarUse};
@@ -576,13 +576,70 @@ impl Checker<'_> {
     /// Rules of the provider APIs that are certain.
     fn provider(&mut self) {
         if let Some(model) = &self.prompt.model {
-            if model.provider == "anthropic" && !model.params.contains_key("max_tokens") {
+            // Any spelling of the output cap is the cap (`max_completion_tokens`, `maxTokens`, …).
+            let has_cap = model.params.keys().any(|k| {
+                matches!(
+                    crate::model::params::canonical(k),
+                    "max_tokens" | "max_completion_tokens"
+                )
+            });
+            if model.provider == "anthropic" && !has_cap {
                 let at = self.spans.key("model.params");
                 self.error(
                     at,
                     Rule::Provider,
                     "anthropic requires `max_tokens` in `model.params`".into(),
                 );
+            }
+            if matches!(model.provider.as_str(), "openai" | "azure_openai")
+                && crate::model::params::is_reasoning_model(&model.name)
+                && model
+                    .params
+                    .get("reasoning_effort")
+                    .and_then(|v| v.as_str())
+                    != Some("none")
+            {
+                let refused: Vec<&str> = model
+                    .params
+                    .keys()
+                    .map(|k| crate::model::params::canonical(k))
+                    .filter(|k| crate::model::params::REFUSED_BY_REASONING_MODELS.contains(k))
+                    .collect();
+                if !refused.is_empty() {
+                    let at = self.spans.key("model.params");
+                    self.push(
+                        at,
+                        Severity::Warning,
+                        Rule::Provider,
+                        format!(
+                            "`{}` is a reasoning model, which does not take {}: the openai body \
+                             leaves them out",
+                            model.name,
+                            refused.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        for (i, item) in self.prompt.messages.iter().flatten().enumerate() {
+            if !matches!(item.role, Some(Role::System | Role::Developer)) {
+                continue;
+            }
+            let Some(Content::Parts(parts)) = &item.content else {
+                continue;
+            };
+            for (j, part) in parts.iter().enumerate() {
+                if part.image.is_some() || part.audio.is_some() {
+                    let at = self.spans.key(&format!("messages.{i}.content.{j}"));
+                    self.push(
+                        at,
+                        Severity::Warning,
+                        Rule::Provider,
+                        "no provider takes an image or audio in a system message: provider \
+                         bodies move it to the first user message after it"
+                            .into(),
+                    );
+                }
             }
         }
         let mut names = HashSet::new();

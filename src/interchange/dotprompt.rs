@@ -168,7 +168,31 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
         p.messages = Some(messages(pieces, &mut p.inputs)?);
     }
     set_service_meta(&mut p, SERVICE, meta);
+    let declared: Vec<String> = p.inputs.keys().cloned().collect();
     finish(&mut p, &mut notes);
+    // Without a schema, the type the template's use proves (`{{#each x}}` a list, `{{x.y}}` an
+    // object), not a guess from mustache's reading of the converted text.
+    for (name, kind) in handlebars::proven_types(source) {
+        if declared.contains(&name) {
+            continue;
+        }
+        if let Some(input) = p.inputs.get_mut(&name) {
+            if !matches!(
+                input.kind,
+                InputType::Messages | InputType::Image | InputType::Audio
+            ) {
+                input.kind = kind;
+            }
+        }
+    }
+    let names: Vec<String> = p.inputs.keys().cloned().collect();
+    for name in handlebars::outer_names_in_each(source, &names) {
+        notes.warn(format!(
+            "`{{{{{name}}}}}` inside an `{{{{#each}}}}` is the item's field to Handlebars (empty when \
+             an item has none); the imported mustache section falls back to the input `{name}` \
+             there"
+        ));
+    }
     // dotprompt renders `{{history}}` as nothing when it is given no messages.
     if let Some(h) = p
         .inputs
@@ -300,16 +324,38 @@ fn messages(
                 });
                 role = Role::Assistant;
             }
-            Piece::Media { input, url } => {
+            Piece::Media {
+                input,
+                url,
+                content_type,
+            } => {
+                // The content type decides the part: audio is an audio part; what our format
+                // has no part for (video, a PDF) is refused rather than sent as an image.
+                let kind = match content_type.as_deref() {
+                    None => InputType::Image,
+                    Some(t) if t.starts_with("image/") => InputType::Image,
+                    Some(t) if t.starts_with("audio/") => InputType::Audio,
+                    Some(t) => {
+                        return Err(format!(
+                            "`{{{{media contentType=\"{t}\"}}}}`: a prompt file has image and \
+                             audio parts only"
+                        ))
+                    }
+                };
                 let name = match (input, url) {
                     (Some(name), _) => name,
                     (None, Some(url)) => {
                         images += 1;
-                        let name = format!("image_{images}");
+                        let prefix = if kind == InputType::Audio {
+                            "audio"
+                        } else {
+                            "image"
+                        };
+                        let name = format!("{prefix}_{images}");
                         inputs.insert(
                             name.clone(),
                             Input {
-                                kind: InputType::Image,
+                                kind,
                                 default: Some(Value::String(url)),
                                 ..Input::default()
                             },
@@ -318,9 +364,16 @@ fn messages(
                     }
                     (None, None) => unreachable!("read() requires a url"),
                 };
-                parts.push(Part {
-                    image: Some(name),
-                    ..Part::default()
+                parts.push(if kind == InputType::Audio {
+                    Part {
+                        audio: Some(name),
+                        ..Part::default()
+                    }
+                } else {
+                    Part {
+                        image: Some(name),
+                        ..Part::default()
+                    }
                 });
             }
         }
@@ -643,7 +696,14 @@ fn convert(p: &Prompt, text: &str, notes: &mut Notes) -> Result<String, String> 
         }
         return Ok(text.to_string());
     }
-    handlebars::write(text)
+    let types: HashMap<String, InputType> =
+        p.inputs.iter().map(|(n, i)| (n.clone(), i.kind)).collect();
+    let mut said = Vec::new();
+    let out = handlebars::write(text, &types, &mut said)?;
+    for note in said {
+        notes.warn(note);
+    }
+    Ok(out)
 }
 
 fn body_of(p: &Prompt, notes: &mut Notes) -> Result<String, String> {

@@ -25,6 +25,8 @@ pub(crate) enum Piece {
     Media {
         input: Option<String>,
         url: Option<String>,
+        /// The `contentType` argument (`audio/mpeg`, `video/mp4`, …), when given.
+        content_type: Option<String>,
     },
 }
 
@@ -89,6 +91,90 @@ pub(crate) fn read(src: &str, types: &HashMap<String, InputType>) -> Result<Vec<
         out.push(Piece::Text(text));
     }
     Ok(out)
+}
+
+/// The types a template's use proves of top-level names, for inputs a dotprompt file does not
+/// declare: `{{#each x}}` makes `x` a list, `{{x.y}}` (or a block over `x.y`) an object. Names
+/// inside an `each` block are its items' fields, not inputs, and prove nothing. The first proof
+/// of a name wins. Run on text `read` accepted.
+pub(crate) fn proven_types(src: &str) -> Vec<(String, InputType)> {
+    let mut out: Vec<(String, InputType)> = Vec::new();
+    let mut prove = |name: &str, kind: InputType| {
+        if !name.is_empty() && !name.starts_with('@') && !out.iter().any(|(n, _)| n == name) {
+            out.push((name.to_string(), kind));
+        }
+    };
+    // Open blocks: whether each one's inside is an item's scope.
+    let mut scopes: Vec<bool> = Vec::new();
+    let mut rest = src;
+    while let Some(at) = rest.find("{{") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim_matches(|c: char| c == '{' || c.is_whitespace());
+        rest = &after[end + 2..];
+        let in_item = scopes.iter().any(|s| *s);
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        if let Some(block) = inner.strip_prefix('#') {
+            let words: Vec<&str> = block.split_whitespace().collect();
+            let (item_scope, arg) = match words.as_slice() {
+                ["each", arg, ..] => (true, Some(*arg)),
+                ["if" | "unless", arg] => (false, Some(*arg)),
+                [name] => (true, Some(*name)),
+                _ => (false, None),
+            };
+            if let (Some(arg), false) = (arg, in_item) {
+                let arg = arg.strip_prefix("this.").unwrap_or(arg);
+                match arg.split_once('.') {
+                    Some((root, _)) => prove(root, InputType::Object),
+                    None if words.first() == Some(&"each") => prove(arg, InputType::Array),
+                    None => {}
+                }
+            }
+            scopes.push(item_scope);
+        } else if inner.starts_with('^') && inner.len() > 1 {
+            scopes.push(false);
+        } else if inner.starts_with('/') {
+            scopes.pop();
+        } else if let ([single], false) = (words.as_slice(), in_item) {
+            if !single.starts_with(['!', '>', '&', '^']) {
+                if let Some((root, _)) = single.split_once('.') {
+                    prove(root, InputType::Object);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Names used inside an `{{#each}}` block that are also top-level inputs (`inputs`). Handlebars
+/// looks such a name up on the item only; the mustache section the import writes falls back to
+/// the input when an item lacks the field, so the import names them in a warning.
+pub(crate) fn outer_names_in_each(src: &str, inputs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut blocks: Vec<bool> = Vec::new();
+    let mut rest = src;
+    while let Some(at) = rest.find("{{") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim_matches(|c: char| c == '{' || c.is_whitespace());
+        rest = &after[end + 2..];
+        if let Some(block) = inner.strip_prefix('#') {
+            blocks.push(block.split_whitespace().next() == Some("each"));
+        } else if inner.starts_with('^') && inner.len() > 1 {
+            blocks.push(false);
+        } else if inner.starts_with('/') {
+            blocks.pop();
+        } else if blocks.iter().any(|b| *b) && !inner.starts_with(['!', '>', '@', '^']) {
+            let name = inner.trim_start_matches('&').trim();
+            if name.split_whitespace().count() == 1 && name != "this" && name != "else" {
+                let root = name.split('.').next().unwrap_or(name);
+                if inputs.iter().any(|i| i == root) && !out.iter().any(|o| o == root) {
+                    out.push(root.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether the tag at `start..end` stands alone on its line (only white space around it).
@@ -262,13 +348,22 @@ fn tag(
             }
             let mut input = None;
             let mut url = None;
+            let mut content_type = None;
             for a in args {
                 match a.split_once('=') {
                     Some(("url", v)) if v.starts_with(['"', '\'']) => {
                         url = Some(unquote(v)?.to_string())
                     }
                     Some(("url", v)) => input = Some(path(v)?),
-                    Some(("contentType", _)) => {}
+                    Some(("contentType", v)) if v.starts_with(['"', '\'']) => {
+                        content_type = Some(unquote(v)?.to_string())
+                    }
+                    Some(("contentType", v)) => {
+                        return Err(format!(
+                            "`{{{{{inner}}}}}`: a content type from the input `{v}` has no \
+                             equivalent (a part's kind is fixed in the file)"
+                        ))
+                    }
                     _ => return Err(format!("`{{{{{inner}}}}}`: unknown media argument `{a}`")),
                 }
             }
@@ -282,7 +377,11 @@ fn tag(
                 ));
             }
             flush(text, out);
-            out.push(Piece::Media { input, url });
+            out.push(Piece::Media {
+                input,
+                url,
+                content_type,
+            });
             Ok(())
         }
         [single] => {
@@ -392,12 +491,34 @@ fn unquote(s: &str) -> Result<&str, String> {
         .ok_or_else(|| format!("`{s}` should be a quoted string"))
 }
 
-/// Writes mustache text as Handlebars with the same meaning: sections stay sections
-/// (Handlebars reads `{{#x}}` as mustache does), `{{.}}` becomes `{{this}}`. Constructs Handlebars
-/// does not have (set delimiters, inheritance, dynamic partials) are an error naming them.
-pub(crate) fn write(src: &str) -> Result<String, String> {
+/// A mustache section open while writing, and the Handlebars block it became.
+struct Open {
+    /// The mustache name (`{{/name}}` closes it).
+    name: String,
+    /// The Handlebars helper (`each`, `if`, `with`), or none for a section kept as written.
+    helper: Option<&'static str>,
+    /// Whether names inside resolve on an item (or object) rather than on the top level.
+    scoped: bool,
+}
+
+/// Writes mustache text as Handlebars with the same meaning. A mustache section is a loop, a
+/// condition or a context change by its value's type, where Handlebars reads `{{#x}}` as a
+/// context change for any value (so `{{#tone}}{{tone}}{{/tone}}` would print nothing there):
+/// a section over a declared list becomes `{{#each x}}`, over an object `{{#with x}}`, over a
+/// scalar `{{#if x}}` (whose inside keeps the top-level context, and `{{.}}` becomes `{{x}}`).
+/// Inside `each` and `with`, Handlebars does not fall back to outer names as mustache does, so a
+/// declared input used there is written `{{@root.name}}`. A section over a name whose type is not
+/// declared is kept as written, with a note in `notes`. `{{.}}` becomes `{{this}}`. Constructs
+/// Handlebars does not have (set delimiters, inheritance, dynamic partials) are an error naming
+/// them.
+pub(crate) fn write(
+    src: &str,
+    types: &HashMap<String, InputType>,
+    notes: &mut Vec<String>,
+) -> Result<String, String> {
     let mut out = String::with_capacity(src.len());
     let mut rest = src;
+    let mut stack: Vec<Open> = Vec::new();
     while let Some(at) = rest.find("{{") {
         out.push_str(&rest[..at]);
         let after = &rest[at..];
@@ -408,6 +529,7 @@ pub(crate) fn write(src: &str) -> Result<String, String> {
             let end = after[2..].find("}}").ok_or("an unclosed `{{`")?;
             (&after[..2 + end + 2], 2 + end + 2)
         };
+        let triple = inner.starts_with("{{{");
         let body = inner.trim_start_matches('{').trim_end_matches('}').trim();
         match body.chars().next() {
             Some('=') => {
@@ -425,9 +547,82 @@ pub(crate) fn write(src: &str) -> Result<String, String> {
             }
             _ => {}
         }
-        let written = match body {
-            "." => "{{this}}".to_string(),
-            _ => inner.to_string(),
+        let scoped = stack.iter().any(|o| o.scoped);
+        // A top-level input named inside an item's scope: Handlebars has no fallback to it.
+        let name_of = |name: &str| -> String {
+            let root = name.split('.').next().unwrap_or(name);
+            if scoped && types.contains_key(root) {
+                format!("@root.{name}")
+            } else {
+                name.to_string()
+            }
+        };
+        let written = if let Some(name) = body.strip_prefix('#') {
+            let name = name.trim();
+            let root = name.split('.').next().unwrap_or(name);
+            let kind = (!name.contains('.')).then(|| types.get(root)).flatten();
+            let (helper, scoped_inside) = match kind {
+                Some(InputType::Array | InputType::Messages) => (Some("each"), true),
+                Some(InputType::Object) => (Some("with"), true),
+                Some(_) => (Some("if"), false),
+                None => {
+                    notes.push(format!(
+                        "the section `{{{{#{name}}}}}` is kept as written: Handlebars reads it as a \
+                         context change without mustache's fallback to outer names"
+                    ));
+                    (None, true)
+                }
+            };
+            let target = name_of(name);
+            stack.push(Open {
+                name: name.to_string(),
+                helper,
+                scoped: scoped_inside,
+            });
+            match helper {
+                Some(h) => format!("{{{{#{h} {target}}}}}"),
+                None => format!("{{{{#{target}}}}}"),
+            }
+        } else if let Some(name) = body.strip_prefix('^') {
+            let name = name.trim();
+            stack.push(Open {
+                name: name.to_string(),
+                helper: None,
+                scoped: false,
+            });
+            format!("{{{{^{}}}}}", name_of(name))
+        } else if let Some(name) = body.strip_prefix('/') {
+            let name = name.trim();
+            let open = stack
+                .pop()
+                .filter(|o| o.name == name)
+                .ok_or_else(|| format!("`{inner}` closes no open section"))?;
+            match open.helper {
+                Some(h) => format!("{{{{/{h}}}}}"),
+                None => format!("{{{{/{}}}}}", name_of(name)),
+            }
+        } else if body.starts_with(['!', '>']) {
+            inner.to_string()
+        } else {
+            let name = body.trim_start_matches('&').trim();
+            let text = if name == "." {
+                // Inside `{{#if x}}` the context is still the top level: `.` is `x` itself.
+                match stack.last() {
+                    Some(Open {
+                        helper: Some("if"),
+                        name,
+                        ..
+                    }) => name_of(name),
+                    _ => "this".to_string(),
+                }
+            } else {
+                name_of(name)
+            };
+            if triple || body.starts_with('&') {
+                format!("{{{{{{{text}}}}}}}")
+            } else {
+                format!("{{{{{text}}}}}")
+            }
         };
         out.push_str(&written);
         rest = &rest[at + len..];
@@ -477,7 +672,7 @@ mod tests {
         assert_eq!(text("{{> shared/Header}}").unwrap(), "{{> shared/header}}");
         assert_eq!(
             text("a{{role \"system\"}}b{{history}}{{media url=pic}}").unwrap(),
-            "a<Role(\"system\")>b<History><Media { input: Some(\"pic\"), url: None }>"
+            "a<Role(\"system\")>b<History><Media { input: Some(\"pic\"), url: None, content_type: None }>"
         );
     }
 
@@ -504,15 +699,82 @@ mod tests {
     }
 
     #[test]
+    fn use_proves_lists_and_objects_but_not_inside_loops() {
+        let got = proven_types(
+            "{{#each tags}}{{this}} {{name.first}}{{/each}} {{user.name}} {{#if cfg.on}}x{{/if}} \
+             {{plain}} {{#each more}}{{/each}} {{#tags}}{{/tags}}",
+        );
+        assert_eq!(
+            got,
+            [
+                ("tags".to_string(), InputType::Array),
+                ("user".to_string(), InputType::Object),
+                ("cfg".to_string(), InputType::Object),
+                ("more".to_string(), InputType::Array),
+            ]
+        );
+    }
+
+    #[test]
+    fn outer_names_inside_each_are_found() {
+        let inputs = ["lang".to_string(), "tags".to_string()];
+        assert_eq!(
+            outer_names_in_each(
+                "{{lang}}{{#each tags}}{{this}} {{lang}} {{name}}{{/each}}",
+                &inputs
+            ),
+            ["lang"]
+        );
+        assert!(outer_names_in_each("{{#if tags}}{{lang}}{{/if}}", &inputs).is_empty());
+    }
+
+    fn written(src: &str) -> Result<String, String> {
+        let types = HashMap::from([
+            ("tone".to_string(), InputType::String),
+            ("tags".to_string(), InputType::Array),
+            ("user".to_string(), InputType::Object),
+            ("lang".to_string(), InputType::String),
+        ]);
+        write(src, &types, &mut Vec::new())
+    }
+
+    #[test]
     fn mustache_is_written_back_where_handlebars_has_it() {
         assert_eq!(
-            write("{{#a}}{{.}}{{/a}}{{^b}}x{{/b}}").unwrap(),
-            "{{#a}}{{this}}{{/a}}{{^b}}x{{/b}}"
+            written("{{#tags}}{{.}}{{/tags}}{{^tone}}x{{/tone}}").unwrap(),
+            "{{#each tags}}{{this}}{{/each}}{{^tone}}x{{/tone}}"
         );
-        assert!(write("{{=<% %>=}}").unwrap_err().contains("set delimiters"));
-        assert!(write("{{<base}}{{/base}}")
+        assert!(written("{{=<% %>=}}")
+            .unwrap_err()
+            .contains("set delimiters"));
+        assert!(written("{{<base}}{{/base}}")
             .unwrap_err()
             .contains("inheritance"));
-        assert!(write("{{>*dyn}}").unwrap_err().contains("dynamic partial"));
+        assert!(written("{{>*dyn}}")
+            .unwrap_err()
+            .contains("dynamic partial"));
+    }
+
+    /// Handlebars reads `{{#x}}` as a context change: a scalar's section is `{{#if}}`, a list's
+    /// `{{#each}}`, an object's `{{#with}}`, and outer inputs inside a scope go through `@root`.
+    #[test]
+    fn sections_keep_their_meaning_under_handlebars_scoping() {
+        assert_eq!(
+            written("Answer{{#tone}} in a {{tone}} tone{{/tone}}. {{#tone}}[{{.}}]{{/tone}}")
+                .unwrap(),
+            "Answer{{#if tone}} in a {{tone}} tone{{/if}}. {{#if tone}}[{{tone}}]{{/if}}"
+        );
+        assert_eq!(
+            written("{{#tags}}{{name}} ({{lang}}){{/tags}}").unwrap(),
+            "{{#each tags}}{{name}} ({{@root.lang}}){{/each}}"
+        );
+        assert_eq!(
+            written("{{#user}}{{first}} {{&last}} {{tone.x}}{{/user}}").unwrap(),
+            "{{#with user}}{{first}} {{{last}}} {{@root.tone.x}}{{/with}}"
+        );
+        let mut notes = Vec::new();
+        let out = write("{{#other}}{{x}}{{/other}}", &HashMap::new(), &mut notes).unwrap();
+        assert_eq!(out, "{{#other}}{{x}}{{/other}}");
+        assert!(notes[0].contains("kept as written"), "{notes:?}");
     }
 }

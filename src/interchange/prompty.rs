@@ -22,8 +22,9 @@ use super::files::{front_matter, id_of, one_file, prompt_from_front, write_front
 use super::{ExportInput, Exported, Imported, Service};
 use crate::error::Error;
 use crate::model::{
-    Content, Input, InputType, MessageItem, Model, Part, ResponseFormat, Role, Syntax,
+    Content, Input, InputType, MessageItem, Model, Part, ResponseFormat, Role, Syntax, Tool,
 };
+use crate::template::Escape;
 
 const SERVICE: Service = Service::Prompty;
 
@@ -43,6 +44,7 @@ const OPTIONS: &[(&str, &str)] = &[
 const PROVIDERS: super::common::ProviderTable = &[("azure_openai", "azure")];
 
 const KNOWN: &[&str] = &[
+    "tools",
     "name",
     "description",
     "metadata",
@@ -97,25 +99,33 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
             .insert("sample".into(), sample.clone().into_iter().collect());
     }
     if let Some(outputs) = front.get("outputs") {
-        let mut properties = Map::new();
-        let mut required = Vec::new();
-        for (name, input) in declared(Some(outputs))? {
-            let mut prop = Map::new();
-            prop.insert("type".into(), json!(input.kind.as_str()));
-            if let Some(d) = &input.description {
-                prop.insert("description".into(), json!(d));
-            }
-            required.push(json!(name));
-            properties.insert(name, Value::Object(prop));
-        }
-        if !properties.is_empty() {
+        // As Prompty sends them: a strict json_schema named `structured_output`, every field
+        // required (an optional one nullable), no additional properties at any level.
+        let list = properties_of(outputs)?;
+        if !list.is_empty() {
+            let mut schema = object_schema(&list, true, true)?;
+            schema.insert("additionalProperties".into(), json!(false));
             p.response_format = Some(ResponseFormat {
-                name: "output".into(),
+                name: "structured_output".into(),
                 description: None,
-                schema: json!({"type": "object", "properties": properties, "required": required}),
-                strict: None,
+                schema: Value::Object(schema),
+                strict: Some(true),
             });
         }
+    }
+    if let Some(tools) = front.get("tools") {
+        p.tools = tools_of(tools, &mut notes)?;
+    }
+    if let Some(api) = front
+        .get("model")
+        .and_then(|m| m.get("apiType").or_else(|| m.get("api")))
+        .and_then(Value::as_str)
+        .filter(|a| !matches!(*a, "chat" | "completion" | "responses"))
+    {
+        notes.warn(format!(
+            "the model's apiType is `{api}`: imported as a chat prompt, which is not what \
+             Prompty sends for it"
+        ));
     }
     let format = match front.get("template") {
         None => "jinja2".to_string(),
@@ -143,19 +153,19 @@ pub fn import(path: &str, text: &str) -> Result<Imported, String> {
         }
     }
     let body = body.replace("\r\n", "\n");
-    let body = match format.as_str() {
-        "mustache" => body,
-        "jinja2" | "jinja" => jinja_to_mustache(&body, &p.inputs)?,
+    match format.as_str() {
+        // Prompty's mustache renderer escapes `& < > " '` as HTML does; `escape: html` renders
+        // the same text.
+        "mustache" => p.escape = Escape::Html,
+        // Jinja2 is kept as Jinja2: our engine is Jinja2's, so nothing is converted.
+        "jinja2" | "jinja" => p.template_format = Syntax::Jinja2,
         other => {
             return Err(format!(
                 "the template format `{other}` is not mustache or jinja2"
             ))
         }
-    };
-    if format != "mustache" {
-        meta.insert("template_format".into(), json!(format));
     }
-    p.messages = Some(messages(&body, &mut p.inputs)?);
+    p.messages = Some(messages(&body, p.template_format, &mut p.inputs)?);
     set_service_meta(&mut p, SERVICE, meta);
     finish(&mut p, &mut notes);
     Ok(one_file(id, path, p, notes.into_vec()))
@@ -296,6 +306,172 @@ fn declared(v: Option<&Value>) -> Result<Vec<(String, Input)>, String> {
     Ok(out)
 }
 
+/// Prompty properties (`outputs`, tool `parameters`): the v2 list of `{name, kind, …}` or the
+/// older map of name to `{type, …}`, as `(name, property)` pairs.
+fn properties_of(v: &Value) -> Result<Vec<(String, Value)>, String> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(list) => list
+            .iter()
+            .map(|item| {
+                let name = item
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or("a property without `name`")?;
+                Ok((name.to_string(), item.clone()))
+            })
+            .collect(),
+        Value::Object(map) => Ok(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        _ => Err("properties are neither a list nor a map".into()),
+    }
+}
+
+/// The JSON Schema of an object with `properties`, as Prompty's OpenAI executor writes it: with
+/// `strict`, every property is required and an optional one is nullable; without, only those
+/// marked `required`. `all_required` is what outputs do (each one is listed).
+fn object_schema(
+    properties: &[(String, Value)],
+    strict: bool,
+    all_required: bool,
+) -> Result<Map<String, Value>, String> {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for (name, prop) in properties {
+        let marked = prop.get("required").and_then(Value::as_bool) == Some(true);
+        let optional = if all_required {
+            !marked
+        } else {
+            strict && !marked
+        };
+        props.insert(name.clone(), property_schema(prop, optional, strict)?);
+        if strict || all_required || marked {
+            required.push(json!(name));
+        }
+    }
+    let mut schema = Map::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("properties".into(), Value::Object(props));
+    if !required.is_empty() {
+        schema.insert("required".into(), Value::Array(required));
+    }
+    Ok(schema)
+}
+
+/// One Prompty property as JSON Schema: its kind, description, enum values, array items
+/// (strings unless given), object properties (closed), nullable when optional.
+fn property_schema(prop: &Value, optional: bool, strict: bool) -> Result<Value, String> {
+    let kind = prop
+        .get("kind")
+        .or_else(|| prop.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut schema = Map::new();
+    let json_type = match kind {
+        "string" | "integer" | "number" | "boolean" | "array" | "object" => Some(kind),
+        "float" => Some("number"),
+        _ => None,
+    };
+    if let Some(t) = json_type {
+        schema.insert("type".into(), json!(t));
+    }
+    if let Some(d) = prop.get("description").and_then(Value::as_str) {
+        schema.insert("description".into(), json!(d));
+    }
+    if let Some(e) = prop.get("enumValues").or_else(|| prop.get("enum")) {
+        schema.insert("enum".into(), e.clone());
+    }
+    if kind == "array" {
+        let items = match prop.get("items").filter(|i| !i.is_null()) {
+            Some(items) => property_schema(items, false, strict)?,
+            None => json!({"type": "string"}),
+        };
+        schema.insert("items".into(), items);
+    }
+    if kind == "object" {
+        let inner = properties_of(prop.get("properties").unwrap_or(&Value::Null))?;
+        let obj = object_schema(&inner, strict, false)?;
+        schema.insert("properties".into(), obj["properties"].clone());
+        if let Some(r) = obj.get("required") {
+            schema.insert("required".into(), r.clone());
+        }
+        schema.insert("additionalProperties".into(), json!(false));
+    }
+    let nullable = prop.get("nullable").and_then(Value::as_bool) == Some(true);
+    if optional || nullable {
+        if let Some(t) = schema.get("type").cloned() {
+            schema.insert("type".into(), json!([t, "null"]));
+        } else if !schema.is_empty() {
+            let inner = Value::Object(std::mem::take(&mut schema));
+            schema.insert("anyOf".into(), json!([inner, {"type": "null"}]));
+        }
+        if let Some(Value::Array(e)) = schema.get_mut("enum") {
+            if !e.contains(&Value::Null) {
+                e.push(Value::Null);
+            }
+        }
+    }
+    Ok(Value::Object(schema))
+}
+
+/// `tools` of kind `function` as our tools, with the parameters Prompty sends (bound ones left
+/// out, as Prompty fills them from inputs); other kinds are kept in metadata with a warning.
+fn tools_of(tools: &Value, notes: &mut Notes) -> Result<Vec<Tool>, String> {
+    let mut out = Vec::new();
+    for t in tools.as_array().ok_or("`tools` is not a list")? {
+        let name = t
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or("a tool without `name`")?;
+        let kind = t.get("kind").and_then(Value::as_str).unwrap_or("function");
+        if kind != "function" {
+            return Err(format!(
+                "the tool `{name}` is of kind `{kind}`, which a prompt file cannot hold (function \
+                 tools only)"
+            ));
+        }
+        let strict = t.get("strict").and_then(Value::as_bool) == Some(true);
+        let bound: Vec<String> = match t.get("bindings") {
+            Some(Value::Object(b)) => b.keys().cloned().collect(),
+            Some(Value::Array(b)) => b
+                .iter()
+                .filter_map(|x| x.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !bound.is_empty() {
+            notes.warn(format!(
+                "tool `{name}`: parameters bound to inputs ({}) are left out of its schema, as \
+                 Prompty sends it; the binding itself has no place in a prompt file",
+                bound.join(", ")
+            ));
+        }
+        let params: Vec<(String, Value)> =
+            properties_of(t.get("parameters").unwrap_or(&Value::Null))?
+                .into_iter()
+                .filter(|(n, _)| !bound.contains(n))
+                .collect();
+        let parameters = if t.get("parameters").is_some_and(|p| !p.is_null()) {
+            let mut schema = object_schema(&params, strict, false)?;
+            if strict {
+                schema.insert("additionalProperties".into(), json!(false));
+            }
+            Some(Value::Object(schema))
+        } else {
+            None
+        };
+        out.push(Tool {
+            name: name.to_string(),
+            description: t
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            parameters,
+            strict: strict.then_some(true),
+        });
+    }
+    Ok(out)
+}
+
 /// Whether a line is a Prompty role line (`user:`, `# system:`, `user[name="Al"]:`).
 fn role_line(line: &str) -> Option<(Role, Option<String>)> {
     let s = line.trim();
@@ -321,8 +497,12 @@ fn role_line(line: &str) -> Option<(Role, Option<String>)> {
     Some((role, name))
 }
 
-/// The messages of a (mustache) body, split as Prompty splits them.
-fn messages(body: &str, inputs: &mut IndexMap<String, Input>) -> Result<Vec<MessageItem>, String> {
+/// The messages of a body in `syntax`, split as Prompty splits them.
+fn messages(
+    body: &str,
+    syntax: Syntax,
+    inputs: &mut IndexMap<String, Input>,
+) -> Result<Vec<MessageItem>, String> {
     let mut out = Vec::new();
     let mut role = Role::System;
     let mut name: Option<String> = None;
@@ -339,7 +519,7 @@ fn messages(body: &str, inputs: &mut IndexMap<String, Input>) -> Result<Vec<Mess
         let text = lines.join("\n");
         lines.clear();
         let text = text.trim_matches('\n');
-        split_rich(role, name, text, inputs, out)
+        split_rich(role, name, text, syntax, inputs, out)
     };
     for line in body.split('\n') {
         if let Some((r, n)) = role_line(line) {
@@ -365,74 +545,89 @@ fn messages(body: &str, inputs: &mut IndexMap<String, Input>) -> Result<Vec<Mess
     Ok(out)
 }
 
+/// The first `{{x}}` (or `{{ x }}`) in `text` of an input of one of `kinds`: its name, type,
+/// position and length.
+fn first_tag(
+    text: &str,
+    inputs: &IndexMap<String, Input>,
+    kinds: &[InputType],
+) -> Option<(String, InputType, usize, usize)> {
+    inputs
+        .iter()
+        .filter(|(_, i)| kinds.contains(&i.kind))
+        .filter_map(|(n, i)| {
+            [format!("{{{{{n}}}}}"), format!("{{{{ {n} }}}}")]
+                .into_iter()
+                .find_map(|tag| text.find(&tag).map(|at| (n.clone(), i.kind, at, tag.len())))
+        })
+        .min_by_key(|(_, _, at, _)| *at)
+}
+
 /// One message's text; a `{{x}}` of a thread input splits it (as Prompty does, stripping the
-/// text on both sides), one of an image input becomes an image part.
+/// text on both sides), each one of an image or audio input becomes an image or audio part.
 fn split_rich(
     role: Role,
     name: &Option<String>,
     text: &str,
+    syntax: Syntax,
     inputs: &IndexMap<String, Input>,
     out: &mut Vec<MessageItem>,
 ) -> Result<(), String> {
-    let rich = inputs
-        .iter()
-        .filter(|(_, i)| {
-            matches!(
-                i.kind,
-                InputType::Messages | InputType::Image | InputType::Audio
-            )
-        })
-        .find_map(|(n, i)| {
-            [format!("{{{{{n}}}}}"), format!("{{{{ {n} }}}}")]
-                .into_iter()
-                .find_map(|tag| text.find(&tag).map(|at| (n.clone(), i.kind, at, tag.len())))
-        });
     let message = |content: Content| MessageItem {
         role: Some(role),
         name: name.clone(),
         content: Some(content),
         history: None,
     };
-    let Some((input, kind, at, len)) = rich else {
-        crate::template::Template::parse(crate::template::Syntax::Mustache, text).map_err(|e| {
-            format!("a message's template does not parse on its own (a section spans a role line?): {e}")
-        })?;
-        out.push(message(Content::Text(text.to_string())));
-        return Ok(());
-    };
-    let before = text[..at].trim();
-    let after = text[at + len..].trim();
-    if kind == InputType::Messages {
+    if let Some((input, _, at, len)) = first_tag(text, inputs, &[InputType::Messages]) {
+        let before = text[..at].trim();
+        let after = text[at + len..].trim();
         if !before.is_empty() {
-            split_rich(role, name, before, inputs, out)?;
+            split_rich(role, name, before, syntax, inputs, out)?;
         }
         out.push(MessageItem {
             history: Some(input),
             ..MessageItem::default()
         });
         if !after.is_empty() {
-            split_rich(role, name, after, inputs, out)?;
+            split_rich(role, name, after, syntax, inputs, out)?;
         }
         return Ok(());
     }
-    let mut parts = Vec::new();
-    if !before.is_empty() {
-        parts.push(Part {
-            text: Some(before.to_string()),
-            ..Part::default()
-        });
+    let media = [InputType::Image, InputType::Audio];
+    if first_tag(text, inputs, &media).is_none() {
+        crate::template::Template::parse(syntax, text).map_err(|e| {
+            format!(
+                "a message's template does not parse on its own (a block spans a role line?): {e}"
+            )
+        })?;
+        out.push(message(Content::Text(text.to_string())));
+        return Ok(());
     }
-    parts.push(if kind == InputType::Image {
-        Part {
-            image: Some(input),
-            ..Part::default()
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some((input, kind, at, len)) = first_tag(rest, inputs, &media) {
+        let before = rest[..at].trim();
+        if !before.is_empty() {
+            parts.push(Part {
+                text: Some(before.to_string()),
+                ..Part::default()
+            });
         }
-    } else {
-        Part {
-            audio: Some(input),
-            ..Part::default()
-        }
-    });
+        parts.push(if kind == InputType::Image {
+            Part {
+                image: Some(input),
+                ..Part::default()
+            }
+        } else {
+            Part {
+                audio: Some(input),
+                ..Part::default()
+            }
+        });
+        rest = &rest[at + len..];
+    }
+    let after = rest.trim();
     if !after.is_empty() {
         parts.push(Part {
             text: Some(after.to_string()),
@@ -441,151 +636,6 @@ fn split_rich(
     }
     out.push(message(Content::Parts(parts)));
     Ok(())
-}
-
-/// Converts a Jinja2 body to mustache where the meaning is the same: `{{ x }}` and `{{ x.y }}`,
-/// `{# … #}`, `{% if x %}`/`{% if not x %}` (with `{% else %}`) on a scalar input, and
-/// `{% for item in xs %}` whose body uses `item` and its fields. Anything else (filters,
-/// expressions, `elif`, `set`, `loop.*`, whitespace control, macros, includes) is refused, named.
-fn jinja_to_mustache(src: &str, inputs: &IndexMap<String, Input>) -> Result<String, String> {
-    let mut out = String::with_capacity(src.len());
-    // Open blocks: (kind, mustache name, loop variable).
-    let mut stack: Vec<(&'static str, String, Option<String>, bool)> = Vec::new();
-    let mut rest = src;
-    while let Some(at) = rest.find(['{']) {
-        let after = &rest[at..];
-        let close = match after.get(..2) {
-            Some("{{") => "}}",
-            Some("{%") => "%}",
-            Some("{#") => "#}",
-            _ => {
-                out.push_str(&rest[..at + 1]);
-                rest = &rest[at + 1..];
-                continue;
-            }
-        };
-        out.push_str(&rest[..at]);
-        let end = after
-            .find(close)
-            .ok_or_else(|| format!("an unclosed `{}`", &after[..2]))?;
-        let raw = &after[..end + 2];
-        let inner = &after[2..end];
-        if inner.starts_with(['-', '+']) || inner.ends_with(['-', '+']) {
-            return Err(format!(
-                "whitespace control in `{raw}` has no mustache equivalent"
-            ));
-        }
-        let inner = inner.trim();
-        let loop_var = stack.iter().rev().find_map(|(_, _, v, _)| v.clone());
-        let name_of = |expr: &str| -> Result<String, String> {
-            let ok = !expr.is_empty()
-                && expr.split('.').all(|s| {
-                    !s.is_empty()
-                        && s.chars()
-                            .next()
-                            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                });
-            if !ok {
-                return Err(format!(
-                    "the expression `{expr}` (in `{raw}`) is not plain substitution: filters, \
-                     calls, operators and subscripts have no mustache equivalent"
-                ));
-            }
-            if expr == "loop" || expr.starts_with("loop.") {
-                return Err(format!("`{expr}` (in `{raw}`) has no mustache equivalent"));
-            }
-            match &loop_var {
-                Some(v) if expr == v => Ok(".".into()),
-                Some(v) => Ok(expr
-                    .strip_prefix(&format!("{v}."))
-                    .unwrap_or(expr)
-                    .to_string()),
-                None => Ok(expr.to_string()),
-            }
-        };
-        match close {
-            "#}" => out.push_str(&format!("{{{{!{}}}}}", inner.replace("}}", "} }"))),
-            "}}" => out.push_str(&format!("{{{{{}}}}}", name_of(inner)?)),
-            _ => {
-                let words: Vec<&str> = inner.split_whitespace().collect();
-                match words.as_slice() {
-                    ["if", "not", x] | ["if", x] => {
-                        let negated = words.len() == 3;
-                        let name = name_of(x)?;
-                        let root = name.split('.').next().unwrap_or(&name);
-                        if let Some(i) = inputs.get(root).filter(|i| {
-                            matches!(
-                                i.kind,
-                                InputType::Array | InputType::Object | InputType::Messages
-                            )
-                        }) {
-                            return Err(format!(
-                                "`{raw}` on {} has no mustache equivalent (a section loops over a \
-                                 list and enters an object)",
-                                i.kind.with_article()
-                            ));
-                        }
-                        out.push_str(&format!(
-                            "{{{{{}{name}}}}}",
-                            if negated { '^' } else { '#' }
-                        ));
-                        stack.push(("if", name, None, negated));
-                    }
-                    ["for", var, "in", xs] => {
-                        let name = name_of(xs)?;
-                        out.push_str(&format!("{{{{#{name}}}}}"));
-                        stack.push(("for", name, Some(var.to_string()), false));
-                    }
-                    ["else"] => {
-                        let Some((kind, name, var, negated)) = stack.last_mut() else {
-                            return Err(format!("`{raw}` outside a block"));
-                        };
-                        if *kind == "for" {
-                            return Err(format!("`{raw}` in a for loop: {{% for %}}…{{% else %}} has no direct equivalent here"));
-                        }
-                        *negated = !*negated;
-                        *var = None;
-                        out.push_str(&format!(
-                            "{{{{/{name}}}}}{{{{{}{name}}}}}",
-                            if *negated { '^' } else { '#' }
-                        ));
-                    }
-                    ["endif"] | ["endfor"] => {
-                        let want = if words[0] == "endif" { "if" } else { "for" };
-                        match stack.pop() {
-                            Some((kind, name, _, _)) if kind == want => {
-                                out.push_str(&format!("{{{{/{name}}}}}"))
-                            }
-                            _ => return Err(format!("`{raw}` closes no open {want} block")),
-                        }
-                    }
-                    [tag, ..] => {
-                        return Err(format!(
-                            "the Jinja2 tag `{tag}` (in `{raw}`) has no mustache equivalent"
-                        ))
-                    }
-                    [] => return Err(format!("an empty tag `{raw}`")),
-                }
-                // Jinja2 keeps a block tag's line break; mustache drops a standalone tag's line.
-                // A comment beside the tag keeps the line from being standalone.
-                let tag_start = src.len() - after.len();
-                let tag_end = tag_start + end + 2;
-                let line_start = src[..tag_start].rfind('\n').map_or(0, |i| i + 1);
-                let line_end = src[tag_end..].find('\n').map_or(src.len(), |i| tag_end + i);
-                let blank = |t: &str| t.chars().all(|c| c == ' ' || c == '\t');
-                if blank(&src[line_start..tag_start]) && blank(&src[tag_end..line_end]) {
-                    out.push_str("{{!}}");
-                }
-            }
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    if let Some((kind, ..)) = stack.last() {
-        return Err(format!("an unclosed `{{% {kind} %}}` block"));
-    }
-    Ok(out)
 }
 
 /// A `.prompty` file (v2) for the prompt, as a JSON string (the CLI prints it as text).
@@ -687,10 +737,12 @@ pub fn export(input: &ExportInput<'_>) -> Result<Exported, Error> {
             .map(|(name, prop)| {
                 let mut o = Map::new();
                 o.insert("name".into(), json!(name));
-                o.insert(
-                    "kind".into(),
-                    prop.get("type").cloned().unwrap_or(json!("string")),
-                );
+                // A nullable field (`[t, "null"]`, what an optional output imports as) is `t`.
+                let kind = match prop.get("type") {
+                    Some(Value::Array(ts)) => ts.iter().find(|t| *t != "null").cloned(),
+                    other => other.cloned(),
+                };
+                o.insert("kind".into(), kind.unwrap_or(json!("string")));
                 if let Some(d) = prop.get("description") {
                     o.insert("description".into(), d.clone());
                 }

@@ -1,7 +1,7 @@
 //! The canonical YAML writer for prompt files: block style with sequences indented under their key
 //! (as contract §3 shows), multi-line text as `|` literal blocks, plain scalars where YAML reads
-//! them back as the same string, double quotes otherwise, LF line endings and no trailing
-//! whitespace.
+//! them back as the same string, double quotes otherwise (also for text whose lines end in
+//! spaces, which a block cannot hold safely), LF line endings.
 //!
 //! Written here rather than left to a serde YAML serializer so that every writer of prompt files
 //! (`new`, `cp`, `import`) produces the same diff-friendly layout.

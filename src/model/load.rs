@@ -617,44 +617,12 @@ fn check_shape(prompt: &Prompt, spans: &SpanIndex) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// Writes a prompt as canonical YAML: keys in SPEC order, multi-line text as `|` blocks, no trailing
-/// whitespace, LF line endings, a final newline.
+/// Writes a prompt as canonical YAML: keys in SPEC order, multi-line text as `|` blocks, LF line
+/// endings, a final newline. Text is written exactly: one whose lines end in spaces (a markdown
+/// hard break, an import's own text) is a quoted scalar, which a block cannot hold safely.
 pub fn to_yaml(prompt: &Prompt) -> String {
-    let mut p = prompt.clone();
-    tidy_texts(&mut p);
-    let value = serde_json::to_value(&p).unwrap_or_default();
+    let value = serde_json::to_value(prompt).unwrap_or_default();
     crate::model::emit::to_yaml(&value)
-}
-
-/// Trailing whitespace on any line would make the writer fall back to a quoted one-line string,
-/// which diffs badly; it carries no meaning for a model, so it goes.
-fn tidy_texts(p: &mut Prompt) {
-    fn tidy(s: &mut String) {
-        if s.lines().any(|l| l.ends_with([' ', '\t'])) {
-            let trailing_newline = s.ends_with('\n');
-            let mut t = s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
-            if trailing_newline {
-                t.push('\n');
-            }
-            *s = t;
-        }
-    }
-    if let Some(t) = &mut p.template {
-        tidy(t);
-    }
-    if let Some(d) = &mut p.description {
-        tidy(d);
-    }
-    for item in p.messages.iter_mut().flatten() {
-        match &mut item.content {
-            Some(Content::Text(t)) => tidy(t),
-            Some(Content::Parts(parts)) => parts
-                .iter_mut()
-                .filter_map(|x| x.text.as_mut())
-                .for_each(tidy),
-            None => {}
-        }
-    }
 }
 
 #[cfg(test)]
@@ -869,14 +837,14 @@ messages:
             ..Prompt::default()
         };
         let yaml = to_yaml(&p);
+        // Trailing spaces are text: kept exactly, in a quoted scalar (a block cannot hold them).
         assert!(
-            yaml.contains("    content: |\n      Line one\n      Line two\n"),
+            yaml.contains("    content: \"Line one   \\nLine two\\n\"\n"),
             "{yaml}"
         );
-        assert!(!yaml.lines().any(|l| l.ends_with(' ')), "{yaml}");
         let back = parse(&yaml).unwrap().prompt;
         assert_eq!(back.description.as_deref(), Some("Two\nlines"));
-        assert_eq!(back.template_texts()[0].text, "Line one\nLine two\n");
+        assert_eq!(back.template_texts()[0].text, "Line one   \nLine two\n");
         let keys: Vec<&str> = yaml.lines().filter(|l| !l.starts_with(' ')).collect();
         assert_eq!(keys[0], "format: 1");
         assert!(keys[1].starts_with("description"), "{yaml}");
@@ -911,9 +879,9 @@ mod properties {
             };
             let text = to_yaml(&p);
             let back = parse(&text).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
-            // Trailing spaces on lines are tidied away on purpose; everything else survives.
-            let tidy = |s: &str| s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
-            prop_assert_eq!(tidy(back.prompt.template.as_deref().unwrap()), tidy(p.template.as_deref().unwrap()));
+            // Every character survives, trailing spaces on lines included.
+            prop_assert_eq!(back.prompt.template, p.template);
+            prop_assert_eq!(back.prompt.description, p.description);
         }
     }
 }

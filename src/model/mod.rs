@@ -11,6 +11,7 @@ pub mod infer;
 pub mod load;
 mod load_error;
 pub mod nesting;
+pub mod params;
 pub mod prompt;
 pub mod reference;
 pub mod schema;

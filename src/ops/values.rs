@@ -55,9 +55,43 @@ fn parse_vars_text(path: &Path, text: &str) -> Result<IndexMap<String, Given>, E
         at: e.at,
         message: e.message,
     };
-    nesting::check_nesting(text).map_err(parse_error)?;
-    let value: Value =
-        serde_yaml::from_str(text).map_err(|e| parse_error(load::serde_error(&e)))?;
+    // JSON is read as JSON: YAML refuses escapes JSON allows (a surrogate pair such as
+    // `"\ud83d\udc4b"`, which Python's json.dumps writes for every emoji). A `.json` file is
+    // JSON only; other text that starts like a JSON object is tried as JSON first (a YAML flow
+    // mapping such as `{a: 1}` is not JSON, and falls through to YAML).
+    let is_json_file = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let looks_json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    let json = if is_json_file || looks_json {
+        nesting::check_nesting(text).map_err(parse_error)?;
+        match serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) {
+            Ok(v) => Some(v),
+            Err(e) if is_json_file && !text.trim().is_empty() => {
+                return Err(Error::Parse {
+                    file: path.display().to_string(),
+                    at: crate::error::Location {
+                        line: e.line(),
+                        column: e.column(),
+                    },
+                    message: e.to_string(),
+                })
+            }
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    let value: Value = match json {
+        Some(v) => v,
+        None => {
+            nesting::check_nesting(text).map_err(parse_error)?;
+            serde_yaml::from_str(text).map_err(|e| parse_error(load::serde_error(&e)))?
+        }
+    };
     match value {
         Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, Given::Json(v))).collect()),
         Value::Null => Ok(IndexMap::new()),
@@ -105,6 +139,30 @@ mod tests {
             matches!(&err, Error::Parse { file, .. } if file == "values.yaml"),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn json_is_read_as_json() {
+        // Python's json.dumps({"name": "👋"}) escapes the emoji as a surrogate pair.
+        let text = r#"{"name": "\ud83d\udc4b", "n": 1.0, "tags": ["a"]}"#;
+        for name in ["values.json", "values.txt", "-"] {
+            let values = parse_vars_text(Path::new(name), text).unwrap();
+            assert_eq!(
+                values["name"],
+                Given::Json(serde_json::json!("👋")),
+                "{name}"
+            );
+            assert_eq!(values["tags"], Given::Json(serde_json::json!(["a"])));
+        }
+        // A YAML flow mapping is still YAML outside a .json file.
+        let values = parse_vars_text(Path::new("v.yaml"), "{a: 1, b: x}").unwrap();
+        assert_eq!(values["b"], Given::Json(serde_json::json!("x")));
+        let err = parse_vars_text(Path::new("v.json"), "{\"a\": 1,\n}").unwrap_err();
+        assert!(
+            matches!(&err, Error::Parse { file, at, .. } if file == "v.json" && at.line == 2),
+            "{err:?}"
+        );
+        assert!(parse_vars_text(Path::new("v.json"), "").unwrap().is_empty());
     }
 
     #[test]

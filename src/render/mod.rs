@@ -235,7 +235,17 @@ impl<'p> Prepared<'p> {
                 .prompt
                 .inputs
                 .iter()
-                .map(|(name, input)| (name.clone(), input.default.clone().unwrap_or(Value::Null)))
+                .filter_map(|(name, input)| {
+                    // Undefined to Jinja2 without a default (as in `values::collect`).
+                    let value = match &input.default {
+                        Some(d) => d.clone(),
+                        None if self.prompt.template_format == template::Syntax::Jinja2 => {
+                            return None
+                        }
+                        None => Value::Null,
+                    };
+                    Some((name.clone(), value))
+                })
                 .collect();
             for (k, v) in &example.input {
                 with.insert(k.clone(), v.clone());
@@ -401,6 +411,9 @@ pub enum RenderFormat {
     Text,
     Json,
     Openai,
+    /// OpenAI's Responses API (`--format openai-responses`).
+    #[serde(rename = "openai-responses")]
+    OpenaiResponses,
     Anthropic,
     Gemini,
     Bedrock,
@@ -418,6 +431,7 @@ pub fn output(
         RenderFormat::Text => Ok((Value::String(to_text(rendered)), Vec::new())),
         RenderFormat::Json => Ok((to_json(rendered), Vec::new())),
         RenderFormat::Openai => providers::openai::body(prompt, rendered),
+        RenderFormat::OpenaiResponses => providers::openai_responses::body(prompt, rendered),
         RenderFormat::Anthropic => providers::anthropic::body(prompt, rendered),
         RenderFormat::Gemini => providers::gemini::body(prompt, rendered),
         RenderFormat::Bedrock => providers::bedrock::body(prompt, rendered),

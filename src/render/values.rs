@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::RenderError;
 use crate::model::{Input, InputType, Prompt};
+use crate::template::Syntax;
 
 /// A value as given on the command line, before conversion to the input's type.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +85,10 @@ pub fn collect_with(
         match values.get(name) {
             Some(v) => check(name, input, v)?,
             None if input.is_required() && !sources.lenient => missing.push(name.clone()),
-            // An optional input without a value renders as empty text and a false section.
+            // An optional input without a value is undefined to Jinja2, as in Python: so
+            // `default()` and `is defined` see it, and strict mode refuses a bare use.
+            None if prompt.template_format == Syntax::Jinja2 => {}
+            // Elsewhere it renders as empty text and a false section.
             None => {
                 values.insert(name.clone(), Value::Null);
             }
@@ -121,11 +125,27 @@ fn convert(name: &str, input: &Input, given: &Given) -> Result<Value, RenderErro
     };
     Ok(match ty {
         InputType::String | InputType::Image | InputType::Audio => Value::String(text),
-        InputType::Integer => Value::from(
-            text.trim()
-                .parse::<i64>()
-                .map_err(|_| wrong(&format!("{} is not a whole number", shown(&text))))?,
-        ),
+        InputType::Integer => {
+            let t = text.trim();
+            match t.parse::<i64>() {
+                Ok(n) => Value::from(n),
+                // Digits only, but too many for a 64-bit integer: say so, not "not a number".
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+                    ) =>
+                {
+                    return Err(wrong(&format!(
+                        "{} is out of range (whole numbers from {} to {})",
+                        shown(&text),
+                        i64::MIN,
+                        i64::MAX
+                    )))
+                }
+                Err(_) => return Err(wrong(&format!("{} is not a whole number", shown(&text)))),
+            }
+        }
         InputType::Number => {
             let t = text.trim();
             match t.parse::<i64>() {

@@ -14,6 +14,7 @@ mod diff;
 mod docs;
 mod env;
 mod exit_codes;
+mod fidelity;
 mod files;
 mod git_agree;
 mod hostile;

@@ -99,6 +99,12 @@ CASES = [
     "{{ html|e }}",
     "{{ name.upper() }} {{ text.split(',')[0] }} {{ user.get('plan') }} {{ user.get('x', 'none') }}",
     "{{ tags|tojson }}",
+    "{{ user|tojson }}",
+    "{{ users|tojson(indent=2) }}",
+    "{{ html|tojson }}",
+    "{{ {'z': 'é👋', 'a': [1.5, 2.0, none]}|tojson }}",
+    "{{ user|pprint }}",
+    "{{ {'b': html, 'a': tags}|pprint }}",
     # loops
     "{% for item in items %}{{ loop.index }}. {{ item }}{% if not loop.last %}, {% endif %}{% endfor %}",
     "{% for t in tags %}{{ loop.index0 }}/{{ loop.length }}/{{ loop.revindex }}{{ '' if loop.last else ' ' }}{% endfor %}",

@@ -43,6 +43,18 @@ def render(path: Path, inputs: dict) -> list:
     return out
 
 
+def wire(path: Path) -> dict:
+    """The tools and response_format Prompty's OpenAI executor sends for a file (`"wire": true`
+    cases), so the import is compared with what Prompty puts on the wire, not only the text."""
+    from prompty.providers.openai import executor
+
+    agent = prompty.load(str(path))
+    return {
+        "tools": executor._tools_to_wire(agent),
+        "response_format": executor._output_schema_to_wire(agent),
+    }
+
+
 def main(folder: str) -> None:
     root = Path(folder)
     cases = json.loads((root / "cases.json").read_text())
@@ -58,7 +70,10 @@ def main(folder: str) -> None:
         # conversation is spliced in.
         for name in case.get("threads", []):
             inputs[name] = [{"role": "user", "content": HISTORY_MARK}]
-        by_name[case["name"]] = {"name": case["name"], "messages": render(root / case["file"], inputs)}
+        entry = {"name": case["name"], "messages": render(root / case["file"], inputs)}
+        if case.get("wire") and not V1:
+            entry.update(wire(root / case["file"]))
+        by_name[case["name"]] = entry
         count += 1
     ordered = [by_name[c["name"]] for c in cases if c["name"] in by_name]
     expected_path.write_text(json.dumps(ordered, indent=2) + "\n")

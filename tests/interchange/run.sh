@@ -32,6 +32,17 @@ for f in "$root"/tests/fixtures/interchange/langfuse/support-summarize-versions.
          "$root"/tests/fixtures/interchange/langfuse/welcome-text.json; do
   "$bin" --repo "$scratch" import "$f" --from langfuse --force -q >/dev/null
 done
+# dotprompt exports, rendered by the dotprompt package: each source prompt of dotprompt-export/src
+# is exported beside it, and the oracle renders those exported files.
+export_dir="$root/tests/fixtures/interchange/dotprompt-export"
+mkdir -p "$scratch/prompts"
+for src in "$export_dir"/src/*.prompt.yaml; do
+  id="$(basename "$src" .prompt.yaml)"
+  cp "$src" "$scratch/prompts/"
+  "$bin" --repo "$scratch" export "$id" --to dotprompt -q > "$export_dir/$id.prompt"
+  rm "$scratch/prompts/$id.prompt.yaml"
+done
+node "$oracle/node/dotprompt_oracle.mjs" "$export_dir"
 "$bin" --repo "$scratch" import "$root/tests/fixtures/interchange/dotprompt" --from dotprompt -q >/dev/null
 "$bin" --repo "$scratch" import "$root/tests/fixtures/interchange/prompty" --from prompty -q >/dev/null
 exported=()

@@ -1,6 +1,6 @@
 """Checks `prompt` bodies with the clients their users call (see tests/sdk/README.md).
 
-For every case of the corpus in tests/fixtures/render-corpus, `prompt render -f openai|anthropic|bedrock|gemini` is sent
+For every case of the corpus in tests/fixtures/render-corpus, `prompt render -f openai|openai-responses|anthropic|bedrock|gemini` is sent
 through the provider's official SDK to a mock server on 127.0.0.1, and the JSON the SDK sent is
 compared with the body `prompt` wrote; `prompt export --to phoenix|langwatch|freeplay|bifrost` is
 validated with the registry's own client types. Prints one line per check; exits 1 on a failure.
@@ -43,6 +43,9 @@ REPLIES = {
     "openai": {"id": "c1", "object": "chat.completion", "created": 0, "model": "m-1",
                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
                             "message": {"role": "assistant", "content": "ok"}}]},
+    "openai-responses": {"id": "r1", "object": "response", "created_at": 0, "model": "m-1",
+                         "status": "completed", "output": [], "parallel_tool_calls": True,
+                         "tool_choice": "auto", "tools": []},
     "anthropic": {"id": "m1", "type": "message", "role": "assistant", "model": "m-1",
                   "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn",
                   "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}},
@@ -68,6 +71,8 @@ class Mock(BaseHTTPRequestHandler):
         Mock.seen.append((self.path, json.loads(body or b"null")))
         if self.path.startswith("/v1/chat/completions"):
             reply, code = REPLIES["openai"], 200
+        elif self.path.startswith("/v1/responses"):
+            reply, code = REPLIES["openai-responses"], 200
         elif self.path.startswith("/v1/messages"):
             reply, code = REPLIES["anthropic"], 200
         elif "/converse" in self.path:
@@ -116,6 +121,13 @@ def send_openai(base, body):
     return last_request()[1]
 
 
+def send_openai_responses(base, body):
+    import openai
+    client = openai.OpenAI(api_key="x", base_url=f"{base}/v1", max_retries=0)
+    client.responses.create(**body)
+    return last_request()[1]
+
+
 def send_anthropic(base, body):
     import anthropic
     client = anthropic.Anthropic(api_key="x", base_url=base, max_retries=0)
@@ -148,7 +160,7 @@ def send_gemini(base, body, model):
     from google import genai
     from google.genai import types
     config = dict(body.get("generationConfig", {}))
-    for key in ("systemInstruction", "tools", "toolConfig"):
+    for key in ("systemInstruction", "tools", "toolConfig", "safetySettings", "cachedContent"):
         if key in body:
             config[key] = body[key]
     # The SDK's own types check the body (extra fields are forbidden in them).
@@ -248,16 +260,18 @@ def main():
                                   capture_output=True, text=True)
 
         for pid, _, _ in cases:
-            for fmt in ("openai", "anthropic", "bedrock", "gemini"):
+            for fmt in ("openai", "openai-responses", "anthropic", "bedrock", "gemini"):
                 out = run("render", pid, "--vars", str(repo / f"{pid}.vars.json"), "-f", fmt)
                 warnings = [w for w in out.stderr.splitlines() if w.startswith("warning")]
                 if out.returncode != 0:
-                    print(f"REFUSED {pid:16} {fmt:9} {out.stderr.strip()}")
+                    print(f"REFUSED {pid:22} {fmt:16} {out.stderr.strip()}")
                     continue
                 body = json.loads(out.stdout)
                 try:
                     if fmt == "openai":
                         sent = send_openai(base, body)
+                    elif fmt == "openai-responses":
+                        sent = send_openai_responses(base, body)
                     elif fmt == "anthropic":
                         sent = send_anthropic(base, body)
                     elif fmt == "bedrock":
@@ -267,13 +281,13 @@ def main():
                     note = "" if same_json(sent, body) else "  (the SDK sent a different body)"
                     if note:
                         failures += 1
-                        print(f"DIFF    {pid:16} {fmt:9}\n  wrote {json.dumps(body)}\n"
+                        print(f"DIFF    {pid:22} {fmt:16}\n  wrote {json.dumps(body)}\n"
                               f"  sent  {json.dumps(sent)}")
                     else:
-                        print(f"ok      {pid:16} {fmt:9} {'; '.join(warnings)}")
+                        print(f"ok      {pid:22} {fmt:16} {'; '.join(warnings)}")
                 except Exception as e:  # noqa: BLE001 - report every SDK error
                     failures += 1
-                    print(f"FAIL    {pid:16} {fmt:9} {type(e).__name__}: {str(e)[:400]}")
+                    print(f"FAIL    {pid:22} {fmt:16} {type(e).__name__}: {str(e)[:400]}")
             for service in ("phoenix", "langwatch", "freeplay", "bifrost"):
                 out = run("export", pid, "--to", service)
                 warnings = [w for w in out.stderr.splitlines() if w.startswith("warning")]

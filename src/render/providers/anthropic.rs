@@ -49,7 +49,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         .remove("max_tokens")
         .ok_or_else(|| provider_error("`max_tokens` is required: set it in model.params"))?;
     body.insert("max_tokens".into(), max_tokens);
-    let (system, conversation) = split_system(messages(rendered));
+    let (system, conversation) = split_system(messages(rendered, "anthropic", &mut warnings));
     if let Some(s) = system {
         body.insert("system".into(), s.into());
     }
@@ -61,10 +61,17 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         };
         let mut blocks = Vec::new();
         if m.role == Role::Tool {
-            blocks.push(
-                json!({"type": "tool_result", "tool_use_id": tool_call_id(&m),
-                               "content": m.content.text()}),
-            );
+            let result = json!({"type": "tool_result", "tool_use_id": tool_call_id(&m),
+                                "content": m.content.text()});
+            // Every result of one assistant turn's calls goes in the next single user message:
+            // the API refuses a tool_use whose result is not in the message right after it.
+            if let Some(turn) = list.last_mut().filter(|l| holds_only_tool_results(l)) {
+                if let Some(content) = turn["content"].as_array_mut() {
+                    content.push(result);
+                    continue;
+                }
+            }
+            blocks.push(result);
         } else {
             for p in parts(&m.content) {
                 match p {
@@ -147,4 +154,12 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         body.insert(k, v);
     }
     Ok((Value::Object(body), warnings))
+}
+
+/// Whether `message` is a user message of tool results only (where the next result joins).
+fn holds_only_tool_results(message: &Value) -> bool {
+    message["role"] == "user"
+        && message["content"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty() && c.iter().all(|b| b["type"] == "tool_result"))
 }

@@ -29,7 +29,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     };
     let mut warnings = Vec::new();
     let mut body = Map::new();
-    let (system, conversation) = split_system(messages(rendered));
+    let (system, conversation) = split_system(messages(rendered, "bedrock", &mut warnings));
     let mut list = Vec::new();
     for m in conversation {
         let role = match m.role {

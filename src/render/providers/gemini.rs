@@ -3,11 +3,12 @@
 //! The model is part of the URL, not the body. Schemas are passed as JSON Schema
 //! (`parametersJsonSchema`, `responseJsonSchema`), which is what prompt files hold.
 
+use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::{
-    dropped, map_params, messages, params, parts, split_system, tool_call_id, tool_calls,
-    tool_declaration, unheld_response_fields, Body,
+    canonical, dropped, map_params, messages, params, parts, split_system, tool_call_id,
+    tool_calls, tool_declaration, unheld_response_fields, Body,
 };
 use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
 use crate::render::{MediaSource, Part, RenderError, Rendered};
@@ -27,13 +28,24 @@ const PARAMS: &[(&str, &str)] = &[
     ("thinking_config", "thinkingConfig"),
     ("response_logprobs", "responseLogprobs"),
     ("logprobs", "logprobs"),
+    ("response_mime_type", "responseMimeType"),
+    ("response_modalities", "responseModalities"),
+    ("media_resolution", "mediaResolution"),
+    ("speech_config", "speechConfig"),
+];
+
+/// Parameters that are top-level fields of the `generateContent` request rather than
+/// `generationConfig` members: the documented place for what only Gemini has (docs/providers.md).
+const TOP_LEVEL: &[(&str, &str)] = &[
+    ("safety_settings", "safetySettings"),
+    ("cached_content", "cachedContent"),
 ];
 
 /// The request body.
 pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     let mut warnings = Vec::new();
     let mut body = Map::new();
-    let (system, conversation) = split_system(messages(rendered));
+    let (system, conversation) = split_system(messages(rendered, "gemini", &mut warnings));
     let mut contents = Vec::new();
     // Gemini answers a call by the function's name: remember the names by call id.
     let mut called: Vec<(Value, Value)> = Vec::new();
@@ -50,7 +62,18 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
                 response.insert("id".into(), id);
             }
             response.insert("response".into(), json!({"output": m.content.text()}));
-            contents.push(json!({"role": "user", "parts": [{"functionResponse": response}]}));
+            let part = json!({ "functionResponse": response });
+            // The responses to one turn's calls are the parts of one content, as many as there
+            // were calls: the API refuses them spread over several contents.
+            let last = contents.last_mut().filter(|c: &&mut Value| {
+                c["parts"].as_array().is_some_and(|p| {
+                    !p.is_empty() && p.iter().all(|x| x.get("functionResponse").is_some())
+                })
+            });
+            match last.and_then(|c| c["parts"].as_array_mut()) {
+                Some(parts) => parts.push(part),
+                None => contents.push(json!({"role": "user", "parts": [part]})),
+            }
             continue;
         }
         let role = match m.role {
@@ -122,16 +145,23 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         );
     }
     let mut generation = Map::new();
-    let unknown = map_params(
-        "gemini",
-        &params(prompt),
-        PARAMS,
-        &mut generation,
-        &mut warnings,
-    );
+    let (top, rest): (IndexMap<String, Value>, IndexMap<String, Value>) = params(prompt)
+        .into_iter()
+        .partition(|(k, _)| TOP_LEVEL.iter().any(|(ours, _)| *ours == canonical(k)));
+    map_params("gemini", &top, TOP_LEVEL, &mut body, &mut warnings);
+    let unknown = map_params("gemini", &rest, PARAMS, &mut generation, &mut warnings);
     warnings.extend(dropped("gemini", &unknown));
     if let Some(rf) = &prompt.response_format {
         warnings.extend(unheld_response_fields("gemini", rf, false));
+        if let Some(other) = generation
+            .get("responseMimeType")
+            .filter(|m| *m != "application/json")
+        {
+            warnings.push(format!(
+                "gemini: response_format needs responseMimeType application/json; {other} was \
+                 replaced"
+            ));
+        }
         generation.insert("responseMimeType".into(), "application/json".into());
         generation.insert("responseJsonSchema".into(), rf.schema.clone());
     }

@@ -6,6 +6,7 @@ pub mod anthropic;
 pub mod bedrock;
 pub mod gemini;
 pub mod openai;
+pub mod openai_responses;
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -56,8 +57,73 @@ fn model_name(prompt: &Prompt, provider: &str) -> Result<String, RenderError> {
         })
 }
 
-/// The chat messages of a rendered prompt; a text prompt is one user message.
-fn messages(rendered: &super::Rendered) -> Vec<Message> {
+/// The chat messages of a rendered prompt; a text prompt is one user message. No provider's
+/// system prompt holds media, so an image or audio part of a system or developer message is
+/// moved to the start of the first user message after it (a new user message when there is
+/// none), with a warning: never dropped silently (`check` says so too).
+fn messages(
+    rendered: &super::Rendered,
+    provider: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<Message> {
+    let mut list = plain_messages(rendered);
+    let mut i = 0;
+    while i < list.len() {
+        let moved = take_system_media(&mut list[i]);
+        if !moved.is_empty() {
+            warnings.push(format!(
+                "{provider}: a {} message cannot hold an image or audio; moved to the first user \
+                 message after it",
+                list[i].role.as_str()
+            ));
+            match list[i + 1..].iter().position(|m| m.role == Role::User) {
+                Some(at) => {
+                    let user = &mut list[i + 1 + at];
+                    let mut content = moved;
+                    content.extend(parts(&user.content));
+                    user.content = Content::Parts(content);
+                }
+                None => {
+                    let after = i
+                        + 1
+                        + list[i + 1..]
+                            .iter()
+                            .take_while(|m| matches!(m.role, Role::System | Role::Developer))
+                            .count();
+                    list.insert(
+                        after,
+                        Message {
+                            role: Role::User,
+                            name: None,
+                            content: Content::Parts(moved),
+                            extra: Map::new(),
+                        },
+                    );
+                }
+            }
+        }
+        i += 1;
+    }
+    list
+}
+
+/// Removes the media parts of a system or developer message and returns them.
+fn take_system_media(m: &mut Message) -> Vec<Part> {
+    if !matches!(m.role, Role::System | Role::Developer) {
+        return Vec::new();
+    }
+    let Content::Parts(all) = &mut m.content else {
+        return Vec::new();
+    };
+    let (media, text): (Vec<Part>, Vec<Part>) = std::mem::take(all)
+        .into_iter()
+        .partition(|p| !matches!(p, Part::Text(_)));
+    *all = text;
+    media
+}
+
+/// The messages as rendered.
+fn plain_messages(rendered: &super::Rendered) -> Vec<Message> {
     match rendered {
         super::Rendered::Chat(m) => m.clone(),
         super::Rendered::Text(t) => vec![Message {
@@ -133,34 +199,7 @@ fn tool_call_id(m: &Message) -> Value {
     m.extra.get("tool_call_id").cloned().unwrap_or(Value::Null)
 }
 
-/// Spellings of one parameter across providers and registries, mapped to the name the tables
-/// below use (`max_tokens` for `maxOutputTokens`, `stop` for `stop_sequences`, …), so a prompt
-/// imported from one service renders for every provider.
-const EQUIVALENTS: &[(&str, &str)] = &[
-    ("maxTokens", "max_tokens"),
-    ("max_output_tokens", "max_tokens"),
-    ("maxOutputTokens", "max_tokens"),
-    ("stop_sequences", "stop"),
-    ("stopSequences", "stop"),
-    ("topP", "top_p"),
-    ("topK", "top_k"),
-    ("presencePenalty", "presence_penalty"),
-    ("frequencyPenalty", "frequency_penalty"),
-    ("candidate_count", "n"),
-    ("candidateCount", "n"),
-    ("thinkingConfig", "thinking_config"),
-    ("responseLogprobs", "response_logprobs"),
-    ("reasoningEffort", "reasoning_effort"),
-];
-
-/// The name `key` goes by in the provider tables (`maxOutputTokens` → `max_tokens`, …). Also
-/// used by the registry exports, which rename parameters the same way.
-pub fn canonical(key: &str) -> &str {
-    EQUIVALENTS
-        .iter()
-        .find(|(alias, _)| *alias == key)
-        .map_or(key, |(_, ours)| ours)
-}
+pub use crate::model::params::canonical;
 
 /// Moves the parameters a provider defines into `target` under the provider's names
 /// (`names` pairs a canonical name with the provider's); returns the ones it does not define.
@@ -175,7 +214,12 @@ fn map_params(
     let mut unknown = Vec::new();
     let mut from: Vec<(&str, &str)> = Vec::new();
     for (key, value) in params {
-        let ours = canonical(key);
+        // OpenAI's two names of the output cap are one parameter to every provider; the OpenAI
+        // body picks the name the model family takes (`openai::cap_name`).
+        let ours = match canonical(key) {
+            "max_completion_tokens" => "max_tokens",
+            other => other,
+        };
         let Some((_, theirs)) = names.iter().find(|(name, _)| *name == ours) else {
             unknown.push(key.clone());
             continue;

@@ -4,7 +4,11 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{dropped, map_params, messages, model_name, params, parts, tool_declaration, Body};
+use crate::model::params::{cap_name, is_reasoning_model, REFUSED_BY_REASONING_MODELS};
+
+use super::{
+    canonical, dropped, map_params, messages, model_name, params, parts, tool_declaration, Body,
+};
 use crate::model::{Prompt, ToolChoice, ToolChoiceMode};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
 
@@ -17,7 +21,6 @@ const PARAMS: &[(&str, &str)] = &[
     ("functions", "functions"),
     ("logit_bias", "logit_bias"),
     ("logprobs", "logprobs"),
-    ("max_completion_tokens", "max_completion_tokens"),
     ("max_tokens", "max_tokens"),
     ("metadata", "metadata"),
     ("modalities", "modalities"),
@@ -60,7 +63,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     let mut body = Map::new();
     body.insert("model".into(), model_name(prompt, "openai")?.into());
     let mut list = Vec::new();
-    for m in messages(rendered) {
+    for m in messages(rendered, "openai", &mut warnings) {
         let mut obj = Map::new();
         obj.insert("role".into(), m.role.as_str().into());
         if let Some(n) = &m.name {
@@ -98,6 +101,24 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
     }
     let unknown = map_params("openai", &given, PARAMS, &mut body, &mut warnings);
     warnings.extend(dropped("openai", &unknown));
+    let model = body["model"].as_str().unwrap_or_default().to_string();
+    if let Some(cap) = body.remove("max_tokens") {
+        // Reasoning models take only `max_completion_tokens`; others take both names, and get
+        // the one the prompt used (an OpenAI-compatible server may know only `max_tokens`).
+        let used = given
+            .keys()
+            .rev()
+            .find(|k| matches!(canonical(k), "max_tokens" | "max_completion_tokens"))
+            .map(String::as_str);
+        let name = match used {
+            Some("max_completion_tokens") => "max_completion_tokens",
+            _ => cap_name(&model),
+        };
+        body.insert(name.into(), cap);
+    }
+    if is_reasoning_model(&model) {
+        warnings.extend(drop_sampling(&model, &mut body));
+    }
     if !prompt.tools.is_empty() {
         let tools: Vec<Value> = prompt
             .tools
@@ -141,6 +162,25 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         );
     }
     Ok((Value::Object(body), warnings))
+}
+
+/// Takes the parameters a reasoning model refuses out of `body`, with a warning naming them.
+/// With `reasoning_effort: none` (gpt-5.1 and later reason not at all) they are kept.
+pub(super) fn drop_sampling(model: &str, body: &mut Map<String, Value>) -> Option<String> {
+    if body.get("reasoning_effort").and_then(Value::as_str) == Some("none") {
+        return None;
+    }
+    let left: Vec<&str> = REFUSED_BY_REASONING_MODELS
+        .iter()
+        .copied()
+        .filter(|k| body.remove(*k).is_some())
+        .collect();
+    (!left.is_empty()).then(|| {
+        format!(
+            "openai: `{model}` is a reasoning model, which does not take {}; left out",
+            left.join(", ")
+        )
+    })
 }
 
 fn part(p: &Part) -> Result<Value, RenderError> {

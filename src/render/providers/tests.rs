@@ -154,6 +154,63 @@ fn walk(model: &Value, name: &str, value: &Value, path: &str, errors: &mut Vec<S
     }
 }
 
+/// The Responses definition as a validator. OpenAPI picks a `oneOf` branch by its
+/// `discriminator` (`type`), where JSON Schema's `oneOf` wants exactly one branch to match: a
+/// message item with a list of parts matches both `EasyInputMessage` and `InputMessage`, which
+/// the API reads as one message. So a `oneOf` with a discriminator is read as `anyOf`.
+fn responses_validator() -> jsonschema::Validator {
+    fn rewrite(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                if o.contains_key("discriminator") {
+                    if let Some(branches) = o.remove("oneOf") {
+                        o.insert("anyOf".into(), branches);
+                    }
+                }
+                o.values_mut().for_each(rewrite);
+            }
+            Value::Array(a) => a.iter_mut().for_each(rewrite),
+            _ => {}
+        }
+    }
+    let mut schema = fixture("openai-responses-create.schema.json");
+    rewrite(&mut schema);
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+/// Keys of a Responses body that `CreateResponse` does not define (its object schemas are open,
+/// so the JSON Schema alone would let an unknown top-level key through).
+fn undefined_top_level_keys(body: &Value) -> Vec<String> {
+    let schema = fixture("openai-responses-create.schema.json");
+    fn names(defs: &Value, name: &str, out: &mut Vec<String>) {
+        let s = &defs[name];
+        for part in s["allOf"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![s.clone()])
+        {
+            match part["$ref"].as_str() {
+                Some(r) => names(defs, r.rsplit('/').next().unwrap(), out),
+                None => out.extend(
+                    part["properties"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, _)| k.clone()),
+                ),
+            }
+        }
+    }
+    let mut defined = Vec::new();
+    names(&schema["$defs"], "CreateResponse", &mut defined);
+    body.as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| !defined.contains(k))
+        .map(|k| format!("`{k}` is not a CreateResponse field"))
+        .collect()
+}
+
 fn converse_errors(model: &Value, body: &Value) -> Vec<String> {
     let mut errors = Vec::new();
     walk(model, "ConverseRequest", body, "$", &mut errors);
@@ -226,8 +283,9 @@ fn png() -> (tempfile::TempDir, String) {
     (dir, p)
 }
 
-const FORMATS: [(RenderFormat, &str); 4] = [
+const FORMATS: [(RenderFormat, &str); 5] = [
     (RenderFormat::Openai, "openai"),
+    (RenderFormat::OpenaiResponses, "openai-responses"),
     (RenderFormat::Anthropic, "anthropic"),
     (RenderFormat::Gemini, "gemini"),
     (RenderFormat::Bedrock, "bedrock"),
@@ -239,6 +297,7 @@ const FORMATS: [(RenderFormat, &str); 4] = [
 fn every_corpus_body_follows_the_providers_definition() {
     let (_dir, photo) = png();
     let openai = validator("openai-chat-completions.schema.json");
+    let responses = responses_validator();
     let anthropic = validator("anthropic-messages-create.schema.json");
     let bedrock = fixture("bedrock-runtime-service-2.json");
     let mut report = String::new();
@@ -256,6 +315,11 @@ fn every_corpus_body_follows_the_providers_definition() {
             };
             let errors = match format {
                 RenderFormat::Openai => schema_errors(&openai, &body),
+                RenderFormat::OpenaiResponses => {
+                    let mut e = schema_errors(&responses, &body);
+                    e.extend(undefined_top_level_keys(&body));
+                    e
+                }
                 RenderFormat::Anthropic => schema_errors(&anthropic, &body),
                 RenderFormat::Bedrock => converse_errors(&bedrock, &body),
                 _ => Vec::new(),
@@ -570,5 +634,273 @@ fn history_tool_calls_and_results_become_each_providers_blocks() {
     assert_eq!(
         b["contents"][2]["parts"],
         json!([{"functionResponse": {"name": "lookup", "id": "call_1", "response": {"output": "a cat"}}}])
+    );
+}
+
+/// One assistant turn with three calls: every provider answers them in the single next turn
+/// (Anthropic: one user message of three tool_result blocks; Gemini: one content of three
+/// functionResponse parts; Bedrock: one user turn), and OpenAI keeps three tool messages.
+#[test]
+fn parallel_tool_results_are_one_turn() {
+    let (_dir, photo) = png();
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Anthropic, &photo).unwrap();
+    let roles: Vec<&str> = b["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user", "assistant", "user", "user"]);
+    let ids: Vec<&str> = b["messages"][2]["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["tool_use_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["call_a", "call_b", "call_c"]);
+    assert_eq!(b["messages"][1]["content"].as_array().unwrap().len(), 3);
+
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Gemini, &photo).unwrap();
+    let contents = b["contents"].as_array().unwrap();
+    assert_eq!(contents.len(), 4, "{b:#}");
+    assert_eq!(contents[1]["parts"].as_array().unwrap().len(), 3);
+    let answered: Vec<(&str, &str)> = contents[2]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let r = &p["functionResponse"];
+            (r["id"].as_str().unwrap(), r["name"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            ("call_a", "lookup"),
+            ("call_b", "lookup"),
+            ("call_c", "lookup")
+        ]
+    );
+    assert_eq!(
+        contents[3]["parts"],
+        json!([{"text": "Which is cheapest?"}])
+    );
+
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Bedrock, &photo).unwrap();
+    assert_eq!(b["messages"][2]["content"].as_array().unwrap().len(), 4);
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["messages"].as_array().unwrap().len(), 7);
+}
+
+/// Reasoning models take `max_completion_tokens` and refuse the sampling parameters; the two
+/// names of the cap are one parameter for every other provider.
+#[test]
+fn reasoning_models_get_their_cap_name_and_no_sampling_parameters() {
+    let (_dir, photo) = png();
+    let (b, warnings) = render_corpus("reasoning-model", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["max_completion_tokens"], 300);
+    for key in ["max_tokens", "temperature", "top_p"] {
+        assert!(b.get(key).is_none(), "{key}: {b:#}");
+    }
+    assert_eq!(b["reasoning_effort"], "low");
+    assert_eq!(b["seed"], 7);
+    assert_eq!(
+        warnings,
+        ["openai: `gpt-5-mini` is a reasoning model, which does not take temperature, top_p; left out"]
+    );
+    let (b, warnings) = render_corpus("reasoning-cap", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["max_completion_tokens"], 500);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (b, warnings) = render_corpus("reasoning-cap", RenderFormat::Anthropic, &photo).unwrap();
+    assert_eq!(b["max_tokens"], 500);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (b, _) = render_corpus("reasoning-cap", RenderFormat::Gemini, &photo).unwrap();
+    assert_eq!(b["generationConfig"]["maxOutputTokens"], 500);
+    let (b, _) = render_corpus("reasoning-cap", RenderFormat::Bedrock, &photo).unwrap();
+    assert_eq!(b["inferenceConfig"]["maxTokens"], 500);
+    // Other models get `max_tokens`, whichever name the prompt used.
+    let (b, _) = render_corpus("params-common", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(b["max_tokens"], 64);
+
+    use crate::model::params::is_reasoning_model;
+    for yes in [
+        "o1",
+        "o1-mini",
+        "o3",
+        "o3-pro",
+        "o4-mini",
+        "gpt-5",
+        "gpt-5-mini",
+        "gpt-5.1",
+        "openai/o3",
+    ] {
+        assert!(is_reasoning_model(yes), "{yes}");
+    }
+    for no in [
+        "gpt-4o",
+        "gpt-4.1-mini",
+        "gpt-5-chat-latest",
+        "o10",
+        "gpt-50",
+        "llama-3",
+        "omni",
+    ] {
+        assert!(!is_reasoning_model(no), "{no}");
+    }
+}
+
+/// No provider's system prompt holds an image: it moves to the first user message, with a
+/// warning, in every body (never an `image_url` part in a system message, never dropped).
+#[test]
+fn an_image_in_a_system_message_moves_to_the_first_user_message() {
+    let (_dir, photo) = png();
+    for (format, label) in FORMATS {
+        let (b, warnings) = render_corpus("system-image", format, &photo).unwrap();
+        assert_eq!(
+            warnings,
+            [format!(
+                "{label}: a system message cannot hold an image or audio; moved to the first user \
+                 message after it"
+            )]
+        );
+        let text = b.to_string();
+        assert!(
+            text.contains("iVBORw=="),
+            "{label}: the image is gone: {b:#}"
+        );
+        let user = match format {
+            RenderFormat::Openai => {
+                assert_eq!(
+                    b["messages"][0]["content"],
+                    json!([{"type": "text", "text": "You answer questions about this logo:"}])
+                );
+                b["messages"][1]["content"].clone()
+            }
+            RenderFormat::OpenaiResponses => b["input"][1]["content"].clone(),
+            RenderFormat::Gemini => b["contents"][0]["parts"].clone(),
+            _ => b["messages"][0]["content"].clone(),
+        };
+        assert_eq!(user.as_array().unwrap().len(), 2, "{label}: {b:#}");
+        assert!(user[0].to_string().contains("iVBORw=="), "{label}: {user}");
+        assert!(
+            user[1].to_string().contains("What colour is it?"),
+            "{label}: {user}"
+        );
+    }
+}
+
+/// The Responses body: input items, flattened tools, `text.format`, `max_output_tokens`,
+/// `reasoning.effort`; the definition rejects what it should.
+#[test]
+fn openai_responses_body_uses_input_items_and_text_format() {
+    let (_dir, photo) = png();
+    let v = responses_validator();
+    let (b, warnings) =
+        render_corpus("response-format", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(b["max_output_tokens"], 50);
+    assert_eq!(
+        b["text"]["format"],
+        json!({"type": "json_schema", "name": "rating", "description": "A rating from 1 to 5.",
+               "schema": {"type": "object", "properties": {"stars": {"type": "integer"}}, "required": ["stars"], "additionalProperties": false},
+               "strict": true})
+    );
+    assert_eq!(
+        b["input"][0],
+        json!({"role": "system", "content": "Reply in JSON."})
+    );
+    let (b, _) = render_corpus("tools-named", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert_eq!(
+        b["tools"][1],
+        json!({"type": "function", "name": "ping", "parameters": {"type": "object", "properties": {}}, "strict": false})
+    );
+    assert_eq!(
+        b["tool_choice"],
+        json!({"type": "function", "name": "lookup"})
+    );
+    let (b, _) = render_corpus("parallel-tools", RenderFormat::OpenaiResponses, &photo).unwrap();
+    let kinds: Vec<String> = b["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["type"]
+                .as_str()
+                .or(i["role"].as_str())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "system",
+            "user",
+            "function_call",
+            "function_call",
+            "function_call",
+            "function_call_output",
+            "function_call_output",
+            "function_call_output",
+            "user"
+        ]
+    );
+    assert_eq!(b["input"][2]["arguments"], "{\"q\":\"cat\"}");
+    let (b, _) = render_corpus("image-file", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert_eq!(
+        b["input"][0]["content"][1],
+        json!({"type": "input_image", "image_url": "data:image/png;base64,iVBORw==", "detail": "auto"})
+    );
+    let (b, warnings) =
+        render_corpus("reasoning-model", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert_eq!(b["reasoning"], json!({"effort": "low"}));
+    assert_eq!(b["max_output_tokens"], 300);
+    assert!(b.get("temperature").is_none());
+    assert!(
+        warnings.iter().any(|w| w.contains("reasoning model")),
+        "{warnings:?}"
+    );
+    let (_, warnings) =
+        render_corpus("params-common", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert!(warnings[0].contains("stop"), "{warnings:?}");
+
+    let (b, _) = render_corpus("chat", RenderFormat::OpenaiResponses, &photo).unwrap();
+    assert!(v.is_valid(&b));
+    for (pointer, value) in [
+        ("/input/0/role", json!("narrator")),
+        ("/max_output_tokens", json!("many")),
+    ] {
+        let mut wrong = b.clone();
+        *wrong.pointer_mut(pointer).unwrap() = value;
+        assert!(!v.is_valid(&wrong), "{pointer}");
+    }
+    let mut wrong = b.clone();
+    wrong["max_tokens"] = json!(5);
+    assert_eq!(
+        undefined_top_level_keys(&wrong),
+        ["`max_tokens` is not a CreateResponse field"]
+    );
+}
+
+/// `response_mime_type` is a `GenerationConfig` member; `safetySettings` is a top-level field of
+/// `generateContent`, which `model.params` reaches by its name (the documented place for
+/// provider-only top-level fields); other providers leave it out with a warning.
+#[test]
+fn gemini_takes_response_mime_type_and_top_level_safety_settings() {
+    let (_dir, photo) = png();
+    let (b, warnings) = render_corpus("gemini-safety", RenderFormat::Gemini, &photo).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        b["generationConfig"],
+        json!({"maxOutputTokens": 100, "responseMimeType": "text/x.enum"})
+    );
+    assert_eq!(
+        b["safetySettings"][1],
+        json!({"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "threshold": "BLOCK_MEDIUM_AND_ABOVE"})
+    );
+    let (_, warnings) = render_corpus("gemini-safety", RenderFormat::Openai, &photo).unwrap();
+    assert_eq!(
+        warnings,
+        ["openai: left out parameters the request does not define: response_mime_type, safetySettings"]
     );
 }

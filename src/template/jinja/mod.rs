@@ -221,6 +221,8 @@ fn environment(escape: Escape, strict: bool, opts: &RenderOptions) -> Environmen
     env.add_filter("truncate", truncate);
     env.add_filter("escape", escape_filter);
     env.add_filter("e", escape_filter);
+    env.add_filter("tojson", filters::tojson);
+    env.add_filter("pprint", filters::pprint);
     env.set_formatter(|out, state, value| {
         let text = match value.kind() {
             ValueKind::None => return Ok(()),
@@ -507,6 +509,8 @@ impl Drop for Shared {
         *self.done.lock().unwrap_or_else(|e| e.into_inner()) = std::mem::take(&mut self.inner.buf);
     }
 }
+
+mod filters;
 
 #[cfg(test)]
 mod differential;

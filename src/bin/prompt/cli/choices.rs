@@ -16,6 +16,7 @@ impl ValueEnum for FormatArg {
             FormatArg(RenderFormat::Text),
             FormatArg(RenderFormat::Json),
             FormatArg(RenderFormat::Openai),
+            FormatArg(RenderFormat::OpenaiResponses),
             FormatArg(RenderFormat::Anthropic),
             FormatArg(RenderFormat::Gemini),
             FormatArg(RenderFormat::Bedrock),
@@ -27,6 +28,7 @@ impl ValueEnum for FormatArg {
             RenderFormat::Text => "text",
             RenderFormat::Json => "json",
             RenderFormat::Openai => "openai",
+            RenderFormat::OpenaiResponses => "openai-responses",
             RenderFormat::Anthropic => "anthropic",
             RenderFormat::Gemini => "gemini",
             RenderFormat::Bedrock => "bedrock",
@@ -94,6 +96,6 @@ mod tests {
             let name = f.to_possible_value().unwrap().get_name().to_string();
             assert_eq!(FormatArg::from_str(&name, false), Ok(*f));
         }
-        assert_eq!(FormatArg::value_variants().len(), 6);
+        assert_eq!(FormatArg::value_variants().len(), 7);
     }
 }

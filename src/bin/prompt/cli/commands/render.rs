@@ -14,7 +14,7 @@ use prompt_registry::render::{self, values, Prepared, RenderFormat, Sources};
 use prompt_registry::Error;
 
 /// Render a prompt at a reference with values: text, JSON, or a request body for openai,
-/// anthropic, gemini or bedrock (pipe it to `curl -d @-`)
+/// openai-responses, anthropic, gemini or bedrock (pipe it to `curl -d @-`)
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The reference, e.g. `support/summarize@production`
