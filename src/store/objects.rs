@@ -216,20 +216,21 @@ fn malformed(what: &str, id: Oid) -> Error {
 
 impl<'r> Objects<'r> {
     pub(crate) fn new(repo: &'r Repository) -> Result<Objects<'r>, Error> {
-        let shallow: std::collections::HashSet<Oid> = if repo.is_shallow() {
-            let list = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
-            list.split(|b| *b == b'\n')
-                .filter_map(oid_from_hex)
-                .collect()
-        } else {
-            Default::default()
-        };
+        // The object store, `shallow` and the commit-graph belong to the repository, not to one
+        // working tree: in a linked worktree (`git worktree add`) they are in the common folder
+        // its `commondir` file names, and its own git folder (`.git/worktrees/NAME`) has none.
+        let common = repo.commondir();
+        let list = std::fs::read(common.join("shallow")).unwrap_or_default();
+        let shallow: std::collections::HashSet<Oid> = list
+            .split(|b| *b == b'\n')
+            .filter_map(oid_from_hex)
+            .collect();
         let graph_path = shallow
             .is_empty()
-            .then(|| repo.path().join("objects/info/commit-graph"));
+            .then(|| common.join("objects/info/commit-graph"));
         Ok(Objects {
             odb: repo.odb().map_err(git("opening the object database"))?,
-            packs: Packs::new(repo.path()),
+            packs: Packs::new(common),
             shallow,
             graph: std::cell::OnceCell::new(),
             graph_path,

@@ -56,7 +56,7 @@ impl Registry {
 
     /// Whether this is a shallow clone, whose history (and so version numbering) is cut short.
     pub fn is_shallow(&self) -> bool {
-        self.repo.is_shallow()
+        is_shallow(&self.repo)
     }
 
     /// The editor git would open: `GIT_EDITOR`, `core.editor`, `VISUAL`, `EDITOR`, then `vi`.
@@ -73,6 +73,13 @@ impl Registry {
             .or_else(|| var("EDITOR"))
             .unwrap_or_else(|| "vi".to_string())
     }
+}
+
+/// Whether the repository is a shallow clone: a `shallow` file that is not empty in the common
+/// git folder, as git reads it. (libgit2 looks in the working tree's own git folder, which in a
+/// linked worktree is `.git/worktrees/NAME` and never has one.)
+pub(super) fn is_shallow(repo: &Repository) -> bool {
+    std::fs::metadata(repo.commondir().join("shallow")).is_ok_and(|m| m.len() > 0)
 }
 
 /// The repository containing `start` (or `start` itself, bare or not), searching upwards across

@@ -187,7 +187,7 @@ impl Registry {
     /// In a shallow clone, the commit where `tip`'s first-parent history stops for lack of
     /// parents, if it does. Shallow clones are short, so the walk is too.
     fn shallow_boundary(&self, tip: CommitId) -> Result<Option<CommitId>, Error> {
-        if !self.repo.is_shallow() {
+        if !super::open::is_shallow(&self.repo) {
             return Ok(None);
         }
         let list = std::fs::read(self.repo.commondir().join("shallow")).unwrap_or_default();

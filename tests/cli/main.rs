@@ -14,6 +14,7 @@ mod docs;
 mod env;
 mod exit_codes;
 mod files;
+mod git_layouts;
 mod hostile;
 mod hostile_git;
 mod init_new;

@@ -389,3 +389,61 @@ fn a_commit_graph_gives_what_the_commits_say() {
     std::fs::write(&path, b"CGPH").unwrap();
     assert!(CommitGraph::read(&path).is_none());
 }
+
+/// In a linked worktree (`git worktree add`), the packs, the commit-graph and the shallow list
+/// are the common git folder's: the fast reader reads the packs there, the graph is used, and a
+/// shallow clone's boundary commits are roots, exactly as in the main worktree.
+#[test]
+fn a_linked_worktree_reads_the_common_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main");
+    std::fs::create_dir_all(&main).unwrap();
+    let git = |at: &std::path::Path, args: &[&str]| crate::store::testing::git(at, args);
+    git(&main, &["init", "-q", "-b", "main"]);
+    for i in 0..4 {
+        std::fs::write(main.join("f"), format!("{i}\n")).unwrap();
+        git(&main, &["add", "."]);
+        git(&main, &["commit", "-q", "-m", &format!("c{i}")]);
+    }
+    git(&main, &["repack", "-adq"]);
+    git(&main, &["commit-graph", "write", "--reachable"]);
+    git(&main, &["worktree", "add", "-q", "../linked", "-b", "side"]);
+    let repo = Repository::open(dir.path().join("linked")).unwrap();
+    assert_ne!(repo.path(), repo.commondir(), "a linked worktree");
+    let head = repo.head().unwrap().target().unwrap();
+    let objects = Objects::new(&repo).unwrap();
+    assert!(
+        objects.packs.read(head).is_some(),
+        "the fast reader reads the packs"
+    );
+    assert_eq!(
+        objects.graph().map(|g| g.count),
+        Some(4),
+        "the graph is used"
+    );
+
+    // A shallow clone of depth 2, and a worktree of it: the walk stops at the boundary.
+    let url = format!("file://{}", main.display());
+    git(
+        dir.path(),
+        &["clone", "-q", "--depth", "2", &url, "shallow"],
+    );
+    let shallow = dir.path().join("shallow");
+    git(&shallow, &["repack", "-adq"]);
+    git(
+        &shallow,
+        &["worktree", "add", "-q", "../shallow-linked", "-b", "side"],
+    );
+    let repo = Repository::open(dir.path().join("shallow-linked")).unwrap();
+    let objects = Objects::new(&repo).unwrap();
+    let tip = objects
+        .commit(repo.head().unwrap().target().unwrap())
+        .unwrap();
+    assert!(
+        objects.packs.read(tip.id).is_some(),
+        "the fast reader reads the packs"
+    );
+    let boundary = objects.parent(&tip).unwrap().expect("the depth is 2");
+    assert_eq!(boundary.parent, None, "the shallow boundary is a root");
+    assert!(super::super::open::is_shallow(&repo));
+}
