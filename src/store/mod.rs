@@ -75,6 +75,7 @@ pub use env::{BrokenTag, EnvState, Promotion};
 pub use interrupt::{interrupt, interrupted_after_commit, stopping};
 pub use moves::Moved;
 pub use objects::CommitInfo;
+pub use open::tune_process;
 pub use remote::{Divergence, PullReport, PushReport};
 pub use resolve::similar_ids;
 pub use setup::{

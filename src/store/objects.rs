@@ -143,7 +143,6 @@ pub(crate) struct Objects<'r> {
     /// The same for commits: a walk reads a commit as a parent, and its author and message in the
     /// next step.
     commits: Recent,
-    _uncached: Uncached,
 }
 
 /// Objects' bytes by id, read in this step of a walk or the one before.
@@ -172,38 +171,6 @@ impl Recent {
         let [now, before] = &mut *recent;
         std::mem::swap(now, before);
         now.clear();
-    }
-}
-
-/// libgit2 keeps every commit and tree it reads in a cache that lives as long as the repository
-/// handle. A walk reads each object once (and keeps the few trees it reads twice itself), so there
-/// that cache only costs: a hash insert per object and, at 5,000 commits, tens of megabytes of
-/// memory to fault in (a cold `log ID` took a quarter less CPU time without it). The switch is
-/// process-wide: it is off while any walk is under way and back on when the last one ends.
-/// (Commands read history before they start threads, so no other thread reads it meanwhile;
-/// either way it only decides what is kept, never what is read.)
-struct Uncached;
-
-static WALKS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
-
-impl Uncached {
-    fn new() -> Uncached {
-        let mut walks = WALKS.lock().unwrap_or_else(|e| e.into_inner());
-        if *walks == 0 {
-            git2::opts::enable_caching(false);
-        }
-        *walks += 1;
-        Uncached
-    }
-}
-
-impl Drop for Uncached {
-    fn drop(&mut self) {
-        let mut walks = WALKS.lock().unwrap_or_else(|e| e.into_inner());
-        *walks -= 1;
-        if *walks == 0 {
-            git2::opts::enable_caching(true);
-        }
     }
 }
 
@@ -236,7 +203,6 @@ impl<'r> Objects<'r> {
             graph_path,
             trees: Recent::default(),
             commits: Recent::default(),
-            _uncached: Uncached::new(),
         })
     }
 

@@ -10,18 +10,31 @@ use super::workdir::read_capped;
 use super::{git, Config, Registry, CONFIG_FILE};
 use crate::error::Error;
 
+/// Tunes libgit2 for a short command-line process that reads history: object reads are not
+/// re-hashed (git itself does not re-hash on every read; ENGINEERING.md: 3.4x), and folder trees
+/// up to 256 KiB are kept in libgit2's object cache (the default limit of 4 KiB made the history
+/// walk inflate each changed folder twice).
+///
+/// These settings are process-wide, so the library never changes them itself: `Registry::open`
+/// leaves libgit2 as the program set it. The `prompt` binary calls this once, first thing in
+/// `main`.
+///
+/// # Safety
+///
+/// Call it before any other thread exists or uses libgit2 (libgit2 reads these settings without a
+/// lock), and only in a program that owns the process's use of libgit2: every repository any part
+/// of the program opens afterwards reads objects without re-hashing them.
+pub unsafe fn tune_process() {
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: the caller guarantees that no other thread uses libgit2 yet.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 256 * 1024);
+    }
+}
+
 impl Registry {
     /// Finds the repository containing `start` (or `start` itself, bare or not) and reads its config.
     pub fn open(start: &Path) -> Result<Registry, Error> {
-        // Object reads need not re-hash: git itself does not on every read (ENGINEERING.md: 3.4x).
-        git2::opts::strict_hash_verification(false);
-        // Folder trees of a large registry are a few KiB: cache them (the default limit of 4 KiB
-        // made the history walk inflate each changed folder twice).
-        // SAFETY: a process-wide libgit2 setting, changed before any repository is in use here and
-        // set to the same value on every call.
-        unsafe {
-            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 256 * 1024);
-        }
         let repo = discover(start).map_err(|e| open_error(start, e))?;
         let config = read_config(&repo)?;
         Ok(Registry {
@@ -141,5 +154,59 @@ pub(super) fn read_config(repo: &Repository) -> Result<Config, Error> {
             })?;
             Config::parse(&text)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Set in the child run of [`opening_leaves_libgit2_settings_alone`].
+    const CHILD: &str = "PROMPT_OPEN_SETTINGS_CHILD";
+
+    /// `Registry::open` changes no process-wide libgit2 setting: in a fresh process (other unit
+    /// tests share this one and may change them), after an open, libgit2 still re-hashes what it
+    /// reads, so an object whose bytes do not match its id is refused.
+    #[test]
+    fn opening_leaves_libgit2_settings_alone() {
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(exe)
+            .args([
+                "--exact",
+                "store::open::tests::child_reads_a_damaged_object",
+            ])
+            .args(["--test-threads", "1", "--nocapture"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let says = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "child: {says}");
+        assert!(says.contains("1 passed"), "the child test ran: {says}");
+    }
+
+    /// The child half of [`opening_leaves_libgit2_settings_alone`]: it only checks in a process of
+    /// its own (the `CHILD` variable set), where no other test changes libgit2's settings.
+    #[test]
+    fn child_reads_a_damaged_object() {
+        if std::env::var_os(CHILD).is_none() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        super::super::testing::git(dir.path(), &["init", "-q"]);
+        // A loose blob stored under an id that is not the hash of its bytes.
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(b"blob 5\0hello").unwrap();
+        let folder = dir.path().join(".git/objects").join(&id[..2]);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(&id[2..]), z.finish().unwrap()).unwrap();
+
+        let reg = Registry::open(dir.path()).unwrap();
+        let err = reg
+            .repo
+            .find_blob(git2::Oid::from_str(id).unwrap())
+            .expect_err("libgit2 still verifies hashes");
+        assert!(err.message().contains("hash"), "{err}");
     }
 }
