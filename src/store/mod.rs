@@ -14,7 +14,7 @@
 //! | `open.rs` | `Registry::open`, `.prompts.yaml`, facts about the checkout (bare, shallow, in-progress operations, editor) |
 //! | `config.rs` | the `.prompts.yaml` format |
 //! | `workdir.rs` | paths of prompt files, the working-tree walk, symbolic links, creating files |
-//! | `reads.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes |
+//! | `reads.rs`, `trees.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes; trees read one way (depth bound, first of duplicate names) |
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
 //! | `history.rs`, `objects.rs`, `pack.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader (commits and trees as bytes, `CommitInfo`) and its pack-file reader with a delta-base cache, the history cache, one prompt's kept versions |
 //! | `parallel.rs` | work over many files on every core, and beside a history walk |
@@ -62,6 +62,7 @@ mod setup;
 pub mod signature;
 #[cfg(test)]
 pub(crate) mod testing;
+mod trees;
 mod versions;
 mod workdir;
 

@@ -541,7 +541,8 @@ fn entry_len(bytes: &[u8]) -> Option<usize> {
 /// How many bytes at the start of two trees' entries are whole entries that are the same bytes on
 /// both sides: the common prefix is found by comparing sixteen bytes at a time, then only one
 /// side's entries are measured.
-pub(crate) fn equal_entries(a: &[u8], b: &[u8]) -> usize {
+/// Also where the last of those entries starts (0 when there is none).
+pub(crate) fn equal_entries(a: &[u8], b: &[u8]) -> (usize, usize) {
     let n = a.len().min(b.len());
     let mut same = 0;
     let word = |s: &[u8], i: usize| u128::from_ne_bytes(s[i..i + 16].try_into().unwrap_or([0; 16]));
@@ -551,14 +552,15 @@ pub(crate) fn equal_entries(a: &[u8], b: &[u8]) -> usize {
     while same < n && a[same] == b[same] {
         same += 1;
     }
-    let mut at = 0;
+    let (mut at, mut last) = (0, 0);
     while let Some(len) = entry_len(&a[at..]) {
         if at + len > same {
             break;
         }
+        last = at;
         at += len;
     }
-    at
+    (at, last)
 }
 
 /// Where the entry at the start of a tree's `bytes` has its space (after the mode) and where it

@@ -1,10 +1,10 @@
 //! Reads: `HEAD` and revisions, the prompt files at a revision, and their bytes (working tree,
 //! index or any commit).
 
-use std::path::Path;
-
 use git2::{ErrorCode, Oid};
 
+use super::objects::{Kind, Objects};
+use super::trees;
 use super::workdir::{read_unlinked, walk_dir, Unlinked};
 use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
@@ -70,19 +70,11 @@ impl Registry {
                 }
             }
             Rev::Commit(c) => {
-                let tree = self.root_tree(c)?;
-                if let Some(tree) = tree {
-                    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-                        if entry.kind() == Some(git2::ObjectType::Blob) {
-                            if let Ok(name) = entry.name() {
-                                if name.ends_with(PROMPT_EXT) {
-                                    out.push(format!("{dir}{name}"));
-                                }
-                            }
-                        }
-                        git2::TreeWalkResult::Ok
-                    })
-                    .map_err(git("listing prompts"))?;
+                if let Some(tree) = self.root_tree(c)? {
+                    let objects = Objects::new(&self.repo)?;
+                    let keep = |name: &str| name.ends_with(PROMPT_EXT);
+                    let files = trees::files_below(&objects, tree, &self.config.root, &keep)?;
+                    out.extend(files.into_iter().map(|(path, _)| path));
                 }
             }
         }
@@ -99,21 +91,14 @@ impl Registry {
             .collect())
     }
 
-    pub(super) fn root_tree(&self, c: CommitId) -> Result<Option<git2::Tree<'_>>, Error> {
-        let commit = self
-            .repo
-            .find_commit(c.0)
-            .map_err(git("reading a commit"))?;
-        let tree = commit.tree().map_err(git("reading a tree"))?;
-        if self.config.root.is_empty() {
-            return Ok(Some(tree));
-        }
-        match tree.get_path(Path::new(&self.config.root)) {
-            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => Ok(Some(
-                self.repo.find_tree(e.id()).map_err(git("reading a tree"))?,
-            )),
-            _ => Ok(None),
-        }
+    /// The registry root's folder at commit `c`, if there is one.
+    pub(super) fn root_tree(&self, c: CommitId) -> Result<Option<Oid>, Error> {
+        let objects = Objects::new(&self.repo)?;
+        let tree = objects.commit(c.0)?.tree;
+        Ok(match trees::entry_at(&objects, tree, &self.config.root)? {
+            Some((Kind::Tree, id)) => Some(id),
+            _ => None,
+        })
     }
 
     /// The bytes of the file at `path` (relative to the repository root) at `rev`, or `None`.
@@ -130,16 +115,13 @@ impl Registry {
                 })
             }
             Rev::Commit(c) => {
-                let commit = self
-                    .repo
-                    .find_commit(c.0)
-                    .map_err(git("reading a commit"))?;
-                let tree = commit.tree().map_err(git("reading a tree"))?;
-                let entry = match tree.get_path(Path::new(path)) {
-                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e,
-                    _ => return Ok(None),
-                };
-                self.blob_bytes(entry.id(), path).map(Some)
+                // The first entry of a name, as `git show REV:PATH` reads it.
+                let objects = Objects::new(&self.repo)?;
+                let tree = objects.commit(c.0)?.tree;
+                match trees::entry_at(&objects, tree, path)? {
+                    Some((Kind::Blob, id)) => self.blob_bytes(id, path).map(Some),
+                    _ => Ok(None),
+                }
             }
         }
     }

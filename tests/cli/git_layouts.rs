@@ -93,3 +93,169 @@ fn a_linked_worktree_of_a_shallow_clone_reads_as_its_main_worktree() {
         .code(1)
         .stderr_has("shallow clone");
 }
+
+/// Commits, with `git fast-import`, one file at `path` on top of `main`.
+fn fast_import(repo: &TestRepo, path: &str, text: &str) {
+    let stream = format!(
+        "commit refs/heads/main\ncommitter A <a@example.com> 1700000000 +0000\ndata 4\ndeep\n\
+         from refs/heads/main^0\nM 100644 inline {path}\ndata {}\n{text}\n",
+        text.len()
+    );
+    let mut child = repo
+        .command("git", &repo.root())
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_folder_nested_deeper_than_git_reads_is_an_error_not_a_crash() {
+    let repo = with_versions(&["One"]);
+    // 15,000 folders: the walks recursed once per level and ended with SIGSEGV.
+    fast_import(&repo, &format!("prompts/{}x.prompt.yaml", "a/".repeat(15_000)), "x");
+    for args in [&["list"][..], &["env"], &["log"], &["log", "greet"]] {
+        let run = repo.prompt(args);
+        if args == ["log", "greet"] {
+            // One prompt's history does not open the deep folder.
+            run.success().stdout_has("One");
+            continue;
+        }
+        run.code(1)
+            .stderr_has("prompts/a/a/a/…/a/a: folders are nested more than 2048 levels")
+            .stderr_has("exceeded maximum allowed tree depth");
+    }
+}
+
+#[test]
+fn the_depth_bound_is_gits() {
+    let repo = with_versions(&["One"]);
+    // 2,048 folders below the repository root (prompts/ and 2,047 more) read, in git and here.
+    fast_import(&repo, &format!("prompts/{}x.prompt.yaml", "a/".repeat(2_047)), "x");
+    repo.git(&["ls-tree", "-r", "HEAD"]);
+    repo.prompt(&["list"]).success().stdout_has("greet");
+    repo.prompt(&["log"]).success();
+    // One more is refused by both.
+    fast_import(&repo, &format!("prompts/{}y.prompt.yaml", "b/".repeat(2_048)), "y");
+    let out = repo
+        .command("git", &repo.root())
+        .args(["ls-tree", "-r", "HEAD"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exceeded maximum allowed tree depth"));
+    repo.prompt(&["list"])
+        .code(1)
+        .stderr_has("prompts/b/b/b/…/b/b: folders are nested more than 2048 levels");
+}
+
+/// A tree with two entries of one name (what `git mktree` writes when given both).
+fn duplicate_tree(repo: &TestRepo, first: &str, second: &str) {
+    let blob = |text: &str| -> String {
+        let mut child = repo
+            .command("git", &repo.root())
+            .args(["hash-object", "-w", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let (a, b) = (blob(first), blob(second));
+    let listing = repo.git(&["ls-tree", "HEAD:prompts"]);
+    let mut lines: Vec<String> = listing
+        .lines()
+        .filter(|l| !l.ends_with("\tgreet.prompt.yaml"))
+        .map(str::to_string)
+        .collect();
+    lines.push(format!("100644 blob {a}\tgreet.prompt.yaml"));
+    lines.push(format!("100644 blob {b}\tgreet.prompt.yaml"));
+    let mut child = repo
+        .command("git", &repo.root())
+        .arg("mktree")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all((lines.join("\n") + "\n").as_bytes())
+        .unwrap();
+    let prompts = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let root = repo.git(&["ls-tree", "HEAD"]);
+    let mut top: Vec<String> = root
+        .lines()
+        .filter(|l| !l.ends_with("\tprompts"))
+        .map(str::to_string)
+        .collect();
+    top.push(format!("040000 tree {}\tprompts", prompts.trim()));
+    let mut child = repo
+        .command("git", &repo.root())
+        .arg("mktree")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all((top.join("\n") + "\n").as_bytes())
+        .unwrap();
+    let tree = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let commit = repo.git(&["commit-tree", tree.trim(), "-p", "HEAD", "-m", "duplicates"]);
+    repo.git(&["update-ref", "refs/heads/main", commit.trim()]);
+}
+
+#[test]
+fn a_tree_with_a_name_twice_reads_its_first_entry_everywhere_as_git_does() {
+    let repo = with_versions(&["One"]);
+    duplicate_tree(&repo, &text_prompt("First"), &text_prompt("Second"));
+    assert_eq!(
+        repo.git(&["show", "HEAD:prompts/greet.prompt.yaml"]),
+        text_prompt("First"),
+        "git reads the first entry"
+    );
+    repo.git(&["checkout", "-q", "--", "."]);
+    let shown = repo.prompt(&["show", "greet@HEAD"]).success().stdout;
+    assert!(shown.contains("First"), "{shown}");
+    repo.prompt(&["render", "greet@2", "--var", "name=Ada"])
+        .success()
+        .stdout_has("First Ada");
+    let log = repo.prompt(&["log", "greet", "--json"]).success().json();
+    assert_eq!(log.as_array().unwrap().len(), 2, "{log}");
+    let list = repo.prompt(&["list", "--json"]).success().json();
+    let greets: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["id"] == "greet")
+        .collect();
+    assert_eq!(greets.len(), 1, "{list}");
+    assert_eq!(greets[0]["versions"], 2, "{list}");
+    // The second entry changing alone changes nothing git reads: no new version.
+    duplicate_tree(&repo, &text_prompt("First"), &text_prompt("Third"));
+    let log = repo.prompt(&["log", "greet", "--json"]).success().json();
+    assert_eq!(log.as_array().unwrap().len(), 2, "{log}");
+    let list = repo.prompt(&["list", "--json"]).success().json();
+    let greet = list.as_array().unwrap().iter().find(|r| r["id"] == "greet").unwrap();
+    assert_eq!(greet["versions"], 2, "{list}");
+}

@@ -249,18 +249,18 @@ fn equal_entries_are_whole_entries_of_the_common_prefix() {
         entry("0100644", "odd mode", 4),
     ];
     let whole = tree(&a);
-    assert_eq!(equal_entries(&whole, &whole), whole.len());
+    assert_eq!(equal_entries(&whole, &whole).0, whole.len());
     // A different id in the third entry: the first two are stepped over.
     let mut b = a.clone();
     b[2] = entry("100755", "a name with spaces", 9);
-    assert_eq!(equal_entries(&whole, &tree(&b)), a[0].len() + a[1].len());
+    assert_eq!(equal_entries(&whole, &tree(&b)).0, a[0].len() + a[1].len());
     // A different name in the first: nothing.
     b = a.clone();
     b[0] = entry("100644", "b.prompt.yaml", 1);
-    assert_eq!(equal_entries(&whole, &tree(&b)), 0);
+    assert_eq!(equal_entries(&whole, &tree(&b)).0, 0);
     // One side ends early: only its whole entries count.
     assert_eq!(
-        equal_entries(&whole, &whole[..whole.len() - 3]),
+        equal_entries(&whole, &whole[..whole.len() - 3]).0,
         whole.len() - a[3].len()
     );
     // Every entry reads as the plain search reads it, whatever the mode's length.
