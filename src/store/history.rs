@@ -369,34 +369,41 @@ fn diff_trees(
     changed: &mut Vec<(String, Oid)>,
     removed: &mut Vec<String>,
 ) -> Result<(), Error> {
-    let depth = trees::depth_of(root);
-    let mut stack = vec![(old, new, String::new())];
-    while let Some((old, new, prefix)) = stack.pop() {
-        diff_folder(objects, old, new, &prefix, changed, removed, &mut stack)?;
-        if let Some((_, _, deeper)) = stack.last() {
-            if depth + trees::depth_of(deeper) > trees::MAX_DEPTH {
-                let whole = if root.is_empty() {
-                    deeper.clone()
-                } else {
-                    format!("{root}/{deeper}")
-                };
-                return Err(trees::too_deep(&whole));
-            }
+    let mut stack = vec![(old, new, String::new(), trees::depth_of(root))];
+    while let Some((old, new, prefix, depth)) = stack.pop() {
+        if depth > trees::MAX_DEPTH {
+            let whole = if root.is_empty() {
+                prefix
+            } else {
+                format!("{root}/{prefix}")
+            };
+            return Err(trees::too_deep(&whole));
         }
+        let pending = stack.len();
+        diff_folder(
+            objects,
+            (old, new),
+            (&prefix, depth),
+            changed,
+            removed,
+            &mut stack,
+        )?;
+        // Sub-folders in the tree's order, as a recursive walk would read them.
+        stack[pending..].reverse();
     }
     Ok(())
 }
 
-/// Folders still to compare: old and new ids, path below the registry root.
-type Pending = Vec<(Option<Oid>, Option<Oid>, String)>;
+/// Folders still to compare: old and new ids, path below the registry root, folders below the
+/// repository root.
+type Pending = Vec<(Option<Oid>, Option<Oid>, String, usize)>;
 
 /// One folder of `diff_trees`: its files go to `changed` and `removed`, its changed sub-folders
 /// onto `stack`.
 fn diff_folder(
     objects: &Objects,
-    old: Option<Oid>,
-    new: Option<Oid>,
-    prefix: &str,
+    (old, new): (Option<Oid>, Option<Oid>),
+    (prefix, depth): (&str, usize),
     changed: &mut Vec<(String, Oid)>,
     removed: &mut Vec<String>,
     stack: &mut Pending,
@@ -415,7 +422,8 @@ fn diff_folder(
     let (old_tree, new_tree) = (read(old)?, read(new)?);
     let mut olds: &[u8] = old_tree.as_ref().map_or(&[], |t| t.data());
     let mut news: &[u8] = new_tree.as_ref().map_or(&[], |t| t.data());
-    // The name of the last entry passed on each side: a repeat of it is a duplicate.
+    // The last entry passed on each side (its bytes, from its start): an entry of the same name
+    // right after it is a duplicate.
     let (mut old_last, mut new_last): (&[u8], &[u8]) = (&[], &[]);
     let path_of = |name: &str| {
         if prefix.is_empty() {
@@ -429,8 +437,7 @@ fn diff_folder(
         // the same places.
         let (same, last) = equal_entries(olds, news);
         if same > 0 {
-            let name = last_name(&olds[last..]);
-            (old_last, new_last) = (name, name);
+            (old_last, new_last) = (&olds[last..], &olds[last..]);
             olds = &olds[same..];
             news = &news[same..];
             continue;
@@ -443,11 +450,11 @@ fn diff_folder(
             .transpose()?;
         // A second entry of the same name is not read (and the other side's entry is then
         // paired with what follows).
-        if let Some((_, rest)) = old_entry.filter(|(e, _)| e.name == old_last) {
+        if let Some((_, rest)) = old_entry.filter(|(e, _)| names(old_last, e.name)) {
             olds = rest;
             continue;
         }
-        if let Some((_, rest)) = new_entry.filter(|(e, _)| e.name == new_last) {
+        if let Some((_, rest)) = new_entry.filter(|(e, _)| names(new_last, e.name)) {
             news = rest;
             continue;
         }
@@ -461,13 +468,13 @@ fn diff_folder(
             std::cmp::Ordering::Greater => (None, new_entry),
             std::cmp::Ordering::Equal => (old_entry, new_entry),
         };
-        if let Some((e, rest)) = old_entry {
+        if let Some((_, rest)) = old_entry {
+            old_last = olds;
             olds = rest;
-            old_last = e.name;
         }
-        if let Some((e, rest)) = new_entry {
+        if let Some((_, rest)) = new_entry {
+            new_last = news;
             news = rest;
-            new_last = e.name;
         }
         let (old_entry, new_entry) = (old_entry.map(|e| e.0), new_entry.map(|e| e.0));
         let entry = new_entry.or(old_entry).expect("one side has an entry");
@@ -479,7 +486,7 @@ fn diff_folder(
             continue;
         }
         match entry.kind {
-            Kind::Tree => stack.push((old_id, new_id, path_of(name))),
+            Kind::Tree => stack.push((old_id, new_id, path_of(name), depth + 1)),
             Kind::Blob => match new_id {
                 Some(id) => changed.push((path_of(name), id)),
                 None => removed.push(path_of(name)),
@@ -490,9 +497,14 @@ fn diff_folder(
     Ok(())
 }
 
-/// The name of the entry at the start of `bytes` (whole entries), or nothing.
-fn last_name(bytes: &[u8]) -> &[u8] {
-    next_entry(bytes).map_or(&[], |(e, _)| e.name)
+/// Whether the tree entry at the start of `bytes` is called `name`: `MODE NAME\0`, compared in
+/// place (a walk asks this after every run of equal entries).
+fn names(bytes: &[u8], name: &[u8]) -> bool {
+    let Some(space) = bytes.iter().take(8).position(|b| *b == b' ') else {
+        return false;
+    };
+    let start = space + 1;
+    bytes.get(start..start + name.len()) == Some(name) && bytes.get(start + name.len()) == Some(&0)
 }
 
 #[cfg(test)]

@@ -93,12 +93,17 @@ impl Registry {
 
     /// The registry root's folder at commit `c`, if there is one.
     pub(super) fn root_tree(&self, c: CommitId) -> Result<Option<Oid>, Error> {
-        let objects = Objects::new(&self.repo)?;
-        let tree = objects.commit(c.0)?.tree;
-        Ok(match trees::entry_at(&objects, tree, &self.config.root)? {
-            Some((Kind::Tree, id)) => Some(id),
-            _ => None,
-        })
+        let commit = self
+            .repo
+            .find_commit(c.0)
+            .map_err(git("reading a commit"))?;
+        let tree = commit.tree().map_err(git("reading a tree"))?;
+        Ok(
+            match trees::first_at(&self.repo, tree, &self.config.root)? {
+                Some((Kind::Tree, id)) => Some(id),
+                _ => None,
+            },
+        )
     }
 
     /// The bytes of the file at `path` (relative to the repository root) at `rev`, or `None`.
@@ -116,9 +121,12 @@ impl Registry {
             }
             Rev::Commit(c) => {
                 // The first entry of a name, as `git show REV:PATH` reads it.
-                let objects = Objects::new(&self.repo)?;
-                let tree = objects.commit(c.0)?.tree;
-                match trees::entry_at(&objects, tree, path)? {
+                let commit = self
+                    .repo
+                    .find_commit(c.0)
+                    .map_err(git("reading a commit"))?;
+                let tree = commit.tree().map_err(git("reading a tree"))?;
+                match trees::first_at(&self.repo, tree, path)? {
                     Some((Kind::Blob, id)) => self.blob_bytes(id, path).map(Some),
                     _ => Ok(None),
                 }

@@ -103,22 +103,35 @@ pub(crate) fn files_below(
 
 /// The entry at `path` (`/`-separated, below `tree`) as git's path lookup finds it: in each
 /// folder the first entry of that name, which must be a folder on the way. Its kind and id, or
-/// `None`.
-pub(crate) fn entry_at(
-    objects: &Objects,
-    tree: Oid,
+/// `None`. (Through libgit2's parsed trees: a single lookup, where the walks' reader would first
+/// open every pack index.)
+pub(crate) fn first_at(
+    repo: &git2::Repository,
+    tree: git2::Tree<'_>,
     path: &str,
 ) -> Result<Option<(Kind, Oid)>, Error> {
-    let mut here = (Kind::Tree, tree);
-    for name in path.split('/').filter(|n| !n.is_empty()) {
-        if here.0 != Kind::Tree {
+    let mut names = path.split('/').filter(|n| !n.is_empty()).peekable();
+    let mut tree = tree;
+    while let Some(name) = names.next() {
+        let found = tree
+            .iter()
+            .find(|e| e.name_bytes() == name.as_bytes())
+            .map(|e| (e.kind(), e.id()));
+        let Some((kind, id)) = found else {
+            return Ok(None);
+        };
+        let kind = match kind {
+            Some(git2::ObjectType::Tree) => Kind::Tree,
+            Some(git2::ObjectType::Commit) => Kind::Commit,
+            _ => Kind::Blob,
+        };
+        if names.peek().is_none() {
+            return Ok(Some((kind, id)));
+        }
+        if kind != Kind::Tree {
             return Ok(None);
         }
-        let tree = objects.tree(here.1)?;
-        match tree.get(name)? {
-            Some(e) => here = (e.kind, e.id),
-            None => return Ok(None),
-        }
+        tree = repo.find_tree(id).map_err(super::git("reading a tree"))?;
     }
-    Ok(Some(here))
+    Ok(Some((Kind::Tree, tree.id())))
 }

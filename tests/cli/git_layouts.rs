@@ -121,7 +121,11 @@ fn fast_import(repo: &TestRepo, path: &str, text: &str) {
 fn a_folder_nested_deeper_than_git_reads_is_an_error_not_a_crash() {
     let repo = with_versions(&["One"]);
     // 15,000 folders: the walks recursed once per level and ended with SIGSEGV.
-    fast_import(&repo, &format!("prompts/{}x.prompt.yaml", "a/".repeat(15_000)), "x");
+    fast_import(
+        &repo,
+        &format!("prompts/{}x.prompt.yaml", "a/".repeat(15_000)),
+        "x",
+    );
     for args in [&["list"][..], &["env"], &["log"], &["log", "greet"]] {
         let run = repo.prompt(args);
         if args == ["log", "greet"] {
@@ -139,12 +143,20 @@ fn a_folder_nested_deeper_than_git_reads_is_an_error_not_a_crash() {
 fn the_depth_bound_is_gits() {
     let repo = with_versions(&["One"]);
     // 2,048 folders below the repository root (prompts/ and 2,047 more) read, in git and here.
-    fast_import(&repo, &format!("prompts/{}x.prompt.yaml", "a/".repeat(2_047)), "x");
+    fast_import(
+        &repo,
+        &format!("prompts/{}x.prompt.yaml", "a/".repeat(2_047)),
+        "x",
+    );
     repo.git(&["ls-tree", "-r", "HEAD"]);
     repo.prompt(&["list"]).success().stdout_has("greet");
     repo.prompt(&["log"]).success();
     // One more is refused by both.
-    fast_import(&repo, &format!("prompts/{}y.prompt.yaml", "b/".repeat(2_048)), "y");
+    fast_import(
+        &repo,
+        &format!("prompts/{}y.prompt.yaml", "b/".repeat(2_048)),
+        "y",
+    );
     let out = repo
         .command("git", &repo.root())
         .args(["ls-tree", "-r", "HEAD"])
@@ -256,6 +268,11 @@ fn a_tree_with_a_name_twice_reads_its_first_entry_everywhere_as_git_does() {
     let log = repo.prompt(&["log", "greet", "--json"]).success().json();
     assert_eq!(log.as_array().unwrap().len(), 2, "{log}");
     let list = repo.prompt(&["list", "--json"]).success().json();
-    let greet = list.as_array().unwrap().iter().find(|r| r["id"] == "greet").unwrap();
+    let greet = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "greet")
+        .unwrap();
     assert_eq!(greet["versions"], 2, "{list}");
 }
