@@ -134,12 +134,71 @@ impl Registry {
         }
     }
 
+    /// A blob's bytes. In a partial clone (`git clone --filter=blob:none`) an old version's blob
+    /// may not have been fetched: git fetches it on demand from the promisor remote, and so does
+    /// this, through the `git` program (`git cat-file blob`), which knows the remote, its
+    /// credentials and its filter.
     pub(super) fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
-        let blob = self
-            .repo
-            .find_blob(id)
-            .map_err(git(format!("reading {path}")))?;
-        Ok(blob.content().to_vec())
+        match self.repo.find_blob(id) {
+            Ok(blob) => Ok(blob.content().to_vec()),
+            Err(e) if e.code() == ErrorCode::NotFound && self.is_partial_clone() => {
+                self.fetch_blob(id, path)
+            }
+            Err(e) => Err(git(format!("reading {path}"))(e)),
+        }
+    }
+
+    /// Whether git fetches missing objects on demand here: a remote marked `promisor`, or the
+    /// `extensions.partialClone` setting (what `git clone --filter` writes).
+    fn is_partial_clone(&self) -> bool {
+        let Ok(config) = self.repo.config() else {
+            return false;
+        };
+        if config.get_string("extensions.partialclone").is_ok() {
+            return true;
+        }
+        let Ok(entries) = config.entries(Some(r"remote\..*\.promisor")) else {
+            return false;
+        };
+        let mut promisor = false;
+        let _ = entries.for_each(|entry| {
+            promisor |= entry.value().is_ok_and(|v| {
+                matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1")
+            });
+        });
+        promisor
+    }
+
+    /// A blob missing from a partial clone, fetched by `git cat-file blob ID`.
+    fn fetch_blob(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
+        let out = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(self.repo.commondir())
+            .args(["cat-file", "blob", &id.to_string()])
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|source| Error::GitNotRunnable {
+                needed_for: "fetching a file this partial clone does not have yet",
+                source,
+            })?;
+        if out.status.success() {
+            return Ok(out.stdout);
+        }
+        let said = String::from_utf8_lossy(&out.stderr);
+        let said = said.trim();
+        Err(Error::Refused(format!(
+            "{path} at this version is not in this partial clone (blob {id}), and git could not \
+             fetch it from the promisor remote{}; fetch it with `git fetch` (needs the remote) \
+             or clone without `--filter`",
+            if said.is_empty() {
+                String::new()
+            } else {
+                format!(" ({said})")
+            }
+        )))
     }
 
     /// The bytes of a prompt's file at `rev`, or `None` when it does not exist there.

@@ -276,3 +276,54 @@ fn a_tree_with_a_name_twice_reads_its_first_entry_everywhere_as_git_does() {
         .unwrap();
     assert_eq!(greet["versions"], 2, "{list}");
 }
+
+/// A partial clone (`--filter=blob:none`) of a registry with three versions of `greet`, `staging`
+/// at version 2: only the blobs of the checked-out commit are there.
+fn partial_clone() -> (TestRepo, PathBuf) {
+    let repo = with_versions(&["One", "Two", "Three"]);
+    repo.prompt(&["promote", "greet@2", "staging"]).success();
+    repo.git(&["config", "uploadpack.allowFilter", "true"]);
+    let clone = clone_of(&repo, "partial", &["--filter=blob:none"]);
+    repo.git_in(
+        &clone,
+        &["fetch", "-q", "origin", "refs/tags/*:refs/tags/*"],
+    );
+    assert_eq!(
+        repo.git_in(&clone, &["config", "remote.origin.promisor"])
+            .trim(),
+        "true"
+    );
+    (repo, clone)
+}
+
+#[test]
+fn a_partial_clone_fetches_old_versions_as_git_does() {
+    let (repo, clone) = partial_clone();
+    let run = |args: &[&str]| repo.prompt_in(&clone, args);
+    run(&["show", "greet@1"]).success().stdout_has("One");
+    run(&["render", "greet@staging", "--var", "name=Ada"])
+        .success()
+        .stdout_has("Two Ada");
+    let diff = run(&["diff", "greet@1", "greet@3"]).success().stdout;
+    assert!(diff.contains("One") && diff.contains("Three"), "{diff}");
+    // The fetched blob is in the clone now: git reads it without the remote.
+    let first = repo.git_in(&clone, &["rev-parse", "HEAD~2:prompts/greet.prompt.yaml"]);
+    repo.git_in(&clone, &["cat-file", "-e", first.trim()]);
+}
+
+#[test]
+fn a_partial_clone_checks_against_an_old_revision() {
+    let (repo, clone) = partial_clone();
+    repo.prompt_in(&clone, &["check", "--against", "HEAD~2"])
+        .success();
+}
+
+#[test]
+fn a_partial_clone_without_its_remote_says_what_to_run() {
+    let (repo, clone) = partial_clone();
+    std::fs::rename(repo.root(), repo.sibling("moved")).unwrap();
+    repo.prompt_in(&clone, &["show", "greet@1"])
+        .code(1)
+        .stderr_has("not in this partial clone")
+        .stderr_has("git fetch");
+}
