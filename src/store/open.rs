@@ -101,11 +101,59 @@ pub(super) fn is_shallow(repo: &Repository) -> bool {
 /// (`git init --separate-git-dir`, submodules) opens with that working tree, where opening the
 /// path `discover` returns took the git folder's parent for it.
 pub(super) fn discover(start: &Path) -> Result<Repository, git2::Error> {
-    Repository::open_ext(
+    match Repository::open_ext(
         start,
         git2::RepositoryOpenFlags::CROSS_FS,
         std::iter::empty::<&std::ffi::OsStr>(),
-    )
+    ) {
+        Err(e) if e.code() == ErrorCode::Owner => trusted_by_git(start),
+        other => other,
+    }
+}
+
+/// A repository owned by another user, opened when git itself trusts it. libgit2 reads
+/// `safe.directory` in fewer forms than git (no `/path/*`, no trailing `/`, not from
+/// `GIT_CONFIG_GLOBAL` or `GIT_CONFIG_COUNT`), so git, which reads them all, decides; a refusal
+/// carries the command git suggests, which is then sure to work.
+fn trusted_by_git(start: &Path) -> Result<Repository, git2::Error> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(start)
+            .args(args)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .stdin(std::process::Stdio::null())
+            .output()
+    };
+    let refused = |said: &str| {
+        let suggestion = said
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("git config") && l.contains("safe.directory"))
+            .unwrap_or("git config --global --add safe.directory <path>");
+        git2::Error::new(ErrorCode::Owner, git2::ErrorClass::Config, suggestion)
+    };
+    let out = git(&["rev-parse", "--is-bare-repository", "--absolute-git-dir"])
+        .map_err(|_| refused(""))?;
+    if !out.status.success() {
+        return Err(refused(&String::from_utf8_lossy(&out.stderr)));
+    }
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = text.lines();
+    let (bare, git_dir) = (lines.next() == Some("true"), lines.next().unwrap_or(""));
+    let repo = Repository::open_bare(git_dir)?;
+    if !bare {
+        let out = git(&["rev-parse", "--show-toplevel"]).map_err(|_| refused(""))?;
+        let top = String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches('\n')
+            .to_string();
+        if !out.status.success() || top.is_empty() {
+            return Err(refused(&String::from_utf8_lossy(&out.stderr)));
+        }
+        repo.set_workdir(Path::new(&top), false)?;
+    }
+    Ok(repo)
 }
 
 pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {
@@ -113,16 +161,28 @@ pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {
         ErrorCode::NotFound => Error::NotARepository {
             path: start.to_path_buf(),
         },
+        // The message is the command git suggests (`trusted_by_git`).
         ErrorCode::Owner => Error::Refused(format!(
-            "{}: the repository is owned by another user; if you trust it, run \
-             `git config --global --add safe.directory <path>`",
-            start.display()
+            "{}: the repository is owned by another user; if you trust it, run `{}`",
+            start.display(),
+            if e.message().starts_with("git config") {
+                e.message()
+            } else {
+                "git config --global --add safe.directory <path>"
+            }
         )),
-        _ if e.message().contains("extensions.refstorage") => Error::Refused(format!(
-            "{}: this repository stores references in a format prompt cannot read yet \
-             (reftable); a clone with `git clone --ref-format=files` can be used",
-            start.display()
-        )),
+        _ if e.message().contains("extensions.refstorage") => unreadable_format(
+            start,
+            "reftable references (`extensions.refStorage`)",
+            "a clone made with `git clone --ref-format=files` can be used",
+        ),
+        _ if e.message().contains("object format") || e.message().contains("objectformat") => {
+            unreadable_format(
+                start,
+                "SHA-256 object ids (`extensions.objectFormat`)",
+                "prompt works on SHA-1 repositories only (git cannot convert one in place)",
+            )
+        }
         _ if e.message().contains("unsupported extension") => Error::Refused(format!(
             "{}: the repository uses a git feature prompt cannot read ({})",
             start.display(),
@@ -130,6 +190,15 @@ pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {
         )),
         _ => git(format!("opening the repository at {}", start.display()))(e),
     }
+}
+
+/// The one message for a repository in a storage format libgit2 cannot read: what it uses, and
+/// what can be done.
+fn unreadable_format(start: &Path, what: &str, remedy: &str) -> Error {
+    Error::Refused(format!(
+        "{}: this repository uses {what}, a git storage format prompt cannot read yet; {remedy}",
+        start.display()
+    ))
 }
 
 /// Reads `.prompts.yaml` from the working tree, or from `HEAD` in a bare repository.

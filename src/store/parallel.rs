@@ -20,7 +20,19 @@ impl Registry {
     /// The same repository opened once more, for another thread.
     fn reopen(&self) -> Result<Registry, Error> {
         let at = self.repo.workdir().unwrap_or(self.repo.path());
-        let repo = Repository::open(at).map_err(|e| open_error(at, e))?;
+        let repo = match Repository::open(at) {
+            // Trusted by git where libgit2 would not (`open::discover`): the same folders again.
+            Err(e) if e.code() == git2::ErrorCode::Owner => {
+                let repo =
+                    Repository::open_bare(self.repo.path()).map_err(|e| open_error(at, e))?;
+                if let Some(dir) = self.repo.workdir() {
+                    repo.set_workdir(dir, false)
+                        .map_err(|e| open_error(at, e))?;
+                }
+                repo
+            }
+            other => other.map_err(|e| open_error(at, e))?,
+        };
         Ok(Registry {
             repo,
             config: self.config.clone(),

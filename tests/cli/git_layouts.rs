@@ -327,3 +327,82 @@ fn a_partial_clone_without_its_remote_says_what_to_run() {
         .stderr_has("not in this partial clone")
         .stderr_has("git fetch");
 }
+
+/// Gives the repository to user `nobody` (as git sees a clone made by someone else); `false`
+/// when this process cannot (not root).
+fn give_away(repo: &TestRepo) -> bool {
+    std::process::Command::new("chown")
+        .args(["-R", "nobody", repo.root().to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn safe_directory_forms_git_accepts_are_accepted_and_the_hint_works() {
+    let repo = with_versions(&["One"]);
+    if !give_away(&repo) {
+        eprintln!("skipping: changing a repository's owner needs root");
+        return;
+    }
+    let root = repo.root().display().to_string();
+    let config = repo.sibling("home").join("gitconfig");
+    // Refused, with the command git suggests; running it is enough (the hint used to loop:
+    // libgit2 did not read the GIT_CONFIG_GLOBAL file that command writes).
+    let run = repo.prompt(&["list"]).code(1);
+    let hint = format!("git config --global --add safe.directory {root}");
+    assert!(run.stderr.contains(&hint), "{}", run.stderr);
+    repo.git(&["config", "--global", "--add", "safe.directory", &root]);
+    repo.prompt(&["list"]).success().stdout_has("greet");
+    // Every form git accepts.
+    let parent = repo.root().parent().unwrap().display().to_string();
+    for form in [format!("{parent}/*"), format!("{root}/"), "*".to_string()] {
+        std::fs::write(&config, format!("[safe]\n\tdirectory = {form}\n")).unwrap();
+        repo.prompt(&["log", "greet"]).success().stdout_has("One");
+    }
+    // From the command line's configuration variables.
+    std::fs::write(&config, "").unwrap();
+    repo.prompt(&["list"]).code(1);
+    let run = repo
+        .command(env!("CARGO_BIN_EXE_prompt"), &repo.root())
+        .args(["show", "greet@1"])
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "safe.directory")
+        .env("GIT_CONFIG_VALUE_0", &root)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[test]
+fn sha256_and_reftable_repositories_get_one_clear_message() {
+    let repo = TestRepo::new();
+    for (name, option, what) in [
+        ("sha256", "--object-format=sha256", "SHA-256 object ids"),
+        ("reftable", "--ref-format=reftable", "reftable references"),
+    ] {
+        let dir = repo.sibling(name);
+        repo.git_in(
+            repo.root().parent().unwrap(),
+            &["init", "-q", option, dir.to_str().unwrap()],
+        );
+        let run = repo.prompt_in(&dir, &["list"]).code(1);
+        let want = format!("{}: this repository uses {what}", dir.display());
+        assert!(run.stderr.contains(&want), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("a git storage format prompt cannot read yet"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("class="),
+            "no raw libgit2 text: {}",
+            run.stderr
+        );
+    }
+}
