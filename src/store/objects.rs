@@ -109,16 +109,28 @@ impl CommitInfo {
         self.message.lines().next().unwrap_or("")
     }
 
+    /// A commit's info through libgit2. A commit whose `encoding` header names another encoding
+    /// than UTF-8 (`i18n.commitEncoding`) has its names and message re-encoded to UTF-8, as
+    /// `git log` shows them; an encoding nobody knows leaves the bytes as they are.
     pub(crate) fn of(c: &git2::Commit) -> CommitInfo {
         let author = c.author();
+        let encoding = c
+            .message_encoding()
+            .ok()
+            .flatten()
+            .and_then(|label| encoding_rs::Encoding::for_label(label.trim().as_bytes()));
+        let text = |bytes: &[u8]| -> String {
+            match encoding {
+                Some(e) => e.decode_without_bom_handling(bytes).0.into_owned(),
+                None => String::from_utf8_lossy(bytes).into_owned(),
+            }
+        };
         CommitInfo {
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            author: text(author.name_bytes()),
+            email: text(author.email_bytes()),
             time: author.when().seconds(),
             offset_minutes: author.when().offset_minutes(),
-            message: String::from_utf8_lossy(c.message_bytes())
-                .trim_end()
-                .to_string(),
+            message: text(c.message_bytes()).trim_end().to_string(),
         }
     }
 }
@@ -629,6 +641,16 @@ fn commit_info(bytes: &[u8]) -> Option<CommitInfo> {
     }
     let (committer, next) = line(next, b"committer ")?;
     signature(committer)?;
+    // Names and message in another encoding are re-encoded by `CommitInfo::of`.
+    let header_end =
+        memchr::memmem::find(&bytes[next - 1..], b"\n\n").map_or(bytes.len(), |at| next - 1 + at);
+    if let Some(at) = memchr::memmem::find(&bytes[next - 1..header_end], b"\nencoding ") {
+        let value = &bytes[next - 1 + at + 10..];
+        let value = &value[..memchr::memchr(b'\n', value).unwrap_or(value.len())];
+        if !value.eq_ignore_ascii_case(b"utf-8") && !value.eq_ignore_ascii_case(b"utf8") {
+            return None;
+        }
+    }
     // The message starts after the first empty line; libgit2 copies it as a C string (up to a
     // NUL) and gives it without leading line breaks.
     let blank = next - 1 + memchr::memmem::find(&bytes[next - 1..], b"\n\n")?;

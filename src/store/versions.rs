@@ -345,6 +345,7 @@ impl Registry {
             (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
         };
         let mut out = Vec::new();
+        let mailmap = self.mailmap();
         for id in commits {
             let c = self.repo.find_commit(id).map_err(git("reading a commit"))?;
             let Some(blob) = blob_at(&c) else { continue };
@@ -354,7 +355,10 @@ impl Registry {
                 let raw = RawVersion {
                     commit: id,
                     blob,
-                    info: history::Info::Read(super::CommitInfo::of(&c)),
+                    info: history::Info::Read(super::log::mapped(
+                        mailmap.as_ref(),
+                        super::CommitInfo::of(&c),
+                    )),
                 };
                 out.push(draft(&self.repo, raw, branch.clone())?);
             }

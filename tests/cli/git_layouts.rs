@@ -406,3 +406,70 @@ fn sha256_and_reftable_repositories_get_one_clear_message() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_message_in_another_encoding_reads_as_git_log_shows_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = with_versions(&["One"]);
+    repo.write_prompt("greet", &text_prompt("Two"));
+    // "Café crème" and the author "José" in ISO-8859-1, as `i18n.commitEncoding` writes them.
+    std::fs::write(repo.sibling("message"), b"Caf\xe9 cr\xe8me\n").unwrap();
+    repo.git(&["add", "-A"]);
+    let out = repo
+        .command("git", &repo.root())
+        .args(["-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "-F"])
+        .arg(repo.sibling("message"))
+        .env("GIT_AUTHOR_NAME", std::ffi::OsStr::from_bytes(b"Jos\xe9"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(repo
+        .git(&["cat-file", "commit", "HEAD"])
+        .contains("encoding ISO-8859-1"));
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%an: %s"]),
+        "José: Café crème\n"
+    );
+    for no_cache in [true, false, false] {
+        let json = repo.prompt_cached(&["log", "greet", "--json"], no_cache);
+        let log: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(log[0]["message"], "Café crème", "{log}");
+        assert_eq!(log[0]["author"], "José", "{log}");
+    }
+    repo.prompt(&["log"]).success().stdout_has("Café crème");
+}
+
+#[test]
+fn log_applies_the_mailmap_as_git_log_does() {
+    let repo = with_versions(&["One", "Two"]);
+    repo.write(
+        ".mailmap",
+        "Ada Lovelace <ada@lovelace.example> Ada Author <ada@example.com>\n",
+    );
+    repo.git(&["add", ".mailmap"]);
+    repo.git(&["commit", "-q", "-m", "mailmap"]);
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%aN <%aE>", "HEAD~1"]),
+        "Ada Lovelace <ada@lovelace.example>\n"
+    );
+    for no_cache in [true, false] {
+        let json = repo.prompt_cached(&["log", "greet", "--json"], no_cache);
+        let log: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(log[0]["author"], "Ada Lovelace", "{log}");
+        assert_eq!(log[0]["email"], "ada@lovelace.example", "{log}");
+    }
+    repo.prompt(&["log", "greet"])
+        .success()
+        .stdout_has("Ada Lovelace");
+    repo.prompt(&["log"]).success().stdout_has("Ada Lovelace");
+    // `log.mailmap=false` turns it off, for git and here.
+    repo.git(&["config", "log.mailmap", "false"]);
+    repo.prompt(&["log", "greet"])
+        .success()
+        .stdout_has("Ada Author");
+}

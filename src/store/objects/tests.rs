@@ -152,6 +152,11 @@ fn commit_info_is_what_libgit2_reads() {
                 "Ünïcode <u@x> 0 +0000",
                 b"encoding ISO-8859-1\n\nbody\xff\n",
             ),
+            // Another encoding: libgit2's reading, re-encoded (below).
+            false,
+        ),
+        (
+            plain("Utf <u@x> 0 +0000", b"encoding UTF-8\n\nbody\n"),
             true,
         ),
         (
@@ -183,6 +188,10 @@ fn commit_info_is_what_libgit2_reads() {
             false,
         ),
     ];
+    // Re-encoded from the commit's encoding, as `git log` shows it.
+    let latin = cases[4].0.clone();
+    let id = odb.write(git2::ObjectType::Commit, &latin).unwrap();
+    assert_eq!(CommitInfo::of(&repo.find_commit(id).unwrap()).message, "bodyÿ");
     for (bytes, plain) in &cases {
         let id = odb.write(git2::ObjectType::Commit, bytes).unwrap();
         let ours = commit_info(bytes);
