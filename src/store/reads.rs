@@ -144,7 +144,15 @@ impl Registry {
             Err(e) if e.code() == ErrorCode::NotFound && self.is_partial_clone() => {
                 self.fetch_blob(id, path)
             }
-            Err(e) => Err(git(format!("reading {path}"))(e)),
+            Err(e) => {
+                // A damaged copy that libgit2 met first: git reads another pack's copy, and so
+                // does the pack reader (it tries each pack that holds the object).
+                let packs = super::pack::Packs::new(self.repo.commondir());
+                match packs.read(id) {
+                    Some((super::pack::PackedKind::Blob, bytes)) => Ok(bytes.to_vec()),
+                    _ => Err(git(format!("reading {path}"))(e)),
+                }
+            }
         }
     }
 

@@ -191,7 +191,10 @@ fn commit_info_is_what_libgit2_reads() {
     // Re-encoded from the commit's encoding, as `git log` shows it.
     let latin = cases[4].0.clone();
     let id = odb.write(git2::ObjectType::Commit, &latin).unwrap();
-    assert_eq!(CommitInfo::of(&repo.find_commit(id).unwrap()).message, "bodyÿ");
+    assert_eq!(
+        CommitInfo::of(&repo.find_commit(id).unwrap()).message,
+        "bodyÿ"
+    );
     for (bytes, plain) in &cases {
         let id = odb.write(git2::ObjectType::Commit, bytes).unwrap();
         let ours = commit_info(bytes);
