@@ -144,6 +144,9 @@ pub(crate) struct Objects<'r> {
     /// In a shallow clone, the commits whose parents were not fetched (`.git/shallow`): their
     /// parent lines name commits that are not there, so the walk treats them as roots, as git does.
     shallow: std::collections::HashSet<Oid>,
+    /// `info/grafts` (git's older way to change a commit's parents, which git and libgit2 both
+    /// apply): each grafted commit's first parent, `None` for a graft with no parents.
+    grafts: std::collections::HashMap<Oid, Option<Oid>>,
     /// `git commit-graph write` output, when there is one: a commit found there is not read at all.
     /// Read and checked on the first commit read, so that a walk with nothing to do pays nothing.
     graph: std::cell::OnceCell<Option<CommitGraph>>,
@@ -204,13 +207,26 @@ impl<'r> Objects<'r> {
             .split(|b| *b == b'\n')
             .filter_map(oid_from_hex)
             .collect();
-        let graph_path = shallow
-            .is_empty()
+        let grafts: std::collections::HashMap<Oid, Option<Oid>> =
+            std::fs::read(common.join("info/grafts"))
+                .unwrap_or_default()
+                .split(|b| *b == b'\n')
+                .filter(|line| !line.starts_with(b"#"))
+                .filter_map(|line| {
+                    let mut ids = line.split(|b| *b == b' ').filter(|w| !w.is_empty());
+                    let id = oid_from_hex(ids.next()?)?;
+                    Some((id, ids.next().and_then(oid_from_hex)))
+                })
+                .collect();
+        // git leaves the commit-graph unused in a shallow clone and with grafts: its parents
+        // are the stored ones.
+        let graph_path = (shallow.is_empty() && grafts.is_empty())
             .then(|| common.join("objects/info/commit-graph"));
         Ok(Objects {
             odb: repo.odb().map_err(git("opening the object database"))?,
             packs: Packs::new(common),
             shallow,
+            grafts,
             graph: std::cell::OnceCell::new(),
             graph_path,
             trees: Recent::default(),
@@ -263,6 +279,9 @@ impl<'r> Objects<'r> {
         let mut head = commit_head(id, &bytes).ok_or_else(|| malformed("commit", id))?;
         if self.shallow.contains(&id) {
             head.parent = None;
+        }
+        if let Some(parent) = self.grafts.get(&id) {
+            head.parent = *parent;
         }
         Ok(head)
     }

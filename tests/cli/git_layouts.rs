@@ -473,3 +473,67 @@ fn log_applies_the_mailmap_as_git_log_does() {
         .success()
         .stdout_has("Ada Author");
 }
+
+/// `greet`'s template at `rev`, as `prompt show` prints it and as git reads the file there.
+fn both_at(repo: &TestRepo, rev: &str) -> (String, String) {
+    let ours = repo
+        .prompt(&["show", &format!("greet@{rev}")])
+        .success()
+        .stdout;
+    let theirs = repo.git(&["show", &format!("{rev}:prompts/greet.prompt.yaml")]);
+    (ours, theirs)
+}
+
+#[test]
+fn info_grafts_change_numbering_and_revisions_alike_as_in_git() {
+    let repo = with_versions(&["One", "Two", "Three", "Four"]);
+    // HEAD~1 ("Three") grafted onto HEAD~3 ("One"): "Two" leaves the history, for git and here.
+    let (three, one) = (
+        repo.git(&["rev-parse", "HEAD~1"]),
+        repo.git(&["rev-parse", "HEAD~3"]),
+    );
+    let grafts = repo.root().join(".git/info/grafts");
+    std::fs::create_dir_all(grafts.parent().unwrap()).unwrap();
+    std::fs::write(&grafts, format!("{} {}\n", three.trim(), one.trim())).unwrap();
+    let subjects = repo.git(&["log", "--format=%s", "--", "prompts/greet.prompt.yaml"]);
+    assert_eq!(subjects, "Four\nThree\nOne\n");
+    for no_cache in [true, false] {
+        let json = repo.prompt_cached(&["log", "greet", "--json"], no_cache);
+        let log: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let messages: Vec<_> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["message"].clone())
+            .collect();
+        assert_eq!(messages, ["Four", "Three", "One"], "{log}");
+    }
+    let (ours, theirs) = both_at(&repo, "HEAD~2");
+    assert_eq!(ours, theirs);
+    assert!(ours.contains("One"), "{ours}");
+    repo.prompt(&["show", "greet@2"])
+        .success()
+        .stdout_has("Three");
+}
+
+#[test]
+fn replace_refs_are_not_followed_by_numbering_or_revisions() {
+    let repo = with_versions(&["One", "Two", "Three", "Four"]);
+    repo.git(&["replace", "--graft", "HEAD~1", "HEAD~3"]);
+    // git follows the replacement; `--no-replace-objects` reads the commits as stored, as every
+    // clone (which does not fetch refs/replace/*) does: prompt reads them that way too.
+    let stored = repo.git(&[
+        "--no-replace-objects",
+        "show",
+        "HEAD~2:prompts/greet.prompt.yaml",
+    ]);
+    assert!(stored.contains("Two"), "{stored}");
+    let json = repo.prompt_cached(&["log", "greet", "--json"], true);
+    let log: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 4, "{log}");
+    let ours = repo.prompt(&["show", "greet@HEAD~2"]).success().stdout;
+    assert_eq!(ours, stored);
+    repo.prompt(&["show", "greet@2"])
+        .success()
+        .stdout_has("Two");
+}
