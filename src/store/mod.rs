@@ -22,6 +22,7 @@
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
 //! | `env.rs`, `moves.rs` | environment tags (promote, demote, history); `mv`, `cp`, `rm` |
 //! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities and dates |
+//! | `promisor.rs` | partial clones: objects fetched on demand through `git cat-file` |
 //! | `remote.rs`, `import.rs` | `push`/`pull` through the `git` program; committing imported versions |
 //! | `setup.rs` | `init` and the `prompt` diff driver |
 //!
@@ -55,6 +56,7 @@ mod objects;
 mod open;
 mod pack;
 mod parallel;
+mod promisor;
 mod reads;
 mod remote;
 mod resolve;

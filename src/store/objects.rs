@@ -137,6 +137,7 @@ impl CommitInfo {
 
 /// The repository's object database.
 pub(crate) struct Objects<'r> {
+    repo: &'r Repository,
     odb: Odb<'r>,
     /// The pack files, read with a cache of delta bases that suits a walk (src/store/pack.rs);
     /// what they do not hold is read through `odb`.
@@ -223,6 +224,7 @@ impl<'r> Objects<'r> {
         let graph_path = (shallow.is_empty() && grafts.is_empty())
             .then(|| common.join("objects/info/commit-graph"));
         Ok(Objects {
+            repo,
             odb: repo.odb().map_err(git("opening the object database"))?,
             packs: Packs::new(common),
             shallow,
@@ -296,11 +298,15 @@ impl<'r> Objects<'r> {
             }
             return Ok(self.commits.keep(id, bytes));
         }
-        let object = self.odb.read(id).map_err(git("reading a commit"))?;
-        if object.kind() != git2::ObjectType::Commit {
-            return Err(malformed("commit", id));
-        }
-        Ok(self.commits.keep(id, Rc::new(object.data().to_vec())))
+        let bytes = match self.odb.read(id) {
+            Ok(object) if object.kind() != git2::ObjectType::Commit => {
+                return Err(malformed("commit", id))
+            }
+            Ok(object) => object.data().to_vec(),
+            // Not fetched by a partial clone: git fetches it on demand, and so does this.
+            Err(e) => super::promisor::fetch_missing(self.repo, "commit", id, e)?,
+        };
+        Ok(self.commits.keep(id, Rc::new(bytes)))
     }
 
     /// A commit's author and message, read from its bytes where they have the plain shape
@@ -323,11 +329,14 @@ impl<'r> Objects<'r> {
             Some((PackedKind::Tree, bytes)) => bytes,
             Some(_) => return Err(malformed("tree", id)),
             None => {
-                let object = self.odb.read(id).map_err(git("reading a tree"))?;
-                if object.kind() != git2::ObjectType::Tree {
-                    return Err(malformed("tree", id));
-                }
-                Rc::new(object.data().to_vec())
+                let bytes = match self.odb.read(id) {
+                    Ok(object) if object.kind() != git2::ObjectType::Tree => {
+                        return Err(malformed("tree", id))
+                    }
+                    Ok(object) => object.data().to_vec(),
+                    Err(e) => super::promisor::fetch_missing(self.repo, "tree", id, e)?,
+                };
+                Rc::new(bytes)
             }
         };
         let object = self.trees.keep(id, object);

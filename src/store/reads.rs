@@ -4,9 +4,9 @@
 use git2::{ErrorCode, Oid};
 
 use super::objects::{Kind, Objects};
-use super::trees;
 use super::workdir::{read_unlinked, walk_dir, Unlinked};
 use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
+use super::{promisor, trees};
 use crate::error::Error;
 use crate::model::{PromptId, PROMPT_EXT};
 
@@ -97,7 +97,7 @@ impl Registry {
             .repo
             .find_commit(c.0)
             .map_err(git("reading a commit"))?;
-        let tree = commit.tree().map_err(git("reading a tree"))?;
+        let tree = promisor::find_tree(&self.repo, commit.tree_id())?;
         Ok(
             match trees::first_at(&self.repo, tree, &self.config.root)? {
                 Some((Kind::Tree, id)) => Some(id),
@@ -125,7 +125,7 @@ impl Registry {
                     .repo
                     .find_commit(c.0)
                     .map_err(git("reading a commit"))?;
-                let tree = commit.tree().map_err(git("reading a tree"))?;
+                let tree = promisor::find_tree(&self.repo, commit.tree_id())?;
                 match trees::first_at(&self.repo, tree, path)? {
                     Some((Kind::Blob, id)) => self.blob_bytes(id, path).map(Some),
                     _ => Ok(None),
@@ -141,8 +141,8 @@ impl Registry {
     pub(super) fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
         match self.repo.find_blob(id) {
             Ok(blob) => Ok(blob.content().to_vec()),
-            Err(e) if e.code() == ErrorCode::NotFound && self.is_partial_clone() => {
-                self.fetch_blob(id, path)
+            Err(e) if e.code() == ErrorCode::NotFound && promisor::is_partial_clone(&self.repo) => {
+                promisor::fetch(&self.repo, "blob", id, path)
             }
             Err(e) => {
                 // A damaged copy that libgit2 met first: git reads another pack's copy, and so
@@ -154,59 +154,6 @@ impl Registry {
                 }
             }
         }
-    }
-
-    /// Whether git fetches missing objects on demand here: a remote marked `promisor`, or the
-    /// `extensions.partialClone` setting (what `git clone --filter` writes).
-    fn is_partial_clone(&self) -> bool {
-        let Ok(config) = self.repo.config() else {
-            return false;
-        };
-        if config.get_string("extensions.partialclone").is_ok() {
-            return true;
-        }
-        let Ok(entries) = config.entries(Some(r"remote\..*\.promisor")) else {
-            return false;
-        };
-        let mut promisor = false;
-        let _ = entries.for_each(|entry| {
-            promisor |= entry.value().is_ok_and(|v| {
-                matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "1")
-            });
-        });
-        promisor
-    }
-
-    /// A blob missing from a partial clone, fetched by `git cat-file blob ID`.
-    fn fetch_blob(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
-        let out = std::process::Command::new("git")
-            .arg("--git-dir")
-            .arg(self.repo.commondir())
-            .args(["cat-file", "blob", &id.to_string()])
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_OBJECT_DIRECTORY")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .map_err(|source| Error::GitNotRunnable {
-                needed_for: "fetching a file this partial clone does not have yet",
-                source,
-            })?;
-        if out.status.success() {
-            return Ok(out.stdout);
-        }
-        let said = String::from_utf8_lossy(&out.stderr);
-        let said = said.trim();
-        Err(Error::Refused(format!(
-            "{path} at this version is not in this partial clone (blob {id}), and git could not \
-             fetch it from the promisor remote{}; fetch it with `git fetch` (needs the remote) \
-             or clone without `--filter`",
-            if said.is_empty() {
-                String::new()
-            } else {
-                format!(" ({said})")
-            }
-        )))
     }
 
     /// The bytes of a prompt's file at `rev`, or `None` when it does not exist there.

@@ -131,7 +131,7 @@ pub(crate) fn first_at(
         if kind != Kind::Tree {
             return Ok(None);
         }
-        tree = repo.find_tree(id).map_err(super::git("reading a tree"))?;
+        tree = super::promisor::find_tree(repo, id)?;
     }
     Ok(Some((Kind::Tree, tree.id())))
 }

@@ -537,3 +537,30 @@ fn replace_refs_are_not_followed_by_numbering_or_revisions() {
         .success()
         .stdout_has("Two");
 }
+
+#[test]
+fn a_tree_less_partial_clone_fetches_folders_as_it_walks() {
+    let repo = with_versions(&["One", "Two", "Three"]);
+    repo.prompt(&["promote", "greet@2", "staging"]).success();
+    repo.git(&["config", "uploadpack.allowFilter", "true"]);
+    let clone = clone_of(&repo, "treeless", &["--filter=tree:0"]);
+    repo.git_in(
+        &clone,
+        &["fetch", "-q", "origin", "refs/tags/*:refs/tags/*"],
+    );
+    let run = |args: &[&str]| repo.prompt_in(&clone, args);
+    let list = run(&["list", "--json"]).success().json();
+    let greet = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "greet")
+        .unwrap();
+    assert_eq!(greet["versions"], 3, "{list}");
+    let log = run(&["log", "greet", "--json"]).success().json();
+    assert_eq!(log.as_array().unwrap().len(), 3, "{log}");
+    run(&["show", "greet@1"]).success().stdout_has("One");
+    run(&["render", "greet@staging", "--var", "name=Ada"])
+        .success()
+        .stdout_has("Two Ada");
+}
