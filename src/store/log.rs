@@ -2,7 +2,6 @@
 //! built on the walks in `history` and the cache in `cache`.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use git2::Oid;
 
@@ -73,9 +72,9 @@ impl Registry {
             .find_commit(head.0)
             .map_err(git("reading a commit"))?;
         let has = |c: &git2::Commit| -> bool {
-            c.tree()
-                .map(|t| t.get_path(Path::new(&path)).is_ok())
-                .unwrap_or(false)
+            c.tree().is_ok_and(|t| {
+                super::trees::first_at(&self.repo, t, &path).is_ok_and(|e| e.is_some())
+            })
         };
         if has(&commit) {
             return Ok(None);

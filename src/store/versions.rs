@@ -341,8 +341,11 @@ impl Registry {
         let (commits, branch) = self.head_off_the_line()?;
         let path = self.path_of(id);
         let blob_at = |c: &git2::Commit| -> Option<Oid> {
-            let entry = c.tree().ok()?.get_path(std::path::Path::new(&path)).ok()?;
-            (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
+            // The first entry of a name, as every read takes it (`trees`).
+            match super::trees::first_at(&self.repo, c.tree().ok()?, &path).ok()?? {
+                (super::objects::Kind::Blob, id) => Some(id),
+                _ => None,
+            }
         };
         let mut out = Vec::new();
         let mailmap = self.mailmap();
