@@ -500,10 +500,12 @@ fn diff_folder(
 /// Whether the tree entry at the start of `bytes` is called `name`: `MODE NAME\0`, compared in
 /// place (a walk asks this after every run of equal entries).
 fn names(bytes: &[u8], name: &[u8]) -> bool {
-    let Some(space) = bytes.iter().take(8).position(|b| *b == b' ') else {
-        return false;
+    // git writes modes of five or six digits (`40000`, `100644`).
+    let start = match (bytes.get(5), bytes.get(6)) {
+        (Some(b' '), _) => 6,
+        (_, Some(b' ')) => 7,
+        _ => return false,
     };
-    let start = space + 1;
     bytes.get(start..start + name.len()) == Some(name) && bytes.get(start + name.len()) == Some(&0)
 }
 
