@@ -9,6 +9,7 @@ use git2::{Oid, Repository};
 
 use super::git;
 use super::objects::{equal_entries, next_entry, CommitInfo, Entry, Kind, Objects, Tree};
+use super::trees;
 
 use crate::error::Error;
 
@@ -267,7 +268,14 @@ pub(crate) fn registry_history(
         let old_root = parent_chain.last().copied().flatten();
         if new_root != old_root {
             let (mut changed, mut removed) = (Vec::new(), Vec::new());
-            diff_trees(&objects, old_root, new_root, "", &mut changed, &mut removed)?;
+            diff_trees(
+                &objects,
+                old_root,
+                new_root,
+                root_path,
+                &mut changed,
+                &mut removed,
+            )?;
             if !changed.is_empty() || !removed.is_empty() {
                 let info = objects.commit_info(repo, commit.id)?;
                 // (The message without trailing white space names the same id: the trailer's
@@ -349,13 +357,56 @@ pub(crate) fn versions_in(
 /// Most entries of two versions of a folder are the same bytes (a commit changes a few files of
 /// a folder of hundreds): those are stepped over by comparing bytes, and only the others are read
 /// as entries. Both trees are sorted in git's order, so one merge pass pairs their entries.
+///
+/// Folders are compared from a stack, not by recursion, down to `trees::MAX_DEPTH` below the
+/// repository root (`root` is the registry root's path); an entry with the same name as the entry
+/// before it on its side is passed over (the first of duplicate names wins, as in `trees`).
 fn diff_trees(
     objects: &Objects,
     old: Option<Oid>,
     new: Option<Oid>,
-    prefix: &str,
+    root: &str,
     changed: &mut Vec<(String, Oid)>,
     removed: &mut Vec<String>,
+) -> Result<(), Error> {
+    let mut stack = vec![(old, new, String::new(), trees::depth_of(root))];
+    while let Some((old, new, prefix, depth)) = stack.pop() {
+        if depth > trees::MAX_DEPTH {
+            let whole = if root.is_empty() {
+                prefix
+            } else {
+                format!("{root}/{prefix}")
+            };
+            return Err(trees::too_deep(&whole));
+        }
+        let pending = stack.len();
+        diff_folder(
+            objects,
+            (old, new),
+            (&prefix, depth),
+            changed,
+            removed,
+            &mut stack,
+        )?;
+        // Sub-folders in the tree's order, as a recursive walk would read them.
+        stack[pending..].reverse();
+    }
+    Ok(())
+}
+
+/// Folders still to compare: old and new ids, path below the registry root, folders below the
+/// repository root.
+type Pending = Vec<(Option<Oid>, Option<Oid>, String, usize)>;
+
+/// One folder of `diff_trees`: its files go to `changed` and `removed`, its changed sub-folders
+/// onto `stack`.
+fn diff_folder(
+    objects: &Objects,
+    (old, new): (Option<Oid>, Option<Oid>),
+    (prefix, depth): (&str, usize),
+    changed: &mut Vec<(String, Oid)>,
+    removed: &mut Vec<String>,
+    stack: &mut Pending,
 ) -> Result<(), Error> {
     // An entry that does not read is an error, as reading the whole tree would be. (Bytes come
     // only from a tree, so `tree` is there whenever `bytes` are not empty.)
@@ -371,6 +422,9 @@ fn diff_trees(
     let (old_tree, new_tree) = (read(old)?, read(new)?);
     let mut olds: &[u8] = old_tree.as_ref().map_or(&[], |t| t.data());
     let mut news: &[u8] = new_tree.as_ref().map_or(&[], |t| t.data());
+    // The last entry passed on each side (its bytes, from its start): an entry of the same name
+    // right after it is a duplicate.
+    let (mut old_last, mut new_last): (&[u8], &[u8]) = (&[], &[]);
     let path_of = |name: &str| {
         if prefix.is_empty() {
             name.to_string()
@@ -381,8 +435,9 @@ fn diff_trees(
     while !olds.is_empty() || !news.is_empty() {
         // The same bytes on the other side are the same entries: their modes and names end at
         // the same places.
-        let same = equal_entries(olds, news);
+        let (same, last) = equal_entries(olds, news);
         if same > 0 {
+            (old_last, new_last) = (&olds[last..], &olds[last..]);
             olds = &olds[same..];
             news = &news[same..];
             continue;
@@ -393,6 +448,16 @@ fn diff_trees(
         let new_entry = (!news.is_empty())
             .then(|| next(news, &new_tree))
             .transpose()?;
+        // A second entry of the same name is not read (and the other side's entry is then
+        // paired with what follows).
+        if let Some((_, rest)) = old_entry.filter(|(e, _)| names(old_last, e.name)) {
+            olds = rest;
+            continue;
+        }
+        if let Some((_, rest)) = new_entry.filter(|(e, _)| names(new_last, e.name)) {
+            news = rest;
+            continue;
+        }
         let order = match (&old_entry, &new_entry) {
             (Some((o, _)), Some((n, _))) => o.tree_order(n),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -404,9 +469,11 @@ fn diff_trees(
             std::cmp::Ordering::Equal => (old_entry, new_entry),
         };
         if let Some((_, rest)) = old_entry {
+            old_last = olds;
             olds = rest;
         }
         if let Some((_, rest)) = new_entry {
+            new_last = news;
             news = rest;
         }
         let (old_entry, new_entry) = (old_entry.map(|e| e.0), new_entry.map(|e| e.0));
@@ -419,7 +486,7 @@ fn diff_trees(
             continue;
         }
         match entry.kind {
-            Kind::Tree => diff_trees(objects, old_id, new_id, &path_of(name), changed, removed)?,
+            Kind::Tree => stack.push((old_id, new_id, path_of(name), depth + 1)),
             Kind::Blob => match new_id {
                 Some(id) => changed.push((path_of(name), id)),
                 None => removed.push(path_of(name)),
@@ -428,6 +495,18 @@ fn diff_trees(
         }
     }
     Ok(())
+}
+
+/// Whether the tree entry at the start of `bytes` is called `name`: `MODE NAME\0`, compared in
+/// place (a walk asks this after every run of equal entries).
+fn names(bytes: &[u8], name: &[u8]) -> bool {
+    // git writes modes of five or six digits (`40000`, `100644`).
+    let start = match (bytes.get(5), bytes.get(6)) {
+        (Some(b' '), _) => 6,
+        (_, Some(b' ')) => 7,
+        _ => return false,
+    };
+    bytes.get(start..start + name.len()) == Some(name) && bytes.get(start + name.len()) == Some(&0)
 }
 
 #[cfg(test)]

@@ -2,11 +2,10 @@
 //! built on the walks in `history` and the cache in `cache`.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use git2::Oid;
 
-use super::{cache, git, history, CommitId, Registry, RegistryCommit, Version};
+use super::{cache, git, history, CommitId, CommitInfo, Registry, RegistryCommit, Version};
 use crate::error::Error;
 use crate::model::{PromptId, PROMPT_EXT};
 
@@ -32,11 +31,12 @@ impl Registry {
 
     pub(super) fn numbered(&self, raw: Vec<history::RawVersion>) -> Result<Vec<Version>, Error> {
         let count = raw.len();
+        let mailmap = self.mailmap();
         let mut out = raw
             .into_iter()
             .enumerate()
             .map(|(i, v)| {
-                let info = v.info.resolve(&self.repo, v.commit)?;
+                let info = mapped(mailmap.as_ref(), v.info.resolve(&self.repo, v.commit)?);
                 Ok(Version::new(v.commit, count - i, info))
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -72,9 +72,9 @@ impl Registry {
             .find_commit(head.0)
             .map_err(git("reading a commit"))?;
         let has = |c: &git2::Commit| -> bool {
-            c.tree()
-                .map(|t| t.get_path(Path::new(&path)).is_ok())
-                .unwrap_or(false)
+            c.tree().is_ok_and(|t| {
+                super::trees::first_at(&self.repo, t, &path).is_ok_and(|e| e.is_some())
+            })
         };
         if has(&commit) {
             return Ok(None);
@@ -102,6 +102,7 @@ impl Registry {
             }
         }
         let mut out = Vec::with_capacity(raw.len());
+        let mailmap = self.mailmap();
         for entry in &raw {
             let changes = entry
                 .files
@@ -117,7 +118,10 @@ impl Registry {
             }
             out.push(RegistryCommit {
                 commit: CommitId(entry.commit),
-                info: entry.info.clone().resolve(&self.repo, entry.commit)?,
+                info: mapped(
+                    mailmap.as_ref(),
+                    entry.info.clone().resolve(&self.repo, entry.commit)?,
+                ),
                 changes,
                 removed: entry.removed.clone(),
                 moves: entry.moves.clone(),
@@ -193,6 +197,37 @@ impl Registry {
     }
 
     pub(super) fn version_of(&self, c: &git2::Commit, number: usize) -> Version {
-        Version::new(c.id(), number, super::CommitInfo::of(c))
+        let info = mapped(self.mailmap().as_ref(), super::CommitInfo::of(c));
+        Version::new(c.id(), number, info)
+    }
+
+    /// The mailmap `git log` applies (`.mailmap`, `mailmap.file`, `mailmap.blob`), unless
+    /// `log.mailmap` is false. The history cache keeps the names as the commits have them, so a
+    /// changed mailmap shows at once.
+    pub(super) fn mailmap(&self) -> Option<git2::Mailmap> {
+        let config = self.repo.config().ok()?;
+        if !config.get_bool("log.mailmap").unwrap_or(true) {
+            return None;
+        }
+        self.repo.mailmap().ok()
+    }
+}
+
+/// `info` with the author's name and email as the mailmap maps them.
+pub(super) fn mapped(mailmap: Option<&git2::Mailmap>, info: CommitInfo) -> CommitInfo {
+    let Some(mailmap) = mailmap else {
+        return info;
+    };
+    let when = git2::Time::new(info.time, info.offset_minutes);
+    let Ok(signature) = git2::Signature::new(&info.author, &info.email, &when) else {
+        return info;
+    };
+    match mailmap.resolve_signature(&signature) {
+        Ok(real) => CommitInfo {
+            author: String::from_utf8_lossy(real.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(real.email_bytes()).into_owned(),
+            ..info
+        },
+        Err(_) => info,
     }
 }

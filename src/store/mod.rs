@@ -14,7 +14,7 @@
 //! | `open.rs` | `Registry::open`, `.prompts.yaml`, facts about the checkout (bare, shallow, in-progress operations, editor) |
 //! | `config.rs` | the `.prompts.yaml` format |
 //! | `workdir.rs` | paths of prompt files, the working-tree walk, symbolic links, creating files |
-//! | `reads.rs`, `attributes.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes (converted as git's checkout converts them when attributes or `core.autocrlf` could apply) |
+//! | `reads.rs`, `attributes.rs`, `trees.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes (converted as git's checkout converts them when attributes or `core.autocrlf` could apply); trees read one way (depth bound, first of duplicate names) |
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
 //! | `history.rs`, `objects.rs`, `pack.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader (commits and trees as bytes, `CommitInfo`) and its pack-file reader with a delta-base cache, the history cache, one prompt's kept versions |
 //! | `parallel.rs` | work over many files on every core, and beside a history walk |
@@ -24,6 +24,7 @@
 //! | `commit.rs`, `interrupt.rs`, `signature.rs` | committing prompt files under git's lock, signals, identities (git's own answer) and dates |
 //! | `program.rs`, `write.rs`, `sign.rs`, `shared.rs` | the `git` program and its configuration; the writes git makes (blobs, trees, commits, tags, references, hooks); signing a tag as `git tag -s` does; `core.sharedRepository` permissions for the files prompt writes itself |
 //! | `staged.rs` | the index's content as a revision (`check --staged`), through `git write-tree` |
+//! | `promisor.rs` | partial clones: objects fetched on demand through `git cat-file` |
 //! | `remote.rs`, `import.rs` | `push`/`pull` through the `git` program; committing imported versions |
 //! | `setup.rs` | `init` and the `prompt` diff driver |
 //!
@@ -59,6 +60,7 @@ mod open;
 mod pack;
 mod parallel;
 mod program;
+mod promisor;
 mod reads;
 mod remote;
 mod resolve;
@@ -69,6 +71,7 @@ pub mod signature;
 mod staged;
 #[cfg(test)]
 pub(crate) mod testing;
+mod trees;
 mod versions;
 mod workdir;
 mod write;
@@ -83,6 +86,7 @@ pub use env::{BrokenTag, EnvState, Promotion};
 pub use interrupt::{exiting, interrupt, interrupted_after_commit, stopping, Signal};
 pub use moves::Moved;
 pub use objects::CommitInfo;
+pub use open::tune_process;
 pub use remote::{Divergence, PullReport, PushReport};
 pub use resolve::similar_ids;
 pub use setup::{

@@ -109,22 +109,35 @@ impl CommitInfo {
         self.message.lines().next().unwrap_or("")
     }
 
+    /// A commit's info through libgit2. A commit whose `encoding` header names another encoding
+    /// than UTF-8 (`i18n.commitEncoding`) has its names and message re-encoded to UTF-8, as
+    /// `git log` shows them; an encoding nobody knows leaves the bytes as they are.
     pub(crate) fn of(c: &git2::Commit) -> CommitInfo {
         let author = c.author();
+        let encoding = c
+            .message_encoding()
+            .ok()
+            .flatten()
+            .and_then(|label| encoding_rs::Encoding::for_label(label.trim().as_bytes()));
+        let text = |bytes: &[u8]| -> String {
+            match encoding {
+                Some(e) => e.decode_without_bom_handling(bytes).0.into_owned(),
+                None => String::from_utf8_lossy(bytes).into_owned(),
+            }
+        };
         CommitInfo {
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            author: text(author.name_bytes()),
+            email: text(author.email_bytes()),
             time: author.when().seconds(),
             offset_minutes: author.when().offset_minutes(),
-            message: String::from_utf8_lossy(c.message_bytes())
-                .trim_end()
-                .to_string(),
+            message: text(c.message_bytes()).trim_end().to_string(),
         }
     }
 }
 
 /// The repository's object database.
 pub(crate) struct Objects<'r> {
+    repo: &'r Repository,
     odb: Odb<'r>,
     /// The pack files, read with a cache of delta bases that suits a walk (src/store/pack.rs);
     /// what they do not hold is read through `odb`.
@@ -132,6 +145,9 @@ pub(crate) struct Objects<'r> {
     /// In a shallow clone, the commits whose parents were not fetched (`.git/shallow`): their
     /// parent lines name commits that are not there, so the walk treats them as roots, as git does.
     shallow: std::collections::HashSet<Oid>,
+    /// `info/grafts` (git's older way to change a commit's parents, which git and libgit2 both
+    /// apply): each grafted commit's first parent, `None` for a graft with no parents.
+    grafts: std::collections::HashMap<Oid, Option<Oid>>,
     /// `git commit-graph write` output, when there is one: a commit found there is not read at all.
     /// Read and checked on the first commit read, so that a walk with nothing to do pays nothing.
     graph: std::cell::OnceCell<Option<CommitGraph>>,
@@ -143,7 +159,6 @@ pub(crate) struct Objects<'r> {
     /// The same for commits: a walk reads a commit as a parent, and its author and message in the
     /// next step.
     commits: Recent,
-    _uncached: Uncached,
 }
 
 /// Objects' bytes by id, read in this step of a walk or the one before.
@@ -175,38 +190,6 @@ impl Recent {
     }
 }
 
-/// libgit2 keeps every commit and tree it reads in a cache that lives as long as the repository
-/// handle. A walk reads each object once (and keeps the few trees it reads twice itself), so there
-/// that cache only costs: a hash insert per object and, at 5,000 commits, tens of megabytes of
-/// memory to fault in (a cold `log ID` took a quarter less CPU time without it). The switch is
-/// process-wide: it is off while any walk is under way and back on when the last one ends.
-/// (Commands read history before they start threads, so no other thread reads it meanwhile;
-/// either way it only decides what is kept, never what is read.)
-struct Uncached;
-
-static WALKS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
-
-impl Uncached {
-    fn new() -> Uncached {
-        let mut walks = WALKS.lock().unwrap_or_else(|e| e.into_inner());
-        if *walks == 0 {
-            git2::opts::enable_caching(false);
-        }
-        *walks += 1;
-        Uncached
-    }
-}
-
-impl Drop for Uncached {
-    fn drop(&mut self) {
-        let mut walks = WALKS.lock().unwrap_or_else(|e| e.into_inner());
-        *walks -= 1;
-        if *walks == 0 {
-            git2::opts::enable_caching(true);
-        }
-    }
-}
-
 fn malformed(what: &str, id: Oid) -> Error {
     Error::Git {
         context: format!("reading {what} {id}"),
@@ -216,26 +199,40 @@ fn malformed(what: &str, id: Oid) -> Error {
 
 impl<'r> Objects<'r> {
     pub(crate) fn new(repo: &'r Repository) -> Result<Objects<'r>, Error> {
-        let shallow: std::collections::HashSet<Oid> = if repo.is_shallow() {
-            let list = std::fs::read(repo.path().join("shallow")).unwrap_or_default();
-            list.split(|b| *b == b'\n')
-                .filter_map(oid_from_hex)
-                .collect()
-        } else {
-            Default::default()
-        };
-        let graph_path = shallow
-            .is_empty()
-            .then(|| repo.path().join("objects/info/commit-graph"));
+        // The object store, `shallow` and the commit-graph belong to the repository, not to one
+        // working tree: in a linked worktree (`git worktree add`) they are in the common folder
+        // its `commondir` file names, and its own git folder (`.git/worktrees/NAME`) has none.
+        let common = repo.commondir();
+        let list = std::fs::read(common.join("shallow")).unwrap_or_default();
+        let shallow: std::collections::HashSet<Oid> = list
+            .split(|b| *b == b'\n')
+            .filter_map(oid_from_hex)
+            .collect();
+        let grafts: std::collections::HashMap<Oid, Option<Oid>> =
+            std::fs::read(common.join("info/grafts"))
+                .unwrap_or_default()
+                .split(|b| *b == b'\n')
+                .filter(|line| !line.starts_with(b"#"))
+                .filter_map(|line| {
+                    let mut ids = line.split(|b| *b == b' ').filter(|w| !w.is_empty());
+                    let id = oid_from_hex(ids.next()?)?;
+                    Some((id, ids.next().and_then(oid_from_hex)))
+                })
+                .collect();
+        // git leaves the commit-graph unused in a shallow clone and with grafts: its parents
+        // are the stored ones.
+        let graph_path = (shallow.is_empty() && grafts.is_empty())
+            .then(|| common.join("objects/info/commit-graph"));
         Ok(Objects {
+            repo,
             odb: repo.odb().map_err(git("opening the object database"))?,
-            packs: Packs::new(repo.path()),
+            packs: Packs::new(common),
             shallow,
+            grafts,
             graph: std::cell::OnceCell::new(),
             graph_path,
             trees: Recent::default(),
             commits: Recent::default(),
-            _uncached: Uncached::new(),
         })
     }
 
@@ -285,6 +282,9 @@ impl<'r> Objects<'r> {
         if self.shallow.contains(&id) {
             head.parent = None;
         }
+        if let Some(parent) = self.grafts.get(&id) {
+            head.parent = *parent;
+        }
         Ok(head)
     }
 
@@ -298,11 +298,15 @@ impl<'r> Objects<'r> {
             }
             return Ok(self.commits.keep(id, bytes));
         }
-        let object = self.odb.read(id).map_err(git("reading a commit"))?;
-        if object.kind() != git2::ObjectType::Commit {
-            return Err(malformed("commit", id));
-        }
-        Ok(self.commits.keep(id, Rc::new(object.data().to_vec())))
+        let bytes = match self.odb.read(id) {
+            Ok(object) if object.kind() != git2::ObjectType::Commit => {
+                return Err(malformed("commit", id))
+            }
+            Ok(object) => object.data().to_vec(),
+            // Not fetched by a partial clone: git fetches it on demand, and so does this.
+            Err(e) => super::promisor::fetch_missing(self.repo, "commit", id, e)?,
+        };
+        Ok(self.commits.keep(id, Rc::new(bytes)))
     }
 
     /// A commit's author and message, read from its bytes where they have the plain shape
@@ -325,11 +329,14 @@ impl<'r> Objects<'r> {
             Some((PackedKind::Tree, bytes)) => bytes,
             Some(_) => return Err(malformed("tree", id)),
             None => {
-                let object = self.odb.read(id).map_err(git("reading a tree"))?;
-                if object.kind() != git2::ObjectType::Tree {
-                    return Err(malformed("tree", id));
-                }
-                Rc::new(object.data().to_vec())
+                let bytes = match self.odb.read(id) {
+                    Ok(object) if object.kind() != git2::ObjectType::Tree => {
+                        return Err(malformed("tree", id))
+                    }
+                    Ok(object) => object.data().to_vec(),
+                    Err(e) => super::promisor::fetch_missing(self.repo, "tree", id, e)?,
+                };
+                Rc::new(bytes)
             }
         };
         let object = self.trees.keep(id, object);
@@ -574,7 +581,8 @@ fn entry_len(bytes: &[u8]) -> Option<usize> {
 /// How many bytes at the start of two trees' entries are whole entries that are the same bytes on
 /// both sides: the common prefix is found by comparing sixteen bytes at a time, then only one
 /// side's entries are measured.
-pub(crate) fn equal_entries(a: &[u8], b: &[u8]) -> usize {
+/// Also where the last of those entries starts (0 when there is none).
+pub(crate) fn equal_entries(a: &[u8], b: &[u8]) -> (usize, usize) {
     let n = a.len().min(b.len());
     let mut same = 0;
     let word = |s: &[u8], i: usize| u128::from_ne_bytes(s[i..i + 16].try_into().unwrap_or([0; 16]));
@@ -584,14 +592,15 @@ pub(crate) fn equal_entries(a: &[u8], b: &[u8]) -> usize {
     while same < n && a[same] == b[same] {
         same += 1;
     }
-    let mut at = 0;
+    let (mut at, mut last) = (0, 0);
     while let Some(len) = entry_len(&a[at..]) {
         if at + len > same {
             break;
         }
+        last = at;
         at += len;
     }
-    at
+    (at, last)
 }
 
 /// Where the entry at the start of a tree's `bytes` has its space (after the mode) and where it
@@ -660,6 +669,16 @@ fn commit_info(bytes: &[u8]) -> Option<CommitInfo> {
     }
     let (committer, next) = line(next, b"committer ")?;
     signature(committer)?;
+    // Names and message in another encoding are re-encoded by `CommitInfo::of`.
+    let header_end =
+        memchr::memmem::find(&bytes[next - 1..], b"\n\n").map_or(bytes.len(), |at| next - 1 + at);
+    if let Some(at) = memchr::memmem::find(&bytes[next - 1..header_end], b"\nencoding ") {
+        let value = &bytes[next - 1 + at + 10..];
+        let value = &value[..memchr::memchr(b'\n', value).unwrap_or(value.len())];
+        if !value.eq_ignore_ascii_case(b"utf-8") && !value.eq_ignore_ascii_case(b"utf8") {
+            return None;
+        }
+    }
     // The message starts after the first empty line; libgit2 copies it as a C string (up to a
     // NUL) and gives it without leading line breaks.
     let blank = next - 1 + memchr::memmem::find(&bytes[next - 1..], b"\n\n")?;

@@ -10,18 +10,31 @@ use super::workdir::read_capped;
 use super::{git, Config, Registry, CONFIG_FILE};
 use crate::error::Error;
 
+/// Tunes libgit2 for a short command-line process that reads history: object reads are not
+/// re-hashed (git itself does not re-hash on every read; ENGINEERING.md: 3.4x), and folder trees
+/// up to 256 KiB are kept in libgit2's object cache (the default limit of 4 KiB made the history
+/// walk inflate each changed folder twice).
+///
+/// These settings are process-wide, so the library never changes them itself: `Registry::open`
+/// leaves libgit2 as the program set it. The `prompt` binary calls this once, first thing in
+/// `main`.
+///
+/// # Safety
+///
+/// Call it before any other thread exists or uses libgit2 (libgit2 reads these settings without a
+/// lock), and only in a program that owns the process's use of libgit2: every repository any part
+/// of the program opens afterwards reads objects without re-hashing them.
+pub unsafe fn tune_process() {
+    git2::opts::strict_hash_verification(false);
+    // SAFETY: the caller guarantees that no other thread uses libgit2 yet.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 256 * 1024);
+    }
+}
+
 impl Registry {
     /// Finds the repository containing `start` (or `start` itself, bare or not) and reads its config.
     pub fn open(start: &Path) -> Result<Registry, Error> {
-        // Object reads need not re-hash: git itself does not on every read (ENGINEERING.md: 3.4x).
-        git2::opts::strict_hash_verification(false);
-        // Folder trees of a large registry are a few KiB: cache them (the default limit of 4 KiB
-        // made the history walk inflate each changed folder twice).
-        // SAFETY: a process-wide libgit2 setting, changed before any repository is in use here and
-        // set to the same value on every call.
-        unsafe {
-            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 256 * 1024);
-        }
         let repo = discover(start).map_err(|e| open_error(start, e))?;
         let config = read_config(&repo)?;
         Ok(Registry {
@@ -81,7 +94,7 @@ impl Registry {
 
     /// Whether this is a shallow clone, whose history (and so version numbering) is cut short.
     pub fn is_shallow(&self) -> bool {
-        self.repo.is_shallow()
+        is_shallow(&self.repo)
     }
 
     /// The editor git would open: `GIT_EDITOR`, `core.editor`, `VISUAL`, `EDITOR`, then `vi`.
@@ -98,6 +111,13 @@ impl Registry {
             .or_else(|| var("EDITOR"))
             .unwrap_or_else(|| "vi".to_string())
     }
+}
+
+/// Whether the repository is a shallow clone: a `shallow` file that is not empty in the common
+/// git folder, as git reads it. (libgit2 looks in the working tree's own git folder, which in a
+/// linked worktree is `.git/worktrees/NAME` and never has one.)
+pub(super) fn is_shallow(repo: &Repository) -> bool {
+    std::fs::metadata(repo.commondir().join("shallow")).is_ok_and(|m| m.len() > 0)
 }
 
 /// The repository containing `start` (or `start` itself, bare or not), searching upwards across
@@ -129,11 +149,14 @@ pub(super) fn discover(start: &Path) -> Result<Repository, git2::Error> {
             }
             return Ok(repo);
         }
-        None => Repository::open_ext(
+        None => match Repository::open_ext(
             start,
             git2::RepositoryOpenFlags::CROSS_FS,
             std::iter::empty::<&std::ffi::OsStr>(),
-        )?,
+        ) {
+            Err(e) if e.code() == ErrorCode::Owner => trusted_by_git(start)?,
+            other => other?,
+        },
     };
     if let Some(w) = work_tree {
         repo.set_workdir(&w, false)?;
@@ -157,21 +180,78 @@ fn lexical_normal(path: &Path) -> std::path::PathBuf {
     out
 }
 
+/// A repository owned by another user, opened when git itself trusts it. libgit2 reads
+/// `safe.directory` in fewer forms than git (no `/path/*`, no trailing `/`, not from
+/// `GIT_CONFIG_GLOBAL` or `GIT_CONFIG_COUNT`), so git, which reads them all, decides; a refusal
+/// carries the command git suggests, which is then sure to work.
+fn trusted_by_git(start: &Path) -> Result<Repository, git2::Error> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(start)
+            .args(args)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .stdin(std::process::Stdio::null())
+            .output()
+    };
+    let refused = |said: &str| {
+        let suggestion = said
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("git config") && l.contains("safe.directory"))
+            .unwrap_or("git config --global --add safe.directory <path>");
+        git2::Error::new(ErrorCode::Owner, git2::ErrorClass::Config, suggestion)
+    };
+    let out = git(&["rev-parse", "--is-bare-repository", "--absolute-git-dir"])
+        .map_err(|_| refused(""))?;
+    if !out.status.success() {
+        return Err(refused(&String::from_utf8_lossy(&out.stderr)));
+    }
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = text.lines();
+    let (bare, git_dir) = (lines.next() == Some("true"), lines.next().unwrap_or(""));
+    let repo = Repository::open_bare(git_dir)?;
+    if !bare {
+        let out = git(&["rev-parse", "--show-toplevel"]).map_err(|_| refused(""))?;
+        let top = String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches('\n')
+            .to_string();
+        if !out.status.success() || top.is_empty() {
+            return Err(refused(&String::from_utf8_lossy(&out.stderr)));
+        }
+        repo.set_workdir(Path::new(&top), false)?;
+    }
+    Ok(repo)
+}
+
 pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {
     match e.code() {
         ErrorCode::NotFound => Error::NotARepository {
             path: start.to_path_buf(),
         },
+        // The message is the command git suggests (`trusted_by_git`).
         ErrorCode::Owner => Error::Refused(format!(
-            "{}: the repository is owned by another user; if you trust it, run \
-             `git config --global --add safe.directory <path>`",
-            start.display()
+            "{}: the repository is owned by another user; if you trust it, run `{}`",
+            start.display(),
+            if e.message().starts_with("git config") {
+                e.message()
+            } else {
+                "git config --global --add safe.directory <path>"
+            }
         )),
-        _ if e.message().contains("extensions.refstorage") => Error::Refused(format!(
-            "{}: this repository stores references in a format prompt cannot read yet \
-             (reftable); a clone with `git clone --ref-format=files` can be used",
-            start.display()
-        )),
+        _ if e.message().contains("extensions.refstorage") => unreadable_format(
+            start,
+            "reftable references (`extensions.refStorage`)",
+            "a clone made with `git clone --ref-format=files` can be used",
+        ),
+        _ if e.message().contains("object format") || e.message().contains("objectformat") => {
+            unreadable_format(
+                start,
+                "SHA-256 object ids (`extensions.objectFormat`)",
+                "prompt works on SHA-1 repositories only (git cannot convert one in place)",
+            )
+        }
         _ if e.message().contains("unsupported extension") => Error::Refused(format!(
             "{}: the repository uses a git feature prompt cannot read ({})",
             start.display(),
@@ -179,6 +259,15 @@ pub(super) fn open_error(start: &Path, e: git2::Error) -> Error {
         )),
         _ => git(format!("opening the repository at {}", start.display()))(e),
     }
+}
+
+/// The one message for a repository in a storage format libgit2 cannot read: what it uses, and
+/// what can be done.
+fn unreadable_format(start: &Path, what: &str, remedy: &str) -> Error {
+    Error::Refused(format!(
+        "{}: this repository uses {what}, a git storage format prompt cannot read yet; {remedy}",
+        start.display()
+    ))
 }
 
 /// Reads `.prompts.yaml` from the working tree, or from `HEAD` in a bare repository.
@@ -203,5 +292,59 @@ pub(super) fn read_config(repo: &Repository) -> Result<Config, Error> {
             })?;
             Config::parse(&text)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Set in the child run of [`opening_leaves_libgit2_settings_alone`].
+    const CHILD: &str = "PROMPT_OPEN_SETTINGS_CHILD";
+
+    /// `Registry::open` changes no process-wide libgit2 setting: in a fresh process (other unit
+    /// tests share this one and may change them), after an open, libgit2 still re-hashes what it
+    /// reads, so an object whose bytes do not match its id is refused.
+    #[test]
+    fn opening_leaves_libgit2_settings_alone() {
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(exe)
+            .args([
+                "--exact",
+                "store::open::tests::child_reads_a_damaged_object",
+            ])
+            .args(["--test-threads", "1", "--nocapture"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let says = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "child: {says}");
+        assert!(says.contains("1 passed"), "the child test ran: {says}");
+    }
+
+    /// The child half of [`opening_leaves_libgit2_settings_alone`]: it only checks in a process of
+    /// its own (the `CHILD` variable set), where no other test changes libgit2's settings.
+    #[test]
+    fn child_reads_a_damaged_object() {
+        if std::env::var_os(CHILD).is_none() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        super::super::testing::git(dir.path(), &["init", "-q"]);
+        // A loose blob stored under an id that is not the hash of its bytes.
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(b"blob 5\0hello").unwrap();
+        let folder = dir.path().join(".git/objects").join(&id[..2]);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(&id[2..]), z.finish().unwrap()).unwrap();
+
+        let reg = Registry::open(dir.path()).unwrap();
+        let err = reg
+            .repo
+            .find_blob(git2::Oid::from_str(id).unwrap())
+            .expect_err("libgit2 still verifies hashes");
+        assert!(err.message().contains("hash"), "{err}");
     }
 }

@@ -83,13 +83,14 @@ impl Packs {
     }
 
     /// The object `id` and its kind, or `None` when it is not in a pack this reader can read.
+    /// An object in several packs whose first copy does not read (damaged bytes) is read from
+    /// the next pack that holds it, as git does.
     pub(crate) fn read(&self, id: Oid) -> Option<(PackedKind, Bytes)> {
         let packs = self.packs();
-        let (which, at) = packs
-            .iter()
-            .enumerate()
-            .find_map(|(i, pack)| Some((i, pack.find(id.as_bytes())?)))?;
-        self.read_at(which, &packs[which], at)
+        packs.iter().enumerate().find_map(|(which, pack)| {
+            let at = pack.find(id.as_bytes())?;
+            self.read_at(which, pack, at)
+        })
     }
 
     /// Follows the chain of deltas from `at` down to a whole or cached object, then applies the
@@ -624,6 +625,66 @@ mod tests {
         }
         assert!(damaged > 0);
         std::fs::write(&pack, &good).unwrap();
+    }
+
+    #[test]
+    fn an_object_whose_first_copy_is_damaged_is_read_from_another_pack() {
+        let dir = tempfile::tempdir().unwrap();
+        history(dir.path(), 3);
+        git(dir.path(), &["repack", "-adq"]);
+        let repo = git2::Repository::open(dir.path()).unwrap();
+        let pack_dir = repo.path().join("objects/pack");
+        let first = |ext: &str| {
+            std::fs::read_dir(&pack_dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|e| e == ext))
+                .unwrap()
+        };
+        // A copy of the pack under a name that sorts first, damaged in every object's data.
+        let (pack, idx) = (first("pack"), first("idx"));
+        let good = std::fs::read(&pack).unwrap();
+        let mut bad = good.clone();
+        for at in (40..bad.len() - ID).step_by(7) {
+            bad[at] ^= 0x55;
+        }
+        let zeros = "0".repeat(40);
+        std::fs::write(pack_dir.join(format!("pack-{zeros}.pack")), &bad).unwrap();
+        std::fs::copy(&idx, pack_dir.join(format!("pack-{zeros}.idx"))).unwrap();
+        let odb = repo.odb().unwrap();
+        let mut ids = Vec::new();
+        odb.foreach(|id| {
+            ids.push(*id);
+            true
+        })
+        .unwrap();
+        let packs = Packs::new(repo.path());
+        assert_eq!(packs.packs().len(), 2);
+        // The damaged copies, read alone, do not read.
+        let damaged = &packs.packs()[0];
+        let unreadable = ids
+            .iter()
+            .filter(|id| {
+                let at = damaged
+                    .find(id.as_bytes())
+                    .expect("every object is in both packs");
+                Packs::new(repo.path()).read_at(0, damaged, at).is_none()
+            })
+            .count();
+        assert!(unreadable > ids.len() / 2, "{unreadable} of {}", ids.len());
+        for id in &ids {
+            let (kind, bytes) = packs.read(*id).unwrap_or_else(|| panic!("{id} reads"));
+            assert_eq!(sha1_of(&bytes, kind), *id, "the good copy of {id}");
+        }
+    }
+
+    /// The id git gives an object of `kind` with `bytes`.
+    fn sha1_of(bytes: &[u8], kind: PackedKind) -> Oid {
+        let name = ["", "commit", "tree", "blob", "tag"][kind as usize];
+        let mut hash = sha1_smol::Sha1::new();
+        hash.update(format!("{name} {}\0", bytes.len()).as_bytes());
+        hash.update(bytes);
+        Oid::from_bytes(&hash.digest().bytes()).unwrap()
     }
 
     #[test]

@@ -20,9 +20,15 @@ impl Registry {
     /// The same repository opened once more, for another thread.
     fn reopen(&self) -> Result<Registry, Error> {
         // By its git folder, with the same working tree: one named by `GIT_WORK_TREE` or
-        // `core.worktree` has no `.git` to open it by.
+        // `core.worktree` has no `.git` to open it by. A repository git trusts where libgit2
+        // would not (`open::discover`) opens the same folders again.
         let at = self.repo.path();
-        let repo = Repository::open(at).map_err(|e| open_error(at, e))?;
+        let repo = match Repository::open(at) {
+            Err(e) if e.code() == git2::ErrorCode::Owner => {
+                Repository::open_bare(at).map_err(|e| open_error(at, e))?
+            }
+            other => other.map_err(|e| open_error(at, e))?,
+        };
         if let Some(w) = self.repo.workdir() {
             if repo.workdir() != Some(w) {
                 repo.set_workdir(w, false).map_err(|e| open_error(w, e))?;

@@ -1,12 +1,12 @@
 //! Reads: `HEAD` and revisions, the prompt files at a revision, and their bytes (working tree,
 //! index or any commit).
 
-use std::path::Path;
-
 use git2::{ErrorCode, Oid};
 
+use super::objects::{Kind, Objects};
 use super::workdir::{read_unlinked, walk_dir, Unlinked};
 use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
+use super::{promisor, trees};
 use crate::error::Error;
 use crate::model::{PromptId, PROMPT_EXT};
 
@@ -76,19 +76,11 @@ impl Registry {
                 }
             }
             Rev::Commit(c) => {
-                let tree = self.root_tree(c)?;
-                if let Some(tree) = tree {
-                    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-                        if entry.kind() == Some(git2::ObjectType::Blob) {
-                            if let Ok(name) = entry.name() {
-                                if name.ends_with(PROMPT_EXT) {
-                                    out.push(format!("{dir}{name}"));
-                                }
-                            }
-                        }
-                        git2::TreeWalkResult::Ok
-                    })
-                    .map_err(git("listing prompts"))?;
+                if let Some(tree) = self.root_tree(c)? {
+                    let objects = Objects::new(&self.repo)?;
+                    let keep = |name: &str| name.ends_with(PROMPT_EXT);
+                    let files = trees::files_below(&objects, tree, &self.config.root, &keep)?;
+                    out.extend(files.into_iter().map(|(path, _)| path));
                 }
             }
         }
@@ -105,21 +97,19 @@ impl Registry {
             .collect())
     }
 
-    pub(super) fn root_tree(&self, c: CommitId) -> Result<Option<git2::Tree<'_>>, Error> {
+    /// The registry root's folder at commit `c`, if there is one.
+    pub(super) fn root_tree(&self, c: CommitId) -> Result<Option<Oid>, Error> {
         let commit = self
             .repo
             .find_commit(c.0)
             .map_err(git("reading a commit"))?;
-        let tree = commit.tree().map_err(git("reading a tree"))?;
-        if self.config.root.is_empty() {
-            return Ok(Some(tree));
-        }
-        match tree.get_path(Path::new(&self.config.root)) {
-            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => Ok(Some(
-                self.repo.find_tree(e.id()).map_err(git("reading a tree"))?,
-            )),
-            _ => Ok(None),
-        }
+        let tree = promisor::find_tree(&self.repo, commit.tree_id())?;
+        Ok(
+            match trees::first_at(&self.repo, tree, &self.config.root)? {
+                Some((Kind::Tree, id)) => Some(id),
+                _ => None,
+            },
+        )
     }
 
     /// The bytes of the file at `path` (relative to the repository root) at `rev`, or `None`.
@@ -136,31 +126,44 @@ impl Registry {
                 })
             }
             Rev::Commit(c) => {
+                // The first entry of a name, as `git show REV:PATH` reads it.
                 let commit = self
                     .repo
                     .find_commit(c.0)
                     .map_err(git("reading a commit"))?;
-                let tree = commit.tree().map_err(git("reading a tree"))?;
-                let entry = match tree.get_path(Path::new(path)) {
-                    Ok(e) if e.kind() == Some(git2::ObjectType::Blob) => e,
-                    _ => return Ok(None),
-                };
-                self.blob_bytes(entry.id(), path).map(Some)
+                let tree = promisor::find_tree(&self.repo, commit.tree_id())?;
+                match trees::first_at(&self.repo, tree, path)? {
+                    Some((Kind::Blob, id)) => self.blob_bytes(id, path).map(Some),
+                    _ => Ok(None),
+                }
             }
         }
     }
 
     /// The bytes of the blob `id` of the file `path`, as a checkout writes them: converted by
-    /// git (`attributes.rs`) when a filter, line ending or encoding attribute could apply.
+    /// git (`attributes.rs`) when a filter, line ending or encoding attribute could apply. In a
+    /// partial clone (`git clone --filter=blob:none`) an old version's blob may not have been
+    /// fetched: git fetches it on demand from the promisor remote, and so does this, through the
+    /// `git` program (`git cat-file blob`), which knows the remote, its credentials and its filter.
     pub(super) fn blob_bytes(&self, id: Oid, path: &str) -> Result<Vec<u8>, Error> {
         if self.conversion_may_apply(path) {
             return self.checked_out(id, path);
         }
-        let blob = self
-            .repo
-            .find_blob(id)
-            .map_err(git(format!("reading {path}")))?;
-        Ok(blob.content().to_vec())
+        match self.repo.find_blob(id) {
+            Ok(blob) => Ok(blob.content().to_vec()),
+            Err(e) if e.code() == ErrorCode::NotFound && promisor::is_partial_clone(&self.repo) => {
+                promisor::fetch(&self.repo, "blob", id, path)
+            }
+            Err(e) => {
+                // A damaged copy that libgit2 met first: git reads another pack's copy, and so
+                // does the pack reader (it tries each pack that holds the object).
+                let packs = super::pack::Packs::new(self.repo.commondir());
+                match packs.read(id) {
+                    Some((super::pack::PackedKind::Blob, bytes)) => Ok(bytes.to_vec()),
+                    _ => Err(git(format!("reading {path}"))(e)),
+                }
+            }
+        }
     }
 
     /// The bytes of a prompt's file at `rev`, or `None` when it does not exist there.

@@ -187,7 +187,7 @@ impl Registry {
     /// In a shallow clone, the commit where `tip`'s first-parent history stops for lack of
     /// parents, if it does. Shallow clones are short, so the walk is too.
     fn shallow_boundary(&self, tip: CommitId) -> Result<Option<CommitId>, Error> {
-        if !self.repo.is_shallow() {
+        if !super::open::is_shallow(&self.repo) {
             return Ok(None);
         }
         let list = std::fs::read(self.repo.commondir().join("shallow")).unwrap_or_default();
@@ -341,10 +341,14 @@ impl Registry {
         let (commits, branch) = self.head_off_the_line()?;
         let path = self.path_of(id);
         let blob_at = |c: &git2::Commit| -> Option<Oid> {
-            let entry = c.tree().ok()?.get_path(std::path::Path::new(&path)).ok()?;
-            (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
+            // The first entry of a name, as every read takes it (`trees`).
+            match super::trees::first_at(&self.repo, c.tree().ok()?, &path).ok()?? {
+                (super::objects::Kind::Blob, id) => Some(id),
+                _ => None,
+            }
         };
         let mut out = Vec::new();
+        let mailmap = self.mailmap();
         for id in commits {
             let c = self.repo.find_commit(id).map_err(git("reading a commit"))?;
             let Some(blob) = blob_at(&c) else { continue };
@@ -354,7 +358,10 @@ impl Registry {
                 let raw = RawVersion {
                     commit: id,
                     blob,
-                    info: history::Info::Read(super::CommitInfo::of(&c)),
+                    info: history::Info::Read(super::log::mapped(
+                        mailmap.as_ref(),
+                        super::CommitInfo::of(&c),
+                    )),
                 };
                 out.push(draft(&self.repo, raw, branch.clone())?);
             }

@@ -216,7 +216,8 @@ fn read_opened(path: &Path, no_link: bool) -> Result<Option<Vec<u8>>, Error> {
 /// Collects `*.prompt.yaml` files below `dir` into `out`; hidden entries are skipped, symbolic
 /// links (to prompt files or to folders) go to `links` instead, never followed, and folders that
 /// are git repositories of their own (a nested clone, a submodule: a `.git` inside) go to
-/// `repos`, never entered: as for git, their files are not this repository's.
+/// `repos`, never entered: as for git, their files are not this repository's. Folders are read
+/// from a stack, not by recursion, and no deeper than git reads trees (`trees::MAX_DEPTH`).
 pub(super) fn walk_dir(
     dir: &Path,
     prefix: &str,
@@ -224,34 +225,39 @@ pub(super) fn walk_dir(
     links: &mut Vec<String>,
     repos: &mut Vec<String>,
 ) -> Result<(), Error> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(dir, e)),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if name.starts_with('.') {
-            continue;
-        }
-        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
-        let rel = format!("{prefix}{name}");
-        if kind.is_symlink() {
-            let to_folder = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
-            if to_folder || name.ends_with(PROMPT_EXT) {
-                links.push(rel);
-            }
-        } else if kind.is_dir() {
-            let path = entry.path();
-            if std::fs::symlink_metadata(path.join(".git")).is_ok() {
-                repos.push(rel);
+    let mut stack = vec![(dir.to_path_buf(), prefix.to_string(), 0usize)];
+    while let Some((dir, prefix, depth)) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.starts_with('.') {
                 continue;
             }
-            walk_dir(&path, &format!("{rel}/"), out, links, repos)?;
-        } else if kind.is_file() && name.ends_with(PROMPT_EXT) {
-            out.push(rel);
+            let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+            let rel = format!("{prefix}{name}");
+            if kind.is_symlink() {
+                let to_folder = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+                if to_folder || name.ends_with(PROMPT_EXT) {
+                    links.push(rel);
+                }
+            } else if kind.is_dir() {
+                if std::fs::symlink_metadata(entry.path().join(".git")).is_ok() {
+                    repos.push(rel);
+                    continue;
+                }
+                if depth + 1 > super::trees::MAX_DEPTH {
+                    return Err(super::trees::too_deep(&rel));
+                }
+                stack.push((entry.path(), format!("{rel}/"), depth + 1));
+            } else if kind.is_file() && name.ends_with(PROMPT_EXT) {
+                out.push(rel);
+            }
         }
     }
     Ok(())

@@ -17,6 +17,7 @@ mod exit_codes;
 mod fidelity;
 mod files;
 mod git_agree;
+mod git_layouts;
 mod hostile;
 mod hostile_git;
 mod init_new;

@@ -152,6 +152,11 @@ fn commit_info_is_what_libgit2_reads() {
                 "Ünïcode <u@x> 0 +0000",
                 b"encoding ISO-8859-1\n\nbody\xff\n",
             ),
+            // Another encoding: libgit2's reading, re-encoded (below).
+            false,
+        ),
+        (
+            plain("Utf <u@x> 0 +0000", b"encoding UTF-8\n\nbody\n"),
             true,
         ),
         (
@@ -183,6 +188,13 @@ fn commit_info_is_what_libgit2_reads() {
             false,
         ),
     ];
+    // Re-encoded from the commit's encoding, as `git log` shows it.
+    let latin = cases[4].0.clone();
+    let id = odb.write(git2::ObjectType::Commit, &latin).unwrap();
+    assert_eq!(
+        CommitInfo::of(&repo.find_commit(id).unwrap()).message,
+        "bodyÿ"
+    );
     for (bytes, plain) in &cases {
         let id = odb.write(git2::ObjectType::Commit, bytes).unwrap();
         let ours = commit_info(bytes);
@@ -249,18 +261,18 @@ fn equal_entries_are_whole_entries_of_the_common_prefix() {
         entry("0100644", "odd mode", 4),
     ];
     let whole = tree(&a);
-    assert_eq!(equal_entries(&whole, &whole), whole.len());
+    assert_eq!(equal_entries(&whole, &whole).0, whole.len());
     // A different id in the third entry: the first two are stepped over.
     let mut b = a.clone();
     b[2] = entry("100755", "a name with spaces", 9);
-    assert_eq!(equal_entries(&whole, &tree(&b)), a[0].len() + a[1].len());
+    assert_eq!(equal_entries(&whole, &tree(&b)).0, a[0].len() + a[1].len());
     // A different name in the first: nothing.
     b = a.clone();
     b[0] = entry("100644", "b.prompt.yaml", 1);
-    assert_eq!(equal_entries(&whole, &tree(&b)), 0);
+    assert_eq!(equal_entries(&whole, &tree(&b)).0, 0);
     // One side ends early: only its whole entries count.
     assert_eq!(
-        equal_entries(&whole, &whole[..whole.len() - 3]),
+        equal_entries(&whole, &whole[..whole.len() - 3]).0,
         whole.len() - a[3].len()
     );
     // Every entry reads as the plain search reads it, whatever the mode's length.
@@ -388,4 +400,62 @@ fn a_commit_graph_gives_what_the_commits_say() {
     assert!(CommitGraph::read(&path).is_none());
     std::fs::write(&path, b"CGPH").unwrap();
     assert!(CommitGraph::read(&path).is_none());
+}
+
+/// In a linked worktree (`git worktree add`), the packs, the commit-graph and the shallow list
+/// are the common git folder's: the fast reader reads the packs there, the graph is used, and a
+/// shallow clone's boundary commits are roots, exactly as in the main worktree.
+#[test]
+fn a_linked_worktree_reads_the_common_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main");
+    std::fs::create_dir_all(&main).unwrap();
+    let git = |at: &std::path::Path, args: &[&str]| crate::store::testing::git(at, args);
+    git(&main, &["init", "-q", "-b", "main"]);
+    for i in 0..4 {
+        std::fs::write(main.join("f"), format!("{i}\n")).unwrap();
+        git(&main, &["add", "."]);
+        git(&main, &["commit", "-q", "-m", &format!("c{i}")]);
+    }
+    git(&main, &["repack", "-adq"]);
+    git(&main, &["commit-graph", "write", "--reachable"]);
+    git(&main, &["worktree", "add", "-q", "../linked", "-b", "side"]);
+    let repo = Repository::open(dir.path().join("linked")).unwrap();
+    assert_ne!(repo.path(), repo.commondir(), "a linked worktree");
+    let head = repo.head().unwrap().target().unwrap();
+    let objects = Objects::new(&repo).unwrap();
+    assert!(
+        objects.packs.read(head).is_some(),
+        "the fast reader reads the packs"
+    );
+    assert_eq!(
+        objects.graph().map(|g| g.count),
+        Some(4),
+        "the graph is used"
+    );
+
+    // A shallow clone of depth 2, and a worktree of it: the walk stops at the boundary.
+    let url = format!("file://{}", main.display());
+    git(
+        dir.path(),
+        &["clone", "-q", "--depth", "2", &url, "shallow"],
+    );
+    let shallow = dir.path().join("shallow");
+    git(&shallow, &["repack", "-adq"]);
+    git(
+        &shallow,
+        &["worktree", "add", "-q", "../shallow-linked", "-b", "side"],
+    );
+    let repo = Repository::open(dir.path().join("shallow-linked")).unwrap();
+    let objects = Objects::new(&repo).unwrap();
+    let tip = objects
+        .commit(repo.head().unwrap().target().unwrap())
+        .unwrap();
+    assert!(
+        objects.packs.read(tip.id).is_some(),
+        "the fast reader reads the packs"
+    );
+    let boundary = objects.parent(&tip).unwrap().expect("the depth is 2");
+    assert_eq!(boundary.parent, None, "the shallow boundary is a root");
+    assert!(super::super::open::is_shallow(&repo));
 }

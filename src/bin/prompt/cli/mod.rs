@@ -199,6 +199,9 @@ impl Context {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> u8 {
+    // SAFETY: first thing the process does, before any thread (the signal handler's included) and
+    // before any repository is opened; nothing else in the process uses libgit2.
+    unsafe { prompt_registry::store::tune_process() };
     // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = match parse(std::env::args_os().collect()) {
