@@ -1,5 +1,5 @@
 //! The history cache: which commits of the release line (contract §4) changed which prompt files,
-//! kept in `.git/prompt-history-v3` so that `log`, `list` and `env` need not walk history again.
+//! kept in `.git/prompt-history-v4` so that `log`, `list` and `env` need not walk history again.
 //!
 //! Keyed on everything that can change an answer: the registry root, the release line's tip, the
 //! shallow boundary (`.git/shallow`) and the replace refs (`refs/replace/*`, `info/grafts`). The
@@ -19,12 +19,18 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::history::{registry_history, Info, Touched};
 use super::objects::oid_from_hex as oid;
+use super::steps::Move;
 use crate::error::Error;
 
-const HEADER: &str = "prompt-history-v3";
-/// Earlier formats (v1: no commit info; v2: keyed on the tip alone, no checksum), removed when a
-/// v3 file is written.
-const OLD_HEADERS: [&str; 2] = ["prompt-history-v1", "prompt-history-v2"];
+const HEADER: &str = "prompt-history-v4";
+/// Earlier formats (v1: no commit info; v2: keyed on the tip alone, no checksum; v3: the move
+/// trailer's id rather than the moves found, and one registry root for every commit), removed
+/// when a v4 file is written.
+const OLD_HEADERS: [&str; 3] = [
+    "prompt-history-v1",
+    "prompt-history-v2",
+    "prompt-history-v3",
+];
 
 pub(super) fn file(repo: &Repository) -> PathBuf {
     repo.path().join(HEADER)
@@ -134,8 +140,7 @@ fn brought_up_to_date(
 }
 
 /// The part of the registry history from `head` that one file's versions need: the commits that
-/// touch `path` or a file some `prompt mv` moved from (`old_path` maps a `Prompt-Moved-From` id to
-/// its file), with only those files. `history::versions_in` gives the same versions on this as on
+/// touch `path` or a file it was moved from, with only those files and moves. `history::versions_in` gives the same versions on this as on
 /// the whole history, because it never looks at other files. When the cache is not up to date
 /// with `head`, this is `history` (which brings it up to date).
 ///
@@ -146,7 +151,6 @@ pub(crate) fn history_of(
     tip: Oid,
     root: &str,
     path: &str,
-    old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<Touched>, Error> {
     if disabled() {
         return history(repo, tip, root);
@@ -160,7 +164,6 @@ pub(crate) fn history_of(
         Some((cached_tip, lines)) if cached_tip == tip => {
             let wanted = Wanted {
                 files: vec![path.to_string()],
-                old_path,
             };
             if let Some(entries) = parse_lines(lines, Some(wanted)) {
                 return Ok(entries);
@@ -240,9 +243,8 @@ pub(super) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// The files a filtered read keeps: one file, and the files moves into it came from, added as the
 /// read meets the moves. The cache lists commits newest first, so a move is met before any line
 /// of the older file it came from.
-struct Wanted<'a> {
+struct Wanted {
     files: Vec<String>,
-    old_path: &'a dyn Fn(&str) -> Option<String>,
 }
 
 const OID_HEX: usize = 40;
@@ -269,17 +271,36 @@ fn parse_lines<'a>(
             if info_missing {
                 return None;
             }
-            let (id, moved) = rest.split_at_checked(OID_HEX)?;
-            let moved = moved.strip_prefix(b"\t")?;
-            if let (Some(w), false) = (wanted.as_mut(), moved.is_empty()) {
-                w.files
-                    .extend((w.old_path)(std::str::from_utf8(moved).ok()?));
+            if rest.len() != OID_HEX {
+                return None;
             }
             current = Some(Current {
-                id,
-                moved,
+                id: rest,
                 info: None,
                 added: false,
+            });
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix(b"M\t") {
+            // A move: `M\t<blob the old file had>\t<old file>\t<new file>`.
+            let (blob, files) = rest.split_at_checked(OID_HEX)?;
+            let files = std::str::from_utf8(files.strip_prefix(b"\t")?).ok()?;
+            let (from, to) = files.split_once('\t')?;
+            let c = current.as_mut().filter(|c| c.info.is_some())?;
+            if let Some(w) = wanted.as_mut() {
+                if !w.files.iter().any(|f| f == to) {
+                    continue;
+                }
+                w.files.push(from.to_string());
+            }
+            if !c.added {
+                entries.push(c.touched()?);
+                c.added = true;
+            }
+            entries.last_mut()?.moves.push(Move {
+                from: from.to_string(),
+                to: to.to_string(),
+                from_blob: oid(blob)?,
             });
             continue;
         }
@@ -327,8 +348,6 @@ fn parse_lines<'a>(
 /// The commit whose lines a parse is reading.
 struct Current<'b> {
     id: &'b [u8],
-    /// The `Prompt-Moved-From` id, or empty.
-    moved: &'b [u8],
     /// The JSON of its info line, once read.
     info: Option<&'b [u8]>,
     /// Whether it is in the parse's entries yet: a filtered parse adds a commit only once one of
@@ -339,16 +358,12 @@ struct Current<'b> {
 impl Current<'_> {
     /// The commit's entry, without files yet.
     fn touched(&self) -> Option<Touched> {
-        let moved_from = match self.moved {
-            b"" => None,
-            moved => Some(std::str::from_utf8(moved).ok()?.to_string()),
-        };
         Some(Touched {
             commit: oid(self.id)?,
             info: Info::Json(self.info?.into()),
             files: Vec::new(),
             removed: Vec::new(),
-            moved_from,
+            moves: Vec::new(),
         })
     }
 }
@@ -358,7 +373,7 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
     if entries.iter().any(|t| {
         t.files.iter().any(|(f, _)| !clean(f))
             || t.removed.iter().any(|f| !clean(f))
-            || t.moved_from.as_deref().is_some_and(|m| !clean(m))
+            || t.moves.iter().any(|m| !clean(&m.from) || !clean(&m.to))
     }) || !key.storable()
     {
         // Names the line format cannot hold: go without a cache rather than a wrong one.
@@ -369,14 +384,13 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
         key.root, key.shallow, key.replace
     );
     for t in entries {
-        text.push_str(&format!(
-            "C\t{}\t{}\n",
-            t.commit,
-            t.moved_from.as_deref().unwrap_or("")
-        ));
+        text.push_str(&format!("C\t{}\n", t.commit));
         text.push_str("A\t");
         push_info(&mut text, &t.info)?;
         text.push('\n');
+        for m in &t.moves {
+            text.push_str(&format!("M\t{}\t{}\t{}\n", m.from_blob, m.from, m.to));
+        }
         for (f, blob) in &t.files {
             text.push_str(&format!("+\t{blob}\t{f}\n"));
         }
@@ -461,7 +475,11 @@ mod tests {
                 info: Info::Read(info(1)),
                 files: vec![("a.prompt.yaml".into(), oid(2))],
                 removed: vec!["b.prompt.yaml".into()],
-                moved_from: Some("old/a".into()),
+                moves: vec![Move {
+                    from: "old/a.prompt.yaml".into(),
+                    to: "a.prompt.yaml".into(),
+                    from_blob: oid(7),
+                }],
             },
             Touched {
                 commit: oid(3),
@@ -471,7 +489,7 @@ mod tests {
                     ("c d.prompt.yaml".into(), oid(5)),
                 ],
                 removed: vec![],
-                moved_from: None,
+                moves: vec![],
             },
         ];
         save(&path, &key("prompts"), oid(9), &entries).unwrap();
@@ -521,7 +539,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache");
         let oid = |n: u8| Oid::from_bytes(&[n; 20]).unwrap();
-        let t = |c: u8, files: &[(&str, u8)], removed: &[&str], moved: Option<&str>| Touched {
+        type Moved<'a> = Option<(&'a str, &'a str, u8)>;
+        let t = |c: u8, files: &[(&str, u8)], removed: &[&str], moved: Moved| Touched {
             commit: oid(c),
             info: Info::Read(info(c)),
             files: files
@@ -529,14 +548,21 @@ mod tests {
                 .map(|(f, b)| (f.to_string(), oid(*b)))
                 .collect(),
             removed: removed.iter().map(|f| f.to_string()).collect(),
-            moved_from: moved.map(str::to_string),
+            moves: moved
+                .iter()
+                .map(|(from, to, b)| Move {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    from_blob: oid(*b),
+                })
+                .collect(),
         };
         let entries = vec![
             t(
                 1,
                 &[("b.prompt.yaml", 2), ("new.prompt.yaml", 3)],
                 &["old.prompt.yaml"],
-                Some("old"),
+                Some(("old.prompt.yaml", "new.prompt.yaml", 7)),
             ),
             t(4, &[("b.prompt.yaml", 5)], &[], None),
             t(
@@ -548,10 +574,8 @@ mod tests {
         ];
         save(&path, &key("prompts"), oid(9), &entries).unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        let old_path = |id: &str| Some(format!("{id}.prompt.yaml"));
         let wanted = || Wanted {
             files: vec!["new.prompt.yaml".into()],
-            old_path: &old_path,
         };
         let (tip, kept) = parse(&bytes, &key("prompts"), Some(wanted())).unwrap();
         assert_eq!(tip, oid(9));
@@ -562,14 +586,14 @@ mod tests {
                     1,
                     &[("new.prompt.yaml", 3)],
                     &["old.prompt.yaml"],
-                    Some("old")
+                    Some(("old.prompt.yaml", "new.prompt.yaml", 7))
                 ),
                 t(6, &[("old.prompt.yaml", 7)], &[], None),
             ]
         );
         assert_eq!(
-            crate::store::history::versions_in(&kept, "new.prompt.yaml", &old_path),
-            crate::store::history::versions_in(&entries, "new.prompt.yaml", &old_path),
+            crate::store::history::versions_in(&kept, "new.prompt.yaml"),
+            crate::store::history::versions_in(&entries, "new.prompt.yaml"),
         );
         // A file line before any commit line is damage, filtered or not, even when the checksum
         // agrees.

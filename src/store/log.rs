@@ -8,7 +8,7 @@ use git2::Oid;
 
 use super::{cache, git, history, CommitId, Registry, RegistryCommit, Version};
 use crate::error::Error;
-use crate::model::{PromptId, PROMPT_EXT};
+use crate::model::PromptId;
 
 /// One commit of the prompt history, with files under their names at `HEAD`.
 pub(super) struct HistoryEntry {
@@ -50,8 +50,7 @@ impl Registry {
         start: CommitId,
         id: &PromptId,
     ) -> Result<Vec<history::RawVersion>, Error> {
-        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
-        history::file_versions(&self.repo, start.0, &self.path_of(id), &old_path)
+        history::file_versions(&self.repo, start.0, &self.config.root, &id.file_name())
     }
 
     /// A commit made by `prompt mv` names the old id in a trailer: `moved_away` tells whether the
@@ -152,38 +151,22 @@ impl Registry {
         // Older names of files, mapped to their names at `head`.
         let mut alias: HashMap<String, String> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
-        for t in raw {
-            let current = |f: &String| alias.get(f).cloned().unwrap_or_else(|| f.clone());
-            let mut files: Vec<String> = t
-                .files
+        for t in &raw {
+            let decision = t.decision();
+            let current = |f: &str| alias.get(f).cloned().unwrap_or_else(|| f.to_string());
+            let files: Vec<String> = decision.versions.iter().map(|(f, _)| current(f)).collect();
+            let removed: Vec<String> = decision.removed.iter().map(|f| current(f)).collect();
+            let moves: Vec<(String, String)> = decision
+                .moves
                 .iter()
-                .map(|(f, _)| f)
-                .filter(|f| f.ends_with(PROMPT_EXT))
-                .map(current)
+                .map(|m| (m.from.clone(), current(&m.to)))
                 .collect();
-            let mut removed: Vec<String> = t
-                .removed
-                .iter()
-                .filter(|f| f.ends_with(PROMPT_EXT))
-                .map(current)
-                .collect();
-            let mut moves = Vec::new();
-            if let Some(old) = t
-                .moved_from
-                .as_deref()
-                .and_then(|o| PromptId::parse(o).ok())
-            {
-                if let [(added, _)] = t.files.as_slice() {
-                    let new_name = current(added);
-                    files.retain(|f| *f != new_name);
-                    removed.retain(|f| *f != old.file_name());
-                    moves.push((old.file_name(), new_name.clone()));
-                    alias.insert(old.file_name(), new_name);
-                }
+            for (from, to) in &moves {
+                alias.insert(from.clone(), to.clone());
             }
             out.push(HistoryEntry {
                 commit: t.commit,
-                info: t.info,
+                info: t.info.clone(),
                 files,
                 removed,
                 moves,

@@ -60,6 +60,7 @@ mod remote;
 mod resolve;
 mod setup;
 pub mod signature;
+mod steps;
 #[cfg(test)]
 pub(crate) mod testing;
 mod versions;

@@ -240,9 +240,8 @@ impl Registry {
         // cache (which commands that need every prompt's history do, and which every later
         // command extends).
         let versions = if cache::exists(&self.repo) {
-            let old_path = |old: &str| PromptId::parse(old).ok().map(|old| old.file_name());
-            let entries = cache::history_of(&self.repo, tip.0, root, &path, &old_path)?;
-            history::versions_in(&entries, &path, &old_path)
+            let entries = cache::history_of(&self.repo, tip.0, root, &path)?;
+            history::versions_in(&entries, &path)
         } else {
             self.raw_versions(tip, id)?
         };
@@ -304,9 +303,8 @@ impl Registry {
         if self.read(super::Rev::Commit(commit), id)?.is_none() {
             return Ok(None);
         }
-        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
-        let Some(last) = history::last_change(&self.repo, commit.0, &self.path_of(id), &old_path)?
-        else {
+        let (root, file) = (&self.config.root, id.file_name());
+        let Some(last) = history::last_change(&self.repo, commit.0, root, &file)? else {
             return Ok(None);
         };
         if let Some((i, n)) = number(last.commit) {

@@ -22,6 +22,7 @@ mod interchange;
 mod interchange_files;
 mod log;
 mod many;
+mod merges;
 mod reliability;
 mod render;
 mod sarif;
