@@ -11,6 +11,7 @@ use super::commit::{Change, ChangeKind};
 use super::env::tag_message;
 use super::history::MOVED_FROM;
 use super::signature::{signature, Role};
+use super::steps::MOVED_TO;
 use super::{git, symlink_error, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
 use crate::model::{EnvName, PromptId};
@@ -124,7 +125,10 @@ impl Registry {
             },
         ];
         let summary = message.map_or_else(|| format!("Move {old} to {new}"), str::to_string);
-        let text = format!("{}\n\n{MOVED_FROM} {old}\n", summary.trim_end());
+        let text = format!(
+            "{}\n\n{MOVED_FROM} {old}\n{MOVED_TO} {new}\n",
+            summary.trim_end()
+        );
         let committed = match self.commit(&changes, &text) {
             Ok(c) => c,
             Err(e) => {

@@ -20,6 +20,9 @@ use crate::model::{PromptId, PROMPT_EXT};
 /// The trailer `prompt mv` writes in its commit message, naming the id the prompt had before.
 pub(crate) const MOVED_FROM: &str = "Prompt-Moved-From:";
 
+/// The trailer `prompt mv` writes after `Prompt-Moved-From`, naming the new id.
+pub(crate) const MOVED_TO: &str = "Prompt-Moved-To:";
+
 /// How alike (in percent of the larger file's bytes, counted by equal lines) a file added by a
 /// commit must be to the file a `Prompt-Moved-From` trailer names, when neither of the added files
 /// has the old file's exact content: git's own default for rename detection (`-M50%`).
@@ -88,7 +91,8 @@ pub(crate) fn decide<'a>(
 /// a merge commit, in the messages of the commits it merged (the branch's commits carry them; the
 /// merge's own message does not). A named id is a move only when its file is gone in the commit,
 /// and it moved into the added prompt file with exactly its last content, else into the added one
-/// most like it (at least `SIMILARITY` percent); never into any other file the commit adds.
+/// most like it (at least `SIMILARITY` percent); never into any other file the commit adds. A
+/// `Prompt-Moved-To` trailer after it names the target outright (when the commit added it).
 pub(crate) fn find_moves(
     repo: &Repository,
     objects: &Objects,
@@ -113,13 +117,22 @@ pub(crate) fn find_moves(
     }
     let mut messages = vec![message.to_string()];
     messages.extend(merged_messages(repo, commit));
+    // Trailers in order; a `Prompt-Moved-To` line names the target of the `Prompt-Moved-From`
+    // line before it (`prompt mv` writes both; older moves and other tools only the first).
     let mut named: Vec<String> = Vec::new();
+    let mut named_to: HashMap<String, String> = HashMap::new();
     for m in &messages {
-        for id in moved_from_all(m) {
-            if let Ok(id) = PromptId::parse(id) {
-                let file = id.file_name();
-                if !named.contains(&file) {
-                    named.push(file);
+        let mut last: Option<String> = None;
+        for line in m.lines().map(str::trim_start) {
+            let file = |value: &str| PromptId::parse(value.trim()).ok().map(|id| id.file_name());
+            if let Some(from) = line.strip_prefix(MOVED_FROM).and_then(file) {
+                if !named.contains(&from) {
+                    named.push(from.clone());
+                }
+                last = Some(from);
+            } else if let Some(to) = line.strip_prefix(MOVED_TO).and_then(file) {
+                if let Some(from) = last.take() {
+                    named_to.entry(from).or_insert(to);
                 }
             }
         }
@@ -133,8 +146,33 @@ pub(crate) fn find_moves(
     }
     let mut moves: Vec<Move> = Vec::new();
     let taken = |moves: &[Move], to: &str| moves.iter().any(|m| m.to == to);
+    // First the targets the trailers name, followed through later moves on the same branch
+    // (`a` to `b`, then `b` to `c`: `a` became `c`), when the commit added them.
+    for (from, from_blob) in &olds {
+        let mut to = named_to.get(from);
+        let mut steps = 0;
+        while let Some(next) = to.and_then(|t| named_to.get(t)) {
+            steps += 1;
+            if steps > named_to.len() {
+                break;
+            }
+            to = Some(next);
+        }
+        if let Some((to, _)) = to.and_then(|to| added.iter().find(|(f, _)| f == to)) {
+            if !taken(&moves, to) {
+                moves.push(Move {
+                    from: from.clone(),
+                    to: to.to_string(),
+                    from_blob: *from_blob,
+                });
+            }
+        }
+    }
     // First the files that kept their content exactly, then the most alike pairs.
     for (from, from_blob) in &olds {
+        if moves.iter().any(|m| m.from == *from) {
+            continue;
+        }
         if let Some((to, _)) = added
             .iter()
             .find(|(to, b)| b == from_blob && !taken(&moves, to))

@@ -23,6 +23,7 @@ mod interchange_files;
 mod log;
 mod many;
 mod merges;
+mod merges_model;
 mod reliability;
 mod render;
 mod sarif;
