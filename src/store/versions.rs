@@ -28,6 +28,9 @@ pub struct ReleaseLine {
     pub refname: String,
     /// Its newest commit; `None` while the branch has no commits.
     pub tip: Option<CommitId>,
+    /// Whether it is only the branch `HEAD` is on, for lack of a `release_branch`, an
+    /// `origin/HEAD`, a `main` or a `master`: then another checkout numbers on another line.
+    pub guessed: bool,
 }
 
 /// A commit that changed a prompt off the release line: no number, a branch and a commit.
@@ -107,6 +110,7 @@ impl Registry {
                             branch: branch.to_string(),
                             refname,
                             tip: Some(CommitId(commit.id())),
+                            guessed: false,
                         }));
                     }
                     Err(e) if e.code() == ErrorCode::NotFound => {}
@@ -121,6 +125,7 @@ impl Registry {
             branch: branch.to_string(),
             refname: format!("refs/heads/{branch}"),
             tip: None,
+            guessed: false,
         };
         if let Some(branch) = &self.config.release_branch {
             if let Some(line) = found(branch)? {
@@ -152,7 +157,10 @@ impl Registry {
             }
         }
         match current {
-            Some(branch) => Ok(found(&branch)?.unwrap_or_else(|| unborn(&branch))),
+            Some(branch) => Ok(ReleaseLine {
+                guessed: true,
+                ..found(&branch)?.unwrap_or_else(|| unborn(&branch))
+            }),
             None => Err(Error::NoReleaseLine {
                 reason: "HEAD is detached and there is no main or master branch (local or on \
                          origin) to number versions on"

@@ -297,3 +297,93 @@ fn a_move_trailer_on_a_commit_that_changes_more_is_numbered_one_way() {
         );
     }
 }
+
+/// Item 5: a repository whose first branch is neither main nor master, with no `origin/HEAD`
+/// (its creator ran `git init`, `prompt init`, later `git push -u`): `init` records the branch,
+/// so a feature branch's commit is a draft and never reaches production; without the setting, a
+/// protected promotion refuses and names it.
+#[test]
+fn init_records_a_release_branch_that_nothing_else_would_name() {
+    let repo = TestRepo::bare_git();
+    repo.git(&["symbolic-ref", "HEAD", "refs/heads/trunk"]);
+    repo.prompt(&["init"]).success();
+    let config = repo.read(".prompts.yaml");
+    assert!(config.contains("release_branch: trunk"), "{config}");
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "Add prompt registry"]);
+    repo.prompt(&["new", "a", "--text", "Alpha one {{name}}"])
+        .success();
+    repo.prompt(&["commit", "-m", "Add a"]).success();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let file = repo.read("prompts/a.prompt.yaml").replace("one", "two");
+    repo.write_prompt("a", &file);
+    repo.prompt(&["commit", "-m", "Edit a"])
+        .success()
+        .stdout_has("draft");
+    repo.prompt(&["promote", "a@HEAD", "production", "--yes"])
+        .code(1)
+        .stderr_has("not a version on the release line");
+    let latest = repo.prompt(&["show", "a@latest"]).success().stdout;
+    assert!(latest.contains("Alpha one"), "{latest}");
+
+    // Without the setting the current branch is the line only by default: production refuses.
+    repo.write(
+        ".prompts.yaml",
+        &config.replace("release_branch: trunk\n", ""),
+    );
+    repo.prompt(&["promote", "a@latest", "production", "--yes"])
+        .code(1)
+        .stderr_has("release_branch");
+    repo.prompt(&["promote", "a@latest", "staging"]).success();
+
+    // Where git names a main branch, nothing is recorded.
+    let plain = TestRepo::new();
+    assert!(!plain.read(".prompts.yaml").contains("release_branch"));
+}
+
+/// Item 6: promote, the push is rejected (someone pushed first), `git pull --rebase`, push again:
+/// the tag still names the pre-rebase commit, a draft no branch holds. `push` refuses to send it
+/// to a protected environment and names the version to promote instead.
+#[test]
+fn push_refuses_a_protected_promotion_orphaned_by_a_rebase() {
+    let repo = registry();
+    let remote = repo.bare_origin();
+    repo.git(&["push", "-q", "-u", "origin", "main"]);
+    let other = repo.sibling("other");
+    repo.git_in(
+        repo.root().parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            remote.to_str().unwrap(),
+            other.to_str().unwrap(),
+        ],
+    );
+    repo.prompt_in(&other, &["new", "z", "--text", "Zeta {{name}}"])
+        .success();
+    repo.prompt_in(&other, &["commit", "-m", "Add z"]).success();
+    repo.git_in(&other, &["push", "-q", "origin", "main"]);
+
+    let file = repo
+        .read("prompts/a.prompt.yaml")
+        .replace("Alpha two", "Alpha three");
+    repo.write_prompt("a", &file);
+    repo.prompt(&["commit", "-m", "Edit a"]).success();
+    repo.prompt(&["promote", "a@3", "production", "--yes"])
+        .success();
+    repo.prompt(&["push"]).code(1);
+    repo.git(&["pull", "-q", "--rebase", "origin", "main"]);
+    repo.prompt(&["push"])
+        .code(1)
+        .stderr_has("a@production points at draft")
+        .stderr_has("prompt promote a@3 production");
+    let tags = repo.git_in(&remote, &["tag", "-l"]);
+    assert!(!tags.contains("a@production"), "{tags}");
+    repo.prompt(&["promote", "a@3", "production", "--yes"])
+        .success();
+    repo.prompt(&["push"]).success();
+    repo.prompt_in(&other, &["pull"]).success();
+    repo.prompt_in(&other, &["render", "a@production", "--var", "name=Ann"])
+        .success()
+        .stdout_has("Alpha three");
+}
