@@ -19,7 +19,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::history::{registry_history, Info, Touched};
 use super::objects::oid_from_hex as oid;
-use super::steps::Move;
+use super::steps::{through_includes, Move};
 use crate::error::Error;
 
 const HEADER: &str = "prompt-history-v4";
@@ -106,13 +106,17 @@ impl Key {
 }
 
 /// The registry history from `tip`, newest first, through the cache.
+/// Each commit's `through` (versions that came through includes) is filled in.
 pub(crate) fn history(repo: &Repository, tip: Oid, root: &str) -> Result<Vec<Touched>, Error> {
-    if disabled() {
-        return Ok(registry_history(repo, tip, root, None)?.0);
-    }
-    let key = Key::of(repo, root);
-    let cached = map(&file(repo)).and_then(|bytes| parse(&bytes, &key, None));
-    brought_up_to_date(repo, tip, root, &key, cached)
+    let mut entries = if disabled() {
+        registry_history(repo, tip, root, None)?.0
+    } else {
+        let key = Key::of(repo, root);
+        let cached = map(&file(repo)).and_then(|bytes| parse(&bytes, &key, None));
+        brought_up_to_date(repo, tip, root, &key, cached)?
+    };
+    through_includes(&mut entries);
+    Ok(entries)
 }
 
 /// The whole history from `tip`: what the cache held (its tip and entries), the rest walked, and
@@ -157,24 +161,40 @@ pub(crate) fn history_of(
     }
     let key = Key::of(repo, root);
     let Some(bytes) = map(&file(repo)) else {
-        return brought_up_to_date(repo, tip, root, &key, None);
+        let mut entries = brought_up_to_date(repo, tip, root, &key, None)?;
+        through_includes(&mut entries);
+        return Ok(entries);
     };
+    let mut whole = false;
     // One verification (a hash of the whole file) serves both reads below.
     let cached = match body(&bytes, &key) {
         Some((cached_tip, lines)) if cached_tip == tip => {
             let wanted = Wanted {
                 files: vec![path.to_string()],
             };
-            if let Some(entries) = parse_lines(lines, Some(wanted)) {
-                return Ok(entries);
+            match parse_lines(lines, Some(wanted)) {
+                Some(entries) if entries.iter().all(|t| t.includes.is_empty()) => {
+                    return Ok(entries)
+                }
+                // A file that includes others can get versions through them: that needs the
+                // whole history.
+                Some(_) => {
+                    whole = true;
+                    None
+                }
+                None => None,
             }
-            None
         }
         Some((cached_tip, lines)) => parse_lines(lines, None).map(|e| (cached_tip, e)),
         None => None,
     };
     drop(bytes);
-    brought_up_to_date(repo, tip, root, &key, cached)
+    if whole {
+        return history(repo, tip, root);
+    }
+    let mut entries = brought_up_to_date(repo, tip, root, &key, cached)?;
+    through_includes(&mut entries);
+    Ok(entries)
 }
 
 /// The cache file mapped into memory, or `None` when it cannot be.
@@ -281,6 +301,25 @@ fn parse_lines<'a>(
             });
             continue;
         }
+        if let Some(rest) = line.strip_prefix(b"I\t") {
+            // The prompts a file of the commit includes: `I\t<file>\t<id>\t<id>…`.
+            let text = std::str::from_utf8(rest).ok()?;
+            let mut parts = text.split('\t');
+            let file = parts.next()?;
+            let c = current.as_mut().filter(|c| c.info.is_some())?;
+            if let Some(w) = &wanted {
+                if !w.files.iter().any(|f| f == file) {
+                    continue;
+                }
+            }
+            if !c.added {
+                entries.push(c.touched()?);
+                c.added = true;
+            }
+            let ids = parts.map(str::to_string).collect();
+            entries.last_mut()?.includes.push((file.to_string(), ids));
+            continue;
+        }
         if let Some(rest) = line.strip_prefix(b"M\t") {
             // A move: `M\t<blob the old file had>\t<old file>\t<new file>`.
             let (blob, files) = rest.split_at_checked(OID_HEX)?;
@@ -364,6 +403,8 @@ impl Current<'_> {
             files: Vec::new(),
             removed: Vec::new(),
             moves: Vec::new(),
+            includes: Vec::new(),
+            through: Vec::new(),
         })
     }
 }
@@ -374,6 +415,9 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
         t.files.iter().any(|(f, _)| !clean(f))
             || t.removed.iter().any(|f| !clean(f))
             || t.moves.iter().any(|m| !clean(&m.from) || !clean(&m.to))
+            || t.includes
+                .iter()
+                .any(|(f, ids)| !clean(f) || ids.iter().any(|i| !clean(i)))
     }) || !key.storable()
     {
         // Names the line format cannot hold: go without a cache rather than a wrong one.
@@ -396,6 +440,9 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
         }
         for f in &t.removed {
             text.push_str(&format!("-\t{f}\n"));
+        }
+        for (f, ids) in &t.includes {
+            text.push_str(&format!("I\t{f}\t{}\n", ids.join("\t")));
         }
     }
     write_sealed(path, text)?;
@@ -480,6 +527,11 @@ mod tests {
                     to: "a.prompt.yaml".into(),
                     from_blob: oid(7),
                 }],
+                includes: vec![(
+                    "a.prompt.yaml".into(),
+                    vec!["shared/tone".into(), "base".into()],
+                )],
+                through: vec![],
             },
             Touched {
                 commit: oid(3),
@@ -490,6 +542,8 @@ mod tests {
                 ],
                 removed: vec![],
                 moves: vec![],
+                includes: vec![],
+                through: vec![],
             },
         ];
         save(&path, &key("prompts"), oid(9), &entries).unwrap();
@@ -556,6 +610,8 @@ mod tests {
                     from_blob: oid(*b),
                 })
                 .collect(),
+            includes: vec![],
+            through: vec![],
         };
         let entries = vec![
             t(

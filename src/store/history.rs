@@ -276,12 +276,18 @@ pub(crate) struct Touched {
     pub removed: Vec<String>,
     /// The moves the commit made (`steps::find_moves`).
     pub moves: Vec<Move>,
+    /// For the added or changed prompt files that include other prompts: the ids they include.
+    pub includes: Vec<(String, Vec<String>)>,
+    /// Prompt files the commit did not change whose render it changed, through a prompt they
+    /// include (transitively): file, its blob, the included file that changed. Worked out over the
+    /// whole history (`steps::through_includes`), never kept in the cache.
+    pub through: Vec<(String, Oid, String)>,
 }
 
 impl Touched {
     /// What the commit did to the prompt files: the one decision (`steps::decide`).
     pub(crate) fn decision(&self) -> steps::Decision<'_> {
-        steps::decide(&self.files, &self.removed, &self.moves)
+        steps::decide(&self.files, &self.removed, &self.moves, &self.through)
     }
 }
 
@@ -346,12 +352,15 @@ pub(crate) fn registry_history(
                     &changed,
                     &removed,
                 )?;
+                let includes = steps::includes_of(repo, &changed)?;
                 out.push(Touched {
                     commit: commit.id,
                     info: Info::Read(info),
                     files: changed,
                     removed,
                     moves,
+                    includes,
+                    through: Vec::new(),
                 });
             }
         }

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use git2::Oid;
 
-use super::{cache, git, history, CommitId, Registry, RegistryCommit, Version};
+use super::{cache, git, history, CommitId, Registry, RegistryCommit, Rev, Version};
 use crate::error::Error;
+use crate::model::infer::included_ids;
 use crate::model::PromptId;
 
 /// One commit of the prompt history, with files under their names at `HEAD`.
@@ -173,6 +174,55 @@ impl Registry {
             });
         }
         Ok(out)
+    }
+
+    /// For a version of `id` where its own file did not change: the prompts it includes (directly
+    /// or through others, as of that commit) whose files the commit changed, through which the
+    /// version came. Empty for a version that changed the prompt's own file.
+    pub fn changed_includes(
+        &self,
+        id: &PromptId,
+        version: &Version,
+    ) -> Result<Vec<PromptId>, Error> {
+        let at = Rev::Commit(version.commit);
+        let Some(own) = self.read(at, id)? else {
+            return Ok(Vec::new());
+        };
+        let names = included_ids(&own);
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let commit = self
+            .repo
+            .find_commit(version.commit.0)
+            .map_err(git("reading a commit"))?;
+        let Ok(parent) = commit.parent_id(0).map(|p| Rev::Commit(CommitId(p))) else {
+            return Ok(Vec::new());
+        };
+        if self.read(parent, id)?.as_ref() == Some(&own) {
+            let mut seen: Vec<PromptId> = vec![id.clone()];
+            let mut queue: Vec<String> = names;
+            let mut changed = Vec::new();
+            while let Some(name) = queue.pop() {
+                let Ok(included) = PromptId::parse(&name) else {
+                    continue;
+                };
+                if seen.contains(&included) {
+                    continue;
+                }
+                seen.push(included.clone());
+                let now = self.read(at, &included)?;
+                if now != self.read(parent, &included)? {
+                    changed.push(included);
+                }
+                if let Some(bytes) = now {
+                    queue.extend(included_ids(&bytes));
+                }
+            }
+            changed.sort();
+            return Ok(changed);
+        }
+        Ok(Vec::new())
     }
 
     pub(super) fn version_of(&self, c: &git2::Commit, number: usize) -> Version {

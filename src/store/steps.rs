@@ -15,6 +15,7 @@ use super::config::{Config, CONFIG_FILE};
 use super::git;
 use super::objects::{Kind, Objects};
 use crate::error::Error;
+use crate::model::infer::included_ids;
 use crate::model::{PromptId, PROMPT_EXT};
 
 /// The trailer `prompt mv` writes in its commit message, naming the id the prompt had before.
@@ -51,9 +52,12 @@ pub(crate) struct Move {
 /// What a commit did to the prompt files, as every history answer reads it.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Decision<'a> {
-    /// Files that got a version, with their new blobs: every added or changed prompt file except
-    /// the target of a move that kept the content.
+    /// Files that got a version, with their blobs: every added or changed prompt file except the
+    /// target of a move that kept the content, and every prompt whose render changed through a
+    /// prompt it includes.
     pub versions: Vec<(&'a str, Oid)>,
+    /// Of those, the ones that changed only through an include: file, the included file.
+    pub via: Vec<(&'a str, &'a str)>,
     /// Files removed, other than by a move.
     pub removed: Vec<&'a str>,
     pub moves: &'a [Move],
@@ -65,8 +69,9 @@ pub(crate) fn decide<'a>(
     files: &'a [(String, Oid)],
     removed: &'a [String],
     moves: &'a [Move],
+    through: &'a [(String, Oid, String)],
 ) -> Decision<'a> {
-    let versions = files
+    let mut versions: Vec<(&str, Oid)> = files
         .iter()
         .filter(|(f, _)| f.ends_with(PROMPT_EXT))
         .filter(|(f, blob)| !moves.iter().any(|m| m.to == *f && m.from_blob == *blob))
@@ -78,10 +83,101 @@ pub(crate) fn decide<'a>(
         .filter(|f| !moves.iter().any(|m| m.from == **f))
         .map(String::as_str)
         .collect();
+    let mut via = Vec::new();
+    for (f, blob, included) in through {
+        if !versions.iter().any(|(v, _)| v == f) {
+            versions.push((f, *blob));
+            via.push((f.as_str(), included.as_str()));
+        }
+    }
     Decision {
         versions,
+        via,
         removed,
         moves,
+    }
+}
+
+/// The prompts each added or changed prompt file includes, for those that include any.
+pub(crate) fn includes_of(
+    repo: &Repository,
+    changed: &[(String, Oid)],
+) -> Result<Vec<(String, Vec<String>)>, Error> {
+    let mut out = Vec::new();
+    for (f, blob) in changed.iter().filter(|(f, _)| f.ends_with(PROMPT_EXT)) {
+        let ids = included_ids(&blob_bytes(repo, *blob)?);
+        if !ids.is_empty() {
+            out.push((f.clone(), ids));
+        }
+    }
+    Ok(out)
+}
+
+/// Fills each commit's `through` from a whole registry history (newest first): the prompts that
+/// did not change but include, directly or through other prompts, a prompt file the commit added,
+/// changed, moved or removed. Includes are read as of each commit.
+pub(crate) fn through_includes(history: &mut [super::history::Touched]) {
+    use std::collections::{BTreeSet, VecDeque};
+    type Edges = HashMap<String, Vec<String>>;
+    type Includers = HashMap<String, BTreeSet<String>>;
+    fn set_edges(edges: &mut Edges, includers: &mut Includers, file: &str, targets: Vec<String>) {
+        for old in edges.remove(file).unwrap_or_default() {
+            if let Some(set) = includers.get_mut(&old) {
+                set.remove(file);
+            }
+        }
+        for t in &targets {
+            includers
+                .entry(t.clone())
+                .or_default()
+                .insert(file.to_string());
+        }
+        if !targets.is_empty() {
+            edges.insert(file.to_string(), targets);
+        }
+    }
+    let file_of = |id: &str| PromptId::parse(id).ok().map(|id| id.file_name());
+    let mut blobs: HashMap<String, Oid> = HashMap::new();
+    let mut edges: Edges = HashMap::new();
+    let mut includers: Includers = HashMap::new();
+    for t in history.iter_mut().rev() {
+        t.through.clear();
+        let mut changed: Vec<String> = Vec::new();
+        for f in t.removed.iter().filter(|f| f.ends_with(PROMPT_EXT)) {
+            blobs.remove(f);
+            set_edges(&mut edges, &mut includers, f, Vec::new());
+            changed.push(f.clone());
+        }
+        for (f, blob) in t.files.iter().filter(|(f, _)| f.ends_with(PROMPT_EXT)) {
+            blobs.insert(f.clone(), *blob);
+            let targets = t
+                .includes
+                .iter()
+                .find(|(i, _)| i == f)
+                .map(|(_, ids)| ids.iter().filter_map(|id| file_of(id)).collect())
+                .unwrap_or_default();
+            set_edges(&mut edges, &mut includers, f, targets);
+            changed.push(f.clone());
+        }
+        if includers.is_empty() {
+            continue;
+        }
+        let mut seen: std::collections::HashSet<String> = changed.iter().cloned().collect();
+        let mut queue: VecDeque<(String, String)> =
+            changed.iter().map(|c| (c.clone(), c.clone())).collect();
+        while let Some((file, via)) = queue.pop_front() {
+            let Some(set) = includers.get(&file) else {
+                continue;
+            };
+            for includer in set {
+                if seen.insert(includer.clone()) {
+                    if let Some(blob) = blobs.get(includer) {
+                        t.through.push((includer.clone(), *blob, via.clone()));
+                    }
+                    queue.push_back((includer.clone(), via.clone()));
+                }
+            }
+        }
     }
 }
 
@@ -371,13 +467,13 @@ mod tests {
             to: "b.prompt.yaml".into(),
             from_blob: oid(1),
         }];
-        let d = decide(&files, &removed, &moves);
+        let d = decide(&files, &removed, &moves, &[]);
         assert_eq!(d.versions, vec![("d.prompt.yaml", oid(2))]);
         assert!(d.removed.is_empty());
         let edited = vec![Move {
             from_blob: oid(9),
             ..moves[0].clone()
         }];
-        assert_eq!(decide(&files, &removed, &edited).versions.len(), 2);
+        assert_eq!(decide(&files, &removed, &edited, &[]).versions.len(), 2);
     }
 }

@@ -226,7 +226,7 @@ impl Registry {
             return Ok(Vec::new());
         };
         if super::cache_disabled() {
-            return self.raw_versions(tip, id);
+            return self.walked_versions(tip, id);
         }
         if let Some(kept) = file_cache::read(&self.repo, tip.0, &self.config.root, &id.file_name())
         {
@@ -251,11 +251,28 @@ impl Registry {
             let entries = cache::history_of(&self.repo, tip.0, root, &path)?;
             history::versions_in(&entries, &path)
         } else {
-            self.raw_versions(tip, id)?
+            self.walked_versions(tip, id)?
         };
         // What makes the next read of this prompt's versions a read of a few kilobytes.
         file_cache::write(&self.repo, tip.0, root, &path, &versions);
         Ok(versions)
+    }
+
+    /// The versions of `id` at the release tip by a walk of its own file; when a version of it
+    /// includes other prompts, by the whole registry history instead, which also knows the
+    /// versions that came through what it includes.
+    fn walked_versions(&self, tip: CommitId, id: &PromptId) -> Result<Vec<RawVersion>, Error> {
+        let own = self.raw_versions(tip, id)?;
+        let includes = own.iter().any(|v| {
+            self.repo
+                .find_blob(v.blob)
+                .is_ok_and(|b| !crate::model::infer::included_ids(b.content()).is_empty())
+        });
+        if !includes {
+            return Ok(own);
+        }
+        let entries = cache::history(&self.repo, tip.0, &self.config.root)?;
+        Ok(history::versions_in(&entries, &id.file_name()))
     }
 
     /// How many versions `id` has on the release line, and the one `choose` picks by its index
@@ -270,7 +287,7 @@ impl Registry {
             return Ok((0, None));
         };
         let versions = if super::cache_disabled() {
-            self.raw_versions(tip, id)?
+            self.walked_versions(tip, id)?
         } else {
             let (root, path) = (&self.config.root, id.file_name());
             if let Some(kept) = file_cache::pick(&self.repo, tip.0, root, &path, &choose) {
@@ -315,7 +332,18 @@ impl Registry {
         let Some(last) = history::last_change(&self.repo, commit.0, root, &file)? else {
             return Ok(None);
         };
-        if let Some((i, n)) = number(last.commit) {
+        if let Some((own, _)) = number(last.commit) {
+            // A newer version may have come through an include: the newest on the line that the
+            // commit contains.
+            let i = on_line[..own]
+                .iter()
+                .position(|v| {
+                    self.repo
+                        .graph_descendant_of(commit.0, v.commit)
+                        .unwrap_or(false)
+                })
+                .unwrap_or(own);
+            let n = on_line.len() - i;
             let v = &on_line[i];
             let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(

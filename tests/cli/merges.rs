@@ -387,3 +387,107 @@ fn push_refuses_a_protected_promotion_orphaned_by_a_rebase() {
         .success()
         .stdout_has("Alpha three");
 }
+
+/// Item 7: an edit to a shared partial, merged in each style, is a version of every prompt that
+/// includes it (directly or through another partial): `log`, `list`, `env`, `render ID@latest`
+/// and a promotion see it.
+#[test]
+fn a_change_to_an_included_prompt_is_a_version_of_its_includers() {
+    for (n, style) in STYLES.into_iter().enumerate() {
+        let repo = registry();
+        repo.prompt(&["new", "shared/tone", "--text", "Be friendly."])
+            .success();
+        repo.prompt(&[
+            "new",
+            "shared/voice",
+            "--text",
+            "{{> shared/tone}} Speak plainly.",
+        ])
+        .success();
+        repo.prompt(&[
+            "new",
+            "blog-outline",
+            "--text",
+            "{{> shared/voice}} Outline {{name}}.",
+        ])
+        .success();
+        repo.prompt(&["commit", "-m", "Add the blog outline"])
+            .success();
+        repo.prompt(&["promote", "blog-outline@latest", "production", "--yes"])
+            .success();
+        repo.git(&["checkout", "-q", "-b", "tone"]);
+        let tone = repo
+            .read("prompts/shared/tone.prompt.yaml")
+            .replace("Be friendly.", "Be formal.");
+        repo.write("prompts/shared/tone.prompt.yaml", &tone);
+        repo.prompt(&["commit", "-m", "A formal tone"]).success();
+        merge_pr(&repo, "tone", style, n as u32 + 1);
+
+        let answers = versions_agree(&repo);
+        assert_eq!(answers["blog-outline"].len(), 2, "{style:?}: {answers:?}");
+        assert_eq!(answers["shared/voice"].len(), 2, "{style:?}: {answers:?}");
+        assert_eq!(answers["a"].len(), 2, "{style:?}: untouched");
+        let log = repo
+            .prompt(&["log", "blog-outline", "--json"])
+            .success()
+            .json();
+        assert_eq!(
+            log[0]["through"],
+            serde_json::json!(["shared/tone"]),
+            "{style:?}: {log}"
+        );
+        assert!(log[1].get("through").is_none(), "{style:?}: {log}");
+        repo.prompt(&["log", "blog-outline"])
+            .success()
+            .stdout_has("(through shared/tone)");
+        let includers = repo
+            .prompt(&["list", "--includes", "shared/tone", "--json"])
+            .success()
+            .json();
+        assert_eq!(
+            includers,
+            serde_json::json!([
+                {"id": "blog-outline", "through": "shared/voice"},
+                {"id": "shared/voice", "through": null}
+            ]),
+            "{style:?}"
+        );
+        let render = |reference: &str| {
+            repo.prompt(&["render", reference, "--var", "name=Ann"])
+                .success()
+                .stdout
+        };
+        assert!(
+            render("blog-outline@latest").contains("Be formal."),
+            "{style:?}"
+        );
+        assert!(
+            render("blog-outline@1").contains("Be friendly."),
+            "{style:?}"
+        );
+        assert!(
+            render("blog-outline@production").contains("Be friendly."),
+            "{style:?}"
+        );
+        let env = repo.prompt(&["env", "--json"]).success().json();
+        let outline = env
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == "blog-outline")
+            .unwrap()
+            .clone();
+        assert_eq!(outline["latest"], 2, "{style:?}: {outline}");
+        repo.prompt(&["promote", "blog-outline@HEAD", "staging"])
+            .success();
+        assert!(
+            render("blog-outline@staging").contains("Be formal."),
+            "{style:?}"
+        );
+        let shown = repo
+            .prompt(&["show", "blog-outline@staging", "--json"])
+            .success()
+            .json();
+        assert_eq!(shown["version"], 2, "{style:?}: {shown}");
+    }
+}

@@ -41,6 +41,10 @@ struct LogEntry<'a> {
     date: String,
     /// Environments pointing at this commit.
     environments: Vec<String>,
+    /// For a version that came through included prompts (the prompt's own file did not change):
+    /// the included prompts that changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    through: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -161,16 +165,25 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         info: &d.info,
         date: format_rfc3339(d.info.time, d.info.offset_minutes),
         environments: envs_at(d.commit),
+        through: Vec::new(),
     });
-    let version_entries = versions.iter().rev().map(|v| LogEntry {
-        version: Some(v.number),
-        draft: false,
-        branch: None,
-        commit: v.commit.to_string(),
-        info: &v.info,
-        date: format_rfc3339(v.info.time, v.info.offset_minutes),
-        environments: envs_at(v.commit),
-    });
+    let mut version_entries = Vec::new();
+    for v in versions.iter().rev().take(limit) {
+        version_entries.push(LogEntry {
+            version: Some(v.number),
+            draft: false,
+            branch: None,
+            commit: v.commit.to_string(),
+            info: &v.info,
+            date: format_rfc3339(v.info.time, v.info.offset_minutes),
+            environments: envs_at(v.commit),
+            through: reg
+                .changed_includes(&id, v)?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        });
+    }
     let entries: Vec<LogEntry> = draft_entries.chain(version_entries).take(limit).collect();
     if args.json {
         return ctx.ui.json(&entries);
@@ -193,7 +206,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             (None, Some(Some(b))) => ("draft".to_string(), format!(" [on {b}]")),
             (None, _) => ("draft".to_string(), " [on no branch]".to_string()),
         };
-        let summary = e.info.summary();
+        let mut summary = e.info.summary().to_string();
+        if !e.through.is_empty() {
+            summary.push_str(&format!(" (through {})", e.through.join(", ")));
+        }
         text.push_str(&format!(
             "{}  {}  {}  {}  {summary}{}{envs}\n",
             ctx.ui.bold(&label),
