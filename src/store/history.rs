@@ -352,7 +352,7 @@ pub(crate) fn registry_history(
                     &changed,
                     &removed,
                 )?;
-                let includes = steps::includes_of(repo, &changed)?;
+                let includes = steps::includes_of(&objects, &changed)?;
                 out.push(Touched {
                     commit: commit.id,
                     info: Info::Read(info),

@@ -38,7 +38,7 @@ impl Registry {
             .enumerate()
             .map(|(i, v)| {
                 let info = v.info.resolve(&self.repo, v.commit)?;
-                Ok(Version::new(v.commit, count - i, info))
+                Ok(Version::new(v.commit, v.blob, count - i, info))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         out.reverse();
@@ -226,6 +226,6 @@ impl Registry {
     }
 
     pub(super) fn version_of(&self, c: &git2::Commit, number: usize) -> Version {
-        Version::new(c.id(), number, super::CommitInfo::of(c))
+        Version::new(c.id(), Oid::ZERO_SHA1, number, super::CommitInfo::of(c))
     }
 }

@@ -121,9 +121,13 @@ pub enum Rev {
     Commit(CommitId),
 }
 
-/// A version of a prompt: a commit on the release line (contract §4) that changed its file.
+/// A version of a prompt: a commit on the release line (contract §4) that changed what it
+/// renders: its file, or a prompt it includes.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Version {
+    /// The prompt file's content id at the version (zero where unknown).
+    #[serde(skip)]
+    blob: Oid,
     /// From 1, oldest first (`version` in JSON, as in every other output).
     #[serde(rename = "version")]
     pub number: usize,
@@ -136,8 +140,9 @@ pub struct Version {
 }
 
 impl Version {
-    fn new(commit: Oid, number: usize, info: CommitInfo) -> Version {
+    fn new(commit: Oid, blob: Oid, number: usize, info: CommitInfo) -> Version {
         Version {
+            blob,
             number,
             commit: CommitId(commit),
             info,
@@ -147,6 +152,12 @@ impl Version {
     /// The first line of the message.
     pub fn summary(&self) -> &str {
         self.info.summary()
+    }
+
+    /// Whether the prompt's own file is the same at both versions: a version that has its
+    /// predecessor's file came through a prompt it includes.
+    pub fn same_file_as(&self, other: &Version) -> bool {
+        !self.blob.is_zero() && self.blob == other.blob
     }
 }
 

@@ -335,6 +335,21 @@ impl<'r> Objects<'r> {
         let object = self.trees.keep(id, object);
         Ok(Tree { id, object })
     }
+
+    /// A blob's bytes, through the same pack reader (not kept: a walk reads each blob once).
+    pub(crate) fn blob(&self, id: Oid) -> Result<Bytes, Error> {
+        match self.packs.read(id) {
+            Some((PackedKind::Blob, bytes)) => Ok(bytes),
+            Some(_) => Err(malformed("blob", id)),
+            None => {
+                let object = self.odb.read(id).map_err(git("reading a file"))?;
+                if object.kind() != git2::ObjectType::Blob {
+                    return Err(malformed("blob", id));
+                }
+                Ok(Rc::new(object.data().to_vec()))
+            }
+        }
+    }
 }
 
 /// A commit-graph file (git's `Documentation/gitformat-commit-graph.txt`): the ids of the commits

@@ -100,12 +100,12 @@ pub(crate) fn decide<'a>(
 
 /// The prompts each added or changed prompt file includes, for those that include any.
 pub(crate) fn includes_of(
-    repo: &Repository,
+    objects: &Objects,
     changed: &[(String, Oid)],
 ) -> Result<Vec<(String, Vec<String>)>, Error> {
     let mut out = Vec::new();
     for (f, blob) in changed.iter().filter(|(f, _)| f.ends_with(PROMPT_EXT)) {
-        let ids = included_ids(&blob_bytes(repo, *blob)?);
+        let ids = included_ids(&objects.blob(*blob)?);
         if !ids.is_empty() {
             out.push((f.clone(), ids));
         }

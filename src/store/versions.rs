@@ -263,10 +263,11 @@ impl Registry {
     /// versions that came through what it includes.
     fn walked_versions(&self, tip: CommitId, id: &PromptId) -> Result<Vec<RawVersion>, Error> {
         let own = self.raw_versions(tip, id)?;
+        let objects = Objects::new(&self.repo)?;
         let includes = own.iter().any(|v| {
-            self.repo
-                .find_blob(v.blob)
-                .is_ok_and(|b| !crate::model::infer::included_ids(b.content()).is_empty())
+            objects
+                .blob(v.blob)
+                .is_ok_and(|b| !crate::model::infer::included_ids(&b).is_empty())
         });
         if !includes {
             return Ok(own);
@@ -322,7 +323,7 @@ impl Registry {
             let v = &on_line[i];
             let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit, n, info,
+                v.commit, v.blob, n, info,
             ))));
         }
         if self.read(super::Rev::Commit(commit), id)?.is_none() {
@@ -347,7 +348,7 @@ impl Registry {
             let v = &on_line[i];
             let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit, n, info,
+                v.commit, v.blob, n, info,
             ))));
         }
         let branch = self.branch_of(CommitId(last.commit))?;

@@ -168,7 +168,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         through: Vec::new(),
     });
     let mut version_entries = Vec::new();
-    for v in versions.iter().rev().take(limit) {
+    for (i, v) in versions.iter().enumerate().rev().take(limit) {
+        // Only a version with its predecessor's file came through an include: others need no
+        // look at what the prompt includes.
+        let through = match i.checked_sub(1).map(|p| &versions[p]) {
+            Some(previous) if v.same_file_as(previous) => reg
+                .changed_includes(&id, v)?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
         version_entries.push(LogEntry {
             version: Some(v.number),
             draft: false,
@@ -177,11 +187,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             info: &v.info,
             date: format_rfc3339(v.info.time, v.info.offset_minutes),
             environments: envs_at(v.commit),
-            through: reg
-                .changed_includes(&id, v)?
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            through,
         });
     }
     let entries: Vec<LogEntry> = draft_entries.chain(version_entries).take(limit).collect();
