@@ -58,6 +58,17 @@ fn run(prs: &[(Vec<Op>, usize)]) {
         fresh += 1;
         format!("p{fresh}")
     };
+    // Two prompts on main to start with, so that every pull request can move, edit or remove.
+    for _ in 0..2 {
+        let id = name();
+        let text = format!("Start {id} {{{{name}}}}");
+        repo.prompt(&["new", &id, "--text", &text]).success();
+        repo.prompt(&["commit", &id, "-m", &format!("Add {id}")])
+            .success();
+        let commit = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+        model.versions.insert(id.clone(), vec![commit]);
+        model.text.insert(id, text);
+    }
     for (number, (ops, style)) in prs.iter().enumerate() {
         let style = STYLES[*style];
         let branch = format!("pr{number}");
@@ -205,7 +216,7 @@ impl Model {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 10,
+        cases: 12,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
