@@ -21,6 +21,8 @@ pub(super) struct HistoryEntry {
     removed: Vec<String>,
     /// Moves: old file, new file.
     moves: Vec<(String, String)>,
+    /// Files whose version came through an include: file, included file.
+    through: Vec<(String, String)>,
 }
 
 impl Registry {
@@ -121,6 +123,7 @@ impl Registry {
                 changes,
                 removed: entry.removed.clone(),
                 moves: entry.moves.clone(),
+                through: entry.through.clone(),
             });
         }
         Ok(out)
@@ -162,6 +165,11 @@ impl Registry {
                 .iter()
                 .map(|m| (m.from.clone(), current(&m.to)))
                 .collect();
+            let through = decision
+                .via
+                .iter()
+                .map(|(f, via)| (current(f), current(via)))
+                .collect();
             for (from, to) in &moves {
                 alias.insert(from.clone(), to.clone());
             }
@@ -171,6 +179,7 @@ impl Registry {
                 files,
                 removed,
                 moves,
+                through,
             });
         }
         Ok(out)

@@ -176,6 +176,9 @@ pub struct RegistryCommit {
     pub removed: Vec<String>,
     /// Prompts moved by this commit: old file, new file.
     pub moves: Vec<(String, String)>,
+    /// Of `changes`, the files whose version came through a prompt they include: file, the
+    /// included file that changed.
+    pub through: Vec<(String, String)>,
 }
 
 /// A reference resolved to file bytes.

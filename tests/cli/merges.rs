@@ -440,6 +440,9 @@ fn a_change_to_an_included_prompt_is_a_version_of_its_includers() {
         repo.prompt(&["log", "blog-outline"])
             .success()
             .stdout_has("(through shared/tone)");
+        repo.prompt(&["log"])
+            .success()
+            .stdout_has("blog-outline@2 (through shared/tone)");
         let includers = repo
             .prompt(&["list", "--includes", "shared/tone", "--json"])
             .success()

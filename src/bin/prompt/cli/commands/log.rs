@@ -101,6 +101,10 @@ struct PromptVersion {
     id: String,
     /// `null` in a draft commit.
     version: Option<usize>,
+    /// The included prompt whose change made this version, when the prompt's own file did not
+    /// change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    through: Option<String>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -245,6 +249,7 @@ fn registry_log(
                 PromptId::from_file_name(file).map(|id| PromptVersion {
                     id: id.to_string(),
                     version: None,
+                    through: None,
                 })
             })
             .collect(),
@@ -258,6 +263,12 @@ fn registry_log(
                 PromptId::from_file_name(file).map(|id| PromptVersion {
                     id: id.to_string(),
                     version: Some(*n),
+                    through: c
+                        .through
+                        .iter()
+                        .find(|(f, _)| f == file)
+                        .and_then(|(_, via)| PromptId::from_file_name(via))
+                        .map(|via| via.to_string()),
                 })
             })
             .collect(),
@@ -287,7 +298,10 @@ fn registry_log(
             .prompts
             .iter()
             .map(|p| match p.version {
-                Some(n) => format!("{}@{n}", p.id),
+                Some(n) => match &p.through {
+                    Some(via) => format!("{}@{n} (through {via})", p.id),
+                    None => format!("{}@{n}", p.id),
+                },
                 None => format!("{} (draft)", p.id),
             })
             .chain(e.moved.iter().map(|m| format!("{} → {}", m.from, m.to)))
