@@ -121,11 +121,6 @@ fn chain(
 /// The trailer `prompt mv` writes in its commit message, naming the id the prompt had before.
 pub(crate) use super::steps::MOVED_FROM;
 
-/// The id a commit message says the prompt was moved from, if any (the last trailer).
-pub(crate) fn moved_from(message: &str) -> Option<&str> {
-    steps::moved_from_all(message).last()
-}
-
 /// The versions of the file `path` (relative to the registry root; `default_root` where a commit
 /// names none in `.prompts.yaml`) on the first-parent history of `start`, newest first.
 ///

@@ -56,10 +56,19 @@ impl Registry {
         history::file_versions(&self.repo, start.0, &self.config.root, &id.file_name())
     }
 
-    /// A commit made by `prompt mv` names the old id in a trailer: `moved_away` tells whether the
-    /// removal found by `removal` was such a move.
+    /// Whether the removal found by `removal` was a move: on the release line, as the one decision
+    /// found it (also a move a merge commit or a squash brought); elsewhere, by the commit's
+    /// `Prompt-Moved-From` trailer.
     pub fn moved_away(&self, id: &PromptId, removal: &Version) -> bool {
-        history::moved_from(&removal.info.message) == Some(id.as_str())
+        let file = id.file_name();
+        if let Ok(Some(tip)) = self.release_tip() {
+            if let Ok(entries) = cache::history(&self.repo, tip.0, &self.config.root) {
+                if let Some(t) = entries.iter().find(|t| t.commit == removal.commit.0) {
+                    return t.moves.iter().any(|m| m.from == file);
+                }
+            }
+        }
+        super::steps::moved_from_all(&removal.info.message).any(|m| m == id.as_str())
     }
 
     /// When the prompt is absent at `HEAD` but was committed before: the commit that removed it

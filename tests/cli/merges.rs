@@ -173,6 +173,9 @@ fn a_moved_prompt_keeps_its_versions_and_a_new_one_beside_it_starts_at_one() {
         assert_eq!(answers["d"].len(), 1, "{style:?}: {answers:?}");
         assert!(answers["d"][0].contains("Delta"), "{style:?}");
         assert!(!answers.contains_key("a"), "{style:?}");
+        repo.prompt(&["log", "a"])
+            .success()
+            .stderr_has("a was moved away");
         let shown = repo.prompt(&["show", "d@1"]).success().stdout;
         assert!(shown.contains("Delta"), "{style:?}: d@1 is {shown}");
     }
