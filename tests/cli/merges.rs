@@ -475,6 +475,17 @@ fn a_change_to_an_included_prompt_is_a_version_of_its_includers() {
             render("blog-outline@production").contains("Be friendly."),
             "{style:?}"
         );
+        // The same file renders differently at the two versions: `diff --rendered` says so.
+        repo.prompt(&[
+            "diff",
+            "blog-outline@production",
+            "blog-outline@latest",
+            "--rendered",
+            "--var",
+            "name=Ann",
+        ])
+        .success()
+        .stdout_has("+Be formal. Speak plainly. Outline Ann.");
         let env = repo.prompt(&["env", "--json"]).success().json();
         let outline = env
             .as_array()
