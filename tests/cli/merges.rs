@@ -423,7 +423,9 @@ fn a_change_to_an_included_prompt_is_a_version_of_its_includers() {
             .read("prompts/shared/tone.prompt.yaml")
             .replace("Be friendly.", "Be formal.");
         repo.write("prompts/shared/tone.prompt.yaml", &tone);
-        repo.prompt(&["commit", "-m", "A formal tone"]).success();
+        repo.prompt(&["commit", "-m", "A formal tone"])
+            .success()
+            .stdout_has("shared/tone: draft");
         merge_pr(&repo, "tone", style, n as u32 + 1);
 
         let answers = versions_agree(&repo);
@@ -497,6 +499,17 @@ fn a_change_to_an_included_prompt_is_a_version_of_its_includers() {
         assert_eq!(outline["latest"], 2, "{style:?}: {outline}");
         repo.prompt(&["promote", "blog-outline@HEAD", "staging"])
             .success();
+        // Committed on the release line, the includers' new versions are reported with it.
+        let tone = repo
+            .read("prompts/shared/tone.prompt.yaml")
+            .replace("Be formal.", "Be brief.");
+        repo.write("prompts/shared/tone.prompt.yaml", &tone);
+        repo.prompt(&["commit", "-m", "A brief tone"])
+            .success()
+            .stdout_has("shared/tone: version 3")
+            .stdout_has("shared/voice: version 3 (")
+            .stdout_has("through shared/tone)")
+            .stdout_has("blog-outline: version 3 (");
         assert!(
             render("blog-outline@staging").contains("Be formal."),
             "{style:?}"
