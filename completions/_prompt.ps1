@@ -86,9 +86,10 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
         }
         'prompt;list' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only prompts promoted to this environment')
+            [CompletionResult]::new('--includes', '--includes', [CompletionResultType]::ParameterName, 'Only the prompts that include this one (as a partial, parent or Jinja2 include), directly or through other prompts: the prompts a change to it gives a new version')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {id, kind, model, versions, environments, error}')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {id, kind, model, versions, environments, error} (with --includes: an array of {id, through})')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
             [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')

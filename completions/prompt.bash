@@ -934,13 +934,17 @@ _prompt() {
             return 0
             ;;
         prompt__subcmd__list)
-            opts="-q -h --env --json --repo --color --quiet --no-pager --help"
+            opts="-q -h --env --json --includes --repo --color --quiet --no-pager --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --includes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -80,9 +80,10 @@ set edit:completion:arg-completer[prompt] = {|@words|
         }
         &'prompt;list'= {
             cand --env 'Only prompts promoted to this environment'
+            cand --includes 'Only the prompts that include this one (as a partial, parent or Jinja2 include), directly or through other prompts: the prompts a change to it gives a new version'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
-            cand --json 'Print JSON: an array of {id, kind, model, versions, environments, error}'
+            cand --json 'Print JSON: an array of {id, kind, model, versions, environments, error} (with --includes: an array of {id, through})'
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'

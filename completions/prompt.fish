@@ -82,11 +82,12 @@ complete -c prompt -n "__fish_prompt_using_subcommand new" -s q -l quiet -d 'Pri
 complete -c prompt -n "__fish_prompt_using_subcommand new" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand new" -s h -l help -d 'Print help'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l env -d 'Only prompts promoted to this environment' -r
+complete -c prompt -n "__fish_prompt_using_subcommand list" -l includes -d 'Only the prompts that include this one (as a partial, parent or Jinja2 include), directly or through other prompts: the prompts a change to it gives a new version' -r
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c prompt -n "__fish_prompt_using_subcommand list" -l json -d 'Print JSON: an array of {id, kind, model, versions, environments, error}'
+complete -c prompt -n "__fish_prompt_using_subcommand list" -l json -d 'Print JSON: an array of {id, kind, model, versions, environments, error} (with --includes: an array of {id, through})'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -s q -l quiet -d 'Print only data and errors, no progress messages'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -84,6 +84,54 @@ pub fn included_by(prompt: &Prompt) -> Vec<String> {
     names
 }
 
+/// A prompt that includes another, directly or through other prompts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Includer {
+    pub id: String,
+    /// The prompt it includes on the way (itself an includer, listed too); `None` when it
+    /// includes the prompt directly.
+    pub through: Option<String>,
+}
+
+/// The prompts at `rev` that include `id` (partials, parents, Jinja2 includes), directly or
+/// through other prompts, sorted by id: the prompts whose versions a change to `id` makes
+/// (contract §4).
+pub fn includers(
+    registry: &Registry,
+    rev: Rev,
+    id: &PromptId,
+) -> Result<Vec<Includer>, crate::error::Error> {
+    let mut direct: HashMap<PromptId, Vec<PromptId>> = HashMap::new();
+    for other in registry.ids(rev)? {
+        let Some(bytes) = registry.read(rev, &other)? else {
+            continue;
+        };
+        for name in crate::model::infer::included_ids(&bytes) {
+            if let Ok(target) = PromptId::parse(&name) {
+                direct.entry(target).or_default().push(other.clone());
+            }
+        }
+    }
+    let mut out: Vec<Includer> = Vec::new();
+    let mut queue: std::collections::VecDeque<(PromptId, Option<PromptId>)> =
+        std::collections::VecDeque::from([(id.clone(), None)]);
+    while let Some((target, _)) = queue.pop_front() {
+        for includer in direct.get(&target).into_iter().flatten() {
+            if includer == id || out.iter().any(|i| i.id == includer.as_str()) {
+                continue;
+            }
+            let through = (target != *id).then(|| target.clone());
+            out.push(Includer {
+                id: includer.to_string(),
+                through: through.as_ref().map(ToString::to_string),
+            });
+            queue.push_back((includer.clone(), through));
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
 /// Partials read from a registry at one revision, each read and parsed once.
 pub struct RegistryPartials<'a> {
     registry: &'a Registry,

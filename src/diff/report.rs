@@ -149,14 +149,26 @@ impl Entry {
         old: Option<&Source>,
         new: Option<&Source>,
     ) -> Option<Entry> {
-        let old_id = old_id.filter(|o| *o != id).map(str::to_string);
-        if old_id.is_none() {
+        if old_id.is_none_or(|o| o == id) {
             if let (Some(a), Some(b)) = (old, new) {
                 if a.bytes == b.bytes {
                     return None;
                 }
             }
         }
+        Some(Entry::of_files(id, old_id, renamed, old, new))
+    }
+
+    /// The entry of two states of a prompt even when their files are the same bytes: rendered
+    /// (`--rendered`), they can still differ through the prompts they include (contract §4).
+    pub fn of_files(
+        id: &str,
+        old_id: Option<&str>,
+        renamed: bool,
+        old: Option<&Source>,
+        new: Option<&Source>,
+    ) -> Entry {
+        let old_id = old_id.filter(|o| *o != id).map(str::to_string);
         let parse = |s: Option<&Source>| -> Result<Option<crate::model::Prompt>, String> {
             match s {
                 None => Ok(None),
@@ -215,7 +227,7 @@ impl Entry {
                 format!("the prompt was renamed from `{from}`: references to `{from}` will fail"),
             );
         }
-        Some(entry)
+        entry
     }
 
     /// Adds the rendered-output diff (`--rendered`).

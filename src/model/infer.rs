@@ -1,8 +1,9 @@
 //! The inputs a template implies: what `prompt new` declares from the texts it is given, and what
-//! an imported prompt declares for the variables its service did not list.
+//! an imported prompt declares for the variables its service did not list; and the prompts a
+//! prompt file includes, which the version model follows (`included_ids`).
 
 use crate::model::prompt::InputType;
-use crate::template::{Template, UseKind};
+use crate::template::{Syntax, Template, UseKind};
 
 /// The inputs `template`'s top-level variables imply, in order of first use, each once (its first
 /// use decides): `{{x}}` is a string, `{{^x}}` a boolean, and `{{#x}}…{{/x}}` a list when the
@@ -39,10 +40,62 @@ pub fn inputs_used(template: &Template) -> Vec<(String, InputType)> {
     out
 }
 
+/// The ids of the prompts a prompt file includes (partials, parents, Jinja2 includes, extends and
+/// imports), each once, in order: what the version model follows (contract §4). Every template
+/// text is read in both syntaxes that have includes, since the file's own `template` is also read
+/// as a partial by others, in their syntax; a superset is safe here (at worst, an extra version).
+/// Files with no include tag at all (`{{>`, `{{<`, `{{=` for changed delimiters, `{%`) are not
+/// parsed: most are like that, and a history walk asks this of every version of every file.
+pub fn included_ids(bytes: &[u8]) -> Vec<String> {
+    if !may_include(bytes) {
+        return Vec::new();
+    }
+    let Ok(loaded) = crate::model::load::parse_bytes(bytes) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for field in loaded.prompt.template_texts() {
+        for syntax in [Syntax::Mustache, Syntax::Jinja2] {
+            if let Ok(t) = Template::parse(syntax, field.text) {
+                for p in t.partials() {
+                    if !names.contains(&p.name) {
+                        names.push(p.name);
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Whether the bytes hold something that could be an include tag.
+fn may_include(bytes: &[u8]) -> bool {
+    if memchr::memmem::find(bytes, b"{%").is_some() {
+        return true;
+    }
+    memchr::memmem::find_iter(bytes, b"{{").any(|at| {
+        bytes[at + 2..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| matches!(b, b'>' | b'<' | b'='))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::Syntax;
+
+    #[test]
+    fn included_ids_are_read_from_every_template_text() {
+        let mustache = "format: 1\ntemplate: |\n  {{> shared/tone}} {{>x/y}} {{name}}\n";
+        assert_eq!(
+            included_ids(mustache.as_bytes()),
+            vec!["shared/tone", "x/y"]
+        );
+        let jinja = "format: 1\ntemplate_format: jinja2\ntemplate: \"{% include 'j/k' %}\"\n";
+        assert_eq!(included_ids(jinja.as_bytes()), vec!["j/k"]);
+        assert!(included_ids(b"format: 1\ntemplate: Hi {{name}}\n").is_empty());
+    }
 
     fn inputs(syntax: Syntax, text: &str) -> Vec<(String, InputType)> {
         inputs_used(&Template::parse(syntax, text).unwrap())

@@ -97,6 +97,9 @@ pub enum Outcome {
     Removed,
     /// A numbered version on the release line.
     Version(usize),
+    /// A prompt the commit did not change that got a numbered version through a prompt it
+    /// includes (contract §4): the version, and the included prompt that changed.
+    Through(usize, PromptId),
     /// A draft off the release line, on this branch (`None`: no branch, a detached `HEAD`).
     Draft { branch: Option<String> },
     /// Committed, but the prompt has no history to place it in (not expected; reported plainly).
@@ -127,6 +130,30 @@ pub fn outcomes(reg: &Registry, committed: &Committed) -> Result<Vec<(PromptId, 
             },
         };
         out.push((id, outcome));
+    }
+    // The prompts that include a changed one got versions too, when the commit is on the line.
+    // (A draft's includers are drafts too: nothing to number, and no files to read.)
+    let changed: Vec<PromptId> = out
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Version(_) | Outcome::Removed))
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in &changed {
+        let rev = crate::store::Rev::Commit(committed.commit);
+        for includer in crate::partials::includers(reg, rev, id)? {
+            let Ok(includer) = PromptId::parse(&includer.id) else {
+                continue;
+            };
+            if out.iter().any(|(o, _)| *o == includer) {
+                continue;
+            }
+            if let Ok(Some(VersionOrDraft::Version(v))) = reg.state_at(&includer, committed.commit)
+            {
+                if v.commit == committed.commit {
+                    out.push((includer, Outcome::Through(v.number, id.clone())));
+                }
+            }
+        }
     }
     Ok(out)
 }

@@ -174,10 +174,12 @@ pub fn refs(
             None => Ok(String::new()),
             Some(r) => render_side(reg, r, reference, &layers, sample.as_deref()),
         };
-        if let Some(e) = entry {
-            let e = e.with_rendered(&text(a.as_ref(), old)?, &text(b.as_ref(), new)?);
-            entry = (!e.is_empty()).then_some(e);
-        }
+        // The same file can render differently: its partials are read at each side's revision.
+        let e = entry.unwrap_or_else(|| {
+            Entry::of_files(&id, Some(old.id.as_str()), false, sa.as_ref(), sb.as_ref())
+        });
+        let e = e.with_rendered(&text(a.as_ref(), old)?, &text(b.as_ref(), new)?);
+        entry = (!e.is_empty()).then_some(e);
     }
     Ok(Report {
         range: None,

@@ -1,5 +1,5 @@
 //! The history cache: which commits of the release line (contract §4) changed which prompt files,
-//! kept in `.git/prompt-history-v3` so that `log`, `list` and `env` need not walk history again.
+//! kept in `.git/prompt-history-v4` so that `log`, `list` and `env` need not walk history again.
 //!
 //! Keyed on everything that can change an answer: the registry root, the release line's tip, the
 //! shallow boundary (`.git/shallow`) and the replace refs (`refs/replace/*`, `info/grafts`). The
@@ -19,12 +19,18 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::history::{registry_history, Info, Touched};
 use super::objects::oid_from_hex as oid;
+use super::steps::{through_includes, Move};
 use crate::error::Error;
 
-const HEADER: &str = "prompt-history-v3";
-/// Earlier formats (v1: no commit info; v2: keyed on the tip alone, no checksum), removed when a
-/// v3 file is written.
-const OLD_HEADERS: [&str; 2] = ["prompt-history-v1", "prompt-history-v2"];
+const HEADER: &str = "prompt-history-v4";
+/// Earlier formats (v1: no commit info; v2: keyed on the tip alone, no checksum; v3: the move
+/// trailer's id rather than the moves found, and one registry root for every commit), removed
+/// when a v4 file is written.
+const OLD_HEADERS: [&str; 3] = [
+    "prompt-history-v1",
+    "prompt-history-v2",
+    "prompt-history-v3",
+];
 
 pub(super) fn file(repo: &Repository) -> PathBuf {
     repo.path().join(HEADER)
@@ -100,13 +106,17 @@ impl Key {
 }
 
 /// The registry history from `tip`, newest first, through the cache.
+/// Each commit's `through` (versions that came through includes) is filled in.
 pub(crate) fn history(repo: &Repository, tip: Oid, root: &str) -> Result<Vec<Touched>, Error> {
-    if disabled() {
-        return Ok(registry_history(repo, tip, root, None)?.0);
-    }
-    let key = Key::of(repo, root);
-    let cached = map(&file(repo)).and_then(|bytes| parse(&bytes, &key, None));
-    brought_up_to_date(repo, tip, root, &key, cached)
+    let mut entries = if disabled() {
+        registry_history(repo, tip, root, None)?.0
+    } else {
+        let key = Key::of(repo, root);
+        let cached = map(&file(repo)).and_then(|bytes| parse(&bytes, &key, None));
+        brought_up_to_date(repo, tip, root, &key, cached)?
+    };
+    through_includes(&mut entries);
+    Ok(entries)
 }
 
 /// The whole history from `tip`: what the cache held (its tip and entries), the rest walked, and
@@ -136,8 +146,7 @@ fn brought_up_to_date(
 }
 
 /// The part of the registry history from `head` that one file's versions need: the commits that
-/// touch `path` or a file some `prompt mv` moved from (`old_path` maps a `Prompt-Moved-From` id to
-/// its file), with only those files. `history::versions_in` gives the same versions on this as on
+/// touch `path` or a file it was moved from, with only those files and moves. `history::versions_in` gives the same versions on this as on
 /// the whole history, because it never looks at other files. When the cache is not up to date
 /// with `head`, this is `history` (which brings it up to date).
 ///
@@ -148,32 +157,46 @@ pub(crate) fn history_of(
     tip: Oid,
     root: &str,
     path: &str,
-    old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<Touched>, Error> {
     if disabled() {
         return history(repo, tip, root);
     }
     let key = Key::of(repo, root);
     let Some(bytes) = map(&file(repo)) else {
-        return brought_up_to_date(repo, tip, root, &key, None);
+        let mut entries = brought_up_to_date(repo, tip, root, &key, None)?;
+        through_includes(&mut entries);
+        return Ok(entries);
     };
+    let mut whole = false;
     // One verification (a hash of the whole file) serves both reads below.
     let cached = match body(&bytes, &key) {
         Some((cached_tip, lines)) if cached_tip == tip => {
             let wanted = Wanted {
                 files: vec![path.to_string()],
-                old_path,
             };
-            if let Some(entries) = parse_lines(lines, Some(wanted)) {
-                return Ok(entries);
+            match parse_lines(lines, Some(wanted)) {
+                Some(entries) if entries.iter().all(|t| t.includes.is_empty()) => {
+                    return Ok(entries)
+                }
+                // A file that includes others can get versions through them: that needs the
+                // whole history.
+                Some(_) => {
+                    whole = true;
+                    None
+                }
+                None => None,
             }
-            None
         }
         Some((cached_tip, lines)) => parse_lines(lines, None).map(|e| (cached_tip, e)),
         None => None,
     };
     drop(bytes);
-    brought_up_to_date(repo, tip, root, &key, cached)
+    if whole {
+        return history(repo, tip, root);
+    }
+    let mut entries = brought_up_to_date(repo, tip, root, &key, cached)?;
+    through_includes(&mut entries);
+    Ok(entries)
 }
 
 /// The cache file mapped into memory, or `None` when it cannot be.
@@ -242,9 +265,8 @@ pub(super) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// The files a filtered read keeps: one file, and the files moves into it came from, added as the
 /// read meets the moves. The cache lists commits newest first, so a move is met before any line
 /// of the older file it came from.
-struct Wanted<'a> {
+struct Wanted {
     files: Vec<String>,
-    old_path: &'a dyn Fn(&str) -> Option<String>,
 }
 
 const OID_HEX: usize = 40;
@@ -271,17 +293,55 @@ fn parse_lines<'a>(
             if info_missing {
                 return None;
             }
-            let (id, moved) = rest.split_at_checked(OID_HEX)?;
-            let moved = moved.strip_prefix(b"\t")?;
-            if let (Some(w), false) = (wanted.as_mut(), moved.is_empty()) {
-                w.files
-                    .extend((w.old_path)(std::str::from_utf8(moved).ok()?));
+            if rest.len() != OID_HEX {
+                return None;
             }
             current = Some(Current {
-                id,
-                moved,
+                id: rest,
                 info: None,
                 added: false,
+            });
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix(b"I\t") {
+            // The prompts a file of the commit includes: `I\t<file>\t<id>\t<id>…`.
+            let text = std::str::from_utf8(rest).ok()?;
+            let mut parts = text.split('\t');
+            let file = parts.next()?;
+            let c = current.as_mut().filter(|c| c.info.is_some())?;
+            if let Some(w) = &wanted {
+                if !w.files.iter().any(|f| f == file) {
+                    continue;
+                }
+            }
+            if !c.added {
+                entries.push(c.touched()?);
+                c.added = true;
+            }
+            let ids = parts.map(str::to_string).collect();
+            entries.last_mut()?.includes.push((file.to_string(), ids));
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix(b"M\t") {
+            // A move: `M\t<blob the old file had>\t<old file>\t<new file>`.
+            let (blob, files) = rest.split_at_checked(OID_HEX)?;
+            let files = std::str::from_utf8(files.strip_prefix(b"\t")?).ok()?;
+            let (from, to) = files.split_once('\t')?;
+            let c = current.as_mut().filter(|c| c.info.is_some())?;
+            if let Some(w) = wanted.as_mut() {
+                if !w.files.iter().any(|f| f == to) {
+                    continue;
+                }
+                w.files.push(from.to_string());
+            }
+            if !c.added {
+                entries.push(c.touched()?);
+                c.added = true;
+            }
+            entries.last_mut()?.moves.push(Move {
+                from: from.to_string(),
+                to: to.to_string(),
+                from_blob: oid(blob)?,
             });
             continue;
         }
@@ -329,8 +389,6 @@ fn parse_lines<'a>(
 /// The commit whose lines a parse is reading.
 struct Current<'b> {
     id: &'b [u8],
-    /// The `Prompt-Moved-From` id, or empty.
-    moved: &'b [u8],
     /// The JSON of its info line, once read.
     info: Option<&'b [u8]>,
     /// Whether it is in the parse's entries yet: a filtered parse adds a commit only once one of
@@ -341,16 +399,14 @@ struct Current<'b> {
 impl Current<'_> {
     /// The commit's entry, without files yet.
     fn touched(&self) -> Option<Touched> {
-        let moved_from = match self.moved {
-            b"" => None,
-            moved => Some(std::str::from_utf8(moved).ok()?.to_string()),
-        };
         Some(Touched {
             commit: oid(self.id)?,
             info: Info::Json(self.info?.into()),
             files: Vec::new(),
             removed: Vec::new(),
-            moved_from,
+            moves: Vec::new(),
+            includes: Vec::new(),
+            through: Vec::new(),
         })
     }
 }
@@ -360,7 +416,10 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
     if entries.iter().any(|t| {
         t.files.iter().any(|(f, _)| !clean(f))
             || t.removed.iter().any(|f| !clean(f))
-            || t.moved_from.as_deref().is_some_and(|m| !clean(m))
+            || t.moves.iter().any(|m| !clean(&m.from) || !clean(&m.to))
+            || t.includes
+                .iter()
+                .any(|(f, ids)| !clean(f) || ids.iter().any(|i| !clean(i)))
     }) || !key.storable()
     {
         // Names the line format cannot hold: go without a cache rather than a wrong one.
@@ -371,19 +430,21 @@ fn save(path: &Path, key: &Key, tip: Oid, entries: &[Touched]) -> std::io::Resul
         key.root, key.shallow, key.replace
     );
     for t in entries {
-        text.push_str(&format!(
-            "C\t{}\t{}\n",
-            t.commit,
-            t.moved_from.as_deref().unwrap_or("")
-        ));
+        text.push_str(&format!("C\t{}\n", t.commit));
         text.push_str("A\t");
         push_info(&mut text, &t.info)?;
         text.push('\n');
+        for m in &t.moves {
+            text.push_str(&format!("M\t{}\t{}\t{}\n", m.from_blob, m.from, m.to));
+        }
         for (f, blob) in &t.files {
             text.push_str(&format!("+\t{blob}\t{f}\n"));
         }
         for f in &t.removed {
             text.push_str(&format!("-\t{f}\n"));
+        }
+        for (f, ids) in &t.includes {
+            text.push_str(&format!("I\t{f}\t{}\n", ids.join("\t")));
         }
     }
     write_sealed(path, text)?;
@@ -478,7 +539,16 @@ mod tests {
                 info: Info::Read(info(1)),
                 files: vec![("a.prompt.yaml".into(), oid(2))],
                 removed: vec!["b.prompt.yaml".into()],
-                moved_from: Some("old/a".into()),
+                moves: vec![Move {
+                    from: "old/a.prompt.yaml".into(),
+                    to: "a.prompt.yaml".into(),
+                    from_blob: oid(7),
+                }],
+                includes: vec![(
+                    "a.prompt.yaml".into(),
+                    vec!["shared/tone".into(), "base".into()],
+                )],
+                through: vec![],
             },
             Touched {
                 commit: oid(3),
@@ -488,7 +558,9 @@ mod tests {
                     ("c d.prompt.yaml".into(), oid(5)),
                 ],
                 removed: vec![],
-                moved_from: None,
+                moves: vec![],
+                includes: vec![],
+                through: vec![],
             },
         ];
         save(&path, &key("prompts"), oid(9), &entries).unwrap();
@@ -538,7 +610,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache");
         let oid = |n: u8| Oid::from_bytes(&[n; 20]).unwrap();
-        let t = |c: u8, files: &[(&str, u8)], removed: &[&str], moved: Option<&str>| Touched {
+        type Moved<'a> = Option<(&'a str, &'a str, u8)>;
+        let t = |c: u8, files: &[(&str, u8)], removed: &[&str], moved: Moved| Touched {
             commit: oid(c),
             info: Info::Read(info(c)),
             files: files
@@ -546,14 +619,23 @@ mod tests {
                 .map(|(f, b)| (f.to_string(), oid(*b)))
                 .collect(),
             removed: removed.iter().map(|f| f.to_string()).collect(),
-            moved_from: moved.map(str::to_string),
+            moves: moved
+                .iter()
+                .map(|(from, to, b)| Move {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    from_blob: oid(*b),
+                })
+                .collect(),
+            includes: vec![],
+            through: vec![],
         };
         let entries = vec![
             t(
                 1,
                 &[("b.prompt.yaml", 2), ("new.prompt.yaml", 3)],
                 &["old.prompt.yaml"],
-                Some("old"),
+                Some(("old.prompt.yaml", "new.prompt.yaml", 7)),
             ),
             t(4, &[("b.prompt.yaml", 5)], &[], None),
             t(
@@ -565,10 +647,8 @@ mod tests {
         ];
         save(&path, &key("prompts"), oid(9), &entries).unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        let old_path = |id: &str| Some(format!("{id}.prompt.yaml"));
         let wanted = || Wanted {
             files: vec!["new.prompt.yaml".into()],
-            old_path: &old_path,
         };
         let (tip, kept) = parse(&bytes, &key("prompts"), Some(wanted())).unwrap();
         assert_eq!(tip, oid(9));
@@ -579,14 +659,14 @@ mod tests {
                     1,
                     &[("new.prompt.yaml", 3)],
                     &["old.prompt.yaml"],
-                    Some("old")
+                    Some(("old.prompt.yaml", "new.prompt.yaml", 7))
                 ),
                 t(6, &[("old.prompt.yaml", 7)], &[], None),
             ]
         );
         assert_eq!(
-            crate::store::history::versions_in(&kept, "new.prompt.yaml", &old_path),
-            crate::store::history::versions_in(&entries, "new.prompt.yaml", &old_path),
+            crate::store::history::versions_in(&kept, "new.prompt.yaml"),
+            crate::store::history::versions_in(&entries, "new.prompt.yaml"),
         );
         // A file line before any commit line is damage, filtered or not, even when the checksum
         // agrees.

@@ -353,6 +353,19 @@ impl Registry {
         expected: Option<&EnvState>,
     ) -> Result<Promotion, Error> {
         let _section = interrupt::section()?;
+        if self.config.is_protected(env.as_str()) {
+            let line = self.release_line()?;
+            if line.guessed {
+                return Err(Error::Refused(format!(
+                    "{env} is a protected environment, and the release line is `{}` only because \
+                     it is the current branch (no release_branch in .prompts.yaml, no \
+                     origin/HEAD, no main or master): another checkout would number versions on \
+                     another line. Name the branch you release from: add `release_branch: NAME` \
+                     to .prompts.yaml and commit it (or run `git remote set-head origin --auto`)",
+                    line.branch
+                )));
+            }
+        }
         if let VersionOrDraft::Draft(d) = state {
             if self.config.is_protected(env.as_str()) {
                 return Err(Error::Refused(format!(

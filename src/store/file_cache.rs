@@ -1,4 +1,4 @@
-//! The versions of one prompt file, kept in `.git/prompt-history-files-v1/` so that the second
+//! The versions of one prompt file, kept in `.git/prompt-history-files-v2/` (v1 was written before moves were found by content and the root read per commit) so that the second
 //! `log ID` or `show ID@N` reads a few kilobytes instead of walking the history (no cache yet: a
 //! fresh clone in CI) or verifying the whole history cache (`cache`: megabytes).
 //!
@@ -18,7 +18,7 @@ use super::cache::{self, Key};
 use super::history::{Info, RawVersion};
 use super::objects::oid_from_hex as oid;
 
-const HEADER: &str = "prompt-history-files-v1";
+const HEADER: &str = "prompt-history-files-v2";
 
 /// Where the entry of `path` (relative to `root`) is kept.
 fn file(repo: &Repository, root: &str, path: &str) -> PathBuf {

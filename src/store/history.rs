@@ -9,6 +9,7 @@ use git2::{Oid, Repository};
 
 use super::git;
 use super::objects::{equal_entries, next_entry, CommitInfo, Entry, Kind, Objects, Tree};
+use super::steps::{self, Move, Roots};
 use super::trees;
 
 use crate::error::Error;
@@ -119,30 +120,20 @@ fn chain(
 }
 
 /// The trailer `prompt mv` writes in its commit message, naming the id the prompt had before.
-pub(crate) const MOVED_FROM: &str = "Prompt-Moved-From:";
+pub(crate) use super::steps::MOVED_FROM;
 
-/// The id a commit message says the prompt was moved from, if any.
-pub(crate) fn moved_from(message: &str) -> Option<&str> {
-    message
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix(MOVED_FROM))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-/// The versions of the file at `path` on the first-parent history of `start`, newest first.
+/// The versions of the file `path` (relative to the registry root; `default_root` where a commit
+/// names none in `.prompts.yaml`) on the first-parent history of `start`, newest first.
 ///
-/// Renames by `prompt mv` are followed: where the file appears in a commit whose message names the
-/// id it was moved from, `old_path` maps that id to its path and the walk goes on there. A pure
-/// move is not a version; a move with edits is.
+/// Moves are followed as `steps::find_moves` finds them, and so is a registry root that moved: a
+/// pure move is not a version; a move with edits is.
 pub(crate) fn file_versions(
     repo: &Repository,
     start: Oid,
+    default_root: &str,
     path: &str,
-    old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<RawVersion>, Error> {
-    walk_file(repo, start, path, old_path, usize::MAX)
+    walk_file(repo, start, default_root, path, usize::MAX)
 }
 
 /// The newest commit at or before `start` on its first-parent history that changed the file (its
@@ -150,51 +141,93 @@ pub(crate) fn file_versions(
 pub(crate) fn last_change(
     repo: &Repository,
     start: Oid,
+    default_root: &str,
     path: &str,
-    old_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<RawVersion>, Error> {
-    Ok(walk_file(repo, start, path, old_path, 1)?.pop())
+    Ok(walk_file(repo, start, default_root, path, 1)?.pop())
 }
 
 fn walk_file(
     repo: &Repository,
     start: Oid,
+    default_root: &str,
     path: &str,
-    old_path: &dyn Fn(&str) -> Option<String>,
     max: usize,
 ) -> Result<Vec<RawVersion>, Error> {
     let objects = Objects::new(repo)?;
-    let mut owned: Vec<String> = path.split('/').map(str::to_string).collect();
+    let mut roots = Roots::new(default_root);
+    let mut rel = path.to_string();
     let mut out = Vec::new();
     let mut commit = objects.commit(start)?;
+    let mut root = roots.at(repo, &objects, commit.tree)?;
+    // The file's path from the repository root, as parts, and how many of them are the root's.
+    let full = |root: &str, rel: &str| {
+        let mut p: Vec<String> = parts_of(root).into_iter().map(str::to_string).collect();
+        let depth = p.len();
+        p.extend(rel.split('/').map(str::to_string));
+        (p, depth)
+    };
+    let (mut owned, mut depth) = full(&root, &rel);
     let mut components: Vec<&str> = owned.iter().map(String::as_str).collect();
     let mut current = chain(&objects, commit.tree, &components, true, &Vec::new())?;
     let mut moves = 0;
     loop {
         objects.step();
         let parent = objects.parent(&commit)?;
+        let parent_root = match &parent {
+            Some(p) if p.tree != commit.tree => roots.at(repo, &objects, p.tree)?,
+            _ => root.clone(),
+        };
+        if parent_root != root {
+            (owned, depth) = full(&parent_root, &rel);
+            components = owned.iter().map(String::as_str).collect();
+        }
+        let same_path = parent_root == root;
         let mut parent_chain = match &parent {
-            Some(p) => chain(&objects, p.tree, &components, true, &current)?,
+            Some(p) => {
+                let prev = if same_path { &current } else { &Vec::new() };
+                chain(&objects, p.tree, &components, true, prev)?
+            }
             None => vec![None; components.len() + 1],
         };
         let blob = current.last().copied().flatten();
         // The commit's author and message are read only where the file changes.
-        let mut full = None;
-        // The file appears here: if the commit says it was moved, continue at the old path.
+        let mut full_info = None;
+        // The file appears here: if the commit moved it, continue at the old path.
         if let (Some(_), None, Some(p)) = (blob, parent_chain.last().copied().flatten(), &parent) {
-            let info = full.insert(objects.commit_info(repo, commit.id)?);
-            if let Some(old) = moved_from(&info.message).and_then(old_path) {
+            let info = full_info.insert(objects.commit_info(repo, commit.id)?);
+            let new_root = match same_path {
+                true => current.get(depth).copied().flatten(),
+                false => chain(&objects, commit.tree, &parts_of(&root), false, &Vec::new())?
+                    .last()
+                    .copied()
+                    .flatten(),
+            };
+            let old_root = parent_chain.get(depth).copied().flatten();
+            let (mut changed, mut removed) = (Vec::new(), Vec::new());
+            diff_trees(&objects, old_root, new_root, "", &mut changed, &mut removed)?;
+            let found = steps::find_moves(
+                repo,
+                &objects,
+                commit.id,
+                &info.message,
+                old_root,
+                &changed,
+                &removed,
+            )?;
+            if let Some(m) = found.into_iter().find(|m| m.to == rel) {
                 moves += 1;
                 // A cycle of moves cannot make the walk loop: each move is followed once per commit.
                 debug_assert!(moves <= 1_000_000);
-                owned = old.split('/').map(str::to_string).collect();
+                rel = m.from;
+                (owned, depth) = full(&parent_root, &rel);
                 components = owned.iter().map(String::as_str).collect();
                 parent_chain = chain(&objects, p.tree, &components, true, &Vec::new())?;
             }
         }
         if let Some(blob) = blob {
             if parent_chain.last().copied().flatten() != Some(blob) {
-                let info = match full {
+                let info = match full_info {
                     Some(info) => info,
                     None => objects.commit_info(repo, commit.id)?,
                 };
@@ -212,11 +245,20 @@ fn walk_file(
             Some(p) => {
                 commit = p;
                 current = parent_chain;
+                root = parent_root;
             }
             None => break,
         }
     }
     Ok(out)
+}
+
+fn parts_of(root: &str) -> Vec<&str> {
+    if root.is_empty() {
+        Vec::new()
+    } else {
+        root.split('/').collect()
+    }
 }
 
 /// A commit that added or changed files below the registry root.
@@ -228,40 +270,66 @@ pub(crate) struct Touched {
     pub files: Vec<(String, Oid)>,
     /// Paths relative to the root, of files removed.
     pub removed: Vec<String>,
-    /// The id named by a `Prompt-Moved-From` trailer, when the commit is a `prompt mv`.
-    pub moved_from: Option<String>,
+    /// The moves the commit made (`steps::find_moves`).
+    pub moves: Vec<Move>,
+    /// For the added or changed prompt files that include other prompts: the ids they include.
+    pub includes: Vec<(String, Vec<String>)>,
+    /// Prompt files the commit did not change whose render it changed, through a prompt they
+    /// include (transitively): file, its blob, the included file that changed. Worked out over the
+    /// whole history (`steps::through_includes`), never kept in the cache.
+    pub through: Vec<(String, Oid, String)>,
 }
 
-/// Every commit on the first-parent history of `start` that adds or changes a file below
-/// `root_path`, newest first, with the changed paths (relative to `root_path`). One walk; folders
-/// whose ids did not change are not opened.
+impl Touched {
+    /// What the commit did to the prompt files: the one decision (`steps::decide`).
+    pub(crate) fn decision(&self) -> steps::Decision<'_> {
+        steps::decide(&self.files, &self.removed, &self.moves, &self.through)
+    }
+}
+
+/// Every commit on the first-parent history of `start` that adds or changes a file below the
+/// registry root, newest first, with the changed paths (relative to the root). The root is each
+/// commit's own (`.prompts.yaml`; `default_root` where it names none), so a registry whose folder
+/// moved is compared file by file across the move. One walk; folders whose ids did not change are
+/// not opened.
 ///
 /// The walk stops before `stop` (a commit whose history is already known, e.g. cached) and then
 /// says so with `true`.
 pub(crate) fn registry_history(
     repo: &Repository,
     start: Oid,
-    root_path: &str,
+    default_root: &str,
     stop: Option<Oid>,
 ) -> Result<(Vec<Touched>, bool), Error> {
-    let components: Vec<&str> = if root_path.is_empty() {
-        Vec::new()
-    } else {
-        root_path.split('/').collect()
-    };
     let objects = Objects::new(repo)?;
+    let mut roots = Roots::new(default_root);
     let mut out = Vec::new();
     if Some(start) == stop {
         return Ok((Vec::new(), true));
     }
     let mut commit = objects.commit(start)?;
-    let root_of = |tree: Oid, prev: &Chain| chain(&objects, tree, &components, false, prev);
-    let mut current = root_of(commit.tree, &Vec::new())?;
+    let mut root = roots.at(repo, &objects, commit.tree)?;
+    let mut root_owned = root.clone();
+    let mut components: Vec<&str> = parts_of(&root_owned);
+    let mut current = chain(&objects, commit.tree, &components, false, &Vec::new())?;
     loop {
         objects.step();
         let parent = objects.parent(&commit)?;
+        let parent_root = match &parent {
+            Some(p) if p.tree != commit.tree => roots.at(repo, &objects, p.tree)?,
+            _ => root.clone(),
+        };
         let parent_chain = match &parent {
-            Some(p) => root_of(p.tree, &current)?,
+            Some(p) if parent_root == root => {
+                chain(&objects, p.tree, &components, false, &current)?
+            }
+            Some(p) => chain(
+                &objects,
+                p.tree,
+                &parts_of(&parent_root),
+                false,
+                &Vec::new(),
+            )?,
             None => vec![None; components.len() + 1],
         };
         let new_root = current.last().copied().flatten();
@@ -272,21 +340,30 @@ pub(crate) fn registry_history(
                 &objects,
                 old_root,
                 new_root,
-                root_path,
+                &root,
                 &mut changed,
                 &mut removed,
             )?;
             if !changed.is_empty() || !removed.is_empty() {
                 let info = objects.commit_info(repo, commit.id)?;
-                // (The message without trailing white space names the same id: the trailer's
-                // value is trimmed.)
-                let moved_from = moved_from(&info.message).map(str::to_string);
+                let moves = steps::find_moves(
+                    repo,
+                    &objects,
+                    commit.id,
+                    &info.message,
+                    old_root,
+                    &changed,
+                    &removed,
+                )?;
+                let includes = steps::includes_of(&objects, &changed)?;
                 out.push(Touched {
                     commit: commit.id,
                     info: Info::Read(info),
                     files: changed,
                     removed,
-                    moved_from,
+                    moves,
+                    includes,
+                    through: Vec::new(),
                 });
             }
         }
@@ -297,6 +374,11 @@ pub(crate) fn registry_history(
             Some(p) => {
                 commit = p;
                 current = parent_chain;
+                if parent_root != root {
+                    root_owned = parent_root.clone();
+                    components = parts_of(&root_owned);
+                }
+                root = parent_root;
             }
             None => break,
         }
@@ -306,47 +388,21 @@ pub(crate) fn registry_history(
 
 /// The versions of the file `path` (relative to the registry root) from a registry history
 /// (newest first), following moves like `file_versions` does: the same result without a walk.
-pub(crate) fn versions_in(
-    history: &[Touched],
-    path: &str,
-    old_path: &dyn Fn(&str) -> Option<String>,
-) -> Vec<RawVersion> {
-    // The blob a file has just before entry `from` (None: absent), from the older entries.
-    let before = |from: usize, file: &str| -> Option<Oid> {
-        for t in &history[from + 1..] {
-            if let Some((_, blob)) = t.files.iter().find(|(f, _)| f == file) {
-                return Some(*blob);
-            }
-            if t.removed.iter().any(|f| f == file) {
-                return None;
-            }
-        }
-        None
-    };
+pub(crate) fn versions_in(history: &[Touched], path: &str) -> Vec<RawVersion> {
     let mut current = path.to_string();
     let mut out = Vec::new();
-    for (i, t) in history.iter().enumerate() {
-        let Some((_, blob)) = t.files.iter().find(|(f, _)| *f == current) else {
-            continue;
-        };
-        let moved = t.moved_from.as_deref().and_then(old_path);
-        if let Some(old) = moved.filter(|_| before(i, &current).is_none()) {
-            // Appeared here by a move: a version only if the content changed on the way.
-            if before(i, &old) != Some(*blob) {
-                out.push(RawVersion {
-                    commit: t.commit,
-                    blob: *blob,
-                    info: t.info.clone(),
-                });
-            }
-            current = old;
-            continue;
+    for t in history {
+        let decision = t.decision();
+        if let Some((_, blob)) = decision.versions.iter().find(|(f, _)| *f == current) {
+            out.push(RawVersion {
+                commit: t.commit,
+                blob: *blob,
+                info: t.info.clone(),
+            });
         }
-        out.push(RawVersion {
-            commit: t.commit,
-            blob: *blob,
-            info: t.info.clone(),
-        });
+        if let Some(m) = decision.moves.iter().find(|m| m.to == current) {
+            current = m.from.clone();
+        }
     }
     out
 }
@@ -635,7 +691,7 @@ mod tests {
         let _c6 = commit(&repo, &[("other.txt", Some("y"))]);
         let head = repo.head().unwrap().target().unwrap();
 
-        let a: Vec<Oid> = file_versions(&repo, head, "p/a.prompt.yaml", &|_| None)
+        let a: Vec<Oid> = file_versions(&repo, head, "p", "a.prompt.yaml")
             .unwrap()
             .iter()
             .map(|v| v.commit)
@@ -643,18 +699,16 @@ mod tests {
         // The removal is not a version; coming back with old content is one.
         assert_eq!(a, vec![c5, c3, c1]);
         assert_eq!(
-            file_versions(&repo, head, "p/b.prompt.yaml", &|_| None)
+            file_versions(&repo, head, "p", "b.prompt.yaml")
                 .unwrap()
                 .len(),
             2
         );
-        assert!(file_versions(&repo, head, "p/none.prompt.yaml", &|_| None)
+        assert!(file_versions(&repo, head, "p", "none.prompt.yaml")
             .unwrap()
             .is_empty());
         assert!(
-            file_versions(&repo, head, "p", &|_| None)
-                .unwrap()
-                .is_empty(),
+            file_versions(&repo, head, "", "p").unwrap().is_empty(),
             "a folder is not a file"
         );
 
@@ -680,8 +734,8 @@ mod tests {
         );
         // The versions read off the registry history are the walk's.
         for file in ["a.prompt.yaml", "b.prompt.yaml", "none.prompt.yaml"] {
-            let walked = file_versions(&repo, head, &format!("p/{file}"), &|_| None).unwrap();
-            let listed = versions_in(&all, file, &|_| None);
+            let walked = file_versions(&repo, head, "p", file).unwrap();
+            let listed = versions_in(&all, file);
             let pairs = |v: &[RawVersion]| v.iter().map(|r| (r.commit, r.blob)).collect::<Vec<_>>();
             assert_eq!(pairs(&walked), pairs(&listed), "{file}");
         }

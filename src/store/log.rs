@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use git2::Oid;
 
-use super::{cache, git, history, CommitId, CommitInfo, Registry, RegistryCommit, Version};
+use super::{cache, git, history, CommitId, CommitInfo, Registry, RegistryCommit, Rev, Version};
 use crate::error::Error;
-use crate::model::{PromptId, PROMPT_EXT};
+use crate::model::infer::included_ids;
+use crate::model::PromptId;
 
 /// One commit of the prompt history, with files under their names at `HEAD`.
 pub(super) struct HistoryEntry {
@@ -19,6 +20,8 @@ pub(super) struct HistoryEntry {
     removed: Vec<String>,
     /// Moves: old file, new file.
     moves: Vec<(String, String)>,
+    /// Files whose version came through an include: file, included file.
+    through: Vec<(String, String)>,
 }
 
 impl Registry {
@@ -37,7 +40,7 @@ impl Registry {
             .enumerate()
             .map(|(i, v)| {
                 let info = mapped(mailmap.as_ref(), v.info.resolve(&self.repo, v.commit)?);
-                Ok(Version::new(v.commit, count - i, info))
+                Ok(Version::new(v.commit, v.blob, count - i, info))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         out.reverse();
@@ -50,14 +53,22 @@ impl Registry {
         start: CommitId,
         id: &PromptId,
     ) -> Result<Vec<history::RawVersion>, Error> {
-        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
-        history::file_versions(&self.repo, start.0, &self.path_of(id), &old_path)
+        history::file_versions(&self.repo, start.0, &self.config.root, &id.file_name())
     }
 
-    /// A commit made by `prompt mv` names the old id in a trailer: `moved_away` tells whether the
-    /// removal found by `removal` was such a move.
+    /// Whether the removal found by `removal` was a move: on the release line, as the one decision
+    /// found it (also a move a merge commit or a squash brought); elsewhere, by the commit's
+    /// `Prompt-Moved-From` trailer.
     pub fn moved_away(&self, id: &PromptId, removal: &Version) -> bool {
-        history::moved_from(&removal.info.message) == Some(id.as_str())
+        let file = id.file_name();
+        if let Ok(Some(tip)) = self.release_tip() {
+            if let Ok(entries) = cache::history(&self.repo, tip.0, &self.config.root) {
+                if let Some(t) = entries.iter().find(|t| t.commit == removal.commit.0) {
+                    return t.moves.iter().any(|m| m.from == file);
+                }
+            }
+        }
+        super::steps::moved_from_all(&removal.info.message).any(|m| m == id.as_str())
     }
 
     /// When the prompt is absent at `HEAD` but was committed before: the commit that removed it
@@ -125,6 +136,7 @@ impl Registry {
                 changes,
                 removed: entry.removed.clone(),
                 moves: entry.moves.clone(),
+                through: entry.through.clone(),
             });
         }
         Ok(out)
@@ -156,49 +168,88 @@ impl Registry {
         // Older names of files, mapped to their names at `head`.
         let mut alias: HashMap<String, String> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
-        for t in raw {
-            let current = |f: &String| alias.get(f).cloned().unwrap_or_else(|| f.clone());
-            let mut files: Vec<String> = t
-                .files
+        for t in &raw {
+            let decision = t.decision();
+            let current = |f: &str| alias.get(f).cloned().unwrap_or_else(|| f.to_string());
+            let files: Vec<String> = decision.versions.iter().map(|(f, _)| current(f)).collect();
+            let removed: Vec<String> = decision.removed.iter().map(|f| current(f)).collect();
+            let moves: Vec<(String, String)> = decision
+                .moves
                 .iter()
-                .map(|(f, _)| f)
-                .filter(|f| f.ends_with(PROMPT_EXT))
-                .map(current)
+                .map(|m| (m.from.clone(), current(&m.to)))
                 .collect();
-            let mut removed: Vec<String> = t
-                .removed
+            let through = decision
+                .via
                 .iter()
-                .filter(|f| f.ends_with(PROMPT_EXT))
-                .map(current)
+                .map(|(f, via)| (current(f), current(via)))
                 .collect();
-            let mut moves = Vec::new();
-            if let Some(old) = t
-                .moved_from
-                .as_deref()
-                .and_then(|o| PromptId::parse(o).ok())
-            {
-                if let [(added, _)] = t.files.as_slice() {
-                    let new_name = current(added);
-                    files.retain(|f| *f != new_name);
-                    removed.retain(|f| *f != old.file_name());
-                    moves.push((old.file_name(), new_name.clone()));
-                    alias.insert(old.file_name(), new_name);
-                }
+            for (from, to) in &moves {
+                alias.insert(from.clone(), to.clone());
             }
             out.push(HistoryEntry {
                 commit: t.commit,
-                info: t.info,
+                info: t.info.clone(),
                 files,
                 removed,
                 moves,
+                through,
             });
         }
         Ok(out)
     }
 
+    /// For a version of `id` where its own file did not change: the prompts it includes (directly
+    /// or through others, as of that commit) whose files the commit changed, through which the
+    /// version came. Empty for a version that changed the prompt's own file.
+    pub fn changed_includes(
+        &self,
+        id: &PromptId,
+        version: &Version,
+    ) -> Result<Vec<PromptId>, Error> {
+        let at = Rev::Commit(version.commit);
+        let Some(own) = self.read(at, id)? else {
+            return Ok(Vec::new());
+        };
+        let names = included_ids(&own);
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let commit = self
+            .repo
+            .find_commit(version.commit.0)
+            .map_err(git("reading a commit"))?;
+        let Ok(parent) = commit.parent_id(0).map(|p| Rev::Commit(CommitId(p))) else {
+            return Ok(Vec::new());
+        };
+        if self.read(parent, id)?.as_ref() == Some(&own) {
+            let mut seen: Vec<PromptId> = vec![id.clone()];
+            let mut queue: Vec<String> = names;
+            let mut changed = Vec::new();
+            while let Some(name) = queue.pop() {
+                let Ok(included) = PromptId::parse(&name) else {
+                    continue;
+                };
+                if seen.contains(&included) {
+                    continue;
+                }
+                seen.push(included.clone());
+                let now = self.read(at, &included)?;
+                if now != self.read(parent, &included)? {
+                    changed.push(included);
+                }
+                if let Some(bytes) = now {
+                    queue.extend(included_ids(&bytes));
+                }
+            }
+            changed.sort();
+            return Ok(changed);
+        }
+        Ok(Vec::new())
+    }
+
     pub(super) fn version_of(&self, c: &git2::Commit, number: usize) -> Version {
         let info = mapped(self.mailmap().as_ref(), super::CommitInfo::of(c));
-        Version::new(c.id(), number, info)
+        Version::new(c.id(), Oid::ZERO_SHA1, number, info)
     }
 
     /// The mailmap `git log` applies (`.mailmap`, `mailmap.file`, `mailmap.blob`), unless

@@ -69,6 +69,7 @@ mod shared;
 mod sign;
 pub mod signature;
 mod staged;
+mod steps;
 #[cfg(test)]
 pub(crate) mod testing;
 mod trees;
@@ -155,9 +156,13 @@ pub enum Rev {
     Commit(CommitId),
 }
 
-/// A version of a prompt: a commit on the release line (contract §4) that changed its file.
+/// A version of a prompt: a commit on the release line (contract §4) that changed what it
+/// renders: its file, or a prompt it includes.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Version {
+    /// The prompt file's content id at the version (zero where unknown).
+    #[serde(skip)]
+    blob: Oid,
     /// From 1, oldest first (`version` in JSON, as in every other output).
     #[serde(rename = "version")]
     pub number: usize,
@@ -170,8 +175,9 @@ pub struct Version {
 }
 
 impl Version {
-    fn new(commit: Oid, number: usize, info: CommitInfo) -> Version {
+    fn new(commit: Oid, blob: Oid, number: usize, info: CommitInfo) -> Version {
         Version {
+            blob,
             number,
             commit: CommitId(commit),
             info,
@@ -181,6 +187,12 @@ impl Version {
     /// The first line of the message.
     pub fn summary(&self) -> &str {
         self.info.summary()
+    }
+
+    /// Whether the prompt's own file is the same at both versions: a version that has its
+    /// predecessor's file came through a prompt it includes.
+    pub fn same_file_as(&self, other: &Version) -> bool {
+        !self.blob.is_zero() && self.blob == other.blob
     }
 }
 
@@ -199,6 +211,9 @@ pub struct RegistryCommit {
     pub removed: Vec<String>,
     /// Prompts moved by this commit: old file, new file.
     pub moves: Vec<(String, String)>,
+    /// Of `changes`, the files whose version came through a prompt they include: file, the
+    /// included file that changed.
+    pub through: Vec<(String, String)>,
 }
 
 /// A reference resolved to file bytes.

@@ -2,7 +2,8 @@
 //!
 //! A move is one commit that removes the old file and adds the new one with the same content, with
 //! a `Prompt-Moved-From: OLD` trailer that the history walk follows, so versions keep their numbers.
-//! Environment tags are renamed with the prompt, keeping their promotion records. Every ref a move
+//! Environment tags are renamed with the prompt, keeping their promotion records (on a branch that
+//! is not the release line they are copied, and the old names stay). Every ref a move
 //! will create is checked before the commit, so that a move happens whole or not at all; paths
 //! through symbolic links are refused (contract §12).
 
@@ -11,6 +12,7 @@ use super::env::tag_message;
 use super::history::MOVED_FROM;
 use super::interrupt;
 use super::signature::{ident_line, Role};
+use super::steps::MOVED_TO;
 use super::write::RefFailure;
 use super::{symlink_error, symlink_in, CommitId, Registry, Rev};
 use crate::error::Error;
@@ -21,8 +23,11 @@ use crate::model::{EnvName, PromptId};
 pub struct Moved {
     /// The commit, or `None` when the prompt had never been committed (only the file moved).
     pub commit: Option<CommitId>,
-    /// Environments whose tags were renamed.
+    /// Environments whose tags were renamed (or copied, see `old_tags_kept`).
     pub envs: Vec<EnvName>,
+    /// Whether the old names' tags were kept: a move on a branch that is not the release line
+    /// copies the tags, so that `OLD@ENV` and `NEW@ENV` both render until the branch is merged.
+    pub old_tags_kept: bool,
 }
 
 impl Registry {
@@ -104,6 +109,7 @@ impl Registry {
             return Ok(Moved {
                 commit: None,
                 envs: Vec::new(),
+                old_tags_kept: false,
             });
         }
         let meta = std::fs::metadata(&to).ok();
@@ -124,7 +130,10 @@ impl Registry {
             },
         ];
         let summary = message.map_or_else(|| format!("Move {old} to {new}"), str::to_string);
-        let text = format!("{}\n\n{MOVED_FROM} {old}\n", summary.trim_end());
+        let text = format!(
+            "{}\n\n{MOVED_FROM} {old}\n{MOVED_TO} {new}\n",
+            summary.trim_end()
+        );
         let committed = match self.commit(&changes, &text) {
             Ok(c) => c,
             Err(e) => {
@@ -150,14 +159,23 @@ impl Registry {
             }
             moved.push((env, state));
         }
+        // Off the release line the old name stays too (docs/versions.md): until the branch is
+        // merged, the release line and every other clone still know the prompt by it.
+        let on_release_line = match (self.head_branch(), self.release_line()) {
+            (Some(branch), Ok(line)) => branch == line.branch,
+            _ => false,
+        };
         let mut envs = Vec::new();
         for (env, state) in moved {
-            self.demote(old, &env, &state)?;
+            if on_release_line {
+                self.demote(old, &env, &state)?;
+            }
             envs.push(env);
         }
         Ok(Moved {
             commit: Some(committed.commit),
             envs,
+            old_tags_kept: !on_release_line,
         })
     }
 

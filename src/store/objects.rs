@@ -342,6 +342,22 @@ impl<'r> Objects<'r> {
         let object = self.trees.keep(id, object);
         Ok(Tree { id, object })
     }
+
+    /// A blob's bytes, through the same pack reader (not kept: a walk reads each blob once).
+    pub(crate) fn blob(&self, id: Oid) -> Result<Bytes, Error> {
+        match self.packs.read(id) {
+            Some((PackedKind::Blob, bytes)) => Ok(bytes),
+            Some(_) => Err(malformed("blob", id)),
+            None => match self.odb.read(id) {
+                Ok(object) if object.kind() != git2::ObjectType::Blob => Err(malformed("blob", id)),
+                Ok(object) => Ok(Rc::new(object.data().to_vec())),
+                // A partial clone fetches it from its promisor remote, as git would.
+                Err(e) => Ok(Rc::new(super::promisor::fetch_missing(
+                    self.repo, "blob", id, e,
+                )?)),
+            },
+        }
+    }
 }
 
 /// A commit-graph file (git's `Documentation/gitformat-commit-graph.txt`): the ids of the commits

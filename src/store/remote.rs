@@ -11,7 +11,8 @@ use std::process::Command;
 
 use git2::Oid;
 
-use super::{git, CommitId, Registry};
+use super::versions::VersionOrDraft;
+use super::{git, CommitId, Registry, Rev};
 use crate::error::Error;
 use crate::model::PromptId;
 
@@ -194,6 +195,64 @@ impl Registry {
             .map(|c| c.id())
     }
 
+    /// Refuses to send a protected environment's tag that names a draft (a promotion left behind
+    /// by a rebase names a commit no branch holds): `promote` never makes one, and the remote must
+    /// not get one either (contract §5).
+    fn refuse_drafts_in_protected(
+        &self,
+        updates: &[(String, Option<Oid>, Option<Oid>)],
+    ) -> Result<(), Error> {
+        let mut refused = Vec::new();
+        for (name, _, new) in updates {
+            let Some((id, env)) = name.rsplit_once('@') else {
+                continue;
+            };
+            let (Ok(id), Some(env)) = (PromptId::parse(id), self.config.env(env)) else {
+                continue;
+            };
+            let Some(commit) = new.and_then(|t| self.peel(t)) else {
+                continue;
+            };
+            if !self.config.is_protected(env.as_str()) {
+                continue;
+            }
+            let draft = match self.state_at(&id, CommitId(commit)) {
+                Ok(Some(VersionOrDraft::Draft(d))) => d,
+                // Versions, and what cannot be told here (a shallow clone), go as they are.
+                Ok(_) | Err(Error::ShallowHistory { .. } | Error::NoReleaseLine { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            // The version with the same content, when the rebased change has one.
+            let bytes = self.read(Rev::Commit(CommitId(commit)), &id)?;
+            let mut fix = format!("prompt promote {id}@latest {env}");
+            if let Some(bytes) = bytes {
+                let versions = self.versions(&id).unwrap_or_default();
+                let same = versions.iter().rev().find(|v| {
+                    self.read(Rev::Commit(v.commit), &id)
+                        .ok()
+                        .flatten()
+                        .as_ref()
+                        == Some(&bytes)
+                });
+                if let Some(v) = same {
+                    fix = format!("prompt promote {id}@{} {env}", v.number);
+                }
+            }
+            refused.push(format!(
+                "{name} points at {}, which is not on the release line; `{fix}` points it at the \
+                 version",
+                draft.label()
+            ));
+        }
+        if refused.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Refused(format!(
+            "protected environments take only versions, and nothing was pushed: {}",
+            refused.join("; ")
+        )))
+    }
+
     fn run_git(&self, args: &[&str]) -> Result<std::process::Output, Error> {
         let dir: &Path = self.repo.workdir().unwrap_or_else(|| self.repo.path());
         Command::new("git")
@@ -287,6 +346,7 @@ impl Registry {
                 tags: diverged,
             });
         }
+        self.refuse_drafts_in_protected(&updates)?;
         let mut args: Vec<String> = vec!["push".into(), "--porcelain".into(), "--atomic".into()];
         for (name, expected, _) in &updates {
             let expect = expected.map(|o| o.to_string()).unwrap_or_default();

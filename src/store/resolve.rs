@@ -186,11 +186,19 @@ impl Registry {
             // The number costs a history lookup; `version_number` works it out when asked.
             return Ok(Some((bytes, None)));
         }
-        let versions = match self.release_raw_versions(id) {
+        let mut versions = match self.release_raw_versions(id) {
             Ok(v) => v,
-            Err(Error::ShallowHistory { .. } | Error::NoReleaseLine { .. }) => return Ok(None),
+            Err(Error::ShallowHistory { .. } | Error::NoReleaseLine { .. }) => Vec::new(),
             Err(e) => return Err(e),
         };
+        let numbered = !versions.is_empty();
+        if !numbered {
+            // Moved on a branch not merged yet (`prompt mv` kept the environment tags under both
+            // names there): `HEAD`'s history follows the move; no numbers off the release line.
+            if let Some(head) = self.head()? {
+                versions = self.raw_versions(head, id)?;
+            }
+        }
         let count = versions.len();
         for (i, v) in versions.iter().enumerate() {
             let at_or_before = v.commit == commit.0
@@ -201,7 +209,7 @@ impl Registry {
             if at_or_before {
                 return Ok(Some((
                     self.blob_bytes(v.blob, &self.path_of(id))?,
-                    Some(count - i),
+                    numbered.then_some(count - i),
                 )));
             }
         }

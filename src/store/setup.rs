@@ -48,9 +48,15 @@ pub fn init(dir: &Path) -> Result<Initialised, Error> {
     let config = if config_path.exists() {
         read_config(&repo)?
     } else {
-        create_new(&config_path, &config::initial_config_text())?;
+        let mut text = config::initial_config_text();
+        if let Some(branch) = unguessable_branch(&repo) {
+            // Nothing else would name this branch as the release line: without the line, the
+            // current branch would be it wherever one is checked out (contract §4).
+            text.push_str(&format!("release_branch: {branch}\n"));
+        }
+        create_new(&config_path, &text)?;
         created.push(CONFIG_FILE.to_string());
-        Config::parse(&config::initial_config_text())?
+        Config::parse(&text)?
     };
     if let Some(link) = symlink_in(&top, &config.root) {
         return Err(symlink_error(&link));
@@ -89,6 +95,27 @@ fn git_init(dir: &Path) -> Result<Repository, Error> {
         ))),
         Err(_) => Repository::init(dir).map_err(git("git init")),
     }
+}
+
+/// The branch `HEAD` is on (even unborn) when the release line could not be told without it: it
+/// is neither `main` nor `master`, there is no `origin/HEAD`, and no `main` or `master` branch
+/// exists (locally or on origin).
+fn unguessable_branch(repo: &Repository) -> Option<String> {
+    let head = repo.find_reference("HEAD").ok()?;
+    let branch = head
+        .symbolic_target()
+        .ok()
+        .flatten()?
+        .strip_prefix("refs/heads/")?
+        .to_string();
+    let exists = |name: &str| repo.find_reference(name).is_ok();
+    let known = ["main", "master"].iter().any(|b| {
+        *b == branch
+            || exists(&format!("refs/heads/{b}"))
+            || exists(&format!("refs/remotes/origin/{b}"))
+    });
+    let valid = Config::parse(&format!("release_branch: {branch}\n")).is_ok();
+    (!known && valid && !exists("refs/remotes/origin/HEAD")).then_some(branch)
 }
 
 /// The `.gitattributes` line that routes prompt files through the `prompt` diff driver.

@@ -28,6 +28,9 @@ pub struct ReleaseLine {
     pub refname: String,
     /// Its newest commit; `None` while the branch has no commits.
     pub tip: Option<CommitId>,
+    /// Whether it is only the branch `HEAD` is on, for lack of a `release_branch`, an
+    /// `origin/HEAD`, a `main` or a `master`: then another checkout numbers on another line.
+    pub guessed: bool,
 }
 
 /// A commit that changed a prompt off the release line: no number, a branch and a commit.
@@ -107,6 +110,7 @@ impl Registry {
                             branch: branch.to_string(),
                             refname,
                             tip: Some(CommitId(commit.id())),
+                            guessed: false,
                         }));
                     }
                     Err(e) if e.code() == ErrorCode::NotFound => {}
@@ -121,6 +125,7 @@ impl Registry {
             branch: branch.to_string(),
             refname: format!("refs/heads/{branch}"),
             tip: None,
+            guessed: false,
         };
         if let Some(branch) = &self.config.release_branch {
             if let Some(line) = found(branch)? {
@@ -152,7 +157,10 @@ impl Registry {
             }
         }
         match current {
-            Some(branch) => Ok(found(&branch)?.unwrap_or_else(|| unborn(&branch))),
+            Some(branch) => Ok(ReleaseLine {
+                guessed: true,
+                ..found(&branch)?.unwrap_or_else(|| unborn(&branch))
+            }),
             None => Err(Error::NoReleaseLine {
                 reason: "HEAD is detached and there is no main or master branch (local or on \
                          origin) to number versions on"
@@ -218,7 +226,7 @@ impl Registry {
             return Ok(Vec::new());
         };
         if super::cache_disabled() {
-            return self.raw_versions(tip, id);
+            return self.walked_versions(tip, id);
         }
         if let Some(kept) = file_cache::read(&self.repo, tip.0, &self.config.root, &id.file_name())
         {
@@ -240,15 +248,32 @@ impl Registry {
         // cache (which commands that need every prompt's history do, and which every later
         // command extends).
         let versions = if cache::exists(&self.repo) {
-            let old_path = |old: &str| PromptId::parse(old).ok().map(|old| old.file_name());
-            let entries = cache::history_of(&self.repo, tip.0, root, &path, &old_path)?;
-            history::versions_in(&entries, &path, &old_path)
+            let entries = cache::history_of(&self.repo, tip.0, root, &path)?;
+            history::versions_in(&entries, &path)
         } else {
-            self.raw_versions(tip, id)?
+            self.walked_versions(tip, id)?
         };
         // What makes the next read of this prompt's versions a read of a few kilobytes.
         file_cache::write(&self.repo, tip.0, root, &path, &versions);
         Ok(versions)
+    }
+
+    /// The versions of `id` at the release tip by a walk of its own file; when a version of it
+    /// includes other prompts, by the whole registry history instead, which also knows the
+    /// versions that came through what it includes.
+    fn walked_versions(&self, tip: CommitId, id: &PromptId) -> Result<Vec<RawVersion>, Error> {
+        let own = self.raw_versions(tip, id)?;
+        let objects = Objects::new(&self.repo)?;
+        let includes = own.iter().any(|v| {
+            objects
+                .blob(v.blob)
+                .is_ok_and(|b| !crate::model::infer::included_ids(&b).is_empty())
+        });
+        if !includes {
+            return Ok(own);
+        }
+        let entries = cache::history(&self.repo, tip.0, &self.config.root)?;
+        Ok(history::versions_in(&entries, &id.file_name()))
     }
 
     /// How many versions `id` has on the release line, and the one `choose` picks by its index
@@ -263,7 +288,7 @@ impl Registry {
             return Ok((0, None));
         };
         let versions = if super::cache_disabled() {
-            self.raw_versions(tip, id)?
+            self.walked_versions(tip, id)?
         } else {
             let (root, path) = (&self.config.root, id.file_name());
             if let Some(kept) = file_cache::pick(&self.repo, tip.0, root, &path, &choose) {
@@ -298,22 +323,32 @@ impl Registry {
             let v = &on_line[i];
             let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit, n, info,
+                v.commit, v.blob, n, info,
             ))));
         }
         if self.read(super::Rev::Commit(commit), id)?.is_none() {
             return Ok(None);
         }
-        let old_path = |old: &str| PromptId::parse(old).ok().map(|old| self.path_of(&old));
-        let Some(last) = history::last_change(&self.repo, commit.0, &self.path_of(id), &old_path)?
-        else {
+        let (root, file) = (&self.config.root, id.file_name());
+        let Some(last) = history::last_change(&self.repo, commit.0, root, &file)? else {
             return Ok(None);
         };
-        if let Some((i, n)) = number(last.commit) {
+        if let Some((own, _)) = number(last.commit) {
+            // A newer version may have come through an include: the newest on the line that the
+            // commit contains.
+            let i = on_line[..own]
+                .iter()
+                .position(|v| {
+                    self.repo
+                        .graph_descendant_of(commit.0, v.commit)
+                        .unwrap_or(false)
+                })
+                .unwrap_or(own);
+            let n = on_line.len() - i;
             let v = &on_line[i];
             let info = v.info.clone().resolve(&self.repo, v.commit)?;
             return Ok(Some(VersionOrDraft::Version(Version::new(
-                v.commit, n, info,
+                v.commit, v.blob, n, info,
             ))));
         }
         let branch = self.branch_of(CommitId(last.commit))?;

@@ -4,9 +4,9 @@
 
 use crate::common::{text_prompt, TestRepo};
 
-const CACHE: &str = ".git/prompt-history-v3";
+const CACHE: &str = ".git/prompt-history-v4";
 /// The folder of per-prompt entries (one prompt's versions each).
-const FILES: &str = ".git/prompt-history-files-v1";
+const FILES: &str = ".git/prompt-history-files-v2";
 
 /// Removes the per-prompt entries, so that the next read of one prompt reads the history cache.
 fn forget_prompt_entries(repo: &TestRepo) {

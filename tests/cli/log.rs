@@ -233,7 +233,7 @@ fn the_history_cache_never_changes_an_answer() {
             run(&["show", "team/greet@staging", "--json"]),
         ]
     };
-    let cache = repo.root().join(".git/prompt-history-v3");
+    let cache = repo.root().join(".git/prompt-history-v4");
     let _ = std::fs::remove_file(&cache);
     let walked = answers(true);
     assert!(!cache.exists(), "PROMPT_NO_CACHE writes no cache");
@@ -247,7 +247,7 @@ fn the_history_cache_never_changes_an_answer() {
     repo.prompt(&["commit", "-m", "other again"]).success();
     let moved_on = answers(true);
     assert_eq!(answers(false), moved_on);
-    std::fs::write(&cache, "prompt-history-v3\nroot\tprompts\ntip\tnot-hex\n").unwrap();
+    std::fs::write(&cache, "prompt-history-v4\nroot\tprompts\ntip\tnot-hex\n").unwrap();
     assert_eq!(answers(false), moved_on);
     repo.git(&["reset", "-q", "--hard", "HEAD~2"]);
     assert_eq!(answers(false), answers(true));

@@ -26,6 +26,8 @@ mod interchange;
 mod interchange_files;
 mod log;
 mod many;
+mod merges;
+mod merges_model;
 mod output_files;
 mod reliability;
 mod render;

@@ -178,10 +178,15 @@ fn partials_are_read_at_the_same_revision() {
         repo.prompt(&["render", "mail@1"]).success().stdout,
         "Hello\n-- Team v1"
     );
-    // A version pins its partials as they were in its own commit: `mail` last changed in v1.
+    // A version pins its partials as they were in its own commit, and a commit that changes a
+    // partial is a version of the prompts that include it (contract §4): `mail@2` is v2's.
     assert_eq!(
         repo.prompt(&["render", "mail@latest"]).success().stdout,
-        "Hello\n-- Team v1"
+        "Hello\n-- Team v2"
+    );
+    assert_eq!(
+        repo.prompt(&["render", "mail@2"]).success().stdout,
+        "Hello\n-- Team v2"
     );
     assert_eq!(
         repo.prompt(&["render", "mail@HEAD"]).success().stdout,

@@ -424,10 +424,17 @@ fn a_shallow_clone_says_numbers_are_unknown_until_unshallowed() {
 
 #[test]
 fn the_release_branch_comes_from_the_config_origin_head_or_the_current_branch() {
-    // Only a `trunk` branch: the current branch is the release line.
+    // Only a `trunk` branch: `init` records it (nothing else would name it); without the setting
+    // the current branch is the release line.
     let repo = TestRepo::bare_git();
     repo.git(&["checkout", "-q", "-b", "trunk"]);
     repo.prompt(&["init"]).success();
+    let recorded = repo.read(".prompts.yaml");
+    assert!(recorded.contains("release_branch: trunk\n"), "{recorded}");
+    repo.write(
+        ".prompts.yaml",
+        &recorded.replace("release_branch: trunk\n", ""),
+    );
     repo.write_prompt("greet", &text_prompt("One"));
     repo.prompt(&["commit", "-m", "One"])
         .success()

@@ -242,7 +242,7 @@ fn a_walk_round_a_loop_of_damaged_commits_ends_with_an_error() {
         assert!(steps < 100, "the walk does not end");
     };
     assert!(err.to_string().contains("the history loops"), "{err}");
-    let walked = super::super::history::file_versions(&repo, ids[0], "a", &|_| None);
+    let walked = super::super::history::file_versions(&repo, ids[0], "", "a");
     assert!(walked.is_err());
 }
 
@@ -370,9 +370,9 @@ fn a_commit_graph_gives_what_the_commits_say() {
     std::fs::write(&path, &looped).unwrap();
     assert!(CommitGraph::read(&path).is_none(), "a loop is refused");
     // A walk over the repository with that file answers as git does, and ends.
-    let walked = super::super::history::file_versions(&repo, head_id, "f3", &|_| None).unwrap();
+    let walked = super::super::history::file_versions(&repo, head_id, "", "f3").unwrap();
     std::fs::write(&path, &good).unwrap();
-    let expected = super::super::history::file_versions(&repo, head_id, "f3", &|_| None).unwrap();
+    let expected = super::super::history::file_versions(&repo, head_id, "", "f3").unwrap();
     assert_eq!(walked, expected);
     assert!(!walked.is_empty());
     // A parent outside the file.

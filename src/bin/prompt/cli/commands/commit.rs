@@ -86,6 +86,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         let line = match outcome {
             Outcome::Removed => format!("{id}: removed ({short})\n"),
             Outcome::Version(number) => format!("{id}: version {number} ({short})\n"),
+            Outcome::Through(number, via) => {
+                format!("{id}: version {number} ({short}, through {via})\n")
+            }
             Outcome::Draft { branch } => {
                 let on = branch.map_or("no branch".to_string(), |b| format!("branch {b}"));
                 format!("{id}: draft on {on} ({short})\n")

@@ -19,8 +19,13 @@ pub struct Args {
     #[arg(add = crate::cli::complete::envs(), long, value_name = "ENV")]
     pub env: Option<String>,
     /// Print JSON: an array of {id, kind, model, versions, environments, error}
+    /// (with --includes: an array of {id, through})
     #[arg(long)]
     pub json: bool,
+    /// Only the prompts that include this one (as a partial, parent or Jinja2 include), directly
+    /// or through other prompts: the prompts a change to it gives a new version
+    #[arg(long, value_name = "ID")]
+    pub includes: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,6 +57,26 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         None => None,
     };
     let rev = reg.default_rev()?.unwrap_or(Rev::WorkingTree);
+    if let Some(included) = &args.includes {
+        let included = PromptId::parse(included)?;
+        if reg.read(rev, &included)?.is_none() {
+            return Err(reg.not_found(&included, rev).into());
+        }
+        let found = prompt_registry::partials::includers(reg, rev, &included)?;
+        if args.json {
+            return ctx.ui.json(&found);
+        }
+        if found.is_empty() {
+            ctx.ui.status(&format!("no prompt includes {included}"));
+        }
+        for i in &found {
+            match &i.through {
+                Some(t) => ctx.ui.line(&format!("{}\t(through {t})", i.id))?,
+                None => ctx.ui.line(&i.id)?,
+            }
+        }
+        return Ok(());
+    }
     for warning in reg.symlink_warnings()? {
         ctx.ui.warn(&warning);
     }

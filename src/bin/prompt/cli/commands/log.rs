@@ -41,6 +41,10 @@ struct LogEntry<'a> {
     date: String,
     /// Environments pointing at this commit.
     environments: Vec<String>,
+    /// For a version that came through included prompts (the prompt's own file did not change):
+    /// the included prompts that changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    through: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +101,10 @@ struct PromptVersion {
     id: String,
     /// `null` in a draft commit.
     version: Option<usize>,
+    /// The included prompt whose change made this version, when the prompt's own file did not
+    /// change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    through: Option<String>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
@@ -161,16 +169,31 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         info: &d.info,
         date: format_rfc3339(d.info.time, d.info.offset_minutes),
         environments: envs_at(d.commit),
+        through: Vec::new(),
     });
-    let version_entries = versions.iter().rev().map(|v| LogEntry {
-        version: Some(v.number),
-        draft: false,
-        branch: None,
-        commit: v.commit.to_string(),
-        info: &v.info,
-        date: format_rfc3339(v.info.time, v.info.offset_minutes),
-        environments: envs_at(v.commit),
-    });
+    let mut version_entries = Vec::new();
+    for (i, v) in versions.iter().enumerate().rev().take(limit) {
+        // Only a version with its predecessor's file came through an include: others need no
+        // look at what the prompt includes.
+        let through = match i.checked_sub(1).map(|p| &versions[p]) {
+            Some(previous) if v.same_file_as(previous) => reg
+                .changed_includes(&id, v)?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
+        version_entries.push(LogEntry {
+            version: Some(v.number),
+            draft: false,
+            branch: None,
+            commit: v.commit.to_string(),
+            info: &v.info,
+            date: format_rfc3339(v.info.time, v.info.offset_minutes),
+            environments: envs_at(v.commit),
+            through,
+        });
+    }
     let entries: Vec<LogEntry> = draft_entries.chain(version_entries).take(limit).collect();
     if args.json {
         return ctx.ui.json(&entries);
@@ -193,7 +216,10 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             (None, Some(Some(b))) => ("draft".to_string(), format!(" [on {b}]")),
             (None, _) => ("draft".to_string(), " [on no branch]".to_string()),
         };
-        let summary = e.info.summary();
+        let mut summary = e.info.summary().to_string();
+        if !e.through.is_empty() {
+            summary.push_str(&format!(" (through {})", e.through.join(", ")));
+        }
         text.push_str(&format!(
             "{}  {}  {}  {}  {summary}{}{envs}\n",
             ctx.ui.bold(&label),
@@ -223,6 +249,7 @@ fn registry_log(
                 PromptId::from_file_name(file).map(|id| PromptVersion {
                     id: id.to_string(),
                     version: None,
+                    through: None,
                 })
             })
             .collect(),
@@ -236,6 +263,12 @@ fn registry_log(
                 PromptId::from_file_name(file).map(|id| PromptVersion {
                     id: id.to_string(),
                     version: Some(*n),
+                    through: c
+                        .through
+                        .iter()
+                        .find(|(f, _)| f == file)
+                        .and_then(|(_, via)| PromptId::from_file_name(via))
+                        .map(|via| via.to_string()),
                 })
             })
             .collect(),
@@ -265,7 +298,10 @@ fn registry_log(
             .prompts
             .iter()
             .map(|p| match p.version {
-                Some(n) => format!("{}@{n}", p.id),
+                Some(n) => match &p.through {
+                    Some(via) => format!("{}@{n} (through {via})", p.id),
+                    None => format!("{}@{n}", p.id),
+                },
                 None => format!("{} (draft)", p.id),
             })
             .chain(e.moved.iter().map(|m| format!("{} → {}", m.from, m.to)))

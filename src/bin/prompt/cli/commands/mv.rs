@@ -36,7 +36,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     }
     if !moved.envs.is_empty() {
         let envs: Vec<String> = moved.envs.iter().map(ToString::to_string).collect();
-        line.push_str(&format!("; environments moved: {}", envs.join(", ")));
+        if moved.old_tags_kept {
+            line.push_str(&format!(
+                "; environments copied: {} (the tags of {old} stay: this branch is not the \
+                 release line)",
+                envs.join(", ")
+            ));
+        } else {
+            line.push_str(&format!("; environments moved: {}", envs.join(", ")));
+        }
     }
     ctx.ui.done(&line)?;
     Ok(())
