@@ -28,8 +28,8 @@ pub struct Usage {
     pub optional: bool,
     /// Where it is first used.
     pub pos: Pos,
-    /// How a type that does not fit would be used here, for `check`'s message: `{{user.name}}`
-    /// reads a field, `{{#items}}` iterates.
+    /// What the deciding use does, for `check`'s message: "`{{user.name}}` reads a field of it",
+    /// "`{{#items}}` iterates it".
     pub shown_as: String,
 }
 
@@ -93,7 +93,7 @@ fn mustache_usages(template: &Template) -> Vec<Usage> {
             .iter()
             .filter(mine)
             .find(|u| u.path.len() > 1)
-            .map(|u| u.dotted());
+            .map(|u| (u.dotted(), u.pos));
         // Uses inside the section over `root`: its items' fields (names no top-level use has),
         // the implicit iterator, or `root` itself (the section guards a value it writes out).
         let inside = |u: &&VarUse| u.sections.first().is_some_and(|s| s == root);
@@ -106,31 +106,46 @@ fn mustache_usages(template: &Template) -> Vec<Usage> {
             .iter()
             .filter(inside)
             .any(|u| u.root() == Some(root) && u.path.len() == 1);
-        let (kind, optional, shown_as) = if !sections.is_empty() && (item_fields || item_itself) {
-            (
-                InputType::Array,
-                false,
-                format!("{{{{#{root}}}}} iterates it"),
-            )
-        } else if let Some(dotted) = field {
-            (
-                InputType::Object,
-                inverted,
-                format!("{{{{{dotted}}}}} reads a field of it"),
-            )
-        } else if written {
-            let guarded = inverted || (!sections.is_empty() && guards_itself);
-            (InputType::String, guarded, format!("{{{{{root}}}}}"))
-        } else if !sections.is_empty() && guards_itself {
-            (InputType::String, true, format!("{{{{{root}}}}}"))
-        } else {
-            (InputType::Boolean, false, format!("{{{{#{root}}}}}"))
-        };
+        let (kind, optional, shown_as, pos) =
+            if !sections.is_empty() && (item_fields || item_itself) {
+                let pos = sections[0].pos;
+                (
+                    InputType::Array,
+                    false,
+                    format!("`{{{{#{root}}}}}` iterates it"),
+                    pos,
+                )
+            } else if let Some((dotted, pos)) = field {
+                let shown = format!("`{{{{{dotted}}}}}` reads a field of it");
+                (InputType::Object, inverted, shown, pos)
+            } else if written {
+                let guarded = inverted || (!sections.is_empty() && guards_itself);
+                (
+                    InputType::String,
+                    guarded,
+                    format!("`{{{{{root}}}}}` writes it out"),
+                    u.pos,
+                )
+            } else if !sections.is_empty() && guards_itself {
+                (
+                    InputType::String,
+                    true,
+                    format!("`{{{{{root}}}}}` writes it out"),
+                    u.pos,
+                )
+            } else {
+                (
+                    InputType::Boolean,
+                    false,
+                    format!("`{{{{#{root}}}}}` tests it"),
+                    u.pos,
+                )
+            };
         out.push(Usage {
             name: root.to_string(),
             kind,
             optional,
-            pos: u.pos,
+            pos,
             shown_as,
         });
     }
@@ -152,26 +167,32 @@ fn jinja_usages(template: &Template, text: &str) -> Vec<Usage> {
             .variables()
             .into_iter()
             .find(|v| v.root() == Some(root) && v.path.len() > 1)
-            .map(|v| v.dotted());
+            .map(|v| (v.dotted(), v.pos));
         let (kind, shown_as) = match (iterated, field) {
             // `for x in user.tags`: `user` is an object holding the list.
             (Some(l), _) if l.path.len() > 1 => (
                 InputType::Object,
-                format!("{{% for … in {} %}} reads a field of it", l.path.join(".")),
+                format!(
+                    "`{{% for … in {} %}}` reads a field of it",
+                    l.path.join(".")
+                ),
             ),
             (Some(l), _) if l.items => (
                 InputType::Object,
-                format!("{{% for … in {root}.items() %}} iterates its keys and values"),
+                format!("`{{% for … in {root}.items() %}}` iterates its keys and values"),
             ),
             (Some(_), _) => (
                 InputType::Array,
-                format!("{{% for … in {root} %}} iterates it"),
+                format!("`{{% for … in {root} %}}` iterates it"),
             ),
-            (None, Some(dotted)) => (
+            (None, Some((dotted, _))) => (
                 InputType::Object,
-                format!("{{{{ {dotted} }}}} reads a field of it"),
+                format!("`{{{{ {dotted} }}}}` reads a field of it"),
             ),
-            (None, None) => (InputType::String, format!("{{{{ {root} }}}}")),
+            (None, None) => (
+                InputType::String,
+                format!("`{{{{ {root} }}}}` writes it out"),
+            ),
         };
         out.push(Usage {
             name: root.to_string(),
