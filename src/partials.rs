@@ -106,7 +106,7 @@ pub fn includers(
         let Some(bytes) = registry.read(rev, &other)? else {
             continue;
         };
-        for name in crate::model::infer::included_ids(&bytes) {
+        for name in crate::model::includes::included_ids(&bytes) {
             if let Ok(target) = PromptId::parse(&name) {
                 direct.entry(target).or_default().push(other.clone());
             }

@@ -248,6 +248,28 @@ impl Checker<'_> {
                 let at = locate(var.pos);
                 uses.push(Use { var, at, via: None });
             }
+            // A value the template reads fields of, or iterates, cannot be a string, number or
+            // boolean: such a prompt passes every other rule and then refuses every value.
+            for usage in crate::model::infer::usages(&template, field.text) {
+                let Some(input) = self.prompt.inputs.get(&usage.name) else {
+                    continue;
+                };
+                let scalar = matches!(
+                    input.kind,
+                    InputType::String | InputType::Number | InputType::Integer | InputType::Boolean
+                );
+                if scalar && matches!(usage.kind, InputType::Array | InputType::Object) {
+                    let at = locate(usage.pos);
+                    let message = format!(
+                        "input `{}` is declared `type: {}`, but {}: declare it `type: {}`",
+                        usage.name,
+                        input.kind.as_str(),
+                        usage.shown_as,
+                        usage.kind.as_str()
+                    );
+                    self.error(at, Rule::InputType, message);
+                }
+            }
             for partial in template.partials() {
                 let at = locate(partial.pos);
                 let mut stack = Vec::new();

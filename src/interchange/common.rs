@@ -432,7 +432,7 @@ pub(crate) fn input_type_of(v: &Value) -> InputType {
 pub(crate) fn finish(prompt: &mut Prompt, notes: &mut Notes) {
     let syntax = prompt.template_format;
     let mut used: HashSet<String> = HashSet::new();
-    let mut found: Vec<(String, InputType)> = Vec::new();
+    let mut found: Vec<(String, Input)> = Vec::new();
     for field in prompt.template_texts() {
         let Ok(template) = Template::parse(syntax, field.text) else {
             continue;
@@ -445,22 +445,23 @@ pub(crate) fn finish(prompt: &mut Prompt, notes: &mut Notes) {
                 .iter()
                 .filter_map(|u| u.root().map(str::to_string)),
         );
-        found.extend(infer::inputs_used(&template));
+        found.extend(infer::inputs(&template, field.text));
     }
     for (_, name, kind) in prompt.structural_inputs() {
         used.insert(name.to_string());
-        found.push((name.to_string(), kind));
+        found.push((
+            name.to_string(),
+            Input {
+                kind,
+                ..Input::default()
+            },
+        ));
     }
-    for (name, kind) in found {
+    for (name, inferred) in found {
+        let kind = inferred.kind;
         match prompt.inputs.get_mut(&name) {
             None => {
-                prompt.inputs.insert(
-                    name,
-                    Input {
-                        kind,
-                        ..Input::default()
-                    },
-                );
+                prompt.inputs.insert(name, inferred);
             }
             // A structural use fixes the type the service may have named differently.
             Some(input)

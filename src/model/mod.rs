@@ -7,6 +7,7 @@ pub mod controls;
 pub mod emit;
 mod events;
 pub mod id;
+pub mod includes;
 pub mod infer;
 pub mod load;
 mod load_error;

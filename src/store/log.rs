@@ -7,7 +7,7 @@ use git2::Oid;
 
 use super::{cache, git, history, CommitId, CommitInfo, Registry, RegistryCommit, Rev, Version};
 use crate::error::Error;
-use crate::model::infer::included_ids;
+use crate::model::includes::included_ids;
 use crate::model::PromptId;
 
 /// One commit of the prompt history, with files under their names at `HEAD`.

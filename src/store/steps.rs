@@ -15,7 +15,7 @@ use super::config::{Config, CONFIG_FILE};
 use super::git;
 use super::objects::{Kind, Objects};
 use crate::error::Error;
-use crate::model::infer::included_ids;
+use crate::model::includes::included_ids;
 use crate::model::{PromptId, PROMPT_EXT};
 
 /// The trailer `prompt mv` writes in its commit message, naming the id the prompt had before.

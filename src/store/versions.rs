@@ -267,7 +267,7 @@ impl Registry {
         let includes = own.iter().any(|v| {
             objects
                 .blob(v.blob)
-                .is_ok_and(|b| !crate::model::infer::included_ids(&b).is_empty())
+                .is_ok_and(|b| !crate::model::includes::included_ids(&b).is_empty())
         });
         if !includes {
             return Ok(own);

@@ -304,3 +304,85 @@ fn check_staged_checks_what_the_commit_holds_not_the_working_tree() {
         String::from_utf8_lossy(&passed.stdout) + String::from_utf8_lossy(&passed.stderr)
     );
 }
+
+#[test]
+fn prompts_that_new_writes_render_with_values_of_the_types_it_declares() {
+    let repo = TestRepo::new();
+    repo.prompt(&[
+        "new",
+        "m",
+        "--text",
+        "Hi {{user.name}}. {{#items}}- {{title}}\n{{/items}}{{#tags}}{{.}} {{/tags}}\
+         {{#tone}}In a {{tone}} tone.{{/tone}}",
+    ])
+    .success();
+    let shown = repo.prompt(&["show", "m", "--json"]).success().json();
+    let inputs = &shown["prompt"]["inputs"];
+    assert_eq!(inputs["user"]["type"], "object", "{inputs}");
+    assert_eq!(inputs["items"]["type"], "array", "{inputs}");
+    assert_eq!(inputs["tags"]["type"], "array", "{inputs}");
+    assert_eq!(inputs["tone"]["required"], false, "{inputs}");
+    repo.prompt(&["check", "m"]).success();
+    let vars = repo.root().join("vars.json");
+    std::fs::write(
+        &vars,
+        r#"{"user": {"name": "Ada"}, "items": [{"title": "one"}], "tags": ["a", "b"]}"#,
+    )
+    .unwrap();
+    repo.prompt(&["render", "m", "--vars", vars.to_str().unwrap()])
+        .success()
+        .stdout_has("Hi Ada. - one\na b ");
+
+    repo.prompt(&[
+        "new",
+        "j",
+        "--template-format",
+        "jinja2",
+        "--text",
+        "{% for item in items %}{{ item.title }};{% endfor %} {{ tone | default('neutral') }}",
+    ])
+    .success();
+    let shown = repo.prompt(&["show", "j", "--json"]).success().json();
+    let inputs = &shown["prompt"]["inputs"];
+    assert_eq!(inputs["items"]["type"], "array", "{inputs}");
+    assert_eq!(inputs["tone"]["required"], false, "{inputs}");
+    std::fs::write(&vars, r#"{"items": [{"title": "one"}, {"title": "two"}]}"#).unwrap();
+    repo.prompt(&["render", "j", "--vars", vars.to_str().unwrap()])
+        .success()
+        .stdout_has("one;two; neutral");
+}
+
+#[test]
+fn check_refuses_a_declared_type_the_template_cannot_use() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "a",
+        "format: 1\ninputs:\n  user:\n    type: string\n  items:\n    type: string\n\
+         template: \"Hi {{user.name}} {{#items}}{{title}}{{/items}}\"\n",
+    );
+    let out = repo.prompt(&["check", "a"]).code(1);
+    assert!(
+        out.stdout.contains(
+            "prompts/a.prompt.yaml:7:15: error[input-type]: input `user` is declared `type: \
+             string`, but `{{user.name}}` reads a field of it: declare it `type: object`"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "input `items` is declared `type: string`, but `{{#items}}` iterates it: declare it \
+             `type: array`"
+        ),
+        "{}",
+        out.stdout
+    );
+    repo.write_prompt(
+        "j",
+        "format: 1\ntemplate_format: jinja2\ninputs:\n  items:\n    type: string\n\
+         template: \"{% for i in items %}{{ i }}{% endfor %}\"\n",
+    );
+    repo.prompt(&["check", "j"])
+        .code(1)
+        .stdout_has("`{% for … in items %}` iterates it: declare it `type: array`");
+}

@@ -422,7 +422,7 @@ fn new_infers_jinja2_inputs_and_diff_renders_them() {
             "--var",
             "name=Ada",
             "--var",
-            "tags=x",
+            r#"tags=["x"]"#,
         ])
         .success();
     assert!(

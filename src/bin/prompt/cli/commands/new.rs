@@ -213,11 +213,8 @@ fn declare_inputs(
     for (flag, text) in texts {
         let template = Template::parse(format, text)
             .map_err(|e| CliError::Usage(format!("{flag}: {}: {}", e.pos, e.message)))?;
-        for (name, kind) in infer::inputs_used(&template) {
-            inputs.entry(name).or_insert(Input {
-                kind,
-                ..Input::default()
-            });
+        for (name, input) in infer::inputs(&template, text) {
+            inputs.entry(name).or_insert(input);
         }
     }
     Ok(inputs)
