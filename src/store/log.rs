@@ -12,16 +12,16 @@ use crate::model::PromptId;
 
 /// One commit of the prompt history, with files under their names at `HEAD`.
 pub(super) struct HistoryEntry {
-    commit: Oid,
-    info: history::Info,
+    pub(super) commit: Oid,
+    pub(super) info: history::Info,
     /// Prompt files that got a version.
-    files: Vec<String>,
+    pub(super) files: Vec<String>,
     /// Prompt files removed (a move's old name is not counted here).
-    removed: Vec<String>,
+    pub(super) removed: Vec<String>,
     /// Moves: old file, new file.
-    moves: Vec<(String, String)>,
+    pub(super) moves: Vec<(String, String)>,
     /// Files whose version came through an include: file, included file.
-    through: Vec<(String, String)>,
+    pub(super) through: Vec<(String, String)>,
 }
 
 impl Registry {
@@ -165,37 +165,7 @@ impl Registry {
     /// (old file, new file). A pure move is not a version.
     pub(super) fn prompt_history(&self, head: CommitId) -> Result<Vec<HistoryEntry>, Error> {
         let raw = cache::history(&self.repo, head.0, &self.config.root)?;
-        // Older names of files, mapped to their names at `head`.
-        let mut alias: HashMap<String, String> = HashMap::new();
-        let mut out = Vec::with_capacity(raw.len());
-        for t in &raw {
-            let decision = t.decision();
-            let current = |f: &str| alias.get(f).cloned().unwrap_or_else(|| f.to_string());
-            let files: Vec<String> = decision.versions.iter().map(|(f, _)| current(f)).collect();
-            let removed: Vec<String> = decision.removed.iter().map(|f| current(f)).collect();
-            let moves: Vec<(String, String)> = decision
-                .moves
-                .iter()
-                .map(|m| (m.from.clone(), current(&m.to)))
-                .collect();
-            let through = decision
-                .via
-                .iter()
-                .map(|(f, via)| (current(f), current(via)))
-                .collect();
-            for (from, to) in &moves {
-                alias.insert(from.clone(), to.clone());
-            }
-            out.push(HistoryEntry {
-                commit: t.commit,
-                info: t.info.clone(),
-                files,
-                removed,
-                moves,
-                through,
-            });
-        }
-        Ok(out)
+        Ok(entries_of(&raw))
     }
 
     /// For a version of `id` where its own file did not change: the prompts it includes (directly
@@ -262,6 +232,43 @@ impl Registry {
         }
         self.repo.mailmap().ok()
     }
+}
+
+/// What each commit of a history (newest first, as `history::registry_history` gives it) did to
+/// the prompt files, by the one decision (`steps::decide`), with files under their names at the
+/// newest commit (following moves made later in the history).
+pub(super) fn entries_of(raw: &[history::Touched]) -> Vec<HistoryEntry> {
+    // Older names of files, mapped to their names at the newest commit.
+    let mut alias: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::with_capacity(raw.len());
+    for t in raw {
+        let decision = t.decision();
+        let current = |f: &str| alias.get(f).cloned().unwrap_or_else(|| f.to_string());
+        let files: Vec<String> = decision.versions.iter().map(|(f, _)| current(f)).collect();
+        let removed: Vec<String> = decision.removed.iter().map(|f| current(f)).collect();
+        let moves: Vec<(String, String)> = decision
+            .moves
+            .iter()
+            .map(|m| (m.from.clone(), current(&m.to)))
+            .collect();
+        let through = decision
+            .via
+            .iter()
+            .map(|(f, via)| (current(f), current(via)))
+            .collect();
+        for (from, to) in &moves {
+            alias.insert(from.clone(), to.clone());
+        }
+        out.push(HistoryEntry {
+            commit: t.commit,
+            info: t.info.clone(),
+            files,
+            removed,
+            moves,
+            through,
+        });
+    }
+    out
 }
 
 /// `info` with the author's name and email as the mailmap maps them.

@@ -40,9 +40,11 @@
 //! each changed file became) for the whole registry: a registry commit has no number of its own.
 //! `log.rs`'s `HistoryEntry` is the in-between step of `RegistryCommit` (files named as at the
 //! tip, before numbering). A commit off the release line is a `versions::Draft` (a `CommitInfo`
-//! with its commit and the branch it is on), never a `Version`. `Version`, `Draft` and
-//! `RegistryCommit` each hold one `CommitInfo` rather than copies of its fields, and JSON shows
-//! its fields flat (`author`, `email`, `time`, `offset_minutes`, `message`).
+//! with its commit and the branch it is on), never a `Version`; `versions::DraftCommit` is a draft
+//! in the registry's history, its files read from the same `HistoryEntry` step as the release
+//! line's. `Version`, `Draft` and `RegistryCommit` each hold one `CommitInfo` rather than copies
+//! of its fields, and JSON shows its fields flat (`author`, `email`, `time`, `offset_minutes`,
+//! `message`).
 
 mod attributes;
 mod cache;
@@ -93,7 +95,7 @@ pub use resolve::similar_ids;
 pub use setup::{
     diff_textconv, init, install_diff_driver, Initialised, DIFF_ATTRIBUTE, DIFF_TEXTCONV,
 };
-pub use versions::{Draft, ReleaseLine, VersionOrDraft};
+pub use versions::{Draft, DraftCommit, ReleaseLine, VersionOrDraft};
 pub use workdir::create_new;
 pub(crate) use workdir::{symlink_error, symlink_in};
 

@@ -61,6 +61,19 @@ impl Draft {
     }
 }
 
+/// A draft commit in the registry's history (`log` without an id), with what it did to the prompt
+/// files (relative to the root, under their names at `HEAD`), decided as for the release line.
+#[derive(Debug, Clone)]
+pub struct DraftCommit {
+    pub draft: Draft,
+    /// Prompt files it added or changed (a move that kept the content is not one).
+    pub files: Vec<String>,
+    /// Prompt files it removed, other than by a move.
+    pub removed: Vec<String>,
+    /// Prompts it moved: old file, new file.
+    pub moves: Vec<(String, String)>,
+}
+
 /// What a prompt is at some commit: a numbered version, or a draft.
 #[derive(Debug, Clone)]
 pub enum VersionOrDraft {
@@ -405,9 +418,10 @@ impl Registry {
     }
 
     /// The draft commits reachable from `HEAD` and not from the release line, newest first, each
-    /// with the prompt files (relative to the root) it adds or changes: what `log` shows above
-    /// the release line's history.
-    pub fn draft_commits(&self) -> Result<Vec<(Draft, Vec<String>)>, Error> {
+    /// with what it did to the prompt files, read by the same rule as the release line's commits
+    /// (`steps::decide`): what `log` shows above the release line's history. A commit that did
+    /// nothing to a prompt file is left out.
+    pub fn draft_commits(&self) -> Result<Vec<DraftCommit>, Error> {
         let (commits, branch) = self.head_off_the_line()?;
         let (Some(head), Some(last)) = (commits.first(), commits.last()) else {
             return Ok(Vec::new());
@@ -419,24 +433,25 @@ impl Registry {
             .map_err(git("reading a commit"))?
             .parent_id(0)
             .ok();
-        let (touched, _) = history::registry_history(&self.repo, *head, &self.config.root, stop)?;
+        let (mut touched, _) =
+            history::registry_history(&self.repo, *head, &self.config.root, stop)?;
+        touched.retain(|t| commits.contains(&t.commit));
         let mut out = Vec::new();
-        for t in touched.into_iter().filter(|t| commits.contains(&t.commit)) {
-            let files: Vec<String> = t
-                .files
-                .iter()
-                .map(|(f, _)| f.clone())
-                .filter(|f| f.ends_with(crate::model::PROMPT_EXT))
-                .collect();
-            if files.is_empty() {
+        for entry in super::log::entries_of(&touched) {
+            if entry.files.is_empty() && entry.removed.is_empty() && entry.moves.is_empty() {
                 continue;
             }
             let raw = RawVersion {
-                commit: t.commit,
+                commit: entry.commit,
                 blob: Oid::ZERO_SHA1,
-                info: t.info,
+                info: entry.info,
             };
-            out.push((draft(&self.repo, raw, branch.clone())?, files));
+            out.push(DraftCommit {
+                draft: draft(&self.repo, raw, branch.clone())?,
+                files: entry.files,
+                removed: entry.removed,
+                moves: entry.moves,
+            });
         }
         Ok(out)
     }

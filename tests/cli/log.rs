@@ -252,3 +252,92 @@ fn the_history_cache_never_changes_an_answer() {
     repo.git(&["reset", "-q", "--hard", "HEAD~2"]);
     assert_eq!(answers(false), answers(true));
 }
+
+/// `a` and `c` committed on `main`, then a `feature` branch checked out.
+fn two_prompts_on_a_feature_branch() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("Hello"));
+    repo.write_prompt("c", &text_prompt("Bye"));
+    repo.prompt(&["commit", "-m", "Add a and c"]).success();
+    repo.write_prompt("a", &text_prompt("Hi"));
+    repo.prompt(&["commit", "-m", "Shorter a"]).success();
+    repo.git(&["switch", "-q", "-c", "feature"]);
+    repo
+}
+
+/// `log --json`'s entries on the release line: what `main` shows, whatever branch is checked out.
+fn release_entries(log: &serde_json::Value) -> Vec<serde_json::Value> {
+    let entries = log.as_array().unwrap();
+    entries
+        .iter()
+        .filter(|e| e.get("draft").is_none())
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_draft_that_only_removes_a_prompt_is_listed_with_the_removal() {
+    let repo = two_prompts_on_a_feature_branch();
+    let on_main = repo.prompt(&["log", "--json"]).success().json();
+    let main_text = repo.prompt(&["log"]).success().stdout;
+    repo.prompt(&["rm", "c", "--yes"]).success();
+    let removal = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+
+    let text = repo.prompt(&["log"]).success().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with(&removal[..7]) && lines[0].ends_with("Remove c [draft on feature]"),
+        "{text}"
+    );
+    assert_eq!(lines[1], "    c removed", "{text}");
+    // The release line's entries follow, as on `main`.
+    assert_eq!(lines[2..].join("\n") + "\n", main_text, "{text}");
+
+    let json = repo.prompt(&["log", "--json"]).success().json();
+    assert_eq!(json[0]["draft"], true);
+    assert_eq!(json[0]["branch"], "feature");
+    assert_eq!(json[0]["commit"], removal.as_str());
+    assert_eq!(json[0]["prompts"], serde_json::json!([]));
+    assert_eq!(json[0]["removed"], serde_json::json!(["c"]));
+    assert_eq!(json[0]["moved"], serde_json::json!([]));
+    assert_eq!(release_entries(&json), release_entries(&on_main));
+    assert_eq!(json.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_draft_move_shows_as_a_move_not_an_addition() {
+    let repo = two_prompts_on_a_feature_branch();
+    let on_main = repo.prompt(&["log", "--json"]).success().json();
+    let main_text = repo.prompt(&["log"]).success().stdout;
+    // A draft edit, then a move of the same prompt: the edit is named as the prompt is at HEAD,
+    // as on the release line.
+    repo.write_prompt("a", &text_prompt("Hey"));
+    repo.prompt(&["commit", "-m", "Warmer a"]).success();
+    repo.prompt(&["mv", "a", "b", "--yes"]).success();
+
+    let text = repo.prompt(&["log"]).success().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].ends_with("Move a to b [draft on feature]"),
+        "{text}"
+    );
+    assert_eq!(lines[1], "    a → b", "{text}");
+    assert!(lines[2].ends_with("Warmer a [draft on feature]"), "{text}");
+    assert_eq!(lines[3], "    b (draft)", "{text}");
+    assert_eq!(lines[4..].join("\n") + "\n", main_text, "{text}");
+
+    let json = repo.prompt(&["log", "--json"]).success().json();
+    assert_eq!(json[0]["draft"], true);
+    assert_eq!(json[0]["prompts"], serde_json::json!([]));
+    assert_eq!(json[0]["removed"], serde_json::json!([]));
+    assert_eq!(
+        json[0]["moved"],
+        serde_json::json!([{"from": "a", "to": "b"}])
+    );
+    assert_eq!(
+        json[1]["prompts"],
+        serde_json::json!([{"id": "b", "version": null}])
+    );
+    assert_eq!(release_entries(&json), release_entries(&on_main));
+    assert_eq!(json.as_array().unwrap().len(), 4);
+}

@@ -240,10 +240,11 @@ fn registry_log(
 ) -> Result<(), CliError> {
     let history = reg.history()?;
     let drafts = reg.draft_commits()?;
-    let draft_entries = drafts.iter().map(|(d, files)| RegistryEntry {
+    let draft_entries = drafts.iter().map(|d| RegistryEntry {
         draft: true,
-        branch: Some(d.branch.as_deref()),
-        prompts: files
+        branch: Some(d.draft.branch.as_deref()),
+        prompts: d
+            .files
             .iter()
             .filter_map(|file| {
                 PromptId::from_file_name(file).map(|id| PromptVersion {
@@ -253,7 +254,9 @@ fn registry_log(
                 })
             })
             .collect(),
-        ..RegistryEntry::of(d.commit, &d.info)
+        removed: ids(&d.removed),
+        moved: moves(&d.moves),
+        ..RegistryEntry::of(d.draft.commit, &d.draft.info)
     });
     let release_entries = history.iter().map(|c| RegistryEntry {
         prompts: c
@@ -272,20 +275,8 @@ fn registry_log(
                 })
             })
             .collect(),
-        removed: c
-            .removed
-            .iter()
-            .filter_map(|f| PromptId::from_file_name(f).map(|id| id.to_string()))
-            .collect(),
-        moved: c
-            .moves
-            .iter()
-            .filter_map(|(from, to)| {
-                let from = PromptId::from_file_name(from)?.to_string();
-                let to = PromptId::from_file_name(to)?.to_string();
-                Some(Move { from, to })
-            })
-            .collect(),
+        removed: ids(&c.removed),
+        moved: moves(&c.moves),
         ..RegistryEntry::of(c.commit, &c.info)
     });
     let entries: Vec<RegistryEntry> = draft_entries.chain(release_entries).take(limit).collect();
@@ -323,4 +314,24 @@ fn registry_log(
         ));
     }
     ctx.ui.page(&text)
+}
+
+/// The ids of prompt files (relative to the root).
+fn ids(files: &[String]) -> Vec<String> {
+    files
+        .iter()
+        .filter_map(|f| PromptId::from_file_name(f).map(|id| id.to_string()))
+        .collect()
+}
+
+/// Moves between prompt files, as ids.
+fn moves(files: &[(String, String)]) -> Vec<Move> {
+    files
+        .iter()
+        .filter_map(|(from, to)| {
+            let from = PromptId::from_file_name(from)?.to_string();
+            let to = PromptId::from_file_name(to)?.to_string();
+            Some(Move { from, to })
+        })
+        .collect()
 }
