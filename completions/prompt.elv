@@ -48,7 +48,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
-            cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
+            cand completions 'Print a completion script for a shell. The bash, zsh and fish scripts ask `prompt` itself while completing, so they offer prompt ids and environment names (`prompt` must be on PATH); the PowerShell and Elvish ones are static (commands and flags)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;init'= {
@@ -364,7 +364,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
-            cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
+            cand completions 'Print a completion script for a shell. The bash, zsh and fish scripts ask `prompt` itself while completing, so they offer prompt ids and environment names (`prompt` must be on PATH); the PowerShell and Elvish ones are static (commands and flags)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;help;init'= {
