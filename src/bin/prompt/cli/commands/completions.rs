@@ -8,9 +8,11 @@
 use crate::cli::{error::CliError, Cli, Context};
 use clap::CommandFactory;
 
-/// Print a completion script for a shell. The bash, zsh and fish scripts ask `prompt` itself while
-/// completing, so they offer prompt ids and environment names (`prompt` must be on PATH); the
-/// PowerShell and Elvish ones are static (commands and flags).
+/// Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)
+///
+/// The bash, zsh and fish scripts ask `prompt` (on PATH) while completing, so they offer prompt
+/// ids, references and environment names from the registry being typed in, besides commands and
+/// flags. The PowerShell and Elvish scripts are static: commands and flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The shell
