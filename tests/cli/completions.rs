@@ -100,18 +100,26 @@ printf 'inserts:%s\n' "${prefix:${#COMP_WORDS[COMP_CWORD]}}"
 
 /// zsh: an interactive zsh in a pseudo-terminal (zsh's own `zpty`) with `$1` on `$fpath` and
 /// `compinit` run, types `$2` and one TAB, and prints what the terminal showed (the completed
-/// line and the list of matches; LIST_AMBIGUOUS off so the list shows on the first TAB).
+/// line and the list of matches; LIST_AMBIGUOUS off so the list shows on the first TAB) once it
+/// shows `$3` and then stays quiet for 0.3 s, or after 15 s. (Nothing more is typed meanwhile:
+/// zsh does not list matches while input is waiting.)
 const ZSH_DRIVER: &str = r#"
 zmodload zsh/zpty || exit 1
 zpty z zsh -f -i
 zpty -w z "PS1='> '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D; unsetopt listambiguous beep; print READY"
 zpty -r -m z out '*READY*' || exit 1
 zpty -w -n z "$2"$'\t'
-sleep 1
-zpty -w z $'\x03'
-zpty -w z 'print DONE'
-zpty -r -m z out '*DONE*' || exit 1
-print -r -- "$out"
+screen= chunk=
+integer end=$(( SECONDS + 15 )) quiet=0
+while (( SECONDS < end && quiet < 3 )); do
+    if zpty -r -t z chunk; then
+        screen+=$chunk quiet=0
+    else
+        [[ $screen == *"$3"* ]] && (( quiet++ ))
+        sleep 0.1
+    fi
+done
+print -r -- "$screen"
 zpty -d z
 "#;
 
@@ -261,12 +269,18 @@ fn zsh_completes_ids_and_environments_from_fpath_on_the_first_tab() {
     let repo = support_registry();
     let fpath = committed("");
     let fpath = fpath.trim_end_matches('/');
-    let screen = |line: &str| run_shell(&repo, &zsh, &["-f", "-c", ZSH_DRIVER, "zsh", fpath, line]);
-    let ids = screen("prompt show su");
+    let screen = |line: &str, awaited: &str| {
+        run_shell(
+            &repo,
+            &zsh,
+            &["-f", "-c", ZSH_DRIVER, "zsh", fpath, line, awaited],
+        )
+    };
+    let ids = screen("prompt show su", "support/triage@latest");
     for id in ["support/triage", "support/reply", "support/triage@latest"] {
         assert!(ids.contains(id), "prompt show su<TAB> showed:\n{ids}");
     }
-    let envs = screen("prompt promote support/triage st");
+    let envs = screen("prompt promote support/triage st", "triage staging");
     assert!(
         envs.contains("prompt promote support/triage staging"),
         "prompt promote support/triage st<TAB> showed:\n{envs}"
