@@ -48,7 +48,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
-            cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
+            cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;init'= {
@@ -339,8 +339,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'prompt;help'= {
             cand init 'Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init` first outside a repository)'
@@ -364,7 +364,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
-            cand completions 'Print a completion script for a shell (static: commands and flags). For ids and environments too, use dynamic completion instead: `source <(COMPLETE=bash prompt)`'
+            cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;help;init'= {

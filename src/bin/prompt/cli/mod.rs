@@ -203,7 +203,9 @@ pub fn main() -> u8 {
     // before any repository is opened; nothing else in the process uses libgit2.
     unsafe { prompt_registry::store::tune_process() };
     // `COMPLETE=bash prompt …` is the shell asking for completions: answer and exit.
-    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .shells(complete::SHELLS)
+        .complete();
     let cli = match parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => {
