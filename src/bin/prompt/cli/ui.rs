@@ -177,12 +177,33 @@ fn run_editor(editor: &str, text: &str) -> Result<String, CliError> {
         c
     };
     let status = command.arg(file.path()).status().map_err(failed)?;
+    if interrupted_by_signal(&status) {
+        // Ctrl-C reached this process's group too: its handler ends the run (saying what an
+        // interruption must say), unless the signal was the editor's alone. Wait for it rather
+        // than race it with an error of our own.
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(2) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
     if !status.success() {
         return Err(CliError::Other(anyhow::anyhow!(
             "the editor ({editor}) failed ({status}); what it left was not taken"
         )));
     }
     std::fs::read_to_string(file.path()).map_err(failed)
+}
+
+/// Whether the editor was ended by SIGINT or SIGTERM.
+#[cfg(unix)]
+fn interrupted_by_signal(status: &std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    matches!(status.signal(), Some(2 | 15))
+}
+
+#[cfg(not(unix))]
+fn interrupted_by_signal(_: &std::process::ExitStatus) -> bool {
+    false
 }
 
 /// The widest cell of column `i`, header included, in terminal columns.
