@@ -188,6 +188,7 @@ fn ask(
             "starting from what an earlier run kept in {}",
             kept.dir.display()
         ));
+        ui::set_interrupt_note(Some(kept.note(args, parts)));
     }
     let editor = reg.editor();
     let syntax = syntax_of(args.template_format);
@@ -203,16 +204,18 @@ fn ask(
             );
             let edited = match ctx.ui.edit_above_scissors(&editor, &text, &help) {
                 Ok(edited) => edited,
-                Err(e) => return Err(kept.abandon(e, args, ctx)),
+                Err(e) => return Err(kept.abandon(e, args, parts, ctx)),
             };
             let edited = edited.trim_matches('\n');
             if edited.trim().is_empty() {
                 kept.forget(part);
+                let any = parts.iter().any(|p| kept.read(*p).is_some());
+                ui::set_interrupt_note(any.then(|| kept.note(args, parts)));
                 break None;
             }
             text = format!("{edited}\n");
             kept.save(part, &text)?;
-            ui::set_interrupt_note(Some(kept.note(args)));
+            ui::set_interrupt_note(Some(kept.note(args, parts)));
             let Err(e) = Template::parse(syntax, &text) else {
                 break Some(text);
             };
@@ -229,7 +232,7 @@ fn ask(
                 let refused = prompt_registry::Error::Refused(format!(
                     "abandoned at an error in the {what}; nothing was created"
                 ));
-                return Err(kept.abandon(refused.into(), args, ctx));
+                return Err(kept.abandon(refused.into(), args, parts, ctx));
             }
         };
         match part {
@@ -344,7 +347,7 @@ impl Kept {
 
     /// Where the texts are and the two ways back: `prompt new ID` again (the editor opens on
     /// them), or the flags that take them as they are.
-    fn note(&self, args: &Args) -> String {
+    fn note(&self, args: &Args, parts: &[Part]) -> String {
         let mut line = format!("prompt new {}", self.id);
         for (flag, value) in [("--provider", &args.provider), ("--model", &args.model)] {
             if let Some(value) = value {
@@ -356,7 +359,7 @@ impl Kept {
                 line.push_str(&format!(" --template-format {}", value.get_name()));
             }
         }
-        for part in [Part::System, Part::User, Part::Template] {
+        for &part in parts {
             let path = self.dir.join(part.file_name());
             if path.exists() {
                 let quoted = shell_quote(&path.display().to_string());
@@ -372,14 +375,14 @@ impl Kept {
     }
 
     /// Reports `error`, then where the texts are (when any was kept): the run ends here.
-    fn abandon(&self, error: CliError, args: &Args, ctx: &Context) -> CliError {
+    fn abandon(&self, error: CliError, args: &Args, parts: &[Part], ctx: &Context) -> CliError {
         ui::set_interrupt_note(None);
-        if !self.dir.exists() {
+        if !parts.iter().any(|p| self.read(*p).is_some()) {
             return error;
         }
         let code = error.exit_code();
         ctx.ui.error(&error);
-        ctx.ui.eprint(&format!("{}\n", self.note(args)));
+        ctx.ui.eprint(&format!("{}\n", self.note(args, parts)));
         CliError::Reported(code)
     }
 }
