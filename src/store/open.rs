@@ -55,6 +55,12 @@ impl Registry {
         self.repo.workdir()
     }
 
+    /// This working tree's git folder (`.git`, or `.git/worktrees/NAME` in a linked worktree):
+    /// a place for the tool's own files that git never shows as changes.
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
     /// The prompt a command-line argument names when it is a path to a prompt file rather than an
     /// id (what shell completion and editors hand over): `prompts/support/triage.prompt.yaml`
     /// relative to `cwd` or absolute, or `support/triage.prompt.yaml` relative to the root.

@@ -11,6 +11,19 @@ use crate::common::{text_prompt, Run, TestRepo};
 /// Runs `prompt ARGS` on a pseudo-terminal, typing `keys` one group at a time, with `editor` as
 /// the editor. `None` when `script` is not installed.
 fn on_terminal(repo: &TestRepo, args: &[&str], keys: &[&str], editor: &str) -> Option<Run> {
+    let steps: Vec<(&str, &str)> = keys.iter().map(|k| ("", *k)).collect();
+    on_terminal_when(repo, args, &steps, editor)
+}
+
+/// `on_terminal`, each key typed once the program has drawn its question and, when the step names
+/// a text, once that text has appeared (for a question that comes after an editor, whose run
+/// can pause the output longer than a question's drawing does).
+fn on_terminal_when(
+    repo: &TestRepo,
+    args: &[&str],
+    steps: &[(&str, &str)],
+    editor: &str,
+) -> Option<Run> {
     let script_ok = std::process::Command::new("script")
         .arg("--version")
         .output()
@@ -40,10 +53,19 @@ fn on_terminal(repo: &TestRepo, args: &[&str], keys: &[&str], editor: &str) -> O
     // the last key and then nothing more for a moment. A key that draws nothing costs the
     // timeout, never a failure.
     let mut seen = 0;
-    for k in keys {
+    for (text, k) in steps {
+        if !text.is_empty() {
+            stdout.wait_for_text(seen, text);
+        }
         seen = stdout.wait_for_quiet(seen);
-        stdin.write_all(k.as_bytes()).unwrap();
-        stdin.flush().unwrap();
+        // A program that ended early (a failure the test then reports) takes no more keys.
+        if stdin
+            .write_all(k.as_bytes())
+            .and_then(|()| stdin.flush())
+            .is_err()
+        {
+            break;
+        }
     }
     // Keep the terminal open until the program is done with the last key (closing `script`'s
     // input early would hang up on it).
@@ -103,6 +125,20 @@ impl Collector {
             }
         }
         last
+    }
+
+    /// Waits until `text` appears after the first `seen` bytes (at most 10 s).
+    fn wait_for_text(&self, seen: usize, text: &str) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            let bytes = self.bytes.lock().unwrap();
+            let tail = String::from_utf8_lossy(&bytes[seen.min(bytes.len())..]).into_owned();
+            drop(bytes);
+            if tail.contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     fn finish(self) -> String {
@@ -521,4 +557,215 @@ fn log_wraps_a_long_list_of_prompts_at_the_terminal_width() {
     // Off a terminal, one line per commit, as scripts read it.
     let plain = repo.prompt(&["log"]).success();
     assert_eq!(plain.stdout.lines().count(), 2, "{}", plain.stdout);
+}
+
+/// An editor that keeps a copy of what it was given on its Nth call (`given{N}`) and writes the
+/// Nth text above the scissors line it was given; a text `FAIL` makes that call exit 1 instead,
+/// as an editor quit with an error (`:cq`) does, and `INT` sends SIGINT to the terminal's
+/// process group, as Ctrl-C does while an editor that leaves signals on (`code --wait`) runs.
+fn recording_editor(repo: &TestRepo, name: &str, texts: &[&str]) -> (String, std::path::PathBuf) {
+    let dir = repo.sibling(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, t) in texts.iter().enumerate() {
+        std::fs::write(dir.join(format!("text{}", i + 1)), t).unwrap();
+    }
+    let script = write_script(
+        &dir,
+        &format!(
+            "n=$(cat '{d}/count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{d}/count'\n\
+             cp \"$1\" '{d}/given'$n\n\
+             if [ \"$(cat '{d}/text'$n)\" = FAIL ]; then exit 1; fi\n\
+             if [ \"$(cat '{d}/text'$n)\" = INT ]; then kill -INT 0; sleep 5; fi\n\
+             {{ cat '{d}/text'$n; sed -n '/^# -* >8 -*$/,$p' \"$1\"; }} > '{d}/out'\n\
+             cat '{d}/out' > \"$1\"\n",
+            d = dir.display()
+        ),
+    );
+    (script, dir)
+}
+
+#[test]
+fn new_reports_a_template_error_as_soon_as_the_text_is_written_and_opens_it_again() {
+    let repo = TestRepo::new();
+    let (editor, given) = recording_editor(
+        &repo,
+        "fixing",
+        &[
+            "You help with {{topic}.\n",
+            "You help with {{topic}}.\n",
+            "Tell me about {{topic}}.\n",
+        ],
+    );
+    // Chat, the default provider and model; then "edit it again" at the error.
+    let Some(out) = on_terminal_when(
+        &repo,
+        &["new", "help/topic"],
+        &[("", "\r"), ("", "\r"), ("", "\r"), ("What next", "\r")],
+        &editor,
+    ) else {
+        return;
+    };
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("the system message has an error at line 1, column 15"),
+        "{}",
+        out.stdout
+    );
+    // The second editor was the system message again, with the typo and the error under it:
+    // the user message was not asked before the error was shown.
+    let second = std::fs::read_to_string(given.join("given2")).unwrap();
+    assert!(second.starts_with("You help with {{topic}.\n"), "{second}");
+    assert!(
+        second.contains("# Error: the system message has an error at line 1, column 15"),
+        "{second}"
+    );
+    let third = std::fs::read_to_string(given.join("given3")).unwrap();
+    assert!(third.contains("Write the user message"), "{third}");
+    let text = repo.read("prompts/help/topic.prompt.yaml");
+    assert!(
+        text.contains("content: |\n      You help with {{topic}}.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("content: |\n      Tell me about {{topic}}.\n"),
+        "{text}"
+    );
+    repo.prompt(&["check", "help/topic"]).success();
+    // Nothing is left behind once the prompt exists.
+    assert!(!repo.root().join(".git/prompt-new").exists());
+}
+
+#[test]
+fn abandoning_new_keeps_the_texts_says_where_and_creates_nothing() {
+    let repo = TestRepo::new();
+    let kept = repo.root().join(".git/prompt-new/help/topic");
+    let status = repo.git(&["status", "--porcelain", "--untracked-files=all"]);
+    let (editor, _) = recording_editor(
+        &repo,
+        "abandon",
+        &["You help with {{topic}}.\n", "Tell me about {{topic.\n"],
+    );
+    // Chat, defaults; at the error in the user message, the second choice: abandon.
+    let Some(out) = on_terminal_when(
+        &repo,
+        &["new", "help/topic"],
+        &[
+            ("", "\r"),
+            ("", "\r"),
+            ("", "\r"),
+            ("What next", "\x1b[B"),
+            ("", "\r"),
+        ],
+        &editor,
+    ) else {
+        return;
+    };
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(!repo.root().join("prompts/help/topic.prompt.yaml").exists());
+    assert_eq!(
+        repo.git(&["status", "--porcelain", "--untracked-files=all"]),
+        status
+    );
+    let said = out.stdout.replace("\r\n", "\n");
+    assert!(
+        said.contains(&format!("what you wrote is kept in {}/", kept.display())),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(kept.join("system.txt")).unwrap(),
+        "You help with {{topic}}.\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(kept.join("user.txt")).unwrap(),
+        "Tell me about {{topic.\n"
+    );
+
+    // Ctrl-C at the same question keeps them too, and says where.
+    std::fs::remove_dir_all(repo.sibling("abandon")).unwrap();
+    let (editor, _) = recording_editor(&repo, "abandon", &["", "Still {{topic.\n"]);
+    let out = on_terminal_when(
+        &repo,
+        &["new", "help/topic"],
+        &[("", "\r"), ("", "\r"), ("", "\r"), ("What next", "\x03")],
+        &editor,
+    )
+    .unwrap();
+    assert_eq!(out.code, 130, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("what you wrote is kept in"),
+        "{}",
+        out.stdout
+    );
+    assert!(!repo.root().join("prompts/help/topic.prompt.yaml").exists());
+    // The next run started from the kept texts: the editor opened on them.
+    let given = std::fs::read_to_string(repo.sibling("abandon").join("given1")).unwrap();
+    assert!(given.starts_with("You help with {{topic}}.\n"), "{given}");
+    assert!(out
+        .stdout
+        .contains("starting from what an earlier run kept"));
+    // (The editor above wrote an empty system message: that text is skipped and dropped.)
+    assert!(!kept.join("system.txt").exists());
+    assert_eq!(
+        std::fs::read_to_string(kept.join("user.txt")).unwrap(),
+        "Still {{topic.\n"
+    );
+
+    // An editor that fails keeps what was written before it.
+    std::fs::remove_dir_all(repo.sibling("abandon")).unwrap();
+    let (editor, _) = recording_editor(&repo, "abandon", &["You help.\n", "FAIL"]);
+    let out = on_terminal(&repo, &["new", "help/topic"], &["\r", "\r", "\r"], &editor).unwrap();
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("failed (exit status: 1)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(kept.join("system.txt")).unwrap(),
+        "You help.\n"
+    );
+    assert!(!repo.root().join("prompts/help/topic.prompt.yaml").exists());
+
+    // Ctrl-C while the editor runs: the signal ends `prompt` too, and it still says where.
+    std::fs::remove_dir_all(repo.sibling("abandon")).unwrap();
+    let (editor, _) = recording_editor(&repo, "interrupted", &["You help.\n", "INT"]);
+    let int = on_terminal(&repo, &["new", "help/topic"], &["\r", "\r", "\r"], &editor).unwrap();
+    assert_eq!(int.code, 130, "{}", int.stdout);
+    assert!(
+        int.stdout.contains("interrupted: nothing was changed"),
+        "{}",
+        int.stdout
+    );
+    assert!(
+        int.stdout.contains("what you wrote is kept in"),
+        "{}",
+        int.stdout
+    );
+    assert!(!repo.root().join("prompts/help/topic.prompt.yaml").exists());
+
+    // The command it prints creates the prompt from the files once they are fixed.
+    std::fs::write(kept.join("user.txt"), "Tell me about {{topic}}.\n").unwrap();
+    let said = out.stdout.replace("\r\n", "\n");
+    let resume = said
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("prompt new help/topic --"))
+        .unwrap_or_else(|| panic!("no command to resume in {said}"));
+    assert!(resume.contains("--user"), "{resume}");
+    let line = resume.replacen("prompt", env!("CARGO_BIN_EXE_prompt"), 1);
+    let ran = repo
+        .command("sh", &repo.root())
+        .args(["-c", &line])
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{ran:?}");
+    let text = repo.read("prompts/help/topic.prompt.yaml");
+    assert!(text.contains("content: You help.\n"), "{text}");
+    assert!(
+        text.contains("content: Tell me about {{topic}}.\n"),
+        "{text}"
+    );
+    repo.prompt(&["check", "help/topic"]).success();
+    assert!(!repo.root().join(".git/prompt-new").exists());
 }

@@ -36,8 +36,22 @@ fn asked(e: dialoguer::Error) -> CliError {
 /// interruption before anything was written; harmless when nothing was hidden.
 pub fn restore_terminal() {
     if show_cursor() {
-        let _ = console::Term::stderr().write_line("interrupted: nothing was changed");
+        let term = console::Term::stderr();
+        let _ = term.write_line("interrupted: nothing was changed");
+        let note = INTERRUPT_NOTE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(note) = note.as_deref() {
+            let _ = term.write_line(&safe(note, false));
+        }
     }
+}
+
+/// What an interruption must still say (where a question's unsaved work was kept), printed by
+/// `restore_terminal`, which also runs from the signal handler.
+static INTERRUPT_NOTE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Sets (or with `None` clears) the line an interruption prints after "nothing was changed".
+pub fn set_interrupt_note(note: Option<String>) {
+    *INTERRUPT_NOTE.lock().unwrap_or_else(|e| e.into_inner()) = note;
 }
 
 /// Shows the cursor again and ends the current line (whether stderr is a terminal), for an
@@ -136,6 +150,60 @@ fn above_scissors(text: &str) -> &str {
         at += line.len();
     }
     text
+}
+
+/// Runs `editor` on a temporary file holding `text` and returns the file's text afterwards. The
+/// editor runs as git runs it, through the shell with the file as its last argument, so that
+/// `core.editor` values such as `code --wait` or a quoted path work alike. (dialoguer's editor
+/// returns the text even when the editor failed, so it cannot tell an abandoned edit.)
+fn run_editor(editor: &str, text: &str) -> Result<String, CliError> {
+    let failed = |e: std::io::Error| {
+        CliError::Other(anyhow::Error::new(e).context(format!("running the editor ({editor})")))
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix("prompt-edit-")
+        .suffix(".md")
+        .tempfile()
+        .map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.flush().map_err(failed)?;
+    let mut command = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.arg("/C").arg(editor);
+        c
+    } else {
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c").arg(format!("{editor} \"$@\"")).arg(editor);
+        c
+    };
+    let status = command.arg(file.path()).status().map_err(failed)?;
+    if interrupted_by_signal(&status) {
+        // Ctrl-C reached this process's group too: its handler ends the run (saying what an
+        // interruption must say), unless the signal was the editor's alone. Wait for it rather
+        // than race it with an error of our own.
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(2) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+    if !status.success() {
+        return Err(CliError::Other(anyhow::anyhow!(
+            "the editor ({editor}) failed ({status}); what it left was not taken"
+        )));
+    }
+    std::fs::read_to_string(file.path()).map_err(failed)
+}
+
+/// Whether the editor was ended by SIGINT or SIGTERM.
+#[cfg(unix)]
+fn interrupted_by_signal(status: &std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    matches!(status.signal(), Some(2 | 15))
+}
+
+#[cfg(not(unix))]
+fn interrupted_by_signal(_: &std::process::ExitStatus) -> bool {
+    false
 }
 
 /// The widest cell of column `i`, header included, in terminal columns.
@@ -292,16 +360,18 @@ impl Ui {
         Ok(parse_yes_no(&answer).unwrap_or(false))
     }
 
-    /// Opens `editor` on an empty text followed by git's scissors line and `help`; returns what
-    /// was written above the scissors line, every line kept (a Markdown `# Heading` included).
-    pub fn edit_above_scissors(&self, editor: &str, help: &str) -> Result<String, CliError> {
-        let template = format!("\n{SCISSORS}\n{help}");
-        let text = dialoguer::Editor::new()
-            .executable(editor)
-            .edit(&template)
-            .map_err(|e| CliError::Other(anyhow::Error::new(e).context("running the editor")))?
-            .unwrap_or_default();
-        Ok(above_scissors(&text).to_string())
+    /// Opens `editor` on `text` followed by git's scissors line and `help`; returns what was
+    /// written above the scissors line, every line kept (a Markdown `# Heading` included). An
+    /// editor that exits with a failure (`:cq` in vim) is an error, as in `git commit`: what it
+    /// left in the file is not taken as an answer.
+    pub fn edit_above_scissors(
+        &self,
+        editor: &str,
+        text: &str,
+        help: &str,
+    ) -> Result<String, CliError> {
+        let edited = run_editor(editor, &format!("{text}\n{SCISSORS}\n{help}"))?;
+        Ok(above_scissors(&edited).to_string())
     }
 
     /// Confirms a change to protected environments (contract §5): nothing to do with `yes`; asked
