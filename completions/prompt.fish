@@ -282,7 +282,7 @@ complete -c prompt -n "__fish_prompt_using_subcommand export" -s q -l quiet -d '
 complete -c prompt -n "__fish_prompt_using_subcommand export" -l no-pager -d 'Never send long output (log, diff) through a pager'
 complete -c prompt -n "__fish_prompt_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l env -d 'The environment to bundle' -r
-complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s o -l output -d 'The file to write (`-` writes stdout)' -r -F
+complete -c prompt -n "__fish_prompt_using_subcommand bundle" -s o -l output -d 'The file to write (`-` writes stdout). Without it the bundle goes to stdout when stdout is not a terminal (`prompt bundle --env production | aws s3 cp - …`)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l ref -d 'Take the set of prompts from this revision (default: HEAD)' -r
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l repo -d 'The repository to use (default: the one containing the current directory)' -r -F
 complete -c prompt -n "__fish_prompt_using_subcommand bundle" -l color -d 'When to colour output (NO_COLOR also turns it off)' -r -f -a "auto\t''

@@ -522,3 +522,15 @@ fn log_wraps_a_long_list_of_prompts_at_the_terminal_width() {
     let plain = repo.prompt(&["log"]).success();
     assert_eq!(plain.stdout.lines().count(), 2, "{}", plain.stdout);
 }
+
+#[test]
+fn bundle_on_a_terminal_without_an_output_asks_for_one() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.prompt(&["commit", "-m", "a"]).success();
+    let Some(out) = on_terminal(&repo, &["bundle", "--env", "staging"], &[], "true") else {
+        return;
+    };
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stdout.contains("pass -o FILE"), "{}", out.stdout);
+}
