@@ -8,6 +8,26 @@ use std::time::{Duration, Instant};
 
 use crate::common::{text_prompt, Run, TestRepo};
 
+/// What `prompt ARGS` prints on a pseudo-terminal `cols` columns wide; `None` when `script`
+/// (util-linux) is not installed.
+fn at_width(repo: &TestRepo, cols: usize, args: &[&str]) -> Option<String> {
+    let line = format!(
+        "stty cols {cols} rows 30; {} {}",
+        env!("CARGO_BIN_EXE_prompt"),
+        args.join(" ")
+    );
+    let Ok(out) = repo
+        .command("script", &repo.root())
+        .args(["-qfec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+    else {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return None;
+    };
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// Runs `prompt ARGS` on a pseudo-terminal, typing `keys` one group at a time, with `editor` as
 /// the editor. `None` when `script` is not installed.
 fn on_terminal(repo: &TestRepo, args: &[&str], keys: &[&str], editor: &str) -> Option<Run> {
@@ -388,20 +408,9 @@ fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
     repo.write_prompt("triage", &text_prompt("T"));
     repo.prompt(&["commit", "-m", "both"]).success();
     for command in ["list", "env"] {
-        let line = format!(
-            "stty cols 80 rows 30; {} {command}",
-            env!("CARGO_BIN_EXE_prompt")
-        );
-        let Ok(out) = repo
-            .command("script", &repo.root())
-            .args(["-qfec", &line, "/dev/null"])
-            .env("TERM", "xterm")
-            .output()
-        else {
-            eprintln!("skipping: `script` (util-linux) is not installed");
+        let Some(text) = at_width(&repo, 80, &[command]) else {
             return;
         };
-        let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             text.contains("customer-support/refund-reply "),
             "{command}:\n{text}"
@@ -462,20 +471,9 @@ fn a_narrow_terminal_says_which_columns_it_left_out() {
     repo.prompt(&["promote", "customer-support/refund-reply", "staging"])
         .success();
     for command in ["list", "env"] {
-        let line = format!(
-            "stty cols 50 rows 30; {} {command}",
-            env!("CARGO_BIN_EXE_prompt")
-        );
-        let Ok(out) = repo
-            .command("script", &repo.root())
-            .args(["-qfec", &line, "/dev/null"])
-            .env("TERM", "xterm")
-            .output()
-        else {
-            eprintln!("skipping: `script` (util-linux) is not installed");
+        let Some(text) = at_width(&repo, 50, &[command]) else {
             return;
         };
-        let text = String::from_utf8_lossy(&out.stdout);
         for l in text.lines() {
             assert!(console_width(l) <= 50, "{command}: too wide: {l:?}");
         }
@@ -498,20 +496,9 @@ fn log_wraps_a_long_list_of_prompts_at_the_terminal_width() {
         repo.write_prompt(&format!("some-folder/prompt-number-{i}"), &text_prompt("T"));
     }
     repo.prompt(&["commit", "-m", "many"]).success();
-    let line = format!(
-        "stty cols 60 rows 30; {} --no-pager log",
-        env!("CARGO_BIN_EXE_prompt")
-    );
-    let Ok(out) = repo
-        .command("script", &repo.root())
-        .args(["-qfec", &line, "/dev/null"])
-        .env("TERM", "xterm")
-        .output()
-    else {
-        eprintln!("skipping: `script` (util-linux) is not installed");
+    let Some(text) = at_width(&repo, 60, &["--no-pager", "log"]) else {
         return;
     };
-    let text = String::from_utf8_lossy(&out.stdout);
     let listed: Vec<&str> = text.lines().filter(|l| l.starts_with("    ")).collect();
     assert!(listed.len() > 2, "{text}");
     for l in &listed {
