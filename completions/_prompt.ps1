@@ -338,8 +338,8 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
         }
         'prompt;bundle' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'The environment to bundle')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The file to write (`-` writes stdout)')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The file to write (`-` writes stdout)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The file to write (`-` writes stdout). Without it the bundle goes to stdout when stdout is not a terminal (`prompt bundle --env production | aws s3 cp - …`)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The file to write (`-` writes stdout). Without it the bundle goes to stdout when stdout is not a terminal (`prompt bundle --env production | aws s3 cp - …`)')
             [CompletionResult]::new('--ref', '--ref', [CompletionResultType]::ParameterName, 'Take the set of prompts from this revision (default: HEAD)')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')

@@ -311,8 +311,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
         }
         &'prompt;bundle'= {
             cand --env 'The environment to bundle'
-            cand -o 'The file to write (`-` writes stdout)'
-            cand --output 'The file to write (`-` writes stdout)'
+            cand -o 'The file to write (`-` writes stdout). Without it the bundle goes to stdout when stdout is not a terminal (`prompt bundle --env production | aws s3 cp - …`)'
+            cand --output 'The file to write (`-` writes stdout). Without it the bundle goes to stdout when stdout is not a terminal (`prompt bundle --env production | aws s3 cp - …`)'
             cand --ref 'Take the set of prompts from this revision (default: HEAD)'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'

@@ -386,3 +386,21 @@ fn check_refuses_a_declared_type_the_template_cannot_use() {
         .code(1)
         .stdout_has("`{% for … in items %}` iterates it: declare it `type: array`");
 }
+
+#[test]
+fn bundle_writes_stdout_when_it_is_not_a_terminal() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.prompt(&["commit", "-m", "a"]).success();
+    repo.prompt(&["promote", "a", "staging"]).success();
+    // No -o, stdout a pipe: the bundle is the output.
+    let piped = repo.prompt(&["bundle", "--env", "staging"]).success();
+    let json = piped.json();
+    assert_eq!(json["environment"], "staging");
+    assert!(json["prompts"]["a"].is_object(), "{json}");
+    // `-o -` is the same bytes.
+    let dash = repo
+        .prompt(&["bundle", "--env", "staging", "-o", "-"])
+        .success();
+    assert_eq!(dash.stdout, piped.stdout);
+}

@@ -8,6 +8,26 @@ use std::time::{Duration, Instant};
 
 use crate::common::{text_prompt, Run, TestRepo};
 
+/// What `prompt ARGS` prints on a pseudo-terminal `cols` columns wide; `None` when `script`
+/// (util-linux) is not installed.
+fn at_width(repo: &TestRepo, cols: usize, args: &[&str]) -> Option<String> {
+    let line = format!(
+        "stty cols {cols} rows 30; {} {}",
+        env!("CARGO_BIN_EXE_prompt"),
+        args.join(" ")
+    );
+    let Ok(out) = repo
+        .command("script", &repo.root())
+        .args(["-qfec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+    else {
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return None;
+    };
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// Runs `prompt ARGS` on a pseudo-terminal, typing `keys` one group at a time, with `editor` as
 /// the editor. `None` when `script` is not installed.
 fn on_terminal(repo: &TestRepo, args: &[&str], keys: &[&str], editor: &str) -> Option<Run> {
@@ -424,20 +444,9 @@ fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
     repo.write_prompt("triage", &text_prompt("T"));
     repo.prompt(&["commit", "-m", "both"]).success();
     for command in ["list", "env"] {
-        let line = format!(
-            "stty cols 80 rows 30; {} {command}",
-            env!("CARGO_BIN_EXE_prompt")
-        );
-        let Ok(out) = repo
-            .command("script", &repo.root())
-            .args(["-qfec", &line, "/dev/null"])
-            .env("TERM", "xterm")
-            .output()
-        else {
-            eprintln!("skipping: `script` (util-linux) is not installed");
+        let Some(text) = at_width(&repo, 80, &[command]) else {
             return;
         };
-        let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             text.contains("customer-support/refund-reply "),
             "{command}:\n{text}"
@@ -498,20 +507,9 @@ fn a_narrow_terminal_says_which_columns_it_left_out() {
     repo.prompt(&["promote", "customer-support/refund-reply", "staging"])
         .success();
     for command in ["list", "env"] {
-        let line = format!(
-            "stty cols 50 rows 30; {} {command}",
-            env!("CARGO_BIN_EXE_prompt")
-        );
-        let Ok(out) = repo
-            .command("script", &repo.root())
-            .args(["-qfec", &line, "/dev/null"])
-            .env("TERM", "xterm")
-            .output()
-        else {
-            eprintln!("skipping: `script` (util-linux) is not installed");
+        let Some(text) = at_width(&repo, 50, &[command]) else {
             return;
         };
-        let text = String::from_utf8_lossy(&out.stdout);
         for l in text.lines() {
             assert!(console_width(l) <= 50, "{command}: too wide: {l:?}");
         }
@@ -534,20 +532,9 @@ fn log_wraps_a_long_list_of_prompts_at_the_terminal_width() {
         repo.write_prompt(&format!("some-folder/prompt-number-{i}"), &text_prompt("T"));
     }
     repo.prompt(&["commit", "-m", "many"]).success();
-    let line = format!(
-        "stty cols 60 rows 30; {} --no-pager log",
-        env!("CARGO_BIN_EXE_prompt")
-    );
-    let Ok(out) = repo
-        .command("script", &repo.root())
-        .args(["-qfec", &line, "/dev/null"])
-        .env("TERM", "xterm")
-        .output()
-    else {
-        eprintln!("skipping: `script` (util-linux) is not installed");
+    let Some(text) = at_width(&repo, 60, &["--no-pager", "log"]) else {
         return;
     };
-    let text = String::from_utf8_lossy(&out.stdout);
     let listed: Vec<&str> = text.lines().filter(|l| l.starts_with("    ")).collect();
     assert!(listed.len() > 2, "{text}");
     for l in &listed {
@@ -768,4 +755,16 @@ fn abandoning_new_keeps_the_texts_says_where_and_creates_nothing() {
     );
     repo.prompt(&["check", "help/topic"]).success();
     assert!(!repo.root().join(".git/prompt-new").exists());
+}
+
+#[test]
+fn bundle_on_a_terminal_without_an_output_asks_for_one() {
+    let repo = TestRepo::new();
+    repo.write_prompt("a", &text_prompt("A"));
+    repo.prompt(&["commit", "-m", "a"]).success();
+    let Some(out) = on_terminal(&repo, &["bundle", "--env", "staging"], &[], "true") else {
+        return;
+    };
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stdout.contains("pass -o FILE"), "{}", out.stdout);
 }

@@ -19,15 +19,26 @@ pub struct Args {
     /// The environment to bundle
     #[arg(long, value_name = "ENV")]
     pub env: String,
-    /// The file to write (`-` writes stdout)
+    /// The file to write (`-` writes stdout). Without it the bundle goes to stdout when stdout is
+    /// not a terminal (`prompt bundle --env production | aws s3 cp - …`)
     #[arg(short, long, value_name = "FILE")]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
     /// Take the set of prompts from this revision (default: HEAD)
     #[arg(long = "ref", value_name = "REV")]
     pub reference: Option<String>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    let output =
+        match args.output {
+            Some(path) => path,
+            None if !ctx.ui.is_terminal() => PathBuf::from("-"),
+            None => return Err(CliError::Usage(
+                "where should the bundle go? pass -o FILE (or -o - for stdout), or pipe stdout \
+                 into a program"
+                    .into(),
+            )),
+        };
     let reg = ctx.registry()?;
     let env = reg.config().require_env(&args.env)?;
     // A prompt whose tag is broken is not in the bundle: say so rather than drop it silently.
@@ -60,14 +71,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(&built.bundle)
         .map_err(|e| CliError::Other(anyhow::Error::new(e).context("writing the bundle")))?;
     text.push('\n');
-    if args.output.as_os_str() == "-" {
+    if output.as_os_str() == "-" {
         return ctx.ui.print_exact(&text);
     }
-    output_file::write(&args.output, text.as_bytes())?;
+    output_file::write(&output, text.as_bytes())?;
     ctx.ui.status(&format!(
         "wrote {} prompt(s) promoted to {env} to {}",
         built.bundle.prompts.len(),
-        args.output.display()
+        output.display()
     ));
     Ok(())
 }
