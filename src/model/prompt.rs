@@ -23,40 +23,84 @@ pub struct Prompt {
     /// File format version; must be 1.
     pub format: u32,
     /// Display name; the id comes from the path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "text::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub labels: Vec<String>,
     /// Free-form, never interpreted.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub metadata: IndexMap<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<Model>,
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "is_default"
+    )]
     pub template_format: Syntax,
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "is_default"
+    )]
     pub escape: Escape,
     /// Declared variables, in the order written.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub inputs: IndexMap<String, Input>,
     /// A chat prompt's messages (exactly one of `messages` and `template`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<MessageItem>>,
     /// A text prompt's template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub tools: Vec<Tool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoice>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub examples: Vec<Example>,
     /// Named input sets for trying the prompt (`render --sample NAME`).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub samples: IndexMap<String, IndexMap<String, Value>>,
 }
 
@@ -64,15 +108,77 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
 
+/// How fields are read so that `check` and the JSON Schema (`model::schema`) say the same thing
+/// about a file: a field declared as text takes a string and nothing else (`name: 123` and
+/// `name: 1.10` are numbers to YAML and to every JSON tool, so they are refused rather than kept
+/// as "123" and "1.10"), and an optional field written with no value (`labels:`, `name: ~`)
+/// counts as absent, which the schema says by allowing `null` for every optional field.
+mod text {
+    use std::fmt;
+
+    use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+    /// A string and only a string: read with `deserialize_any`, so that a YAML number, boolean
+    /// or null arrives typed and is refused, where `deserialize_str` would take its text.
+    struct Text(String);
+
+    impl<'de> Deserialize<'de> for Text {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+            struct Only;
+            impl Visitor<'_> for Only {
+                type Value = Text;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a string (quote it to keep it as text)")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                    Ok(Text(v.to_string()))
+                }
+                fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                    Ok(Text(v))
+                }
+            }
+            d.deserialize_any(Only)
+        }
+    }
+
+    pub(super) fn required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Text::deserialize(d).map(|t| t.0)
+    }
+
+    pub(super) fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<Text>::deserialize(d)?.map(|t| t.0))
+    }
+
+    pub(super) fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        let items = Option::<Vec<Text>>::deserialize(d)?.unwrap_or_default();
+        Ok(items.into_iter().map(|t| t.0).collect())
+    }
+
+    /// No value (`~` or nothing) is the field's default, as if the key were not written.
+    pub(super) fn or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + Default,
+    {
+        Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+    }
+}
+
 /// Which model the prompt is written for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
     /// openai, azure_openai, anthropic, google, deepseek, xai, ollama, aws, or another name.
+    #[serde(deserialize_with = "text::required")]
     pub provider: String,
+    #[serde(deserialize_with = "text::required")]
     pub name: String,
     /// Invocation parameters, passed through to the provider request.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub params: IndexMap<String, Value>,
 }
 
@@ -80,9 +186,13 @@ pub struct Model {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type", default, deserialize_with = "text::or_default")]
     pub kind: InputType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Whether a value must be given; defaults to true unless a default is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,12 +287,20 @@ pub struct MessageItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// Optional participant name, passed to providers that support it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Content>,
     /// The input (of type `messages`) spliced in at this place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub history: Option<String>,
 }
 
@@ -233,13 +351,25 @@ pub enum Content {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Part {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub text: Option<String>,
     /// The name of an input of type `image`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub image: Option<String>,
     /// The name of an input of type `audio`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub audio: Option<String>,
 }
 
@@ -247,8 +377,13 @@ pub struct Part {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Tool {
+    #[serde(deserialize_with = "text::required")]
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// JSON Schema of the arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,8 +416,13 @@ pub enum ToolChoiceMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseFormat {
+    #[serde(deserialize_with = "text::required")]
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "text::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     pub schema: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]

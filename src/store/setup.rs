@@ -69,7 +69,7 @@ pub fn init(dir: &Path) -> Result<Initialised, Error> {
     // The schema editors read through the `# yaml-language-server` line `new` writes.
     let schema_path = top.join(crate::model::schema::SCHEMA_FILE);
     if !schema_path.exists() {
-        create_new(&schema_path, crate::model::schema::JSON_SCHEMA)?;
+        create_new(&schema_path, crate::model::schema::json_schema())?;
         created.push(crate::model::schema::SCHEMA_FILE.to_string());
     }
     Ok(Initialised { top, created })

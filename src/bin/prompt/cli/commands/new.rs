@@ -131,7 +131,7 @@ pub fn run(mut args: Args, ctx: &Context) -> Result<(), CliError> {
         .read_path(Rev::WorkingTree, schema::SCHEMA_FILE)?
         .is_none()
     {
-        reg.create_file(schema::SCHEMA_FILE, schema::JSON_SCHEMA)?;
+        reg.create_file(schema::SCHEMA_FILE, schema::json_schema())?;
     }
     let names: Vec<&str> = prompt.inputs.keys().map(String::as_str).collect();
     ctx.ui.status(&format!(

@@ -1,7 +1,7 @@
 //! `prompt schema`: the JSON Schema of the prompt file format, for editors and other tools.
 
 use crate::cli::{error::CliError, output_file, Context};
-use prompt_registry::model::schema::JSON_SCHEMA;
+use prompt_registry::model::schema::json_schema;
 
 /// Print the JSON Schema (draft 2020-12) of prompt files
 ///
@@ -19,10 +19,10 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     match &args.output {
         Some(path) => {
-            output_file::write(path, JSON_SCHEMA.as_bytes())?;
+            output_file::write(path, json_schema().as_bytes())?;
             ctx.ui.status(&format!("wrote {}", path.display()));
             Ok(())
         }
-        None => ctx.ui.print(JSON_SCHEMA),
+        None => ctx.ui.print(json_schema()),
     }
 }
