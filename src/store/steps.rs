@@ -264,7 +264,15 @@ pub(crate) fn find_moves(
             }
         }
     }
-    // First the files that kept their content exactly, then the most alike pairs.
+    // A move whose trailers name its target is decided by them alone: when that target is not
+    // among the added files (the branch removed it after the move), the old file was not moved
+    // into anything, and a new prompt that happens to look like it must not take its history.
+    let olds: Vec<(String, Oid)> = olds
+        .into_iter()
+        .filter(|(from, _)| !named_to.contains_key(from) || moves.iter().any(|m| m.from == *from))
+        .collect();
+    // Then, for moves without a named target, the files that kept their content exactly, then
+    // the most alike pairs.
     for (from, from_blob) in &olds {
         if moves.iter().any(|m| m.from == *from) {
             continue;

@@ -184,6 +184,29 @@ fn a_moved_prompt_keeps_its_versions_and_a_new_one_beside_it_starts_at_one() {
 /// Item 2: a merge commit brings the move on the branch (its trailer is on the branch's commit);
 /// the environment tags work under both names on the branch, before the merge and after it.
 #[test]
+fn a_prompt_moved_then_removed_on_a_branch_lends_its_history_to_no_new_prompt() {
+    // Found by the property test: `mv a b`, `rm b`, then a new `d` that looks like `a` (prompt
+    // files share most of their lines). The trailers name `b` as the target, which the merge
+    // does not add: `a` was moved into nothing, and `d` starts at version 1.
+    for (n, style) in STYLES.into_iter().enumerate() {
+        let repo = registry();
+        repo.git(&["checkout", "-q", "-b", "gone"]);
+        repo.prompt(&["mv", "a", "b"]).success();
+        repo.prompt(&["rm", "b"]).success();
+        repo.prompt(&["new", "d", "--text", "Alpha two {{name}}"])
+            .success();
+        repo.prompt(&["commit", "-m", "Add d"]).success();
+        merge_pr(&repo, "gone", style, n as u32 + 1);
+        let answers = versions_agree(&repo);
+        assert_eq!(answers["d"].len(), 1, "{style:?}: {answers:?}");
+        assert!(
+            !answers.contains_key("a") && !answers.contains_key("b"),
+            "{style:?}"
+        );
+    }
+}
+
+#[test]
 fn a_move_merged_in_any_style_keeps_history_and_environment_renders() {
     for (n, style) in STYLES.into_iter().enumerate() {
         let repo = registry();
