@@ -69,7 +69,9 @@ pub(super) fn parse_ident(raw: &str) -> Result<Signature<'static>, Error> {
 /// without a zone, and the current time): `TZ` and the system zone rules apply.
 #[cfg(unix)]
 pub fn local_offset(secs: i64) -> i32 {
-    let t = secs as libc::time_t;
+    // `libc::time_t`, inferred from `localtime_r`'s signature: naming the alias is deprecated on
+    // musl, where it is becoming 64-bit.
+    let t = secs as _;
     // SAFETY: `tm` is plain data that `localtime_r` fills in; both pointers are valid.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     let filled = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
