@@ -90,6 +90,9 @@ fn an_unknown_environment_or_partial_gets_a_did_you_mean() {
     repo.prompt(&["check", "b"])
         .code(1)
         .stdout_has("partial `shared/tonee` does not exist (no prompt `shared/tonee`; did you mean `shared/tone`?)");
+    repo.prompt(&["render", "b"])
+        .code(1)
+        .stderr_has("missing partial `shared/tonee` (included at line 1, column 1) (did you mean `shared/tone`?)");
 }
 
 /// A release as scripts/install.sh finds it: `<base>/<version>/prompt-<version>-<target>.tar.gz`

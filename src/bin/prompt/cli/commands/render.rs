@@ -10,7 +10,7 @@ use crate::cli::{error::CliError, Context};
 use prompt_registry::model::nesting;
 use prompt_registry::ops::values::{parse_vars, read_vars_file};
 use prompt_registry::partials::RegistryPartials;
-use prompt_registry::render::{self, values, Prepared, RenderFormat, Sources};
+use prompt_registry::render::{self, values, Prepared, RenderError, RenderFormat, Sources};
 use prompt_registry::Error;
 
 /// Render a prompt at a reference with values: text, JSON, or a request body for openai,
@@ -67,7 +67,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         Some(path) => batch(&prepared, sources, args.format.0, path, args.fail_fast, ctx),
         None => {
             let values = values::collect(&loaded.prompt, &sources)?;
-            let rendered = prepared.render(values)?;
+            let rendered = prepared
+                .render(values)
+                .map_err(|e| with_suggestion(e, &partials))?;
             let (out, warnings) = render::output(&loaded.prompt, &rendered, args.format.0)?;
             for w in warnings {
                 ctx.ui.warn(&w);
@@ -181,4 +183,20 @@ fn render_line(
         values::collect_with(prepared.prompt(), sources, map).map_err(|e| e.to_string())?;
     let rendered = prepared.render(values).map_err(|e| e.to_string())?;
     render::output(prepared.prompt(), &rendered, format).map_err(|e| e.to_string())
+}
+
+/// A missing partial's error with the closest prompt that exists at the same revision, as
+/// `check` names it: `missing partial `shared/tonee` … (did you mean `shared/tone`?)`.
+fn with_suggestion(e: RenderError, partials: &RegistryPartials) -> CliError {
+    use prompt_registry::partials::PartialSource;
+    if let RenderError::Template {
+        error: prompt_registry::template::RenderError::MissingPartial { name, .. },
+        ..
+    } = &e
+    {
+        if let Some(close) = partials.similar(name.as_str()).first() {
+            return CliError::Other(anyhow::anyhow!("{e} (did you mean `{close}`?)"));
+        }
+    }
+    e.into()
 }
