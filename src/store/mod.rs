@@ -17,6 +17,7 @@
 //! | `reads.rs`, `attributes.rs`, `trees.rs` | `HEAD`, revisions, the prompt files at a revision and their bytes (converted as git's checkout converts them when attributes or `core.autocrlf` could apply); trees read one way (depth bound, first of duplicate names) |
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
 //! | `history.rs`, `objects.rs`, `pack.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader (commits and trees as bytes, `CommitInfo`) and its pack-file reader with a delta-base cache, the history cache, one prompt's kept versions |
+//! | `steps.rs` | what one release-line (or draft) commit did to the prompt files: versions, removals, moves (trailers, then the same content, then similarity), includes; the one rule every numbering uses |
 //! | `parallel.rs` | work over many files on every core, and beside a history walk |
 //! | `versions.rs` | the release line, drafts, shallow clones |
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
