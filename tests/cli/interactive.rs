@@ -427,8 +427,9 @@ fn ctrl_c_at_any_question_restores_the_terminal_and_exits_130_changing_nothing()
     assert_eq!(repo.git(&["tag", "-l"]), "");
 }
 
-#[test]
-fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
+/// A registry with one prompt whose id and model name are long (`customer-support/refund-reply`,
+/// `anthropic/claude-sonnet-4-5-20250929`), not yet committed: what table-width tests lay out.
+fn repo_with_a_long_id_and_model() -> TestRepo {
     let repo = TestRepo::new();
     repo.prompt(&[
         "new",
@@ -441,6 +442,12 @@ fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
         "Refund {{order}}",
     ])
     .success();
+    repo
+}
+
+#[test]
+fn tables_at_80_columns_keep_ids_and_models_whole_without_rules_between_rows() {
+    let repo = repo_with_a_long_id_and_model();
     repo.write_prompt("triage", &text_prompt("T"));
     repo.prompt(&["commit", "-m", "both"]).success();
     for command in ["list", "env"] {
@@ -491,18 +498,7 @@ fn the_commit_picker_lists_prompts_by_id() {
 
 #[test]
 fn a_narrow_terminal_says_which_columns_it_left_out() {
-    let repo = TestRepo::new();
-    repo.prompt(&[
-        "new",
-        "customer-support/refund-reply",
-        "--provider",
-        "anthropic",
-        "--model",
-        "claude-sonnet-4-5-20250929",
-        "--text",
-        "Refund {{order}}",
-    ])
-    .success();
+    let repo = repo_with_a_long_id_and_model();
     repo.prompt(&["commit", "-m", "one"]).success();
     repo.prompt(&["promote", "customer-support/refund-reply", "staging"])
         .success();

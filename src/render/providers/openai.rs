@@ -137,9 +137,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         body.insert(
             "tool_choice".into(),
             match choice {
-                ToolChoice::Mode(ToolChoiceMode::Auto) => json!("auto"),
-                ToolChoice::Mode(ToolChoiceMode::None) => json!("none"),
-                ToolChoice::Mode(ToolChoiceMode::Required) => json!("required"),
+                ToolChoice::Mode(mode) => mode_name(*mode).into(),
                 ToolChoice::Named { name } => {
                     json!({"type": "function", "function": {"name": name}})
                 }
@@ -162,6 +160,15 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         );
     }
     Ok((Value::Object(body), warnings))
+}
+
+/// A `tool_choice` mode as both OpenAI APIs (Chat Completions and Responses) spell it.
+pub(super) fn mode_name(mode: ToolChoiceMode) -> &'static str {
+    match mode {
+        ToolChoiceMode::Auto => "auto",
+        ToolChoiceMode::None => "none",
+        ToolChoiceMode::Required => "required",
+    }
 }
 
 /// Takes the parameters a reasoning model refuses out of `body`, with a warning naming them.

@@ -6,13 +6,13 @@
 
 use serde_json::{json, Map, Value};
 
-use super::openai::drop_sampling;
+use super::openai::{drop_sampling, mode_name};
 use super::{
     dropped, map_params, messages, model_name, params, parts, tool_call_id, tool_calls,
     tool_declaration, Body,
 };
 use crate::model::params::is_reasoning_model;
-use crate::model::{Prompt, Role, ToolChoice, ToolChoiceMode};
+use crate::model::{Prompt, Role, ToolChoice};
 use crate::render::{Content, MediaSource, Part, RenderError, Rendered};
 
 /// Top-level parameters `CreateResponse` defines, by canonical name (see `EQUIVALENTS`).
@@ -191,9 +191,7 @@ pub fn body(prompt: &Prompt, rendered: &Rendered) -> Result<Body, RenderError> {
         body.insert(
             "tool_choice".into(),
             match choice {
-                ToolChoice::Mode(ToolChoiceMode::Auto) => json!("auto"),
-                ToolChoice::Mode(ToolChoiceMode::None) => json!("none"),
-                ToolChoice::Mode(ToolChoiceMode::Required) => json!("required"),
+                ToolChoice::Mode(mode) => mode_name(*mode).into(),
                 ToolChoice::Named { name } => json!({"type": "function", "name": name}),
             },
         );
