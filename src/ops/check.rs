@@ -4,7 +4,7 @@
 use crate::check::{self, Diagnostic, Rule, Severity};
 use crate::error::Error;
 use crate::model::{load, PromptId, Reference};
-use crate::partials::RegistryPartials;
+use crate::partials::{PartialSource, RegistryPartials};
 use crate::store::{Registry, Rev};
 
 /// The prompt files (names below the registry root) that `check` covers at `rev`: the named
@@ -51,6 +51,22 @@ pub fn check_files(
         out.extend(diagnostics?);
     }
     Ok(out)
+}
+
+/// The diagnostics of one prompt file's bytes, as `check_files` gives them for a file on disk:
+/// `file` names it from the repository root, `name` is its path below the registry root, and
+/// partials come from `partials` (the language server's open buffers over the working tree).
+pub fn check_text(
+    reg: &Registry,
+    file: &str,
+    name: &str,
+    bytes: &[u8],
+    partials: &dyn PartialSource,
+    allow_secrets: &[String],
+) -> Vec<Diagnostic> {
+    let mut allowed = reg.config().allowed_secrets.clone();
+    allowed.extend(allow_secrets.iter().cloned());
+    check::check_file_allowing(file, name, bytes, partials, &allowed)
 }
 
 /// Breaking changes of each prompt file at `rev` against its state at `against`: `@ENV` (each

@@ -1,0 +1,894 @@
+//! The server's threads and main loop.
+//!
+//! - A reader thread turns stdin into messages (`lsp_server::Message::read`). A message whose
+//!   body is not UTF-8 or not JSON-RPC is logged and skipped: the framing (`Content-Length`)
+//!   was read, so the next message is read as usual. End of input ends the server.
+//! - A writer thread writes every outgoing message (`Message::write`), in order.
+//! - The main loop answers requests and applies notifications to the open documents, in order.
+//! - A diagnostics worker checks the documents that changed, after a quiet period
+//!   (`debounceMs`, default 20 ms; a burst of changes waits at most 200 ms), and publishes
+//!   `check`'s diagnostics for the version it checked. A change to a prompt re-checks the open
+//!   prompts that include it (directly or through other prompts).
+//!
+//! A handler that panics answers its request with an internal error and the server goes on.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use lsp_server::{ErrorCode, Message, Notification, Request, Response};
+use lsp_types::{
+    CompletionOptions, ExecuteCommandOptions, ExecuteCommandParams, GotoDefinitionParams,
+    HoverParams, InitializeParams, PublishDiagnosticsParams, ReferenceParams, SaveOptions,
+    ServerCapabilities, ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+};
+use serde_json::Value;
+
+use crate::error::Location;
+use crate::partials::{names_in, PartialLookup, PartialSource};
+use crate::store::CONFIG_FILE;
+
+use super::analysis::Analysis;
+use super::documents::Documents;
+use super::text::{self, Encoding};
+use super::workspace::{open_prompts, Overlay, Place, Workspaces};
+use super::{commands, complete, diagnostics, navigate};
+
+/// Where the server writes what it has to say about itself (stderr, or `--log FILE`).
+#[derive(Clone)]
+pub struct Log(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Log {
+    pub fn new(out: Box<dyn Write + Send>) -> Log {
+        Log(Arc::new(Mutex::new(out)))
+    }
+
+    pub fn stderr() -> Log {
+        Log::new(Box::new(std::io::stderr()))
+    }
+
+    /// One line, prefixed with `prompt lsp:`.
+    pub fn line(&self, message: &str) {
+        let mut out = lock(&self.0);
+        let _ = writeln!(out, "prompt lsp: {message}");
+        let _ = out.flush();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What the reader thread hands the main loop.
+enum Incoming {
+    Message(Message),
+    /// End of input, or a read error after which nothing more can be read.
+    End,
+}
+
+/// What the diagnostics worker is asked.
+enum Job {
+    /// The document's text changed (or it was opened): check it and its open includers.
+    Changed(Uri),
+    /// Files changed on disk: check every open document again.
+    All,
+    /// `.prompts.yaml` changed: open the registries again, then check everything.
+    Reset,
+}
+
+/// Serves the protocol on `input` and `output` until `exit` or the end of input. Returns the
+/// process's exit code: 0 after `shutdown` then `exit`, 1 when the client left without
+/// `shutdown` (as the protocol asks for `exit`; also for the end of input).
+pub fn run(
+    input: impl BufRead + Send + 'static,
+    mut output: impl Write + Send + 'static,
+    log: Log,
+) -> u8 {
+    let (out_tx, out_rx) = mpsc::channel::<Message>();
+    let writer = std::thread::Builder::new()
+        .name("lsp-writer".into())
+        .spawn(move || {
+            for msg in out_rx {
+                if msg.write(&mut output).is_err() {
+                    break;
+                }
+            }
+        })
+        .expect("a thread for the writer");
+    let (in_tx, in_rx) = mpsc::sync_channel::<Incoming>(64);
+    let reader_log = log.clone();
+    std::thread::Builder::new()
+        .name("lsp-reader".into())
+        .spawn(move || read_messages(input, in_tx, reader_log))
+        .expect("a thread for the reader");
+    let mut server = Server {
+        out: out_tx,
+        log: log.clone(),
+        docs: Arc::new(Mutex::new(Documents::default())),
+        ws: Workspaces::default(),
+        enc: Encoding::Utf16,
+        initialized: false,
+        shutdown: false,
+        worker: None,
+    };
+    let code = server.serve(in_rx);
+    // Let the writer finish what is queued (the shutdown answer, last diagnostics).
+    drop(server);
+    let _ = writer.join();
+    code
+}
+
+fn read_messages(mut input: impl BufRead, tx: mpsc::SyncSender<Incoming>, log: Log) {
+    loop {
+        match Message::read(&mut input) {
+            Ok(Some(msg)) => {
+                let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
+                if tx.send(Incoming::Message(msg)).is_err() || exit {
+                    return;
+                }
+            }
+            Ok(None) => break,
+            // A message read whole whose body is not UTF-8 or JSON-RPC, or a malformed header
+            // line: skipped, and reading goes on with what follows.
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                let mut text = e.to_string();
+                if text.len() > 300 {
+                    let mut cut = 300;
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    text.truncate(cut);
+                    text.push('…');
+                }
+                log.line(&format!("skipped a message that does not read: {text}"));
+            }
+            Err(e) => {
+                if e.kind() != std::io::ErrorKind::UnexpectedEof {
+                    log.line(&format!("reading stdin: {e}"));
+                }
+                break;
+            }
+        }
+    }
+    let _ = tx.send(Incoming::End);
+}
+
+struct Server {
+    out: Sender<Message>,
+    log: Log,
+    docs: Arc<Mutex<Documents>>,
+    /// The main thread's registries (the worker has its own).
+    ws: Workspaces,
+    enc: Encoding,
+    initialized: bool,
+    shutdown: bool,
+    worker: Option<Sender<Job>>,
+}
+
+/// A request's failure: an error code and message.
+type Failure = (ErrorCode, String);
+
+impl Server {
+    fn serve(&mut self, rx: Receiver<Incoming>) -> u8 {
+        loop {
+            let msg = match rx.recv() {
+                Ok(Incoming::Message(msg)) => msg,
+                Ok(Incoming::End) | Err(_) => {
+                    if !self.shutdown {
+                        self.log.line("the client left without shutdown");
+                    }
+                    return if self.shutdown { 0 } else { 1 };
+                }
+            };
+            match msg {
+                Message::Request(req) => self.request(req),
+                Message::Notification(n) if n.method == "exit" => {
+                    return if self.shutdown { 0 } else { 1 };
+                }
+                Message::Notification(n) => {
+                    let method = n.method.clone();
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.notification(n)
+                    }));
+                    if done.is_err() {
+                        self.log.line(&format!("handling {method} failed (a bug)"));
+                    }
+                }
+                // Answers to requests the server never sends.
+                Message::Response(_) => {}
+            }
+        }
+    }
+
+    fn send(&self, msg: impl Into<Message>) {
+        let _ = self.out.send(msg.into());
+    }
+
+    fn request(&mut self, req: Request) {
+        let id = req.id.clone();
+        let method = req.method.clone();
+        let answer = if req.method == "initialize" {
+            if self.initialized {
+                Err((
+                    ErrorCode::InvalidRequest,
+                    "initialize was already received".into(),
+                ))
+            } else {
+                self.initialize(req.params)
+            }
+        } else if !self.initialized {
+            Err((
+                ErrorCode::ServerNotInitialized,
+                format!("`{}` before `initialize`", req.method),
+            ))
+        } else if self.shutdown {
+            Err((
+                ErrorCode::InvalidRequest,
+                format!("`{}` after `shutdown`", req.method),
+            ))
+        } else if req.method == "shutdown" {
+            self.shutdown = true;
+            Ok(Value::Null)
+        } else {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(req))) {
+                Ok(answer) => answer,
+                Err(_) => Err((
+                    ErrorCode::InternalError,
+                    format!("`{method}` failed (a bug in prompt lsp); see its log"),
+                )),
+            }
+        };
+        let response = match answer {
+            Ok(value) => Response::new_ok(id, value),
+            Err((code, message)) => {
+                if !matches!(code, ErrorCode::MethodNotFound) {
+                    self.log.line(&format!("{method}: {message}"));
+                }
+                Response::new_err(id, code as i32, message)
+            }
+        };
+        self.send(response);
+    }
+
+    fn initialize(&mut self, params: Value) -> Result<Value, Failure> {
+        let params: InitializeParams = serde_json::from_value(params)
+            .map_err(|e| (ErrorCode::InvalidParams, format!("initialize: {e}")))?;
+        self.enc = Encoding::negotiate(
+            params
+                .capabilities
+                .general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        );
+        let debounce = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("debounceMs"))
+            .and_then(Value::as_u64)
+            .unwrap_or(20)
+            .min(5_000);
+        let (tx, rx) = mpsc::channel();
+        let worker = Worker {
+            docs: self.docs.clone(),
+            out: self.out.clone(),
+            log: self.log.clone(),
+            enc: self.enc,
+            ws: Workspaces::default(),
+        };
+        std::thread::Builder::new()
+            .name("lsp-diagnostics".into())
+            .spawn(move || worker.run(rx, Duration::from_millis(debounce)))
+            .map_err(|e| (ErrorCode::InternalError, format!("starting a thread: {e}")))?;
+        self.worker = Some(tx);
+        self.initialized = true;
+        let capabilities = ServerCapabilities {
+            position_encoding: Some(self.enc.kind()),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                        include_text: Some(false),
+                    })),
+                    ..Default::default()
+                },
+            )),
+            hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp_types::OneOf::Left(true)),
+            references_provider: Some(lsp_types::OneOf::Left(true)),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(
+                    ["{", ">", "<", "@", "%", "'", "\""]
+                        .map(String::from)
+                        .to_vec(),
+                ),
+                ..Default::default()
+            }),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: commands::ALL.map(String::from).to_vec(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        self.log.line(&format!(
+            "started (version {}, positions in {})",
+            env!("CARGO_PKG_VERSION"),
+            self.enc.kind().as_str()
+        ));
+        Ok(serde_json::json!({
+            "capabilities": capabilities,
+            "serverInfo": ServerInfo {
+                name: "prompt".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            },
+        }))
+    }
+
+    fn job(&self, job: Job) {
+        if let Some(w) = &self.worker {
+            let _ = w.send(job);
+        }
+    }
+
+    fn notification(&mut self, n: Notification) {
+        if !self.initialized {
+            return;
+        }
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) = params::<lsp_types::DidOpenTextDocumentParams>(n.params) else {
+                    return self.log.line("didOpen: invalid parameters");
+                };
+                let doc = p.text_document;
+                lock(&self.docs).open(doc.uri.clone(), doc.version, doc.text);
+                self.after_edit(&doc.uri);
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = params::<lsp_types::DidChangeTextDocumentParams>(n.params) else {
+                    return self.log.line("didChange: invalid parameters");
+                };
+                let doc = p.text_document;
+                let known =
+                    lock(&self.docs).change(&doc.uri, doc.version, p.content_changes, self.enc);
+                if known {
+                    self.after_edit(&doc.uri);
+                } else {
+                    self.log.line(&format!(
+                        "didChange for {} which is not open",
+                        doc.uri.as_str()
+                    ));
+                }
+            }
+            "textDocument/didClose" => {
+                let Ok(p) = params::<lsp_types::DidCloseTextDocumentParams>(n.params) else {
+                    return self.log.line("didClose: invalid parameters");
+                };
+                let uri = p.text_document.uri;
+                // Under the lock, so that no check of the closed text publishes after this.
+                let mut docs = lock(&self.docs);
+                docs.close(&uri);
+                self.send(publish(uri.clone(), None, Vec::new()));
+                drop(docs);
+                // Its includers now read the file on disk.
+                self.job(Job::All);
+            }
+            "textDocument/didSave" => {
+                let Ok(p) = params::<lsp_types::DidSaveTextDocumentParams>(n.params) else {
+                    return;
+                };
+                if is_config(&p.text_document.uri) {
+                    self.ws.reset();
+                    self.job(Job::Reset);
+                }
+            }
+            "workspace/didChangeWatchedFiles" => {
+                self.ws.reset();
+                self.job(Job::Reset);
+            }
+            _ => {}
+        }
+    }
+
+    /// After a document's text changed: check it (and what includes it); a changed registry
+    /// config reopens the registries.
+    fn after_edit(&mut self, uri: &Uri) {
+        if is_config(uri) {
+            self.ws.reset();
+            self.job(Job::Reset);
+        }
+        self.job(Job::Changed(uri.clone()));
+    }
+
+    fn handle(&mut self, req: Request) -> Result<Value, Failure> {
+        match req.method.as_str() {
+            "textDocument/hover" => {
+                let p: HoverParams = params(req.params)?;
+                self.at_position(&p.text_document_position_params, |ctx| {
+                    to_value(navigate::hover(&ctx.view(), ctx.at, &ctx.overlay))
+                })
+            }
+            "textDocument/definition" => {
+                let p: GotoDefinitionParams = params(req.params)?;
+                let uri = p.text_document_position_params.text_document.uri.clone();
+                self.at_position(&p.text_document_position_params, |ctx| {
+                    to_value(navigate::definition(
+                        &ctx.view(),
+                        &uri,
+                        ctx.at,
+                        &ctx.overlay,
+                    ))
+                })
+            }
+            "textDocument/references" => {
+                let p: ReferenceParams = params(req.params)?;
+                let uri = p.text_document_position.text_document.uri.clone();
+                let declaration = p.context.include_declaration;
+                self.at_position(&p.text_document_position, |ctx| {
+                    let id = ctx.place.id.as_ref().map(|i| i.to_string());
+                    to_value(navigate::references(
+                        &ctx.view(),
+                        &uri,
+                        ctx.at,
+                        id.as_deref(),
+                        declaration,
+                        &ctx.overlay,
+                    ))
+                })
+            }
+            "textDocument/completion" => {
+                let p: lsp_types::CompletionParams = params(req.params)?;
+                let uri = p.text_document_position.text_document.uri.clone();
+                let position = p.text_document_position.position;
+                let config = is_config(&uri);
+                let enc = self.enc;
+                self.at_position(&p.text_document_position, |ctx| {
+                    let start = text::line_start(ctx.text, position.line).unwrap_or(ctx.text.len());
+                    let cursor = text::offset_of(ctx.text, position, enc);
+                    let before = &ctx.text[start.min(cursor)..cursor];
+                    let mut environments: Vec<String> = ctx
+                        .overlay
+                        .reg
+                        .config()
+                        .environments
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
+                    environments.sort();
+                    let sources = complete::Sources {
+                        before,
+                        text: ctx.text,
+                        analysis: &ctx.analysis,
+                        ids: ctx.overlay.ids(),
+                        environments,
+                        config_file: config,
+                        cursor: position,
+                        enc,
+                    };
+                    to_value(complete::complete(&sources))
+                })
+            }
+            "workspace/executeCommand" => {
+                let p: ExecuteCommandParams = params(req.params)?;
+                self.execute(p)
+            }
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("method not found: {}", req.method),
+            )),
+        }
+    }
+
+    /// Runs `f` on the document at a position: its text (the open buffer, else the file),
+    /// the position as a file location, the registry and the partials the editor sees. A file
+    /// outside any registry gets `null`.
+    fn at_position(
+        &mut self,
+        p: &TextDocumentPositionParams,
+        f: impl FnOnce(&Ctx) -> Result<Value, Failure>,
+    ) -> Result<Value, Failure> {
+        let uri = &p.text_document.uri;
+        let enc = self.enc;
+        let Some((text, path)) = self.text_of(uri) else {
+            return Ok(Value::Null);
+        };
+        let Some((place, overlay)) = self.overlay(&path) else {
+            return Ok(Value::Null);
+        };
+        let (line, column) = text::location_of_position(&text, p.position, enc);
+        let decoded = decoded(&text);
+        let ctx = Ctx {
+            text: &text,
+            at: Location { line, column },
+            analysis: Analysis::new(&decoded),
+            place,
+            overlay,
+            enc,
+        };
+        f(&ctx)
+    }
+
+    /// The text of a document: its open buffer, else the file on disk.
+    fn text_of(&self, uri: &Uri) -> Option<(String, PathBuf)> {
+        let path = text::path_of_uri(uri)?;
+        if let Some(doc) = lock(&self.docs).get(uri) {
+            return Some((doc.text.clone(), path));
+        }
+        let text = std::fs::read_to_string(&path).ok()?;
+        Some((text, path))
+    }
+
+    /// The file's place in its registry, and the partials as the editor sees them.
+    fn overlay(&mut self, path: &Path) -> Option<(Place, Overlay<'_>)> {
+        let workdir = self.ws.place(path)?.0.workdir()?.to_path_buf();
+        let open = open_prompts(&lock(&self.docs), &mut self.ws, &workdir);
+        let (reg, place) = self.ws.place(path)?;
+        Some((place, Overlay::new(reg, open)))
+    }
+
+    fn execute(&mut self, p: ExecuteCommandParams) -> Result<Value, Failure> {
+        let args = CommandArgs::parse(&p.command, &p.arguments)?;
+        let uri: Uri = args
+            .uri
+            .parse()
+            .map_err(|_| (ErrorCode::InvalidParams, format!("not a URI: {}", args.uri)))?;
+        let (text, path) = self.text_of(&uri).ok_or((
+            ErrorCode::InvalidParams,
+            format!("{} is neither open nor a readable file", args.uri),
+        ))?;
+        let log = self.log.clone();
+        let out = self.out.clone();
+        let Some((place, overlay)) = self.overlay(&path) else {
+            return Err((
+                ErrorCode::RequestFailed,
+                format!(
+                    "{} is not in a git repository with a working tree",
+                    path.display()
+                ),
+            ));
+        };
+        let failed = |message: String| (ErrorCode::RequestFailed, message);
+        match p.command.as_str() {
+            commands::RENDER => {
+                let format = args.format.as_deref().unwrap_or("text");
+                let format = commands::format_named(format).ok_or((
+                    ErrorCode::InvalidParams,
+                    format!(
+                        "unknown format `{format}`: text, json, openai, openai-responses, \
+                         anthropic, gemini, bedrock"
+                    ),
+                ))?;
+                let rendered = commands::render(&text, args.sample.as_deref(), format, &overlay)
+                    .map_err(failed)?;
+                for w in &rendered.warnings {
+                    log.line(&format!("render: warning: {w}"));
+                    let _ = out.send(
+                        Notification::new(
+                            "window/logMessage".into(),
+                            serde_json::json!({"type": 2, "message": format!("warning: {w}")}),
+                        )
+                        .into(),
+                    );
+                }
+                Ok(Value::String(rendered.text))
+            }
+            commands::DIFF => {
+                let env = args.env.as_deref().ok_or((
+                    ErrorCode::InvalidParams,
+                    "prompt.diff takes [uri, environment]".to_string(),
+                ))?;
+                commands::diff(overlay.reg, &place, &text, env)
+                    .map(Value::String)
+                    .map_err(failed)
+            }
+            other => Err((
+                ErrorCode::InvalidParams,
+                format!("unknown command `{other}`: {}", commands::ALL.join(", ")),
+            )),
+        }
+    }
+}
+
+/// What a handler at a position gets.
+struct Ctx<'a> {
+    text: &'a str,
+    at: Location,
+    analysis: Analysis,
+    place: Place,
+    overlay: Overlay<'a>,
+    enc: Encoding,
+}
+
+impl Ctx<'_> {
+    fn view(&self) -> navigate::View<'_> {
+        navigate::View {
+            text: self.text,
+            analysis: &self.analysis,
+            enc: self.enc,
+        }
+    }
+}
+
+/// The arguments of a command: `[uri, sample, format]` for render, `[uri, environment]` for
+/// diff, or one object with those names.
+struct CommandArgs {
+    uri: String,
+    sample: Option<String>,
+    format: Option<String>,
+    env: Option<String>,
+}
+
+impl CommandArgs {
+    fn parse(command: &str, args: &[Value]) -> Result<CommandArgs, Failure> {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+        let usage = || {
+            (
+                ErrorCode::InvalidParams,
+                format!(
+                    "{command} takes [uri, …]: {} [uri, sample, format], {} [uri, environment]",
+                    commands::RENDER,
+                    commands::DIFF
+                ),
+            )
+        };
+        if let Some(Value::Object(map)) = args.first() {
+            return Ok(CommandArgs {
+                uri: text(map.get("uri")).ok_or_else(usage)?,
+                sample: text(map.get("sample")),
+                format: text(map.get("format")),
+                env: text(map.get("environment")).or_else(|| text(map.get("env"))),
+            });
+        }
+        let uri = text(args.first()).ok_or_else(usage)?;
+        let second = text(args.get(1));
+        Ok(if command == commands::DIFF {
+            CommandArgs {
+                uri,
+                sample: None,
+                format: None,
+                env: second,
+            }
+        } else {
+            CommandArgs {
+                uri,
+                sample: second,
+                format: text(args.get(2)),
+                env: None,
+            }
+        })
+    }
+}
+
+fn params<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Failure> {
+    serde_json::from_value(value)
+        .map_err(|e| (ErrorCode::InvalidParams, format!("invalid parameters: {e}")))
+}
+
+fn to_value(v: impl serde::Serialize) -> Result<Value, Failure> {
+    serde_json::to_value(v).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}
+
+/// The text as `check` reads it: without a byte order mark, with `\n` line ends.
+fn decoded(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.replace("\r\n", "\n")
+}
+
+fn is_config(uri: &Uri) -> bool {
+    uri.as_str().ends_with(&format!("/{CONFIG_FILE}"))
+}
+
+fn publish(uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) -> Message {
+    Notification::new(
+        "textDocument/publishDiagnostics".into(),
+        PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        },
+    )
+    .into()
+}
+
+/// The diagnostics worker: its own registries, the shared documents.
+struct Worker {
+    docs: Arc<Mutex<Documents>>,
+    out: Sender<Message>,
+    log: Log,
+    enc: Encoding,
+    ws: Workspaces,
+}
+
+/// One open document as the worker reads it.
+struct Snapshot {
+    uri: Uri,
+    version: i32,
+    text: String,
+    path: Option<PathBuf>,
+}
+
+impl Worker {
+    fn run(mut self, rx: Receiver<Job>, quiet: Duration) {
+        while let Ok(first) = rx.recv() {
+            let mut changed: Vec<Uri> = Vec::new();
+            let mut all = false;
+            let mut take = |job: Job, changed: &mut Vec<Uri>, this: &mut Worker| match job {
+                Job::Changed(uri) => {
+                    if !changed.contains(&uri) {
+                        changed.push(uri);
+                    }
+                }
+                Job::All => all = true,
+                Job::Reset => {
+                    this.ws.reset();
+                    all = true;
+                }
+            };
+            take(first, &mut changed, &mut self);
+            // The quiet period: more changes arriving keep the batch open, for at most 200 ms.
+            let deadline = Instant::now() + Duration::from_millis(200).max(quiet);
+            let mut gone = false;
+            loop {
+                let wait = quiet.min(deadline.saturating_duration_since(Instant::now()));
+                match rx.recv_timeout(wait) {
+                    Ok(job) => take(job, &mut changed, &mut self),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        gone = true;
+                        break;
+                    }
+                }
+            }
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.check(&changed, all)
+            }));
+            if done.is_err() {
+                self.log.line("checking failed (a bug in prompt lsp)");
+            }
+            if gone {
+                return;
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Vec<Snapshot> {
+        lock(&self.docs)
+            .all()
+            .map(|d| Snapshot {
+                uri: d.uri.clone(),
+                version: d.version,
+                text: d.text.clone(),
+                path: d.path.clone(),
+            })
+            .collect()
+    }
+
+    /// Checks the changed documents and the open ones that include them (every open one with
+    /// `all`), and publishes their diagnostics.
+    fn check(&mut self, changed: &[Uri], all: bool) {
+        let docs = self.snapshot();
+        let mut targets: Vec<&Snapshot> = docs
+            .iter()
+            .filter(|d| all || changed.contains(&d.uri))
+            .collect();
+        if !all {
+            // The ids of the changed prompts, by registry.
+            let mut changed_ids: Vec<(PathBuf, String)> = Vec::new();
+            for d in &targets {
+                if let Some((workdir, Some(id))) = self.id_of(d) {
+                    changed_ids.push((workdir, id));
+                }
+            }
+            let mut includers = Vec::new();
+            for d in docs.iter().filter(|d| !changed.contains(&d.uri)) {
+                if self.includes_any(d, &docs, &changed_ids) {
+                    includers.push(d);
+                }
+            }
+            targets.extend(includers);
+        }
+        for d in targets {
+            self.publish(d, &docs);
+        }
+    }
+
+    /// The working tree and id of a document's prompt.
+    fn id_of(&mut self, d: &Snapshot) -> Option<(PathBuf, Option<String>)> {
+        let (reg, place) = self.ws.place(d.path.as_deref()?)?;
+        Some((
+            reg.workdir()?.to_path_buf(),
+            place.id.map(|i| i.to_string()),
+        ))
+    }
+
+    /// Whether document `d` includes, directly or through other prompts, one of `ids`.
+    fn includes_any(&mut self, d: &Snapshot, docs: &[Snapshot], ids: &[(PathBuf, String)]) -> bool {
+        let Some((workdir, _)) = self.id_of(d) else {
+            return false;
+        };
+        let wanted: Vec<&str> = ids
+            .iter()
+            .filter(|(w, _)| *w == workdir)
+            .map(|(_, id)| id.as_str())
+            .collect();
+        if wanted.is_empty() {
+            return false;
+        }
+        let open = self.open_of(docs, &workdir);
+        let Some(path) = d.path.as_deref() else {
+            return false;
+        };
+        let Some((reg, _)) = self.ws.place(path) else {
+            return false;
+        };
+        let overlay = Overlay::new(reg, open);
+        let mut queue = crate::model::includes::included_ids(decoded(&d.text).as_bytes());
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(name) = queue.pop() {
+            if wanted.contains(&name.as_str()) {
+                return true;
+            }
+            if seen.contains(&name) || seen.len() > 256 {
+                continue;
+            }
+            if let PartialLookup::Text(t) = overlay.lookup(&name) {
+                queue.extend(names_in(&t));
+            }
+            seen.push(name);
+        }
+        false
+    }
+
+    /// The open prompts of the registry at `workdir`, by id.
+    fn open_of(
+        &mut self,
+        docs: &[Snapshot],
+        workdir: &Path,
+    ) -> std::collections::HashMap<String, String> {
+        let mut out = std::collections::HashMap::new();
+        for d in docs {
+            if let Some((w, Some(id))) = self.id_of(d) {
+                if w == workdir {
+                    out.insert(id, d.text.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Checks one document and publishes its diagnostics, unless it changed or closed since.
+    fn publish(&mut self, d: &Snapshot, docs: &[Snapshot]) {
+        let diagnostics = match self.id_of(d) {
+            Some((workdir, _)) => {
+                let open = self.open_of(docs, &workdir);
+                let path = d.path.as_deref().expect("a place has a path");
+                match self.ws.place(path) {
+                    Some((reg, place)) => {
+                        let overlay = Overlay::new(reg, open);
+                        let found = diagnostics::check(reg, &place, &d.text, &overlay);
+                        if place.name.is_none() {
+                            self.log.line(&format!(
+                                "{}: not a prompt file under the registry root, not checked",
+                                place.rel
+                            ));
+                        }
+                        diagnostics::to_lsp(&d.text, &found, self.enc)
+                    }
+                    None => Vec::new(),
+                }
+            }
+            None => Vec::new(),
+        };
+        let docs = lock(&self.docs);
+        match docs.get(&d.uri) {
+            Some(now) if now.version == d.version => {
+                let _ = self
+                    .out
+                    .send(publish(d.uri.clone(), Some(d.version), diagnostics));
+            }
+            _ => {}
+        }
+    }
+}
