@@ -78,7 +78,12 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn new(text: &str) -> Analysis {
-        let Ok(loaded) = load::parse(text) else {
+        // A file over the size limit is one `check` error; it is not parsed on every request.
+        let parsed = match text.len() > load::MAX_FILE_BYTES {
+            true => None,
+            false => load::parse(text).ok(),
+        };
+        let Some(loaded) = parsed else {
             return Analysis {
                 loaded: None,
                 fields: Vec::new(),
