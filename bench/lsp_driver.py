@@ -5,6 +5,7 @@ stdio (Content-Length framing), and measures
 - start-up: from starting the process to the `initialize` result;
 - diagnostics latency: from sending `didChange` to the `publishDiagnostics` of that version,
   for N changes (median, p99, max);
+- references of a partial (every prompt file is read);
 - peak memory of the server (VmHWM from /proc, Linux).
 
 Usage: lsp_driver.py PROMPT_BIN REGISTRY_DIR PROMPT_FILE [CHANGES]
@@ -107,8 +108,8 @@ def main():
            and m["params"].get("version") == 1)
     latencies = []
     for v in range(2, changes + 2):
-        # Alternate between a clean text and one with an undeclared variable.
-        new = text + ("" if v % 2 else "# {{x}}\n")
+        # Alternate between the clean text and one that uses an undeclared variable.
+        new = text if v % 2 else text.replace("{{ticket}}", "{{ticket}} {{x}}", 1)
         sent = time.perf_counter()
         c.notify("textDocument/didChange", {
             "textDocument": {"uri": uri, "version": v},
@@ -124,6 +125,15 @@ def main():
     print(f"didchange_to_diagnostics_median_ms: {statistics.median(latencies):.1f}")
     print(f"didchange_to_diagnostics_p99_ms: {p99:.1f}")
     print(f"didchange_to_diagnostics_max_ms: {latencies[-1]:.1f}")
+    # References of the partial the prompt includes: every prompt of the registry is read.
+    line = next((i, l) for i, l in enumerate(text.split("\n")) if "{{>" in l)
+    sent = time.perf_counter()
+    rid = c.request("textDocument/references", {
+        "textDocument": {"uri": uri},
+        "position": {"line": line[0], "character": line[1].index("{{>") + 4},
+        "context": {"includeDeclaration": False}})
+    at, msg = c.wait(lambda m: m.get("id") == rid)
+    print(f"references_of_partial_ms: {(at - sent) * 1000:.1f} ({len(msg.get('result') or [])} found)")
     rss = peak_rss_kib(c.proc.pid)
     if rss is not None:
         print(f"peak_rss_mib: {rss / 1024:.1f}")
