@@ -110,7 +110,8 @@ pub fn hover(view: &View, at: Location, overlay: &Overlay) -> Option<Hover> {
                 .unwrap_or_default();
             match overlay.lookup(id) {
                 PartialLookup::Text(t) => {
-                    format!("**{what} `{id}`** ({file}, working tree)\n\n```\n{t}\n```")
+                    let fence = fence_for(&t);
+                    format!("**{what} `{id}`** ({file}, working tree)\n\n{fence}\n{t}\n{fence}")
                 }
                 PartialLookup::Missing => format!("**{what} `{id}`**: no such prompt"),
                 PartialLookup::NotText => {
@@ -133,6 +134,12 @@ pub fn hover(view: &View, at: Location, overlay: &Overlay) -> Option<Hover> {
         }),
         range: Some(view.range(start, end)),
     })
+}
+
+/// A code fence longer than any run of backticks in `text`, so that the text cannot close it.
+fn fence_for(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 /// An input's declaration, in words: type, whether required, description, default, enum.
@@ -333,4 +340,120 @@ pub fn includes_of(id: &str, overlay: &Overlay, enc: Encoding) -> Vec<LspLocatio
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{registry, write};
+    use std::collections::HashMap;
+
+    const CHILD: &str =
+        "format: 1\ninputs:\n  who:\n    type: string\n    description: The reader.\n\
+template: |\n  {{<base}}{{$body}}Hi {{who}}{{/body}}{{/base}}\n  {{> shared/tail}}\n";
+
+    fn view<'a>(text: &'a str, analysis: &'a Analysis) -> View<'a> {
+        View {
+            text,
+            analysis,
+            enc: Encoding::Utf16,
+        }
+    }
+
+    fn loc(text: &str, needle: &str) -> Location {
+        let offset = text.find(needle).unwrap();
+        let line = text[..offset].matches('\n').count() + 1;
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        Location {
+            line,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+
+    #[test]
+    fn subjects_under_the_cursor() {
+        let a = Analysis::new(CHILD);
+        let v = view(CHILD, &a);
+        let (s, start, end) = subject_at(&v, loc(CHILD, "who}}")).unwrap();
+        assert_eq!(s, Subject::Input("who".into()));
+        assert_eq!((start, end.column - start.column), (loc(CHILD, "who}}"), 3));
+        assert_eq!(
+            subject_at(&v, loc(CHILD, "who:")).unwrap().0,
+            Subject::Input("who".into())
+        );
+        assert_eq!(
+            subject_at(&v, loc(CHILD, "base}}")).unwrap().0,
+            Subject::Prompt {
+                id: "base".into(),
+                parent: true
+            }
+        );
+        assert_eq!(
+            subject_at(&v, loc(CHILD, "body}}Hi")).unwrap().0,
+            Subject::Block {
+                name: "body".into(),
+                parent: "base".into()
+            }
+        );
+        assert_eq!(
+            subject_at(&v, loc(CHILD, "shared/tail")).unwrap().0,
+            Subject::Prompt {
+                id: "shared/tail".into(),
+                parent: false
+            }
+        );
+        assert_eq!(subject_at(&v, loc(CHILD, "Hi ")), None);
+        assert_eq!(subject_at(&v, loc(CHILD, "format")), None);
+    }
+
+    #[test]
+    fn hover_definition_and_references_against_a_registry() {
+        let (dir, reg) = registry();
+        write(
+            dir.path(),
+            "base",
+            "format: 1\ntemplate: |\n  A\n  {{$body}}x{{/body}}\n",
+        );
+        write(dir.path(), "shared/tail", "format: 1\ntemplate: Bye ```\n");
+        write(dir.path(), "child", CHILD);
+        let overlay = Overlay::new(&reg, HashMap::new());
+        let a = Analysis::new(CHILD);
+        let v = view(CHILD, &a);
+        let uri: lsp_types::Uri = "file:///x/prompts/child.prompt.yaml".parse().unwrap();
+        let hover = hover(&v, loc(CHILD, "who}}"), &overlay).unwrap();
+        let HoverContents::Markup(m) = hover.contents else {
+            panic!()
+        };
+        assert_eq!(
+            m.value,
+            "**input `who`**: `string`, required\n\nThe reader."
+        );
+        let hover = super::hover(&v, loc(CHILD, "shared/tail"), &overlay).unwrap();
+        let HoverContents::Markup(m) = hover.contents else {
+            panic!()
+        };
+        // The partial's text holds three backticks: the fence is longer.
+        assert!(m.value.contains("````\nBye ```\n````"), "{}", m.value);
+        let def = definition(&v, &uri, loc(CHILD, "body}}Hi"), &overlay).unwrap();
+        assert!(def.uri.as_str().ends_with("/prompts/base.prompt.yaml"));
+        assert_eq!(def.range.start, lsp_types::Position::new(3, 5));
+        let def = definition(&v, &uri, loc(CHILD, "who}}"), &overlay).unwrap();
+        assert_eq!(def.range.start, lsp_types::Position::new(2, 2));
+        let refs = references(&v, &uri, loc(CHILD, "who:"), Some("child"), false, &overlay);
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0].range.start, lsp_types::Position::new(6, 25));
+        // Nowhere in particular: who includes this prompt (nobody), and who includes the tail.
+        assert!(references(
+            &v,
+            &uri,
+            loc(CHILD, "format"),
+            Some("child"),
+            true,
+            &overlay
+        )
+        .is_empty());
+        let tail = references(&v, &uri, loc(CHILD, "shared/tail"), None, true, &overlay);
+        assert_eq!(tail.len(), 1);
+        assert!(tail[0].uri.as_str().ends_with("/prompts/child.prompt.yaml"));
+    }
 }

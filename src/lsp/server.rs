@@ -892,3 +892,135 @@ impl Worker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer whose bytes the test reads afterwards.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            lock(&self.0).extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn frame(body: &[u8]) -> Vec<u8> {
+        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        out.extend_from_slice(body);
+        out
+    }
+
+    fn message(v: Value) -> Vec<u8> {
+        frame(serde_json::to_string(&v).unwrap().as_bytes())
+    }
+
+    /// Runs a whole session from `input`; the exit code, the messages written, the log.
+    fn session(input: Vec<u8>) -> (u8, Vec<Value>, String) {
+        let out = Shared::default();
+        let log = Shared::default();
+        let code = run(
+            std::io::Cursor::new(input),
+            out.clone(),
+            Log::new(Box::new(log.clone())),
+        );
+        let bytes = lock(&out.0).clone();
+        let mut reader = std::io::BufReader::new(&bytes[..]);
+        let mut messages = Vec::new();
+        while let Some(m) = Message::read(&mut reader).unwrap() {
+            messages.push(serde_json::to_value(&m).unwrap());
+        }
+        let log = String::from_utf8(lock(&log.0).clone()).unwrap();
+        (code, messages, log)
+    }
+
+    fn answer(messages: &[Value], id: i64) -> &Value {
+        messages
+            .iter()
+            .find(|m| m["id"] == json(id))
+            .unwrap_or_else(|| panic!("no answer {id} in {messages:#?}"))
+    }
+
+    fn json(id: i64) -> Value {
+        Value::from(id)
+    }
+
+    #[test]
+    fn a_session_in_order_skips_what_does_not_read() {
+        let mut input = Vec::new();
+        input.extend(message(serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": {}})));
+        input.extend(message(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"capabilities": {}}})));
+        input.extend(frame(b"\xff\xfe not utf-8"));
+        input.extend(frame(b"{\"not\": \"json-rpc\"}"));
+        input.extend(message(
+            serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "nope/nothing", "params": {}}),
+        ));
+        input.extend(message(
+            serde_json::json!({"jsonrpc": "2.0", "id": 4, "method": "shutdown"}),
+        ));
+        input.extend(message(serde_json::json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": {}})));
+        input.extend(message(
+            serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+        ));
+        let (code, messages, log) = session(input);
+        assert_eq!(code, 0, "{log}");
+        assert_eq!(answer(&messages, 1)["error"]["code"], -32002);
+        let caps = &answer(&messages, 2)["result"]["capabilities"];
+        assert_eq!(caps["positionEncoding"], "utf-16");
+        assert_eq!(answer(&messages, 3)["error"]["code"], -32601);
+        assert_eq!(answer(&messages, 4)["result"], Value::Null);
+        assert_eq!(answer(&messages, 5)["error"]["code"], -32600);
+        assert_eq!(
+            log.matches("skipped a message that does not read").count(),
+            2,
+            "{log}"
+        );
+    }
+
+    #[test]
+    fn the_end_of_input_without_shutdown_exits_1() {
+        let mut input = message(
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+        );
+        // A message cut short.
+        input.extend(b"Content-Length: 50\r\n\r\n{\"jsonrpc\"");
+        let (code, messages, log) = session(input);
+        assert_eq!(code, 1);
+        assert_eq!(messages.len(), 1);
+        assert!(log.contains("left without shutdown"), "{log}");
+        let (code, messages, _) = session(Vec::new());
+        assert_eq!((code, messages.len()), (1, 0));
+    }
+
+    #[test]
+    fn command_arguments_as_a_list_or_an_object() {
+        let list = CommandArgs::parse(
+            commands::RENDER,
+            &[Value::from("file:///a"), Value::Null, Value::from("json")],
+        )
+        .unwrap();
+        assert_eq!(
+            (list.uri.as_str(), list.sample, list.format.as_deref()),
+            ("file:///a", None, Some("json"))
+        );
+        let diff = CommandArgs::parse(
+            commands::DIFF,
+            &[Value::from("file:///a"), Value::from("production")],
+        )
+        .unwrap();
+        assert_eq!(diff.env.as_deref(), Some("production"));
+        let object = CommandArgs::parse(
+            commands::DIFF,
+            &[serde_json::json!({"uri": "file:///a", "env": "@staging"})],
+        )
+        .unwrap();
+        assert_eq!(object.env.as_deref(), Some("@staging"));
+        assert!(CommandArgs::parse(commands::RENDER, &[]).is_err());
+    }
+}
