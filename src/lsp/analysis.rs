@@ -208,6 +208,9 @@ pub struct Ref {
     pub end: usize,
     /// For a block: the start of the innermost parent tag (`{{<`) it is given inside.
     pub in_parent: Option<String>,
+    /// The whole tag the name is the subject of (`{{> id}}`, `{x!r}`), for a cursor on its
+    /// delimiters; the name's own range where a tag holds several names (Jinja2).
+    pub tag: (usize, usize),
 }
 
 /// The names written in the tags of a template.
@@ -307,6 +310,7 @@ fn mustache_refs(text: &str) -> Vec<Ref> {
             start,
             end,
             in_parent,
+            tag: (open, close + 2),
         });
     }
     out
@@ -322,6 +326,7 @@ fn fstring_refs(text: &str) -> Vec<Ref> {
             b'}' if bytes.get(i + 1) == Some(&b'}') => i += 2,
             b'{' => {
                 let body = &text[i + 1..];
+                let next = text[i..].find('}').map_or(bytes.len(), |j| i + j + 1);
                 if let Some((s, e)) = ident_at(body, i + 1) {
                     out.push(Ref {
                         kind: RefKind::Input,
@@ -329,9 +334,10 @@ fn fstring_refs(text: &str) -> Vec<Ref> {
                         start: s,
                         end: e,
                         in_parent: None,
+                        tag: (i, next),
                     });
                 }
-                i = text[i..].find('}').map_or(bytes.len(), |j| i + j + 1);
+                i = next;
             }
             _ => i += 1,
         }
@@ -426,6 +432,7 @@ fn jinja_refs(text: &str) -> Vec<Ref> {
                     start: s,
                     end: e,
                     in_parent: None,
+                    tag: (s, e),
                 });
             }
             continue;
@@ -457,6 +464,7 @@ fn jinja_refs(text: &str) -> Vec<Ref> {
                         start: s,
                         end: e,
                         in_parent: None,
+                        tag: (s, e),
                     });
                 }
                 prev = 'a';
@@ -481,8 +489,12 @@ fn first_string(body: &str, base: usize) -> Option<(usize, usize)> {
 }
 
 /// The name under `offset` (inside or just after it).
+/// The name under `offset`: inside or just after a name, else anywhere in the tag whose
+/// subject it is (on `{{>` or the closing `}}`).
 pub fn ref_at(refs: &[Ref], offset: usize) -> Option<&Ref> {
-    refs.iter().find(|r| r.start <= offset && offset <= r.end)
+    refs.iter()
+        .find(|r| r.start <= offset && offset <= r.end)
+        .or_else(|| refs.iter().find(|r| r.tag.0 <= offset && offset < r.tag.1))
 }
 
 /// What the text before the cursor asks to complete inside a template.
@@ -582,6 +594,10 @@ mod tests {
         assert_eq!(&text[refs[3].start..refs[3].end], "shared/x");
         assert_eq!(refs[5].in_parent.as_deref(), Some("base"));
         assert_eq!(ref_at(&refs, refs[0].end).unwrap().name, "name");
+        // On the delimiters of a tag: its subject.
+        assert_eq!(ref_at(&refs, refs[3].start - 2).unwrap().name, "shared/x");
+        assert_eq!(ref_at(&refs, 3).unwrap().name, "name");
+        assert_eq!(ref_at(&refs, 1), None);
     }
 
     #[test]

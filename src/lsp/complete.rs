@@ -7,7 +7,8 @@
 //! - at the start of a top-level line: the prompt file's keys not written yet (from the
 //!   format's JSON Schema, `model::schema`);
 //! - after `provider:`, `template_format:`, `escape:` and an input's `type:`: their values;
-//! - after `ID@` anywhere (a reference written in a comment or a description), and in
+//! - after `ID@` anywhere (a reference written in a comment or a description; the id of a
+//!   prompt of the registry, or any id with a folder), and in
 //!   `.prompts.yaml`'s `protected_environments`: the registry's environment names. A prompt
 //!   file has no field that holds an environment (environments are git tags), so these are the
 //!   places one is written.
@@ -224,7 +225,10 @@ fn environments(s: &Sources) -> Option<Vec<CompletionItem>> {
                 .next()
                 .unwrap_or("");
             let typed = &s.before[at + 1..];
-            let valid = s.ids.iter().any(|known| known == id)
+            // A prompt id of the registry, or at least one written with a folder (the file
+            // may be new): not an e-mail address's name.
+            let valid = (s.ids.iter().any(|known| known == id)
+                || (id.contains('/') && crate::model::PromptId::parse(id).is_ok()))
                 && typed
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
@@ -290,6 +294,7 @@ mod tests {
         assert_eq!(labels("template_format: j", FILE, false), ["jinja2"]);
         assert_eq!(labels("# see greet@pro", FILE, false), ["production"]);
         assert_eq!(labels("# mail me@", FILE, false).len(), 0);
+        assert_eq!(labels("# see team/new@sta", FILE, false), ["staging"]);
         let config = "environments: [staging, production]\nprotected_environments:\n  - st";
         assert_eq!(labels("  - st", config, true), ["staging"]);
     }
