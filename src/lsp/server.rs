@@ -113,6 +113,7 @@ pub fn run(
         initialized: false,
         shutdown: false,
         worker: None,
+        watch: false,
     };
     let code = server.serve(in_rx);
     // Let the writer finish what is queued (the shutdown answer, last diagnostics).
@@ -166,6 +167,8 @@ struct Server {
     initialized: bool,
     shutdown: bool,
     worker: Option<Sender<Job>>,
+    /// The client registers file watchers on request (`didChangeWatchedFiles`).
+    watch: bool,
 }
 
 /// A request's failure: an error code and message.
@@ -256,6 +259,13 @@ impl Server {
     fn initialize(&mut self, params: Value) -> Result<Value, Failure> {
         let params: InitializeParams = serde_json::from_value(params)
             .map_err(|e| (ErrorCode::InvalidParams, format!("initialize: {e}")))?;
+        self.watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         self.enc = Encoding::negotiate(
             params
                 .capabilities
@@ -277,6 +287,7 @@ impl Server {
             log: self.log.clone(),
             enc: self.enc,
             ws: Workspaces::default(),
+            told: Default::default(),
         };
         std::thread::Builder::new()
             .name("lsp-diagnostics".into())
@@ -338,6 +349,23 @@ impl Server {
             return;
         }
         match n.method.as_str() {
+            // Prompt files and the config changed by anything else than the editor (a
+            // checkout, another tool): ask to hear of them, where the client can.
+            "initialized" if self.watch => {
+                let watchers: Vec<Value> = ["**/*.prompt.yaml", &format!("**/{CONFIG_FILE}")]
+                    .iter()
+                    .map(|glob| serde_json::json!({"globPattern": glob}))
+                    .collect();
+                self.send(Request::new(
+                    lsp_server::RequestId::from("watch-prompt-files".to_string()),
+                    "client/registerCapability".into(),
+                    serde_json::json!({"registrations": [{
+                        "id": "watch-prompt-files",
+                        "method": "workspace/didChangeWatchedFiles",
+                        "registerOptions": {"watchers": watchers},
+                    }]}),
+                ));
+            }
             "textDocument/didOpen" => {
                 let Ok(p) = params::<lsp_types::DidOpenTextDocumentParams>(n.params) else {
                     return self.log.line("didOpen: invalid parameters");
@@ -699,6 +727,8 @@ struct Worker {
     log: Log,
     enc: Encoding,
     ws: Workspaces,
+    /// The files already logged as not prompt files (said once each).
+    told: std::collections::HashSet<Uri>,
 }
 
 /// One open document as the worker reads it.
@@ -868,7 +898,7 @@ impl Worker {
                     Some((reg, place)) => {
                         let overlay = Overlay::new(reg, open);
                         let found = diagnostics::check(reg, &place, &d.text, &overlay);
-                        if place.name.is_none() {
+                        if place.name.is_none() && self.told.insert(d.uri.clone()) {
                             self.log.line(&format!(
                                 "{}: not a prompt file under the registry root, not checked",
                                 place.rel

@@ -887,3 +887,91 @@ fn a_client_that_disconnects_ends_the_server_without_a_panic() {
     c.write_raw(b"Content-Length: 100\r\n\r\n{\"jsonrpc\":");
     assert_eq!(c.finish().0, 1);
 }
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let repo = registry();
+    let mut c = Client::start(&repo, &[]);
+    c.initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
+    let u = uri(&repo, "prompts/greet.prompt.yaml");
+    c.open(&u, GREET);
+    let d = c.diagnostics(&u, 1);
+    let missing = d
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("`missing`"))
+        .unwrap();
+    // Bytes before `{{missing}}` on its line: the emoji counts 4.
+    let line = GREET.lines().nth(13).unwrap();
+    assert_eq!(
+        range_start(missing),
+        (13, line.find("{{missing").unwrap() as u64)
+    );
+    // Hover in UTF-8 units too.
+    let hover = c.result(
+        "textDocument/hover",
+        at(
+            &u,
+            json!({"line": 13, "character": line.find("missing").unwrap()}),
+        ),
+    );
+    assert_eq!(hover, Value::Null, "an undeclared name has nothing to show");
+    assert_eq!(c.shutdown().0, 0);
+}
+
+#[test]
+fn jinja2_hover_and_definition() {
+    let repo = registry();
+    let text = "format: 1\ntemplate_format: jinja2\ninputs:\n  items:\n    type: array\n    \
+                description: The lines.\ntemplate: |\n  {% for i in items %}{{ i | upper }}{% endfor %}\n  \
+                {% include 'shared/head' %}\n";
+    repo.write_prompt("jin", text);
+    let u = uri(&repo, "prompts/jin.prompt.yaml");
+    let mut c = Client::start(&repo, &[]);
+    c.initialize(json!({}));
+    c.open(&u, text);
+    let hover = c.result(
+        "textDocument/hover",
+        at(&u, position_of(text, "items %}", 0)),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("input `items`") && shown.contains("`array`"),
+        "{shown}"
+    );
+    let def = c.result(
+        "textDocument/definition",
+        at(&u, position_of(text, "shared/head", 0)),
+    );
+    assert_eq!(def["uri"], uri(&repo, "prompts/shared/head.prompt.yaml"));
+    assert_eq!(c.shutdown().0, 0);
+}
+
+#[test]
+fn files_changed_on_disk_are_watched_and_recheck_the_open_prompts() {
+    let repo = registry();
+    let mut c = Client::start(&repo, &[]);
+    c.initialize(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}));
+    // The server asks to watch prompt files and the config.
+    let register = c.wait(|m| m["method"] == "client/registerCapability");
+    let watchers = &register["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(watchers[0]["globPattern"], "**/*.prompt.yaml");
+    c.send(json!({"id": register["id"], "result": null}));
+    let u = uri(&repo, "prompts/greet.prompt.yaml");
+    c.open(&u, GREET);
+    c.diagnostics(&u, 1);
+    // The partial, not open, changes on disk: greet is checked again against it.
+    repo.write_prompt(
+        "shared/head",
+        "format: 1\ntemplate: |\n  {{customer}} {{fresh}}\n",
+    );
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&repo, "prompts/shared/head.prompt.yaml"), "type": 2}]}),
+    );
+    c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == u.as_str()
+            && m["params"]["diagnostics"].to_string().contains("`fresh`")
+    });
+    assert_eq!(c.shutdown().0, 0);
+}
