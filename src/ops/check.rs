@@ -31,8 +31,6 @@ pub fn check_files(
     files: &[String],
     allow_secrets: &[String],
 ) -> Result<Vec<Diagnostic>, Error> {
-    let mut allowed = reg.config().allowed_secrets.clone();
-    allowed.extend(allow_secrets.iter().cloned());
     // Each file is checked on its own: the files are split over the cores.
     let per_file = reg.map_runs(files, |reg, run| {
         let partials = RegistryPartials::new(reg, rev);
@@ -40,7 +38,7 @@ pub fn check_files(
         for file in run {
             let path = reg.config().path_of(file);
             out.push(reg.read_path(rev, &path).map(|bytes| match bytes {
-                Some(bytes) => check::check_file_allowing(&path, file, &bytes, &partials, &allowed),
+                Some(bytes) => check_text(reg, &path, file, &bytes, &partials, allow_secrets),
                 None => Vec::new(),
             }));
         }
@@ -53,9 +51,11 @@ pub fn check_files(
     Ok(out)
 }
 
-/// The diagnostics of one prompt file's bytes, as `check_files` gives them for a file on disk:
-/// `file` names it from the repository root, `name` is its path below the registry root, and
-/// partials come from `partials` (the language server's open buffers over the working tree).
+/// The diagnostics of one prompt file's bytes: what `check_files` runs on each file, and the
+/// language server on an unsaved buffer. `file` names it from the repository root, `name` is its
+/// path below the registry root, partials come from `partials` (for the language server, its
+/// open buffers over the working tree); secrets allowed by `.prompts.yaml` or `allow_secrets`
+/// are not reported.
 pub fn check_text(
     reg: &Registry,
     file: &str,
