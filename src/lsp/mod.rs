@@ -6,7 +6,8 @@
 //!
 //! | file | what it owns |
 //! |---|---|
-//! | `server.rs` | the main loop: the initialize handshake, dispatch, shutdown; the diagnostics worker |
+//! | `server.rs` | the threads and the main loop: the initialize handshake, dispatch, shutdown |
+//! | `worker.rs` | the diagnostics worker: debounced checks of changed documents and their includers |
 //! | `documents.rs` | the open documents and their unsaved text (full and incremental changes) |
 //! | `text.rs` | protocol positions (UTF-16 or negotiated UTF-8) and `file:` URIs |
 //! | `workspace.rs` | which registry a file is in; partials from the open buffers over the working tree |
@@ -26,6 +27,7 @@ mod documents;
 mod navigate;
 mod server;
 pub mod text;
+mod worker;
 mod workspace;
 
 pub use server::{run, Log};

@@ -5,18 +5,16 @@
 //!   was read, so the next message is read as usual. End of input ends the server.
 //! - A writer thread writes every outgoing message (`Message::write`), in order.
 //! - The main loop answers requests and applies notifications to the open documents, in order.
-//! - A diagnostics worker checks the documents that changed, after a quiet period
-//!   (`debounceMs`, default 20 ms; a burst of changes waits at most 200 ms), and publishes
-//!   `check`'s diagnostics for the version it checked. A change to a prompt re-checks the open
-//!   prompts that include it (directly or through other prompts).
+//! - A diagnostics worker (`worker.rs`) checks the documents that changed, after a quiet period
+//!   (`debounceMs`, default 20 ms; a burst of changes waits at most 200 ms).
 //!
 //! A handler that panics answers its request with an internal error and the server goes on.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
@@ -28,14 +26,14 @@ use lsp_types::{
 use serde_json::Value;
 
 use crate::error::Location;
-use crate::partials::{names_in, PartialLookup, PartialSource};
 use crate::store::CONFIG_FILE;
 
 use super::analysis::Analysis;
 use super::documents::Documents;
 use super::text::{self, Encoding};
+use super::worker::{Job, Worker};
 use super::workspace::{open_prompts, Overlay, Place, Workspaces};
-use super::{commands, complete, diagnostics, navigate};
+use super::{commands, complete, navigate};
 
 /// Where the server writes what it has to say about itself (stderr, or `--log FILE`).
 #[derive(Clone)]
@@ -58,7 +56,7 @@ impl Log {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -67,16 +65,6 @@ enum Incoming {
     Message(Message),
     /// End of input, or a read error after which nothing more can be read.
     End,
-}
-
-/// What the diagnostics worker is asked.
-enum Job {
-    /// The document's text changed (or it was opened): check it and its open includers.
-    Changed(Uri),
-    /// Files changed on disk: check every open document again.
-    All,
-    /// `.prompts.yaml` changed: open the registries again, then check everything.
-    Reset,
 }
 
 /// Serves the protocol on `input` and `output` until `exit` or the end of input. Returns the
@@ -281,14 +269,12 @@ impl Server {
             .unwrap_or(20)
             .min(5_000);
         let (tx, rx) = mpsc::channel();
-        let worker = Worker {
-            docs: self.docs.clone(),
-            out: self.out.clone(),
-            log: self.log.clone(),
-            enc: self.enc,
-            ws: Workspaces::default(),
-            told: Default::default(),
-        };
+        let worker = Worker::new(
+            self.docs.clone(),
+            self.out.clone(),
+            self.log.clone(),
+            self.enc,
+        );
         std::thread::Builder::new()
             .name("lsp-diagnostics".into())
             .spawn(move || worker.run(rx, Duration::from_millis(debounce)))
@@ -699,7 +685,7 @@ fn to_value(v: impl serde::Serialize) -> Result<Value, Failure> {
 }
 
 /// The text as `check` reads it: without a byte order mark, with `\n` line ends.
-fn decoded(text: &str) -> String {
+pub(super) fn decoded(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.replace("\r\n", "\n")
 }
@@ -708,7 +694,11 @@ fn is_config(uri: &Uri) -> bool {
     uri.as_str().ends_with(&format!("/{CONFIG_FILE}"))
 }
 
-fn publish(uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) -> Message {
+pub(super) fn publish(
+    uri: Uri,
+    version: Option<i32>,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+) -> Message {
     Notification::new(
         "textDocument/publishDiagnostics".into(),
         PublishDiagnosticsParams {
@@ -718,209 +708,6 @@ fn publish(uri: Uri, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnosti
         },
     )
     .into()
-}
-
-/// The diagnostics worker: its own registries, the shared documents.
-struct Worker {
-    docs: Arc<Mutex<Documents>>,
-    out: Sender<Message>,
-    log: Log,
-    enc: Encoding,
-    ws: Workspaces,
-    /// The files already logged as not prompt files (said once each).
-    told: std::collections::HashSet<Uri>,
-}
-
-/// One open document as the worker reads it.
-struct Snapshot {
-    uri: Uri,
-    version: i32,
-    text: String,
-    path: Option<PathBuf>,
-}
-
-impl Worker {
-    fn run(mut self, rx: Receiver<Job>, quiet: Duration) {
-        while let Ok(first) = rx.recv() {
-            let mut changed: Vec<Uri> = Vec::new();
-            let mut all = false;
-            let mut take = |job: Job, changed: &mut Vec<Uri>, this: &mut Worker| match job {
-                Job::Changed(uri) => {
-                    if !changed.contains(&uri) {
-                        changed.push(uri);
-                    }
-                }
-                Job::All => all = true,
-                Job::Reset => {
-                    this.ws.reset();
-                    all = true;
-                }
-            };
-            take(first, &mut changed, &mut self);
-            // The quiet period: more changes arriving keep the batch open, for at most 200 ms.
-            let deadline = Instant::now() + Duration::from_millis(200).max(quiet);
-            let mut gone = false;
-            loop {
-                let wait = quiet.min(deadline.saturating_duration_since(Instant::now()));
-                match rx.recv_timeout(wait) {
-                    Ok(job) => take(job, &mut changed, &mut self),
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => {
-                        gone = true;
-                        break;
-                    }
-                }
-            }
-            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.check(&changed, all)
-            }));
-            if done.is_err() {
-                self.log.line("checking failed (a bug in prompt lsp)");
-            }
-            if gone {
-                return;
-            }
-        }
-    }
-
-    fn snapshot(&self) -> Vec<Snapshot> {
-        lock(&self.docs)
-            .all()
-            .map(|d| Snapshot {
-                uri: d.uri.clone(),
-                version: d.version,
-                text: d.text.clone(),
-                path: d.path.clone(),
-            })
-            .collect()
-    }
-
-    /// Checks the changed documents and the open ones that include them (every open one with
-    /// `all`), and publishes their diagnostics.
-    fn check(&mut self, changed: &[Uri], all: bool) {
-        let docs = self.snapshot();
-        let mut targets: Vec<&Snapshot> = docs
-            .iter()
-            .filter(|d| all || changed.contains(&d.uri))
-            .collect();
-        if !all {
-            // The ids of the changed prompts, by registry.
-            let mut changed_ids: Vec<(PathBuf, String)> = Vec::new();
-            for d in &targets {
-                if let Some((workdir, Some(id))) = self.id_of(d) {
-                    changed_ids.push((workdir, id));
-                }
-            }
-            let mut includers = Vec::new();
-            for d in docs.iter().filter(|d| !changed.contains(&d.uri)) {
-                if self.includes_any(d, &docs, &changed_ids) {
-                    includers.push(d);
-                }
-            }
-            targets.extend(includers);
-        }
-        for d in targets {
-            self.publish(d, &docs);
-        }
-    }
-
-    /// The working tree and id of a document's prompt.
-    fn id_of(&mut self, d: &Snapshot) -> Option<(PathBuf, Option<String>)> {
-        let (reg, place) = self.ws.place(d.path.as_deref()?)?;
-        Some((
-            reg.workdir()?.to_path_buf(),
-            place.id.map(|i| i.to_string()),
-        ))
-    }
-
-    /// Whether document `d` includes, directly or through other prompts, one of `ids`.
-    fn includes_any(&mut self, d: &Snapshot, docs: &[Snapshot], ids: &[(PathBuf, String)]) -> bool {
-        let Some((workdir, _)) = self.id_of(d) else {
-            return false;
-        };
-        let wanted: Vec<&str> = ids
-            .iter()
-            .filter(|(w, _)| *w == workdir)
-            .map(|(_, id)| id.as_str())
-            .collect();
-        if wanted.is_empty() {
-            return false;
-        }
-        let open = self.open_of(docs, &workdir);
-        let Some(path) = d.path.as_deref() else {
-            return false;
-        };
-        let Some((reg, _)) = self.ws.place(path) else {
-            return false;
-        };
-        let overlay = Overlay::new(reg, open);
-        let mut queue = crate::model::includes::included_ids(decoded(&d.text).as_bytes());
-        let mut seen: Vec<String> = Vec::new();
-        while let Some(name) = queue.pop() {
-            if wanted.contains(&name.as_str()) {
-                return true;
-            }
-            if seen.contains(&name) || seen.len() > 256 {
-                continue;
-            }
-            if let PartialLookup::Text(t) = overlay.lookup(&name) {
-                queue.extend(names_in(&t));
-            }
-            seen.push(name);
-        }
-        false
-    }
-
-    /// The open prompts of the registry at `workdir`, by id.
-    fn open_of(
-        &mut self,
-        docs: &[Snapshot],
-        workdir: &Path,
-    ) -> std::collections::HashMap<String, String> {
-        let mut out = std::collections::HashMap::new();
-        for d in docs {
-            if let Some((w, Some(id))) = self.id_of(d) {
-                if w == workdir {
-                    out.insert(id, d.text.clone());
-                }
-            }
-        }
-        out
-    }
-
-    /// Checks one document and publishes its diagnostics, unless it changed or closed since.
-    fn publish(&mut self, d: &Snapshot, docs: &[Snapshot]) {
-        let diagnostics = match self.id_of(d) {
-            Some((workdir, _)) => {
-                let open = self.open_of(docs, &workdir);
-                let path = d.path.as_deref().expect("a place has a path");
-                match self.ws.place(path) {
-                    Some((reg, place)) => {
-                        let overlay = Overlay::new(reg, open);
-                        let found = diagnostics::check(reg, &place, &d.text, &overlay);
-                        if place.name.is_none() && self.told.insert(d.uri.clone()) {
-                            self.log.line(&format!(
-                                "{}: not a prompt file under the registry root, not checked",
-                                place.rel
-                            ));
-                        }
-                        diagnostics::to_lsp(&d.text, &found, self.enc)
-                    }
-                    None => Vec::new(),
-                }
-            }
-            None => Vec::new(),
-        };
-        let docs = lock(&self.docs);
-        match docs.get(&d.uri) {
-            Some(now) if now.version == d.version => {
-                let _ = self
-                    .out
-                    .send(publish(d.uri.clone(), Some(d.version), diagnostics));
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]
