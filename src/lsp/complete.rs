@@ -5,7 +5,9 @@
 //!   `{% %}` for Jinja2): the declared input names;
 //! - after `{{>` or `{{<` (and in a Jinja2 `include`, `extends` or `import`): prompt ids;
 //! - at the start of a top-level line: the prompt file's keys not written yet (from the
-//!   format's JSON Schema, `model::schema`);
+//!   format's JSON Schema, `model::schema`); inside a mapping (an input, `model`, a message, a
+//!   content part, a tool), that mapping's keys, found by walking the schema along the keys
+//!   and list items above the cursor;
 //! - after `provider:`, `template_format:`, `escape:` and an input's `type:`: their values;
 //! - after `ID@` anywhere (a reference written in a comment or a description; the id of a
 //!   prompt of the registry, or any id with a folder), and in
@@ -62,6 +64,16 @@ pub fn complete(s: &Sources) -> Vec<CompletionItem> {
     let indent = s.before.len() - trimmed.len();
     if indent == 0 && trimmed.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
         return top_level_keys(s, trimmed);
+    }
+    let (item_start, key_typed) = match trimmed.strip_prefix("- ") {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    if key_typed
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c == '_')
+    {
+        return nested_keys(s, indent, item_start, key_typed);
     }
     if let Some((key, value)) = trimmed.split_once(':') {
         let value = value.trim_start();
@@ -175,6 +187,178 @@ fn top_level_keys(s: &Sources, typed: &str) -> Vec<CompletionItem> {
             it
         })
         .collect()
+}
+
+/// The keys of the mapping the cursor's line is in (an input's, `model`'s, a message's, a
+/// content part's, a tool's …), from the schema, less those already written beside it.
+fn nested_keys(s: &Sources, indent: usize, item_start: bool, typed: &str) -> Vec<CompletionItem> {
+    let line = s.cursor.line as usize;
+    let above: Vec<&str> = s.text.split('\n').take(line).collect();
+    let column = indent + if item_start { 2 } else { 0 };
+    let mut chain = parents(&above, column, item_start);
+    chain.reverse();
+    let schema = crate::model::schema::schema();
+    let Some(node) = chain
+        .iter()
+        .try_fold(&schema, |node, part| schema_child(&schema, node, part))
+    else {
+        return Vec::new();
+    };
+    let written = siblings(s.text, line, column);
+    property_schemas(&schema, node)
+        .into_iter()
+        .filter(|(key, _)| key.starts_with(typed) && !written.contains(key))
+        .map(|(key, node)| {
+            let mut it = item(
+                &key,
+                CompletionItemKind::PROPERTY,
+                first_description(node),
+                s.edit(typed, &format!("{key}: ")),
+            );
+            it.insert_text = Some(format!("{key}: "));
+            it
+        })
+        .collect()
+}
+
+/// Indentation, whether the line starts a list item (`- `), and the key's column and text.
+fn key_line(line: &str) -> Option<(usize, bool, usize, &str)> {
+    let trimmed = line.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return None;
+    }
+    let indent = line.len() - trimmed.len();
+    let (item, rest) = match trimmed
+        .strip_prefix("- ")
+        .or(trimmed.strip_prefix('-').filter(|r| r.is_empty()))
+    {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, trimmed),
+    };
+    let key = rest.split_once(':').map_or("", |(k, _)| k.trim());
+    let column = indent + (trimmed.len() - rest.len());
+    Some((indent, item, column, key))
+}
+
+/// The keys (and `-` for a list item) that hold a key at `column`, innermost first, read from
+/// the lines above it.
+fn parents(above: &[&str], column: usize, item_start: bool) -> Vec<String> {
+    let mut chain = Vec::new();
+    let mut want = column;
+    // A line starting an item (`- key`) at the cursor: the list's owner comes next.
+    let mut owner_at = item_start.then_some(column - 2);
+    if item_start {
+        chain.push("-".to_string());
+    }
+    for line in above.iter().rev() {
+        let Some((indent, item, key_column, key)) = key_line(line) else {
+            continue;
+        };
+        if let Some(dash) = owner_at {
+            // The list's owner: a key at the dash's column or left of it.
+            if key_column <= dash && !item {
+                chain.push(key.to_string());
+                want = key_column;
+                owner_at = None;
+            }
+            continue;
+        }
+        if key_column < want && !item {
+            chain.push(key.to_string());
+            want = key_column;
+        } else if item && indent < want {
+            // Inside this list item: the item, then its list's owner.
+            chain.push("-".to_string());
+            owner_at = Some(indent);
+            want = indent;
+        }
+        if want == 0 {
+            break;
+        }
+    }
+    chain
+}
+
+/// The keys written at `column` in the same mapping as line `line`.
+fn siblings(text: &str, line: usize, column: usize) -> Vec<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    let mut scan = |range: &mut dyn Iterator<Item = usize>| {
+        for i in range {
+            let Some((indent, item, key_column, key)) = lines.get(i).and_then(|l| key_line(l))
+            else {
+                continue;
+            };
+            if key_column < column || (item && indent < column) {
+                if item && key_column == column {
+                    out.push(key.to_string());
+                }
+                break;
+            }
+            if key_column == column {
+                out.push(key.to_string());
+            }
+        }
+    };
+    scan(&mut (0..line).rev());
+    scan(&mut (line + 1..lines.len()));
+    out
+}
+
+/// `node` with a `$ref` followed (within the schema's `$defs`).
+fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => r
+            .strip_prefix("#/$defs/")
+            .and_then(|name| schema.get("$defs")?.get(name))
+            .unwrap_or(node),
+        None => node,
+    }
+}
+
+/// The node and its `anyOf`/`oneOf`/`allOf` branches.
+fn branches<'a>(schema: &'a Value, node: &'a Value) -> Vec<&'a Value> {
+    let node = resolve(schema, node);
+    let mut out = vec![node];
+    for k in ["anyOf", "oneOf", "allOf"] {
+        for b in node.get(k).and_then(Value::as_array).into_iter().flatten() {
+            out.push(resolve(schema, b));
+        }
+    }
+    out
+}
+
+/// The schema of `part` below `node`: a property, a map's value, or a list's item (`-`).
+fn schema_child<'a>(schema: &'a Value, node: &'a Value, part: &str) -> Option<&'a Value> {
+    let all = branches(schema, node);
+    if part == "-" {
+        return all
+            .iter()
+            .find_map(|b| b.get("items"))
+            .map(|n| resolve(schema, n));
+    }
+    all.iter()
+        .find_map(|b| b.get("properties").and_then(|p| p.get(part)))
+        .or_else(|| {
+            all.iter()
+                .find_map(|b| b.get("additionalProperties").filter(|a| a.is_object()))
+        })
+        .map(|n| resolve(schema, n))
+}
+
+/// The properties a node allows, each once, with its schema.
+fn property_schemas<'a>(schema: &'a Value, node: &'a Value) -> Vec<(String, &'a Value)> {
+    let mut out: Vec<(String, &Value)> = Vec::new();
+    for b in branches(schema, node) {
+        if let Some(Value::Object(props)) = b.get("properties") {
+            for (k, v) in props {
+                if !out.iter().any(|(o, _)| o == k) {
+                    out.push((k.clone(), v));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The first `description` in a schema's tree (an optional key wraps its schema).
@@ -295,6 +479,14 @@ mod tests {
         assert_eq!(labels("# see greet@pro", FILE, false), ["production"]);
         assert_eq!(labels("# mail me@", FILE, false).len(), 0);
         assert_eq!(labels("# see team/new@sta", FILE, false), ["staging"]);
+        // Keys of the mapping the cursor is in.
+        let nested = "format: 1\ninputs:\n  name:\n    type: string\n    de\nmodel:\n  pro\n\
+                      messages:\n  - role: user\n    con\n  - hi\ntemplate: |\n  Ans\n";
+        assert_eq!(labels("    de", nested, false), ["description", "default"]);
+        assert_eq!(labels("  pro", nested, false), ["provider"]);
+        assert_eq!(labels("    con", nested, false), ["content"]);
+        assert_eq!(labels("  - hi", nested, false), ["history"]);
+        assert_eq!(labels("  Ans", nested, false), Vec::<String>::new());
         let config = "environments: [staging, production]\nprotected_environments:\n  - st";
         assert_eq!(labels("  - st", config, true), ["staging"]);
     }

@@ -655,6 +655,12 @@ fn completion_in_each_context() {
     assert!(keys.contains(&"description".to_string()), "{keys:?}");
     assert!(keys.contains(&"samples".to_string()), "{keys:?}");
     assert!(!keys.contains(&"inputs".to_string()), "{keys:?}");
+    // Keys of a nested mapping: an input's, a message's.
+    let text = "format: 1\ninputs:\n  topic:\n    type: string\n    desc\n\
+                messages:\n  - role: user\n    cont\n";
+    let u = edit(&mut c, "nested", text);
+    assert_eq!(complete(&mut c, &u, text, "    desc"), ["description"]);
+    assert_eq!(complete(&mut c, &u, text, "    cont"), ["content"]);
     // f-string: `{ }`.
     let text = "format: 1\ntemplate_format: f-string\ninputs:\n  topic:\n    type: string\n\
                 template: |\n  About {to\n";
