@@ -153,14 +153,28 @@ pub fn describe_input(name: &str, input: &Input) -> String {
     if let Some(d) = &input.description {
         out.push_str(&format!("\n\n{d}"));
     }
+    // The declaration as written, one field a line.
+    out.push_str(&format!(
+        "\n\n- type: {}\n- required: {}",
+        input.kind.as_str(),
+        input.is_required()
+    ));
     if let Some(default) = &input.default {
-        out.push_str(&format!("\n\ndefault: `{default}`"));
+        out.push_str(&format!("\n- default: {}", shown(default)));
     }
     if let Some(allowed) = &input.allowed {
-        let values: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
-        out.push_str(&format!("\n\nenum: {}", values.join(", ")));
+        let values: Vec<String> = allowed.iter().map(shown).collect();
+        out.push_str(&format!("\n- enum: {}", values.join(", ")));
     }
     out
+}
+
+/// A value as a reader writes it: a string without quotes, anything else as JSON.
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// Where the name under the cursor is declared: an input under `inputs`, a partial's or
@@ -426,7 +440,7 @@ template: |\n  {{<base}}{{$body}}Hi {{who}}{{/body}}{{/base}}\n  {{> shared/tail
         };
         assert_eq!(
             m.value,
-            "**input `who`**: `string`, required\n\nThe reader."
+            "**input `who`**: `string`, required\n\nThe reader.\n\n- type: string\n- required: true"
         );
         let hover = super::hover(&v, loc(CHILD, "shared/tail"), &overlay).unwrap();
         let HoverContents::Markup(m) = hover.contents else {

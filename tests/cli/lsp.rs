@@ -464,8 +464,10 @@ fn hover_on_an_input_and_a_partial() {
     assert!(text.contains("input `tone`"), "{text}");
     assert!(text.contains("`string`"), "{text}");
     assert!(text.contains("optional"), "{text}");
-    assert!(text.contains("default: `\"warm\"`"), "{text}");
-    assert!(text.contains("enum: `\"warm\"`, `\"neutral\"`"), "{text}");
+    assert!(text.contains("- type: string"), "{text}");
+    assert!(text.contains("- required: false"), "{text}");
+    assert!(text.contains("- default: warm"), "{text}");
+    assert!(text.contains("- enum: warm, neutral"), "{text}");
     assert_eq!(hover["range"]["start"], position_of(GREET, "tone}}", 0));
     let hover = c.result(
         "textDocument/hover",
