@@ -983,3 +983,29 @@ fn files_changed_on_disk_are_watched_and_recheck_the_open_prompts() {
     });
     assert_eq!(c.shutdown().0, 0);
 }
+
+#[test]
+fn a_registry_with_its_own_root_and_a_file_opened_from_a_subfolder() {
+    let repo = TestRepo::new();
+    repo.write(".prompts.yaml", "root: llm/prompts\n");
+    repo.write(
+        "llm/prompts/a.prompt.yaml",
+        "format: 1\ntemplate: Hi {{who}}\n",
+    );
+    repo.write("prompts/b.prompt.yaml", "format: 1\ntemplate: Hi {{who}}\n");
+    let want = repo.prompt(&["check", "--format", "json"]).json();
+    assert_eq!(want["checked"], 1);
+    // Started in a subfolder, as editors often do.
+    let mut c = Client::start_in(&repo, &repo.root().join("llm"), &[]);
+    c.initialize(json!({}));
+    let a = uri(&repo, "llm/prompts/a.prompt.yaml");
+    c.open(&a, "format: 1\ntemplate: Hi {{who}}\n");
+    let d = c.diagnostics(&a, 1);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0]["message"], want["diagnostics"][0]["message"]);
+    // Outside the root: not a prompt of this registry.
+    let b = uri(&repo, "prompts/b.prompt.yaml");
+    c.open(&b, "format: 1\ntemplate: Hi {{who}}\n");
+    assert_eq!(c.diagnostics(&b, 1), Vec::<Value>::new());
+    assert_eq!(c.shutdown().0, 0);
+}
