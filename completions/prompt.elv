@@ -49,6 +49,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
+            cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;init'= {
@@ -342,6 +343,16 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'prompt;lsp'= {
+            cand --log 'Append the server''s log to FILE instead of stderr'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'prompt;help'= {
             cand init 'Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init` first outside a repository)'
             cand new 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'
@@ -365,6 +376,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
+            cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;help;init'= {
@@ -413,6 +425,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;help;schema'= {
         }
         &'prompt;help;completions'= {
+        }
+        &'prompt;help;lsp'= {
         }
         &'prompt;help;help'= {
         }

@@ -23,6 +23,9 @@ pub mod check;
 pub mod diff;
 pub mod error;
 pub mod interchange;
+// `prompt lsp` (contract §16), behind the `lsp` feature (on with `cli`).
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod model;
 pub mod ops;
 pub mod partials;

@@ -4,7 +4,7 @@
 use crate::check::{self, Diagnostic, Rule, Severity};
 use crate::error::Error;
 use crate::model::{load, PromptId, Reference};
-use crate::partials::RegistryPartials;
+use crate::partials::{PartialSource, RegistryPartials};
 use crate::store::{Registry, Rev};
 
 /// The prompt files (names below the registry root) that `check` covers at `rev`: the named
@@ -31,8 +31,6 @@ pub fn check_files(
     files: &[String],
     allow_secrets: &[String],
 ) -> Result<Vec<Diagnostic>, Error> {
-    let mut allowed = reg.config().allowed_secrets.clone();
-    allowed.extend(allow_secrets.iter().cloned());
     // Each file is checked on its own: the files are split over the cores.
     let per_file = reg.map_runs(files, |reg, run| {
         let partials = RegistryPartials::new(reg, rev);
@@ -40,7 +38,7 @@ pub fn check_files(
         for file in run {
             let path = reg.config().path_of(file);
             out.push(reg.read_path(rev, &path).map(|bytes| match bytes {
-                Some(bytes) => check::check_file_allowing(&path, file, &bytes, &partials, &allowed),
+                Some(bytes) => check_text(reg, &path, file, &bytes, &partials, allow_secrets),
                 None => Vec::new(),
             }));
         }
@@ -51,6 +49,24 @@ pub fn check_files(
         out.extend(diagnostics?);
     }
     Ok(out)
+}
+
+/// The diagnostics of one prompt file's bytes: what `check_files` runs on each file, and the
+/// language server on an unsaved buffer. `file` names it from the repository root, `name` is its
+/// path below the registry root, partials come from `partials` (for the language server, its
+/// open buffers over the working tree); secrets allowed by `.prompts.yaml` or `allow_secrets`
+/// are not reported.
+pub fn check_text(
+    reg: &Registry,
+    file: &str,
+    name: &str,
+    bytes: &[u8],
+    partials: &dyn PartialSource,
+    allow_secrets: &[String],
+) -> Vec<Diagnostic> {
+    let mut allowed = reg.config().allowed_secrets.clone();
+    allowed.extend(allow_secrets.iter().cloned());
+    check::check_file_allowing(file, name, bytes, partials, &allowed)
 }
 
 /// Breaking changes of each prompt file at `rev` against its state at `against`: `@ENV` (each

@@ -156,6 +156,20 @@ pub fn refs(
     if a.is_none() && b.is_none() {
         return Err(reg.not_found(&old.id, Rev::WorkingTree).into());
     }
+    resolved(reg, old, new, a, b, rendered)
+}
+
+/// One prompt at two states already read (either may be missing: an added or removed prompt):
+/// what `refs` reports once both sides are resolved. The language server gives the editor's
+/// unsaved text as the new side (`rev` the working tree).
+pub fn resolved(
+    reg: &Registry,
+    old: &Reference,
+    new: &Reference,
+    a: Option<Resolved>,
+    b: Option<Resolved>,
+    rendered: Option<Values>,
+) -> Result<Report, DiffError> {
     let source = |r: &Resolved, reference: &Reference| -> Result<Source, DiffError> {
         Ok(Source {
             side: side_of(reg, r, reference.to_string())?,

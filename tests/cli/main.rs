@@ -25,6 +25,8 @@ mod interactive;
 mod interchange;
 mod interchange_files;
 mod log;
+// Issue 31.
+mod lsp;
 mod many;
 mod merges;
 mod merges_model;

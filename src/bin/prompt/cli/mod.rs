@@ -102,6 +102,8 @@ commands! {
     Bundle(commands::bundle::Args),
     Schema(commands::schema::Args),
     Completions(commands::completions::Args),
+    // Issue 31.
+    Lsp(commands::lsp::Args),
 }
 
 impl Command {
@@ -118,6 +120,7 @@ impl Command {
                 | Command::Render(_)
                 | Command::Schema(_)
                 | Command::Completions(_)
+                | Command::Lsp(_)
         )
     }
 }
@@ -348,6 +351,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Bundle(args) => commands::bundle::run(args, ctx),
         Command::Schema(args) => commands::schema::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
+        Command::Lsp(args) => commands::lsp::run(args, ctx),
     }
 }
 

@@ -12,6 +12,8 @@ pub mod import;
 pub mod init;
 pub mod list;
 pub mod log;
+// Issue 31.
+pub mod lsp;
 pub mod mv;
 pub mod new;
 pub mod promote;
