@@ -29,5 +29,7 @@ pub mod partials;
 pub mod render;
 pub mod store;
 pub mod template;
+// `prompt test` (issue 29): tests in prompt files, recordings, the model transport.
+pub mod testing;
 
 pub use error::{Error, Result};

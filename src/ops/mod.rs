@@ -22,4 +22,4 @@ pub mod diff;
 pub mod values;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;

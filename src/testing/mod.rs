@@ -1,0 +1,642 @@
+//! `prompt test` (contract §14): the tests kept in prompt files, run against recorded answers
+//! (replay, no network), a model that records its answers, or a model alone (live).
+//!
+//! A run plans every (prompt, test, repeat) first, on the calling thread: it reads each prompt at
+//! one revision, renders the test's request with the same functions `render` uses (so the body
+//! is exactly `render --format openai` or `--format anthropic`, with `--model` put in its
+//! `model`), evaluates the `rendered` checks, and works out each request's recording key. Replay
+//! then reads recordings at the same revision and never constructs a transport: there is no
+//! code path from it to the network. Record and live hand the requests to `--jobs` worker
+//! threads that call the `Transport`; answers come back over a channel to the calling thread,
+//! which writes recordings (whole files, renamed into place) and evaluates the `output` checks.
+//!
+//! - `recordings`: keys, paths and the file shape.
+//! - `answer`: the answer's text and tool calls in each API's response.
+//! - `checks`: evaluating one check.
+//! - `http` (feature `http`): the ureq transport, with timeouts, retries and a size cap.
+//! - `report`: text, JSON, JUnit and markdown.
+//! - `changed`: the prompts whose rendering differs from a revision (`--changed REV`).
+
+pub mod answer;
+pub mod changed;
+pub mod checks;
+#[cfg(feature = "http")]
+pub mod http;
+pub mod recordings;
+pub mod report;
+
+use std::collections::VecDeque;
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::model::{load, Prompt, PromptId};
+use crate::partials::RegistryPartials;
+use crate::render::{self, values, Prepared, Sources};
+use crate::store::{Registry, Rev};
+pub use answer::{Answer, Api};
+
+/// Where answers come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// From recordings only; no network connection at all.
+    Replay,
+    /// From the model; each answer is written as a recording.
+    Record,
+    /// From the model; nothing is written.
+    Live,
+}
+
+impl Mode {
+    /// The mode when none is given: replay, in CI (`CI` set) and everywhere else alike, so that
+    /// a run never needs a key, a network or money unless asked to (`--record`, `--live`). A
+    /// missing recording fails and says how to record it.
+    pub const DEFAULT: Mode = Mode::Replay;
+}
+
+/// The model endpoints: `--base-url`, else `OPENAI_BASE_URL` / `ANTHROPIC_BASE_URL`, else the
+/// providers' own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Endpoints {
+    pub openai: String,
+    pub anthropic: String,
+}
+
+impl Endpoints {
+    /// The endpoints from `--base-url` and the environment.
+    pub fn from_env(base_url: Option<&str>) -> Endpoints {
+        let pick = |var: &str, default: &str| {
+            base_url
+                .map(str::to_string)
+                .or_else(|| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+                .unwrap_or_else(|| default.to_string())
+                .trim()
+                .trim_end_matches('/')
+                .to_string()
+        };
+        Endpoints {
+            openai: pick("OPENAI_BASE_URL", "https://api.openai.com/v1"),
+            anthropic: pick("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+        }
+    }
+
+    /// The URL a request of `api` is POSTed to.
+    pub fn url(&self, api: Api) -> String {
+        match api {
+            Api::OpenAi => format!("{}/chat/completions", self.openai),
+            Api::Anthropic => format!("{}/v1/messages", self.anthropic),
+        }
+    }
+}
+
+/// Calls a model: one request body in, the response body out, or why not (a sentence).
+pub trait Transport: Sync {
+    fn call(&self, api: Api, body: &Value) -> Result<Value, String>;
+}
+
+/// How a run goes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub mode: Mode,
+    /// Replaces the prompt's model in every request (and so in every key).
+    pub model: Option<String>,
+    /// Runs of each test (at least 1); each has its own recording.
+    pub repeat: usize,
+    /// Model calls at once (at least 1).
+    pub jobs: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Replay,
+            model: None,
+            repeat: 1,
+            jobs: 4,
+        }
+    }
+}
+
+/// What a check reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Rendered,
+    Output,
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub on: Target,
+    /// `contains "billing"`, `tool_call lookup_order`, …
+    pub check: String,
+    pub passed: bool,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// One run of one test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestResult {
+    pub prompt: String,
+    pub test: String,
+    /// From 0; one per `--repeat`.
+    pub repeat: usize,
+    pub passed: bool,
+    /// The recording key (absent when the test has no `output` checks).
+    pub key: Option<String>,
+    /// The recording's path from the repository root (absent when the test has no `output`
+    /// checks).
+    pub recording: Option<String>,
+    /// What stopped the test before its checks could all run: a render error, a missing
+    /// recording, a failed call.
+    pub error: Option<String>,
+    pub checks: Vec<CheckResult>,
+    pub duration_ms: u64,
+}
+
+impl TestResult {
+    /// `name` or `name #2` for a repeat.
+    pub fn display_name(&self) -> String {
+        if self.repeat == 0 {
+            self.test.clone()
+        } else {
+            format!("{} #{}", self.test, self.repeat + 1)
+        }
+    }
+
+    /// The first reason it failed.
+    pub fn reason(&self) -> Option<String> {
+        if let Some(e) = &self.error {
+            return Some(e.clone());
+        }
+        self.checks.iter().find(|c| !c.passed).map(|c| {
+            format!(
+                "{} {}: {}",
+                match c.on {
+                    Target::Rendered => "rendered",
+                    Target::Output => "output",
+                },
+                c.check,
+                c.message.as_deref().unwrap_or("failed")
+            )
+        })
+    }
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub mode: Mode,
+    /// The URLs called (record and live), in the order first used.
+    pub endpoints: Vec<String>,
+    pub results: Vec<TestResult>,
+    /// What the providers' bodies could not hold (as `render` warns), once per prompt.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    pub fn passed(&self) -> usize {
+        self.results.iter().filter(|r| r.passed).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.results.len() - self.passed()
+    }
+
+    /// Whether every test passed.
+    pub fn ok(&self) -> bool {
+        self.failed() == 0
+    }
+}
+
+/// The ids whose tests a run takes: `ids`, or every prompt at `rev` that has tests.
+pub fn select(reg: &Registry, rev: Rev, ids: &[PromptId]) -> Result<Vec<PromptId>, Error> {
+    if !ids.is_empty() {
+        for id in ids {
+            if reg.read(rev, id)?.is_none() {
+                return Err(reg.not_found(id, rev));
+            }
+        }
+        return Ok(ids.to_vec());
+    }
+    reg.ids(rev)
+}
+
+/// A request waiting for a model answer.
+struct Pending {
+    /// Index in the results.
+    result: usize,
+    /// Index in the loaded prompts.
+    prompt: usize,
+    test: usize,
+    api: Api,
+    body: Value,
+    id: PromptId,
+    started: Instant,
+}
+
+/// Runs the tests of `ids` (every prompt with tests when empty) at `rev`. `transport` must be
+/// `Some` for record and live, and is never used (and should be `None`) for replay.
+pub fn run(
+    reg: &Registry,
+    rev: Rev,
+    ids: &[PromptId],
+    options: &Options,
+    transport: Option<&dyn Transport>,
+    endpoints: Option<&Endpoints>,
+) -> Result<Report, Error> {
+    let ids = select(reg, rev, ids)?;
+    let repeat = options.repeat.max(1);
+    let mut report = Report {
+        mode: options.mode,
+        endpoints: Vec::new(),
+        results: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut prompts: Vec<Prompt> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let partials = RegistryPartials::new(reg, rev);
+    for id in &ids {
+        let Some(bytes) = reg.read(rev, id)? else {
+            continue;
+        };
+        let started = Instant::now();
+        let prompt = match load::parse_bytes(&bytes) {
+            Ok(loaded) => loaded.prompt,
+            Err(e) => {
+                report.results.push(TestResult {
+                    prompt: id.to_string(),
+                    test: "(prompt file)".into(),
+                    repeat: 0,
+                    passed: false,
+                    key: None,
+                    recording: None,
+                    error: Some(format!(
+                        "{}:{}:{}: {}",
+                        reg.path_of(id),
+                        e.at.line,
+                        e.at.column,
+                        e.message
+                    )),
+                    checks: Vec::new(),
+                    duration_ms: 0,
+                });
+                continue;
+            }
+        };
+        if prompt.tests.is_empty() {
+            continue;
+        }
+        let index = prompts.len();
+        plan_prompt(
+            reg,
+            rev,
+            id,
+            &prompt,
+            index,
+            &partials,
+            options,
+            repeat,
+            started,
+            &mut report,
+            &mut pending,
+        );
+        prompts.push(prompt);
+    }
+    if !pending.is_empty() {
+        let Some(transport) = transport else {
+            return Err(Error::Usage(
+                "recording or live tests need a model transport (this build has none)".into(),
+            ));
+        };
+        if let Some(endpoints) = endpoints {
+            for p in &pending {
+                let url = endpoints.url(p.api);
+                if !report.endpoints.contains(&url) {
+                    report.endpoints.push(url);
+                }
+            }
+        }
+        call_all(reg, &prompts, pending, options, transport, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// Renders each test of one prompt, evaluates its `rendered` checks, and either answers its
+/// `output` checks from a recording (replay) or queues its request (record, live).
+#[allow(clippy::too_many_arguments)]
+fn plan_prompt(
+    reg: &Registry,
+    rev: Rev,
+    id: &PromptId,
+    prompt: &Prompt,
+    index: usize,
+    partials: &RegistryPartials,
+    options: &Options,
+    repeat: usize,
+    started: Instant,
+    report: &mut Report,
+    pending: &mut Vec<Pending>,
+) {
+    let api = Api::of(prompt);
+    let prepared = Prepared::new(prompt, partials, false);
+    let mut warned = false;
+    for (t, test) in prompt.tests.iter().enumerate() {
+        let mut base = TestResult {
+            prompt: id.to_string(),
+            test: test.name.clone(),
+            repeat: 0,
+            passed: false,
+            key: None,
+            recording: None,
+            error: None,
+            checks: Vec::new(),
+            duration_ms: 0,
+        };
+        let rendered = match &prepared {
+            Ok(prepared) => render_test(prompt, prepared, test),
+            Err(e) => Err(e.to_string()),
+        };
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                for n in 0..repeat {
+                    let mut r = base.clone();
+                    r.repeat = n;
+                    r.error = Some(format!("rendering: {e}"));
+                    report.results.push(r);
+                }
+                continue;
+            }
+        };
+        let text = render::to_text(&rendered);
+        for check in &test.rendered {
+            let (label, outcome) = match check.kind() {
+                Some(kind) => (check.label(), checks::on_text(kind, &text)),
+                None => (
+                    check.label(),
+                    Err("a check has exactly one key".to_string()),
+                ),
+            };
+            base.checks.push(CheckResult {
+                on: Target::Rendered,
+                check: label,
+                passed: outcome.is_ok(),
+                message: outcome.err(),
+            });
+        }
+        if !test.calls_model() {
+            base.passed = base.checks.iter().all(|c| c.passed);
+            base.duration_ms = started.elapsed().as_millis() as u64;
+            for n in 0..repeat {
+                let mut r = base.clone();
+                r.repeat = n;
+                report.results.push(r);
+            }
+            continue;
+        }
+        let body = match render::output(prompt, &rendered, api.render_format()) {
+            Ok((mut body, warnings)) => {
+                if !warned {
+                    report
+                        .warnings
+                        .extend(warnings.into_iter().map(|w| format!("{id}: {w}")));
+                    warned = true;
+                }
+                if let (Some(model), Value::Object(map)) = (&options.model, &mut body) {
+                    map.insert("model".into(), Value::String(model.clone()));
+                }
+                body
+            }
+            Err(e) => {
+                for n in 0..repeat {
+                    let mut r = base.clone();
+                    r.repeat = n;
+                    r.error = Some(format!("rendering the {} body: {e}", api.as_str()));
+                    report.results.push(r);
+                }
+                continue;
+            }
+        };
+        for n in 0..repeat {
+            let mut r = base.clone();
+            r.repeat = n;
+            let key = recordings::key(&body, n);
+            r.recording = Some(recordings::rel_path(reg, id, &key));
+            r.key = Some(key.clone());
+            match options.mode {
+                Mode::Replay => {
+                    match recordings::read(reg, rev, id, &key) {
+                        Ok(Some(rec)) => match answer::parse(api, &rec.response) {
+                            Ok(answer) => output_checks(&mut r, test, &answer, prompt),
+                            Err(e) => {
+                                r.error = Some(format!("the recorded response: {e}"));
+                            }
+                        },
+                        Ok(None) => {
+                            r.error = Some(format!(
+                                "no recording for test `{}` of `{id}`{} (key {key}, {}): \
+                                 record it with `prompt test {id} --record`",
+                                test.name,
+                                if n > 0 {
+                                    format!(", repeat {}", n + 1)
+                                } else {
+                                    String::new()
+                                },
+                                recordings::rel_path(reg, id, &key)
+                            ));
+                        }
+                        Err(e) => r.error = Some(e),
+                    }
+                    r.passed = r.error.is_none() && r.checks.iter().all(|c| c.passed);
+                    r.duration_ms = started.elapsed().as_millis() as u64;
+                    report.results.push(r);
+                }
+                Mode::Record | Mode::Live => {
+                    let result = report.results.len();
+                    report.results.push(r);
+                    pending.push(Pending {
+                        result,
+                        prompt: index,
+                        test: t,
+                        api,
+                        body: body.clone(),
+                        id: id.clone(),
+                        started,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The test's values (its sample, then its `vars`, over the defaults) rendered.
+fn render_test(
+    prompt: &Prompt,
+    prepared: &Prepared,
+    test: &crate::model::TestCase,
+) -> Result<render::Rendered, String> {
+    let mut layers = Vec::new();
+    if let Some(vars) = &test.vars {
+        layers.push(
+            vars.iter()
+                .map(|(k, v)| (k.clone(), values::Given::Json(v.clone())))
+                .collect(),
+        );
+    }
+    let sources = Sources {
+        sample: test.sample.clone(),
+        layers,
+        lenient: false,
+    };
+    let values = values::collect(prompt, &sources).map_err(|e| e.to_string())?;
+    prepared.render(values).map_err(|e| e.to_string())
+}
+
+/// Evaluates a test's `output` checks against an answer.
+fn output_checks(
+    r: &mut TestResult,
+    test: &crate::model::TestCase,
+    answer: &Answer,
+    prompt: &Prompt,
+) {
+    for check in &test.output {
+        let outcome = match check.kind() {
+            Some(kind) => checks::on_answer(kind, answer, prompt),
+            None => Err("a check has exactly one key".to_string()),
+        };
+        r.checks.push(CheckResult {
+            on: Target::Output,
+            check: check.label(),
+            passed: outcome.is_ok(),
+            message: outcome.err(),
+        });
+    }
+}
+
+/// Calls the model for every pending request, `jobs` at a time, and settles each as its answer
+/// arrives: a recording written (record), the output checks evaluated.
+fn call_all(
+    reg: &Registry,
+    prompts: &[Prompt],
+    pending: Vec<Pending>,
+    options: &Options,
+    transport: &dyn Transport,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let jobs = options.jobs.max(1).min(pending.len());
+    let queue: Mutex<VecDeque<(usize, Api, Value)>> = Mutex::new(
+        pending
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.api, p.body.clone()))
+            .collect(),
+    );
+    let (tx, rx) = mpsc::channel::<(usize, Result<Value, String>)>();
+    std::thread::scope(|scope| -> Result<(), Error> {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let queue = &queue;
+            scope.spawn(move || loop {
+                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                let Some((i, api, body)) = next else { break };
+                let answer = if crate::store::stopping() {
+                    Err("interrupted".to_string())
+                } else {
+                    transport.call(api, &body)
+                };
+                if tx.send((i, answer)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut first_error = None;
+        for (i, outcome) in rx {
+            let p = &pending[i];
+            let prompt = &prompts[p.prompt];
+            let test = &prompt.tests[p.test];
+            let r = &mut report.results[p.result];
+            match outcome
+                .and_then(|response| answer::parse(p.api, &response).map(|a| (a, response)))
+            {
+                Ok((answer, response)) => {
+                    if options.mode == Mode::Record && first_error.is_none() {
+                        let rec = recordings::Recording {
+                            format: recordings::FORMAT,
+                            api: p.api.as_str().to_string(),
+                            prompt: p.id.to_string(),
+                            repeat: r.repeat,
+                            key: r.key.clone().unwrap_or_default(),
+                            request: p.body.clone(),
+                            response,
+                        };
+                        match recordings::write(reg, &p.id, &rec) {
+                            Ok(path) => r.recording = Some(path),
+                            Err(e @ Error::Interrupted) => {
+                                first_error = Some(e);
+                            }
+                            Err(e) => r.error = Some(format!("writing the recording: {e}")),
+                        }
+                    }
+                    output_checks(r, test, &answer, prompt);
+                }
+                Err(e) => r.error = Some(e),
+            }
+            r.passed = r.error.is_none() && r.checks.iter().all(|c| c.passed);
+            r.duration_ms = p.started.elapsed().as_millis() as u64;
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    })
+}
+
+/// Replays the tests of prompt `id` at revision `rev`: the prompt, its partials and its
+/// recordings are all read at `rev` (a commit's tree, or the working tree), never from the
+/// network. For `prompt review`'s "test results before → after" (contract §15).
+pub fn replay_at(reg: &Registry, rev: Rev, id: &PromptId) -> Result<Vec<TestResult>, Error> {
+    let options = Options::default();
+    Ok(run(reg, rev, std::slice::from_ref(id), &options, None, None)?.results)
+}
+
+/// Recordings in the working tree that no test of the prompts at `rev` uses (with `options`'
+/// `--model` and `--repeat`), as paths from the repository root. With `ids`, only those prompts'
+/// recordings are looked at.
+pub fn unused_recordings(
+    reg: &Registry,
+    rev: Rev,
+    ids: &[PromptId],
+    options: &Options,
+) -> Result<Vec<String>, Error> {
+    let mut plan = options.clone();
+    plan.mode = Mode::Replay;
+    let report = run(reg, rev, ids, &plan, None, None)?;
+    let used: std::collections::HashSet<&str> = report
+        .results
+        .iter()
+        .filter_map(|r| r.recording.as_deref())
+        .collect();
+    let only: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    Ok(recordings::all(reg)?
+        .into_iter()
+        .filter(|(id, _, path)| {
+            (only.is_empty() || only.contains(id)) && !used.contains(path.as_str())
+        })
+        .map(|(_, _, path)| path)
+        .collect())
+}
+
+/// Limits a timeout the user gave to something a call can use.
+pub fn timeout(secs: f64) -> Duration {
+    Duration::from_secs_f64(secs.clamp(0.001, 86_400.0))
+}
