@@ -113,7 +113,8 @@ impl Checker<'_> {
             CheckKind::Regex(pattern) => {
                 if let Err(e) = regex::Regex::new(pattern) {
                     let first = e.to_string();
-                    let why = first.lines().last().unwrap_or("invalid").trim().to_string();
+                    let why = first.lines().last().unwrap_or("invalid").trim();
+                    let why = why.strip_prefix("error: ").unwrap_or(why).to_string();
                     self.error(at, Rule::Test, format!("`regex` does not compile: {why}"));
                 }
             }

@@ -111,9 +111,11 @@ pub fn on_answer(kind: CheckKind<'_>, answer: &Answer, prompt: &Prompt) -> Resul
                 };
                 match parameters.map(|p| valid(p, args)).unwrap_or(Ok(())) {
                     Ok(()) => return Ok(()),
-                    Err(why) => last = format!(
+                    Err(why) => {
+                        last = format!(
                         "`{name}` was called with arguments that do not fit its parameters: {why}"
-                    ),
+                    )
+                    }
                 }
             }
             Err(last)

@@ -243,15 +243,22 @@ struct Pending {
     started: Instant,
 }
 
-/// Runs the tests of `ids` (every prompt with tests when empty) at `rev`. `transport` must be
-/// `Some` for record and live, and is never used (and should be `None`) for replay.
+/// What record and live runs call: the transport, the endpoints it calls (for the report), and
+/// a function told each endpoint URL before the first call to it.
+pub struct Calls<'a> {
+    pub transport: &'a dyn Transport,
+    pub endpoints: &'a Endpoints,
+    pub announce: &'a dyn Fn(&str),
+}
+
+/// Runs the tests of `ids` (every prompt with tests when empty) at `rev`. `calls` must be
+/// `Some` for record and live; replay never uses it (pass `None`).
 pub fn run(
     reg: &Registry,
     rev: Rev,
     ids: &[PromptId],
     options: &Options,
-    transport: Option<&dyn Transport>,
-    endpoints: Option<&Endpoints>,
+    calls: Option<&Calls>,
 ) -> Result<Report, Error> {
     let ids = select(reg, rev, ids)?;
     let repeat = options.repeat.max(1);
@@ -312,20 +319,26 @@ pub fn run(
         prompts.push(prompt);
     }
     if !pending.is_empty() {
-        let Some(transport) = transport else {
+        let Some(calls) = calls else {
             return Err(Error::Usage(
                 "recording or live tests need a model transport (this build has none)".into(),
             ));
         };
-        if let Some(endpoints) = endpoints {
-            for p in &pending {
-                let url = endpoints.url(p.api);
-                if !report.endpoints.contains(&url) {
-                    report.endpoints.push(url);
-                }
+        for p in &pending {
+            let url = calls.endpoints.url(p.api);
+            if !report.endpoints.contains(&url) {
+                (calls.announce)(&url);
+                report.endpoints.push(url);
             }
         }
-        call_all(reg, &prompts, pending, options, transport, &mut report)?;
+        call_all(
+            reg,
+            &prompts,
+            pending,
+            options,
+            calls.transport,
+            &mut report,
+        )?;
     }
     Ok(report)
 }
@@ -606,7 +619,7 @@ fn call_all(
 /// network. For `prompt review`'s "test results before → after" (contract §15).
 pub fn replay_at(reg: &Registry, rev: Rev, id: &PromptId) -> Result<Vec<TestResult>, Error> {
     let options = Options::default();
-    Ok(run(reg, rev, std::slice::from_ref(id), &options, None, None)?.results)
+    Ok(run(reg, rev, std::slice::from_ref(id), &options, None)?.results)
 }
 
 /// Recordings in the working tree that no test of the prompts at `rev` uses (with `options`'
@@ -620,7 +633,7 @@ pub fn unused_recordings(
 ) -> Result<Vec<String>, Error> {
     let mut plan = options.clone();
     plan.mode = Mode::Replay;
-    let report = run(reg, rev, ids, &plan, None, None)?;
+    let report = run(reg, rev, ids, &plan, None)?;
     let used: std::collections::HashSet<&str> = report
         .results
         .iter()

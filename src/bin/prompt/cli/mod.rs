@@ -102,6 +102,8 @@ commands! {
     Bundle(commands::bundle::Args),
     Schema(commands::schema::Args),
     Completions(commands::completions::Args),
+    // `prompt test` (issue 29).
+    Test(commands::test::Args),
 }
 
 impl Command {
@@ -348,6 +350,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Bundle(args) => commands::bundle::run(args, ctx),
         Command::Schema(args) => commands::schema::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
+        Command::Test(args) => commands::test::run(args, ctx),
     }
 }
 
