@@ -653,3 +653,73 @@ pub fn unused_recordings(
 pub fn timeout(secs: f64) -> Duration {
     Duration::from_secs_f64(secs.clamp(0.001, 86_400.0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing as fixture;
+    use serde_json::json;
+
+    const PROMPT: &str = "format: 1
+model: {provider: openai, name: m}
+template: Say hi
+tests:
+  - name: greets
+    rendered:
+      - contains: hi
+    output:
+      - contains: hello
+";
+
+    /// Writes the recording of the prompt's one model test with `text` as the answer.
+    fn record(reg: &Registry, text: &str) -> String {
+        let id = PromptId::parse("p").unwrap();
+        let report = run(reg, Rev::WorkingTree, &[], &Options::default(), None).unwrap();
+        let key = report.results[0].key.clone().unwrap();
+        let rec = recordings::Recording {
+            format: recordings::FORMAT,
+            api: Api::OpenAi.as_str().into(),
+            prompt: "p".into(),
+            repeat: 0,
+            key: key.clone(),
+            request: json!({}),
+            response: json!({"choices": [{"message": {"content": text}}]}),
+        };
+        recordings::write(reg, &id, &rec).unwrap();
+        key
+    }
+
+    #[test]
+    fn replay_at_reads_prompt_and_recordings_at_the_revision() {
+        let (dir, reg) = fixture::registry();
+        fixture::write(dir.path(), "p", PROMPT);
+        let id = PromptId::parse("p").unwrap();
+        // No recording yet: the model test fails naming its key; the rendered check ran.
+        let before = replay_at(&reg, Rev::WorkingTree, &id).unwrap();
+        assert!(!before[0].passed);
+        assert!(before[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("no recording for test `greets`"));
+        assert!(before[0].checks[0].passed);
+        record(&reg, "hello there");
+        fixture::commit(dir.path(), "recorded");
+        let head = reg.head().unwrap().unwrap();
+        // The working tree's recording now answers badly; the commit's still answers well.
+        record(&reg, "go away");
+        assert!(!replay_at(&reg, Rev::WorkingTree, &id).unwrap()[0].passed);
+        let at_commit = replay_at(&reg, Rev::Commit(head), &id).unwrap();
+        assert!(at_commit[0].passed, "{at_commit:?}");
+        // A replay with no calls to make never asks for a transport.
+        let all = run(&reg, Rev::Commit(head), &[], &Options::default(), None).unwrap();
+        assert_eq!((all.passed(), all.failed()), (1, 0));
+        assert!(all.endpoints.is_empty());
+        // Unused recordings: none while the test reads the one there is.
+        assert!(
+            unused_recordings(&reg, Rev::WorkingTree, &[], &Options::default())
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
