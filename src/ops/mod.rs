@@ -22,4 +22,4 @@ pub mod diff;
 pub mod values;
 
 #[cfg(test)]
-pub(crate) mod testing;
+mod testing;

@@ -20,6 +20,8 @@
 pub mod answer;
 pub mod changed;
 pub mod checks;
+#[cfg(test)]
+mod fixture;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod recordings;
@@ -657,7 +659,7 @@ pub fn timeout(secs: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::testing as fixture;
+    use crate::testing::fixture;
     use serde_json::json;
 
     const PROMPT: &str = "format: 1
