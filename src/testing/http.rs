@@ -50,10 +50,12 @@ impl Http {
     }
 
     fn once(&self, api: Api, body: &str) -> Result<(u16, Option<Duration>, String), String> {
-        let url = self.endpoints.url(api);
+        let target = self.endpoints.url(api);
+        // Messages name the URL without credentials.
+        let url = self.endpoints.shown(api);
         let mut request = self
             .agent
-            .post(&url)
+            .post(&target)
             .header("content-type", "application/json");
         match api {
             Api::OpenAi => {
@@ -94,7 +96,7 @@ impl Http {
 
 impl Transport for Http {
     fn call(&self, api: Api, body: &Value) -> Result<Value, String> {
-        let url = self.endpoints.url(api);
+        let url = self.endpoints.shown(api);
         let body = serde_json::to_string(body).map_err(|e| e.to_string())?;
         let mut wait = BACKOFF;
         let mut attempt = 1;
@@ -167,7 +169,7 @@ fn describe(url: &str, e: &ureq::Error) -> String {
         ureq::Error::Io(io) => format!("{url}: {io}"),
         ureq::Error::ConnectionFailed => format!("{url}: the connection failed"),
         ureq::Error::HostNotFound => format!("{url}: the host was not found"),
-        ureq::Error::BadUri(u) => format!("the base URL gives a bad URL: {u}"),
+        ureq::Error::BadUri(u) => format!("the base URL gives a bad URL: {}", super::redact(u)),
         other => format!("{url}: {other}"),
     }
 }

@@ -93,6 +93,24 @@ impl Endpoints {
             Api::Anthropic => format!("{}/v1/messages", self.anthropic),
         }
     }
+
+    /// `url` as messages show it: without a `user:password@` part, which may hold a secret.
+    pub fn shown(&self, api: Api) -> String {
+        redact(&self.url(api))
+    }
+}
+
+/// A URL without its `user:password@` part.
+pub fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..scheme_end], &rest[at + 1..]),
+        None => url.to_string(),
+    }
 }
 
 /// Calls a model: one request body in, the response body out, or why not (a sentence).
@@ -327,7 +345,7 @@ pub fn run(
             ));
         };
         for p in &pending {
-            let url = calls.endpoints.url(p.api);
+            let url = calls.endpoints.shown(p.api);
             if !report.endpoints.contains(&url) {
                 (calls.announce)(&url);
                 report.endpoints.push(url);
@@ -689,6 +707,16 @@ tests:
         };
         recordings::write(reg, &id, &rec).unwrap();
         key
+    }
+
+    #[test]
+    fn urls_are_shown_without_credentials() {
+        assert_eq!(
+            redact("https://u:pw@h.test:8/v1?a=b@c"),
+            "https://h.test:8/v1?a=b@c"
+        );
+        assert_eq!(redact("http://127.0.0.1:9/v1"), "http://127.0.0.1:9/v1");
+        assert_eq!(redact("no scheme@x"), "no scheme@x");
     }
 
     #[test]
