@@ -801,6 +801,7 @@ fn usage_errors_exit_2() {
     repo.prompt(&["test", "--timeout", "0"]).code(2);
     repo.prompt(&["test", "--yes"]).code(2);
     repo.prompt(&["test", "--format", "xml"]).code(2);
+    repo.prompt(&["test", "--live", "--base-url", "ftp://x"]).code(2).stderr_has("http://");
     repo.prompt(&["test", "nope"]).code(1).stderr_has("nope");
 }
 

@@ -70,6 +70,15 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             args.timeout
         )));
     }
+    if let Some(url) = &args.base_url {
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(CliError::Usage(format!(
+                "--base-url takes an http:// or https:// URL, not `{}`",
+                testing::redact(url)
+            )));
+        }
+    }
     let mode = if args.record {
         Mode::Record
     } else if args.live {
