@@ -801,32 +801,44 @@ fn usage_errors_exit_2() {
     repo.prompt(&["test", "--timeout", "0"]).code(2);
     repo.prompt(&["test", "--yes"]).code(2);
     repo.prompt(&["test", "--format", "xml"]).code(2);
-    repo.prompt(&["test", "--live", "--base-url", "ftp://x"]).code(2).stderr_has("http://");
+    repo.prompt(&["test", "--live", "--base-url", "ftp://x"])
+        .code(2)
+        .stderr_has("http://");
     repo.prompt(&["test", "nope"]).code(1).stderr_has("nope");
 }
 
 #[test]
 fn jobs_run_calls_in_parallel() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
     let repo = TestRepo::new();
     repo.write_prompt("triage", &passing());
-    let server = MockServer::start(|seen| {
-        let mut r = answers(seen);
-        r.delay = Duration::from_millis(600);
-        r
-    });
-    let started = Instant::now();
+    let (now, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let server = {
+        let (now, most) = (now.clone(), most.clone());
+        MockServer::start(move |seen| {
+            let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(n, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(500));
+            now.fetch_sub(1, Ordering::SeqCst);
+            answers(seen)
+        })
+    };
     prompt_env(
         &repo,
         &["test", "--live", "--jobs", "3", "--base-url", &server.url()],
         &[],
     )
     .success();
-    // Three calls of 600 ms each, at once: well under the 1.8 s they take one by one.
-    assert!(
-        started.elapsed() < Duration::from_millis(1700),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(most.load(Ordering::SeqCst) >= 2, "calls did not overlap");
+    most.store(0, Ordering::SeqCst);
+    prompt_env(
+        &repo,
+        &["test", "--live", "--jobs", "1", "--base-url", &server.url()],
+        &[],
+    )
+    .success();
+    assert_eq!(most.load(Ordering::SeqCst), 1, "--jobs 1 overlapped calls");
     server.stop();
 }
 
