@@ -644,7 +644,8 @@ pub fn replay_at(reg: &Registry, rev: Rev, id: &PromptId) -> Result<Vec<TestResu
 
 /// Recordings in the working tree that no test of the prompts at `rev` uses (with `options`'
 /// `--model` and `--repeat`), as paths from the repository root. With `ids`, only those prompts'
-/// recordings are looked at.
+/// recordings are looked at. The recordings of a prompt that does not load or render are never
+/// listed (which ones it uses cannot be known).
 pub fn unused_recordings(
     reg: &Registry,
     rev: Rev,
@@ -659,11 +660,21 @@ pub fn unused_recordings(
         .iter()
         .filter_map(|r| r.recording.as_deref())
         .collect();
+    // A prompt that does not load or render (mid-edit) cannot say which recordings it uses:
+    // its recordings are kept rather than guessed unused.
+    let unsure: std::collections::HashSet<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.key.is_none() && r.error.is_some())
+        .map(|r| r.prompt.as_str())
+        .collect();
     let only: Vec<String> = ids.iter().map(ToString::to_string).collect();
     Ok(recordings::all(reg)?
         .into_iter()
         .filter(|(id, _, path)| {
-            (only.is_empty() || only.contains(id)) && !used.contains(path.as_str())
+            (only.is_empty() || only.contains(id))
+                && !unsure.contains(id.as_str())
+                && !used.contains(path.as_str())
         })
         .map(|(_, _, path)| path)
         .collect())

@@ -719,6 +719,12 @@ fn prune_lists_then_removes_unused_recordings() {
     assert_eq!(listed.len(), 2, "{}", run.stdout);
     assert!(listed.contains(&"prompts/.recordings/gone/0000.json"));
     assert_eq!(recordings(&repo).len(), 4, "--prune alone removes nothing");
+    // A prompt mid-edit (it does not load) keeps its recordings.
+    let good = repo.read("prompts/triage.prompt.yaml");
+    repo.write_prompt("triage", "format: 1\ntemplate: [oops\n");
+    let run = repo.prompt(&["test", "--prune"]).success();
+    assert_eq!(run.stdout, "prompts/.recordings/gone/0000.json\n");
+    repo.write_prompt("triage", &good);
     repo.prompt(&["test", "--prune", "--yes"])
         .success()
         .stdout_has("removed prompts/.recordings/gone/0000.json");
