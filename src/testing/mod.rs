@@ -295,7 +295,6 @@ pub fn run(
         let Some(bytes) = reg.read(rev, id)? else {
             continue;
         };
-        let started = Instant::now();
         let prompt = match load::parse_bytes(&bytes) {
             Ok(loaded) => loaded.prompt,
             Err(e) => {
@@ -332,7 +331,6 @@ pub fn run(
             &partials,
             options,
             repeat,
-            started,
             &mut report,
             &mut pending,
         );
@@ -375,7 +373,6 @@ fn plan_prompt(
     partials: &RegistryPartials,
     options: &Options,
     repeat: usize,
-    started: Instant,
     report: &mut Report,
     pending: &mut Vec<Pending>,
 ) {
@@ -383,6 +380,7 @@ fn plan_prompt(
     let prepared = Prepared::new(prompt, partials, false);
     let mut warned = false;
     for (t, test) in prompt.tests.iter().enumerate() {
+        let started = Instant::now();
         let mut base = TestResult {
             prompt: id.to_string(),
             test: test.name.clone(),
