@@ -563,12 +563,25 @@ fn call_all(
     transport: &dyn Transport,
     report: &mut Report,
 ) -> Result<(), Error> {
-    let jobs = options.jobs.max(1).min(pending.len());
+    // Tests that send the same request (same body, same repeat: the same key) share one call.
+    let mut calls: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in pending.iter().enumerate() {
+        let key = report.results[p.result].key.as_deref().unwrap_or_default();
+        match by_key.get(key) {
+            Some(&c) => calls[c].push(i),
+            None => {
+                by_key.insert(key, calls.len());
+                calls.push(vec![i]);
+            }
+        }
+    }
+    let jobs = options.jobs.max(1).min(calls.len());
     let queue: Mutex<VecDeque<(usize, Api, Value)>> = Mutex::new(
-        pending
+        calls
             .iter()
             .enumerate()
-            .map(|(i, p)| (i, p.api, p.body.clone()))
+            .map(|(c, members)| (c, pending[members[0]].api, pending[members[0]].body.clone()))
             .collect(),
     );
     let (tx, rx) = mpsc::channel::<(usize, Result<Value, String>)>();
@@ -578,52 +591,60 @@ fn call_all(
             let queue = &queue;
             scope.spawn(move || loop {
                 let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
-                let Some((i, api, body)) = next else { break };
+                let Some((c, api, body)) = next else { break };
                 let answer = if crate::store::stopping() {
                     Err("interrupted".to_string())
                 } else {
                     transport.call(api, &body)
                 };
-                if tx.send((i, answer)).is_err() {
+                if tx.send((c, answer)).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
         let mut first_error = None;
-        for (i, outcome) in rx {
-            let p = &pending[i];
-            let prompt = &prompts[p.prompt];
-            let test = &prompt.tests[p.test];
-            let r = &mut report.results[p.result];
-            match outcome
-                .and_then(|response| answer::parse(p.api, &response).map(|a| (a, response)))
-            {
-                Ok((answer, response)) => {
-                    if options.mode == Mode::Record && first_error.is_none() {
-                        let rec = recordings::Recording {
-                            format: recordings::FORMAT,
-                            api: p.api.as_str().to_string(),
-                            prompt: p.id.to_string(),
-                            repeat: r.repeat,
-                            key: r.key.clone().unwrap_or_default(),
-                            request: p.body.clone(),
-                            response,
-                        };
-                        match recordings::write(reg, &p.id, &rec) {
-                            Ok(path) => r.recording = Some(path),
-                            Err(e @ Error::Interrupted) => {
-                                first_error = Some(e);
+        for (c, outcome) in rx {
+            let outcome = outcome.and_then(|response| {
+                answer::parse(pending[calls[c][0]].api, &response).map(|a| (a, response))
+            });
+            let mut written: Vec<String> = Vec::new();
+            for &i in &calls[c] {
+                let p = &pending[i];
+                let prompt = &prompts[p.prompt];
+                let test = &prompt.tests[p.test];
+                let r = &mut report.results[p.result];
+                match &outcome {
+                    Ok((answer, response)) => {
+                        // One recording per file: tests of one prompt that send the same
+                        // request share it; another prompt keeps its own copy.
+                        let path = r.recording.clone().unwrap_or_default();
+                        if options.mode == Mode::Record
+                            && first_error.is_none()
+                            && !written.contains(&path)
+                        {
+                            let rec = recordings::Recording {
+                                format: recordings::FORMAT,
+                                api: p.api.as_str().to_string(),
+                                prompt: p.id.to_string(),
+                                repeat: r.repeat,
+                                key: r.key.clone().unwrap_or_default(),
+                                request: p.body.clone(),
+                                response: response.clone(),
+                            };
+                            match recordings::write(reg, &p.id, &rec) {
+                                Ok(path) => written.push(path),
+                                Err(e @ Error::Interrupted) => first_error = Some(e),
+                                Err(e) => r.error = Some(format!("writing the recording: {e}")),
                             }
-                            Err(e) => r.error = Some(format!("writing the recording: {e}")),
                         }
+                        output_checks(r, test, answer, prompt);
                     }
-                    output_checks(r, test, &answer, prompt);
+                    Err(e) => r.error = Some(e.clone()),
                 }
-                Err(e) => r.error = Some(e),
+                r.passed = r.error.is_none() && r.checks.iter().all(|c| c.passed);
+                r.duration_ms = p.started.elapsed().as_millis() as u64;
             }
-            r.passed = r.error.is_none() && r.checks.iter().all(|c| c.passed);
-            r.duration_ms = p.started.elapsed().as_millis() as u64;
         }
         match first_error {
             Some(e) => Err(e),

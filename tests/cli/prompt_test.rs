@@ -890,3 +890,28 @@ fn ctrl_c_while_recording_leaves_no_partial_recording() {
     }
     drop(server);
 }
+
+#[test]
+fn tests_that_send_the_same_request_share_one_call_and_recording() {
+    let repo = TestRepo::new();
+    repo.write_prompt(
+        "p",
+        &format!(
+            "{HEAD}tests:\n  - name: one\n    sample: refund\n    output:\n      - contains: billing\n  - name: two\n    vars: {{q: text please}}\n    output:\n      - starts_with: Route\n"
+        ),
+    );
+    let server = MockServer::start(answers);
+    prompt_env(
+        &repo,
+        &["test", "--record", "--base-url", &server.url()],
+        &[],
+    )
+    .success()
+    .stdout_has("2 passed, 0 failed");
+    assert_eq!(server.seen().len(), 1);
+    server.stop();
+    assert_eq!(recordings(&repo).len(), 1);
+    repo.prompt(&["test"])
+        .success()
+        .stdout_has("2 passed, 0 failed");
+}
