@@ -50,6 +50,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
             cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
+            cand test 'Run the tests kept in prompt files (`tests:`): checks on the rendered request, and checks on the model''s answer, replayed from recordings under <root>/.recordings (no network) unless --record or --live. Exits 1 when a test fails'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;init'= {
@@ -353,6 +354,27 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'prompt;test'= {
+            cand --changed 'Only the prompts whose rendering differs from the git revision REV (their file, or a partial or parent they include)'
+            cand --base-url 'The API''s base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1; for `provider: anthropic` ANTHROPIC_BASE_URL, else https://api.anthropic.com)'
+            cand --model 'Call this model instead of the prompt''s (part of each request, so of each recording key)'
+            cand --repeat 'Run each test N times (each run has its own recording)'
+            cand --jobs 'Model calls at once'
+            cand --timeout 'Seconds one model call may take, connection and answer included'
+            cand --format 'Output format'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --record 'Call the model and write each answer as a recording'
+            cand --replay 'Answer from recordings only, with no network connection (the default)'
+            cand --live 'Call the model and write nothing'
+            cand --prune 'List the recordings no current test uses (with --yes, remove them)'
+            cand --yes 'With --prune: remove the unused recordings'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'prompt;help'= {
             cand init 'Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init` first outside a repository)'
             cand new 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'
@@ -377,6 +399,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
             cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
+            cand test 'Run the tests kept in prompt files (`tests:`): checks on the rendered request, and checks on the model''s answer, replayed from recordings under <root>/.recordings (no network) unless --record or --live. Exits 1 when a test fails'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;help;init'= {
@@ -427,6 +450,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;help;completions'= {
         }
         &'prompt;help;lsp'= {
+        }
+        &'prompt;help;test'= {
         }
         &'prompt;help;help'= {
         }

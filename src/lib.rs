@@ -10,7 +10,8 @@
 //! diagnostics (for `check` and `commit`); `render` fills a prompt with values and shapes provider
 //! request bodies; `diff` compares two prompts for reviewers; `interchange` maps prompts to and
 //! from hosted registries (Phoenix, LangWatch, Freeplay, Bifrost, Langfuse) and other tools'
-//! prompt files (dotprompt, Prompty), and writes bundles. `ops` sits on top of them all: one
+//! prompt files (dotprompt, Prompty), and writes bundles; `testing` runs the tests kept in prompt
+//! files against recorded or live model answers (`prompt test`). `ops` sits on top of them all: one
 //! function per step a command takes (checking files at a revision and `--against` another,
 //! working out and running a `diff`, reading `--var`/`--vars` values), so that commands only
 //! parse, call and print, and what two commands share is in the library.
@@ -32,5 +33,7 @@ pub mod partials;
 pub mod render;
 pub mod store;
 pub mod template;
+// `prompt test` (issue 29): tests in prompt files, recordings, the model transport.
+pub mod testing;
 
 pub use error::{Error, Result};

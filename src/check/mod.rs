@@ -7,6 +7,7 @@
 pub mod sarif;
 pub mod schema;
 pub mod secrets;
+mod test_cases;
 
 use std::collections::HashSet;
 
@@ -52,11 +53,14 @@ pub enum Rule {
     Secret,
     /// A change that breaks callers of the reference given to `check --against`.
     Breaking,
+    /// A test case (`tests:`, contract §14) that cannot run: an unknown sample or tool, a schema
+    /// check with no schema, a bad regex, missing values, a duplicate name.
+    Test,
 }
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 12] = [
         Rule::Schema,
         Rule::Id,
         Rule::TemplateSyntax,
@@ -68,6 +72,7 @@ impl Rule {
         Rule::JsonSchema,
         Rule::Secret,
         Rule::Breaking,
+        Rule::Test,
     ];
 
     /// The rule's name, as printed.
@@ -84,6 +89,7 @@ impl Rule {
             Rule::JsonSchema => "json-schema",
             Rule::Secret => "secret",
             Rule::Breaking => "breaking",
+            Rule::Test => "test",
         }
     }
 }
@@ -194,6 +200,7 @@ pub fn check_prompt(file: &str, loaded: &Loaded, partials: &dyn PartialSource) -
     c.values();
     c.provider();
     c.schemas();
+    c.tests();
     c.out
 }
 

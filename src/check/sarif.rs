@@ -65,6 +65,12 @@ fn describe(rule: Rule) -> (&'static str, &'static str) {
             "A change breaks callers of the reference given to `check --against`.",
             "Keep the input (or make the new one optional), or promote with the callers updated.",
         ),
+        Rule::Test => (
+            "A test case in `tests:` cannot run as written.",
+            "Name a sample that exists and a tool the prompt declares, give `vars` for required \
+             inputs, add `response_format` (or an inline schema) for `json_schema`, fix the \
+             regular expression, and give each test its own name.",
+        ),
     }
 }
 

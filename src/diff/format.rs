@@ -289,7 +289,8 @@ impl<'a> Writer<'a> {
             };
             self.line(1, &format!("examples: {counts}{detail}"));
         }
-        if let Some(s) = &d.samples {
+        for (key, s) in [("samples", &d.samples), ("tests", &d.tests)] {
+            let Some(s) = s else { continue };
             for (names, what, sign) in [
                 (&s.added, "added", "+"),
                 (&s.removed, "removed", "-"),
@@ -298,10 +299,10 @@ impl<'a> Writer<'a> {
                 for name in names {
                     let text = match (self.layout, self.whole, sign) {
                         (Layout::Patch, _, "") | (Layout::Terminal, None, _) => {
-                            format!("samples.{name}: {what}")
+                            format!("{key}.{name}: {what}")
                         }
-                        (Layout::Patch, ..) => format!("{sign}samples.{name}"),
-                        (Layout::Terminal, Some(_), _) => format!("samples.{name}"),
+                        (Layout::Patch, ..) => format!("{sign}{key}.{name}"),
+                        (Layout::Terminal, Some(_), _) => format!("{key}.{name}"),
                     };
                     let mark = match sign {
                         "+" => Mark::Added,

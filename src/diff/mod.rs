@@ -69,6 +69,10 @@ pub struct PromptDiff {
     pub tools: Vec<ToolDiff>,
     pub examples: Option<ExamplesDiff>,
     pub samples: Option<SamplesDiff>,
+    /// Test cases (`tests:`, contract §14) added, removed or changed, by name; left out of the
+    /// JSON when none changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tests: Option<SamplesDiff>,
     /// Why callers may fail, one sentence each; empty when nothing breaks.
     pub breaking: Vec<String>,
 }
@@ -225,6 +229,7 @@ pub fn diff(old: Option<&Prompt>, new: Option<&Prompt>) -> PromptDiff {
         tools: tools(a, b),
         examples: examples(a, b),
         samples: samples(a, b),
+        tests: tests(a, b),
         breaking: Vec::new(),
     };
     d.breaking = breaking_of(&d, old.is_some(), new.is_some());
@@ -248,6 +253,7 @@ fn nothing_differs(d: &PromptDiff) -> bool {
         && d.tools.is_empty()
         && d.examples.is_none()
         && d.samples.is_none()
+        && d.tests.is_none()
 }
 
 fn breaking_of(d: &PromptDiff, had_old: bool, has_new: bool) -> Vec<String> {
@@ -664,6 +670,32 @@ fn samples(a: &Prompt, b: &Prompt) -> Option<SamplesDiff> {
             .iter()
             .filter(|(k, v)| b.samples.get(*k).is_some_and(|w| w != *v))
             .map(|(k, _)| k.clone())
+            .collect(),
+    };
+    (!d.added.is_empty() || !d.removed.is_empty() || !d.changed.is_empty()).then_some(d)
+}
+
+/// Test cases by name: added, removed, changed.
+fn tests(a: &Prompt, b: &Prompt) -> Option<SamplesDiff> {
+    let find = |p: &'_ Prompt, name: &str| p.tests.iter().find(|t| t.name == name).cloned();
+    let d = SamplesDiff {
+        added: b
+            .tests
+            .iter()
+            .filter(|t| find(a, &t.name).is_none())
+            .map(|t| t.name.clone())
+            .collect(),
+        removed: a
+            .tests
+            .iter()
+            .filter(|t| find(b, &t.name).is_none())
+            .map(|t| t.name.clone())
+            .collect(),
+        changed: a
+            .tests
+            .iter()
+            .filter(|t| find(b, &t.name).is_some_and(|u| &u != *t))
+            .map(|t| t.name.clone())
             .collect(),
     };
     (!d.added.is_empty() || !d.removed.is_empty() || !d.changed.is_empty()).then_some(d)

@@ -370,6 +370,13 @@ pub(crate) fn report_common(prompt: &Prompt, notes: &mut Notes, examples: bool, 
             names.join(", ")
         ));
     }
+    if !prompt.tests.is_empty() {
+        let names: Vec<&str> = prompt.tests.iter().map(|t| t.name.as_str()).collect();
+        notes.warn(format!(
+            "tests ({}) cannot be held; left out",
+            names.join(", ")
+        ));
+    }
     if prompt.escape != crate::template::Escape::None {
         notes.warn("`escape: html` cannot be held; values will be inserted as they are");
     }

@@ -614,6 +614,50 @@ fn check_shape(prompt: &Prompt, spans: &SpanIndex) -> Result<(), LoadError> {
             }
         }
     }
+    check_tests_shape(prompt, spans)
+}
+
+/// The shape of `tests` (contract §14): each check has exactly one key, the answer-only checks
+/// stay under `output`, and `json_schema` is `true` or a schema object.
+fn check_tests_shape(prompt: &Prompt, spans: &SpanIndex) -> Result<(), LoadError> {
+    const KEYS: &str =
+        "`contains`, `not_contains`, `equals`, `regex`, `starts_with`, `json_schema`, `tool_call`";
+    for (i, test) in prompt.tests.iter().enumerate() {
+        for (list, checks) in [("rendered", &test.rendered), ("output", &test.output)] {
+            for (j, check) in checks.iter().enumerate() {
+                let path = format!("tests.{i}.{list}.{j}");
+                let kinds = check.kinds();
+                if kinds.len() != 1 {
+                    return Err(LoadError::new(
+                        spans.value(&path),
+                        format!(
+                            "a check has exactly one of {KEYS} (this one has {})",
+                            kinds.len()
+                        ),
+                    ));
+                }
+                let kind = kinds[0];
+                if list == "rendered" && kind.answer_only() {
+                    return Err(LoadError::new(
+                        spans.key(&format!("{path}.{}", kind.key())),
+                        format!(
+                            "`{}` checks the model's answer: put it under `output`, not `rendered`",
+                            kind.key()
+                        ),
+                    ));
+                }
+                if let crate::model::CheckKind::JsonSchema(v) = kind {
+                    if !(v == &serde_json::Value::Bool(true) || v.is_object()) {
+                        return Err(LoadError::new(
+                            spans.value(&format!("{path}.json_schema")),
+                            "`json_schema` is `true` (the prompt's `response_format` schema) or \
+                             an inline JSON Schema object",
+                        ));
+                    }
+                }
+            }
+        }
+    }
     Ok(())
 }
 

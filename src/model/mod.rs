@@ -17,11 +17,13 @@ pub mod prompt;
 pub mod reference;
 pub mod schema;
 mod spans;
+pub mod test_case;
 
 pub use id::{EnvName, PromptId};
 pub use load::{LoadError, Loaded, SpanIndex};
 pub use prompt::*;
 pub use reference::{Reference, Selector};
+pub use test_case::{Check, CheckKind, TestCase};
 
 /// The extension of prompt files; the id is the path below the root without it.
 pub const PROMPT_EXT: &str = ".prompt.yaml";

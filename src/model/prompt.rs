@@ -102,6 +102,13 @@ pub struct Prompt {
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub samples: IndexMap<String, IndexMap<String, Value>>,
+    /// Test cases for `prompt test` (contract §14). They change nothing the prompt renders.
+    #[serde(
+        default,
+        deserialize_with = "text::or_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tests: Vec<crate::model::test_case::TestCase>,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
@@ -113,7 +120,7 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
 /// `name: 1.10` are numbers to YAML and to every JSON tool, so they are refused rather than kept
 /// as "123" and "1.10"), and an optional field written with no value (`labels:`, `name: ~`)
 /// counts as absent, which the schema says by allowing `null` for every optional field.
-mod text {
+pub(crate) mod text {
     use std::fmt;
 
     use serde::de::{self, Deserialize, Deserializer, Visitor};
@@ -141,11 +148,11 @@ mod text {
         }
     }
 
-    pub(super) fn required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    pub(crate) fn required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         Text::deserialize(d).map(|t| t.0)
     }
 
-    pub(super) fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    pub(crate) fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Ok(Option::<Text>::deserialize(d)?.map(|t| t.0))
     }
 
@@ -155,7 +162,7 @@ mod text {
     }
 
     /// No value (`~` or nothing) is the field's default, as if the key were not written.
-    pub(super) fn or_default<'de, D, T>(d: D) -> Result<T, D::Error>
+    pub(crate) fn or_default<'de, D, T>(d: D) -> Result<T, D::Error>
     where
         D: Deserializer<'de>,
         T: Deserialize<'de> + Default,

@@ -27,6 +27,8 @@ use std::sync::OnceLock;
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde_json::{json, Map, Value};
 
+use crate::model::test_case::{Check, TestCase};
+
 use crate::model::prompt::{
     Escape, Example, Input, InputType, MessageItem, Model, Part, Prompt, ResponseFormat, Role,
     Syntax, Tool, ToolChoiceMode,
@@ -171,6 +173,14 @@ pub fn schema() -> Value {
                     "additionalProperties": {"type": "object"}
                 })),
             ),
+            (
+                "tests",
+                optional(json!({
+                    "type": "array",
+                    "description": "Test cases for `prompt test`: values, checks on the rendered request and on the model's answer.",
+                    "items": {"$ref": "#/$defs/test"}
+                })),
+            ),
         ],
     );
     // `model::load`'s rule: exactly one of `messages` and `template` (a key with no value is
@@ -203,7 +213,10 @@ pub fn schema() -> Value {
             "input": input(),
             "messageItem": message_item(),
             "part": part(),
-            "tool": tool()
+            "tool": tool(),
+            "test": test_case(),
+            "check": check(false),
+            "outputCheck": check(true)
         }),
     );
     Value::Object(out)
@@ -380,6 +393,84 @@ fn response_format() -> Value {
             ("strict", optional(json!({"type": "boolean"}))),
         ],
     )
+}
+
+fn test_case() -> Value {
+    object::<TestCase>(
+        &["name"],
+        vec![
+            (
+                "name",
+                json!({"type": "string", "description": "Unique within the prompt."}),
+            ),
+            (
+                "sample",
+                optional(json!({"type": "string", "description": "A name from `samples`."})),
+            ),
+            (
+                "vars",
+                optional(json!({
+                    "type": "object",
+                    "description": "Values (over the sample's); defaults fill the rest."
+                })),
+            ),
+            (
+                "rendered",
+                optional(json!({
+                    "type": "array",
+                    "description": "Checks on the rendered request's text (`render --format text`), no model call.",
+                    "items": {"$ref": "#/$defs/check"}
+                })),
+            ),
+            (
+                "output",
+                optional(json!({
+                    "type": "array",
+                    "description": "Checks on the model's answer.",
+                    "items": {"$ref": "#/$defs/outputCheck"}
+                })),
+            ),
+        ],
+    )
+}
+
+/// A check: exactly one key. `answer`: the answer-only kinds (`json_schema`, `tool_call`) too.
+fn check(answer: bool) -> Value {
+    let text = |d: &str| json!({"type": "string", "description": d});
+    let mut fields = vec![
+        ("contains", text("The text holds this.")),
+        ("not_contains", text("The text does not hold this.")),
+        (
+            "equals",
+            text("The text is this (leading and trailing white space aside)."),
+        ),
+        (
+            "regex",
+            text("The text matches this regular expression (searched anywhere)."),
+        ),
+        ("starts_with", text("The text starts with this.")),
+        (
+            "json_schema",
+            json!({
+                "oneOf": [{"const": true}, {"type": "object"}],
+                "description": "The answer is JSON valid against response_format's schema (true) or this schema."
+            }),
+        ),
+        (
+            "tool_call",
+            text("The answer calls this declared tool with arguments valid for its parameters."),
+        ),
+    ];
+    if !answer {
+        // Present in the type, refused by the loader under `rendered`.
+        for (_, v) in fields.iter_mut().skip(5) {
+            *v = json!(false);
+        }
+    }
+    let mut out = object::<Check>(&[], fields);
+    out["minProperties"] = json!(1);
+    out["maxProperties"] = json!(1);
+    out
 }
 
 fn example() -> Value {

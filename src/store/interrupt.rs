@@ -134,6 +134,42 @@ pub(super) fn commit_point<T, E>(update: impl FnOnce() -> Result<T, E>) -> Optio
     Some(result)
 }
 
+/// Writes a file whole or not at all, for files outside git's care (`prompt test`'s
+/// recordings): a temporary file beside it, held so that an interruption removes it, renamed into
+/// place under the same lock the signal handler takes. The parent folders are created.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let created = hold(tmp.clone(), || std::fs::write(&tmp, bytes)).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(&tmp, e)
+    })?;
+    if !created {
+        return Err(Error::Interrupted);
+    }
+    let renamed = guarded(|held| {
+        let result = std::fs::rename(&tmp, path);
+        held.retain(|p| p != &tmp);
+        result
+    });
+    match renamed {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(Error::io(path, e))
+        }
+        None => Err(Error::Interrupted),
+    }
+}
+
 /// What the signal handler's caller does with a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {

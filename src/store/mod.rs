@@ -87,7 +87,9 @@ use git2::{Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{BrokenTag, EnvState, Promotion};
-pub use interrupt::{exiting, interrupt, interrupted_after_commit, stopping, Signal};
+pub use interrupt::{
+    exiting, interrupt, interrupted_after_commit, stopping, write_file_atomically, Signal,
+};
 pub use moves::Moved;
 pub use objects::CommitInfo;
 pub use open::tune_process;

@@ -30,7 +30,10 @@ mod lsp;
 mod many;
 mod merges;
 mod merges_model;
+// `prompt test` (issue 29) and its mock model API.
+mod mock_llm;
 mod output_files;
+mod prompt_test;
 mod reliability;
 mod render;
 mod sarif;

@@ -161,6 +161,10 @@ fn phoenix_reports_what_it_cannot_hold() {
     ]);
     p.labels = vec!["vision".into()];
     p.samples.insert("one".into(), IndexMap::new());
+    p.tests.push(crate::model::TestCase {
+        name: "says cat".into(),
+        ..Default::default()
+    });
     p.examples.push(Example {
         input: IndexMap::new(),
         output: json!("A cat."),
@@ -172,6 +176,7 @@ fn phoenix_reports_what_it_cannot_hold() {
         "media part `photo`",
         "labels (vision)",
         "samples (one)",
+        "tests (says cat)",
         "few-shot example",
     ] {
         assert!(all.contains(needle), "{needle}: {all}");

@@ -104,6 +104,8 @@ commands! {
     Completions(commands::completions::Args),
     // Issue 31.
     Lsp(commands::lsp::Args),
+    // `prompt test` (issue 29).
+    Test(commands::test::Args),
 }
 
 impl Command {
@@ -352,6 +354,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Schema(args) => commands::schema::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
         Command::Lsp(args) => commands::lsp::run(args, ctx),
+        Command::Test(args) => commands::test::run(args, ctx),
     }
 }
 

@@ -22,3 +22,5 @@ pub mod rm;
 pub mod schema;
 pub mod show;
 pub mod sync;
+// `prompt test` (issue 29).
+pub mod test;
