@@ -29,5 +29,7 @@ pub mod partials;
 pub mod render;
 pub mod store;
 pub mod template;
+// Issue 30 (review, blame): token counts of rendered prompts.
+pub mod tokens;
 
 pub use error::{Error, Result};
