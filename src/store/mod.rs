@@ -53,6 +53,8 @@ mod commit;
 pub mod config;
 mod env;
 mod file_cache;
+// Issue 30 (blame): a prompt file's states along a history.
+mod file_states;
 mod history;
 mod import;
 mod interrupt;
@@ -87,6 +89,7 @@ use git2::{Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{BrokenTag, EnvState, Promotion};
+pub use file_states::{FileState, Standing};
 pub use interrupt::{exiting, interrupt, interrupted_after_commit, stopping, Signal};
 pub use moves::Moved;
 pub use objects::CommitInfo;

@@ -102,6 +102,9 @@ commands! {
     Bundle(commands::bundle::Args),
     Schema(commands::schema::Args),
     Completions(commands::completions::Args),
+    // Issue 30: the pull-request report and blame.
+    Review(commands::review::Args),
+    Blame(commands::blame::Args),
 }
 
 impl Command {
@@ -118,6 +121,8 @@ impl Command {
                 | Command::Render(_)
                 | Command::Schema(_)
                 | Command::Completions(_)
+                | Command::Review(_)
+                | Command::Blame(_)
         )
     }
 }
@@ -348,6 +353,8 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Bundle(args) => commands::bundle::run(args, ctx),
         Command::Schema(args) => commands::schema::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
+        Command::Review(args) => commands::review::run(args, ctx),
+        Command::Blame(args) => commands::blame::run(args, ctx),
     }
 }
 

@@ -1,0 +1,62 @@
+//! The states of one prompt file along a commit's first-parent history, newest first, following
+//! `prompt mv` as version numbering does: what `blame` compares, field by field.
+
+use super::{history, CommitId, CommitInfo, Registry};
+use crate::error::Error;
+use crate::model::PromptId;
+
+/// What a commit that changed a prompt file is on the release line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Standing {
+    /// Version N of the prompt.
+    Version(usize),
+    /// Off the release line: a draft.
+    Draft,
+    /// Numbers cannot be known here (a shallow clone, no release line).
+    Unknown,
+}
+
+/// The prompt file as one commit left it.
+#[derive(Debug, Clone)]
+pub struct FileState {
+    pub commit: CommitId,
+    /// Author, date and message, with the mailmap applied as `git log` does.
+    pub info: CommitInfo,
+    pub standing: Standing,
+    /// The file's bytes after that commit.
+    pub bytes: Vec<u8>,
+}
+
+impl Registry {
+    /// Every commit on `start`'s first-parent history that changed `id`'s file (a pure move is
+    /// not a change; a move with edits is), newest first, each with the file it left.
+    pub fn file_states(&self, start: CommitId, id: &PromptId) -> Result<Vec<FileState>, Error> {
+        let raw = history::file_versions(&self.repo, start.0, &self.config.root, &id.file_name())?;
+        let on_line = match self.release_raw_versions(id) {
+            Ok(v) => Some(v),
+            Err(Error::ShallowHistory { .. } | Error::NoReleaseLine { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let mailmap = self.mailmap();
+        let path = self.path_of(id);
+        let mut out = Vec::with_capacity(raw.len());
+        for v in raw {
+            let standing = match &on_line {
+                None => Standing::Unknown,
+                Some(line) => match line.iter().position(|l| l.commit == v.commit) {
+                    Some(i) => Standing::Version(line.len() - i),
+                    None => Standing::Draft,
+                },
+            };
+            let info = super::log::mapped(mailmap.as_ref(), v.info.resolve(&self.repo, v.commit)?);
+            out.push(FileState {
+                commit: CommitId(v.commit),
+                info,
+                standing,
+                bytes: self.blob_bytes(v.blob, &path)?,
+            });
+        }
+        Ok(out)
+    }
+}
