@@ -110,7 +110,16 @@ pub fn blame(reg: &Registry, id: &PromptId, revision: Option<&str>) -> Result<Bl
         }
     };
     if let Some(start) = start {
-        for s in reg.file_states(start, id)? {
+        let mut found = reg.file_states(start, id)?;
+        if found.is_empty() && revision.is_some() {
+            // `start` is older than a `prompt mv`: the file had another name there. Its history
+            // under the name it has now follows the move; keep what `start` holds.
+            if let Some(head) = reg.head()? {
+                found = reg.file_states(head, id)?;
+                found.retain(|s| reg.contains(start, s.commit));
+            }
+        }
+        for s in found {
             states.push(State {
                 prompt: parse(&s.bytes),
                 commit: Some((s.commit, s.info, s.standing)),

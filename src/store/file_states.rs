@@ -59,4 +59,13 @@ impl Registry {
         }
         Ok(out)
     }
+
+    /// Whether `commit` is `ancestor` or has it in its history.
+    pub fn contains(&self, commit: CommitId, ancestor: CommitId) -> bool {
+        commit == ancestor
+            || self
+                .repo
+                .graph_descendant_of(commit.0, ancestor.0)
+                .unwrap_or(false)
+    }
 }

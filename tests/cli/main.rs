@@ -41,3 +41,7 @@ mod templates;
 mod tooling;
 mod topology;
 mod writes;
+
+// Issue 30: review, blame and the GitHub Action.
+mod blame;
+mod review;

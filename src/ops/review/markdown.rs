@@ -355,6 +355,8 @@ fn section(p: &PromptReview) -> Section {
             });
         } else if d.formatting_only {
             title.push_str("_Formatting only: the prompt means the same._\n\n");
+        } else if d.unparsed.is_none() {
+            title.push_str("_No content changes._\n\n");
         }
     }
     if let Some(table) = token_table(p) {

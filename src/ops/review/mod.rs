@@ -408,6 +408,13 @@ fn build(
         entry.diff = None;
         entry.breaking = false;
         entry.through = sources.iter().cloned().collect();
+        // Its own file's last version is the same on both sides; what renders differs, so the
+        // head side is named by its commit, not by that number.
+        if let (Some(a), Some(b)) = (&entry.old, &mut entry.new) {
+            if a.version == b.version {
+                b.version = None;
+            }
+        }
         prompts.push(entry);
     }
     for entry in &mut prompts {

@@ -168,6 +168,9 @@ fn side(input: SideInput, sample: Option<&str>, other: Option<&Prompt>) -> Rende
             error: None,
             tokens: Some(tokens(prompt, &r)),
         },
+        Err(e) if label == "defaults" => {
+            failed(label, format!("with the inputs' defaults (no sample): {e}"))
+        }
         Err(e) => failed(label, e.to_string()),
     }
 }
