@@ -43,5 +43,6 @@ mod topology;
 mod writes;
 
 // Issue 30: review, blame and the GitHub Action.
+mod action;
 mod blame;
 mod review;
