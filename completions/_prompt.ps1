@@ -52,6 +52,8 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of prompt files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)')
+            [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version')
+            [CompletionResult]::new('blame', 'blame', [CompletionResultType]::ParameterValue, 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -372,6 +374,29 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'prompt;review' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: markdown (a pull-request comment) or json (everything, uncut)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'prompt;blame' {
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (shape in docs/json-output.md)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'prompt;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init` first outside a repository)')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites')
@@ -395,6 +420,8 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of prompt files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)')
+            [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version')
+            [CompletionResult]::new('blame', 'blame', [CompletionResultType]::ParameterValue, 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -466,6 +493,12 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             break
         }
         'prompt;help;completions' {
+            break
+        }
+        'prompt;help;review' {
+            break
+        }
+        'prompt;help;blame' {
             break
         }
         'prompt;help;help' {

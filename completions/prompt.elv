@@ -49,6 +49,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
+            cand review 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version'
+            cand blame 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;init'= {
@@ -342,6 +344,27 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'prompt;review'= {
+            cand --format 'Output format: markdown (a pull-request comment) or json (everything, uncut)'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'prompt;blame'= {
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Print JSON (shape in docs/json-output.md)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'prompt;help'= {
             cand init 'Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init` first outside a repository)'
             cand new 'Create a prompt file. Variables found in the texts are declared as inputs (`{{x}}` a string, `{{#x}}…{{/x}}` a list when the section uses fields, else a boolean). Never overwrites'
@@ -365,6 +388,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
+            cand review 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version'
+            cand blame 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;help;init'= {
@@ -413,6 +438,10 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;help;schema'= {
         }
         &'prompt;help;completions'= {
+        }
+        &'prompt;help;review'= {
+        }
+        &'prompt;help;blame'= {
         }
         &'prompt;help;help'= {
         }

@@ -49,6 +49,12 @@ impl Encoding {
     }
 }
 
+/// Builds the `o200k_base` encoder on another thread (a few hundred milliseconds of work), so
+/// that it is ready, or nearly, when the first count asks for it; counting waits for it anyway.
+pub fn warm_up() {
+    std::thread::spawn(|| Encoding::O200kBase.count("warm"));
+}
+
 /// How one prompt's tokens are counted: which encoding, and whether the count is exact for its
 /// model or an estimate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

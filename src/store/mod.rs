@@ -18,6 +18,7 @@
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
 //! | `history.rs`, `objects.rs`, `pack.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader (commits and trees as bytes, `CommitInfo`) and its pack-file reader with a delta-base cache, the history cache, one prompt's kept versions |
 //! | `steps.rs` | what one release-line (or draft) commit did to the prompt files: versions, removals, moves (trailers, then the same content, then similarity), includes; the one rule every numbering uses |
+//! | `file_states.rs` | one prompt file's states along a first-parent history, with each commit's standing (version, draft): what `blame` compares |
 //! | `parallel.rs` | work over many files on every core, and beside a history walk |
 //! | `versions.rs` | the release line, drafts, shallow clones |
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |

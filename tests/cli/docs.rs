@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// The files whose console blocks run. Other engineers' docs are listed in docs/README.md but
 /// are not run: they mark examples as ```sh or ```text.
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "README.md",
     "docs/README.md",
     "docs/commands.md",
@@ -23,6 +23,7 @@ const FILES: [&str; 7] = [
     "docs/json-output.md",
     "docs/ci.md",
     "docs/decisions.md",
+    "docs/review.md",
 ];
 
 /// One `$ command` and the output shown under it.

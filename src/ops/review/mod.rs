@@ -348,6 +348,8 @@ fn build(
     old_commit: CommitId,
     new_commit: CommitId,
 ) -> Result<Review, Error> {
+    // The encoder is built while the revisions are read.
+    crate::tokens::warm_up();
     let old = Revision::read(reg, old_commit)?;
     let new = Revision::read(reg, new_commit)?;
     let keyed = |r: &Revision| -> Vec<(String, Vec<u8>)> {
