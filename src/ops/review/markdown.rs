@@ -117,37 +117,18 @@ impl Cut {
         }
         let mut parts = Vec::new();
         if !self.blocks.is_empty() {
-            let shown: Vec<&str> = self.blocks.iter().take(12).map(String::as_str).collect();
-            let more = self.blocks.len().saturating_sub(shown.len());
-            let mut text = format!(
-                "{} parts shortened ({}",
+            parts.push(format!(
+                "{} parts shortened ({})",
                 self.blocks.len(),
-                shown.join("; ")
-            );
-            if more > 0 {
-                text.push_str(&format!("; and {more} more"));
-            }
-            text.push(')');
-            parts.push(text);
+                bounded(self.blocks.iter().cloned(), "; ")
+            ));
         }
         if !self.sections.is_empty() {
-            let shown: Vec<String> = self
-                .sections
-                .iter()
-                .take(20)
-                .map(|id| format!("`{id}`"))
-                .collect();
-            let more = self.sections.len().saturating_sub(shown.len());
-            let mut text = format!(
-                "the sections of {} prompts left out ({}",
+            parts.push(format!(
+                "the sections of {} prompts left out ({})",
                 self.sections.len(),
-                shown.join(", ")
-            );
-            if more > 0 {
-                text.push_str(&format!(" and {more} more"));
-            }
-            text.push(')');
-            parts.push(text);
+                bounded(self.sections.iter().map(|id| format!("`{id}`")), ", ")
+            ));
         }
         if self.rows > 0 {
             parts.push(format!("{} rows of the summary table left out", self.rows));
@@ -158,6 +139,29 @@ impl Cut {
             parts.join("; ")
         )
     }
+}
+
+/// The items joined, as many as fit in some 500 characters, then `and N more`: the note stays
+/// short however much was cut (the reserve it is given holds it).
+fn bounded(items: impl Iterator<Item = String>, separator: &str) -> String {
+    let items: Vec<String> = items.collect();
+    let mut out = String::new();
+    let mut shown = 0;
+    for item in &items {
+        let item: String = item.chars().take(120).collect();
+        if shown > 0 && chars(&out) + chars(&item) > 500 {
+            break;
+        }
+        if shown > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(&item);
+        shown += 1;
+    }
+    if shown < items.len() {
+        out.push_str(&format!("{separator}and {} more", items.len() - shown));
+    }
+    out
 }
 
 struct Head {

@@ -110,3 +110,38 @@ fn bad_ranges_and_binary_files() {
     assert!(p.renders[0].new.as_ref().unwrap().error.is_some());
     assert!(p.renders[0].old.as_ref().unwrap().text.is_some());
 }
+
+#[test]
+fn the_note_stays_short_when_many_long_named_prompts_are_left_out() {
+    let (dir, reg) = registry();
+    let long = "a-rather-long-folder-name-for-prompts/and-an-even-longer-prompt-name-to-go-in-it";
+    for i in 0..60 {
+        write(dir.path(), &format!("{long}-{i}"), &chat(""));
+    }
+    commit(dir.path(), "base");
+    git(dir.path(), &["tag", "base"]);
+    for i in 0..60 {
+        write(
+            dir.path(),
+            &format!("{long}-{i}"),
+            &chat(&"more words ".repeat(50)),
+        );
+    }
+    commit(dir.path(), "head");
+    let r = review(&reg, "base..HEAD").unwrap();
+    for limit in [12_000, 20_000, COMMENT_LIMIT - 1] {
+        let md = markdown::to_markdown_within(&r, limit);
+        assert!(
+            md.chars().count() <= limit,
+            "{limit}: {}",
+            md.chars().count()
+        );
+        if limit <= 20_000 {
+            assert!(md.contains("more)"), "{limit}: {md}");
+        }
+    }
+    // Too small even for the table: its last rows go, and the note says how many.
+    let md = markdown::to_markdown_within(&r, 5_000);
+    assert!(md.chars().count() <= 5_000, "{}", md.chars().count());
+    assert!(md.contains("rows of the summary table left out"), "{md}");
+}
