@@ -144,6 +144,21 @@ pub enum TestStatus {
     Error,
 }
 
+impl Review {
+    /// Fills each prompt's `tests` part from `results` (test results before and after, replayed
+    /// from recordings: contract §14); a prompt for which it gives `None` keeps no `tests` part.
+    /// `build` calls it once `prompt test` exists (issue 29).
+    pub fn with_tests(
+        mut self,
+        mut results: impl FnMut(&PromptReview) -> Option<TestsPart>,
+    ) -> Review {
+        for p in &mut self.prompts {
+            p.tests = results(p);
+        }
+        self
+    }
+}
+
 /// An environment tag of a changed prompt.
 #[derive(Debug, Clone, Serialize)]
 pub struct Environment {
@@ -433,8 +448,9 @@ fn build(
         entry.changes_through = reached;
     }
     prompts.sort_by(|x, y| x.id.cmp(&y.id));
-    // Issue 29: test results before -> after from recordings go here, one `TestsPart` per
-    // prompt (`entry.tests = Some(…)`), once `prompt test` is merged.
+    // Issue 29: test results before -> after from recordings go here, once `prompt test` is
+    // merged: `Review::with_tests` on the result below, with a `TestsPart` per prompt (the
+    // prompt's tests run at `old_commit` and at `new_commit`, replayed, no network).
     let mut summary = Summary {
         changed: prompts.len(),
         ..Summary::default()

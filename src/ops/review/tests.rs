@@ -145,3 +145,35 @@ fn the_note_stays_short_when_many_long_named_prompts_are_left_out() {
     assert!(md.chars().count() <= 5_000, "{}", md.chars().count());
     assert!(md.contains("rows of the summary table left out"), "{md}");
 }
+
+#[test]
+fn a_tests_part_shows_in_both_outputs_only_when_given() {
+    let (dir, reg) = registry();
+    write(dir.path(), "a", &chat(""));
+    commit(dir.path(), "base");
+    git(dir.path(), &["tag", "base"]);
+    write(dir.path(), "a", &chat("Now."));
+    commit(dir.path(), "head");
+    let r = review(&reg, "base..HEAD").unwrap();
+    assert!(!markdown::to_markdown(&r).contains("**Tests**"));
+    assert!(serde_json::to_value(&r).unwrap()["prompts"][0]
+        .get("tests")
+        .is_none());
+    let r = r.with_tests(|p| {
+        (p.id == "a").then(|| TestsPart {
+            cases: vec![TestCase {
+                name: "refunds go to billing".into(),
+                before: Some(TestStatus::Passed),
+                after: Some(TestStatus::Failed),
+                detail: Some("output lacks `billing`".into()),
+            }],
+        })
+    });
+    let md = markdown::to_markdown(&r);
+    assert!(
+        md.contains("| refunds go to billing | passed | **failed** |"),
+        "{md}"
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["prompts"][0]["tests"]["cases"][0]["after"], "failed");
+}
