@@ -226,9 +226,10 @@ fn commit(reg: &Registry, spec: &str) -> Result<CommitId, Error> {
 fn shallow(spec: &str) -> Error {
     Error::UnknownRevision {
         spec: spec.to_string(),
-        purpose: "this shallow clone may not hold it; run `git fetch --unshallow` to fetch the \
-                  whole history (in CI, check out the full history: `actions/checkout` with \
-                  `fetch-depth: 0`)"
+        // The fix every command gives in a shallow clone (contract §4; the CLI's SHALLOW_FIX).
+        purpose: "this shallow clone does not hold it; run `git fetch --unshallow` to fetch the \
+                  whole history; in CI, check out the full history (GitHub Actions: \
+                  `actions/checkout` with `fetch-depth: 0`)"
             .into(),
     }
 }
