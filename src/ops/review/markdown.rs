@@ -1,9 +1,11 @@
 //! The review as markdown for one pull-request comment: the marker line, a summary table, then a
 //! section per prompt (semantic diff and renders in collapsed `<details>`, token counts as a
-//! table). It stays under GitHub's comment limit: when the whole report is longer, the largest
-//! parts (a render, a diff, a token table) are replaced by one line each, largest first, then
-//! whole prompt sections are left out, and a note under the summary says what was cut. The
-//! summary table is kept whole (past some 600 prompts it is cut too, and the note says so).
+//! table). It stays under GitHub's comment limit: when the whole report is longer, the big parts
+//! (a render or a diff of 3,000 characters or more) are replaced by one line each, largest
+//! first; then whole prompt sections are left out (non-breaking prompts before breaking ones,
+//! the largest first), then the smaller parts are shortened, and a note under the summary says
+//! what was cut. The summary table is kept whole (past some 600 prompts it is cut too, and the
+//! note says so).
 
 use super::{PromptReview, RenderPair, RenderSide, Review, ReviewChange, TestStatus, Tokens};
 use super::{COMMENT_LIMIT, MARKER};
@@ -28,44 +30,47 @@ pub fn to_markdown_within(review: &Review, limit: usize) -> String {
     };
     let mut note = String::new();
     if size(&sections, &note) > limit {
-        // Largest parts first, keeping room for the note.
+        // Room kept for the note, which `Cut::note` keeps shorter than this.
         let reserve = 1_500;
-        let mut blocks: Vec<(usize, usize, usize)> = Vec::new();
-        for (i, s) in sections.iter().enumerate() {
-            for (j, b) in s.blocks.iter().enumerate() {
-                blocks.push((chars(&b.full), i, j));
-            }
-        }
-        blocks.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
         let mut total = size(&sections, "");
-        for (len, i, j) in blocks {
-            if total + reserve <= limit {
-                break;
-            }
-            let b = &mut sections[i].blocks[j];
-            let replacement = chars(&b.cut);
-            if replacement >= len {
-                continue;
-            }
-            b.is_cut = true;
-            total = total - len + replacement;
-            cut.blocks.push(b.what.clone());
-        }
-        // Then whole sections, largest first.
+        // 1. The big parts (a long render, a long diff), largest first: the rest of each
+        //    section stays.
+        cut_blocks(
+            &mut sections,
+            &mut total,
+            limit - reserve,
+            BIG_PART,
+            &mut cut,
+        );
+        // 2. Whole sections: a change to hundreds of prompts is summarised by its table and
+        //    the sections that fit. Breaking prompts are kept longest; among the others, and
+        //    then among the breaking ones, the largest goes first.
         if total + reserve > limit {
-            let mut order: Vec<(usize, usize)> = sections
+            let mut order: Vec<(bool, usize, usize)> = sections
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (s.chars(), i))
+                .map(|(i, s)| (review.prompts[i].breaking, s.chars(), i))
                 .collect();
-            order.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-            for (len, i) in order {
-                if total + reserve <= limit {
+            order.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)).then(x.2.cmp(&y.2)));
+            for (_, _, i) in order {
+                // The last section standing is shortened rather than dropped, if that fits.
+                let others = sections.iter().filter(|s| !s.dropped).count();
+                if total + reserve <= limit || others == 1 {
                     break;
                 }
+                total -= sections[i].chars();
                 sections[i].dropped = true;
-                total -= len;
                 cut.sections.push(review.prompts[i].id.clone());
+            }
+        }
+        // 3. What is left, whatever its size; then the last section if need be.
+        cut_blocks(&mut sections, &mut total, limit - reserve, 0, &mut cut);
+        if total + reserve > limit {
+            for (i, s) in sections.iter_mut().enumerate() {
+                if !s.dropped {
+                    s.dropped = true;
+                    cut.sections.push(review.prompts[i].id.clone());
+                }
             }
         }
         note = cut.note();
@@ -96,6 +101,40 @@ pub fn to_markdown_within(review: &Review, limit: usize) -> String {
     }
     out.push_str(&footer);
     out
+}
+
+/// A part at least this long is cut before any section is left out.
+const BIG_PART: usize = 3_000;
+
+/// Replaces blocks of at least `min` characters by their one-line form, largest first, until
+/// `total` is within `budget`.
+fn cut_blocks(
+    sections: &mut [Section],
+    total: &mut usize,
+    budget: usize,
+    min: usize,
+    cut: &mut Cut,
+) {
+    let mut blocks: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, s) in sections.iter().enumerate().filter(|(_, s)| !s.dropped) {
+        for (j, b) in s.blocks.iter().enumerate().filter(|(_, b)| !b.is_cut) {
+            blocks.push((chars(&b.full), i, j));
+        }
+    }
+    blocks.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    for (len, i, j) in blocks {
+        if *total <= budget || len < min {
+            break;
+        }
+        let b = &mut sections[i].blocks[j];
+        let replacement = chars(&b.cut);
+        if replacement >= len {
+            continue;
+        }
+        b.is_cut = true;
+        *total = *total - len + replacement;
+        cut.blocks.push(b.what.clone());
+    }
 }
 
 fn chars(text: &str) -> usize {
