@@ -177,3 +177,31 @@ fn a_tests_part_shows_in_both_outputs_only_when_given() {
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["prompts"][0]["tests"]["cases"][0]["after"], "failed");
 }
+
+#[test]
+fn breaking_prompts_keep_their_sections_longest() {
+    let (dir, reg) = registry();
+    for i in 0..40 {
+        write(dir.path(), &format!("p{i:02}"), &chat(""));
+    }
+    commit(dir.path(), "base");
+    git(dir.path(), &["tag", "base"]);
+    for i in 0..40 {
+        write(dir.path(), &format!("p{i:02}"), &chat("Changed."));
+    }
+    // p17 gains a required input: breaking.
+    let breaking =
+        chat("Changed. {{lang}}").replace("inputs:\n", "inputs:\n  lang:\n    type: string\n");
+    write(dir.path(), "p17", &breaking);
+    commit(dir.path(), "head");
+    let r = review(&reg, "base..HEAD").unwrap();
+    assert!(r.prompts[17].breaking);
+    let md = markdown::to_markdown_within(&r, 12_000);
+    assert!(md.chars().count() <= 12_000);
+    assert!(md.contains("#### `p17`"), "{md}");
+    assert!(md.contains("left out"), "{md}");
+    assert!(
+        !md.contains("parts shortened"),
+        "whole sections, not stubs: {md}"
+    );
+}
