@@ -1,7 +1,9 @@
 //! The states of one prompt file along a commit's first-parent history, newest first, following
 //! `prompt mv` as version numbering does: what `blame` compares, field by field.
 
-use super::{history, CommitId, CommitInfo, Registry};
+use std::collections::HashMap;
+
+use super::{git, history, CommitId, CommitInfo, Registry, Rev};
 use crate::error::Error;
 use crate::model::PromptId;
 
@@ -67,5 +69,50 @@ impl Registry {
                 .repo
                 .graph_descendant_of(commit.0, ancestor.0)
                 .unwrap_or(false)
+    }
+
+    /// The version numbers of `ids` at `commit`, in one pass, when `commit` is on the release
+    /// line: for each, the newest version at or before it (`None` where the prompt is not in
+    /// `commit`), which is what `number_at` answers one prompt at a time with a walk from
+    /// `commit` back to the prompt's last change. `None` when `commit` is not on the release line
+    /// or numbers cannot be known here (a shallow clone): then ask `number_at`.
+    pub fn numbers_on_line(
+        &self,
+        commit: CommitId,
+        ids: &[PromptId],
+    ) -> Result<Option<HashMap<PromptId, Option<usize>>>, Error> {
+        let tip = match self.release_tip() {
+            Ok(Some(tip)) => tip,
+            Ok(None) | Err(Error::ShallowHistory { .. } | Error::NoReleaseLine { .. }) => {
+                return Ok(None)
+            }
+            Err(e) => return Err(e),
+        };
+        // Positions on the line, from the tip (0) back.
+        let mut walk = self.repo.revwalk().map_err(git("walking history"))?;
+        walk.simplify_first_parent()
+            .map_err(git("walking history"))?;
+        walk.push(tip.0).map_err(git("walking history"))?;
+        let mut position = HashMap::new();
+        for (i, oid) in walk.enumerate() {
+            position.insert(oid.map_err(git("walking history"))?, i);
+        }
+        let Some(&at) = position.get(&commit.0) else {
+            return Ok(None);
+        };
+        let mut out = HashMap::with_capacity(ids.len());
+        for id in ids {
+            let number = match self.read(Rev::Commit(commit), id)? {
+                None => None,
+                Some(_) => {
+                    let line = self.release_raw_versions(id)?;
+                    line.iter()
+                        .position(|v| position.get(&v.commit).is_some_and(|&p| p >= at))
+                        .map(|i| line.len() - i)
+                }
+            };
+            out.insert(id.clone(), number);
+        }
+        Ok(Some(out))
     }
 }

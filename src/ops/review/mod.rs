@@ -292,6 +292,9 @@ fn files(reg: &Registry, rev: Rev) -> Result<Vec<File>, Error> {
 /// One revision's files, parsed once, with their include graph.
 struct Revision<'r> {
     commit: CommitId,
+    /// Every prompt's version number here, found in one pass when the revision is on the
+    /// release line; `None` otherwise (each side then asks the store on its own).
+    numbers: Option<HashMap<PromptId, Option<usize>>>,
     files: Vec<File>,
     by_id: HashMap<String, usize>,
     partials: RegistryPartials<'r>,
@@ -305,8 +308,13 @@ impl<'r> Revision<'r> {
             .enumerate()
             .map(|(i, f)| (f.id.clone(), i))
             .collect();
+        let ids: Vec<PromptId> = files
+            .iter()
+            .filter_map(|f| PromptId::parse(&f.id).ok())
+            .collect();
         Ok(Revision {
             commit,
+            numbers: reg.numbers_on_line(commit, &ids)?,
             files,
             by_id,
             partials: RegistryPartials::new(reg, Rev::Commit(commit)),
@@ -404,7 +412,7 @@ fn build(
         if let Some(a) = a {
             files_changed.insert(a.id.clone());
         }
-        let mut entry = ctx.entry(&id, a, b)?;
+        let mut entry = ctx.entry(&id, a, b, false)?;
         let mut via: BTreeSet<String> = through.get(&id).cloned().unwrap_or_default();
         if let Some(a) = a {
             via.extend(through.get(&a.id).cloned().unwrap_or_default());
@@ -421,7 +429,7 @@ fn build(
         if a.is_none() && b.is_none() {
             continue;
         }
-        let mut entry = ctx.entry(id, a, b)?;
+        let mut entry = ctx.entry(id, a, b, true)?;
         entry.change = ReviewChange::Through;
         entry.diff = None;
         entry.breaking = false;
@@ -483,20 +491,27 @@ struct Context<'a, 'r> {
 }
 
 impl Context<'_, '_> {
-    fn side(&self, rev: &Revision, id: &str) -> Result<Side, Error> {
+    /// One side of a prompt; `number`: whether to look its version number up when the
+    /// revision is off the release line (a walk back to the prompt's last change).
+    fn side(&self, rev: &Revision, id: &str, number: bool) -> Result<Side, Error> {
         let pid = PromptId::parse(id)?;
         let c = rev.commit;
+        let version = match &rev.numbers {
+            Some(numbers) => numbers.get(&pid).copied().flatten(),
+            None if number => self.reg.number_at(&pid, c)?,
+            None => None,
+        };
         Ok(Side {
             reference: format!("{id}@{}", c.short()),
-            version: self.reg.number_at(&pid, c)?,
+            version,
             commit: Some(c.to_string()),
             environment: None,
         })
     }
 
-    fn source(&self, rev: &Revision, f: &File) -> Result<Source, Error> {
+    fn source(&self, rev: &Revision, f: &File, number: bool) -> Result<Source, Error> {
         Ok(Source {
-            side: self.side(rev, &f.id)?,
+            side: self.side(rev, &f.id, number)?,
             file: format!(
                 "{}@{}",
                 self.reg.path_of(&PromptId::parse(&f.id)?),
@@ -506,10 +521,18 @@ impl Context<'_, '_> {
         })
     }
 
-    /// The entry of one prompt: `a` at the base, `b` at the head.
-    fn entry(&self, id: &str, a: Option<&File>, b: Option<&File>) -> Result<PromptReview, Error> {
-        let sa = a.map(|f| self.source(self.old, f)).transpose()?;
-        let sb = b.map(|f| self.source(self.new, f)).transpose()?;
+    /// The entry of one prompt: `a` at the base, `b` at the head. `through`: its file is the
+    /// same on both sides (it changes through what it includes), so the head side is named by
+    /// its commit rather than a number found by a walk.
+    fn entry(
+        &self,
+        id: &str,
+        a: Option<&File>,
+        b: Option<&File>,
+        through: bool,
+    ) -> Result<PromptReview, Error> {
+        let sa = a.map(|f| self.source(self.old, f, true)).transpose()?;
+        let sb = b.map(|f| self.source(self.new, f, !through)).transpose()?;
         let old_id = a.map(|f| f.id.as_str());
         let skipped = a
             .and_then(|f| f.skipped.as_ref())

@@ -205,3 +205,42 @@ fn breaking_prompts_keep_their_sections_longest() {
         "whole sections, not stubs: {md}"
     );
 }
+
+#[test]
+fn numbers_found_in_one_pass_agree_with_number_at() {
+    let (dir, reg) = registry();
+    write(dir.path(), "header", HEADER);
+    write(dir.path(), "a", &chat(""));
+    commit(dir.path(), "one");
+    write(dir.path(), "b", &chat("B."));
+    commit(dir.path(), "two");
+    // A version of `a` and `b` through the header alone.
+    write(dir.path(), "header", &HEADER.replace("v1", "v2"));
+    commit(dir.path(), "three");
+    crate::ops::testing::remove(dir.path(), "b");
+    write(dir.path(), "a", &chat("A."));
+    commit(dir.path(), "four");
+    std::fs::write(dir.path().join("notes.txt"), "not a prompt").unwrap();
+    commit(dir.path(), "five");
+    let ids: Vec<PromptId> = ["a", "b", "header", "nope"]
+        .iter()
+        .map(|i| PromptId::parse(i).unwrap())
+        .collect();
+    for back in 0..5 {
+        let c = reg.revision(&format!("HEAD~{back}")).unwrap().unwrap();
+        let fast = reg.numbers_on_line(c, &ids).unwrap().expect("on the line");
+        for id in &ids {
+            assert_eq!(
+                fast[id],
+                reg.number_at(id, c).unwrap(),
+                "{id} at HEAD~{back}"
+            );
+        }
+    }
+    // Off the line: the caller asks number_at.
+    git(dir.path(), &["switch", "-q", "-c", "topic"]);
+    write(dir.path(), "a", &chat("Topic."));
+    commit(dir.path(), "topic");
+    let c = reg.revision("HEAD").unwrap().unwrap();
+    assert!(reg.numbers_on_line(c, &ids).unwrap().is_none());
+}
