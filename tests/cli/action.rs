@@ -438,3 +438,120 @@ fn the_comment_step_fails_clearly() {
     .code(1)
     .stderr_has("does not start with the review marker");
 }
+
+/// The install step, both ways, without a real build: a release (a stand-in served through
+/// curl's file:// support, checked by scripts/install.sh), and `cargo install` from the action's
+/// folder (a stand-in `cargo` on PATH records how it is called).
+#[test]
+fn the_install_step_installs_a_release_or_builds_the_action_ref() {
+    if !tools_ready() {
+        return;
+    }
+    let target = match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
+        _ => {
+            eprintln!("skipping: no release stand-in for this platform");
+            return;
+        }
+    };
+    let repo = TestRepo::new();
+    let dir = repo.sibling("install");
+    // A release v9.9.9 with its checksum.
+    let name = format!("prompt-v9.9.9-{target}");
+    let stage = dir.join("stage").join(&name);
+    std::fs::create_dir_all(&stage).unwrap();
+    std::fs::write(stage.join("prompt"), "#!/bin/sh\necho prompt 9.9.9\n").unwrap();
+    let release = dir.join("releases/v9.9.9");
+    std::fs::create_dir_all(&release).unwrap();
+    let archive = release.join(format!("{name}.tar.gz"));
+    let tar = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(dir.join("stage"))
+        .arg(&name)
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let sum = Command::new("sha256sum").arg(&archive).output().unwrap();
+    std::fs::write(release.join(format!("{name}.tar.gz.sha256")), sum.stdout).unwrap();
+    let base = format!("file://{}", dir.join("releases").display());
+    let root = dir.join("root");
+    let github_path = dir.join("github_path");
+    let env = |extra: &[(&str, String)]| -> Vec<(String, String)> {
+        let mut v = vec![
+            (
+                "PROMPT_INSTALL_ROOT".to_string(),
+                root.display().to_string(),
+            ),
+            ("GITHUB_PATH".to_string(), github_path.display().to_string()),
+        ];
+        v.extend(extra.iter().map(|(k, x)| (k.to_string(), x.clone())));
+        v
+    };
+    let run = |vars: Vec<(String, String)>, path: &str| -> Run {
+        let mut cmd = repo.command("bash", &dir);
+        cmd.arg(script("install.sh")).env("PATH", path);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().unwrap())
+    };
+    let path = std::env::var("PATH").unwrap();
+    let out = run(
+        env(&[
+            ("PROMPT_VERSION", "v9.9.9".into()),
+            ("ACTION_REPOSITORY", "owner/prompt-registry".into()),
+            ("PROMPT_RELEASE_BASE", base),
+        ]),
+        &path,
+    )
+    .success();
+    assert!(out.stdout.contains("prompt 9.9.9"), "{}", out.stdout);
+    assert!(root.join("bin/prompt").exists());
+    let added = std::fs::read_to_string(&github_path).unwrap();
+    assert_eq!(added.trim(), root.join("bin").display().to_string());
+    // No version: `cargo install` of the action's own folder, locked, with the cached target.
+    let fake = dir.join("fake-bin");
+    std::fs::create_dir_all(&fake).unwrap();
+    std::fs::write(
+        fake.join("cargo"),
+        "#!/bin/sh\necho \"$@\" > \"$CARGO_LOG\"\necho \"$CARGO_TARGET_DIR\" >> \"$CARGO_LOG\"\n\
+         mkdir -p \"$PROMPT_INSTALL_ROOT/bin\"\n\
+         printf '#!/bin/sh\\necho prompt built\\n' > \"$PROMPT_INSTALL_ROOT/bin/prompt\"\n\
+         chmod +x \"$PROMPT_INSTALL_ROOT/bin/prompt\"\n",
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(fake.join("cargo"))
+        .status()
+        .unwrap();
+    std::fs::remove_dir_all(&root).unwrap();
+    let log = dir.join("cargo.log");
+    let action = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = run(
+        env(&[
+            ("ACTION_PATH", action.display().to_string()),
+            ("CARGO_LOG", log.display().to_string()),
+            (
+                "PROMPT_TARGET_DIR",
+                dir.join("target").display().to_string(),
+            ),
+        ]),
+        &format!("{}:{path}", fake.display()),
+    )
+    .success();
+    assert!(out.stdout.contains("prompt built"), "{}", out.stdout);
+    let called = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        called,
+        format!(
+            "install --quiet --locked --force --path {} --root {}\n{}\n",
+            action.display(),
+            root.display(),
+            dir.join("target").display()
+        )
+    );
+}
