@@ -152,6 +152,17 @@ fn blame_json_and_an_older_reference() {
         .unwrap()
         .clone();
     assert_eq!(q["version"], 1);
+    // As of an environment: what staging runs.
+    repo.prompt(&["promote", "support/answer@2", "staging"])
+        .success();
+    let out = repo
+        .prompt(&["blame", "support/answer", "staging"])
+        .success();
+    assert!(!out.stdout.contains("developer"), "{}", out.stdout);
+    assert!(out.stdout.contains("Say who asks"), "{}", out.stdout);
+    repo.prompt(&["blame", "support/answer", "production"])
+        .code(1)
+        .stderr_has("not promoted");
 }
 
 #[test]
