@@ -240,14 +240,18 @@ struct File {
     bytes: Vec<u8>,
     /// Why it is not reviewed as a prompt: binary, or too large.
     skipped: Option<String>,
+    prompt: std::cell::OnceCell<Option<Prompt>>,
 }
 
 impl File {
-    fn parsed(&self) -> Option<Prompt> {
-        match self.skipped {
-            Some(_) => None,
-            None => load::parse_bytes(&self.bytes).ok().map(|l| l.prompt),
-        }
+    /// The prompt, parsed on first use and kept; `None` when it does not parse or is skipped.
+    fn parsed(&self) -> Option<&Prompt> {
+        self.prompt
+            .get_or_init(|| match self.skipped {
+                Some(_) => None,
+                None => load::parse_bytes(&self.bytes).ok().map(|l| l.prompt),
+            })
+            .as_ref()
     }
 
     /// What pairing compares: the bytes, or for a skipped file a line that stands for them.
@@ -283,6 +287,7 @@ fn files(reg: &Registry, rev: Rev) -> Result<Vec<File>, Error> {
                 id: id.to_string(),
                 bytes,
                 skipped,
+                prompt: std::cell::OnceCell::new(),
             });
         }
     }
@@ -327,7 +332,9 @@ impl<'r> Revision<'r> {
 
     /// A prompt's template as partials see it (a text prompt's `template`).
     fn template(&self, id: &str) -> Option<String> {
-        self.get(id).and_then(File::parsed).and_then(|p| p.template)
+        self.get(id)
+            .and_then(File::parsed)
+            .and_then(|p| p.template.clone())
     }
 
     /// For each id, the prompts that include it directly.
@@ -580,10 +587,9 @@ impl Context<'_, '_> {
             Change::Renamed => ReviewChange::Renamed,
             _ => ReviewChange::Modified,
         };
-        let (pa, pb) = (a.and_then(File::parsed), b.and_then(File::parsed));
         let renders = renders::pairs(
-            a.map(|f| (f, pa.as_ref(), &self.old.partials)),
-            b.map(|f| (f, pb.as_ref(), &self.new.partials)),
+            a.map(|f| (f, f.parsed(), &self.old.partials)),
+            b.map(|f| (f, f.parsed(), &self.new.partials)),
         );
         let environments = self.environments(old_id.unwrap_or(id), a, sa.as_ref())?;
         Ok(PromptReview {
