@@ -408,6 +408,8 @@ mod tests {
             "completions bash",
             "schema",
             "show --repo /r a",
+            "review main..HEAD --format json",
+            "blame a 2 --json",
         ] {
             let args = args(line);
             let fast = fast_parser(&args).map(|p| parse_with(p, &args));
