@@ -35,5 +35,7 @@ pub mod store;
 pub mod template;
 // `prompt test` (issue 29): tests in prompt files, recordings, the model transport.
 pub mod testing;
+// Issue 30 (review, blame): token counts of rendered prompts.
+pub mod tokens;
 
 pub use error::{Error, Result};

@@ -149,6 +149,14 @@ pub fn to_markdown(report: &Report) -> String {
     out
 }
 
+/// Issue 30 (`review`): one entry's diff as the lines of a `diff` code block, as `to_markdown`
+/// writes it inside a prompt's section (empty when the content did not change).
+pub fn patch_of(entry: &Entry) -> String {
+    let mut w = Writer::new(Layout::Patch, &Plain, entry);
+    w.body(entry);
+    w.out
+}
+
 fn versions(e: &Entry) -> String {
     let label =
         |s: &Option<super::report::Side>| s.as_ref().map_or("—".to_string(), |s| s.label());

@@ -493,6 +493,43 @@ fn messages(old: &[MessageItem], new: &[MessageItem]) -> Vec<MessageDiff> {
     out
 }
 
+/// Issue 30 (`blame`): every message of two lists paired as `messages` aligns them (identical
+/// messages first, then by role inside each region that differs): `(old index, new index)`, with
+/// `None` on the side a message is missing from. Unchanged messages are included.
+pub fn message_pairs(
+    old: &[MessageItem],
+    new: &[MessageItem],
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = Vec::new();
+    let exact = |m: &MessageItem| serde_json::to_string(m).unwrap_or_default();
+    for op in similar::capture_diff_slices_by_key(Algorithm::Patience, old, new, exact) {
+        let (o, n) = (op.old_range(), op.new_range());
+        if let DiffOp::Equal { len, .. } = op {
+            out.extend((0..len).map(|k| (Some(o.start + k), Some(n.start + k))));
+            continue;
+        }
+        let inner = similar::capture_diff_slices_by_key(
+            Algorithm::Patience,
+            &old[o.clone()],
+            &new[n.clone()],
+            role_of,
+        );
+        for op in inner {
+            let (io, inn) = (op.old_range(), op.new_range());
+            match op {
+                DiffOp::Equal { len, .. } => out.extend(
+                    (0..len).map(|k| (Some(o.start + io.start + k), Some(n.start + inn.start + k))),
+                ),
+                _ => {
+                    out.extend(io.map(|i| (Some(o.start + i), None)));
+                    out.extend(inn.map(|j| (None, Some(n.start + j))));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn message_diff(
     old: Option<(usize, &MessageItem)>,
     new: Option<(usize, &MessageItem)>,

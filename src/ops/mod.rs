@@ -13,6 +13,9 @@
 //! - [`diff`]: what a `diff` command line compares (two references, a range, the pending
 //!   changes) and the report that compares it.
 //!
+//! - [`review`] and [`blame`]: the pull-request report of a range, and the commit that last
+//!   changed each part of a prompt (issue 30).
+//!
 //! Operations sit at the top of the library: they may use every other module, and no other
 //! module uses them.
 
@@ -20,6 +23,10 @@ pub mod check;
 pub mod commit;
 pub mod diff;
 pub mod values;
+
+// Issue 30: the pull-request report and who changed each part of a prompt.
+pub mod blame;
+pub mod review;
 
 #[cfg(test)]
 pub(crate) mod testing;

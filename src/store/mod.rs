@@ -18,6 +18,7 @@
 //! | `log.rs` | the numbered versions of a prompt and the numbered history of the registry |
 //! | `history.rs`, `objects.rs`, `pack.rs`, `cache.rs`, `file_cache.rs` | the first-parent walks under `log.rs`, a fast object reader (commits and trees as bytes, `CommitInfo`) and its pack-file reader with a delta-base cache, the history cache, one prompt's kept versions |
 //! | `steps.rs` | what one release-line (or draft) commit did to the prompt files: versions, removals, moves (trailers, then the same content, then similarity), includes; the one rule every numbering uses |
+//! | `file_states.rs` | one prompt file's states along a first-parent history, with each commit's standing (version, draft): what `blame` compares |
 //! | `parallel.rs` | work over many files on every core, and beside a history walk |
 //! | `versions.rs` | the release line, drafts, shallow clones |
 //! | `resolve.rs` | a reference to bytes, "not found" errors and their suggestions |
@@ -53,6 +54,8 @@ mod commit;
 pub mod config;
 mod env;
 mod file_cache;
+// Issue 30 (blame): a prompt file's states along a history.
+mod file_states;
 mod history;
 mod import;
 mod interrupt;
@@ -87,6 +90,7 @@ use git2::{Oid, Repository};
 pub use commit::{Change, ChangeKind, Committed};
 pub use config::{Config, CONFIG_FILE};
 pub use env::{BrokenTag, EnvState, Promotion};
+pub use file_states::{FileState, Standing};
 pub use interrupt::{
     exiting, interrupt, interrupted_after_commit, stopping, write_file_atomically, Signal,
 };

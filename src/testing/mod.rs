@@ -300,7 +300,7 @@ pub fn run(
             Err(e) => {
                 report.results.push(TestResult {
                     prompt: id.to_string(),
-                    test: "(prompt file)".into(),
+                    test: UNPARSABLE.into(),
                     repeat: 0,
                     passed: false,
                     key: None,
@@ -652,6 +652,9 @@ fn call_all(
         }
     })
 }
+
+/// The test name of the one result a prompt file that does not parse gives.
+pub const UNPARSABLE: &str = "(prompt file)";
 
 /// Replays the tests of prompt `id` at revision `rev`: the prompt, its partials and its
 /// recordings are all read at `rev` (a commit's tree, or the working tree), never from the

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// The files whose console blocks run. Other engineers' docs are listed in docs/README.md but
 /// are not run: they mark examples as ```sh or ```text.
-const FILES: [&str; 8] = [
+const FILES: [&str; 9] = [
     "README.md",
     "docs/README.md",
     "docs/commands.md",
@@ -25,6 +25,7 @@ const FILES: [&str; 8] = [
     "docs/decisions.md",
     // `prompt test` (issue 29).
     "docs/testing.md",
+    "docs/review.md",
 ];
 
 /// One `$ command` and the output shown under it.

