@@ -52,13 +52,10 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of prompt files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)')
-<<<<<<< HEAD
             [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Run the language server for editors (LSP 3.17 over stdin and stdout)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run the tests kept in prompt files (`tests:`): checks on the rendered request, and checks on the model''s answer, replayed from recordings under <root>/.recordings (no network) unless --record or --live. Exits 1 when a test fails')
-=======
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version')
             [CompletionResult]::new('blame', 'blame', [CompletionResultType]::ParameterValue, 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it')
->>>>>>> review
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -379,18 +376,10 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
-<<<<<<< HEAD
         'prompt;lsp' {
             [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Append the server''s log to FILE instead of stderr')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
-=======
-        'prompt;review' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: markdown (a pull-request comment) or json (everything, uncut)')
-            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
->>>>>>> review
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
             [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')
@@ -398,7 +387,6 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
-<<<<<<< HEAD
         'prompt;test' {
             [CompletionResult]::new('--changed', '--changed', [CompletionResultType]::ParameterName, 'Only the prompts whose rendering differs from the git revision REV (their file, or a partial or parent they include)')
             [CompletionResult]::new('--base-url', '--base-url', [CompletionResultType]::ParameterName, 'The API''s base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1; for `provider: anthropic` ANTHROPIC_BASE_URL, else https://api.anthropic.com)')
@@ -419,7 +407,20 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-=======
+            break
+        }
+        'prompt;review' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: markdown (a pull-request comment) or json (everything, uncut)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as --format json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'prompt;blame' {
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
@@ -429,7 +430,6 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
->>>>>>> review
             break
         }
         'prompt;help' {
@@ -455,13 +455,10 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of prompt files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)')
-<<<<<<< HEAD
             [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Run the language server for editors (LSP 3.17 over stdin and stdout)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run the tests kept in prompt files (`tests:`): checks on the rendered request, and checks on the model''s answer, replayed from recordings under <root>/.recordings (no network) unless --record or --live. Exits 1 when a test fails')
-=======
             [CompletionResult]::new('review', 'review', [CompletionResultType]::ParameterValue, 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version')
             [CompletionResult]::new('blame', 'blame', [CompletionResultType]::ParameterValue, 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it')
->>>>>>> review
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -535,17 +532,16 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
         'prompt;help;completions' {
             break
         }
-<<<<<<< HEAD
         'prompt;help;lsp' {
             break
         }
         'prompt;help;test' {
-=======
+            break
+        }
         'prompt;help;review' {
             break
         }
         'prompt;help;blame' {
->>>>>>> review
             break
         }
         'prompt;help;help' {

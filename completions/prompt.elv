@@ -49,13 +49,10 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
-<<<<<<< HEAD
             cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
             cand test 'Run the tests kept in prompt files (`tests:`): checks on the rendered request, and checks on the model''s answer, replayed from recordings under <root>/.recordings (no network) unless --record or --live. Exits 1 when a test fails'
-=======
             cand review 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version'
             cand blame 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it'
->>>>>>> review
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;init'= {
@@ -349,25 +346,16 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-<<<<<<< HEAD
         &'prompt;lsp'= {
             cand --log 'Append the server''s log to FILE instead of stderr'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
-=======
-        &'prompt;review'= {
-            cand --format 'Output format: markdown (a pull-request comment) or json (everything, uncut)'
-            cand --repo 'The repository to use (default: the one containing the current directory)'
-            cand --color 'When to colour output (NO_COLOR also turns it off)'
-            cand --json 'Same as --format json'
->>>>>>> review
             cand -q 'Print only data and errors, no progress messages'
             cand --quiet 'Print only data and errors, no progress messages'
             cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-<<<<<<< HEAD
         &'prompt;test'= {
             cand --changed 'Only the prompts whose rendering differs from the git revision REV (their file, or a partial or parent they include)'
             cand --base-url 'The API''s base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1; for `provider: anthropic` ANTHROPIC_BASE_URL, else https://api.anthropic.com)'
@@ -388,7 +376,18 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help'
             cand --help 'Print help'
-=======
+        }
+        &'prompt;review'= {
+            cand --format 'Output format: markdown (a pull-request comment) or json (everything, uncut)'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'prompt;blame'= {
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
@@ -398,7 +397,6 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --no-pager 'Never send long output (log, diff) through a pager'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
->>>>>>> review
         }
         &'prompt;help'= {
             cand init 'Create `.prompts.yaml` (at the repository root) and the prompts folder (running `git init` first outside a repository)'
@@ -423,13 +421,10 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
-<<<<<<< HEAD
             cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
             cand test 'Run the tests kept in prompt files (`tests:`): checks on the rendered request, and checks on the model''s answer, replayed from recordings under <root>/.recordings (no network) unless --record or --live. Exits 1 when a test fails'
-=======
             cand review 'Report what a range does to prompts, for a pull request: a summary table, then per changed prompt the semantic diff, the rendered output before and after for each sample, token counts, the prompts that change through a partial or parent, and the environments on the base version'
             cand blame 'Show, for each top-level field, message and input of a prompt, the version (or draft), commit, author, date and commit subject that last changed it'
->>>>>>> review
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'prompt;help;init'= {
@@ -479,15 +474,13 @@ set edit:completion:arg-completer[prompt] = {|@words|
         }
         &'prompt;help;completions'= {
         }
-<<<<<<< HEAD
         &'prompt;help;lsp'= {
         }
         &'prompt;help;test'= {
-=======
+        }
         &'prompt;help;review'= {
         }
         &'prompt;help;blame'= {
->>>>>>> review
         }
         &'prompt;help;help'= {
         }
