@@ -18,5 +18,7 @@ pub mod promote;
 pub mod render;
 pub mod rm;
 pub mod schema;
+// issue 28
+pub mod serve;
 pub mod show;
 pub mod sync;

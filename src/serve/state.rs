@@ -1,0 +1,230 @@
+//! The served state: one immutable snapshot of every environment, built from the repository or
+//! a bundle, swapped whole on reload (contract §13: a request reads one snapshot, so a promotion
+//! during a request never mixes two versions). Also what changed between two snapshots, as the
+//! `promotion` events of `GET /v1/events`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::interchange::bundle::{self, read::Opened};
+use crate::model::{EnvName, Prompt};
+use crate::store::Registry;
+
+/// Where the served prompts come from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// The repository around this folder (every configured environment).
+    Repository(PathBuf),
+    /// One bundle file.
+    Bundle(PathBuf),
+}
+
+/// Every environment at one moment.
+pub struct Snapshot {
+    /// `HEAD` (repository) or the bundle's `generated_from`.
+    pub commit: Option<String>,
+    /// The environments served, by name: a checked bundle each, or why it cannot be served.
+    pub envs: BTreeMap<String, Result<Env, String>>,
+    /// Broken environment tags (`ID@ENV` → what is wrong with it): served as 503.
+    pub broken: HashMap<String, String>,
+    /// What was compared to decide a reload (refs and `HEAD`, or the bundle file's bytes).
+    pub key: String,
+}
+
+/// One environment of a snapshot.
+pub struct Env {
+    pub bundle: Opened,
+    /// The bundle as `prompt bundle --env ENV -o -` prints it.
+    pub body: Vec<u8>,
+    /// Each prompt parsed once.
+    pub prompts: HashMap<String, Prompt>,
+}
+
+impl Snapshot {
+    /// An empty state (before the first load).
+    pub fn empty() -> Snapshot {
+        Snapshot {
+            commit: None,
+            envs: BTreeMap::new(),
+            broken: HashMap::new(),
+            key: String::new(),
+        }
+    }
+}
+
+/// What decides whether the state must be rebuilt: cheap to read every 250 ms.
+pub fn key_of(origin: &Origin) -> Result<String, Error> {
+    match origin {
+        Origin::Bundle(path) => {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            Ok(bundle::digest::sha256_hex(&bytes))
+        }
+        Origin::Repository(dir) => {
+            let reg = Registry::open(dir)?;
+            let mut key = format!("{:?}\n", reg.head()?.map(|c| c.to_string()));
+            let mut envs: Vec<(String, Vec<(String, String)>)> = reg
+                .all_envs()?
+                .into_iter()
+                .map(|(id, e)| {
+                    let mut e: Vec<(String, String)> = e
+                        .into_iter()
+                        .map(|(n, c)| (n.to_string(), c.to_string()))
+                        .collect();
+                    e.sort();
+                    (id.to_string(), e)
+                })
+                .collect();
+            envs.sort();
+            for (id, e) in envs {
+                key.push_str(&format!("{id} {e:?}\n"));
+            }
+            for b in reg.broken_env_tags()? {
+                key.push_str(&format!("broken {} {}\n", b.tag, b.problem));
+            }
+            Ok(key)
+        }
+    }
+}
+
+/// Builds the state of `origin` now.
+pub fn load(origin: &Origin) -> Result<Snapshot, Error> {
+    match origin {
+        Origin::Bundle(path) => {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let key = bundle::digest::sha256_hex(&bytes);
+            let opened = bundle::read::open(&bytes, &path.display().to_string())?;
+            let commit = Some(opened.generated_from.clone());
+            let name = opened.environment.clone();
+            let env = env_of(opened, bytes)?;
+            Ok(Snapshot {
+                commit,
+                envs: BTreeMap::from([(name, Ok(env))]),
+                broken: HashMap::new(),
+                key,
+            })
+        }
+        Origin::Repository(dir) => {
+            let key = key_of(origin)?;
+            let reg = Registry::open(dir)?;
+            let head = reg.head()?;
+            let broken = reg
+                .broken_env_tags()?
+                .into_iter()
+                .map(|b| (b.tag.clone(), Error::from(b).to_string()))
+                .collect();
+            let mut envs = BTreeMap::new();
+            for env in &reg.config().environments {
+                envs.insert(env.to_string(), env_from_registry(&reg, env, head));
+            }
+            Ok(Snapshot {
+                commit: head.map(|c| c.to_string()),
+                envs,
+                broken,
+                key,
+            })
+        }
+    }
+}
+
+fn env_from_registry(
+    reg: &Registry,
+    env: &EnvName,
+    head: Option<crate::store::CommitId>,
+) -> Result<Env, String> {
+    let Some(head) = head else {
+        return Err("the repository has no commits yet".into());
+    };
+    let built = bundle::build(reg, env, head).map_err(|e| e.to_string())?;
+    let mut body = serde_json::to_vec_pretty(&built.bundle).map_err(|e| e.to_string())?;
+    body.push(b'\n');
+    let opened = bundle::read::open(&body, &format!("{env}")).map_err(|e| e.to_string())?;
+    env_of(opened, body).map_err(|e| e.to_string())
+}
+
+fn env_of(bundle: Opened, body: Vec<u8>) -> Result<Env, Error> {
+    let mut prompts = HashMap::new();
+    for (id, p) in &bundle.prompts {
+        prompts.insert(id.clone(), p.load()?.prompt);
+    }
+    Ok(Env {
+        bundle,
+        body,
+        prompts,
+    })
+}
+
+/// A version of a prompt in an environment, as events show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct At {
+    pub version: Option<usize>,
+    pub commit: Option<String>,
+}
+
+/// `{"id","environment","from":{version,commit},"to":{version,commit}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Promotion {
+    pub id: String,
+    pub environment: String,
+    pub from: At,
+    pub to: At,
+}
+
+/// What a prompt renders from in an environment: its commit and every file's SHA-256.
+fn fingerprint(env: &Env, id: &str) -> Option<(At, Vec<String>)> {
+    let p = env.bundle.prompts.get(id)?;
+    let mut sums = vec![p.sha256.clone()];
+    sums.extend(p.includes.values().map(|i| i.sha256.clone()));
+    Some((
+        At {
+            version: p.version,
+            commit: Some(p.commit.clone()),
+        },
+        sums,
+    ))
+}
+
+/// The promotions between two snapshots: each prompt whose environment moved, or whose rendering
+/// changed because an included partial or parent changed with it; sorted by environment and id.
+pub fn promotions(old: &Snapshot, new: &Snapshot) -> Vec<Promotion> {
+    let none = At {
+        version: None,
+        commit: None,
+    };
+    let mut out = Vec::new();
+    for (name, env) in &new.envs {
+        let Ok(env) = env else { continue };
+        let before = old.envs.get(name).and_then(|e| e.as_ref().ok());
+        let mut ids: Vec<&String> = env.bundle.prompts.keys().collect();
+        if let Some(b) = before {
+            ids.extend(
+                b.bundle
+                    .prompts
+                    .keys()
+                    .filter(|k| !env.bundle.prompts.contains_key(*k)),
+            );
+        }
+        ids.sort();
+        for id in ids {
+            let was = before.and_then(|b| fingerprint(b, id));
+            let is = fingerprint(env, id);
+            if was == is {
+                continue;
+            }
+            out.push(Promotion {
+                id: id.clone(),
+                environment: name.clone(),
+                from: was.map(|w| w.0).unwrap_or_else(|| none.clone()),
+                to: is.map(|w| w.0).unwrap_or_else(|| none.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The folder a repository origin starts from.
+pub fn repository(dir: &Path) -> Origin {
+    Origin::Repository(dir.to_path_buf())
+}
