@@ -141,7 +141,7 @@ async fn environment(
     match snap.envs.get(&name) {
         None => lib_error(&Error::UnknownEnv {
             name,
-            known: snap.envs.keys().cloned().collect(),
+            known: snap.names.clone(),
         }),
         Some(Err(why)) => error(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub commit: Option<String>,
     /// The environments served, by name: a checked bundle each, or why it cannot be served.
     pub envs: BTreeMap<String, Result<Env, String>>,
+    /// The environment names in the registry's order (for "this registry has: …").
+    pub names: Vec<String>,
     /// Broken environment tags (`ID@ENV` → what is wrong with it): served as 503.
     pub broken: HashMap<String, String>,
     /// What was compared to decide a reload (refs and `HEAD`, or the bundle file's bytes).
@@ -49,6 +51,7 @@ impl Snapshot {
         Snapshot {
             commit: None,
             envs: BTreeMap::new(),
+            names: Vec::new(),
             broken: HashMap::new(),
             key: String::new(),
         }
@@ -101,6 +104,7 @@ pub fn load(origin: &Origin) -> Result<Snapshot, Error> {
             let env = env_of(opened, bytes)?;
             Ok(Snapshot {
                 commit,
+                names: vec![name.clone()],
                 envs: BTreeMap::from([(name, Ok(env))]),
                 broken: HashMap::new(),
                 key,
@@ -121,6 +125,12 @@ pub fn load(origin: &Origin) -> Result<Snapshot, Error> {
             }
             Ok(Snapshot {
                 commit: head.map(|c| c.to_string()),
+                names: reg
+                    .config()
+                    .environments
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
                 envs,
                 broken,
                 key,

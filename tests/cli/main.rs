@@ -41,3 +41,7 @@ mod templates;
 mod tooling;
 mod topology;
 mod writes;
+// issue 28: bundles, render --bundle, prompt serve
+mod bundle_render;
+mod serve;
+mod serve_client;
