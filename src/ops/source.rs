@@ -123,23 +123,24 @@ impl<'a> Source<'a> {
 /// The partials a bundle carries for one prompt.
 pub struct BundlePartials<'a> {
     texts: &'a BTreeMap<String, String>,
-    /// Every id the bundle names, for "did you mean".
-    known: Vec<&'a str>,
+    /// The bundle, whose ids are suggested for a missing partial ("did you mean").
+    bundle: Option<&'a Opened>,
 }
 
 impl<'a> BundlePartials<'a> {
     /// `texts` of one bundled prompt; `bundle` for the ids suggested when one is missing.
     pub fn new(texts: &'a BTreeMap<String, String>, bundle: &'a Opened) -> Self {
-        let mut known: Vec<&str> = texts.keys().map(String::as_str).collect();
-        known.extend(bundle.prompts.keys().map(String::as_str));
-        BundlePartials { texts, known }
+        BundlePartials {
+            texts,
+            bundle: Some(bundle),
+        }
     }
 
     /// `texts` alone (no suggestions beyond them).
     pub fn of(texts: &'a BTreeMap<String, String>) -> Self {
         BundlePartials {
             texts,
-            known: texts.keys().map(String::as_str).collect(),
+            bundle: None,
         }
     }
 }
@@ -153,7 +154,16 @@ impl PartialSource for BundlePartials<'_> {
     }
 
     fn similar(&self, name: &str) -> Vec<String> {
-        crate::store::similar_ids(name, self.known.iter().copied())
+        let bundled = self.bundle.into_iter().flat_map(|b| b.prompts.keys());
+        let mut known: Vec<&str> = self
+            .texts
+            .keys()
+            .chain(bundled)
+            .map(String::as_str)
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        crate::store::similar_ids(name, known.into_iter())
     }
 }
 
