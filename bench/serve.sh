@@ -93,7 +93,7 @@ openai_body='{"vars": {"ticket": "My parcel never arrived and the tracking page 
 # The server.
 "$P" serve --bind 127.0.0.1:0 > "$WORK/serve.out" 2> "$WORK/serve.err" &
 SERVER=$!
-for _ in $(seq 1 200); do grep -q '^listening on' "$WORK/serve.out" && break; sleep 0.05; done
+for _ in $(seq 1 200); do grep -qs '^listening on' "$WORK/serve.out" && break; sleep 0.05; done
 url=$(head -1 "$WORK/serve.out" | sed 's/^listening on //')
 [ -n "$url" ] || { cat "$WORK/serve.err"; exit 1; }
 
@@ -199,7 +199,7 @@ fresh_server() {
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true  # SIGTERM: drains, exits 0
     "$P" serve --bind 127.0.0.1:0 > "$WORK/serve.out" 2>> "$WORK/serve.err" &
     SERVER=$!
-    for _ in $(seq 1 200); do grep -q '^listening on' "$WORK/serve.out" && break; sleep 0.05; done
+    for _ in $(seq 1 200); do grep -qs '^listening on' "$WORK/serve.out" && break; sleep 0.05; done
     url=$(head -1 "$WORK/serve.out" | sed 's/^listening on //')
 }
 # Runs wrk in steps of $2 seconds until at least $1 requests were answered; prints the count.

@@ -677,3 +677,74 @@ fn render_from_git(
         content_type: content_type(request.format),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_is_strict() {
+        assert_eq!(percent_decode("a%2Fb%40c").as_deref(), Some("a/b@c"));
+        assert_eq!(percent_decode("%2e%2e").as_deref(), Some(".."));
+        assert_eq!(percent_decode("a%2"), None);
+        assert_eq!(percent_decode("a%zz"), None);
+        assert_eq!(percent_decode("%ff"), None, "not UTF-8");
+    }
+
+    #[test]
+    fn references_from_paths_are_checked_before_anything_reads() {
+        let ok = reference_of("/v1/prompts/support%2Ftriage@production", "/v1/prompts/").unwrap();
+        assert_eq!(ok.to_string(), "support/triage@production");
+        for bad in ["..", "%2e%2e@x", "a%00b", "", "A@b"] {
+            let r = reference_of(&format!("/v1/prompts/{bad}"), "/v1/prompts/").unwrap_err();
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+        }
+        let long = format!("/v1/prompts/{}", "a".repeat(MAX_REFERENCE + 1));
+        assert!(reference_of(&long, "/v1/prompts/").is_err());
+    }
+
+    #[test]
+    fn if_none_match_takes_quoted_weak_listed_and_star() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"x\", W/\"abc\""),
+        );
+        assert!(not_modified(&h, "abc"));
+        assert!(!not_modified(&h, "abd"));
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+        assert!(not_modified(&h, "anything"));
+        assert!(!not_modified(&HeaderMap::new(), "abc"));
+    }
+
+    #[test]
+    fn formats_are_the_cli_names() {
+        assert_eq!(format_of(None), Ok(RenderFormat::Text));
+        assert_eq!(
+            format_of(Some("openai-responses")),
+            Ok(RenderFormat::OpenaiResponses)
+        );
+        assert!(format_of(Some("xml")).is_err());
+    }
+
+    #[test]
+    fn errors_map_to_statuses_by_variant() {
+        let nf = Error::PromptNotFound {
+            id: "a".into(),
+            place: "here".into(),
+            similar: vec![],
+        };
+        assert_eq!(lib_error(&nf).status(), StatusCode::NOT_FOUND);
+        let bad = Error::BadReference {
+            reference: "a@".into(),
+            reason: "r".into(),
+        };
+        assert_eq!(lib_error(&bad).status(), StatusCode::BAD_REQUEST);
+        let broken = Error::BrokenTag {
+            tag: "a@p".into(),
+            problem: "p".into(),
+            fix: "f".into(),
+        };
+        assert_eq!(lib_error(&broken).status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+}

@@ -238,3 +238,57 @@ pub fn promotions(old: &Snapshot, new: &Snapshot) -> Vec<Promotion> {
 pub fn repository(dir: &Path) -> Origin {
     Origin::Repository(dir.to_path_buf())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interchange::bundle::digest;
+
+    fn env(prompts: &[(&str, Option<usize>, &str, &str)]) -> Env {
+        let mut map = serde_json::Map::new();
+        for (id, version, commit, text) in prompts {
+            let source = format!("format: 1\ntemplate: {text}\n");
+            map.insert(
+                id.to_string(),
+                serde_json::json!({"id": id, "version": version, "commit": commit,
+                    "sha256": digest::sha256_hex(source.as_bytes()), "source": source,
+                    "prompt": {}}),
+            );
+        }
+        let mut v = serde_json::json!({"format": 1, "environment": "production",
+            "generated_from": "x", "prompts": map});
+        v["digest"] = digest::of_value(&v).into();
+        let body = v.to_string().into_bytes();
+        env_of(bundle::read::open(&body, "t").unwrap(), body).unwrap()
+    }
+
+    fn snap(e: Env) -> Snapshot {
+        let mut s = Snapshot::empty();
+        s.envs.insert("production".into(), Ok(e));
+        s
+    }
+
+    #[test]
+    fn promotions_are_moves_additions_removals_and_content_changes() {
+        let old = snap(env(&[("a", Some(1), "c1", "A"), ("b", Some(1), "c1", "B")]));
+        let new = snap(env(&[
+            ("a", Some(2), "c2", "A2"),
+            ("c", Some(1), "c2", "C"),
+        ]));
+        let moved = promotions(&old, &new);
+        let ids: Vec<&str> = moved.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(moved[0].from.version, Some(1));
+        assert_eq!(moved[0].to.commit.as_deref(), Some("c2"));
+        assert_eq!(moved[1].to.commit, None, "b left the environment");
+        assert_eq!(moved[2].from.version, None, "c arrived");
+        assert!(promotions(
+            &new,
+            &snap(env(&[
+                ("a", Some(2), "c2", "A2"),
+                ("c", Some(1), "c2", "C")
+            ]))
+        )
+        .is_empty());
+    }
+}

@@ -257,3 +257,55 @@ fn canonical_without_origin(v: &serde_json::Value) -> String {
     v.as_object_mut().unwrap().remove("generated_from");
     canonical(&v)
 }
+
+#[test]
+fn list_reads_a_bundle_without_git() {
+    let repo = registry();
+    let dir = no_git(&repo);
+    let bundle = dir.join("prod.json");
+    repo.prompt(&[
+        "bundle",
+        "--env",
+        "production",
+        "-o",
+        bundle.to_str().unwrap(),
+    ])
+    .success();
+    let listed = repo
+        .prompt_in(&dir, &["list", "--bundle", "prod.json", "--json"])
+        .success()
+        .json();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "base/layout",
+            "child",
+            "fs",
+            "greet",
+            "jj",
+            "shared/footer",
+            "support/triage"
+        ]
+    );
+    let triage = &listed[6];
+    assert_eq!(triage["kind"], "chat");
+    assert_eq!(triage["model"], "openai/gpt-4o-mini");
+    assert_eq!(triage["environments"], serde_json::json!({"production": 1}));
+    let text = repo
+        .prompt_in(&dir, &["list", "--bundle", "prod.json"])
+        .success();
+    assert!(
+        text.stdout.contains("greet\ttext\t-\t?\tproduction@1"),
+        "{}",
+        text.stdout
+    );
+    repo.prompt_in(&dir, &["list", "--bundle", "prod.json", "--env", "staging"])
+        .success()
+        .stderr_has("no prompt is promoted to staging");
+}
