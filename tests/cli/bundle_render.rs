@@ -149,6 +149,40 @@ fn render_bundle_gives_the_repository_bytes_errors_and_exit_codes() {
 }
 
 #[test]
+fn render_bundle_batch_gives_the_repository_lines() {
+    let repo = registry();
+    let dir = no_git(&repo);
+    repo.prompt(&[
+        "bundle",
+        "--env",
+        "production",
+        "-o",
+        dir.join("prod.json").to_str().unwrap(),
+    ])
+    .success();
+    let lines = "{\"ticket\": \"a\", \"team\": \"x\"}\n\n{\"ticket\": \"b\"}\n";
+    repo.write("lines.jsonl", lines);
+    std::fs::write(dir.join("lines.jsonl"), lines).unwrap();
+    let args = [
+        "render",
+        "support/triage@production",
+        "--batch",
+        "lines.jsonl",
+        "-f",
+        "openai",
+    ];
+    let from_repo = repo.prompt(&args);
+    let mut with_bundle = args.to_vec();
+    with_bundle.extend(["--bundle", "prod.json"]);
+    let from_bundle = repo.prompt_in(&dir, &with_bundle);
+    assert_eq!(from_repo.code, 1);
+    assert_eq!(
+        (from_repo.code, &from_repo.stdout, &from_repo.stderr),
+        (from_bundle.code, &from_bundle.stdout, &from_bundle.stderr)
+    );
+}
+
+#[test]
 fn render_bundle_names_what_the_bundle_holds_and_refuses_a_changed_one() {
     let repo = registry();
     let dir = no_git(&repo);

@@ -478,6 +478,11 @@ fn sigterm_drains_the_request_in_flight_and_exits_0() {
     assert_eq!(resp.status, 200);
     assert_eq!(resp.text(), "Hello drain\n");
     assert_eq!(server.wait_exit(Duration::from_secs(10)), Some(0));
+    // Ctrl-C (SIGINT) stops it the same way, with an open event stream too.
+    let mut other = Server::start(&repo, &[]);
+    let _events = open_events(&other);
+    other.signal(libc::SIGINT);
+    assert_eq!(other.wait_exit(Duration::from_secs(10)), Some(0));
 }
 
 /// Reads SSE `data:` lines of `promotion` events until `n` have arrived.
