@@ -88,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
         'prompt;list' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only prompts promoted to this environment')
             [CompletionResult]::new('--includes', '--includes', [CompletionResultType]::ParameterName, 'Only the prompts that include this one (as a partial, parent or Jinja2 include), directly or through other prompts: the prompts a change to it gives a new version')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'List the prompts of a bundle file (`prompt bundle`) instead, no repository needed: LATEST is unknown there (`?`, null), the environment column names the bundled version')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {id, kind, model, versions, environments, error} (with --includes: an array of {id, through})')

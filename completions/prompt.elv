@@ -82,6 +82,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;list'= {
             cand --env 'Only prompts promoted to this environment'
             cand --includes 'Only the prompts that include this one (as a partial, parent or Jinja2 include), directly or through other prompts: the prompts a change to it gives a new version'
+            cand --bundle 'List the prompts of a bundle file (`prompt bundle`) instead, no repository needed: LATEST is unknown there (`?`, null), the environment column names the bundled version'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --json 'Print JSON: an array of {id, kind, model, versions, environments, error} (with --includes: an array of {id, through})'

@@ -126,6 +126,7 @@ pub fn run(options: Options, listening: impl FnOnce(SocketAddr)) -> Result<(), E
 
 /// Reloads when the refs (or the bundle file) change, or when asked (SIGHUP).
 fn watch_loop(shared: &Shared, origin: &Origin, watch: bool, reload: &mpsc::Receiver<()>) {
+    let mut handle = None;
     loop {
         let forced = match reload.recv_timeout(POLL) {
             Ok(()) => true,
@@ -137,7 +138,7 @@ fn watch_loop(shared: &Shared, origin: &Origin, watch: bool, reload: &mpsc::Rece
         }
         let current = shared.snapshot.load_full();
         if !forced {
-            match state::key_of(origin) {
+            match state::key_of(origin, &mut handle) {
                 Ok(key) if key == current.key => continue,
                 Ok(_) => {}
                 // Unreadable for now (a write under way): keep serving what we have.

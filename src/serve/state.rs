@@ -58,36 +58,29 @@ impl Snapshot {
     }
 }
 
-/// What decides whether the state must be rebuilt: cheap to read every 250 ms.
-pub fn key_of(origin: &Origin) -> Result<String, Error> {
+/// What decides whether the state must be rebuilt: cheap to read every 250 ms. `reg` is the
+/// watcher's own handle on the repository, kept between polls (opened when `None`).
+pub fn key_of(origin: &Origin, reg: &mut Option<Registry>) -> Result<String, Error> {
     match origin {
         Origin::Bundle(path) => {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
             Ok(bundle::digest::sha256_hex(&bytes))
         }
         Origin::Repository(dir) => {
-            let reg = Registry::open(dir)?;
-            let mut key = format!("{:?}\n", reg.head()?.map(|c| c.to_string()));
-            let mut envs: Vec<(String, Vec<(String, String)>)> = reg
-                .all_envs()?
-                .into_iter()
-                .map(|(id, e)| {
-                    let mut e: Vec<(String, String)> = e
-                        .into_iter()
-                        .map(|(n, c)| (n.to_string(), c.to_string()))
-                        .collect();
-                    e.sort();
-                    (id.to_string(), e)
-                })
-                .collect();
-            envs.sort();
-            for (id, e) in envs {
-                key.push_str(&format!("{id} {e:?}\n"));
+            if reg.is_none() {
+                *reg = Some(Registry::open(dir)?);
             }
-            for b in reg.broken_env_tags()? {
-                key.push_str(&format!("broken {} {}\n", b.tag, b.problem));
+            let Some(handle) = reg.as_ref() else {
+                unreachable!("opened above")
+            };
+            match handle.refs_fingerprint() {
+                Ok(key) => Ok(key),
+                Err(e) => {
+                    // Open afresh next time: the repository may have been replaced.
+                    *reg = None;
+                    Err(e)
+                }
             }
-            Ok(key)
         }
     }
 }
@@ -111,8 +104,8 @@ pub fn load(origin: &Origin) -> Result<Snapshot, Error> {
             })
         }
         Origin::Repository(dir) => {
-            let key = key_of(origin)?;
             let reg = Registry::open(dir)?;
+            let key = reg.refs_fingerprint()?;
             let head = reg.head()?;
             let broken = reg
                 .broken_env_tags()?

@@ -53,6 +53,8 @@ mod commit;
 pub mod config;
 mod env;
 mod file_cache;
+// issue 28: what `prompt serve --watch` polls
+mod fingerprint;
 mod history;
 mod import;
 mod interrupt;
