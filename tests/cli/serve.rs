@@ -590,6 +590,39 @@ fn a_broken_tag_is_503_and_the_rest_is_served() {
 }
 
 #[test]
+fn a_damaged_history_cache_changes_no_answer() {
+    let repo = registry();
+    // Fill the caches, then damage them.
+    repo.prompt(&["log", "greet"]).success();
+    repo.prompt(&["env"]).success();
+    let git_dir = repo.root().join(".git");
+    let mut damaged = 0;
+    for entry in std::fs::read_dir(&git_dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("prompt-history") {
+            if path.is_dir() {
+                for f in std::fs::read_dir(&path).unwrap() {
+                    std::fs::write(f.unwrap().path(), "garbage\n\0\0 not a cache").unwrap();
+                    damaged += 1;
+                }
+            } else {
+                std::fs::write(&path, "garbage\n\0\0 not a cache").unwrap();
+                damaged += 1;
+            }
+        }
+    }
+    assert!(damaged > 0, "no cache file found to damage");
+    let server = Server::start(&repo, &[]);
+    for (r, v) in [("greet@production", "1"), ("greet@staging", "2"), ("greet@2", "2")] {
+        let resp = server.post(&format!("/v1/render/{r}"), r#"{"vars": {"name": "a"}}"#);
+        assert_eq!(resp.status, 200, "{r}: {}", resp.text());
+        assert_eq!(resp.header("x-prompt-version"), Some(v), "{r}");
+    }
+    assert_eq!(server.get("/v1/environments/production").status, 200);
+}
+
+#[test]
 fn a_bundle_is_served_without_git() {
     let repo = registry();
     let dir = repo.sibling("nogit-serve");
