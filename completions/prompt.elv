@@ -203,6 +203,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --help 'Print help'
         }
         &'prompt;env'= {
+            cand --bundle 'Read a bundle file (`prompt bundle`) instead, no repository needed: its one environment, by prompt (LATEST and WORKING are unknown there: `?`, null)'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --json 'Print JSON: an array of {id, latest, working, environments}'

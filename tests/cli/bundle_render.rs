@@ -343,3 +343,40 @@ fn list_reads_a_bundle_without_git() {
         .success()
         .stderr_has("no prompt is promoted to staging");
 }
+
+#[test]
+fn env_reads_a_bundle_without_git() {
+    let repo = registry();
+    let dir = no_git(&repo);
+    let bundle = dir.join("prod.json");
+    repo.prompt(&[
+        "bundle",
+        "--env",
+        "production",
+        "-o",
+        bundle.to_str().unwrap(),
+    ])
+    .success();
+    let rows = repo
+        .prompt_in(&dir, &["env", "--bundle", "prod.json", "--json"])
+        .success()
+        .json();
+    assert_eq!(rows.as_array().unwrap().len(), 7);
+    let greet = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "greet")
+        .unwrap();
+    let commit = repo.git(&["rev-parse", "greet@production^{commit}"]);
+    assert_eq!(greet["latest"], serde_json::Value::Null);
+    assert_eq!(greet["environments"]["production"]["version"], 1);
+    assert_eq!(greet["environments"]["production"]["commit"], commit.trim());
+    let piped = repo
+        .prompt_in(&dir, &["env", "--bundle", "prod.json", "greet"])
+        .success();
+    assert_eq!(piped.stdout, "greet\t?\t?\t1\n");
+    repo.prompt_in(&dir, &["env", "--bundle", "prod.json", "gret"])
+        .code(1)
+        .stderr_has("did you mean `greet`?");
+}

@@ -614,7 +614,11 @@ fn a_damaged_history_cache_changes_no_answer() {
     }
     assert!(damaged > 0, "no cache file found to damage");
     let server = Server::start(&repo, &[]);
-    for (r, v) in [("greet@production", "1"), ("greet@staging", "2"), ("greet@2", "2")] {
+    for (r, v) in [
+        ("greet@production", "1"),
+        ("greet@staging", "2"),
+        ("greet@2", "2"),
+    ] {
         let resp = server.post(&format!("/v1/render/{r}"), r#"{"vars": {"name": "a"}}"#);
         assert_eq!(resp.status, 200, "{r}: {}", resp.text());
         assert_eq!(resp.header("x-prompt-version"), Some(v), "{r}");
