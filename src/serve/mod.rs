@@ -228,3 +228,54 @@ fn on_panic(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Respo
 fn signal(kind: tokio::signal::unix::SignalKind) -> Result<tokio::signal::unix::Signal, Error> {
     tokio::signal::unix::signal(kind).map_err(|e| Error::io("signal handler", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    #[test]
+    fn a_panic_in_a_handler_is_a_500_with_an_error_body() {
+        async fn boom() -> &'static str {
+            let v: Vec<&'static str> = Vec::new();
+            v[1]
+        }
+        let app: axum::Router = axum::Router::new().route("/", axum::routing::get(boom));
+        let svc = tower::ServiceBuilder::new()
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
+            .service(app);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let req = axum::http::Request::get("/")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = rt.block_on(svc.oneshot(req)).unwrap();
+        assert_eq!(resp.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let body = rt
+            .block_on(axum::body::to_bytes(
+                axum::body::Body::new(resp.into_body()),
+                1 << 16,
+            ))
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "internal");
+    }
+
+    #[test]
+    fn only_loopback_goes_without_a_token() {
+        assert!(is_loopback(&"127.0.0.1:1".parse().unwrap()));
+        assert!(is_loopback(&"[::1]:1".parse().unwrap()));
+        assert!(!is_loopback(&"0.0.0.0:1".parse().unwrap()));
+        let options = Options {
+            origin: Origin::Bundle("x".into()),
+            bind: "0.0.0.0:0".parse().unwrap(),
+            watch: false,
+            token: None,
+            max_body: 1,
+            timeout: Duration::from_secs(1),
+            threads: None,
+        };
+        assert!(matches!(run(options, |_| ()), Err(Error::Usage(_))));
+    }
+}
