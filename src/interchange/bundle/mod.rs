@@ -40,8 +40,8 @@
 //!
 //! `digest` is the SHA-256 (lower-case hex) of the canonical JSON of the bundle without its
 //! `digest` and `generated_from` fields: object keys sorted by their UTF-8 bytes, no whitespace,
-//! strings escaped as JSON requires (`"`, `\\`, control characters as `\\uXXXX` except `\\b \\f
-//! \\n \\r \\t`; everything else as UTF-8), numbers as written in the file (`digest::canonical`).
+//! strings and numbers as `serde_json` writes them (`digest` has the exact rules; the same text
+//! is in docs/json-output.md).
 //! So the digest depends on the prompts, their versions and their bytes only: neither on when
 //! nor from which later commit the bundle was written, nor on key order. Two bundles of the same
 //! state are equal byte for byte.
