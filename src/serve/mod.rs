@@ -175,6 +175,9 @@ async fn serve(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut hangup = signal(tokio::signal::unix::SignalKind::hangup())?;
     let mut terminate = signal(tokio::signal::unix::SignalKind::terminate())?;
+    // Made once, before the loop: a signal stream made anew at each turn would miss a signal
+    // that came while the loop was busy with a connection.
+    let mut interrupt = signal(tokio::signal::unix::SignalKind::interrupt())?;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -202,7 +205,7 @@ async fn serve(
                 let _ = reload.send(());
             }
             _ = terminate.recv() => break,
-            _ = tokio::signal::ctrl_c() => break,
+            _ = interrupt.recv() => break,
         }
     }
     drop(listener);

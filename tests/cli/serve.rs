@@ -460,20 +460,29 @@ fn sigterm_drains_the_request_in_flight_and_exits_0() {
     let mut s = TcpStream::connect(server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let body = br#"{"vars": {"name": "drain"}}"#;
+    // `Expect: 100-continue`: the server says `100 Continue` when the handler starts reading the
+    // body, so the request is known to be in flight before the signal comes.
     let head = format!(
-        "POST /v1/render/greet@production HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        "POST /v1/render/greet@production HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\
+         Content-Length: {}\r\n\r\n",
         body.len()
     );
     s.write_all(head.as_bytes()).unwrap();
-    s.write_all(&body[..5]).unwrap();
-    // The request is in flight (its headers were read) when the signal comes.
-    std::thread::sleep(Duration::from_millis(200));
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 100"), "{line}");
+    reader.read_line(&mut line).unwrap();
     server.signal(libc::SIGTERM);
-    std::thread::sleep(Duration::from_millis(200));
-    // A new client is no longer accepted, or is answered; the one in flight is finished.
+    // The server stops accepting new clients ...
+    eventually(Duration::from_secs(5), "the listener is closed", || {
+        TcpStream::connect(server.addr).is_err()
+    });
+    // ... and finishes the one in flight.
+    s.write_all(&body[..5]).unwrap();
     s.write_all(&body[5..]).unwrap();
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
+    reader.read_to_end(&mut raw).unwrap();
     let resp = crate::serve_client::parse(&raw);
     assert_eq!(resp.status, 200);
     assert_eq!(resp.text(), "Hello drain\n");
