@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve prompts over HTTP to applications: exactly the bytes `prompt render` prints')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of prompt files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)')
             [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Run the language server for editors (LSP 3.17 over stdin and stdout)')
@@ -91,6 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
         'prompt;list' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only prompts promoted to this environment')
             [CompletionResult]::new('--includes', '--includes', [CompletionResultType]::ParameterName, 'Only the prompts that include this one (as a partial, parent or Jinja2 include), directly or through other prompts: the prompts a change to it gives a new version')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'List the prompts of a bundle file (`prompt bundle`) instead, no repository needed: LATEST is unknown there (`?`, null), the environment column names the bundled version')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {id, kind, model, versions, environments, error} (with --includes: an array of {id, through})')
@@ -102,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             break
         }
         'prompt;show' {
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Read the prompt from a bundle file (`prompt bundle`) alone, no repository needed')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: {id, reference, version, draft?, commit, environment, prompt}')
@@ -180,6 +183,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Render once per line of a JSONL file of values (`-` reads stdin): output line N is {"line": N, "output": …} or {"line": N, "error": …}')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Render from a bundle file (`prompt bundle`) alone, no repository needed: REF is ID, or ID@ENV / ID@N / ID@COMMIT for what the bundle holds')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
             [CompletionResult]::new('--lenient', '--lenient', [CompletionResultType]::ParameterName, 'Follow the mustache spec to the letter: missing values and partials render empty, and undeclared values are accepted')
@@ -218,6 +222,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             break
         }
         'prompt;env' {
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Read a bundle file (`prompt bundle`) instead, no repository needed: its one environment, by prompt (LATEST and WORKING are unknown there: `?`, null)')
             [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {id, latest, working, environments}')
@@ -354,6 +359,24 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'prompt;serve' {
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address and port to listen on (port 0 picks a free one)')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Serve this bundle file (`prompt bundle`) instead of the repository')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'A file holding the bearer token requests must send (`Authorization: Bearer TOKEN`); required for an address that is not loopback')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'The largest request body, in bytes (larger ones get 413)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds a client may take to send a request''s headers or body')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: one per core)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'The repository to use (default: the one containing the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also turns it off)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'See new commits and tag moves within a second (the default when serving a repository)')
+            [CompletionResult]::new('--no-watch', '--no-watch', [CompletionResultType]::ParameterName, 'Do not poll for changes (SIGHUP still reloads)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors, no progress messages')
+            [CompletionResult]::new('--no-pager', '--no-pager', [CompletionResultType]::ParameterName, 'Never send long output (log, diff) through a pager')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'prompt;schema' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to this file instead of stdout')
@@ -453,6 +476,7 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file')
             [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Write every prompt promoted to ENV, at its promoted version, to one JSON file')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve prompts over HTTP to applications: exactly the bytes `prompt render` prints')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of prompt files')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)')
             [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Run the language server for editors (LSP 3.17 over stdin and stdout)')
@@ -524,6 +548,9 @@ Register-ArgumentCompleter -Native -CommandName 'prompt' -ScriptBlock {
             break
         }
         'prompt;help;bundle' {
+            break
+        }
+        'prompt;help;serve' {
             break
         }
         'prompt;help;schema' {

@@ -47,6 +47,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand import 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files'
             cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
+            cand serve 'Serve prompts over HTTP to applications: exactly the bytes `prompt render` prints'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
             cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
@@ -85,6 +86,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;list'= {
             cand --env 'Only prompts promoted to this environment'
             cand --includes 'Only the prompts that include this one (as a partial, parent or Jinja2 include), directly or through other prompts: the prompts a change to it gives a new version'
+            cand --bundle 'List the prompts of a bundle file (`prompt bundle`) instead, no repository needed: LATEST is unknown there (`?`, null), the environment column names the bundled version'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --json 'Print JSON: an array of {id, kind, model, versions, environments, error} (with --includes: an array of {id, through})'
@@ -95,6 +97,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'prompt;show'= {
+            cand --bundle 'Read the prompt from a bundle file (`prompt bundle`) alone, no repository needed'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --json 'Print JSON: {id, reference, version, draft?, commit, environment, prompt}'
@@ -168,6 +171,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -f 'Output format'
             cand --format 'Output format'
             cand --batch 'Render once per line of a JSONL file of values (`-` reads stdin): output line N is {"line": N, "output": …} or {"line": N, "error": …}'
+            cand --bundle 'Render from a bundle file (`prompt bundle`) alone, no repository needed: REF is ID, or ID@ENV / ID@N / ID@COMMIT for what the bundle holds'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --lenient 'Follow the mustache spec to the letter: missing values and partials render empty, and undeclared values are accepted'
@@ -203,6 +207,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand --help 'Print help'
         }
         &'prompt;env'= {
+            cand --bundle 'Read a bundle file (`prompt bundle`) instead, no repository needed: its one environment, by prompt (LATEST and WORKING are unknown there: `?`, null)'
             cand --repo 'The repository to use (default: the one containing the current directory)'
             cand --color 'When to colour output (NO_COLOR also turns it off)'
             cand --json 'Print JSON: an array of {id, latest, working, environments}'
@@ -326,6 +331,23 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'prompt;serve'= {
+            cand --bind 'Address and port to listen on (port 0 picks a free one)'
+            cand --bundle 'Serve this bundle file (`prompt bundle`) instead of the repository'
+            cand --token-file 'A file holding the bearer token requests must send (`Authorization: Bearer TOKEN`); required for an address that is not loopback'
+            cand --max-body 'The largest request body, in bytes (larger ones get 413)'
+            cand --timeout 'Seconds a client may take to send a request''s headers or body'
+            cand --threads 'Worker threads (default: one per core)'
+            cand --repo 'The repository to use (default: the one containing the current directory)'
+            cand --color 'When to colour output (NO_COLOR also turns it off)'
+            cand --watch 'See new commits and tag moves within a second (the default when serving a repository)'
+            cand --no-watch 'Do not poll for changes (SIGHUP still reloads)'
+            cand -q 'Print only data and errors, no progress messages'
+            cand --quiet 'Print only data and errors, no progress messages'
+            cand --no-pager 'Never send long output (log, diff) through a pager'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'prompt;schema'= {
             cand -o 'Write to this file instead of stdout'
             cand --output 'Write to this file instead of stdout'
@@ -419,6 +441,7 @@ set edit:completion:arg-completer[prompt] = {|@words|
             cand import 'Import prompts from Phoenix, LangWatch, Freeplay, Bifrost or Langfuse JSON, or from dotprompt (.prompt) and Prompty (.prompty) files'
             cand export 'Print the request body that creates this prompt version in Phoenix, LangWatch, Freeplay, Bifrost or Langfuse, or the prompt as a dotprompt (.prompt) or Prompty (.prompty) file'
             cand bundle 'Write every prompt promoted to ENV, at its promoted version, to one JSON file'
+            cand serve 'Serve prompts over HTTP to applications: exactly the bytes `prompt render` prints'
             cand schema 'Print the JSON Schema (draft 2020-12) of prompt files'
             cand completions 'Print a completion script for a shell (bash, zsh and fish ones complete ids and environments)'
             cand lsp 'Run the language server for editors (LSP 3.17 over stdin and stdout)'
@@ -469,6 +492,8 @@ set edit:completion:arg-completer[prompt] = {|@words|
         &'prompt;help;export'= {
         }
         &'prompt;help;bundle'= {
+        }
+        &'prompt;help;serve'= {
         }
         &'prompt;help;schema'= {
         }

@@ -87,6 +87,15 @@ pub enum Error {
     #[error("`{reference}` does not exist: {reason}")]
     NotPromoted { reference: String, reason: String },
 
+    /// A bundle was asked for a reference it does not hold (another environment, version or
+    /// commit); `holds` names what it does hold.
+    #[error("`{reference}` is not in the bundle {bundle}: it holds {holds}")]
+    NotInBundle {
+        reference: String,
+        holds: String,
+        bundle: String,
+    },
+
     #[error("the environment tag `{tag}` is broken: {problem}; {fix}")]
     BrokenTag {
         tag: String,
@@ -194,12 +203,79 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// What to do next, for the errors where there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::NotARepository { .. } => Some(
+                "run `prompt init` to create a registry here, or pass --repo DIR (or set PROMPT_REPO)"
+                    .into(),
+            ),
+            Error::PromptNotFound { similar, .. } if !similar.is_empty() => {
+                Some(format!("did you mean {}?", quote_list(similar)))
+            }
+            Error::PromptNotFound { .. } => {
+                Some("`prompt list` shows the prompts; `prompt new ID` creates one".into())
+            }
+            Error::NotPromoted { .. } => {
+                Some("`prompt env ID` shows where a prompt is promoted".into())
+            }
+            Error::UnknownReference { .. } => Some("`prompt log ID` lists the versions".into()),
+            Error::UnknownRevision { .. } => Some(
+                "`git branch -a` and `git tag` list revisions; a CI checkout may need `git fetch \
+                 origin BRANCH` first"
+                    .into(),
+            ),
+            Error::UnknownEnv { .. } => {
+                Some("environments are configured under `environments:` in .prompts.yaml".into())
+            }
+            Error::AlreadyExists { .. } => Some("edit the file, or choose another id".into()),
+            Error::Invalid { .. } => Some(
+                "fix the problems above (`prompt check` lists them), or commit anyway with --no-verify"
+                    .into(),
+            ),
+            Error::BareRepository { .. } => Some("clone the repository to get a working tree".into()),
+            Error::Locked { .. } => Some(
+                "another git command may be running; if none is, the lock file is stale and can be \
+                 removed"
+                    .into(),
+            ),
+            Error::Conflict { .. } => Some("run the command again".into()),
+            Error::ShallowHistory { .. } => Some(SHALLOW_FIX.into()),
+            Error::NoReleaseLine { .. } => Some(
+                "set `release_branch: BRANCH` in .prompts.yaml, or fetch the release branch (`git \
+                 fetch origin main`)"
+                    .into(),
+            ),
+            Error::Diverged { .. } => Some(
+                "run `prompt pull` to see the remote's promotions, then promote again if yours should \
+                 win"
+                .into(),
+            ),
+            _ => None,
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// What fixes a shallow clone, for every message that meets one.
+pub const SHALLOW_FIX: &str =
+    "run `git fetch --unshallow` to fetch the whole history; in CI, check \
+     out the full history (GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
+
+/// `a`, `a or b`, `a, b or c` with backticks.
+pub fn quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 

@@ -31,6 +31,9 @@ pub mod model;
 pub mod ops;
 pub mod partials;
 pub mod render;
+// issue 28: `prompt serve`, behind the `serve` feature (tokio, axum)
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod store;
 pub mod template;
 // `prompt test` (issue 29): tests in prompt files, recordings, the model transport.

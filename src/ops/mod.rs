@@ -22,6 +22,10 @@
 pub mod check;
 pub mod commit;
 pub mod diff;
+// issue 28: one render for the CLI and `prompt serve`, from the registry or a bundle
+pub mod render;
+pub mod show;
+pub mod source;
 pub mod values;
 
 // Issue 30: the pull-request report and who changed each part of a prompt.

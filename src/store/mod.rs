@@ -56,6 +56,8 @@ mod env;
 mod file_cache;
 // Issue 30 (blame): a prompt file's states along a history.
 mod file_states;
+// issue 28: what `prompt serve --watch` polls
+mod fingerprint;
 mod history;
 mod import;
 mod interrupt;

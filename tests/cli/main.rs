@@ -51,3 +51,8 @@ mod writes;
 mod action;
 mod blame;
 mod review;
+
+// issue 28: bundles, render --bundle, prompt serve
+mod bundle_render;
+mod serve;
+mod serve_client;

@@ -29,7 +29,7 @@ install)
     ;;
 lint)
     shift
-    if [ $# -gt 0 ]; then files=("$@"); else files=("$root"/.github/workflows/*.yml "$root/docs/github-actions.yml"); fi
+    if [ $# -gt 0 ]; then files=("$@"); else files=("$root"/.github/workflows/*.yml "$root/docs/github-actions.yml" "$root/docs/bundle-publish.yml"); fi
     cp "$here/lint.mjs" "$tools/lint.mjs"
     status=0
     node "$tools/lint.mjs" "${files[@]}" || status=1

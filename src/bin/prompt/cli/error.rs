@@ -123,6 +123,7 @@ fn exit_code(e: &Error) -> u8 {
         | Error::Config { .. }
         | Error::PromptNotFound { .. }
         | Error::UnknownReference { .. }
+        | Error::NotInBundle { .. }
         | Error::NotPromoted { .. }
         | Error::UnknownRevision { .. }
         | Error::BrokenTag { .. }
@@ -146,56 +147,10 @@ fn exit_code(e: &Error) -> u8 {
     }
 }
 
-/// What to do next, for the errors where there is something to say.
+/// What to do next, for the errors where there is something to say (the table lives in the
+/// library, `Error::hint`, so that `prompt serve` answers with the same words).
 fn hint(e: &Error) -> Option<String> {
-    match e {
-        Error::NotARepository { .. } => Some(
-            "run `prompt init` to create a registry here, or pass --repo DIR (or set PROMPT_REPO)"
-                .into(),
-        ),
-        Error::PromptNotFound { similar, .. } if !similar.is_empty() => {
-            Some(format!("did you mean {}?", quote_list(similar)))
-        }
-        Error::PromptNotFound { .. } => {
-            Some("`prompt list` shows the prompts; `prompt new ID` creates one".into())
-        }
-        Error::NotPromoted { .. } => {
-            Some("`prompt env ID` shows where a prompt is promoted".into())
-        }
-        Error::UnknownReference { .. } => Some("`prompt log ID` lists the versions".into()),
-        Error::UnknownRevision { .. } => Some(
-            "`git branch -a` and `git tag` list revisions; a CI checkout may need `git fetch \
-             origin BRANCH` first"
-                .into(),
-        ),
-        Error::UnknownEnv { .. } => {
-            Some("environments are configured under `environments:` in .prompts.yaml".into())
-        }
-        Error::AlreadyExists { .. } => Some("edit the file, or choose another id".into()),
-        Error::Invalid { .. } => Some(
-            "fix the problems above (`prompt check` lists them), or commit anyway with --no-verify"
-                .into(),
-        ),
-        Error::BareRepository { .. } => Some("clone the repository to get a working tree".into()),
-        Error::Locked { .. } => Some(
-            "another git command may be running; if none is, the lock file is stale and can be \
-             removed"
-                .into(),
-        ),
-        Error::Conflict { .. } => Some("run the command again".into()),
-        Error::ShallowHistory { .. } => Some(SHALLOW_FIX.into()),
-        Error::NoReleaseLine { .. } => Some(
-            "set `release_branch: BRANCH` in .prompts.yaml, or fetch the release branch (`git \
-             fetch origin main`)"
-                .into(),
-        ),
-        Error::Diverged { .. } => Some(
-            "run `prompt pull` to see the remote's promotions, then promote again if yours should \
-             win"
-            .into(),
-        ),
-        _ => None,
-    }
+    e.hint()
 }
 
 /// A library error as one line with its hint, for a command that goes on without the answer.
@@ -205,21 +160,6 @@ pub fn message_with_hint(e: Error) -> String {
     match e.hint() {
         Some(hint) => format!("{message}; {hint}"),
         None => message,
-    }
-}
-
-/// What fixes a shallow clone, for every message that meets one.
-pub const SHALLOW_FIX: &str =
-    "run `git fetch --unshallow` to fetch the whole history; in CI, check \
-     out the full history (GitHub Actions: `actions/checkout` with `fetch-depth: 0`)";
-
-/// `a`, `a or b`, `a, b or c` with backticks.
-pub fn quote_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 

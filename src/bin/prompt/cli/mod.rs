@@ -100,6 +100,8 @@ commands! {
     Import(commands::import::Args),
     Export(commands::export::Args),
     Bundle(commands::bundle::Args),
+    // issue 28
+    Serve(commands::serve::Args),
     Schema(commands::schema::Args),
     Completions(commands::completions::Args),
     // Issue 31.
@@ -123,6 +125,7 @@ impl Command {
                 | Command::Log(_)
                 | Command::Diff(_)
                 | Command::Render(_)
+                | Command::Serve(_)
                 | Command::Schema(_)
                 | Command::Completions(_)
                 | Command::Lsp(_)
@@ -356,6 +359,7 @@ fn run(command: Command, ctx: &Context) -> Result<(), CliError> {
         Command::Import(args) => commands::import::run(args, ctx),
         Command::Export(args) => commands::export::run(args, ctx),
         Command::Bundle(args) => commands::bundle::run(args, ctx),
+        Command::Serve(args) => commands::serve::run(args, ctx),
         Command::Schema(args) => commands::schema::run(args, ctx),
         Command::Completions(args) => commands::completions::run(args, ctx),
         Command::Lsp(args) => commands::lsp::run(args, ctx),

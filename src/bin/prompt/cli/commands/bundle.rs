@@ -10,10 +10,13 @@ use prompt_registry::Error;
 /// Write every prompt promoted to ENV, at its promoted version, to one JSON file
 ///
 /// For programs that run without git. The shape is stable: {"format": 1, "environment": ENV,
-/// "generated_from": COMMIT, "prompts": {ID: {"id", "version", "commit", "prompt", "partials"?}}},
-/// sorted by id; `prompt` is the prompt file as JSON, `partials` the template texts of the
-/// partials it includes, at the same commit. Only prompts present at --ref (default HEAD) are
-/// included.
+/// "generated_from": COMMIT, "digest": SHA256, "prompts": {ID: {"id", "version", "commit",
+/// "sha256", "source", "prompt", "partials"?, "includes"?}}}, sorted by id; `source` is the prompt
+/// file at its commit and `sha256` that of its bytes, `prompt` the file as JSON, `partials` the
+/// template texts of the prompts it includes and `includes` their files, at the same commit.
+/// `digest` covers the content (not the time, not --ref): the same state gives the same bytes.
+/// Only prompts present at --ref (default HEAD) are included. `render --bundle`, `show --bundle`
+/// and `serve --bundle` read it.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The environment to bundle

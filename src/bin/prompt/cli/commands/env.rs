@@ -23,6 +23,10 @@ pub struct Args {
     /// Print JSON: an array of {id, latest, working, environments}
     #[arg(long)]
     pub json: bool,
+    /// Read a bundle file (`prompt bundle`) instead, no repository needed: its one environment,
+    /// by prompt (LATEST and WORKING are unknown there: `?`, null)
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<std::path::PathBuf>,
 }
 
 /// `env` subcommands.
@@ -49,8 +53,9 @@ struct Row {
     /// cannot count).
     latest: Option<usize>,
     /// `unchanged`, `modified` (differs from latest), `new` (never committed), `missing` (no file
-    /// in the working tree) or `removed` (deleted by a commit; its history and tags remain).
-    working: &'static str,
+    /// in the working tree) or `removed` (deleted by a commit; its history and tags remain);
+    /// `null` for a bundle, which has no working tree.
+    working: Option<&'static str>,
     environments: IndexMap<String, EnvCell>,
 }
 
@@ -71,6 +76,11 @@ struct EnvCell {
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     if let Some(Action::History(h)) = args.action {
         return history(h, ctx);
+    }
+    if let Some(path) = &args.bundle {
+        let only = args.id.as_deref().map(PromptId::parse).transpose()?;
+        let (rows, envs) = bundle_rows(path, only.as_ref())?;
+        return print(&rows, &envs, args.json, ctx);
     }
     let only = args.id.as_deref().map(|t| ctx.id(t)).transpose()?;
     let reg = ctx.registry()?;
@@ -144,12 +154,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         rows.push(Row {
             id: id.to_string(),
             latest: shown_latest,
-            working,
+            working: Some(working),
             environments,
         });
-    }
-    if args.json {
-        return ctx.ui.json(&rows);
     }
     let env_names: Vec<String> = reg
         .config()
@@ -157,6 +164,51 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .iter()
         .map(|e| e.to_string())
         .collect();
+    print(&rows, &env_names, args.json, ctx)
+}
+
+/// A bundle's prompts (or only `only`) as rows, and its one environment.
+fn bundle_rows(
+    path: &std::path::Path,
+    only: Option<&PromptId>,
+) -> Result<(Vec<Row>, Vec<String>), CliError> {
+    let bundle = prompt_registry::interchange::bundle::read::open_file(path)?;
+    if let Some(id) = only {
+        bundle.resolve(&prompt_registry::model::Reference {
+            id: id.clone(),
+            selector: prompt_registry::model::Selector::WorkingTree,
+        })?;
+    }
+    let rows = bundle
+        .prompts
+        .values()
+        .filter(|p| only.is_none_or(|o| *o == p.id))
+        .map(|p| Row {
+            id: p.id.to_string(),
+            latest: None,
+            working: None,
+            environments: [(
+                bundle.environment.clone(),
+                EnvCell {
+                    version: p.version,
+                    commit: p.commit.clone(),
+                    behind: false,
+                    draft: p.draft.is_some(),
+                    branch: p.draft.clone().flatten(),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        })
+        .collect();
+    Ok((rows, vec![bundle.environment.clone()]))
+}
+
+/// Prints rows as JSON or as the prompts × environments table.
+fn print(rows: &[Row], env_names: &[String], json: bool, ctx: &Context) -> Result<(), CliError> {
+    if json {
+        return ctx.ui.json(&rows);
+    }
     let mut header = vec!["ID", "LATEST", "WORKING"];
     header.extend(env_names.iter().map(String::as_str));
     let table: Vec<Vec<String>> = rows
@@ -169,9 +221,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                     Some(0) => "-".into(),
                     Some(n) => n.to_string(),
                 },
-                r.working.to_string(),
+                r.working.unwrap_or("?").to_string(),
             ];
-            for env in &env_names {
+            for env in env_names {
                 row.push(match r.environments.get(env) {
                     None => "-".into(),
                     Some(c) => match c.version {

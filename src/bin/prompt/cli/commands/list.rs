@@ -26,6 +26,10 @@ pub struct Args {
     /// or through other prompts: the prompts a change to it gives a new version
     #[arg(long, value_name = "ID")]
     pub includes: Option<String>,
+    /// List the prompts of a bundle file (`prompt bundle`) instead, no repository needed: LATEST
+    /// is unknown there (`?`, null), the environment column names the bundled version
+    #[arg(long, value_name = "FILE", conflicts_with = "includes")]
+    pub bundle: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,6 +55,10 @@ fn stem(file: &str) -> &str {
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    if let Some(path) = &args.bundle {
+        let rows = bundle_rows(path, args.env.as_deref())?;
+        return print(&rows, &args, None, ctx);
+    }
     let reg = ctx.registry()?;
     let only_env = match &args.env {
         Some(name) => Some(reg.config().require_env(name)?),
@@ -119,14 +127,46 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         .into_iter()
         .filter_map(Result::transpose)
         .collect::<Result<Vec<Row>, Error>>()?;
+    print(&rows, &args, Some(reg), ctx)
+}
+
+/// The rows of a bundle's prompts, when `env` (if given) is the bundle's environment.
+fn bundle_rows(path: &std::path::Path, env: Option<&str>) -> Result<Vec<Row>, CliError> {
+    let bundle = prompt_registry::interchange::bundle::read::open_file(path)?;
+    if env.is_some_and(|e| e != bundle.environment) {
+        return Ok(Vec::new());
+    }
+    let mut rows = Vec::new();
+    for p in bundle.prompts.values() {
+        let loaded = p.load()?;
+        rows.push(Row {
+            id: p.id.to_string(),
+            kind: Some(loaded.prompt.kind().as_str()),
+            model: loaded.prompt.model_label(),
+            versions: None,
+            environments: [(bundle.environment.clone(), p.version)]
+                .into_iter()
+                .collect(),
+            error: None,
+        });
+    }
+    Ok(rows)
+}
+
+/// Prints rows as JSON or the table (`reg` names the root when there is nothing to list).
+fn print(rows: &[Row], args: &Args, reg: Option<&Registry>, ctx: &Context) -> Result<(), CliError> {
     if args.json {
         return ctx.ui.json(&rows);
     }
     if rows.is_empty() {
-        if let Some(env) = &only_env {
+        if let Some(env) = &args.env {
             ctx.ui.status(&format!("no prompt is promoted to {env}"));
             return Ok(());
         }
+        let Some(reg) = reg else {
+            ctx.ui.status("the bundle holds no prompt");
+            return Ok(());
+        };
         ctx.ui.status(&format!(
             "no prompts yet in {}/ (create one with `prompt new ID`)",
             if reg.config().root.is_empty() {

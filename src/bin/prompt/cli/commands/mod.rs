@@ -23,6 +23,8 @@ pub mod render;
 pub mod review;
 pub mod rm;
 pub mod schema;
+// issue 28
+pub mod serve;
 pub mod show;
 pub mod sync;
 // `prompt test` (issue 29).

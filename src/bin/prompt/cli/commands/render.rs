@@ -7,10 +7,13 @@ use serde_json::Value;
 
 use crate::cli::choices::FormatArg;
 use crate::cli::{error::CliError, Context};
+use prompt_registry::interchange::bundle::read as bundle_read;
 use prompt_registry::model::nesting;
+use prompt_registry::model::Reference;
+use prompt_registry::ops::render::{render_once, Failure, Output, Request};
+use prompt_registry::ops::source::Source;
 use prompt_registry::ops::values::{parse_vars, read_vars_file};
-use prompt_registry::partials::RegistryPartials;
-use prompt_registry::render::{self, values, Prepared, RenderError, RenderFormat, Sources};
+use prompt_registry::render::{self, values, Prepared, RenderFormat, Sources};
 use prompt_registry::Error;
 
 /// Render a prompt at a reference with values: text, JSON, or a request body for openai,
@@ -44,42 +47,59 @@ pub struct Args {
     /// With --batch: stop at the first line that fails
     #[arg(long, requires = "batch")]
     pub fail_fast: bool,
+    /// Render from a bundle file (`prompt bundle`) alone, no repository needed: REF is ID, or
+    /// ID@ENV / ID@N / ID@COMMIT for what the bundle holds
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
-    let reference = ctx.reference(&args.reference)?;
+    let reference = match &args.bundle {
+        // A bundle has no working tree to find a path in: the reference is read as typed.
+        Some(_) => Reference::parse(&args.reference)?,
+        None => ctx.reference(&args.reference)?,
+    };
     let mut layers = Vec::new();
     if let Some(file) = &args.vars_file {
         layers.push(read_vars_file(file, args.batch.as_deref())?);
     }
     layers.push(parse_vars(&args.vars)?);
-    let reg = ctx.registry()?;
-    let resolved = reg.resolve(&reference)?;
-    let loaded = resolved.load()?;
-    let partials = RegistryPartials::new(reg, resolved.rev);
-    let prepared = Prepared::new(&loaded.prompt, &partials, args.lenient)?;
-    let sources = Sources {
+    let source = match &args.bundle {
+        Some(path) => Source::Bundle(Box::leak(Box::new(bundle_read::open_file(path)?))),
+        None => Source::Registry(ctx.registry()?),
+    };
+    let found = source.resolve(&reference)?;
+    let loaded = found.load()?;
+    let partials = source.partials(&found);
+    if let Some(path) = &args.batch {
+        let prepared = Prepared::new(&loaded.prompt, partials.resolver(), args.lenient)?;
+        let sources = Sources {
+            sample: args.sample.clone(),
+            layers,
+            lenient: args.lenient,
+        };
+        return batch(&prepared, sources, args.format.0, path, args.fail_fast, ctx);
+    }
+    let request = Request {
         sample: args.sample.clone(),
         layers,
         lenient: args.lenient,
+        format: args.format.0,
     };
-    match &args.batch {
-        Some(path) => batch(&prepared, sources, args.format.0, path, args.fail_fast, ctx),
-        None => {
-            let values = values::collect(&loaded.prompt, &sources)?;
-            let rendered = prepared
-                .render(values)
-                .map_err(|e| with_suggestion(e, &partials))?;
-            let (out, warnings) = render::output(&loaded.prompt, &rendered, args.format.0)?;
-            for w in warnings {
-                ctx.ui.warn(&w);
-            }
-            match out {
-                // The rendered text is data for a program: byte for byte.
-                Value::String(text) => ctx.ui.print_exact(&text),
-                other => ctx.ui.json(&other),
-            }
-        }
+    let (out, warnings) = render_once(
+        &loaded.prompt,
+        partials.source(),
+        partials.resolver(),
+        &request,
+    )
+    .map_err(failure)?;
+    for w in warnings {
+        ctx.ui.warn(&w);
+    }
+    match out {
+        // The rendered text is data for a program: byte for byte.
+        Output::Text(text) => ctx.ui.print_exact(&text),
+        Output::Json(other) => ctx.ui.json(&other),
     }
 }
 
@@ -185,18 +205,10 @@ fn render_line(
     render::output(prepared.prompt(), &rendered, format).map_err(|e| e.to_string())
 }
 
-/// A missing partial's error with the closest prompt that exists at the same revision, as
-/// `check` names it: `missing partial `shared/tonee` … (did you mean `shared/tone`?)`.
-fn with_suggestion(e: RenderError, partials: &RegistryPartials) -> CliError {
-    use prompt_registry::partials::PartialSource;
-    if let RenderError::Template {
-        error: prompt_registry::template::RenderError::MissingPartial { name, .. },
-        ..
-    } = &e
-    {
-        if let Some(close) = partials.similar(name.as_str()).first() {
-            return CliError::Other(anyhow::anyhow!("{e} (did you mean `{close}`?)"));
-        }
+/// A render failure as the CLI reports it: with its suggestion when a partial is missing.
+fn failure(f: Failure) -> CliError {
+    match f.suggestion {
+        Some(_) => CliError::Other(anyhow::anyhow!("{f}")),
+        None => (*f.error).into(),
     }
-    e.into()
 }

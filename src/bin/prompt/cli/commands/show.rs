@@ -1,9 +1,9 @@
 //! `prompt show REF`: a prompt at a reference, as YAML or JSON.
 
-use serde::Serialize;
-
 use crate::cli::{error::CliError, Context};
-use prompt_registry::model::{load, Prompt};
+use prompt_registry::interchange::bundle::read as bundle_read;
+use prompt_registry::model::{load, Reference};
+use prompt_registry::ops::show::{DraftJson, Shown};
 use prompt_registry::store::{Rev, VersionOrDraft};
 use prompt_registry::Error;
 
@@ -16,30 +16,15 @@ pub struct Args {
     /// Print JSON: {id, reference, version, draft?, commit, environment, prompt}
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Serialize)]
-struct DraftJson {
-    commit: String,
-    branch: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Shown<'a> {
-    id: String,
-    reference: String,
-    /// The version number, when the reference names a committed state on the release line.
-    version: Option<usize>,
-    /// Present when the commit read is a draft: its commit and branch (`null`: on no branch).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    draft: Option<DraftJson>,
-    /// The commit read, or null for the working tree.
-    commit: Option<String>,
-    environment: Option<String>,
-    prompt: &'a Prompt,
+    /// Read the prompt from a bundle file (`prompt bundle`) alone, no repository needed
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
+    if let Some(path) = &args.bundle {
+        return from_bundle(&args, path, ctx);
+    }
     let reference = ctx.reference(&args.reference)?;
     let reg = ctx.registry()?;
     let resolved = reg.resolve(&reference)?;
@@ -91,6 +76,33 @@ pub fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             Rev::WorkingTree => None,
         },
         environment: resolved.env.as_ref().map(ToString::to_string),
+        prompt: &loaded.prompt,
+    })
+}
+
+/// `show --bundle FILE REF`: the bundled file as it is, or its `--json`.
+fn from_bundle(args: &Args, path: &std::path::Path, ctx: &Context) -> Result<(), CliError> {
+    let reference = Reference::parse(&args.reference)?;
+    let bundle = bundle_read::open_file(path)?;
+    let p = bundle.resolve(&reference)?;
+    if !args.json {
+        return if ctx.ui.is_terminal() {
+            ctx.ui.print(&p.source)
+        } else {
+            ctx.ui.print_exact(&p.source)
+        };
+    }
+    let loaded = p.load()?;
+    ctx.ui.json(&Shown {
+        id: p.id.to_string(),
+        reference: reference.to_string(),
+        version: p.version,
+        draft: p.draft.as_ref().map(|branch| DraftJson {
+            commit: p.commit.clone(),
+            branch: branch.clone(),
+        }),
+        commit: Some(p.commit.clone()),
+        environment: Some(bundle.environment.clone()),
         prompt: &loaded.prompt,
     })
 }
