@@ -20,16 +20,7 @@ pub const ALL: [&str; 2] = [RENDER, DIFF];
 
 /// A render format by its `--format` name.
 pub fn format_named(name: &str) -> Option<RenderFormat> {
-    Some(match name {
-        "text" => RenderFormat::Text,
-        "json" => RenderFormat::Json,
-        "openai" => RenderFormat::Openai,
-        "openai-responses" => RenderFormat::OpenaiResponses,
-        "anthropic" => RenderFormat::Anthropic,
-        "gemini" => RenderFormat::Gemini,
-        "bedrock" => RenderFormat::Bedrock,
-        _ => return None,
-    })
+    RenderFormat::named(name)
 }
 
 /// What a render gives: the output as `prompt render` prints it, and the warnings it prints on

@@ -419,6 +419,37 @@ pub enum RenderFormat {
     Bedrock,
 }
 
+impl RenderFormat {
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [RenderFormat; 7] = [
+        RenderFormat::Text,
+        RenderFormat::Json,
+        RenderFormat::Openai,
+        RenderFormat::OpenaiResponses,
+        RenderFormat::Anthropic,
+        RenderFormat::Gemini,
+        RenderFormat::Bedrock,
+    ];
+
+    /// Its name, as `--format` and the server's `"format"` take it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RenderFormat::Text => "text",
+            RenderFormat::Json => "json",
+            RenderFormat::Openai => "openai",
+            RenderFormat::OpenaiResponses => "openai-responses",
+            RenderFormat::Anthropic => "anthropic",
+            RenderFormat::Gemini => "gemini",
+            RenderFormat::Bedrock => "bedrock",
+        }
+    }
+
+    /// The format of that name.
+    pub fn named(name: &str) -> Option<RenderFormat> {
+        RenderFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
 /// Shapes a rendered prompt in `format`. Text is returned as a JSON string for `text`.
 /// The second value lists what the format could not hold (reported on stderr, never dropped
 /// silently).

@@ -469,20 +469,12 @@ struct RenderBody {
 }
 
 fn format_of(name: Option<&str>) -> Result<RenderFormat, String> {
-    Ok(match name.unwrap_or("text") {
-        "text" => RenderFormat::Text,
-        "json" => RenderFormat::Json,
-        "openai" => RenderFormat::Openai,
-        "openai-responses" => RenderFormat::OpenaiResponses,
-        "anthropic" => RenderFormat::Anthropic,
-        "gemini" => RenderFormat::Gemini,
-        "bedrock" => RenderFormat::Bedrock,
-        other => {
-            return Err(format!(
-                "unknown format `{other}`: expected text, json, openai, openai-responses, \
-                 anthropic, gemini or bedrock"
-            ))
-        }
+    let name = name.unwrap_or("text");
+    RenderFormat::named(name).ok_or_else(|| {
+        format!(
+            "unknown format `{name}`: expected text, json, openai, openai-responses, anthropic, \
+             gemini or bedrock"
+        )
     })
 }
 

@@ -67,7 +67,7 @@ pub fn changed_since(reg: &Registry, spec: &str, at: Rev) -> Result<Vec<PromptId
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::fixture;
+    use crate::store::testing as fixture;
 
     #[test]
     fn a_prompt_changes_through_the_partial_it_includes() {

@@ -20,8 +20,6 @@
 pub mod answer;
 pub mod changed;
 pub mod checks;
-#[cfg(test)]
-mod fixture;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod recordings;
@@ -710,7 +708,7 @@ pub fn timeout(secs: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::fixture;
+    use crate::store::testing as fixture;
     use serde_json::json;
 
     const PROMPT: &str = "format: 1

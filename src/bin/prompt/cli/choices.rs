@@ -12,27 +12,23 @@ pub struct FormatArg(pub RenderFormat);
 
 impl ValueEnum for FormatArg {
     fn value_variants<'a>() -> &'a [Self] {
-        &[
-            FormatArg(RenderFormat::Text),
-            FormatArg(RenderFormat::Json),
-            FormatArg(RenderFormat::Openai),
-            FormatArg(RenderFormat::OpenaiResponses),
-            FormatArg(RenderFormat::Anthropic),
-            FormatArg(RenderFormat::Gemini),
-            FormatArg(RenderFormat::Bedrock),
-        ]
+        const ALL: [FormatArg; 7] = {
+            let f = RenderFormat::ALL;
+            [
+                FormatArg(f[0]),
+                FormatArg(f[1]),
+                FormatArg(f[2]),
+                FormatArg(f[3]),
+                FormatArg(f[4]),
+                FormatArg(f[5]),
+                FormatArg(f[6]),
+            ]
+        };
+        &ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(match self.0 {
-            RenderFormat::Text => "text",
-            RenderFormat::Json => "json",
-            RenderFormat::Openai => "openai",
-            RenderFormat::OpenaiResponses => "openai-responses",
-            RenderFormat::Anthropic => "anthropic",
-            RenderFormat::Gemini => "gemini",
-            RenderFormat::Bedrock => "bedrock",
-        }))
+        Some(PossibleValue::new(self.0.name()))
     }
 }
 
