@@ -455,42 +455,10 @@ fn content_text(item: &MessageItem) -> String {
 /// does not shift every later one), then, inside each region that differs, by role, so that an
 /// edited message pairs with the one it replaces.
 fn messages(old: &[MessageItem], new: &[MessageItem]) -> Vec<MessageDiff> {
-    let mut out = Vec::new();
-    let exact = |m: &MessageItem| serde_json::to_string(m).unwrap_or_default();
-    for op in similar::capture_diff_slices_by_key(Algorithm::Patience, old, new, exact) {
-        if let DiffOp::Equal { .. } = op {
-            continue;
-        }
-        let (o, n) = (op.old_range(), op.new_range());
-        let inner = similar::capture_diff_slices_by_key(
-            Algorithm::Patience,
-            &old[o.clone()],
-            &new[n.clone()],
-            role_of,
-        );
-        for op in inner {
-            let (io, inn) = (op.old_range(), op.new_range());
-            match op {
-                DiffOp::Equal { len, .. } => {
-                    for k in 0..len {
-                        let (i, j) = (o.start + io.start + k, n.start + inn.start + k);
-                        out.push(message_diff(Some((i, &old[i])), Some((j, &new[j]))));
-                    }
-                }
-                _ => {
-                    for i in io {
-                        let i = o.start + i;
-                        out.push(message_diff(Some((i, &old[i])), None));
-                    }
-                    for j in inn {
-                        let j = n.start + j;
-                        out.push(message_diff(None, Some((j, &new[j]))));
-                    }
-                }
-            }
-        }
-    }
-    out
+    aligned(old, new, false)
+        .into_iter()
+        .map(|(i, j)| message_diff(i.map(|i| (i, &old[i])), j.map(|j| (j, &new[j]))))
+        .collect()
 }
 
 /// Issue 30 (`blame`): every message of two lists paired as `messages` aligns them (identical
@@ -500,12 +468,24 @@ pub fn message_pairs(
     old: &[MessageItem],
     new: &[MessageItem],
 ) -> Vec<(Option<usize>, Option<usize>)> {
+    aligned(old, new, true)
+}
+
+/// The alignment behind `messages` and `message_pairs`; `unchanged`: whether the identical
+/// messages of the first pass are listed too.
+fn aligned(
+    old: &[MessageItem],
+    new: &[MessageItem],
+    unchanged: bool,
+) -> Vec<(Option<usize>, Option<usize>)> {
     let mut out = Vec::new();
     let exact = |m: &MessageItem| serde_json::to_string(m).unwrap_or_default();
     for op in similar::capture_diff_slices_by_key(Algorithm::Patience, old, new, exact) {
         let (o, n) = (op.old_range(), op.new_range());
         if let DiffOp::Equal { len, .. } = op {
-            out.extend((0..len).map(|k| (Some(o.start + k), Some(n.start + k))));
+            if unchanged {
+                out.extend((0..len).map(|k| (Some(o.start + k), Some(n.start + k))));
+            }
             continue;
         }
         let inner = similar::capture_diff_slices_by_key(
