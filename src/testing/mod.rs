@@ -88,6 +88,11 @@ impl Endpoints {
     pub fn url(&self, api: Api) -> String {
         match api {
             Api::OpenAi => format!("{}/chat/completions", self.openai),
+            // Anthropic's SDKs take the base without `/v1`; a base that ends in it (one
+            // `--base-url` given for both APIs, as OpenAI's SDKs write it) is not doubled.
+            Api::Anthropic if self.anthropic.ends_with("/v1") => {
+                format!("{}/messages", self.anthropic)
+            }
             Api::Anthropic => format!("{}/v1/messages", self.anthropic),
         }
     }
@@ -710,6 +715,23 @@ mod tests {
     use super::*;
     use crate::store::testing as fixture;
     use serde_json::json;
+
+    #[test]
+    fn anthropic_urls_take_a_base_with_or_without_v1() {
+        let at = |base: &str| Endpoints::from_env(Some(base));
+        assert_eq!(
+            at("http://127.0.0.1:9/v1/").url(Api::Anthropic),
+            "http://127.0.0.1:9/v1/messages"
+        );
+        assert_eq!(
+            at("http://127.0.0.1:9").url(Api::Anthropic),
+            "http://127.0.0.1:9/v1/messages"
+        );
+        assert_eq!(
+            at("http://127.0.0.1:9/v1").url(Api::OpenAi),
+            "http://127.0.0.1:9/v1/chat/completions"
+        );
+    }
 
     const PROMPT: &str = "format: 1
 model: {provider: openai, name: m}
