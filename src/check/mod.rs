@@ -524,8 +524,31 @@ impl Checker<'_> {
                 );
             }
             let ty = input.kind;
+            if input.schema.is_some() && !matches!(ty, InputType::Object | InputType::Array) {
+                let at = self.spans.key(&format!("inputs.{name}.schema"));
+                self.error(
+                    at,
+                    Rule::InputType,
+                    format!(
+                        "`schema` describes the value of an object or array input; `{name}` is {}",
+                        ty.with_article()
+                    ),
+                );
+            }
             if let Some(default) = &input.default {
                 let at = self.spans.value(&format!("inputs.{name}.default"));
+                if let Some(why) = input
+                    .schema
+                    .as_ref()
+                    .filter(|_| ty.accepts(default))
+                    .and_then(|schema| schema::mismatch(schema, default))
+                {
+                    self.error(
+                        at,
+                        Rule::InputType,
+                        format!("the default of `{name}` does not match its schema: {why}"),
+                    );
+                }
                 if !ty.accepts(default) {
                     self.error(
                         at,
@@ -594,6 +617,16 @@ impl Checker<'_> {
                                 at,
                                 Rule::InputType,
                                 format!("`{key}` is not one of its `enum` values"),
+                            );
+                        } else if let Some(why) = input
+                            .schema
+                            .as_ref()
+                            .and_then(|schema| schema::mismatch(schema, value))
+                        {
+                            self.error(
+                                at,
+                                Rule::InputType,
+                                format!("`{key}` does not match its schema: {why}"),
                             );
                         }
                     }
@@ -726,10 +759,27 @@ impl Checker<'_> {
         if let Some(rf) = &self.prompt.response_format {
             docs.push(("response_format.schema".to_string(), &rf.schema));
         }
+        for (name, input) in &self.prompt.inputs {
+            if let Some(doc) = &input.schema {
+                docs.push((format!("inputs.{name}.schema"), doc));
+            }
+        }
         for (path, doc) in docs {
-            for problem in schema::problems(doc) {
+            let problems = schema::problems(doc);
+            for problem in &problems {
                 let at = self.spans.value(&format!("{path}{}", problem.path));
-                self.error(at, Rule::JsonSchema, problem.message);
+                self.error(at, Rule::JsonSchema, problem.message.clone());
+            }
+            // An input's schema judges values at every render: it must compile as a whole.
+            if problems.is_empty() && path.starts_with("inputs.") {
+                if let Err(e) = jsonschema::validator_for(doc) {
+                    let at = self.spans.value(&path);
+                    self.error(
+                        at,
+                        Rule::JsonSchema,
+                        format!("not a valid JSON Schema: {e}"),
+                    );
+                }
             }
         }
     }

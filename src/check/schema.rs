@@ -162,6 +162,20 @@ fn walk(schema: &Value, path: &str, depth: usize, out: &mut Vec<Problem>) {
     }
 }
 
+/// Why `value` does not satisfy the JSON Schema `schema` (contract §3: the `schema` of an object
+/// or array input), naming the place inside the value; `None` when it does. A schema that does
+/// not compile is reported by `check`; rendering does not judge values by it.
+pub fn mismatch(schema: &Value, value: &Value) -> Option<String> {
+    let validator = jsonschema::validator_for(schema).ok()?;
+    let error = validator.iter_errors(value).next()?;
+    let at = error.instance_path().to_string();
+    Some(if at.is_empty() {
+        error.to_string()
+    } else {
+        format!("at {at}: {error}")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +217,21 @@ mod tests {
         );
         assert_eq!(problems(&json!("object")).len(), 1);
         assert_eq!(problems(&json!({"properties": []})).len(), 1);
+    }
+
+    #[test]
+    fn mismatch_names_the_place_in_the_value() {
+        let schema =
+            json!({"properties": {"tier": {"enum": ["free", "pro"]}}, "required": ["name"]});
+        assert_eq!(
+            super::mismatch(&schema, &json!({"name": "A", "tier": "pro"})),
+            None
+        );
+        let why = super::mismatch(&schema, &json!({"name": "A", "tier": "gold"})).unwrap();
+        assert!(why.starts_with("at /tier: "), "{why}");
+        let why = super::mismatch(&schema, &json!({})).unwrap();
+        assert!(why.contains("\"name\" is a required property"), "{why}");
+        // A schema that does not compile judges nothing (check reports it).
+        assert_eq!(super::mismatch(&json!({"type": 5}), &json!(1)), None);
     }
 }

@@ -117,6 +117,9 @@ pub struct InputSpec {
     pub allowed: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The JSON Schema of an object or array input's value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<Value>,
 }
 
 impl From<&Input> for InputSpec {
@@ -127,6 +130,7 @@ impl From<&Input> for InputSpec {
             default: input.default.clone(),
             allowed: input.allowed.clone(),
             description: input.description.clone(),
+            schema: input.schema.clone(),
         }
     }
 }
@@ -296,6 +300,12 @@ fn breaking_of(d: &PromptDiff, had_old: bool, has_new: bool) -> Vec<String> {
                 if let Some(dropped) = narrowed(old.allowed.as_deref(), new.allowed.as_deref()) {
                     out.push(format!(
                         "input `{name}` no longer accepts {dropped}: callers that pass it will fail"
+                    ));
+                }
+                if old.schema.is_none() && new.schema.is_some() {
+                    out.push(format!(
+                        "input `{name}` now has a schema: callers whose values do not satisfy it \
+                         will fail"
                     ));
                 }
             }
@@ -584,6 +594,7 @@ fn inputs(
                     (b.required && !a.required)
                         || a.kind != b.kind
                         || narrowed(a.allowed.as_deref(), b.allowed.as_deref()).is_some()
+                        || (a.schema.is_none() && b.schema.is_some())
                 }
                 (None, None) => false,
             };

@@ -283,6 +283,7 @@ fn declared(v: Option<&Value>) -> Result<Vec<(String, Input)>, String> {
                 .or_else(|| spec.get("enum"))
                 .and_then(Value::as_array)
                 .cloned(),
+            schema: None,
         })
     };
     match v {

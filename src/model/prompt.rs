@@ -208,6 +208,9 @@ pub struct Input {
     pub default: Option<Value>,
     #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<Value>>,
+    /// A JSON Schema the value of an `object` or `array` input must satisfy (contract §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<Value>,
 }
 
 impl Input {

@@ -278,6 +278,13 @@ fn input() -> Value {
             ),
             ("default", json!(true)),
             ("enum", optional(json!({"type": "array"}))),
+            (
+                "schema",
+                optional(json!({
+                    "type": "object",
+                    "description": "A JSON Schema for the value of an object or array input: values are checked against it."
+                })),
+            ),
         ],
     )
 }

@@ -40,6 +40,8 @@ pub enum RenderError {
         value: String,
         allowed: Vec<String>,
     },
+    #[error("`{name}` does not match its schema: {detail}")]
+    SchemaMismatch { name: String, detail: String },
     #[error("missing value for {}: pass --var NAME=VALUE, --vars FILE or --sample NAME", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
     MissingValues { names: Vec<String> },
     #[error("cannot read `{path}` for `{name}`: {why}")]

@@ -225,6 +225,14 @@ fn check(name: &str, input: &Input, value: &Value) -> Result<(), RenderError> {
     if input.kind == InputType::Messages {
         super::history::check_messages(name, value)?;
     }
+    if let Some(schema) = &input.schema {
+        if let Some(detail) = crate::check::schema::mismatch(schema, value) {
+            return Err(RenderError::SchemaMismatch {
+                name: name.to_string(),
+                detail,
+            });
+        }
+    }
     Ok(())
 }
 

@@ -21,6 +21,8 @@ mod git_layouts;
 mod hostile;
 mod hostile_git;
 mod init_new;
+// Contract §3: JSON Schemas of object and array inputs.
+mod input_schema;
 mod interactive;
 mod interchange;
 mod interchange_files;
